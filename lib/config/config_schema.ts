@@ -1,0 +1,232 @@
+/**
+ * The service's configuration, validated with zod from environment variables.
+ *
+ * Every variable is parsed from its string form here and nowhere else, so the
+ * rest of the code receives typed, range-checked values. Defaults follow the
+ * original system (1 s polling, 10 s timeout, the four tracked pairs).
+ */
+import { z } from "zod";
+
+/** The symbol id a channel is known by: letters, digits and dashes only. */
+export const CHANNEL_ID_PATTERN = /^[A-Za-z0-9-]+$/;
+
+/** Longest channel id accepted anywhere (path parameters, config, query). */
+export const MAX_CHANNEL_ID_LENGTH = 32;
+
+/** One tracked symbol: the channel id clients use and the exchange's symbol. */
+export interface TrackedSymbol {
+  /** Channel id as clients name it, e.g. `BTC-USDT`. */
+  readonly id: string;
+  /** The exchange's spot symbol, e.g. `BTCUSDT`. */
+  readonly upstream: string;
+}
+
+/** Whale thresholds of the original system, in USDT of 24 h turnover. */
+export const DEFAULT_WHALE_THRESHOLDS: Readonly<Record<string, number>> = {
+  "BTC-USDT": 50_000_000,
+  "ETH-USDT": 20_000_000,
+  "SOL-USDT": 5_000_000,
+};
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+/** Severity names accepted by `LOG_LEVEL`, quietest last. */
+export type LogLevel = typeof LOG_LEVELS[number];
+
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const positiveNumber = (fallback: number, expected: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: `expected ${expected}` })
+      .refine(Number.isFinite, { error: `expected ${expected}` })
+      .refine((n) => n > 0, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
+const positiveInteger = (fallback: number, max: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: `expected an integer from 1 to ${max}` })
+      .int({ error: `expected an integer from 1 to ${max}` })
+      .min(1, { error: `expected an integer from 1 to ${max}` })
+      .max(max, { error: `expected an integer from 1 to ${max}` })
+      .default(fallback),
+  );
+
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.enum(["true", "false", "1", "0"], {
+      error: "expected true or false",
+    }).transform((v) => v === "true" || v === "1").default(fallback),
+  );
+
+const httpUrl = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.string().default(fallback).refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "http:" || url.protocol === "https:";
+      } catch {
+        return false;
+      }
+    }, { error: "expected an http(s) URL" }),
+  );
+
+/**
+ * An exact browser origin: scheme, host and optional port, nothing else.
+ * Anything with a path, query, credentials or trailing junk is rejected so an
+ * allowlist entry can only ever match by string equality.
+ */
+const exactOrigin = z.preprocess(
+  emptyAsUndefined,
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") &&
+        url.origin === value;
+    } catch {
+      return false;
+    }
+  }, {
+    error:
+      "expected an exact origin like https://example.com (scheme://host[:port], no path or trailing slash)",
+  }).optional(),
+);
+
+const symbolEntry = /^([A-Za-z0-9-]{1,32})(?:=([A-Za-z0-9]{1,32}))?$/;
+
+/**
+ * `SYMBOLS`: comma-separated channel ids, each optionally `ID=UPSTREAM` when the
+ * exchange's name is not simply the id without dashes (multiplied names such
+ * as `10000SATSUSDT` exist).
+ */
+const symbolList = z.preprocess(
+  emptyAsUndefined,
+  z.string().default("BTC-USDT,ETH-USDT,SOL-USDT,1000SATS-USDT").transform(
+    (raw, ctx): TrackedSymbol[] => {
+      const entries = raw.split(",").map((s) => s.trim()).filter(Boolean);
+      const symbols: TrackedSymbol[] = [];
+      for (const entry of entries) {
+        const match = symbolEntry.exec(entry);
+        if (!match) {
+          ctx.addIssue({
+            code: "custom",
+            message: `entry ${
+              JSON.stringify(entry)
+            } is not ID or ID=UPSTREAM (letters, digits, dashes; at most 32)`,
+          });
+          return z.NEVER;
+        }
+        const id = match[1].toUpperCase();
+        if (symbols.some((s) => s.id === id)) {
+          ctx.addIssue({ code: "custom", message: `duplicate symbol ${id}` });
+          return z.NEVER;
+        }
+        symbols.push({
+          id,
+          upstream: (match[2] ?? id.replaceAll("-", "")).toUpperCase(),
+        });
+      }
+      if (symbols.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: "expected at least one symbol",
+        });
+        return z.NEVER;
+      }
+      return symbols;
+    },
+  ),
+);
+
+/**
+ * `WHALE_THRESHOLDS`: `ID=USDT` pairs, comma-separated; they override the
+ * built-in defaults for the named symbols only.
+ */
+const thresholdMap = z.preprocess(
+  emptyAsUndefined,
+  z.string().default("").transform((raw, ctx): Record<string, number> => {
+    const map: Record<string, number> = {};
+    for (const entry of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [id, value, ...rest] = entry.split("=");
+      const amount = Number(value);
+      if (
+        rest.length > 0 || !id || !CHANNEL_ID_PATTERN.test(id) ||
+        value === undefined || value.trim() === "" ||
+        !Number.isFinite(amount) || amount <= 0
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          message: `entry ${
+            JSON.stringify(entry)
+          } is not ID=AMOUNT with a positive finite amount`,
+        });
+        return z.NEVER;
+      }
+      map[id.toUpperCase()] = amount;
+    }
+    return map;
+  }),
+);
+
+/** The zod schema for the whole environment; keys are the variable names. */
+export const environmentSchema = z.object({
+  BYBIT_API_URL: httpUrl("https://api.bybit.com/v5/market/tickers"),
+  CONNECTION_TIMEOUT_SECONDS: positiveNumber(
+    10,
+    "a positive number of seconds",
+  ),
+  STREAM_HEARTBEAT_DELAY: positiveNumber(1, "a positive number of seconds"),
+  ALLOWED_ORIGIN_PRIMARY: exactOrigin,
+  ALLOWED_ORIGIN_SECONDARY: exactOrigin,
+  ALLOW_MISSING_ORIGIN: booleanFlag(true),
+  SYMBOLS: symbolList,
+  WHALE_THRESHOLDS: thresholdMap,
+  WHALE_THRESHOLD_DEFAULT: positiveNumber(
+    1_000_000,
+    "a positive amount in USDT",
+  ),
+  PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: "expected a port from 0 to 65535" }).int({
+      error: "expected a port from 0 to 65535",
+    }).min(0, { error: "expected a port from 0 to 65535" }).max(65535, {
+      error: "expected a port from 0 to 65535",
+    }).default(8000),
+  ),
+  HOSTNAME: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^[A-Za-z0-9.:\-\[\]]+$/, {
+      error: "expected a host name or IP address",
+    }).default("127.0.0.1"),
+  ),
+  ADMIN_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, {
+      error: "expected at least 16 characters (value not shown)",
+    }).optional(),
+  ),
+  TRUST_PROXY: booleanFlag(false),
+  MAX_SOCKETS_PER_IP: positiveInteger(5, 10_000),
+  API_RATE_LIMIT_PER_MINUTE: positiveInteger(120, 1_000_000),
+  HISTORY_SIZE: positiveInteger(300, 10_000),
+  KV_PATH: z.preprocess(
+    emptyAsUndefined,
+    z.string().default("./data/sentinel.kv"),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => typeof v === "string" ? emptyAsUndefined(v.toLowerCase()) : v,
+    z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` })
+      .default("info"),
+  ),
+  INGEST_IN_WORKER: booleanFlag(true),
+});
+
+/** Names of the variables that hold secrets: never echoed back in errors. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["ADMIN_TOKEN"]);
+
+/** The environment as parsed by {@linkcode environmentSchema}. */
+export type Environment = z.infer<typeof environmentSchema>;

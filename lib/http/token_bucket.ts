@@ -1,0 +1,87 @@
+/**
+ * Per-key token-bucket rate limiting (the key is the client IP). Each key may
+ * burst up to `capacity` requests and refills at `capacity` per `windowMs`.
+ * The table is bounded: past `maxKeys` the least recently seen key is evicted,
+ * so a flood of distinct addresses cannot grow memory.
+ */
+
+/** Options of {@linkcode TokenBucketLimiter}. */
+export interface TokenBucketOptions {
+  /** Requests allowed per window (and the burst size). */
+  readonly capacity: number;
+  /** Window length in ms. Default 60 000. */
+  readonly windowMs?: number;
+  /** Most keys tracked at once. Default 10 000. */
+  readonly maxKeys?: number;
+  /** Clock in ms. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** The answer for one request. */
+export type RateDecision =
+  | { readonly allowed: true; readonly remaining: number }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/** A token bucket per key. */
+export class TokenBucketLimiter {
+  #buckets = new Map<string, Bucket>();
+  #capacity: number;
+  #refillPerMs: number;
+  #maxKeys: number;
+  #now: () => number;
+
+  /** Creates a limiter; rejects non-positive sizes with a RangeError. */
+  constructor(options: TokenBucketOptions) {
+    const { capacity, windowMs = 60_000, maxKeys = 10_000, now = Date.now } =
+      options;
+    if (!(capacity > 0) || !(windowMs > 0) || !(maxKeys > 0)) {
+      throw new RangeError(
+        `Cannot create a rate limiter: capacity, windowMs and maxKeys must be positive, got ${capacity}, ${windowMs}, ${maxKeys}`,
+      );
+    }
+    this.#capacity = capacity;
+    this.#refillPerMs = capacity / windowMs;
+    this.#maxKeys = maxKeys;
+    this.#now = now;
+  }
+
+  /** Takes one token for `key` if there is one. */
+  take(key: string): RateDecision {
+    const now = this.#now();
+    let bucket = this.#buckets.get(key);
+    if (bucket) {
+      this.#buckets.delete(key);
+      bucket.tokens = Math.min(
+        this.#capacity,
+        bucket.tokens + (now - bucket.updatedAt) * this.#refillPerMs,
+      );
+      bucket.updatedAt = now;
+    } else {
+      if (this.#buckets.size >= this.#maxKeys) {
+        const oldest = this.#buckets.keys().next().value!;
+        this.#buckets.delete(oldest);
+      }
+      bucket = { tokens: this.#capacity, updatedAt: now };
+    }
+    this.#buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, remaining: Math.floor(bucket.tokens) };
+    }
+    const waitMs = (1 - bucket.tokens) / this.#refillPerMs;
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    };
+  }
+
+  /** Keys currently tracked. */
+  get size(): number {
+    return this.#buckets.size;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The wire protocol of the stream sockets (`/ws/price/:symbol`, `/ws/stream`).
+ *
+ * Browser-safe: islands, the load generator and the server all import these
+ * types. Every frame is one JSON text message with a `type`. Ticks carry a
+ * per-symbol `seq` that strictly increases within an `epoch`; a client resumes
+ * with `?since=<seq>&epoch=<epoch>` and receives exactly what it missed, or a
+ * `reset` frame followed by the latest snapshot when that is no longer possible.
+ *
+ * Resume parameters: `/ws/price/:symbol?since=<seq>&epoch=<epoch>`, and on the
+ * multiplexed route `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>`.
+ * A symbol without a `since` gets the full history replay.
+ */
+
+/** Volatility tier derived from the 24 h spread. */
+export type VolatilityTier = "STABLE" | "ACTIVE" | "ELEVATED";
+
+/** One tick as sent to clients: the original payload plus the new analytics. */
+export interface TickFrame {
+  readonly type: "tick";
+  /** Channel id, e.g. `BTC-USDT`. */
+  readonly symbol: string;
+  /** Per-symbol sequence number, strictly increasing within the epoch. */
+  readonly seq: number;
+  /** Server emit time, epoch ms. */
+  readonly ts: number;
+  readonly price: number;
+  readonly high: number;
+  readonly low: number;
+  /** 24 h turnover in USDT. */
+  readonly volume: number;
+  /** 24 h change in percent. */
+  readonly change: number;
+  /** Volatility spread `(high − low) / low × 100`. */
+  readonly spread: number;
+  /** 24 h turnover at or above the whale threshold (a level). */
+  readonly is_whale: boolean;
+  /** True only on the tick where `is_whale` became true (an edge). */
+  readonly whale_alert: boolean;
+  readonly whale_threshold: number;
+  readonly tier: VolatilityTier;
+  /** Position of the price in the 24 h low–high band, 0–100. */
+  readonly range_position: number;
+  /** Price velocity in percent per second since the previous tick. */
+  readonly velocity: number;
+  /** Exchange time of the underlying snapshot, epoch ms. */
+  readonly upstream_ts: number;
+  /** Where the data came from. */
+  readonly source: "rest" | "ws" | "simulator";
+}
+
+/** First frame on every socket: who we are and what the client joined. */
+export interface HelloFrame {
+  readonly type: "hello";
+  /** Identifies this run of the hub's sequences; changes when seq restarts. */
+  readonly epoch: string;
+  readonly symbols: readonly string[];
+  readonly server_time: number;
+  /** Upstream is the project's simulator, not the exchange. */
+  readonly simulated: boolean;
+}
+
+/** History replay for one symbol: tick frames, oldest first. */
+export interface BatchFrame {
+  readonly type: "batch";
+  readonly symbol: string;
+  readonly frames: readonly TickFrame[];
+}
+
+/** The client's resume point is gone: drop local history for `symbol`. */
+export interface ResetFrame {
+  readonly type: "reset";
+  readonly symbol: string;
+  readonly epoch: string;
+  /** The newest seq the server has; the snapshot that follows carries it. */
+  readonly seq: number;
+  readonly reason: "epoch-changed" | "too-old" | "ahead";
+}
+
+/** Upstream state changed (online, stale, offline, simulated...). */
+export interface StatusFrame {
+  readonly type: "status";
+  readonly upstream: "connecting" | "online" | "degraded" | "offline";
+  readonly simulated: boolean;
+  /** Epoch ms of the last good upstream data, or null if none yet. */
+  readonly last_success: number | null;
+  readonly detail?: string;
+}
+
+/** Kinds of alert the service raises. */
+export type AlertKind = "threshold_crossing" | "volume_spike" | "whale_trade";
+
+/** An alert, stored before it is pushed to every subscriber of its symbol. */
+export interface AlertFrame {
+  readonly type: "alert";
+  /** Monotonic, lexicographically sortable id. */
+  readonly id: string;
+  /** ISO-8601 UTC time the alert was raised. */
+  readonly time: string;
+  readonly symbol: string;
+  readonly kind: AlertKind;
+  readonly price: number;
+  /** The notional (USDT) that triggered the alert. */
+  readonly notional: number;
+  /** The threshold in force when it fired. */
+  readonly threshold: number;
+  /** Taker side, for trade alerts. */
+  readonly side?: "Buy" | "Sell";
+  readonly source: "rest" | "ws" | "simulator";
+}
+
+/** Every frame a client can receive. */
+export type ServerFrame =
+  | HelloFrame
+  | TickFrame
+  | BatchFrame
+  | ResetFrame
+  | StatusFrame
+  | AlertFrame;

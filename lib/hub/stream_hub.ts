@@ -1,0 +1,277 @@
+/**
+ * The fan-out hub: rooms per symbol, replay on join, live broadcast.
+ *
+ * Every frame is encoded once and the same string goes to every subscriber;
+ * delivery never awaits a socket, so one slow client cannot stall the rest
+ * (see `subscriber.ts` for the conflate-then-close policy). Joining is
+ * synchronous — hello, replay, then registration for live ticks happen in one
+ * turn of the event loop — so a subscriber sees no gap and no duplicate.
+ */
+import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import { Channel, type ChannelEntry } from "./channel.ts";
+import { CloseCode } from "./close_codes.ts";
+import type {
+  AlertFrame,
+  HelloFrame,
+  ResetFrame,
+  StatusFrame,
+  TickFrame,
+} from "./frames.ts";
+import { planResume } from "./resume_plan.ts";
+import {
+  DEFAULT_SLOW_CONSUMER_POLICY,
+  type DeliveryStats,
+  type SlowConsumerPolicy,
+  type SocketLike,
+  Subscriber,
+} from "./subscriber.ts";
+
+/** Options of {@linkcode StreamHub}. */
+export interface StreamHubOptions {
+  /** Channel ids the hub serves. */
+  readonly symbols: readonly string[];
+  /** Ticks kept per symbol for replay. */
+  readonly historySize: number;
+  /** Identifies this run's sequences; random when omitted. */
+  readonly epoch?: string;
+  /** Clock in epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Slow-consumer thresholds. Default {@linkcode DEFAULT_SLOW_CONSUMER_POLICY}. */
+  readonly policy?: Partial<SlowConsumerPolicy>;
+}
+
+/** What a joining socket asks for. */
+export interface JoinRequest {
+  /** Channel ids (already validated and canonical). */
+  readonly symbols: readonly string[];
+  /** Resume points per symbol. */
+  readonly since?: ReadonlyMap<string, number>;
+  /** Epoch the resume points belong to. */
+  readonly epoch?: string;
+  /** Client IP, for accounting. */
+  readonly ip: string;
+}
+
+/** Saved channel state, to continue sequences across a graceful restart. */
+export interface HubSnapshot {
+  readonly epoch: string;
+  readonly channels: Readonly<Record<string, readonly ChannelEntry[]>>;
+}
+
+/** Rooms, history and broadcast for every tracked symbol. */
+export class StreamHub {
+  readonly epoch: string;
+  /** Delivery counters across all subscribers. */
+  readonly stats: DeliveryStats = {
+    messagesSent: 0,
+    bytesSent: 0,
+    conflated: 0,
+    slowCloses: 0,
+  };
+  #channels = new Map<string, Channel>();
+  #rooms = new Map<string, Set<Subscriber>>();
+  #subscribers = new Set<Subscriber>();
+  #policy: SlowConsumerPolicy;
+  #now: () => number;
+  #simulated = false;
+  #status: StatusFrame | undefined;
+  #statusEncoded: string | undefined;
+  #ticksPublished = 0;
+  #opened = 0;
+
+  /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
+  constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
+    this.epoch = snapshot?.epoch ?? options.epoch ?? crypto.randomUUID();
+    this.#now = options.now ?? Date.now;
+    this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
+    for (const symbol of options.symbols) {
+      const channel = new Channel(symbol, options.historySize);
+      const saved = snapshot?.channels[symbol];
+      if (saved) channel.restore(saved);
+      this.#channels.set(symbol, channel);
+      this.#rooms.set(symbol, new Set());
+    }
+  }
+
+  /** Channel ids served, in configuration order. */
+  get symbols(): string[] {
+    return [...this.#channels.keys()];
+  }
+
+  /** Ticks published since start. */
+  get ticksPublished(): number {
+    return this.#ticksPublished;
+  }
+
+  /** Sockets currently attached. */
+  get activeSubscribers(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Sockets attached since start. */
+  get subscribersOpened(): number {
+    return this.#opened;
+  }
+
+  /** Whether upstream data comes from the simulator (shown in hello frames). */
+  set simulated(value: boolean) {
+    this.#simulated = value;
+  }
+
+  /** Stamps, stores and broadcasts ticks; ticks of unknown symbols are ignored. */
+  publishTicks(ticks: readonly AnalyzedTick[]): void {
+    const now = this.#now();
+    for (const tick of ticks) {
+      const channel = this.#channels.get(tick.symbol);
+      if (!channel) continue;
+      const entry = channel.publish(tick, now);
+      this.#ticksPublished++;
+      for (const subscriber of this.#rooms.get(tick.symbol)!) {
+        if (
+          subscriber.deliverTick(tick.symbol, entry.encoded, now) === "closed"
+        ) {
+          this.#remove(subscriber);
+        }
+      }
+    }
+  }
+
+  /** Broadcasts an alert (already stored) to its symbol's room, never dropped. */
+  publishAlert(alert: AlertFrame): void {
+    const room = this.#rooms.get(alert.symbol);
+    if (!room) return;
+    const encoded = JSON.stringify(alert);
+    const now = this.#now();
+    for (const subscriber of room) {
+      if (subscriber.deliverReliable(encoded, now) === "closed") {
+        this.#remove(subscriber);
+      }
+    }
+  }
+
+  /** Broadcasts an upstream status change to everyone; joiners get the latest. */
+  publishStatus(status: StatusFrame): void {
+    this.#status = status;
+    this.#statusEncoded = JSON.stringify(status);
+    const now = this.#now();
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.deliverReliable(this.#statusEncoded, now) === "closed") {
+        this.#remove(subscriber);
+      }
+    }
+  }
+
+  /**
+   * Attaches an OPEN socket: sends hello, the status, each symbol's replay (or
+   * a reset and the latest snapshot), then registers it for live frames.
+   * Returns a function that detaches it (call it from the socket's close).
+   */
+  join(socket: SocketLike, request: JoinRequest): () => void {
+    const subscriber = new Subscriber(
+      socket,
+      new Set(request.symbols),
+      request.ip,
+      this.stats,
+      this.#policy,
+    );
+    const hello: HelloFrame = {
+      type: "hello",
+      epoch: this.epoch,
+      symbols: request.symbols,
+      server_time: this.#now(),
+      simulated: this.#simulated,
+    };
+    subscriber.sendNow(JSON.stringify(hello));
+    if (this.#statusEncoded) subscriber.sendNow(this.#statusEncoded);
+    for (const symbol of request.symbols) {
+      const channel = this.#channels.get(symbol);
+      if (!channel) continue;
+      this.#replay(subscriber, channel, request);
+    }
+    if (!subscriber.closed) {
+      this.#subscribers.add(subscriber);
+      this.#opened++;
+      for (const symbol of request.symbols) {
+        this.#rooms.get(symbol)?.add(subscriber);
+      }
+    }
+    return () => this.#remove(subscriber);
+  }
+
+  /** Subscriber count per symbol. */
+  roomCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [symbol, room] of this.#rooms) counts[symbol] = room.size;
+    return counts;
+  }
+
+  /** Latest tick of `symbol`, if any. */
+  latest(symbol: string): TickFrame | undefined {
+    return this.#channels.get(symbol)?.latest?.frame;
+  }
+
+  /** Held history of `symbol`, oldest first. */
+  history(symbol: string): TickFrame[] {
+    return this.#channels.get(symbol)?.entries().map((e) => e.frame) ?? [];
+  }
+
+  /** Applies the slow-consumer policy to sockets that received nothing new. */
+  sweep(): void {
+    const now = this.#now();
+    for (const subscriber of this.#subscribers) {
+      subscriber.sweep(now);
+      if (subscriber.closed) this.#remove(subscriber);
+    }
+  }
+
+  /** Closes every socket with `code` (1001 on shutdown). */
+  closeAll(code: number = CloseCode.GoingAway, reason = "server shutdown") {
+    for (const subscriber of this.#subscribers) {
+      subscriber.close(code, reason);
+      this.#remove(subscriber);
+    }
+  }
+
+  /** The channels' state, to be restored by the next run. */
+  snapshot(): HubSnapshot {
+    const channels: Record<string, ChannelEntry[]> = {};
+    for (const [symbol, channel] of this.#channels) {
+      channels[symbol] = channel.entries();
+    }
+    return { epoch: this.epoch, channels };
+  }
+
+  #replay(subscriber: Subscriber, channel: Channel, request: JoinRequest) {
+    const plan = planResume(
+      { since: request.since?.get(channel.symbol), epoch: request.epoch },
+      channel.window(this.epoch),
+    );
+    if (plan.kind === "reset") {
+      const reset: ResetFrame = {
+        type: "reset",
+        symbol: channel.symbol,
+        epoch: this.epoch,
+        seq: channel.latestSeq,
+        reason: plan.reason,
+      };
+      subscriber.sendNow(JSON.stringify(reset));
+      const latest = channel.latest;
+      if (latest) subscriber.sendNow(latest.encoded);
+      return;
+    }
+    const entries = channel.entriesFor(plan);
+    if (entries.length === 0) return;
+    subscriber.sendNow(
+      `{"type":"batch","symbol":${JSON.stringify(channel.symbol)},"frames":[${
+        entries.map((e) => e.encoded).join(",")
+      }]}`,
+    );
+  }
+
+  #remove(subscriber: Subscriber): void {
+    if (!this.#subscribers.delete(subscriber)) return;
+    for (const symbol of subscriber.symbols) {
+      this.#rooms.get(symbol)?.delete(subscriber);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * One connected socket and its slow-consumer policy.
+ *
+ * Sends never wait: a socket whose send queue (`bufferedAmount`) is past the
+ * high-water mark stops receiving every tick and keeps only the latest one per
+ * symbol (conflation); once it drains below the low-water mark the latest ticks
+ * go out. A socket that stays behind too long, or whose queue passes the hard
+ * limit, is closed with 1013 so memory stays bounded and the broadcast loop
+ * never blocks on it.
+ */
+import { CloseCode } from "./close_codes.ts";
+
+/** The part of a WebSocket the hub uses (a real one or a test double). */
+export interface SocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Thresholds of the slow-consumer policy. */
+export interface SlowConsumerPolicy {
+  /** Queue size (bytes) past which ticks are conflated. Default 1 MiB. */
+  readonly highWaterBytes: number;
+  /** Queue size (bytes) under which conflated ticks are sent. Default 256 KiB. */
+  readonly lowWaterBytes: number;
+  /** Queue size (bytes) that closes the socket at once. Default 8 MiB. */
+  readonly hardLimitBytes: number;
+  /** How long a socket may stay behind before it is closed. Default 10 s. */
+  readonly maxBehindMs: number;
+  /** Alerts kept for a socket that is behind before it is closed. Default 64. */
+  readonly maxQueuedAlerts: number;
+}
+
+/** The policy used unless a caller overrides fields. */
+export const DEFAULT_SLOW_CONSUMER_POLICY: SlowConsumerPolicy = {
+  highWaterBytes: 1 << 20,
+  lowWaterBytes: 256 << 10,
+  hardLimitBytes: 8 << 20,
+  maxBehindMs: 10_000,
+  maxQueuedAlerts: 64,
+};
+
+/** What happened to one frame handed to {@linkcode Subscriber.deliver}. */
+export type DeliveryOutcome = "sent" | "conflated" | "closed";
+
+const OPEN = 1;
+
+/** Counters shared by every subscriber of a hub, read by metrics. */
+export interface DeliveryStats {
+  messagesSent: number;
+  /** Sum of frame lengths in UTF-16 units; equals bytes for ASCII JSON. */
+  bytesSent: number;
+  conflated: number;
+  slowCloses: number;
+}
+
+/** A socket attached to the hub with the symbols it follows. */
+export class Subscriber {
+  readonly socket: SocketLike;
+  readonly symbols: ReadonlySet<string>;
+  /** Client IP, for per-IP accounting. */
+  readonly ip: string;
+  #policy: SlowConsumerPolicy;
+  #latestBySymbol: Map<string, string> | undefined;
+  #queuedAlerts: string[] | undefined;
+  #behindSince: number | undefined;
+  #closed = false;
+  #stats: DeliveryStats;
+
+  /** Wraps `socket`, following `symbols`; counts into `stats`. */
+  constructor(
+    socket: SocketLike,
+    symbols: ReadonlySet<string>,
+    ip: string,
+    stats: DeliveryStats,
+    policy: SlowConsumerPolicy = DEFAULT_SLOW_CONSUMER_POLICY,
+  ) {
+    this.socket = socket;
+    this.symbols = symbols;
+    this.ip = ip;
+    this.#stats = stats;
+    this.#policy = policy;
+  }
+
+  /** True once closed by the policy or found dead. */
+  get closed(): boolean {
+    return this.#closed || this.socket.readyState > OPEN;
+  }
+
+  /** True while ticks are being conflated for this socket. */
+  get behind(): boolean {
+    return this.#behindSince !== undefined;
+  }
+
+  /**
+   * Sends a frame that always goes out now (hello, replay, reset). Used only
+   * at join time, before any conflation can have started.
+   */
+  sendNow(encoded: string): boolean {
+    return this.#send(encoded);
+  }
+
+  /** Delivers a tick frame, conflating per symbol when the socket is behind. */
+  deliverTick(symbol: string, encoded: string, now: number): DeliveryOutcome {
+    if (this.closed) return "closed";
+    if (this.#checkBehind(now)) {
+      (this.#latestBySymbol ??= new Map()).set(symbol, encoded);
+      this.#stats.conflated++;
+      return this.closed ? "closed" : "conflated";
+    }
+    return this.#send(encoded) ? "sent" : "closed";
+  }
+
+  /** Delivers a frame that must not be dropped (alerts, status). */
+  deliverReliable(encoded: string, now: number): DeliveryOutcome {
+    if (this.closed) return "closed";
+    if (this.#checkBehind(now)) {
+      const queue = this.#queuedAlerts ??= [];
+      queue.push(encoded);
+      if (queue.length > this.#policy.maxQueuedAlerts) {
+        this.#closeSlow("alert backlog exceeded");
+        return "closed";
+      }
+      return "conflated";
+    }
+    return this.#send(encoded) ? "sent" : "closed";
+  }
+
+  /**
+   * Re-evaluates the policy without new data: flushes conflated ticks once the
+   * queue has drained, closes the socket if it stayed behind too long.
+   */
+  sweep(now: number): void {
+    if (!this.closed) this.#checkBehind(now);
+  }
+
+  /** Closes the socket with `code` (idempotent). */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      // Already closing: nothing more to do.
+    }
+  }
+
+  /**
+   * Updates the behind state from `bufferedAmount` and returns whether frames
+   * must be held back. Catching up flushes what was held, oldest alerts first.
+   */
+  #checkBehind(now: number): boolean {
+    const buffered = this.socket.bufferedAmount;
+    if (buffered > this.#policy.hardLimitBytes) {
+      this.#closeSlow("send queue over hard limit");
+      return true;
+    }
+    if (this.#behindSince === undefined) {
+      if (buffered <= this.#policy.highWaterBytes) return false;
+      this.#behindSince = now;
+      return true;
+    }
+    if (buffered < this.#policy.lowWaterBytes) {
+      this.#behindSince = undefined;
+      this.#flushHeld();
+      return false;
+    }
+    if (now - this.#behindSince > this.#policy.maxBehindMs) {
+      this.#closeSlow("consumer too slow");
+    }
+    return true;
+  }
+
+  #flushHeld(): void {
+    const alerts = this.#queuedAlerts;
+    const latest = this.#latestBySymbol;
+    this.#queuedAlerts = undefined;
+    this.#latestBySymbol = undefined;
+    if (alerts) { for (const encoded of alerts) this.#send(encoded); }
+    if (latest) { for (const encoded of latest.values()) this.#send(encoded); }
+  }
+
+  #closeSlow(reason: string): void {
+    this.#latestBySymbol = undefined;
+    this.#queuedAlerts = undefined;
+    if (!this.#closed) this.#stats.slowCloses++;
+    this.close(CloseCode.TryAgainLater, reason);
+  }
+
+  #send(encoded: string): boolean {
+    try {
+      this.socket.send(encoded);
+    } catch {
+      this.#closed = true;
+      return false;
+    }
+    this.#stats.messagesSent++;
+    this.#stats.bytesSent += encoded.length;
+    return true;
+  }
+}
