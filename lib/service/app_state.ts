@@ -17,11 +17,22 @@ import type {
   ThresholdUpdateResponse,
 } from "../http/api_types.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
+import type { SymbolTable } from "../http/symbol_policy.ts";
+import type { StreamGate } from "./stream_gate.ts";
+import type { TokenBucketLimiter } from "../http/token_bucket.ts";
+import type { Logger } from "../observability/logger.ts";
 
 /** The service as routes use it. */
 export interface Services {
   readonly config: ServiceConfig;
   readonly hub: StreamHub;
+  /** Handshake checks and upgrades for the stream routes. */
+  readonly streams: StreamGate;
+  /** Per-IP token bucket for `/api/*`. */
+  readonly apiLimiter: TokenBucketLimiter;
+  readonly logger: Logger;
+  /** Tracked symbols by upper-case id, for `resolveSymbol`. */
+  readonly symbolTable: SymbolTable;
   health(): HealthResponse;
   diagnostics(): DiagnosticsResponse;
   symbols(): SymbolsResponse;

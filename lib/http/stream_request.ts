@@ -1,0 +1,91 @@
+/**
+ * Parses and validates the query of a stream socket request (`since`,
+ * `epoch`, `symbols`) before the upgrade, so a malformed resume point gets a
+ * 400 with a reason instead of an accepted socket that misbehaves.
+ */
+import { z } from "zod";
+import { HttpError } from "./http_error.ts";
+import { resolveSymbol, type SymbolTable } from "./symbol_policy.ts";
+
+/** Most symbols one multiplexed socket may follow. */
+export const MAX_STREAM_SYMBOLS = 32;
+
+const seqSchema = z.string().regex(/^\d{1,15}$/).transform(Number);
+const epochSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+/** A validated join request (symbols canonical, resume points per symbol). */
+export interface StreamRequest {
+  readonly symbols: string[];
+  readonly since: Map<string, number>;
+  readonly epoch?: string;
+}
+
+function badQuery(detail: string): HttpError {
+  return new HttpError(400, "invalid_query", detail);
+}
+
+function parseEpoch(params: URLSearchParams): string | undefined {
+  const raw = params.get("epoch");
+  if (raw === null) return undefined;
+  const parsed = epochSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw badQuery("epoch must be 1 to 64 letters, digits or dashes");
+  }
+  return parsed.data;
+}
+
+function parseSeq(raw: string, name: string): number {
+  const parsed = seqSchema.safeParse(raw);
+  if (!parsed.success) throw badQuery(`${name} must be a non-negative integer`);
+  return parsed.data;
+}
+
+/** `/ws/price/:symbol?since=<seq>&epoch=<epoch>`. */
+export function parseSingleStream(
+  rawSymbol: string,
+  params: URLSearchParams,
+  table: SymbolTable,
+): StreamRequest {
+  const symbol = resolveSymbol(rawSymbol, table);
+  const since = new Map<string, number>();
+  const rawSince = params.get("since");
+  if (rawSince !== null) since.set(symbol, parseSeq(rawSince, "since"));
+  return { symbols: [symbol], since, epoch: parseEpoch(params) };
+}
+
+/**
+ * `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>`; without
+ * `symbols`, every tracked symbol.
+ */
+export function parseMultiplexedStream(
+  params: URLSearchParams,
+  table: SymbolTable,
+): StreamRequest {
+  const rawSymbols = params.get("symbols");
+  const names = rawSymbols === null
+    ? [...table.values()]
+    : rawSymbols.split(",").filter((s) => s !== "");
+  if (names.length === 0) {
+    throw badQuery("symbols must name at least one symbol");
+  }
+  if (names.length > MAX_STREAM_SYMBOLS) {
+    throw badQuery(`symbols may name at most ${MAX_STREAM_SYMBOLS} symbols`);
+  }
+  const symbols = [...new Set(names.map((name) => resolveSymbol(name, table)))];
+  const since = new Map<string, number>();
+  const rawSince = params.get("since");
+  if (rawSince !== null && rawSince !== "") {
+    for (const pair of rawSince.split(",")) {
+      const at = pair.lastIndexOf(":");
+      if (at <= 0) {
+        throw badQuery("since must be SYMBOL:SEQ pairs separated by commas");
+      }
+      const symbol = resolveSymbol(pair.slice(0, at), table);
+      if (!symbols.includes(symbol)) {
+        throw badQuery(`since names ${symbol}, which is not in symbols`);
+      }
+      since.set(symbol, parseSeq(pair.slice(at + 1), `since for ${symbol}`));
+    }
+  }
+  return { symbols, since, epoch: parseEpoch(params) };
+}

@@ -1,0 +1,77 @@
+/**
+ * Starts the whole service — ingestion, hub, web app — listening on a port,
+ * and stops it in order. `main.ts` and the integration tests both use this, so
+ * tests exercise exactly what users run.
+ */
+import type { ServiceConfig } from "../config/load_config.ts";
+import type { Logger } from "../observability/logger.ts";
+import { createApp } from "../web/app.ts";
+import type { AppState, Services } from "./app_state.ts";
+import { startSentinel } from "./sentinel_service.ts";
+
+/** Options of {@linkcode serveSentinel}. */
+export interface ServeSentinelOptions {
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+  readonly kv: Deno.Kv;
+  /** Project root holding routes/, islands/, static/. Default: this repo. */
+  readonly root?: URL;
+  /** Heartbeat frame interval, ms. Default 15 000. */
+  readonly heartbeatMs?: number;
+}
+
+/** A listening service. */
+export interface ServedSentinel {
+  /** Base URL, e.g. `http://127.0.0.1:8000`. */
+  readonly url: string;
+  readonly services: Services;
+  /** Stops polling, closes sockets with 1001, stops listening. */
+  shutdown(): Promise<void>;
+}
+
+/** How long shutdown waits for open connections before giving up. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** Starts the service on `config.server`'s host and port (0 = any free port). */
+export async function serveSentinel(
+  options: ServeSentinelOptions,
+): Promise<ServedSentinel> {
+  const { config, logger } = options;
+  const sentinel = await startSentinel({
+    config,
+    logger,
+    kv: options.kv,
+    heartbeatMs: options.heartbeatMs,
+  });
+  const app = await createApp<AppState>({
+    root: options.root ?? new URL("../../", import.meta.url),
+    state: () => ({ services: sentinel.services, clientIp: "" }),
+  });
+  const server = Deno.serve({
+    hostname: config.server.hostname,
+    port: config.server.port,
+    onListen: () => {},
+  }, app.handler);
+  const address = server.addr as Deno.NetAddr;
+  const host = address.hostname.includes(":")
+    ? `[${address.hostname}]`
+    : address.hostname;
+  const url = `http://${host}:${address.port}`;
+  logger.info("Listening", { url, simulated_check: "see /api/diagnostics" });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    stopping ??= (async () => {
+      await sentinel.shutdown();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        server.shutdown(),
+        new Promise((resolve) =>
+          timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)
+        ),
+      ]);
+      clearTimeout(timer);
+      logger.info("Stopped");
+    })();
+  return { url, services: sentinel.services, shutdown };
+}

@@ -1,0 +1,145 @@
+/**
+ * The door to the stream sockets. Every check runs before the upgrade, so a
+ * refused client gets an HTTP status with a JSON reason (403 origin, 400/404
+ * symbol, 429 per-IP cap) rather than an accepted socket closed a moment later.
+ * Accepted sockets join the hub when they open and leave it when they close.
+ */
+import { ConnectionLimiter } from "../hub/connection_limiter.ts";
+import { CloseCode } from "../hub/close_codes.ts";
+import type { StreamHub } from "../hub/stream_hub.ts";
+import { HttpError } from "../http/http_error.ts";
+import {
+  checkOrigin,
+  type OriginPolicy,
+  ownOrigin,
+} from "../http/origin_policy.ts";
+import type { StreamRequest } from "../http/stream_request.ts";
+import type { Logger } from "../observability/logger.ts";
+
+/** Options of {@linkcode StreamGate}. */
+export interface StreamGateOptions {
+  readonly hub: StreamHub;
+  readonly logger: Logger;
+  readonly origins: OriginPolicy;
+  readonly trustProxy: boolean;
+  readonly maxSocketsPerIp: number;
+  /** Seconds without traffic before Deno pings (and then drops) a socket. */
+  readonly idleTimeoutSeconds?: number;
+}
+
+/** Validates handshakes, upgrades them and ties sockets to the hub. */
+export class StreamGate {
+  #options: StreamGateOptions;
+  #limiter: ConnectionLimiter;
+  #rejected = 0;
+  #open = new Set<WebSocket>();
+
+  /** Creates the gate; `maxSocketsPerIp` sizes the per-IP limiter. */
+  constructor(options: StreamGateOptions) {
+    this.#options = options;
+    this.#limiter = new ConnectionLimiter(options.maxSocketsPerIp);
+  }
+
+  /** Handshakes refused before upgrade since start. */
+  get rejected(): number {
+    return this.#rejected;
+  }
+
+  /**
+   * Checks the origin of `req` (call before parsing anything else, so a
+   * foreign page learns nothing about symbols). Counts and rethrows refusals.
+   */
+  checkOrigin(req: Request): void {
+    const verdict = checkOrigin(
+      req.headers.get("origin"),
+      ownOrigin(req, this.#options.trustProxy),
+      this.#options.origins,
+    );
+    if (!verdict.ok) {
+      this.#rejected++;
+      throw new HttpError(403, "forbidden_origin", verdict.reason);
+    }
+  }
+
+  /** Counts a refusal that happened while parsing the request. */
+  countRejection(): void {
+    this.#rejected++;
+  }
+
+  /** Upgrades `req` for `stream` from `ip`, or throws 400/429 HttpErrors. */
+  accept(req: Request, ip: string, stream: StreamRequest): Response {
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      this.#rejected++;
+      throw new HttpError(
+        400,
+        "upgrade_required",
+        "This endpoint only accepts WebSocket upgrades",
+      );
+    }
+    if (!this.#limiter.tryAcquire(ip)) {
+      this.#rejected++;
+      throw new HttpError(
+        429,
+        "too_many_sockets",
+        `At most ${this.#options.maxSocketsPerIp} sockets per client address`,
+        { "retry-after": "5" },
+      );
+    }
+    let upgrade: { socket: WebSocket; response: Response };
+    try {
+      upgrade = Deno.upgradeWebSocket(req, {
+        idleTimeout: this.#options.idleTimeoutSeconds ?? 30,
+      });
+    } catch (error) {
+      this.#limiter.release(ip);
+      this.#rejected++;
+      throw new HttpError(
+        400,
+        "bad_handshake",
+        error instanceof Error ? error.message : "Invalid WebSocket handshake",
+      );
+    }
+    this.#attach(upgrade.socket, ip, stream);
+    return upgrade.response;
+  }
+
+  /** Closes every open socket with 1001 (shutdown). */
+  closeAll(): void {
+    this.#options.hub.closeAll(CloseCode.GoingAway, "server shutdown");
+    for (const socket of this.#open) {
+      try {
+        socket.close(CloseCode.GoingAway, "server shutdown");
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+
+  #attach(socket: WebSocket, ip: string, stream: StreamRequest): void {
+    let detach: (() => void) | undefined;
+    let released = false;
+    this.#open.add(socket);
+    const release = () => {
+      if (released) return;
+      released = true;
+      detach?.();
+      this.#open.delete(socket);
+      this.#limiter.release(ip);
+    };
+    socket.onopen = () => {
+      detach = this.#options.hub.join(socket, { ...stream, ip });
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data !== "string") {
+        socket.close(
+          CloseCode.PolicyViolation,
+          "binary frames are not accepted",
+        );
+      }
+    };
+    socket.onclose = release;
+    socket.onerror = () => {
+      this.#options.logger.debug("Stream socket error", { ip });
+    };
+  }
+}

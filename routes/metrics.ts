@@ -1,0 +1,16 @@
+import { renderPrometheus } from "../lib/observability/prometheus.ts";
+import type { AppState } from "../lib/service/app_state.ts";
+import type { Handlers } from "../lib/web/types.ts";
+
+/** Prometheus text exposition of the service metrics. */
+export const handler: Handlers<AppState> = {
+  GET: (_req, ctx) => {
+    const { services } = ctx.state;
+    return new Response(
+      renderPrometheus(services.metrics(), services.rooms().rooms),
+      {
+        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      },
+    );
+  },
+};

@@ -1,0 +1,152 @@
+/**
+ * Handshake policy of the stream routes over real sockets: every refusal is an
+ * HTTP status with a JSON reason, sent before any upgrade.
+ */
+import assert from "node:assert/strict";
+import type { ServerFrame } from "../lib/hub/frames.ts";
+import { attemptHandshake, connectClient } from "./support/ws_client.ts";
+import { pollUntil, startStack } from "./support/start_stack.ts";
+
+const isTick = (f: ServerFrame) => f.type === "tick";
+
+Deno.test("stream policy - a foreign Origin is refused with 403 before the upgrade", async () => {
+  const stack = await startStack({
+    env: { ALLOWED_ORIGIN_PRIMARY: "https://desk.example.com" },
+  });
+  try {
+    const url = `${stack.wsUrl}/ws/price/BTC-USDT`;
+    for (
+      const origin of [
+        "http://evil.com",
+        "http://evil-localhost.com",
+        "https://desk.example.com.evil.com",
+        "https://desk.example.com:444",
+        "null",
+      ]
+    ) {
+      const refused = await attemptHandshake(url, { origin });
+      assert.equal(refused.status, 403, origin);
+      assert.deepEqual(Object.keys(refused.body as object).sort(), [
+        "detail",
+        "error",
+      ]);
+    }
+    const own = await connectClient(url, { origin: stack.service.url });
+    await own.waitFor(isTick);
+    await own.close();
+    const listed = await connectClient(url, {
+      origin: "https://desk.example.com",
+    });
+    await listed.waitFor(isTick);
+    await listed.close();
+    const foreignMux = await attemptHandshake(`${stack.wsUrl}/ws/stream`, {
+      origin: "http://evil.com",
+    });
+    assert.equal(foreignMux.status, 403);
+    assert.ok(stack.service.services.metrics().handshakes_rejected_total >= 6);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("stream policy - a missing Origin is refused when configured so", async () => {
+  const stack = await startStack({ env: { ALLOW_MISSING_ORIGIN: "false" } });
+  try {
+    const refused = await attemptHandshake(`${stack.wsUrl}/ws/price/BTC-USDT`);
+    assert.equal(refused.status, 403);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("stream policy - bad symbols get 400 and unknown ones 404", async () => {
+  const stack = await startStack();
+  try {
+    const cases: [string, number][] = [
+      ["/ws/price/BTC_USDT", 400],
+      ["/ws/price/%2E%2E%2Fetc", 400],
+      ["/ws/price/BTC%E2%80%93USDT", 400],
+      [`/ws/price/${"A".repeat(33)}`, 400],
+      ["/ws/price/DOGE-USDT", 404],
+      ["/ws/stream?symbols=BTC-USDT,NOPE", 404],
+      ["/ws/stream?symbols=BTC-USDT&since=BTC-USDT:x", 400],
+      ["/ws/price/BTC-USDT?since=-1", 400],
+    ];
+    for (const [path, status] of cases) {
+      const refused = await attemptHandshake(`${stack.wsUrl}${path}`);
+      assert.equal(refused.status, status, path);
+      assert.equal(
+        typeof (refused.body as { detail: string }).detail,
+        "string",
+      );
+    }
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("stream policy - the per-IP socket cap answers 429 and frees slots on close", async () => {
+  const stack = await startStack({ env: { MAX_SOCKETS_PER_IP: "2" } });
+  try {
+    const url = `${stack.wsUrl}/ws/price/BTC-USDT`;
+    const a = await connectClient(url);
+    const b = await connectClient(url);
+    const refused = await attemptHandshake(url);
+    assert.equal(refused.status, 429);
+    await a.close();
+    await pollUntil(
+      () => stack.service.services.rooms().rooms["BTC-USDT"] === 1,
+      "the closed socket to leave its room",
+    );
+    const c = await connectClient(url);
+    await c.waitFor(isTick);
+    await Promise.all([b.close(), c.close()]);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("stream policy - a client that never reads does not delay one that does", async () => {
+  const stack = await startStack();
+  try {
+    const port = new URL(stack.service.url).port;
+    const stalled = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: Number(port),
+    });
+    await stalled.write(
+      new TextEncoder().encode(
+        "GET /ws/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n\r\n",
+      ),
+    );
+    await pollUntil(
+      () => stack.service.services.rooms().total === 1,
+      "the stalled socket to join",
+    );
+    const reader = await connectClient(`${stack.wsUrl}/ws/stream`);
+    const ticks = await reader.waitForCount(isTick, 20);
+    assert.equal(ticks.length, 20);
+    assert.equal(stack.service.services.rooms().total, 2);
+    await reader.close();
+    stalled.close();
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("stream policy - shutdown closes every socket with 1001", async () => {
+  const stack = await startStack();
+  let stopped = false;
+  try {
+    const single = await connectClient(`${stack.wsUrl}/ws/price/BTC-USDT`);
+    const mux = await connectClient(`${stack.wsUrl}/ws/stream`);
+    await single.waitFor(isTick);
+    await stack.stop();
+    stopped = true;
+    assert.equal((await single.closed).code, 1001);
+    assert.equal((await mux.closed).code, 1001);
+  } finally {
+    if (!stopped) await stack.stop();
+  }
+});
