@@ -1,0 +1,384 @@
+/**
+ * The ingestion loop: poll, analyse, emit, repeat — forever, whatever the
+ * upstream does.
+ *
+ * Runtime-neutral on purpose: no Worker APIs, all I/O injected (fetch, clock,
+ * random), results leave through callbacks. The same class runs inside the Web
+ * Worker and, where workers are unavailable, in the main isolate.
+ *
+ * Each cycle is wrapped so that nothing the upstream sends (or fails to send)
+ * can end the loop: a failure is classified, counted, reported through
+ * `onState`/`onLog`, and the next attempt is scheduled with backoff. Polls are
+ * paced from the start of the previous poll, so the rate stays steady however
+ * long a request takes. While waiting (a rate-limit pause lasts minutes) the
+ * loop still emits its state every `heartbeatMs`, which is how the host tells a
+ * live worker from a dead one.
+ */
+import type { LogLevel } from "../config/config_schema.ts";
+import type { ServiceConfig } from "../config/load_config.ts";
+import { type AnalyzedTick, TickAnalyzer } from "../analytics/tick_analyzer.ts";
+import { fullJitterDelay, rateLimitDelay } from "./backoff.ts";
+import type { RejectedItem } from "./bybit_schema.ts";
+import { type Clock, systemClock, type TimerId } from "./clock.ts";
+import { type PollResult, TickersPoller } from "./tickers_poller.ts";
+import {
+  operatorSafeText,
+  UpstreamError,
+  type UpstreamErrorKind,
+} from "./upstream_error.ts";
+
+/** The part of the service configuration ingestion needs (no secrets). */
+export type IngestConfig = Pick<
+  ServiceConfig,
+  "upstream" | "symbols" | "thresholds"
+>;
+
+/** Structured log fields: flat and JSON-safe, so they cross a worker boundary. */
+export type LogFields = Readonly<
+  Record<string, string | number | boolean | null>
+>;
+
+/** Why a cycle failed: an upstream fault, or a bug of ours (`internal`). */
+export type IngestFailureKind =
+  | Exclude<UpstreamErrorKind, "aborted">
+  | "internal";
+
+/** Cumulative counters since the loop started. */
+export interface IngestCounters {
+  /** Upstream requests made. */
+  readonly requests: number;
+  /** Cycles that failed. */
+  readonly errors: number;
+  /** Tracked items rejected by validation. */
+  readonly itemsRejected: number;
+  /** Analysed ticks emitted. */
+  readonly ticks: number;
+}
+
+/** What the loop reports about the upstream; times are epoch ms. */
+export interface UpstreamState {
+  /** `simulator` when the last response carried the simulator header. */
+  readonly source: "rest" | "simulator";
+  readonly simulated: boolean;
+  /** Host polled (no credentials, path or query). */
+  readonly host: string;
+  /** Latency of the last successful poll, ms. */
+  readonly latencyMs: number | null;
+  readonly lastSuccess: number | null;
+  readonly lastAttempt: number | null;
+  readonly consecutiveFailures: number;
+  /** The most recent failure; kept after recovery (see `consecutiveFailures`). */
+  readonly lastError: {
+    readonly kind: IngestFailureKind;
+    readonly message: string;
+    readonly at: number;
+  } | null;
+  /** When the next poll starts, or null once stopped. */
+  readonly nextAttemptAt: number | null;
+  /** `nextAttemptAt` relative to when this state was emitted. */
+  readonly nextAttemptInMs: number | null;
+  /** Tracked channel ids the exchange did not list in the last response. */
+  readonly unavailableSymbols: readonly string[];
+  readonly counters: IngestCounters;
+}
+
+/** Callbacks through which the loop reports. They must not block. */
+export interface IngestCallbacks {
+  /** Analysed ticks of one successful poll (never empty). */
+  onTicks(ticks: AnalyzedTick[]): void;
+  /** State after every cycle and every `heartbeatMs` while waiting. */
+  onState(state: UpstreamState): void;
+  onLog(level: LogLevel, message: string, fields: LogFields): void;
+}
+
+/** Default interval of state heartbeats while the loop waits, ms. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+
+/** Options of {@linkcode IngestLoop}. */
+export interface IngestLoopOptions extends IngestCallbacks {
+  readonly config: IngestConfig;
+  /** Default: the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Default: {@linkcode systemClock}. */
+  readonly clock?: Clock;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+  /** Longest silence while waiting, ms. Default {@linkcode DEFAULT_HEARTBEAT_MS}. */
+  readonly heartbeatMs?: number;
+}
+
+/** Polls, analyses and reports until stopped. */
+export class IngestLoop {
+  #poller: TickersPoller;
+  #analyzer: TickAnalyzer;
+  #callbacks: IngestCallbacks;
+  #clock: Clock;
+  #random: () => number;
+  #intervalMs: number;
+  #heartbeatMs: number;
+
+  #started = false;
+  #stopped = false;
+  #timer: TimerId | undefined;
+  #abort: AbortController | undefined;
+  #inflight: Promise<void> | undefined;
+  #nextAttemptAt: number | null = null;
+  #rateLimitStreak = 0;
+  #rejectReasons = new Map<string | null, string>();
+
+  #simulated = false;
+  #latencyMs: number | null = null;
+  #lastSuccess: number | null = null;
+  #lastAttempt: number | null = null;
+  #consecutiveFailures = 0;
+  #lastError: UpstreamState["lastError"] = null;
+  #unavailable: readonly string[] = [];
+  #requests = 0;
+  #errors = 0;
+  #itemsRejected = 0;
+  #ticks = 0;
+
+  /** Throws a `RangeError` naming a bad interval, timeout or URL. */
+  constructor(options: IngestLoopOptions) {
+    const { upstream } = options.config;
+    if (!(upstream.pollIntervalMs > 0)) {
+      throw new RangeError(
+        `pollIntervalMs must be > 0, got ${upstream.pollIntervalMs}`,
+      );
+    }
+    this.#heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (!(this.#heartbeatMs > 0)) {
+      throw new RangeError(`heartbeatMs must be > 0, got ${this.#heartbeatMs}`);
+    }
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#intervalMs = upstream.pollIntervalMs;
+    this.#callbacks = {
+      onTicks: options.onTicks,
+      onState: options.onState,
+      onLog: options.onLog,
+    };
+    this.#poller = new TickersPoller({
+      tickersUrl: upstream.tickersUrl,
+      timeoutMs: upstream.timeoutMs,
+      symbols: options.config.symbols,
+      fetch: options.fetch,
+      clock: this.#clock,
+    });
+    this.#analyzer = new TickAnalyzer(options.config.thresholds);
+  }
+
+  /** Starts polling at once. A loop starts only once. */
+  start(): void {
+    if (this.#started) throw new Error("IngestLoop was already started");
+    this.#started = true;
+    this.#inflight = this.#cycle();
+  }
+
+  /** Replaces one symbol's whale threshold for the ticks that follow. */
+  setThreshold(symbol: string, threshold: number): void {
+    this.#analyzer.setThreshold(symbol, threshold);
+  }
+
+  /** A snapshot of the current state. */
+  state(): UpstreamState {
+    const now = this.#clock.now();
+    const next = this.#stopped ? null : this.#nextAttemptAt;
+    return {
+      source: this.#simulated ? "simulator" : "rest",
+      simulated: this.#simulated,
+      host: this.#poller.host,
+      latencyMs: this.#latencyMs,
+      lastSuccess: this.#lastSuccess,
+      lastAttempt: this.#lastAttempt,
+      consecutiveFailures: this.#consecutiveFailures,
+      lastError: this.#lastError,
+      nextAttemptAt: next,
+      nextAttemptInMs: next === null ? null : Math.max(0, next - now),
+      unavailableSymbols: this.#unavailable,
+      counters: {
+        requests: this.#requests,
+        errors: this.#errors,
+        itemsRejected: this.#itemsRejected,
+        ticks: this.#ticks,
+      },
+    };
+  }
+
+  /**
+   * Stops polling: cancels the pending timer, aborts an in-flight request and
+   * resolves once the current cycle has ended. Safe to call more than once.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) {
+      this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#abort?.abort();
+    await this.#inflight;
+  }
+
+  async #cycle(): Promise<void> {
+    const started = this.#clock.now();
+    this.#lastAttempt = started;
+    this.#requests++;
+    this.#abort = new AbortController();
+    try {
+      const result = await this.#poller.poll(this.#abort.signal);
+      if (this.#stopped) return;
+      this.#succeeded(result, started);
+    } catch (error) {
+      if (this.#stopped) return;
+      this.#failed(error, started);
+    } finally {
+      this.#abort = undefined;
+    }
+    this.#emitState();
+    this.#arm();
+  }
+
+  #succeeded(result: PollResult, started: number): void {
+    if (this.#consecutiveFailures > 0) {
+      this.#log("info", "Upstream recovered", {
+        afterFailures: this.#consecutiveFailures,
+      });
+    }
+    if (this.#lastSuccess === null || result.simulated !== this.#simulated) {
+      this.#log("info", "Upstream responding", {
+        host: this.#poller.host,
+        simulated: result.simulated,
+      });
+    }
+    this.#consecutiveFailures = 0;
+    this.#rateLimitStreak = 0;
+    this.#simulated = result.simulated;
+    this.#latencyMs = result.latencyMs;
+    this.#lastSuccess = this.#clock.now();
+    this.#nextAttemptAt = started + this.#intervalMs;
+    this.#noteRejected(result.rejected);
+    this.#noteMissing(result.missing);
+    if (result.ticks.length === 0) return;
+    const source = result.simulated ? "simulator" : "rest";
+    const analyzed: AnalyzedTick[] = new Array(result.ticks.length);
+    for (let i = 0; i < result.ticks.length; i++) {
+      analyzed[i] = this.#analyzer.analyze(result.ticks[i], source);
+    }
+    this.#ticks += analyzed.length;
+    try {
+      this.#callbacks.onTicks(analyzed);
+    } catch (error) {
+      this.#log("error", "Tick consumer failed", { message: describe(error) });
+    }
+  }
+
+  #failed(error: unknown, started: number): void {
+    this.#errors++;
+    this.#consecutiveFailures++;
+    const upstream = error instanceof UpstreamError ? error : undefined;
+    const kind: IngestFailureKind =
+      upstream === undefined || upstream.kind === "aborted"
+        ? "internal"
+        : upstream.kind;
+    if (upstream?.status !== undefined) this.#simulated = upstream.simulated;
+    let delay: number;
+    if (kind === "rate-limited") {
+      delay = rateLimitDelay(this.#rateLimitStreak++, {
+        status: upstream?.status,
+        retryAfterMs: upstream?.retryAfterMs,
+      }, this.#random);
+    } else {
+      this.#rateLimitStreak = 0;
+      delay = fullJitterDelay(this.#consecutiveFailures - 1, {
+        random: this.#random,
+      });
+    }
+    const now = this.#clock.now();
+    this.#nextAttemptAt = Math.max(started + this.#intervalMs, now + delay);
+    const message = upstream?.message ??
+      `Unexpected ingestion error: ${describe(error)}`;
+    this.#lastError = { kind, message, at: now };
+    this.#log(kind === "internal" ? "error" : "warn", "Upstream poll failed", {
+      kind,
+      message,
+      status: upstream?.status ?? null,
+      retCode: upstream?.retCode ?? null,
+      consecutiveFailures: this.#consecutiveFailures,
+      retryInMs: Math.round(this.#nextAttemptAt - now),
+    });
+  }
+
+  /** Logs a rejected item only when its reason differs from the last poll's. */
+  #noteRejected(rejected: readonly RejectedItem[]): void {
+    if (rejected.length === 0 && this.#rejectReasons.size === 0) return;
+    this.#itemsRejected += rejected.length;
+    const previous = this.#rejectReasons;
+    this.#rejectReasons = new Map();
+    for (const { symbol, reason } of rejected) {
+      if (previous.get(symbol) !== reason) {
+        this.#log("warn", "Upstream item rejected", { symbol, reason });
+      }
+      this.#rejectReasons.set(symbol, reason);
+    }
+  }
+
+  #noteMissing(missing: readonly string[]): void {
+    const before = this.#unavailable;
+    if (
+      missing.length === before.length &&
+      missing.every((id, i) => id === before[i])
+    ) {
+      return;
+    }
+    this.#unavailable = missing;
+    if (missing.length > 0) {
+      this.#log("warn", "Tracked symbols not listed by the exchange", {
+        symbols: missing.join(","),
+      });
+    } else {
+      this.#log("info", "All tracked symbols listed again", {
+        symbols: before.join(","),
+      });
+    }
+  }
+
+  /** Waits for the next attempt, emitting heartbeats on long waits. */
+  #arm(): void {
+    if (this.#stopped || this.#nextAttemptAt === null) return;
+    const wait = Math.max(0, this.#nextAttemptAt - this.#clock.now());
+    if (wait > this.#heartbeatMs) {
+      this.#timer = this.#clock.setTimer(() => {
+        this.#timer = undefined;
+        this.#emitState();
+        this.#arm();
+      }, this.#heartbeatMs);
+      return;
+    }
+    this.#timer = this.#clock.setTimer(() => {
+      this.#timer = undefined;
+      this.#inflight = this.#cycle();
+    }, wait);
+  }
+
+  #emitState(): void {
+    try {
+      this.#callbacks.onState(this.state());
+    } catch (error) {
+      this.#log("error", "State consumer failed", { message: describe(error) });
+    }
+  }
+
+  #log(level: LogLevel, message: string, fields: LogFields): void {
+    try {
+      this.#callbacks.onLog(level, message, fields);
+    } catch {
+      // A failing logger has nowhere left to report to; polling goes on.
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return operatorSafeText(
+    error instanceof Error ? error.message : String(error),
+  );
+}
