@@ -38,6 +38,10 @@ function assertConsecutive(ticks: readonly TickFrame[]) {
 Deno.test("stream - ticks arrive in order with increasing seq and the full payload", async () => {
   const stack = await startStack();
   try {
+    await pollUntil(
+      () => stack.service.services.diagnostics().simulated,
+      "the first upstream answer",
+    );
     const client = await connectClient(`${stack.wsUrl}/ws/price/BTC-USDT`);
     const hello = await client.waitFor(isHello);
     assert.deepEqual(hello.symbols, ["BTC-USDT"]);

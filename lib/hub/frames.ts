@@ -87,6 +87,17 @@ export interface StatusFrame {
   readonly detail?: string;
 }
 
+/**
+ * Sent to every socket at a fixed interval (default 15 s) even when upstream is
+ * silent, so a client can tell a quiet market from a dead connection.
+ */
+export interface HeartbeatFrame {
+  readonly type: "heartbeat";
+  readonly server_time: number;
+  /** Interval between heartbeats, ms: silence for ~2× this means dead. */
+  readonly interval_ms: number;
+}
+
 /** Kinds of alert the service raises. */
 export type AlertKind = "threshold_crossing" | "volume_spike" | "whale_trade";
 
@@ -116,4 +127,5 @@ export type ServerFrame =
   | BatchFrame
   | ResetFrame
   | StatusFrame
+  | HeartbeatFrame
   | AlertFrame;

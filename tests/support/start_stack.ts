@@ -4,7 +4,7 @@
  * gets its own stack; `stop()` tears everything down.
  */
 import { loadConfig } from "../../lib/config/load_config.ts";
-import { startExchange } from "../../lib/exchange/exchange_server.ts";
+import { startExchange } from "../../lib/exchange/start_exchange.ts";
 import { createLogger } from "../../lib/observability/logger.ts";
 import {
   type ServedSentinel,
