@@ -149,6 +149,21 @@ export class StreamHub {
     }
   }
 
+  /** Sends a heartbeat frame to every socket (see `HeartbeatFrame`). */
+  heartbeat(intervalMs: number): void {
+    const now = this.#now();
+    const encoded = JSON.stringify({
+      type: "heartbeat",
+      server_time: now,
+      interval_ms: intervalMs,
+    });
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.deliverReliable(encoded, now) === "closed") {
+        this.#remove(subscriber);
+      }
+    }
+  }
+
   /** Broadcasts an upstream status change to everyone; joiners get the latest. */
   publishStatus(status: StatusFrame): void {
     this.#status = status;
