@@ -22,8 +22,14 @@ export type RateDecision =
   | { readonly allowed: true; readonly remaining: number }
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
+/**
+ * Tokens are counted in units of 1/windowMs of a token, so that refill
+ * (`capacity` units per ms) and Retry-After stay in integer arithmetic for
+ * integer clocks: with fractional tokens, float rounding made Retry-After one
+ * second longer than needed (e.g. capacity 10 per minute).
+ */
 interface Bucket {
-  tokens: number;
+  units: number;
   updatedAt: number;
 }
 
@@ -31,7 +37,7 @@ interface Bucket {
 export class TokenBucketLimiter {
   #buckets = new Map<string, Bucket>();
   #capacity: number;
-  #refillPerMs: number;
+  #windowMs: number;
   #maxKeys: number;
   #now: () => number;
 
@@ -45,7 +51,7 @@ export class TokenBucketLimiter {
       );
     }
     this.#capacity = capacity;
-    this.#refillPerMs = capacity / windowMs;
+    this.#windowMs = windowMs;
     this.#maxKeys = maxKeys;
     this.#now = now;
   }
@@ -56,9 +62,9 @@ export class TokenBucketLimiter {
     let bucket = this.#buckets.get(key);
     if (bucket) {
       this.#buckets.delete(key);
-      bucket.tokens = Math.min(
-        this.#capacity,
-        bucket.tokens + (now - bucket.updatedAt) * this.#refillPerMs,
+      bucket.units = Math.min(
+        this.#capacity * this.#windowMs,
+        bucket.units + (now - bucket.updatedAt) * this.#capacity,
       );
       bucket.updatedAt = now;
     } else {
@@ -66,14 +72,17 @@ export class TokenBucketLimiter {
         const oldest = this.#buckets.keys().next().value!;
         this.#buckets.delete(oldest);
       }
-      bucket = { tokens: this.#capacity, updatedAt: now };
+      bucket = { units: this.#capacity * this.#windowMs, updatedAt: now };
     }
     this.#buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, remaining: Math.floor(bucket.tokens) };
+    if (bucket.units >= this.#windowMs) {
+      bucket.units -= this.#windowMs;
+      return {
+        allowed: true,
+        remaining: Math.floor(bucket.units / this.#windowMs),
+      };
     }
-    const waitMs = (1 - bucket.tokens) / this.#refillPerMs;
+    const waitMs = (this.#windowMs - bucket.units) / this.#capacity;
     return {
       allowed: false,
       retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),

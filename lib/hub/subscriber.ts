@@ -105,9 +105,11 @@ export class Subscriber {
   deliverTick(symbol: string, encoded: string, now: number): DeliveryOutcome {
     if (this.closed) return "closed";
     if (this.#checkBehind(now)) {
+      // The check may just have closed the socket: hold nothing for it.
+      if (this.closed) return "closed";
       (this.#latestBySymbol ??= new Map()).set(symbol, encoded);
       this.#stats.conflated++;
-      return this.closed ? "closed" : "conflated";
+      return "conflated";
     }
     return this.#send(encoded) ? "sent" : "closed";
   }
@@ -116,6 +118,7 @@ export class Subscriber {
   deliverReliable(encoded: string, now: number): DeliveryOutcome {
     if (this.closed) return "closed";
     if (this.#checkBehind(now)) {
+      if (this.closed) return "closed";
       const queue = this.#queuedAlerts ??= [];
       queue.push(encoded);
       if (queue.length > this.#policy.maxQueuedAlerts) {

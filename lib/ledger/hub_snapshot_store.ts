@@ -17,9 +17,7 @@ export async function saveHubSnapshot(
   snapshot: HubSnapshot,
 ): Promise<void> {
   await deleteHubSnapshot(kv);
-  const writes: Promise<unknown>[] = [
-    kv.set([...PREFIX, "epoch"], snapshot.epoch),
-  ];
+  const writes: Promise<unknown>[] = [];
   for (const [symbol, entries] of Object.entries(snapshot.channels)) {
     for (let i = 0; i * CHUNK < entries.length; i++) {
       const frames = entries.slice(i * CHUNK, (i + 1) * CHUNK).map((e) =>
@@ -29,6 +27,9 @@ export async function saveHubSnapshot(
     }
   }
   await Promise.all(writes);
+  // The epoch marks the snapshot complete: written last, so a save that fails
+  // part-way is never restored with holes in its history.
+  await kv.set([...PREFIX, "epoch"], snapshot.epoch);
 }
 
 /** Loads and deletes the saved snapshot; undefined when there is none. */

@@ -26,15 +26,23 @@ export class ThresholdStore {
   #kv: Deno.Kv;
   #values: Map<string, number>;
   #now: () => number;
+  /**
+   * Time part of the newest audit id. Ids must sort in write order even for
+   * changes within one millisecond (or after the clock steps back), and the
+   * random suffix alone would order those at random.
+   */
+  #lastIdMs: number;
 
   private constructor(
     kv: Deno.Kv,
     values: Map<string, number>,
     now: () => number,
+    lastIdMs: number,
   ) {
     this.#kv = kv;
     this.#values = values;
     this.#now = now;
+    this.#lastIdMs = lastIdMs;
   }
 
   /**
@@ -57,7 +65,15 @@ export class ThresholdStore {
         values.set(symbol, entry.value);
       }
     }
-    return new ThresholdStore(kv, values, now);
+    let lastIdMs = 0;
+    const newest = kv.list<ThresholdChange>({ prefix: [...AUDIT_PREFIX] }, {
+      reverse: true,
+      limit: 1,
+    });
+    for await (const entry of newest) {
+      lastIdMs = parseInt(String(entry.key[2]).split("-")[0], 36) || 0;
+    }
+    return new ThresholdStore(kv, values, now, lastIdMs);
   }
 
   /** Every tracked symbol's threshold. */
@@ -81,8 +97,10 @@ export class ThresholdStore {
       throw new RangeError(`Cannot set a threshold: ${symbol} is not tracked`);
     }
     const now = this.#now();
+    const idMs = Math.max(now, this.#lastIdMs + 1);
+    this.#lastIdMs = idMs;
     const change: ThresholdChange = {
-      id: `${now.toString(36).padStart(10, "0")}-${
+      id: `${idMs.toString(36).padStart(10, "0")}-${
         crypto.randomUUID().slice(0, 8)
       }`,
       time: new Date(now).toISOString(),

@@ -48,11 +48,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level,
       msg,
     };
-    if (fields) {
-      for (const [key, value] of Object.entries(fields)) {
-        record[key] = SECRET_KEY.test(key) ? "[redacted]" : serialisable(value);
-      }
-    }
+    if (fields) Object.assign(record, serialisable(fields, 0));
     write(JSON.stringify(record));
   };
   return {
@@ -63,9 +59,34 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-function serialisable(value: unknown): unknown {
+/** Nesting kept in a field; deeper values (and cycles) are cut off here. */
+const MAX_DEPTH = 5;
+
+/**
+ * A JSON-safe copy of `value`: secret-looking keys redacted at every depth
+ * (fields often carry whole header or request objects), errors reduced to name
+ * and message, bigints as strings, and depth bounded so a cyclic value cannot
+ * make a log call throw.
+ */
+function serialisable(value: unknown, depth: number): unknown {
   if (value instanceof Error) {
     return { name: value.name, message: value.message };
   }
-  return value;
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_DEPTH) return "[truncated]";
+  if (Array.isArray(value)) {
+    return value.map((item) => serialisable(item, depth + 1));
+  }
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") {
+    return serialisable(toJSON.call(value), depth + 1);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key)
+      ? "[redacted]"
+      : serialisable(inner, depth + 1);
+  }
+  return out;
 }

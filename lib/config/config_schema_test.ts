@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import {
+  CHANNEL_ID_PATTERN,
+  DEFAULT_WHALE_THRESHOLDS,
+  environmentSchema,
+  MAX_CHANNEL_ID_LENGTH,
+  SECRET_VARIABLES,
+} from "./config_schema.ts";
+
+Deno.test("environmentSchema - parses an empty environment to typed defaults", () => {
+  const env = environmentSchema.parse({});
+  assert.equal(env.PORT, 8000);
+  assert.equal(env.TRUST_PROXY, false);
+  assert.equal(env.ALLOW_MISSING_ORIGIN, true);
+  assert.equal(env.ALLOWED_ORIGIN_PRIMARY, undefined);
+  assert.deepEqual(env.WHALE_THRESHOLDS, {});
+  assert.equal(env.KV_PATH, "./data/sentinel.kv");
+});
+
+Deno.test("environmentSchema - issues carry the variable name as their path", () => {
+  const parsed = environmentSchema.safeParse({ PORT: "x", SYMBOLS: "a/b" });
+  assert.equal(parsed.success, false);
+  const paths = parsed.error!.issues.map((i) => i.path[0]).sort();
+  assert.deepEqual(paths, ["PORT", "SYMBOLS"]);
+});
+
+Deno.test("CHANNEL_ID_PATTERN - letters, digits and dashes only", () => {
+  assert.ok(CHANNEL_ID_PATTERN.test("1000SATS-USDT"));
+  for (const bad of ["", "BTC_USDT", "BTC/USDT", "../x", "BTC–USDT", "ВТС"]) {
+    assert.equal(CHANNEL_ID_PATTERN.test(bad), false, bad);
+  }
+  assert.equal(MAX_CHANNEL_ID_LENGTH, 32);
+});
+
+Deno.test("DEFAULT_WHALE_THRESHOLDS - the original's values", () => {
+  assert.deepEqual(DEFAULT_WHALE_THRESHOLDS, {
+    "BTC-USDT": 50_000_000,
+    "ETH-USDT": 20_000_000,
+    "SOL-USDT": 5_000_000,
+  });
+});
+
+Deno.test("SECRET_VARIABLES - ADMIN_TOKEN is secret", () => {
+  assert.ok(SECRET_VARIABLES.has("ADMIN_TOKEN"));
+});

@@ -1,0 +1,234 @@
+import assert from "node:assert/strict";
+import { loadConfig, type ServiceConfig } from "./load_config.ts";
+
+function ok(env: Record<string, string | undefined>): ServiceConfig {
+  const result = loadConfig(env);
+  if (!result.ok) assert.fail(`unexpected problems: ${result.problems}`);
+  return result.config;
+}
+
+function problems(env: Record<string, string | undefined>): string[] {
+  const result = loadConfig(env);
+  if (result.ok) assert.fail("expected problems, got a config");
+  return result.problems;
+}
+
+const TOKEN = "s3cret-admin-token-abcdef";
+
+Deno.test("loadConfig - defaults follow the original system", () => {
+  const config = ok({});
+  assert.deepEqual(config.upstream, {
+    tickersUrl: "https://api.bybit.com/v5/market/tickers",
+    timeoutMs: 10_000,
+    pollIntervalMs: 1_000,
+  });
+  assert.deepEqual(config.symbols, [
+    { id: "BTC-USDT", upstream: "BTCUSDT" },
+    { id: "ETH-USDT", upstream: "ETHUSDT" },
+    { id: "SOL-USDT", upstream: "SOLUSDT" },
+    { id: "1000SATS-USDT", upstream: "1000SATSUSDT" },
+  ]);
+  assert.deepEqual(config.thresholds, {
+    "BTC-USDT": 50_000_000,
+    "ETH-USDT": 20_000_000,
+    "SOL-USDT": 5_000_000,
+    "1000SATS-USDT": 1_000_000,
+  });
+  assert.deepEqual(config.server, { hostname: "127.0.0.1", port: 8000 });
+  assert.deepEqual(config.security, {
+    allowedOrigins: [],
+    allowMissingOrigin: true,
+    adminToken: undefined,
+    trustProxy: false,
+    maxSocketsPerIp: 5,
+    apiRateLimitPerMinute: 120,
+  });
+  assert.equal(config.historySize, 300);
+  assert.equal(config.logLevel, "info");
+  assert.equal(config.ingestInWorker, true);
+});
+
+Deno.test("loadConfig - empty strings mean the default", () => {
+  const config = ok({
+    CONNECTION_TIMEOUT_SECONDS: "",
+    SYMBOLS: "  ",
+    PORT: "",
+    LOG_LEVEL: "",
+    ADMIN_TOKEN: "",
+  });
+  assert.equal(config.upstream.timeoutMs, 10_000);
+  assert.equal(config.symbols.length, 4);
+  assert.equal(config.server.port, 8000);
+  assert.equal(config.logLevel, "info");
+  assert.equal(config.security.adminToken, undefined);
+});
+
+Deno.test("loadConfig - valid values are converted", () => {
+  const config = ok({
+    BYBIT_API_URL: "http://127.0.0.1:9000/v5/market/tickers",
+    CONNECTION_TIMEOUT_SECONDS: "2.5",
+    STREAM_HEARTBEAT_DELAY: "0.25",
+    PORT: "0",
+    HOSTNAME: "0.0.0.0",
+    ADMIN_TOKEN: TOKEN,
+    TRUST_PROXY: "1",
+    ALLOW_MISSING_ORIGIN: "false",
+    MAX_SOCKETS_PER_IP: "20",
+    API_RATE_LIMIT_PER_MINUTE: "600",
+    HISTORY_SIZE: "50",
+    LOG_LEVEL: "DEBUG",
+    INGEST_IN_WORKER: "0",
+  });
+  assert.equal(
+    config.upstream.tickersUrl,
+    "http://127.0.0.1:9000/v5/market/tickers",
+  );
+  assert.equal(config.upstream.timeoutMs, 2_500);
+  assert.equal(config.upstream.pollIntervalMs, 250);
+  assert.deepEqual(config.server, { hostname: "0.0.0.0", port: 0 });
+  assert.equal(config.security.adminToken, TOKEN);
+  assert.equal(config.security.trustProxy, true);
+  assert.equal(config.security.allowMissingOrigin, false);
+  assert.equal(config.security.maxSocketsPerIp, 20);
+  assert.equal(config.security.apiRateLimitPerMinute, 600);
+  assert.equal(config.historySize, 50);
+  assert.equal(config.logLevel, "debug");
+  assert.equal(config.ingestInWorker, false);
+});
+
+const BAD: readonly [string, string, RegExp][] = [
+  ["BYBIT_API_URL", "ftp://example.com/x", /http\(s\) URL/],
+  ["BYBIT_API_URL", "not a url", /http\(s\) URL/],
+  ["CONNECTION_TIMEOUT_SECONDS", "ten", /positive number of seconds/],
+  ["CONNECTION_TIMEOUT_SECONDS", "-1", /positive number of seconds/],
+  ["CONNECTION_TIMEOUT_SECONDS", "Infinity", /positive number of seconds/],
+  ["STREAM_HEARTBEAT_DELAY", "0", /positive number of seconds/],
+  ["STREAM_HEARTBEAT_DELAY", "NaN", /positive number of seconds/],
+  ["ALLOWED_ORIGIN_PRIMARY", "http://x.com/", /exact origin/],
+  ["ALLOWED_ORIGIN_SECONDARY", "https://a.example/path", /exact origin/],
+  ["ALLOW_MISSING_ORIGIN", "yes", /true or false/],
+  ["SYMBOLS", "BTC-USDT,../etc", /not ID or ID=UPSTREAM/],
+  ["SYMBOLS", "BTC-USDT,btc-usdt", /duplicate symbol BTC-USDT/],
+  ["SYMBOLS", ",,,", /at least one symbol/],
+  ["WHALE_THRESHOLDS", "BTC-USDT=-5", /positive finite amount/],
+  ["WHALE_THRESHOLDS", "BTC-USDT=1e400", /positive finite amount/],
+  ["WHALE_THRESHOLDS", "BTC-USDT", /positive finite amount/],
+  ["WHALE_THRESHOLD_DEFAULT", "0", /positive amount in USDT/],
+  ["PORT", "70000", /port from 0 to 65535/],
+  ["PORT", "80.5", /port from 0 to 65535/],
+  ["HOSTNAME", "exa mple", /host name or IP address/],
+  ["TRUST_PROXY", "maybe", /true or false/],
+  ["MAX_SOCKETS_PER_IP", "0", /integer from 1 to 10000/],
+  ["MAX_SOCKETS_PER_IP", "2.5", /integer from 1 to 10000/],
+  ["API_RATE_LIMIT_PER_MINUTE", "lots", /integer from 1 to 1000000/],
+  ["HISTORY_SIZE", "10001", /integer from 1 to 10000/],
+  ["LOG_LEVEL", "verbose", /one of debug, info, warn, error/],
+  ["INGEST_IN_WORKER", "2", /true or false/],
+];
+
+for (const [name, value, expected] of BAD) {
+  Deno.test(`loadConfig - bad ${name}=${JSON.stringify(value)} names the variable`, () => {
+    const found = problems({ [name]: value });
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.ok(found[0].startsWith(`${name}: `), found[0]);
+    assert.match(found[0], expected);
+    assert.ok(found[0].includes(JSON.stringify(value)), found[0]);
+  });
+}
+
+Deno.test("loadConfig - one problem per bad variable", () => {
+  const found = problems({
+    PORT: "http",
+    LOG_LEVEL: "loud",
+    HISTORY_SIZE: "-3",
+    SYMBOLS: "BTC-USDT",
+  });
+  assert.deepEqual(found.map((p) => p.split(":")[0]).sort(), [
+    "HISTORY_SIZE",
+    "LOG_LEVEL",
+    "PORT",
+  ]);
+});
+
+Deno.test("loadConfig - a short ADMIN_TOKEN is rejected without echoing it", () => {
+  const secret = "short-secret";
+  const found = problems({ ADMIN_TOKEN: secret, PORT: "nope" });
+  const line = found.find((p) => p.startsWith("ADMIN_TOKEN: "));
+  assert.ok(line, found.join("\n"));
+  assert.match(line, /at least 16 characters/);
+  for (const problem of found) assert.ok(!problem.includes(secret), problem);
+});
+
+Deno.test("loadConfig - a valid ADMIN_TOKEN never appears in other problems", () => {
+  const found = problems({ ADMIN_TOKEN: TOKEN, PORT: "nope", LOG_LEVEL: "x" });
+  assert.equal(found.length, 2);
+  for (const problem of found) assert.ok(!problem.includes(TOKEN), problem);
+});
+
+Deno.test("loadConfig - SYMBOLS accepts ID=UPSTREAM and upper-cases ids", () => {
+  const config = ok({ SYMBOLS: "btc-usdt, 1000SATS-USDT=10000satsusdt ,PEPE" });
+  assert.deepEqual(config.symbols, [
+    { id: "BTC-USDT", upstream: "BTCUSDT" },
+    { id: "1000SATS-USDT", upstream: "10000SATSUSDT" },
+    { id: "PEPE", upstream: "PEPE" },
+  ]);
+});
+
+Deno.test("loadConfig - SYMBOLS rejects an id longer than 32 characters", () => {
+  const found = problems({ SYMBOLS: "A".repeat(33) });
+  assert.match(found[0], /^SYMBOLS: /);
+});
+
+Deno.test("loadConfig - WHALE_THRESHOLDS overrides only the named symbols", () => {
+  const config = ok({
+    SYMBOLS: "BTC-USDT,ETH-USDT,DOGE-USDT",
+    WHALE_THRESHOLDS: "btc-usdt=1000, DOGE-USDT=2.5e6",
+    WHALE_THRESHOLD_DEFAULT: "42",
+  });
+  assert.deepEqual(config.thresholds, {
+    "BTC-USDT": 1000,
+    "ETH-USDT": 20_000_000,
+    "DOGE-USDT": 2_500_000,
+  });
+});
+
+Deno.test("loadConfig - WHALE_THRESHOLD_DEFAULT applies to symbols without one", () => {
+  const config = ok({
+    SYMBOLS: "BTC-USDT,XRP-USDT",
+    WHALE_THRESHOLD_DEFAULT: "7",
+  });
+  assert.deepEqual(config.thresholds, {
+    "BTC-USDT": 50_000_000,
+    "XRP-USDT": 7,
+  });
+});
+
+Deno.test("loadConfig - exact origins are accepted and listed", () => {
+  const config = ok({
+    ALLOWED_ORIGIN_PRIMARY: "https://a.example:8443",
+    ALLOWED_ORIGIN_SECONDARY: "http://localhost:3000",
+  });
+  assert.deepEqual(config.security.allowedOrigins, [
+    "https://a.example:8443",
+    "http://localhost:3000",
+  ]);
+});
+
+Deno.test("loadConfig - origins with a path, slash, default port or junk are rejected", () => {
+  for (
+    const origin of [
+      "http://x.com/",
+      "https://a.example:443",
+      "https://user@a.example",
+      "https://a.example?x=1",
+      "https://A.example",
+      "ws://a.example",
+      "null",
+      "a.example",
+    ]
+  ) {
+    const found = problems({ ALLOWED_ORIGIN_PRIMARY: origin });
+    assert.equal(found.length, 1, origin);
+    assert.match(found[0], /^ALLOWED_ORIGIN_PRIMARY: expected an exact origin/);
+  }
+});

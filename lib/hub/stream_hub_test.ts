@@ -1,0 +1,462 @@
+import assert from "node:assert/strict";
+import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import { CloseCode } from "./close_codes.ts";
+import type {
+  AlertFrame,
+  BatchFrame,
+  ResetFrame,
+  ServerFrame,
+  StatusFrame,
+  TickFrame,
+} from "./frames.ts";
+import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
+import type { SocketLike } from "./subscriber.ts";
+
+/** A socket that records frames; the test sets its send queue and failures. */
+class FakeSocket implements SocketLike {
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: string[] = [];
+  closes: number[] = [];
+  failSend = false;
+
+  send(data: string): void {
+    if (this.failSend) throw new Error("Broken pipe");
+    this.sent.push(data);
+  }
+
+  close(code?: number): void {
+    this.closes.push(code ?? 1005);
+    this.readyState = 3;
+  }
+
+  frames(): ServerFrame[] {
+    return this.sent.map((s) => JSON.parse(s));
+  }
+
+  /** Every tick seq received for `symbol`, batches expanded, in order. */
+  seqs(symbol: string): number[] {
+    return this.frames().flatMap((f) => {
+      if (f.type === "batch" && f.symbol === symbol) {
+        return f.frames.map((t) => t.seq);
+      }
+      return f.type === "tick" && f.symbol === symbol ? [f.seq] : [];
+    });
+  }
+}
+
+const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
+
+function tick(symbol: string, price = 100): AnalyzedTick {
+  return {
+    symbol,
+    price,
+    high: 110,
+    low: 100,
+    volume: 1_000,
+    change: 0.5,
+    spread: 10,
+    is_whale: false,
+    whale_alert: false,
+    whale_threshold: 50_000_000,
+    tier: "ELEVATED",
+    range_position: 50,
+    velocity: 0,
+    upstream_ts: 1_000,
+    source: "simulator",
+  };
+}
+
+function setup(options: Partial<StreamHubOptions> = {}) {
+  let now = 1_700_000_000_000;
+  const hub = new StreamHub({
+    symbols: SYMBOLS,
+    historySize: 5,
+    epoch: "epoch-1",
+    now: () => now,
+    ...options,
+  });
+  return {
+    hub,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+  };
+}
+
+function publish(hub: StreamHub, symbol: string, count: number): void {
+  for (let i = 0; i < count; i++) hub.publishTicks([tick(symbol, 100 + i)]);
+}
+
+const STATUS: StatusFrame = {
+  type: "status",
+  upstream: "online",
+  simulated: true,
+  last_success: 1_700_000_000_000,
+};
+
+Deno.test("StreamHub - join sends hello, status, history, then live ticks without gap or duplicate", () => {
+  const { hub, now } = setup();
+  hub.simulated = true;
+  publish(hub, "BTC-USDT", 3);
+  hub.publishStatus(STATUS);
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  publish(hub, "BTC-USDT", 2);
+
+  const frames = socket.frames();
+  assert.deepEqual(frames.map((f) => f.type), [
+    "hello",
+    "status",
+    "batch",
+    "tick",
+    "tick",
+  ]);
+  assert.deepEqual(frames[0], {
+    type: "hello",
+    epoch: "epoch-1",
+    symbols: ["BTC-USDT"],
+    server_time: now(),
+    simulated: true,
+  });
+  assert.deepEqual(frames[1], STATUS);
+  assert.deepEqual(
+    (frames[2] as BatchFrame).frames,
+    hub.history("BTC-USDT").slice(0, 3),
+  );
+  assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3, 4, 5]);
+});
+
+Deno.test("StreamHub - join before any data sends only hello", () => {
+  const { hub } = setup();
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  assert.deepEqual(socket.frames().map((f) => f.type), ["hello"]);
+});
+
+Deno.test("StreamHub - the history replay is bounded by historySize", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 12);
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  assert.deepEqual(socket.seqs("BTC-USDT"), [8, 9, 10, 11, 12]);
+});
+
+Deno.test("StreamHub - resume with since sends exactly the missed ticks", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 5);
+  const socket = new FakeSocket();
+  hub.join(socket, {
+    symbols: ["BTC-USDT"],
+    since: new Map([["BTC-USDT", 3]]),
+    epoch: "epoch-1",
+    ip: "1.1.1.1",
+  });
+  publish(hub, "BTC-USDT", 1);
+  assert.deepEqual(socket.seqs("BTC-USDT"), [4, 5, 6]);
+  assert.equal(socket.frames().some((f) => f.type === "reset"), false);
+});
+
+Deno.test("StreamHub - resume when up to date sends no replay", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 5);
+  const socket = new FakeSocket();
+  hub.join(socket, {
+    symbols: ["BTC-USDT"],
+    since: new Map([["BTC-USDT", 5]]),
+    epoch: "epoch-1",
+    ip: "1.1.1.1",
+  });
+  assert.deepEqual(socket.frames().map((f) => f.type), ["hello"]);
+});
+
+for (
+  const [reason, since, epoch] of [
+    ["too-old", 2, "epoch-1"],
+    ["epoch-changed", 9, "epoch-0"],
+    ["ahead", 99, "epoch-1"],
+  ] as const
+) {
+  Deno.test(`StreamHub - resume that is ${reason} gets a reset and the latest snapshot`, () => {
+    const { hub } = setup();
+    publish(hub, "BTC-USDT", 10);
+    const socket = new FakeSocket();
+    hub.join(socket, {
+      symbols: ["BTC-USDT"],
+      since: new Map([["BTC-USDT", since]]),
+      epoch,
+      ip: "1.1.1.1",
+    });
+    publish(hub, "BTC-USDT", 1);
+    const frames = socket.frames();
+    assert.deepEqual(frames.map((f) => f.type), [
+      "hello",
+      "reset",
+      "tick",
+      "tick",
+    ]);
+    assert.deepEqual(frames[1] as ResetFrame, {
+      type: "reset",
+      symbol: "BTC-USDT",
+      epoch: "epoch-1",
+      seq: 10,
+      reason,
+    });
+    assert.deepEqual(socket.seqs("BTC-USDT"), [10, 11]);
+  });
+}
+
+Deno.test("StreamHub - a reset on an empty channel sends no snapshot", () => {
+  const { hub } = setup();
+  const socket = new FakeSocket();
+  hub.join(socket, {
+    symbols: ["BTC-USDT"],
+    since: new Map([["BTC-USDT", 4]]),
+    ip: "1.1.1.1",
+  });
+  assert.deepEqual(socket.frames().map((f) => f.type), ["hello", "reset"]);
+});
+
+Deno.test("StreamHub - a multiplexed join replays and streams each symbol", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 2);
+  publish(hub, "ETH-USDT", 3);
+  publish(hub, "SOL-USDT", 1);
+  const socket = new FakeSocket();
+  hub.join(socket, {
+    symbols: ["ETH-USDT", "BTC-USDT"],
+    since: new Map([["ETH-USDT", 2]]),
+    epoch: "epoch-1",
+    ip: "1.1.1.1",
+  });
+  hub.publishTicks([tick("BTC-USDT"), tick("SOL-USDT"), tick("ETH-USDT")]);
+  const batches = socket.frames().filter((f): f is BatchFrame =>
+    f.type === "batch"
+  );
+  assert.deepEqual(batches.map((b) => b.symbol), ["ETH-USDT", "BTC-USDT"]);
+  assert.deepEqual(socket.seqs("ETH-USDT"), [3, 4]);
+  assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3]);
+  assert.deepEqual(socket.seqs("SOL-USDT"), []);
+});
+
+Deno.test("StreamHub - each tick is encoded once and the same text goes to everyone", () => {
+  const { hub } = setup();
+  const a = new FakeSocket();
+  const b = new FakeSocket();
+  hub.join(a, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(b, { symbols: ["BTC-USDT", "ETH-USDT"], ip: "2.2.2.2" });
+  publish(hub, "BTC-USDT", 1);
+  assert.equal(a.sent.at(-1), b.sent.at(-1));
+  assert.deepEqual(JSON.parse(a.sent.at(-1)!), hub.latest("BTC-USDT"));
+  assert.equal(hub.stats.messagesSent, 4);
+});
+
+Deno.test("StreamHub - room counts follow joins and detaches", () => {
+  const { hub } = setup();
+  const detachA = hub.join(new FakeSocket(), {
+    symbols: ["BTC-USDT"],
+    ip: "1.1.1.1",
+  });
+  hub.join(new FakeSocket(), { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(new FakeSocket(), {
+    symbols: ["BTC-USDT", "ETH-USDT"],
+    ip: "2.2.2.2",
+  });
+  assert.deepEqual(hub.roomCounts(), {
+    "BTC-USDT": 3,
+    "ETH-USDT": 1,
+    "SOL-USDT": 0,
+  });
+  assert.equal(hub.activeSubscribers, 3);
+  detachA();
+  detachA();
+  assert.deepEqual(hub.roomCounts()["BTC-USDT"], 2);
+  assert.equal(hub.activeSubscribers, 2);
+  assert.equal(hub.subscribersOpened, 3);
+});
+
+Deno.test("StreamHub - a socket whose send throws is removed, the others go on", () => {
+  const { hub } = setup();
+  const broken = new FakeSocket();
+  const healthy = new FakeSocket();
+  hub.join(broken, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(healthy, { symbols: ["BTC-USDT"], ip: "2.2.2.2" });
+  broken.failSend = true;
+  publish(hub, "BTC-USDT", 2);
+  assert.equal(hub.activeSubscribers, 1);
+  assert.equal(hub.roomCounts()["BTC-USDT"], 1);
+  assert.deepEqual(healthy.seqs("BTC-USDT"), [1, 2]);
+});
+
+Deno.test("StreamHub - a socket that fails during join is never registered", () => {
+  const { hub } = setup();
+  const broken = new FakeSocket();
+  broken.failSend = true;
+  hub.join(broken, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  assert.equal(hub.activeSubscribers, 0);
+  assert.equal(hub.roomCounts()["BTC-USDT"], 0);
+  assert.equal(hub.subscribersOpened, 0);
+});
+
+Deno.test("StreamHub - a closed socket is dropped on the next broadcast", () => {
+  const { hub } = setup();
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  socket.readyState = 3;
+  publish(hub, "BTC-USDT", 1);
+  assert.equal(hub.activeSubscribers, 0);
+  assert.deepEqual(socket.seqs("BTC-USDT"), []);
+});
+
+Deno.test("StreamHub - a slow subscriber is conflated without delaying a fast one", () => {
+  const { hub } = setup({
+    policy: { highWaterBytes: 1_000, lowWaterBytes: 100, maxBehindMs: 5_000 },
+  });
+  const slow = new FakeSocket();
+  const fast = new FakeSocket();
+  hub.join(slow, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(fast, { symbols: ["BTC-USDT"], ip: "2.2.2.2" });
+  slow.bufferedAmount = 5_000;
+  publish(hub, "BTC-USDT", 4);
+  assert.deepEqual(fast.seqs("BTC-USDT"), [1, 2, 3, 4]);
+  assert.deepEqual(slow.seqs("BTC-USDT"), []);
+  assert.equal(hub.stats.conflated, 4);
+
+  slow.bufferedAmount = 0;
+  hub.sweep();
+  assert.deepEqual(slow.seqs("BTC-USDT"), [4]);
+});
+
+Deno.test("StreamHub - sweep closes a subscriber behind too long with 1013", () => {
+  const { hub, advance } = setup({
+    policy: { highWaterBytes: 1_000, lowWaterBytes: 100, maxBehindMs: 5_000 },
+  });
+  const slow = new FakeSocket();
+  hub.join(slow, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  slow.bufferedAmount = 5_000;
+  publish(hub, "BTC-USDT", 1);
+  advance(5_001);
+  hub.sweep();
+  assert.deepEqual(slow.closes, [CloseCode.TryAgainLater]);
+  assert.equal(hub.activeSubscribers, 0);
+  assert.equal(hub.stats.slowCloses, 1);
+});
+
+Deno.test("StreamHub - alerts reach only their symbol's room", () => {
+  const { hub } = setup();
+  const btc = new FakeSocket();
+  const eth = new FakeSocket();
+  hub.join(btc, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(eth, { symbols: ["ETH-USDT"], ip: "2.2.2.2" });
+  const alert: AlertFrame = {
+    type: "alert",
+    id: "0001",
+    time: "2024-01-01T00:00:00.000Z",
+    symbol: "BTC-USDT",
+    kind: "threshold_crossing",
+    price: 42_000,
+    notional: 60_000_000,
+    threshold: 50_000_000,
+    source: "rest",
+  };
+  hub.publishAlert(alert);
+  hub.publishAlert({ ...alert, symbol: "DOGE-USDT" });
+  assert.deepEqual(btc.frames().at(-1), alert);
+  assert.equal(eth.frames().some((f) => f.type === "alert"), false);
+});
+
+Deno.test("StreamHub - status goes to everyone and joiners get the latest", () => {
+  const { hub } = setup();
+  const early = new FakeSocket();
+  hub.join(early, { symbols: ["SOL-USDT"], ip: "1.1.1.1" });
+  hub.publishStatus({ ...STATUS, upstream: "degraded" });
+  hub.publishStatus(STATUS);
+  const late = new FakeSocket();
+  hub.join(late, { symbols: ["BTC-USDT"], ip: "2.2.2.2" });
+  const upstreams = (s: FakeSocket) =>
+    s.frames().flatMap((f) => f.type === "status" ? [f.upstream] : []);
+  assert.deepEqual(upstreams(early), ["degraded", "online"]);
+  assert.deepEqual(upstreams(late), ["online"]);
+});
+
+Deno.test("StreamHub - heartbeat reaches every socket", () => {
+  const { hub, now } = setup();
+  const a = new FakeSocket();
+  const b = new FakeSocket();
+  hub.join(a, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(b, { symbols: ["ETH-USDT"], ip: "2.2.2.2" });
+  hub.heartbeat(15_000);
+  for (const socket of [a, b]) {
+    assert.deepEqual(socket.frames().at(-1), {
+      type: "heartbeat",
+      server_time: now(),
+      interval_ms: 15_000,
+    });
+  }
+});
+
+Deno.test("StreamHub - ticks of unknown symbols are ignored", () => {
+  const { hub } = setup();
+  hub.publishTicks([tick("DOGE-USDT"), tick("BTC-USDT")]);
+  assert.equal(hub.ticksPublished, 1);
+  assert.equal(hub.latest("DOGE-USDT"), undefined);
+  assert.deepEqual(hub.history("DOGE-USDT"), []);
+});
+
+Deno.test("StreamHub - ticks carry per-symbol seq and the hub's time", () => {
+  const { hub, now } = setup();
+  hub.publishTicks([tick("BTC-USDT"), tick("ETH-USDT"), tick("BTC-USDT")]);
+  const latest = hub.latest("BTC-USDT") as TickFrame;
+  assert.equal(latest.seq, 2);
+  assert.equal(latest.ts, now());
+  assert.equal(hub.latest("ETH-USDT")?.seq, 1);
+  assert.equal(hub.ticksPublished, 3);
+});
+
+Deno.test("StreamHub - closeAll closes every socket with 1001", () => {
+  const { hub } = setup();
+  const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+  for (const socket of sockets) {
+    hub.join(socket, { symbols: ["BTC-USDT", "ETH-USDT"], ip: "1.1.1.1" });
+  }
+  hub.closeAll();
+  assert.deepEqual(sockets.map((s) => s.closes), [[1001], [1001], [1001]]);
+  assert.equal(hub.activeSubscribers, 0);
+  assert.deepEqual(hub.roomCounts(), {
+    "BTC-USDT": 0,
+    "ETH-USDT": 0,
+    "SOL-USDT": 0,
+  });
+});
+
+Deno.test("StreamHub - a snapshot restores epoch and seq for a gapless resume", () => {
+  const first = setup();
+  publish(first.hub, "BTC-USDT", 7);
+  publish(first.hub, "ETH-USDT", 2);
+  const snapshot = structuredClone(first.hub.snapshot());
+
+  const second = new StreamHub(
+    { symbols: SYMBOLS, historySize: 5, now: () => 1 },
+    snapshot,
+  );
+  assert.equal(second.epoch, "epoch-1");
+  const socket = new FakeSocket();
+  second.join(socket, {
+    symbols: ["BTC-USDT", "ETH-USDT"],
+    since: new Map([["BTC-USDT", 4], ["ETH-USDT", 2]]),
+    epoch: "epoch-1",
+    ip: "1.1.1.1",
+  });
+  second.publishTicks([tick("BTC-USDT"), tick("ETH-USDT")]);
+  assert.deepEqual(socket.seqs("BTC-USDT"), [5, 6, 7, 8]);
+  assert.deepEqual(socket.seqs("ETH-USDT"), [3]);
+  assert.equal(socket.frames().some((f) => f.type === "reset"), false);
+});
+
+Deno.test("StreamHub - without a snapshot the epoch is new", () => {
+  const a = new StreamHub({ symbols: SYMBOLS, historySize: 5 });
+  const b = new StreamHub({ symbols: SYMBOLS, historySize: 5 });
+  assert.notEqual(a.epoch, b.epoch);
+  assert.deepEqual(a.symbols, SYMBOLS);
+});

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import type { MetricsResponse } from "../http/api_types.ts";
+import { renderPrometheus } from "./prometheus.ts";
+
+const METRICS: MetricsResponse = {
+  uptime_s: 12.5,
+  ticks_processed: 100,
+  upstream_requests: 30,
+  upstream_errors: 2,
+  items_rejected: 1,
+  sockets_active: 3,
+  sockets_opened_total: 9,
+  handshakes_rejected_total: 4,
+  messages_sent: 700,
+  bytes_sent: 123_456,
+  conflated_total: 5,
+  slow_closes_total: 1,
+  ingestion_restarts: 0,
+};
+
+const ROOMS = { "BTC-USDT": 2, "1000SATS-USDT": 0 };
+
+/** Every sample line as [name, labels, value]. */
+function samples(text: string): [string, string, string][] {
+  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#"))
+    .map((line) => {
+      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+      assert.ok(match, `not a valid sample line: ${JSON.stringify(line)}`);
+      return [match[1], match[2] ?? "", match[3]];
+    });
+}
+
+Deno.test("renderPrometheus - every line is HELP, TYPE or a valid sample", () => {
+  const text = renderPrometheus(METRICS, ROOMS);
+  assert.ok(text.endsWith("\n"));
+  for (const line of text.slice(0, -1).split("\n")) {
+    assert.match(
+      line,
+      /^(# HELP [a-z_]+ \S.*|# TYPE [a-z_]+ (counter|gauge)|[a-z_]+(\{symbol="[A-Za-z0-9-]+"\})? -?[0-9.e+]+)$/,
+    );
+  }
+  samples(text);
+});
+
+Deno.test("renderPrometheus - each metric has HELP then TYPE before its sample", () => {
+  const lines = renderPrometheus(METRICS, ROOMS).split("\n");
+  const names = new Set(samples(lines.join("\n")).map(([name]) => name));
+  for (const name of names) {
+    const help = lines.findIndex((l) => l.startsWith(`# HELP ${name} `));
+    const type = lines.findIndex((l) => l.startsWith(`# TYPE ${name} `));
+    const first = lines.findIndex((l) => l.startsWith(name));
+    assert.ok(help >= 0 && help < type && type < first, name);
+    assert.equal(
+      lines.filter((l) => l.startsWith(`# TYPE ${name} `)).length,
+      1,
+      name,
+    );
+  }
+});
+
+Deno.test("renderPrometheus - values come from the metrics", () => {
+  const values = new Map(
+    samples(renderPrometheus(METRICS, {})).map(([n, , v]) => [n, v]),
+  );
+  assert.equal(values.get("sentinel_uptime_seconds"), "12.5");
+  assert.equal(values.get("sentinel_ticks_processed_total"), "100");
+  assert.equal(values.get("sentinel_sockets_active"), "3");
+  assert.equal(values.get("sentinel_bytes_sent_total"), "123456");
+  assert.equal(values.get("sentinel_slow_closes_total"), "1");
+});
+
+Deno.test("renderPrometheus - counters end in _total, gauges do not", () => {
+  const text = renderPrometheus(METRICS, ROOMS);
+  for (const match of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    assert.equal(match[1].endsWith("_total"), match[2] === "counter", match[1]);
+  }
+});
+
+Deno.test("renderPrometheus - one room gauge per symbol with a symbol label", () => {
+  const rooms = samples(renderPrometheus(METRICS, ROOMS)).filter(([name]) =>
+    name === "sentinel_room_subscribers"
+  );
+  assert.deepEqual(rooms, [
+    ["sentinel_room_subscribers", '{symbol="BTC-USDT"}', "2"],
+    ["sentinel_room_subscribers", '{symbol="1000SATS-USDT"}', "0"],
+  ]);
+});
