@@ -10,6 +10,7 @@ import {
   SECRET_VARIABLES,
   type TrackedSymbol,
 } from "./config_schema.ts";
+import { describeEnvIssues } from "./env_problems.ts";
 
 /** Everything the service needs to run, derived from the environment. */
 export interface ServiceConfig {
@@ -58,15 +59,10 @@ export function loadConfig(
 ): ConfigResult {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "configuration");
-      const raw = env[name];
-      const shown = raw === undefined || SECRET_VARIABLES.has(name)
-        ? ""
-        : ` (got ${JSON.stringify(raw)})`;
-      return `${name}: ${issue.message}${shown}`;
-    });
-    return { ok: false, problems };
+    return {
+      ok: false,
+      problems: describeEnvIssues(parsed.error.issues, env, SECRET_VARIABLES),
+    };
   }
   return { ok: true, config: toServiceConfig(parsed.data) };
 }

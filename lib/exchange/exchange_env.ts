@@ -3,6 +3,7 @@
  * `startExchange`, or one problem per bad variable.
  */
 import { z } from "zod";
+import { describeEnvIssues } from "../config/env_problems.ts";
 import { type Fault, faultSchema } from "./faults.ts";
 
 /** Variables read by the CLI, with their defaults in the schema below. */
@@ -73,15 +74,7 @@ export function parseExchangeEnv(
 ): ExchangeEnvResult {
   const parsed = exchangeEnvSchema.safeParse(env);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? "environment");
-        const raw = env[name];
-        const got = raw === undefined ? "" : ` (got ${JSON.stringify(raw)})`;
-        return `${name}: ${issue.message}${got}`;
-      }),
-    };
+    return { ok: false, problems: describeEnvIssues(parsed.error.issues, env) };
   }
   const data = parsed.data;
   return {

@@ -1,12 +1,15 @@
 /**
  * The client's IP address for rate limits and socket caps. `X-Forwarded-For`
  * is honoured only behind a trusted proxy; otherwise anyone could pick their
- * own address and dodge every per-IP limit.
+ * own address and dodge every per-IP limit. Even then only the right-most
+ * entry counts: it is the one our proxy appended, while anything left of it
+ * came from the client and can be forged.
  */
+import { isIP } from "node:net";
 
 /**
  * The remote address of the connection, or — when `trustProxy` is set — the
- * left-most valid address in `X-Forwarded-For`.
+ * right-most entry of `X-Forwarded-For` if it is a valid IP address.
  */
 export function clientIp(
   req: Request,
@@ -15,8 +18,8 @@ export function clientIp(
 ): string {
   if (trustProxy) {
     const forwarded = req.headers.get("x-forwarded-for");
-    const first = forwarded?.split(",")[0]?.trim();
-    if (first && /^[0-9A-Fa-f.:]{2,45}$/.test(first)) return first;
+    const last = forwarded?.split(",").at(-1)?.trim();
+    if (last && isIP(last) !== 0) return last;
   }
   const address = info.remoteAddr;
   return address.transport === "tcp" || address.transport === "udp"

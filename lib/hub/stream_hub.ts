@@ -26,6 +26,13 @@ import {
   Subscriber,
 } from "./subscriber.ts";
 
+/**
+ * Conflation keys of the non-tick frames; `#` cannot occur in a symbol id, so
+ * they never collide with a symbol's key.
+ */
+const STATUS_KEY = "#status";
+const HEARTBEAT_KEY = "#heartbeat";
+
 /** Options of {@linkcode StreamHub}. */
 export interface StreamHubOptions {
   /** Channel ids the hub serves. */
@@ -74,7 +81,6 @@ export class StreamHub {
   #policy: SlowConsumerPolicy;
   #now: () => number;
   #simulated = false;
-  #status: StatusFrame | undefined;
   #statusEncoded: string | undefined;
   #ticksPublished = 0;
   #opened = 0;
@@ -128,7 +134,7 @@ export class StreamHub {
       this.#ticksPublished++;
       for (const subscriber of this.#rooms.get(tick.symbol)!) {
         if (
-          subscriber.deliverTick(tick.symbol, entry.encoded, now) === "closed"
+          subscriber.deliverLatest(tick.symbol, entry.encoded, now) === "closed"
         ) {
           this.#remove(subscriber);
         }
@@ -157,20 +163,19 @@ export class StreamHub {
       server_time: now,
       interval_ms: intervalMs,
     });
-    for (const subscriber of this.#subscribers) {
-      if (subscriber.deliverReliable(encoded, now) === "closed") {
-        this.#remove(subscriber);
-      }
-    }
+    this.#broadcastLatest(HEARTBEAT_KEY, encoded, now);
   }
 
   /** Broadcasts an upstream status change to everyone; joiners get the latest. */
   publishStatus(status: StatusFrame): void {
-    this.#status = status;
     this.#statusEncoded = JSON.stringify(status);
-    const now = this.#now();
+    this.#broadcastLatest(STATUS_KEY, this.#statusEncoded, this.#now());
+  }
+
+  /** Sends to every socket; a socket that is behind keeps only the newest. */
+  #broadcastLatest(key: string, encoded: string, now: number): void {
     for (const subscriber of this.#subscribers) {
-      if (subscriber.deliverReliable(this.#statusEncoded, now) === "closed") {
+      if (subscriber.deliverLatest(key, encoded, now) === "closed") {
         this.#remove(subscriber);
       }
     }

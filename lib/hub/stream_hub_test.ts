@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeSocket } from "./test_utils.ts";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import { CloseCode } from "./close_codes.ts";
 import type {
@@ -10,40 +11,6 @@ import type {
   TickFrame,
 } from "./frames.ts";
 import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
-import type { SocketLike } from "./subscriber.ts";
-
-/** A socket that records frames; the test sets its send queue and failures. */
-class FakeSocket implements SocketLike {
-  readyState = 1;
-  bufferedAmount = 0;
-  sent: string[] = [];
-  closes: number[] = [];
-  failSend = false;
-
-  send(data: string): void {
-    if (this.failSend) throw new Error("Broken pipe");
-    this.sent.push(data);
-  }
-
-  close(code?: number): void {
-    this.closes.push(code ?? 1005);
-    this.readyState = 3;
-  }
-
-  frames(): ServerFrame[] {
-    return this.sent.map((s) => JSON.parse(s));
-  }
-
-  /** Every tick seq received for `symbol`, batches expanded, in order. */
-  seqs(symbol: string): number[] {
-    return this.frames().flatMap((f) => {
-      if (f.type === "batch" && f.symbol === symbol) {
-        return f.frames.map((t) => t.seq);
-      }
-      return f.type === "tick" && f.symbol === symbol ? [f.seq] : [];
-    });
-  }
-}
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
@@ -338,7 +305,7 @@ Deno.test("StreamHub - sweep closes a subscriber behind too long with 1013", () 
   publish(hub, "BTC-USDT", 1);
   advance(5_001);
   hub.sweep();
-  assert.deepEqual(slow.closes, [CloseCode.TryAgainLater]);
+  assert.deepEqual(slow.closes.map((c) => c.code), [CloseCode.TryAgainLater]);
   assert.equal(hub.activeSubscribers, 0);
   assert.equal(hub.stats.slowCloses, 1);
 });
@@ -421,7 +388,9 @@ Deno.test("StreamHub - closeAll closes every socket with 1001", () => {
     hub.join(socket, { symbols: ["BTC-USDT", "ETH-USDT"], ip: "1.1.1.1" });
   }
   hub.closeAll();
-  assert.deepEqual(sockets.map((s) => s.closes), [[1001], [1001], [1001]]);
+  assert.deepEqual(sockets.map((s) => s.closes.map((c) => c.code)), [[1001], [
+    1001,
+  ], [1001]]);
   assert.equal(hub.activeSubscribers, 0);
   assert.deepEqual(hub.roomCounts(), {
     "BTC-USDT": 0,
@@ -459,4 +428,35 @@ Deno.test("StreamHub - without a snapshot the epoch is new", () => {
   const b = new StreamHub({ symbols: SYMBOLS, historySize: 5 });
   assert.notEqual(a.epoch, b.epoch);
   assert.deepEqual(a.symbols, SYMBOLS);
+});
+
+Deno.test("StreamHub - a socket that is behind keeps only the newest heartbeat and status", () => {
+  const { hub } = setup({
+    policy: {
+      highWaterBytes: 1_000,
+      lowWaterBytes: 100,
+      maxBehindMs: 60_000,
+      maxQueuedAlerts: 2,
+    },
+  });
+  const slow = new FakeSocket();
+  hub.join(slow, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  slow.bufferedAmount = 5_000;
+  for (let i = 0; i < 5; i++) {
+    hub.heartbeat(15_000);
+    hub.publishStatus({
+      type: "status",
+      upstream: i % 2 ? "online" : "degraded",
+      simulated: false,
+      last_success: i,
+    });
+  }
+  assert.equal(slow.closes.length, 0, "not closed as an alert backlog");
+  const sentBefore = slow.sent.length;
+  slow.bufferedAmount = 0;
+  hub.sweep();
+  const flushed = slow.frames().slice(sentBefore);
+  assert.deepEqual(flushed.map((f) => f.type).sort(), ["heartbeat", "status"]);
+  const status = flushed.find((f): f is StatusFrame => f.type === "status");
+  assert.equal(status?.last_success, 4);
 });

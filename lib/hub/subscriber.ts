@@ -62,7 +62,7 @@ export class Subscriber {
   /** Client IP, for per-IP accounting. */
   readonly ip: string;
   #policy: SlowConsumerPolicy;
-  #latestBySymbol: Map<string, string> | undefined;
+  #latestByKey: Map<string, string> | undefined;
   #queuedAlerts: string[] | undefined;
   #behindSince: number | undefined;
   #closed = false;
@@ -101,20 +101,24 @@ export class Subscriber {
     return this.#send(encoded);
   }
 
-  /** Delivers a tick frame, conflating per symbol when the socket is behind. */
-  deliverTick(symbol: string, encoded: string, now: number): DeliveryOutcome {
+  /**
+   * Delivers a frame that only matters as the latest of its `key` (a tick per
+   * symbol, the status, the heartbeat): when the socket is behind, a newer
+   * frame with the same key replaces the held one.
+   */
+  deliverLatest(key: string, encoded: string, now: number): DeliveryOutcome {
     if (this.closed) return "closed";
     if (this.#checkBehind(now)) {
       // The check may just have closed the socket: hold nothing for it.
       if (this.closed) return "closed";
-      (this.#latestBySymbol ??= new Map()).set(symbol, encoded);
+      (this.#latestByKey ??= new Map()).set(key, encoded);
       this.#stats.conflated++;
       return "conflated";
     }
     return this.#send(encoded) ? "sent" : "closed";
   }
 
-  /** Delivers a frame that must not be dropped (alerts, status). */
+  /** Delivers a frame that must not be dropped (alerts). */
   deliverReliable(encoded: string, now: number): DeliveryOutcome {
     if (this.closed) return "closed";
     if (this.#checkBehind(now)) {
@@ -177,15 +181,15 @@ export class Subscriber {
 
   #flushHeld(): void {
     const alerts = this.#queuedAlerts;
-    const latest = this.#latestBySymbol;
+    const latest = this.#latestByKey;
     this.#queuedAlerts = undefined;
-    this.#latestBySymbol = undefined;
+    this.#latestByKey = undefined;
     if (alerts) { for (const encoded of alerts) this.#send(encoded); }
     if (latest) { for (const encoded of latest.values()) this.#send(encoded); }
   }
 
   #closeSlow(reason: string): void {
-    this.#latestBySymbol = undefined;
+    this.#latestByKey = undefined;
     this.#queuedAlerts = undefined;
     if (!this.#closed) this.#stats.slowCloses++;
     this.close(CloseCode.TryAgainLater, reason);

@@ -1,31 +1,12 @@
 import assert from "node:assert/strict";
+import { FakeSocket } from "./test_utils.ts";
 import { CloseCode } from "./close_codes.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,
   type DeliveryStats,
   type SlowConsumerPolicy,
-  type SocketLike,
   Subscriber,
 } from "./subscriber.ts";
-
-/** A socket whose send queue the test sets by hand. */
-class FakeSocket implements SocketLike {
-  readyState = 1;
-  bufferedAmount = 0;
-  sent: string[] = [];
-  closes: { code?: number; reason?: string }[] = [];
-  failSend = false;
-
-  send(data: string): void {
-    if (this.failSend) throw new Error("Broken pipe");
-    this.sent.push(data);
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closes.push({ code, reason });
-    this.readyState = 3;
-  }
-}
 
 const POLICY: SlowConsumerPolicy = {
   highWaterBytes: 1_000,
@@ -54,8 +35,8 @@ function setup(policy = POLICY) {
 
 Deno.test("Subscriber - a fast socket gets every tick and is counted", () => {
   const { socket, stats, subscriber } = setup();
-  assert.equal(subscriber.deliverTick("BTC-USDT", "t1", 0), "sent");
-  assert.equal(subscriber.deliverTick("BTC-USDT", "tick2", 1), "sent");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t1", 0), "sent");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "tick2", 1), "sent");
   assert.deepEqual(socket.sent, ["t1", "tick2"]);
   assert.deepEqual(stats, {
     messagesSent: 2,
@@ -69,17 +50,17 @@ Deno.test("Subscriber - a fast socket gets every tick and is counted", () => {
 Deno.test("Subscriber - at the high-water mark it is not yet behind", () => {
   const { socket, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes;
-  assert.equal(subscriber.deliverTick("BTC-USDT", "t1", 0), "sent");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t1", 0), "sent");
 });
 
 Deno.test("Subscriber - conflation keeps only the latest tick per symbol", () => {
   const { socket, stats, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
   const outcomes = ["b1", "b2", "b3"].map((t, i) =>
-    subscriber.deliverTick("BTC-USDT", t, i)
+    subscriber.deliverLatest("BTC-USDT", t, i)
   );
-  subscriber.deliverTick("ETH-USDT", "e1", 3);
-  subscriber.deliverTick("ETH-USDT", "e2", 4);
+  subscriber.deliverLatest("ETH-USDT", "e1", 3);
+  subscriber.deliverLatest("ETH-USDT", "e2", 4);
   assert.deepEqual(outcomes, ["conflated", "conflated", "conflated"]);
   assert.deepEqual(socket.sent, []);
   assert.equal(subscriber.behind, true);
@@ -94,36 +75,36 @@ Deno.test("Subscriber - conflation keeps only the latest tick per symbol", () =>
 Deno.test("Subscriber - stays behind until the queue drains below low water", () => {
   const { socket, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
-  subscriber.deliverTick("BTC-USDT", "b1", 0);
+  subscriber.deliverLatest("BTC-USDT", "b1", 0);
   socket.bufferedAmount = POLICY.lowWaterBytes;
-  assert.equal(subscriber.deliverTick("BTC-USDT", "b2", 1), "conflated");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "b2", 1), "conflated");
   subscriber.sweep(2);
   assert.deepEqual(socket.sent, []);
   socket.bufferedAmount = 0;
-  assert.equal(subscriber.deliverTick("BTC-USDT", "b3", 3), "sent");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "b3", 3), "sent");
   assert.deepEqual(socket.sent, ["b2", "b3"]);
 });
 
 Deno.test("Subscriber - closed with 1013 after staying behind past maxBehindMs", () => {
   const { socket, stats, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
-  subscriber.deliverTick("BTC-USDT", "b1", 1_000);
+  subscriber.deliverLatest("BTC-USDT", "b1", 1_000);
   subscriber.sweep(1_000 + POLICY.maxBehindMs);
   assert.equal(subscriber.closed, false);
   subscriber.sweep(1_000 + POLICY.maxBehindMs + 1);
   assert.equal(subscriber.closed, true);
   assert.deepEqual(socket.closes.map((c) => c.code), [CloseCode.TryAgainLater]);
   assert.equal(stats.slowCloses, 1);
-  assert.equal(subscriber.deliverTick("BTC-USDT", "b2", 99_999), "closed");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "b2", 99_999), "closed");
   assert.deepEqual(socket.sent, []);
 });
 
 Deno.test("Subscriber - a tick past maxBehindMs reports closed", () => {
   const { socket, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
-  subscriber.deliverTick("BTC-USDT", "b1", 0);
+  subscriber.deliverLatest("BTC-USDT", "b1", 0);
   assert.equal(
-    subscriber.deliverTick("BTC-USDT", "b2", POLICY.maxBehindMs + 1),
+    subscriber.deliverLatest("BTC-USDT", "b2", POLICY.maxBehindMs + 1),
     "closed",
   );
   assert.equal(socket.closes[0].code, 1013);
@@ -132,7 +113,7 @@ Deno.test("Subscriber - a tick past maxBehindMs reports closed", () => {
 Deno.test("Subscriber - over the hard limit it is closed at once with 1013", () => {
   const { socket, stats, subscriber } = setup();
   socket.bufferedAmount = POLICY.hardLimitBytes + 1;
-  assert.equal(subscriber.deliverTick("BTC-USDT", "b1", 0), "closed");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "b1", 0), "closed");
   assert.deepEqual(socket.closes.map((c) => c.code), [1013]);
   assert.equal(stats.slowCloses, 1);
   assert.deepEqual(socket.sent, []);
@@ -141,9 +122,9 @@ Deno.test("Subscriber - over the hard limit it is closed at once with 1013", () 
 Deno.test("Subscriber - alerts are never conflated and go out first on catch-up", () => {
   const { socket, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
-  subscriber.deliverTick("BTC-USDT", "b1", 0);
+  subscriber.deliverLatest("BTC-USDT", "b1", 0);
   assert.equal(subscriber.deliverReliable("a1", 1), "conflated");
-  subscriber.deliverTick("BTC-USDT", "b2", 2);
+  subscriber.deliverLatest("BTC-USDT", "b2", 2);
   assert.equal(subscriber.deliverReliable("a2", 3), "conflated");
   socket.bufferedAmount = 0;
   subscriber.sweep(4);
@@ -172,7 +153,7 @@ Deno.test("Subscriber - a reliable frame over the hard limit reports closed", ()
 Deno.test("Subscriber - a reliable frame past maxBehindMs reports closed", () => {
   const { socket, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
-  subscriber.deliverTick("BTC-USDT", "b1", 0);
+  subscriber.deliverLatest("BTC-USDT", "b1", 0);
   assert.equal(
     subscriber.deliverReliable("a1", POLICY.maxBehindMs + 1),
     "closed",
@@ -182,7 +163,7 @@ Deno.test("Subscriber - a reliable frame past maxBehindMs reports closed", () =>
 Deno.test("Subscriber - a send that throws marks it closed", () => {
   const { socket, stats, subscriber } = setup();
   socket.failSend = true;
-  assert.equal(subscriber.deliverTick("BTC-USDT", "b1", 0), "closed");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "b1", 0), "closed");
   assert.equal(subscriber.closed, true);
   assert.equal(stats.messagesSent, 0);
   assert.equal(subscriber.sendNow("hello"), false);
@@ -192,7 +173,7 @@ Deno.test("Subscriber - a socket that is closing counts as closed", () => {
   const { socket, subscriber } = setup();
   socket.readyState = 2;
   assert.equal(subscriber.closed, true);
-  assert.equal(subscriber.deliverTick("BTC-USDT", "b1", 0), "closed");
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "b1", 0), "closed");
   assert.equal(subscriber.deliverReliable("a1", 0), "closed");
   assert.deepEqual(socket.sent, []);
 });
@@ -220,7 +201,7 @@ Deno.test("Subscriber - the default policy conflates past 1 MiB and closes past 
   const socket = new FakeSocket();
   const subscriber = new Subscriber(socket, new Set(["X"]), "ip", newStats());
   socket.bufferedAmount = (1 << 20) + 1;
-  assert.equal(subscriber.deliverTick("X", "x", 0), "conflated");
+  assert.equal(subscriber.deliverLatest("X", "x", 0), "conflated");
   socket.bufferedAmount = (8 << 20) + 1;
-  assert.equal(subscriber.deliverTick("X", "x", 1), "closed");
+  assert.equal(subscriber.deliverLatest("X", "x", 1), "closed");
 });

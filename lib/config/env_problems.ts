@@ -1,0 +1,22 @@
+/**
+ * Turns zod issues about environment variables into the one-line problems
+ * printed at start-up: `NAME: what is wrong (got "value")`. Secret variables
+ * are named but their values never echoed.
+ */
+import type { z } from "zod";
+
+/** One line per issue, naming the variable it concerns. */
+export function describeEnvIssues(
+  issues: readonly z.core.$ZodIssue[],
+  env: Readonly<Record<string, string | undefined>>,
+  secrets: ReadonlySet<string> = new Set(),
+): string[] {
+  return issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    const raw = env[name];
+    const shown = raw === undefined || secrets.has(name)
+      ? ""
+      : ` (got ${JSON.stringify(raw)})`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Test doubles shared by the hub's unit tests: a socket whose send queue,
+ * failures and state the test controls, recording what was sent and closed.
+ */
+import type { ServerFrame } from "./frames.ts";
+import type { SocketLike } from "./subscriber.ts";
+
+/** A `SocketLike` that records frames and closes. */
+export class FakeSocket implements SocketLike {
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: string[] = [];
+  closes: { code?: number; reason?: string }[] = [];
+  failSend = false;
+
+  /** Records `data`, or throws when `failSend` is set. */
+  send(data: string): void {
+    if (this.failSend) throw new Error("Broken pipe");
+    this.sent.push(data);
+  }
+
+  /** Records the close and marks the socket CLOSED. */
+  close(code?: number, reason?: string): void {
+    this.closes.push({ code, reason });
+    this.readyState = 3;
+  }
+
+  /** Every frame sent, parsed. */
+  frames(): ServerFrame[] {
+    return this.sent.map((s) => JSON.parse(s));
+  }
+
+  /** Every tick seq received for `symbol`, batches expanded, in order. */
+  seqs(symbol: string): number[] {
+    return this.frames().flatMap((f) => {
+      if (f.type === "batch" && f.symbol === symbol) {
+        return f.frames.map((t) => t.seq);
+      }
+      return f.type === "tick" && f.symbol === symbol ? [f.seq] : [];
+    });
+  }
+}
