@@ -57,7 +57,7 @@ export async function serveSentinel(
     ? `[${address.hostname}]`
     : address.hostname;
   const url = `http://${host}:${address.port}`;
-  logger.info("Listening", { url, simulated_check: "see /api/diagnostics" });
+  logger.info("Listening", { url });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
