@@ -1,0 +1,164 @@
+/**
+ * Flags of `deno task bench`, validated with zod. Defaults give the
+ * comparison the product's performance goals call for (1,000 and 4,000
+ * subscribers, 20 ticks/s per symbol); `--dry-run` shrinks it to a quick
+ * development check.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import {
+  MAX_CONNECTIONS,
+  OptionsError,
+  TARGET_KINDS,
+  type TargetKind,
+} from "./load_options.ts";
+
+/** Subscriber counts and window of a `--dry-run`. */
+export const DRY_RUN = { subscribers: [50], duration: 5 } as const;
+
+const benchSchema = z.object({
+  subscribers: z.string().default("1000,4000").transform((raw, ctx) => {
+    const list = raw.split(",").map((s) => s.trim()).filter(Boolean).map(
+      Number,
+    );
+    if (
+      list.length === 0 ||
+      list.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_CONNECTIONS)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          `Flag --subscribers must be a comma-separated list of integers from 1 to ${MAX_CONNECTIONS}, got ${
+            JSON.stringify(raw)
+          }`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  }),
+  with10k: z.boolean().default(false),
+  duration: z.coerce.number({ error: "Flag --duration must be a number" })
+    .refine((n) => Number.isFinite(n) && n >= 1 && n <= 600, {
+      error: "Flag --duration must be from 1 to 600 seconds",
+    }).default(20),
+  only: z.string().default(TARGET_KINDS.join(",")).transform((raw, ctx) => {
+    const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+    const bad = list.filter((t) =>
+      !(TARGET_KINDS as readonly string[]).includes(t)
+    );
+    if (list.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Flag --only takes targets from ${
+          TARGET_KINDS.join(", ")
+        }, got ${JSON.stringify(raw)}`,
+      });
+      return z.NEVER;
+    }
+    // Run in the canonical order, the service first, whatever was typed.
+    return TARGET_KINDS.filter((t) => list.includes(t));
+  }),
+  rate: z.coerce.number({ error: "Flag --rate must be a number" })
+    .refine((n) => Number.isFinite(n) && n > 0 && n <= 200, {
+      error: "Flag --rate must be from above 0 to 200 ticks/s per symbol",
+    }).default(20),
+  muxRatio: z.coerce.number({ error: "Flag --mux-ratio must be a number" })
+    .min(0, { error: "Flag --mux-ratio must be from 0 to 1" })
+    .max(1, { error: "Flag --mux-ratio must be from 0 to 1" })
+    .default(0),
+  resultsDir: z.string().min(1).optional(),
+  dryRun: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+/** Validated `deno task bench` settings. */
+export interface BenchOptions {
+  /** Subscriber counts, ascending, each run against every target. */
+  readonly subscribers: readonly number[];
+  /** Measurement window per run, seconds. */
+  readonly duration: number;
+  readonly targets: readonly TargetKind[];
+  /** Ticks per second per symbol, for the peers and the service alike. */
+  readonly rate: number;
+  /** Share of the service's sockets on the multiplexed route (all symbols). */
+  readonly muxRatio: number;
+  /** Where the JSON report goes. */
+  readonly resultsDir: string;
+  readonly dryRun: boolean;
+  readonly help: boolean;
+}
+
+/** Usage text for `--help`. */
+export const BENCH_USAGE = `Usage: deno task bench [flags]
+  --subscribers=1000,4000  subscriber counts to run (each against every target)
+  --with-10k               also run 10,000 subscribers
+  --duration=20            measurement window per run, seconds (1-600)
+  --only=${TARGET_KINDS.join(",")}  targets to run
+  --rate=20                ticks/s per symbol for every target
+  --mux-ratio=0            share of the service's sockets on /ws/stream with
+                           every symbol (the peers have no such route)
+  --results-dir=DIR        where the JSON report goes (default bench/results,
+                           bench/results/dry-run with --dry-run)
+  --dry-run                small settings for development: ${
+  DRY_RUN.subscribers[0]
+} subscribers, ${DRY_RUN.duration} s
+  --help                   this text`;
+
+/**
+ * Parses the orchestrator's flags. Explicit flags win over `--dry-run`'s
+ * small defaults. Throws {@linkcode OptionsError} naming each bad flag.
+ */
+export function parseBenchOptions(args: readonly string[]): BenchOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: {
+        subscribers: { type: "string" },
+        "with-10k": { type: "boolean" },
+        duration: { type: "string" },
+        only: { type: "string" },
+        rate: { type: "string" },
+        "mux-ratio": { type: "string" },
+        "results-dir": { type: "string" },
+        "dry-run": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new OptionsError([(error as Error).message]);
+  }
+  const dryRun = values["dry-run"] === true;
+  const parsed = benchSchema.safeParse({
+    subscribers: values.subscribers ??
+      (dryRun ? DRY_RUN.subscribers.join(",") : undefined),
+    with10k: values["with-10k"],
+    duration: values.duration ??
+      (dryRun ? String(DRY_RUN.duration) : undefined),
+    only: values.only,
+    rate: values.rate,
+    muxRatio: values["mux-ratio"],
+    resultsDir: values["results-dir"],
+    dryRun,
+    help: values.help,
+  });
+  if (!parsed.success) {
+    throw new OptionsError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const o = parsed.data;
+  const counts = new Set(o.subscribers);
+  if (o.with10k) counts.add(10_000);
+  return {
+    subscribers: [...counts].sort((a, b) => a - b),
+    duration: o.duration,
+    targets: o.only,
+    rate: o.rate,
+    muxRatio: o.muxRatio,
+    resultsDir: o.resultsDir ??
+      (o.dryRun ? "bench/results/dry-run" : "bench/results"),
+    dryRun: o.dryRun,
+    help: o.help,
+  };
+}

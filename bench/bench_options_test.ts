@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { parseBenchOptions } from "./bench_options.ts";
+import { OptionsError } from "./load_options.ts";
+
+function problems(args: string[]): string {
+  try {
+    parseBenchOptions(args);
+  } catch (error) {
+    assert.ok(error instanceof OptionsError);
+    return error.message;
+  }
+  assert.fail("expected an OptionsError");
+}
+
+Deno.test("parseBenchOptions - defaults follow the performance goals", () => {
+  const options = parseBenchOptions([]);
+  assert.deepEqual(options.subscribers, [1000, 4000]);
+  assert.deepEqual(options.targets, ["sentinel", "bare", "ws", "socketio"]);
+  assert.equal(options.duration, 20);
+  assert.equal(options.rate, 20);
+  assert.equal(options.muxRatio, 0);
+  assert.equal(options.resultsDir, "bench/results");
+  assert.equal(options.dryRun, false);
+});
+
+Deno.test("parseBenchOptions - --with-10k adds 10,000 subscribers once", () => {
+  assert.deepEqual(parseBenchOptions(["--with-10k"]).subscribers, [
+    1000,
+    4000,
+    10000,
+  ]);
+  assert.deepEqual(
+    parseBenchOptions(["--with-10k", "--subscribers=10000,200"]).subscribers,
+    [200, 10000],
+  );
+});
+
+Deno.test("parseBenchOptions - --dry-run is small unless told otherwise", () => {
+  const dry = parseBenchOptions(["--dry-run"]);
+  assert.deepEqual(dry.subscribers, [50]);
+  assert.equal(dry.duration, 5);
+  assert.equal(dry.resultsDir, "bench/results/dry-run");
+  const custom = parseBenchOptions([
+    "--dry-run",
+    "--subscribers=300",
+    "--duration=8",
+  ]);
+  assert.deepEqual(custom.subscribers, [300]);
+  assert.equal(custom.duration, 8);
+});
+
+Deno.test("parseBenchOptions - --only keeps the canonical order", () => {
+  assert.deepEqual(parseBenchOptions(["--only=socketio,bare"]).targets, [
+    "bare",
+    "socketio",
+  ]);
+});
+
+Deno.test("parseBenchOptions - bad flags are named with their values", () => {
+  assert.match(
+    problems(["--only=bare,nginx"]),
+    /Flag --only takes targets from .*"bare,nginx"/,
+  );
+  assert.match(
+    problems(["--subscribers=100,abc"]),
+    /Flag --subscribers .*"100,abc"/,
+  );
+  assert.match(problems(["--subscribers=0"]), /Flag --subscribers/);
+  assert.match(
+    problems(["--duration=0"]),
+    /Flag --duration must be from 1 to 600/,
+  );
+  assert.match(problems(["--rate=-1"]), /Flag --rate/);
+  assert.match(
+    problems(["--mux-ratio=1.5"]),
+    /Flag --mux-ratio must be from 0 to 1/,
+  );
+  assert.match(problems(["--frobnicate"]), /frobnicate/);
+});

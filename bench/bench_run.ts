@@ -1,0 +1,224 @@
+/**
+ * One benchmark run: start a target's processes, wait until each is ready,
+ * run the load generator as a separate process, sample the server's CPU and
+ * memory over exactly the generator's measurement window, and stop
+ * everything — always, even on error or interruption.
+ */
+import {
+  loadOptionsToArgs,
+  parseLoadOptions,
+  type TargetKind,
+} from "./load_options.ts";
+import type { LoadSummary } from "./load_run.ts";
+import { ManagedProcess } from "./managed_process.ts";
+import {
+  cpuPercent,
+  type ProcessSample,
+  ProcessSampler,
+} from "./proc_sampler.ts";
+import { waitForReady } from "./readiness.ts";
+import type { RunResult, ServerFigures } from "./result_table.ts";
+import { freePort, targetLaunch } from "./targets.ts";
+
+/** Settings shared by every run of one benchmark. */
+export interface RunContext {
+  /** Repository root: the processes' working directory. */
+  readonly root: string;
+  readonly rate: number;
+  /** Share of the service's sockets on the multiplexed route. */
+  readonly muxRatio: number;
+  /** Measurement window, seconds. */
+  readonly duration: number;
+  readonly deno: string;
+  readonly node: string;
+  /** Aborting stops the run (and its processes) as soon as possible. */
+  readonly signal?: AbortSignal;
+  /** Progress messages for the operator. */
+  readonly log: (message: string) => void;
+  /** Called once the target is ready, before the load starts (page weight, smoke checks). */
+  readonly afterReady?: (kind: TargetKind, url: string) => Promise<void>;
+}
+
+/** Longest wait for one process to answer its readiness URL. */
+const READY_TIMEOUT_MS = 60_000;
+/** Margin past the generator's own deadline before it is killed. */
+const GENERATOR_KILL_MARGIN_MS = 15_000;
+
+/** Runs `kind` with `subscribers` sockets; never throws, failures are results. */
+export async function runTarget(
+  kind: TargetKind,
+  subscribers: number,
+  context: RunContext,
+): Promise<RunResult> {
+  const { root, rate, duration, signal, log } = context;
+  const launch = targetLaunch(kind, {
+    rate,
+    port: freePort(),
+    simulatorPort: freePort(),
+    deno: context.deno,
+    node: context.node,
+  });
+  const started: ManagedProcess[] = [];
+  const samplers: ProcessSampler[] = [];
+  let generator: ManagedProcess | undefined;
+  let stage = "starting";
+  try {
+    let server: ManagedProcess | undefined;
+    let simulator: ManagedProcess | undefined;
+    for (const spec of launch.processes) {
+      stage = `starting ${spec.name}`;
+      const child = ManagedProcess.start({
+        name: spec.name,
+        command: spec.command,
+        args: spec.args,
+        env: spec.env,
+        cwd: root,
+      });
+      started.push(child);
+      const exited = child.status.then((s) =>
+        new Error(`${spec.name} exited early (code ${s.code})`)
+      );
+      const ready = waitForReady(spec.readyUrl, {
+        timeoutMs: READY_TIMEOUT_MS,
+        signal,
+      });
+      const outcome = await Promise.race([ready, exited]);
+      if (outcome instanceof Error) throw outcome;
+      if (spec.role === "server") server = child;
+      else simulator = child;
+    }
+    if (!server) throw new Error(`Target ${kind} has no server process`);
+    stage = "measuring";
+    await context.afterReady?.(kind, launch.url);
+
+    const serverSampler = new ProcessSampler(server.pid);
+    samplers.push(serverSampler);
+    const simulatorSampler = simulator && new ProcessSampler(simulator.pid);
+    if (simulatorSampler) samplers.push(simulatorSampler);
+    await serverSampler.mark("idle");
+
+    const args = loadOptionsToArgs({
+      target: kind,
+      url: launch.url,
+      connections: subscribers,
+      muxRatio: kind === "sentinel" ? context.muxRatio : 0,
+      duration,
+      readyTimeout: 30,
+    });
+    const marks: Promise<unknown>[] = [];
+    const stdout: string[] = [];
+    generator = ManagedProcess.start({
+      name: "load generator",
+      command: context.deno,
+      args: ["run", "--allow-net", "bench/load_generator.ts", ...args],
+      cwd: root,
+      onStdoutLine: (line) => stdout.push(line),
+      onStderrLine: (line) => {
+        const phase = phaseOf(line);
+        if (phase === "window-start" || phase === "window-end") {
+          const name = phase === "window-start" ? "start" : "end";
+          for (const sampler of samplers) marks.push(sampler.mark(name));
+        }
+        if (phase) log(`  ${kind} ${subscribers}: ${phase}`);
+      },
+    });
+    const generatorSampler = new ProcessSampler(generator.pid);
+    samplers.push(generatorSampler);
+
+    // The generator bounds itself; this is the backstop if it does not.
+    const limitMs = parseLoadOptions(args).deadline * 1000 +
+      GENERATOR_KILL_MARGIN_MS;
+    const aborted = new Promise<null>((resolve) =>
+      signal?.addEventListener("abort", () => resolve(null), { once: true })
+    );
+    const status = await Promise.race([generator.waitExit(limitMs), aborted]);
+    await Promise.all(marks);
+    if (status === null) {
+      throw new Error(
+        signal?.aborted
+          ? "Interrupted"
+          : `Load generator did not finish within ${limitMs / 1000} s`,
+      );
+    }
+    const json = stdout.findLast((line) => line.startsWith("{"));
+    if (!json) {
+      throw new Error(
+        `Load generator printed no summary (exit ${status.code}): ${
+          generator.tail().slice(-1_500)
+        }`,
+      );
+    }
+    const load = JSON.parse(json) as LoadSummary;
+    const window = (s: ProcessSampler | undefined) =>
+      s ? windowCpu(s.get("start"), s.get("end")) : null;
+    return {
+      target: kind,
+      subscribers,
+      status: load.aborted === null ? "ok" : "failed",
+      error: load.aborted === null
+        ? undefined
+        : `Run cut short: ${load.aborted}`,
+      load,
+      server: serverFigures(serverSampler, load.handshakes.accepted),
+      generator_cpu_percent: window(generatorSampler),
+      simulator_cpu_percent: window(simulatorSampler),
+    };
+  } catch (error) {
+    const tails = started.map((p) =>
+      `--- ${p.name} ---\n${p.tail().slice(-1_500)}`
+    )
+      .join("\n");
+    return {
+      target: kind,
+      subscribers,
+      status: "failed",
+      error: `${stage}: ${(error as Error).message}${
+        tails ? `\n${tails}` : ""
+      }`,
+    };
+  } finally {
+    for (const sampler of samplers) sampler.stop();
+    await generator?.stop();
+    for (const child of started.reverse()) await child.stop();
+  }
+}
+
+/** The phase named by a generator stderr line, if it is a phase marker. */
+export function phaseOf(line: string): string | undefined {
+  if (!line.startsWith('{"event":"phase"')) return undefined;
+  try {
+    const phase = (JSON.parse(line) as { phase?: unknown }).phase;
+    return typeof phase === "string" ? phase : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function windowCpu(
+  start: ProcessSample | undefined,
+  end: ProcessSample | undefined,
+): number | null {
+  if (!start || !end) return null;
+  const percent = cpuPercent(start, end);
+  return percent === null ? null : Math.round(percent * 10) / 10;
+}
+
+/** CPU over the window and RSS idle, loaded and per subscriber. */
+export function serverFigures(
+  sampler: Pick<ProcessSampler, "get" | "maxRssKb">,
+  accepted: number,
+): ServerFigures {
+  const idle = sampler.get("idle");
+  const end = sampler.get("end");
+  const mb = (kb: number | undefined) =>
+    kb === undefined ? null : Math.round(kb / 1024 * 10) / 10;
+  return {
+    cpu_percent: windowCpu(sampler.get("start"), end),
+    rss_mb_idle: mb(idle?.rssKb),
+    rss_mb_loaded: mb(end?.rssKb),
+    rss_mb_max: mb(sampler.maxRssKb || undefined),
+    rss_kb_per_subscriber: idle && end && accepted > 0
+      ? Math.round((end.rssKb - idle.rssKb) / accepted * 10) / 10
+      : null,
+  };
+}

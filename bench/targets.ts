@@ -1,0 +1,149 @@
+/**
+ * How each benchmark target is launched: the service (with the exchange
+ * simulator in front of it) and the three peers. This is the seam where the
+ * service plugs in — it is started exactly as in production
+ * (`deno run --allow-all main.ts`) with the environment below, and measured
+ * like any peer once `GET /api/health` answers.
+ */
+import type { TargetKind } from "./load_options.ts";
+
+/** One process of a target, started in order. */
+export interface ProcessSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Polled until it answers 2xx before the next process starts. */
+  readonly readyUrl: string;
+  /** `server` is the process whose CPU and memory are measured. */
+  readonly role: "server" | "simulator";
+}
+
+/** Everything needed to start and load one target. */
+export interface TargetLaunch {
+  readonly kind: TargetKind;
+  /** Base URL the load generator targets. */
+  readonly url: string;
+  readonly processes: readonly ProcessSpec[];
+}
+
+/** Ports and binaries for {@linkcode targetLaunch}. */
+export interface LaunchContext {
+  /** Ticks per second per symbol (the service polls every 1/rate s). */
+  readonly rate: number;
+  /** Port for the measured server. */
+  readonly port: number;
+  /** Port for the exchange simulator (service only). */
+  readonly simulatorPort: number;
+  /** Path of the `deno` binary. */
+  readonly deno: string;
+  /** Path or name of the `node` binary. */
+  readonly node: string;
+}
+
+/**
+ * `MAX_SOCKETS_PER_IP` for the service: every generated socket comes from
+ * 127.0.0.1, so the per-IP cap must admit all of them. The service's config
+ * schema accepts at most 10,000, which is exactly the largest run.
+ */
+export const SENTINEL_MAX_SOCKETS_PER_IP = 10_000;
+
+/** Files the service target needs; until they exist it is skipped. */
+export const SENTINEL_FILES = ["main.ts", "lib/exchange/main.ts"] as const;
+
+const HOST = "127.0.0.1";
+
+/** The launch description of `kind` with the given ports. */
+export function targetLaunch(
+  kind: TargetKind,
+  context: LaunchContext,
+): TargetLaunch {
+  const { rate, port, deno, node } = context;
+  const url = `http://${HOST}:${port}`;
+  const health = `${url}/api/health`;
+  const peerArgs = [`--port=${port}`, `--hostname=${HOST}`, `--rate=${rate}`];
+  switch (kind) {
+    case "sentinel": {
+      const sim = `http://${HOST}:${context.simulatorPort}`;
+      return {
+        kind,
+        url,
+        processes: [
+          {
+            name: "simulator",
+            command: deno,
+            // Exactly as `deno task exchange` runs it.
+            args: [
+              "run",
+              "--unstable-no-legacy-abort",
+              "--allow-net",
+              "--allow-env",
+              "lib/exchange/main.ts",
+            ],
+            env: {
+              SIM_PORT: String(context.simulatorPort),
+              SIM_HOSTNAME: HOST,
+              SIM_SEED: "1",
+            },
+            readyUrl: `${sim}/v5/market/tickers?category=spot`,
+            role: "simulator",
+          },
+          {
+            name: "sentinel",
+            command: deno,
+            args: ["run", "--allow-all", "main.ts"],
+            env: {
+              PORT: String(port),
+              HOSTNAME: HOST,
+              BYBIT_API_URL: `${sim}/v5/market/tickers`,
+              STREAM_HEARTBEAT_DELAY: String(1 / rate),
+              MAX_SOCKETS_PER_IP: String(SENTINEL_MAX_SOCKETS_PER_IP),
+              API_RATE_LIMIT_PER_MINUTE: "100000",
+              LOG_LEVEL: "warn",
+              KV_PATH: ":memory:",
+            },
+            readyUrl: health,
+            role: "server",
+          },
+        ],
+      };
+    }
+    case "bare":
+      return {
+        kind,
+        url,
+        processes: [{
+          name: "bare_deno",
+          command: deno,
+          args: ["run", "--allow-net", "bench/peers/bare_deno.ts", ...peerArgs],
+          env: {},
+          readyUrl: health,
+          role: "server",
+        }],
+      };
+    case "ws":
+    case "socketio": {
+      const name = kind === "ws" ? "node_ws" : "socketio";
+      return {
+        kind,
+        url,
+        processes: [{
+          name,
+          command: node,
+          args: [`bench/peers/${name}.mjs`, ...peerArgs],
+          env: {},
+          readyUrl: health,
+          role: "server",
+        }],
+      };
+    }
+  }
+}
+
+/** A TCP port free on loopback right now (the OS picks it). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: HOST, port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}

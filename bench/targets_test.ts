@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import {
+  freePort,
+  SENTINEL_MAX_SOCKETS_PER_IP,
+  targetLaunch,
+} from "./targets.ts";
+
+const CONTEXT = {
+  rate: 20,
+  port: 8100,
+  simulatorPort: 8200,
+  deno: "/usr/bin/deno",
+  node: "node",
+};
+
+Deno.test("targetLaunch - the service runs behind the simulator, production mode", () => {
+  const launch = targetLaunch("sentinel", CONTEXT);
+  assert.equal(launch.url, "http://127.0.0.1:8100");
+  const [sim, service] = launch.processes;
+  assert.equal(sim.role, "simulator");
+  assert.deepEqual(sim.args.slice(-3), [
+    "--allow-net",
+    "--allow-env",
+    "lib/exchange/main.ts",
+  ]);
+  assert.equal(sim.env.SIM_PORT, "8200");
+  assert.deepEqual(service.args, ["run", "--allow-all", "main.ts"]);
+  assert.equal(service.role, "server");
+  assert.equal(
+    service.env.BYBIT_API_URL,
+    "http://127.0.0.1:8200/v5/market/tickers",
+  );
+  assert.equal(service.env.STREAM_HEARTBEAT_DELAY, "0.05");
+  assert.equal(service.env.KV_PATH, ":memory:");
+  assert.equal(
+    service.env.MAX_SOCKETS_PER_IP,
+    String(SENTINEL_MAX_SOCKETS_PER_IP),
+  );
+  assert.equal(service.readyUrl, "http://127.0.0.1:8100/api/health");
+});
+
+Deno.test("targetLaunch - peers get the same port, host and rate flags", () => {
+  for (const kind of ["bare", "ws", "socketio"] as const) {
+    const [server] = targetLaunch(kind, { ...CONTEXT, rate: 10 }).processes;
+    assert.equal(server.role, "server");
+    assert.deepEqual(server.args.slice(-3), [
+      "--port=8100",
+      "--hostname=127.0.0.1",
+      "--rate=10",
+    ]);
+  }
+  assert.equal(targetLaunch("ws", CONTEXT).processes[0].command, "node");
+  assert.equal(
+    targetLaunch("bare", CONTEXT).processes[0].command,
+    "/usr/bin/deno",
+  );
+});
+
+Deno.test("freePort - returns a port that can be bound", () => {
+  const port = freePort();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  listener.close();
+  assert.ok(port > 0);
+});
