@@ -43,10 +43,10 @@ export interface LaunchContext {
 
 /**
  * `MAX_SOCKETS_PER_IP` for the service: every generated socket comes from
- * 127.0.0.1, so the per-IP cap must admit all of them. The service's config
- * schema accepts at most 10,000, which is exactly the largest run.
+ * 127.0.0.1, so the per-IP cap must admit all of them, with headroom over the
+ * largest run.
  */
-export const SENTINEL_MAX_SOCKETS_PER_IP = 10_000;
+export const SENTINEL_MAX_SOCKETS_PER_IP = 20_000;
 
 /** Files the service target needs; until they exist it is skipped. */
 export const SENTINEL_FILES = ["main.ts", "lib/exchange/main.ts"] as const;

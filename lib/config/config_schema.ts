@@ -28,6 +28,14 @@ export const DEFAULT_WHALE_THRESHOLDS: Readonly<Record<string, number>> = {
   "SOL-USDT": 5_000_000,
 };
 
+/**
+ * How market data is ingested: `ws` follows Bybit's public WebSocket (REST
+ * polling takes over while it is down), `rest` only polls.
+ */
+export const UPSTREAM_MODES = ["ws", "rest"] as const;
+/** A value of `INGEST_MODE`. */
+export type UpstreamMode = typeof UPSTREAM_MODES[number];
+
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** Severity names accepted by `LOG_LEVEL`, quietest last. */
 export type LogLevel = typeof LOG_LEVELS[number];
@@ -73,6 +81,19 @@ const httpUrl = (fallback: string) =>
         return false;
       }
     }, { error: "expected an http(s) URL" }),
+  );
+
+const wsUrl = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.string().default(fallback).refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "ws:" || url.protocol === "wss:";
+      } catch {
+        return false;
+      }
+    }, { error: "expected a ws(s) URL" }),
   );
 
 /**
@@ -180,6 +201,16 @@ export const environmentSchema = z.object({
     "a positive number of seconds",
   ),
   STREAM_HEARTBEAT_DELAY: positiveNumber(1, "a positive number of seconds"),
+  INGEST_MODE: z.preprocess(
+    (v) => typeof v === "string" ? emptyAsUndefined(v.toLowerCase()) : v,
+    z.enum(UPSTREAM_MODES, { error: "expected ws or rest" }).default("ws"),
+  ),
+  BYBIT_WS_URL: wsUrl("wss://stream.bybit.com/v5/public/spot"),
+  WS_FALLBACK_AFTER_SECONDS: positiveNumber(5, "a positive number of seconds"),
+  WS_SILENCE_TIMEOUT_SECONDS: positiveNumber(
+    30,
+    "a positive number of seconds",
+  ),
   ALLOWED_ORIGIN_PRIMARY: exactOrigin,
   ALLOWED_ORIGIN_SECONDARY: exactOrigin,
   ALLOW_MISSING_ORIGIN: booleanFlag(true),
@@ -210,7 +241,7 @@ export const environmentSchema = z.object({
     }).optional(),
   ),
   TRUST_PROXY: booleanFlag(false),
-  MAX_SOCKETS_PER_IP: positiveInteger(5, 10_000),
+  MAX_SOCKETS_PER_IP: positiveInteger(5, 1_000_000),
   API_RATE_LIMIT_PER_MINUTE: positiveInteger(120, 1_000_000),
   HISTORY_SIZE: positiveInteger(300, 10_000),
   KV_PATH: z.preprocess(
