@@ -20,6 +20,11 @@ export interface RouteContext<State = Record<string, unknown>, Data = unknown> {
   render(data?: Data, init?: ResponseInit): Promise<Response>;
   /** Calls the next middleware or the route (middleware only). */
   next(): Promise<Response>;
+  /**
+   * Renders the `_404` page with status 404 (Fresh's `ctx.renderNotFound`),
+   * e.g. for a well-formed but unknown `[param]`.
+   */
+  renderNotFound(): Promise<Response>;
 }
 
 /** A request handler: the same shape for routes and middleware. */
@@ -48,4 +53,19 @@ export interface PageProps<Data = unknown, State = Record<string, unknown>> {
 export interface RouteModule<State = Record<string, unknown>, Data = unknown> {
   handler?: Handler<State, Data> | Handlers<State, Data>;
   default?: ComponentType<PageProps<Data, State>>;
+}
+
+/** Props of `routes/_app.tsx`: the document shell around every page. */
+export interface AppProps<State = Record<string, unknown>> {
+  /** The page being rendered, already bound to its props. */
+  readonly Component: ComponentType<Record<string, never>>;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  readonly state: State;
+}
+
+/** Props of `routes/_404.tsx`. */
+export interface UnknownPageProps<State = Record<string, unknown>> {
+  readonly url: URL;
+  readonly state: State;
 }

@@ -1,0 +1,187 @@
+import { type Signal, useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { readAdminToken, writeAdminToken } from "../lib/client/admin_token.ts";
+import { putThreshold } from "../lib/client/api_client.ts";
+import { cx } from "../lib/client/class_names.ts";
+import { safeStorage } from "../lib/client/dashboard.ts";
+import { formatUsd, formatUsdt } from "../lib/client/format.ts";
+import {
+  parseThresholdInput,
+  THRESHOLD_PRESETS,
+} from "../lib/client/threshold_input.ts";
+import { IS_BROWSER, useDashboard } from "../lib/client/use_dashboard.ts";
+
+/** Props of {@linkcode ThresholdController}. */
+export interface ThresholdControllerProps {
+  readonly symbols: readonly string[];
+  readonly selected: Signal<string>;
+  readonly thresholds: Readonly<Record<string, number>>;
+  /** False when the server has no admin token: writes are disabled. */
+  readonly writable: boolean;
+}
+
+type Message = { readonly kind: "ok" | "error"; readonly text: string } | null;
+
+function session(): Storage | undefined {
+  return IS_BROWSER ? safeStorage(() => sessionStorage) : undefined;
+}
+
+/**
+ * Sets a pair's whale threshold: presets from $1M to $100M or a typed amount,
+ * checked in the browser with the server's rules, then sent with the admin
+ * token, which the operator types and which stays in this tab only. The
+ * server's answer — success or its exact error — is shown.
+ */
+export default function ThresholdController(props: ThresholdControllerProps) {
+  const dashboard = useDashboard({
+    symbols: props.symbols,
+    thresholds: props.thresholds,
+  });
+  const symbol = useSignal(props.selected.peek());
+  const amount = useSignal("");
+  const token = useSignal("");
+  const message = useSignal<Message>(null);
+  const busy = useSignal(false);
+
+  useEffect(() => {
+    token.value = readAdminToken(session());
+  }, []);
+  useEffect(() => {
+    symbol.value = props.selected.value;
+  }, [props.selected.value]);
+
+  const current = dashboard.store.thresholds.value[symbol.value];
+  const parsed = amount.value === "" ? null : parseThresholdInput(amount.value);
+  const disabled = !props.writable || busy.value;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const input = parseThresholdInput(amount.value);
+    if (!input.ok) {
+      message.value = { kind: "error", text: input.detail };
+      return;
+    }
+    if (token.value.trim() === "") {
+      message.value = { kind: "error", text: "Enter the admin token" };
+      return;
+    }
+    busy.value = true;
+    message.value = null;
+    const result = await putThreshold(
+      fetch,
+      symbol.value,
+      input.value,
+      token.value.trim(),
+    );
+    busy.value = false;
+    if (result.ok) {
+      dashboard.store.setThreshold(result.data.symbol, result.data.threshold);
+      writeAdminToken(session(), token.value.trim());
+      message.value = {
+        kind: "ok",
+        text: `${result.data.symbol} threshold set to ${
+          formatUsdt(result.data.threshold)
+        } (was ${formatUsdt(result.data.previous)})`,
+      };
+      amount.value = "";
+    } else {
+      message.value = {
+        kind: "error",
+        text: `${result.detail} (HTTP ${result.status || "—"})`,
+      };
+    }
+  };
+
+  return (
+    <section class="panel thresholds" aria-labelledby="thresholds-title">
+      <header class="panel-head">
+        <h2 id="thresholds-title">Whale threshold</h2>
+        <span class="muted num">now {formatUsd(current)}</span>
+      </header>
+      <form class="threshold-form" onSubmit={submit} noValidate>
+        <label class="field">
+          <span>Pair</span>
+          <select
+            name="symbol"
+            value={symbol.value}
+            disabled={disabled}
+            onChange={(
+              event,
+            ) => (symbol.value =
+              (event.currentTarget as HTMLSelectElement).value)}
+          >
+            {props.symbols.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <div class="presets" role="group" aria-label="Preset thresholds">
+          {THRESHOLD_PRESETS.map((preset) => (
+            <button
+              key={preset}
+              type="button"
+              class={cx(
+                "chip",
+                parsed?.ok && parsed.value === preset && "is-active",
+              )}
+              aria-pressed={parsed?.ok === true && parsed.value === preset}
+              disabled={disabled}
+              onClick={() => {
+                amount.value = String(preset);
+                message.value = null;
+              }}
+            >
+              {formatUsd(preset)}
+            </button>
+          ))}
+        </div>
+        <label class="field">
+          <span>New threshold (USDT)</span>
+          <input
+            name="threshold"
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="e.g. 25M or 25,000,000"
+            value={amount.value}
+            disabled={disabled}
+            aria-invalid={parsed !== null && !parsed.ok}
+            aria-describedby="threshold-message"
+            onInput={(event) => {
+              amount.value = (event.currentTarget as HTMLInputElement).value;
+              message.value = null;
+            }}
+          />
+        </label>
+        <label class="field">
+          <span>Admin token</span>
+          <input
+            name="token"
+            type="password"
+            autoComplete="off"
+            placeholder="kept in this tab only"
+            value={token.value}
+            disabled={disabled}
+            onInput={(
+              event,
+            ) => (token.value =
+              (event.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <button class="primary" type="submit" disabled={disabled}>
+          {busy.value ? "Applying…" : "Apply threshold"}
+        </button>
+        <p
+          id="threshold-message"
+          class={cx(
+            "form-message",
+            message.value?.kind ?? (parsed && !parsed.ok ? "error" : undefined),
+          )}
+          role="status"
+          data-field="threshold-message"
+        >
+          {props.writable
+            ? message.value?.text ?? (parsed && !parsed.ok ? parsed.detail : "")
+            : "Writes are disabled: the server has no ADMIN_TOKEN configured."}
+        </p>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import type { ServerFrame } from "../hub/frames.ts";
+import { CLIENT_DEAD_SOCKET, StreamConnection } from "./stream_connection.ts";
+import { ManualClock } from "./test_clock.ts";
+import { FakeEvents, FakeSocket } from "./test_fakes.ts";
+
+function harness(
+  probe: () => Promise<Response> = () => Promise.reject(new TypeError("down")),
+) {
+  const clock = new ManualClock(1_000_000);
+  const events = new FakeEvents();
+  const sockets: FakeSocket[] = [];
+  const frames: ServerFrame[] = [];
+  const probes: string[] = [];
+  let seq = 0;
+  const connection = new StreamConnection({
+    url: () => `ws://svc/ws/stream?n=${++seq}`,
+    onFrame: (frame) => frames.push(frame),
+    createSocket: (url) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    fetch: (url) => {
+      probes.push(url);
+      return probe();
+    },
+    clock,
+    random: () => 0.5,
+    events,
+  });
+  return {
+    clock,
+    events,
+    sockets,
+    frames,
+    probes,
+    connection,
+    last: () => sockets.at(-1)!,
+  };
+}
+
+const HELLO: ServerFrame = {
+  type: "hello",
+  epoch: "e",
+  symbols: ["BTC-USDT"],
+  server_time: 0,
+  simulated: true,
+};
+
+Deno.test("StreamConnection - opens, delivers parsed frames, ignores junk", () => {
+  const h = harness();
+  h.connection.start();
+  assert.equal(h.connection.state.value.phase, "connecting");
+  h.last().open();
+  assert.equal(h.connection.state.value.phase, "open");
+  h.last().send(HELLO);
+  h.last().onmessage?.(new MessageEvent("message", { data: "not json" }));
+  h.last().onmessage?.(new MessageEvent("message", { data: "42" }));
+  assert.deepEqual(h.frames, [HELLO]);
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - a dropped socket retries with growing jittered backoff and a fresh URL", async () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  h.last().drop(1001);
+  const state = h.connection.state.value;
+  assert.equal(state.phase, "retrying");
+  assert.equal(
+    state.phase === "retrying" && state.retryAt - h.clock.now(),
+    500,
+  );
+  assert.equal(
+    state.phase === "retrying" && state.reason,
+    "The server is restarting",
+  );
+  h.clock.advance(499);
+  assert.equal(h.sockets.length, 1);
+  h.clock.advance(1);
+  assert.equal(h.sockets.length, 2);
+  assert.equal(h.last().url, "ws://svc/ws/stream?n=2");
+  // The handshake fails (never opens): probe, then back off twice as long.
+  h.last().drop();
+  await h.clock.settle();
+  assert.deepEqual(h.probes, ["http://svc/ws/stream?n=2"]);
+  const next = h.connection.state.value;
+  assert.equal(
+    next.phase === "retrying" && next.retryAt - h.clock.now(),
+    1_000,
+  );
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - backoff resets only after a connection proved stable", () => {
+  const h = harness();
+  h.connection.start();
+  for (let i = 0; i < 3; i++) {
+    h.last().open();
+    h.last().drop();
+    h.clock.advance(20_000);
+  }
+  const unstable = h.connection.state.value;
+  assert.equal(unstable.phase, "connecting");
+  assert.equal(unstable.phase === "connecting" && unstable.attempt, 3);
+  h.last().open();
+  h.clock.advance(10_000);
+  h.last().send(HELLO);
+  h.last().drop();
+  const state = h.connection.state.value;
+  assert.equal(
+    state.phase === "retrying" && state.retryAt - h.clock.now(),
+    500,
+  );
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - a policy refusal is shown and not retried", async () => {
+  const h = harness(() =>
+    Promise.resolve(Response.json(
+      {
+        error: "forbidden_origin",
+        detail: "The page's origin is not allowed to open this socket",
+      },
+      { status: 403 },
+    ))
+  );
+  h.connection.start();
+  h.last().drop();
+  await h.clock.settle();
+  assert.deepEqual(h.connection.state.value, {
+    phase: "rejected",
+    status: 403,
+    error: "forbidden_origin",
+    detail: "The page's origin is not allowed to open this socket",
+    retryAt: null,
+  });
+  h.clock.advance(600_000);
+  assert.equal(h.sockets.length, 1, "no retry loop");
+  h.connection.retryNow();
+  assert.equal(h.sockets.length, 2, "the user can retry");
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - 429 retries after the advised delay", async () => {
+  const h = harness(() =>
+    Promise.resolve(Response.json(
+      {
+        error: "too_many_sockets",
+        detail: "At most 5 sockets per client address",
+      },
+      { status: 429, headers: { "retry-after": "5" } },
+    ))
+  );
+  h.connection.start();
+  h.last().drop();
+  await h.clock.settle();
+  const state = h.connection.state.value;
+  assert.equal(state.phase, "rejected");
+  assert.equal(
+    state.phase === "rejected" && state.retryAt! - h.clock.now(),
+    5_000,
+  );
+  h.clock.advance(4_999);
+  assert.equal(h.sockets.length, 1);
+  h.clock.advance(1);
+  assert.equal(h.sockets.length, 2);
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - a silent socket is declared dead after two missed heartbeats", () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  h.last().send({ type: "heartbeat", server_time: 0, interval_ms: 1_000 });
+  h.clock.advance(6_000);
+  assert.equal(
+    h.connection.state.value.phase,
+    "open",
+    "within 2 × 1 s + 5 s slack",
+  );
+  h.clock.advance(1_001);
+  assert.equal(h.sockets[0].closedWith, CLIENT_DEAD_SOCKET);
+  assert.equal(h.connection.state.value.phase, "retrying");
+  h.clock.advance(500);
+  assert.equal(h.sockets.length, 2, "reconnected after the backoff");
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - traffic keeps the watchdog quiet", () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  for (let i = 0; i < 100; i++) {
+    h.clock.advance(1_000);
+    h.last().send(HELLO);
+  }
+  assert.equal(h.connection.state.value.phase, "open");
+  assert.equal(h.sockets.length, 1);
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - offline closes and waits; online reconnects at once", () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  h.events.online = false;
+  h.events.fire("offline");
+  assert.equal(h.connection.state.value.phase, "offline");
+  assert.equal(h.sockets[0].closedWith, 1000);
+  h.clock.advance(60_000);
+  assert.equal(h.sockets.length, 1);
+  h.events.online = true;
+  h.events.fire("online");
+  assert.equal(h.sockets.length, 2);
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - returning to the tab skips a pending backoff", () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  h.last().drop();
+  assert.equal(h.connection.state.value.phase, "retrying");
+  h.events.fire("visibilitychange");
+  assert.equal(h.sockets.length, 2);
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - history reloads reconnect at once but are rate-limited", () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  assert.equal(h.connection.reloadHistory(), true);
+  assert.equal(h.connection.reloadHistory(), true);
+  assert.equal(h.connection.reloadHistory(), true);
+  assert.equal(h.connection.reloadHistory(), false);
+  assert.equal(h.sockets.length, 4);
+  assert.equal(h.sockets[0].closedWith, 1000);
+  h.clock.advance(60_000);
+  assert.equal(h.connection.reloadHistory(), true);
+  h.connection.dispose();
+});
+
+Deno.test("StreamConnection - dispose clears every timer, listener and socket", () => {
+  const h = harness();
+  h.connection.start();
+  h.last().open();
+  h.last().drop();
+  assert.ok(h.clock.pending > 0);
+  h.connection.dispose();
+  assert.equal(h.clock.pending, 0);
+  assert.equal(h.events.count, 0);
+  assert.equal(h.connection.state.value.phase, "stopped");
+  h.clock.advance(100_000);
+  assert.equal(h.sockets.length, 1);
+});
+
+Deno.test("StreamConnection - starts offline when the browser is offline", () => {
+  const h = harness();
+  h.events.online = false;
+  h.connection.start();
+  assert.equal(h.connection.state.value.phase, "offline");
+  assert.equal(h.sockets.length, 0);
+  h.connection.dispose();
+});

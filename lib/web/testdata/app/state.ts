@@ -1,0 +1,4 @@
+/** `ctx.state` of the fixture app. */
+export interface FixtureState {
+  trail: string[];
+}

@@ -1,0 +1,114 @@
+import { signal } from "@preact/signals";
+import AlertLedger from "../islands/alert_ledger.tsx";
+import ConnectionBanner from "../islands/connection_banner.tsx";
+import HeaderStatus from "../islands/header_status.tsx";
+import NetworkDiagnostics from "../islands/network_diagnostics.tsx";
+import PriceCard from "../islands/price_card.tsx";
+import RoomMetrics from "../islands/room_metrics.tsx";
+import ThresholdController from "../islands/threshold_controller.tsx";
+import TickerStrip from "../islands/ticker_strip.tsx";
+import VelocityChart from "../islands/velocity_chart.tsx";
+import {
+  type DashboardPageData,
+  dashboardPageData,
+} from "../lib/client/dashboard_page_data.ts";
+import type { AppState } from "../lib/service/app_state.ts";
+import { Head } from "../lib/web/head.tsx";
+import type { Handlers, PageProps } from "../lib/web/types.ts";
+
+/** The dashboard, rendered with the service's latest data. */
+export const handler: Handlers<AppState, DashboardPageData> = {
+  GET: (_req, ctx) =>
+    ctx.render(dashboardPageData(ctx.state.services, undefined)),
+};
+
+/**
+ * The dashboard layout. Static markup here; the live parts are islands that
+ * share one connection and the `selected` signal (serialised once, revived as
+ * one signal in the browser).
+ */
+export default function Dashboard({ data }: PageProps<DashboardPageData>) {
+  const selected = signal(data.selected);
+  const { symbols } = data;
+  return (
+    <div class="app">
+      <Head>
+        <title>{`${data.selected} · SATS Sentinel`}</title>
+      </Head>
+      <header class="topbar">
+        <a class="brand" href="/">
+          <svg
+            class="brand-mark"
+            viewBox="0 0 32 32"
+            width="28"
+            height="28"
+            aria-hidden="true"
+          >
+            <rect width="32" height="32" rx="7" class="brand-bg" />
+            <path d="M6 21l6-7 5 4 9-10" class="brand-line" />
+            <circle cx="26" cy="8" r="2.4" class="brand-dot" />
+          </svg>
+          <span class="brand-name">SATS Sentinel</span>
+          <span class="brand-tag">market telemetry</span>
+        </a>
+        <HeaderStatus
+          symbols={symbols}
+          simulated={data.simulated}
+          epoch={data.epoch}
+        />
+      </header>
+      <ConnectionBanner symbols={symbols} />
+      <TickerStrip
+        symbols={symbols}
+        selected={selected}
+        ticks={data.ticks}
+        deepLinked={data.deepLinked}
+      />
+      <main class="layout">
+        <div class="col-main">
+          <PriceCard
+            symbols={symbols}
+            selected={selected}
+            ticks={data.ticks}
+            thresholds={data.thresholds.thresholds}
+            epoch={data.epoch}
+            simulated={data.simulated}
+            renderedAt={data.renderedAt}
+          />
+          <VelocityChart
+            symbols={symbols}
+            selected={selected}
+            history={data.history}
+          />
+        </div>
+        <aside class="col-side">
+          <AlertLedger symbols={symbols} alerts={data.alerts} />
+        </aside>
+        <div class="row-ops">
+          <ThresholdController
+            symbols={symbols}
+            selected={selected}
+            thresholds={data.thresholds.thresholds}
+            writable={data.thresholds.writable}
+          />
+          <RoomMetrics symbols={symbols} rooms={data.rooms} />
+          <NetworkDiagnostics
+            symbols={symbols}
+            diagnostics={data.diagnostics}
+            metrics={data.metrics}
+            renderedAt={data.renderedAt}
+          />
+        </div>
+      </main>
+      <footer class="page-foot">
+        <span>
+          Spot tickers from{" "}
+          {data.simulated ? "the local Bybit simulator" : "Bybit V5"}{" "}
+          · all times UTC
+        </span>
+        <a href="/api/diagnostics">diagnostics</a>
+        <a href="/metrics">metrics</a>
+      </footer>
+    </div>
+  );
+}

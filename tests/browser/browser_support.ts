@@ -1,0 +1,83 @@
+/**
+ * Debian Chromium driven by playwright-core for the dashboard's end-to-end
+ * tests: one headless browser per test, pages that record console errors,
+ * and screenshots written to `test-output/`. Never downloads a browser.
+ */
+import { type Browser, chromium, type Page } from "playwright-core";
+
+/** Where Debian installs Chromium (`apt-get install chromium`). */
+export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
+  "/usr/bin/chromium";
+
+/** Flags for a quiet, sandbox-free headless run in CI containers. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Screenshots go here (ignored by git). */
+export const OUTPUT_DIR = new URL("../../test-output/", import.meta.url);
+
+/** Runs `body` with a fresh headless Chromium, closed afterwards. */
+export async function withBrowser<T>(
+  body: (browser: Browser) => Promise<T>,
+): Promise<T> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    return await body(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A page and the console errors and page errors it produced. */
+export interface WatchedPage {
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/** Opens a page that records console errors and uncaught exceptions. */
+export async function watchedPage(
+  browser: Browser,
+  options: { width?: number; height?: number; javaScriptEnabled?: boolean } =
+    {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1440, height: options.height ?? 960 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  return { page, errors };
+}
+
+/** Saves a full-page screenshot as `test-output/<name>.png`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(OUTPUT_DIR, { recursive: true });
+  await page.screenshot({
+    path: new URL(`${name}.png`, OUTPUT_DIR).pathname,
+    fullPage: true,
+  });
+}
+
+/** Waits until the page's live indicator says the socket is open. */
+export async function waitForLive(
+  page: Page,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await page.locator('[data-field="live-pill"].phase-open').waitFor({
+    timeout: timeoutMs,
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The dashboard's pages over HTTP (no browser): server-rendered data, deep
+ * links, the 404 page, and what the HTML may and may not contain under the
+ * CSP.
+ */
+import assert from "node:assert/strict";
+import { deserializeProps } from "../lib/web/island_props.ts";
+import type { IslandPayload } from "../lib/web/island_protocol.ts";
+import { pollUntil, startStack } from "./support/start_stack.ts";
+
+const HTML = { headers: { accept: "text/html" } };
+
+function islandPayload(html: string): IslandPayload {
+  const json =
+    /<script type="application\/json" id="__sats_islands">(.*?)<\/script>/s
+      .exec(html)?.[1];
+  assert.ok(json, "island props script");
+  return deserializeProps(json) as IslandPayload;
+}
+
+Deno.test("pages - / renders every pair's latest price and the selected history", async () => {
+  const stack = await startStack();
+  try {
+    await pollUntil(
+      () => stack.service.services.symbols().symbols.every((s) => s.tick),
+      "a tick for every symbol",
+    );
+    const response = await fetch(stack.service.url, HTML);
+    assert.equal(response.status, 200);
+    assert.match(
+      response.headers.get("content-security-policy")!,
+      /default-src 'self'/,
+    );
+    const html = await response.text();
+    for (
+      const symbol of ["BTC-USDT", "ETH-USDT", "SOL-USDT", "1000SATS-USDT"]
+    ) {
+      assert.ok(html.includes(`data-symbol="${symbol}"`), symbol);
+    }
+    assert.doesNotMatch(html, /<script>|<script type="module">|\sstyle="/);
+    assert.doesNotMatch(html, /\son[a-z]+="/, "no inline event handlers");
+    const payload = islandPayload(html);
+    const chart = payload.islands.find(([name]) => name === "velocity_chart")!;
+    const history = chart[1].history as { symbol: string; points: unknown[] };
+    assert.equal(history.symbol, "BTC-USDT");
+    assert.ok(history.points.length > 0);
+    const strip = payload.islands.find(([name]) => name === "ticker_strip")![1];
+    const card = payload.islands.find(([name]) => name === "price_card")![1];
+    assert.equal(strip.selected, card.selected, "one selected signal shared");
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("pages - /s/:symbol deep-links a pair, canonicalises case, 404s unknown pairs", async () => {
+  const stack = await startStack();
+  try {
+    const page = await fetch(`${stack.service.url}/s/SOL-USDT`, HTML);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /<title>SOL-USDT · SATS Sentinel<\/title>/);
+    assert.match(html, /class="panel price-card"[^>]*data-symbol="SOL-USDT"/);
+
+    const lower = await fetch(`${stack.service.url}/s/sol-usdt`, {
+      ...HTML,
+      redirect: "manual",
+    });
+    assert.equal(lower.status, 308);
+    assert.equal(lower.headers.get("location"), "/s/SOL-USDT");
+    await lower.body?.cancel();
+
+    const unknown = await fetch(`${stack.service.url}/s/DOGE-USDT`, HTML);
+    assert.equal(unknown.status, 404);
+    assert.match(await unknown.text(), /Nothing is tracked at \/s\/DOGE-USDT/);
+    assert.match(unknown.headers.get("x-frame-options")!, /DENY/);
+
+    const hostile = await fetch(`${stack.service.url}/s/%3Cscript%3E`, HTML);
+    assert.equal(hostile.status, 404);
+    assert.doesNotMatch(await hostile.text(), /<script>/);
+
+    const api = await fetch(`${stack.service.url}/api/nope`, HTML);
+    assert.equal(api.status, 404);
+    assert.equal((await api.json()).error, "not_found");
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("pages - static files and bundles are cacheable and compressed", async () => {
+  const stack = await startStack();
+  try {
+    const html = await (await fetch(stack.service.url, HTML)).text();
+    const boot = /<script type="module" src="([^"]+)"/.exec(html)![1];
+    const js = await fetch(`${stack.service.url}${boot}`);
+    assert.equal(js.status, 200);
+    assert.equal(
+      js.headers.get("cache-control"),
+      "public, max-age=31536000, immutable",
+    );
+    await js.body?.cancel();
+    const css = await fetch(`${stack.service.url}/styles.css`);
+    const etag = css.headers.get("etag")!;
+    await css.body?.cancel();
+    const again = await fetch(`${stack.service.url}/styles.css`, {
+      headers: { "if-none-match": etag },
+    });
+    assert.equal(again.status, 304);
+    await again.body?.cancel();
+  } finally {
+    await stack.stop();
+  }
+});
