@@ -54,6 +54,24 @@ Deno.test("stream policy - a missing Origin is refused when configured so", asyn
   try {
     const refused = await attemptHandshake(`${stack.wsUrl}/ws/price/BTC-USDT`);
     assert.equal(refused.status, 403);
+    const crossSite = await attemptHandshake(
+      `${stack.wsUrl}/ws/price/BTC-USDT`,
+      {
+        "sec-fetch-site": "cross-site",
+      },
+    );
+    assert.equal(crossSite.status, 403);
+    const sameOrigin = await attemptHandshake(
+      `${stack.wsUrl}/ws/price/BTC-USDT`,
+      {
+        "sec-fetch-site": "same-origin",
+      },
+    );
+    assert.notEqual(
+      sameOrigin.status,
+      403,
+      "a same-origin fetch counts as the own origin",
+    );
   } finally {
     await stack.stop();
   }
@@ -93,6 +111,10 @@ Deno.test("stream policy - the per-IP socket cap answers 429 and frees slots on 
     const b = await connectClient(url);
     const refused = await attemptHandshake(url);
     assert.equal(refused.status, 429);
+    const probe = await fetch(url.replace(/^ws/, "http"));
+    assert.equal(probe.status, 429, "a plain GET learns the cap too");
+    assert.equal(probe.headers.get("retry-after"), "5");
+    await probe.body?.cancel();
     await a.close();
     await pollUntil(
       () => stack.service.services.rooms().rooms["BTC-USDT"] === 1,

@@ -46,6 +46,7 @@ export async function serveSentinel(
   const app = await createApp<AppState>({
     root: options.root ?? new URL("../../", import.meta.url),
     state: () => ({ services: sentinel.services, clientIp: "" }),
+    logger,
   });
   const server = Deno.serve({
     hostname: config.server.hostname,

@@ -16,6 +16,18 @@ import {
 import type { StreamRequest } from "../http/stream_request.ts";
 import type { Logger } from "../observability/logger.ts";
 
+/**
+ * The origin a request comes from. Browsers send `Origin` on every WebSocket
+ * handshake but not on a same-origin GET, which the dashboard uses to ask why
+ * a handshake failed; such a GET carries `Sec-Fetch-Site: same-origin`
+ * (a header pages cannot set), so it counts as the service's own origin.
+ */
+function requestOrigin(req: Request, own: string): string | null {
+  const origin = req.headers.get("origin");
+  if (origin !== null) return origin;
+  return req.headers.get("sec-fetch-site") === "same-origin" ? own : null;
+}
+
 /** Options of {@linkcode StreamGate}. */
 export interface StreamGateOptions {
   readonly hub: StreamHub;
@@ -50,9 +62,10 @@ export class StreamGate {
    * foreign page learns nothing about symbols). Counts and rethrows refusals.
    */
   checkOrigin(req: Request): void {
+    const own = ownOrigin(req, this.#options.trustProxy);
     const verdict = checkOrigin(
-      req.headers.get("origin"),
-      ownOrigin(req, this.#options.trustProxy),
+      requestOrigin(req, own),
+      own,
       this.#options.origins,
     );
     if (!verdict.ok) {
@@ -66,17 +79,13 @@ export class StreamGate {
     this.#rejected++;
   }
 
-  /** Upgrades `req` for `stream` from `ip`, or throws 400/429 HttpErrors. */
+  /**
+   * Upgrades `req` for `stream` from `ip`, or throws 429/400 HttpErrors. The
+   * cap is checked before the upgrade header, so a client that probes the URL
+   * with a plain GET after a failed handshake learns the real reason.
+   */
   accept(req: Request, ip: string, stream: StreamRequest): Response {
-    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      this.#rejected++;
-      throw new HttpError(
-        400,
-        "upgrade_required",
-        "This endpoint only accepts WebSocket upgrades",
-      );
-    }
-    if (!this.#limiter.tryAcquire(ip)) {
+    if (this.#limiter.openFor(ip) >= this.#options.maxSocketsPerIp) {
       this.#rejected++;
       throw new HttpError(
         429,
@@ -85,6 +94,15 @@ export class StreamGate {
         { "retry-after": "5" },
       );
     }
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      this.#rejected++;
+      throw new HttpError(
+        400,
+        "upgrade_required",
+        "This endpoint only accepts WebSocket upgrades",
+      );
+    }
+    this.#limiter.tryAcquire(ip);
     let upgrade: { socket: WebSocket; response: Response };
     try {
       upgrade = Deno.upgradeWebSocket(req, {
