@@ -1,6 +1,7 @@
 /**
- * The simulator's control routes: `PUT /__sim/fault` sets the standing fault,
- * `DELETE /__sim/fault` clears it, `GET /__sim/state` reports it with the
+ * The simulator's control routes: `PUT /__sim/fault` sets the standing REST
+ * fault, `DELETE /__sim/fault` clears it; `PUT`/`DELETE /__sim/ws-fault` do
+ * the same for the WebSocket fault; `GET /__sim/state` reports both with the
  * request counts. Bodies are validated with zod; unknown keys are rejected so
  * a typo (`"cout": 3`) cannot silently mean "until cleared".
  */
@@ -10,9 +11,13 @@ import { readJsonBody } from "../http/json_body.ts";
 import type { ActiveFault } from "./fault_control.ts";
 import { type Fault, faultSchema } from "./faults.ts";
 import type { FaultOptions } from "./fault_control.ts";
+import type { ActiveWsFault, WsFaultOptions } from "./ws_fault_control.ts";
+import { type WsFault, wsFaultSchema } from "./ws_faults.ts";
 
 /** Path of the fault control route. */
 export const FAULT_PATH = "/__sim/fault";
+/** Path of the WebSocket fault control route. */
+export const WS_FAULT_PATH = "/__sim/ws-fault";
 /** Path of the state route. */
 export const STATE_PATH = "/__sim/state";
 
@@ -26,10 +31,20 @@ export const faultControlBodySchema = z.strictObject({
   rate: z.number().min(0).max(1).optional(),
 });
 
+/** Body of `PUT /__sim/ws-fault`. */
+export const wsFaultControlBodySchema = z.strictObject({
+  /** Fault name, e.g. `silence`, `ack-delay:500`. */
+  fault: wsFaultSchema,
+  /** Connections, requests or push cycles to hit; omitted = until cleared. */
+  count: z.number().int().min(1).max(1_000_000).optional(),
+});
+
 /** What the control routes need from the simulator. */
 export interface ControlTarget {
   setFault(fault: Fault, options?: FaultOptions): ActiveFault;
   clearFault(): void;
+  setWsFault(fault: WsFault, options?: WsFaultOptions): ActiveWsFault;
+  clearWsFault(): void;
   state(): unknown;
 }
 
@@ -42,6 +57,18 @@ export async function controlResponse(
   if (path === STATE_PATH) {
     if (request.method !== "GET") throw notAllowed(request.method, "GET");
     return jsonResponse(target.state());
+  }
+  if (path === WS_FAULT_PATH) {
+    if (request.method === "PUT") {
+      const body = await readJsonBody(request, wsFaultControlBodySchema);
+      const active = target.setWsFault(body.fault, { count: body.count });
+      return jsonResponse({ activeFault: active });
+    }
+    if (request.method === "DELETE") {
+      target.clearWsFault();
+      return jsonResponse({ activeFault: null });
+    }
+    throw notAllowed(request.method, "PUT, DELETE");
   }
   if (request.method === "PUT") {
     const body = await readJsonBody(request, faultControlBodySchema);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { describeEnvIssues } from "../config/env_problems.ts";
 import { type Fault, faultSchema } from "./faults.ts";
+import { type WsFault, wsFaultSchema } from "./ws_faults.ts";
 
 /** Variables read by the CLI, with their defaults in the schema below. */
 export const EXCHANGE_ENV_NAMES = [
@@ -13,6 +14,8 @@ export const EXCHANGE_ENV_NAMES = [
   "SIM_SEED",
   "SIM_FAULT",
   "SIM_FAULT_RATE",
+  "SIM_WS_FAULT",
+  "SIM_WS_PUSH_MS",
 ] as const;
 
 const blankAsUndefined = (value: unknown) =>
@@ -45,6 +48,8 @@ export const exchangeEnvSchema = z.object({
       .max(1, { error: "expected a probability from 0 to 1" })
       .optional(),
   ),
+  SIM_WS_FAULT: z.preprocess(blankAsUndefined, wsFaultSchema.optional()),
+  SIM_WS_PUSH_MS: integer(1, 60_000, 50),
 }).refine((env) => env.SIM_FAULT_RATE === undefined || env.SIM_FAULT, {
   error: "has no effect without SIM_FAULT",
   path: ["SIM_FAULT_RATE"],
@@ -57,6 +62,10 @@ export interface ExchangeEnv {
   readonly seed: number;
   readonly fault?: Fault;
   readonly faultRate?: number;
+  /** Standing WebSocket fault (`SIM_WS_FAULT`). */
+  readonly wsFault?: WsFault;
+  /** WebSocket push interval, ms (`SIM_WS_PUSH_MS`, default 50). */
+  readonly wsPushIntervalMs: number;
 }
 
 /** Result of {@linkcode parseExchangeEnv}. */
@@ -85,6 +94,8 @@ export function parseExchangeEnv(
       seed: data.SIM_SEED,
       fault: data.SIM_FAULT,
       faultRate: data.SIM_FAULT_RATE,
+      wsFault: data.SIM_WS_FAULT,
+      wsPushIntervalMs: data.SIM_WS_PUSH_MS,
     },
   };
 }

@@ -10,6 +10,8 @@ Deno.test("parseExchangeEnv - defaults: 127.0.0.1:9010, seed 42, no fault", () =
       seed: 42,
       fault: undefined,
       faultRate: undefined,
+      wsFault: undefined,
+      wsPushIntervalMs: 50,
     },
   });
   assert.equal(parseExchangeEnv({ SIM_PORT: " ", SIM_FAULT: "" }).ok, true);
@@ -22,6 +24,8 @@ Deno.test("parseExchangeEnv - reads every variable", () => {
     SIM_SEED: "-7",
     SIM_FAULT: "latency:1500",
     SIM_FAULT_RATE: "0.25",
+    SIM_WS_FAULT: "ack-delay:200",
+    SIM_WS_PUSH_MS: "100",
   });
   assert.deepEqual(result, {
     ok: true,
@@ -31,6 +35,8 @@ Deno.test("parseExchangeEnv - reads every variable", () => {
       seed: -7,
       fault: { kind: "latency", ms: 1500 },
       faultRate: 0.25,
+      wsFault: { kind: "ack-delay", ms: 200 },
+      wsPushIntervalMs: 100,
     },
   });
 });

@@ -2,13 +2,15 @@
  * `deno task exchange`: runs the simulator until SIGINT or SIGTERM.
  *
  * Configured by `SIM_PORT` (9010), `SIM_HOSTNAME` (127.0.0.1), `SIM_SEED`
- * (42), `SIM_FAULT` and `SIM_FAULT_RATE` (see `exchange_env.ts`). A bad value
+ * (42), `SIM_FAULT`, `SIM_FAULT_RATE`, `SIM_WS_FAULT` and `SIM_WS_PUSH_MS`
+ * (50) (see `exchange_env.ts`). A bad value
  * prints one line per bad variable and exits with status 1.
  */
 import { createLogger } from "../observability/logger.ts";
 import { EXCHANGE_ENV_NAMES, parseExchangeEnv } from "./exchange_env.ts";
 import { faultName } from "./faults.ts";
 import { startExchange } from "./start_exchange.ts";
+import { wsFaultName } from "./ws_faults.ts";
 
 /** Starts the simulator from the environment; resolves once it has stopped. */
 export async function main(): Promise<void> {
@@ -28,9 +30,12 @@ export async function main(): Promise<void> {
   logger.info("Exchange simulator listening", {
     url: running.url,
     tickersUrl: running.tickersUrl,
+    wsUrl: running.wsUrl,
     seed: env.seed,
     fault: env.fault ? faultName(env.fault) : null,
     faultRate: env.faultRate ?? null,
+    wsFault: env.wsFault ? wsFaultName(env.wsFault) : null,
+    wsPushIntervalMs: env.wsPushIntervalMs,
   });
   const signals = ["SIGINT", "SIGTERM"] as const;
   const stop = () => {

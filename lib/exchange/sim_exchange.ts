@@ -1,7 +1,9 @@
 /**
  * The simulated exchange as one object: the market, the fault control, and
- * the HTTP handler that serves them. Tests drive it in-process through the
- * same methods the control endpoint calls; `handle` plugs into `Deno.serve`.
+ * the HTTP handler that serves them — REST tickers and the public spot
+ * WebSocket (`/v5/public/spot`), both reading one shared market. Tests drive
+ * it in-process through the same methods the control endpoint calls;
+ * `handle` plugs into `Deno.serve`.
  *
  * Requests held back by `latency:<ms>` or `timeout` are released when the
  * client goes away (the request's signal aborts) or the exchange closes, and
@@ -10,7 +12,12 @@
 import { errorResponse, HttpError, jsonResponse } from "../http/http_error.ts";
 import { type Clock, systemClock, type TimerId } from "../ingestion/clock.ts";
 import { SIMULATOR_HEADER } from "../ingestion/tickers_poller.ts";
-import { controlResponse, FAULT_PATH, STATE_PATH } from "./control_endpoint.ts";
+import {
+  controlResponse,
+  FAULT_PATH,
+  STATE_PATH,
+  WS_FAULT_PATH,
+} from "./control_endpoint.ts";
 import {
   type ActiveFault,
   FaultControl,
@@ -20,6 +27,11 @@ import { type Fault, parseFault } from "./faults.ts";
 import { SimMarket } from "./market_model.ts";
 import type { SymbolSpec } from "./symbol_specs.ts";
 import { type ContentFault, tickersResponse } from "./tickers_endpoint.ts";
+import { SimWsFeed, type SimWsState } from "./sim_ws_feed.ts";
+import type { ActiveWsFault, WsFaultOptions } from "./ws_fault_control.ts";
+import type { WsFault } from "./ws_faults.ts";
+import { spotWebSocketResponse } from "./ws_endpoint.ts";
+import { SPOT_WS_PATH } from "./ws_messages.ts";
 
 /** Path of the tickers endpoint. */
 export const TICKERS_PATH = "/v5/market/tickers";
@@ -41,6 +53,10 @@ export interface SimExchangeOptions {
   readonly faultRate?: number;
   /** Listed symbols. Default: the simulator's own listing. */
   readonly specs?: readonly SymbolSpec[];
+  /** Interval of WebSocket push cycles, ms. Default 50 (Bybit's spot rate). */
+  readonly wsPushIntervalMs?: number;
+  /** Standing WebSocket fault from the start (e.g. `SIM_WS_FAULT`). Default: none. */
+  readonly wsFault?: WsFault | string;
 }
 
 /** Everything `GET /__sim/state` reports. */
@@ -64,20 +80,26 @@ export interface SimState {
     readonly symbols: string[];
     readonly lastTradeSeq: number;
   };
+  /** The public WebSocket: connections, pushes and its own standing fault. */
+  readonly ws: SimWsState;
 }
 
-/** A Bybit-compatible simulated exchange (REST). */
+/** A Bybit-compatible simulated exchange (REST and public WebSocket). */
 export class SimExchange {
   /** The market behind the answers; advance it directly in tests. */
   readonly market: SimMarket;
   readonly seed: number;
   #clock: Clock;
   #faults: FaultControl;
+  #ws: SimWsFeed;
   #closing = new AbortController();
   #held = 0;
   #counts = { total: 0, tickers: 0, control: 0, notFound: 0 };
 
-  /** Throws a `RangeError` for an unknown start-up fault or a bad rate. */
+  /**
+   * Throws a `RangeError` for an unknown start-up fault, a bad rate or a bad
+   * push interval.
+   */
   constructor(options: SimExchangeOptions = {}) {
     this.seed = options.seed ?? 42;
     this.#clock = options.clock ?? systemClock;
@@ -92,6 +114,12 @@ export class SimExchange {
     if (options.fault !== undefined) {
       this.setFault(options.fault, { rate: options.faultRate });
     }
+    this.#ws = new SimWsFeed({
+      market: this.market,
+      clock: this.#clock,
+      pushIntervalMs: options.wsPushIntervalMs,
+    });
+    if (options.wsFault !== undefined) this.setWsFault(options.wsFault);
   }
 
   /**
@@ -112,6 +140,23 @@ export class SimExchange {
     this.#faults.clear();
   }
 
+  /**
+   * Sets the standing WebSocket fault (see `ws_faults.ts`); `close` and
+   * `silence` hit open connections at once. Throws a `RangeError` for an
+   * unknown name or a bad count.
+   */
+  setWsFault(
+    fault: WsFault | string,
+    options: WsFaultOptions = {},
+  ): ActiveWsFault {
+    return this.#ws.setFault(fault, options);
+  }
+
+  /** Clears the standing WebSocket fault (silenced sockets stay silent). */
+  clearWsFault(): void {
+    this.#ws.clearFault();
+  }
+
   /** A snapshot of the fault state, counts and market position. */
   state(): SimState {
     return {
@@ -126,16 +171,19 @@ export class SimExchange {
         symbols: this.market.symbols,
         lastTradeSeq: this.market.lastTradeSeq,
       },
+      ws: this.#ws.state(),
     };
   }
 
   /**
    * Releases every held request (answered 503) and every one that arrives
-   * later. Call before shutting the server down: a `timeout` request would
-   * otherwise keep it waiting for ever.
+   * later, and closes every WebSocket. Call before shutting the server down:
+   * a `timeout` request or an open socket would otherwise keep it waiting
+   * for ever.
    */
   close(): void {
     this.#closing.abort();
+    this.#ws.close();
   }
 
   /** The HTTP handler; every answer carries `x-sentinel-simulator: 1`. */
@@ -162,14 +210,21 @@ export class SimExchange {
       }
       return await this.#tickers(request, url.searchParams);
     }
-    if (url.pathname === FAULT_PATH || url.pathname === STATE_PATH) {
+    if (url.pathname === SPOT_WS_PATH) {
+      return spotWebSocketResponse(request, this.#ws);
+    }
+    if (
+      url.pathname === FAULT_PATH || url.pathname === WS_FAULT_PATH ||
+      url.pathname === STATE_PATH
+    ) {
       this.#counts.control++;
       return await controlResponse(this, request, url.pathname);
     }
     this.#counts.notFound++;
     return jsonResponse({
       error: "not_found",
-      detail: "No such route; the simulator serves GET /v5/market/tickers",
+      detail:
+        "No such route; the simulator serves GET /v5/market/tickers and the WebSocket /v5/public/spot",
     }, 404);
   }
 

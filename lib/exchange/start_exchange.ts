@@ -8,6 +8,7 @@ import {
   type SimExchangeOptions,
   TICKERS_PATH,
 } from "./sim_exchange.ts";
+import { SPOT_WS_PATH } from "./ws_messages.ts";
 
 /** Options of {@linkcode startExchange}; the rest are the exchange's own. */
 export interface StartExchangeOptions extends SimExchangeOptions {
@@ -25,6 +26,8 @@ export interface RunningExchange {
   readonly url: string;
   /** `{url}/v5/market/tickers`: the value for the service's `BYBIT_API_URL`. */
   readonly tickersUrl: string;
+  /** `ws://…/v5/public/spot`: the value for the service's `BYBIT_WS_URL`. */
+  readonly wsUrl: string;
   /** The exchange behind the server: faults, state and market, in-process. */
   readonly exchange: SimExchange;
   /** Releases held requests, stops listening and waits for open requests. */
@@ -73,6 +76,7 @@ export async function startExchange(
   return {
     url,
     tickersUrl: `${url}${TICKERS_PATH}`,
+    wsUrl: `${url.replace(/^http/, "ws")}${SPOT_WS_PATH}`,
     exchange,
     shutdown,
     finished: server.finished,

@@ -50,3 +50,50 @@ export async function fetchJson<T = TickersBody>(
     body: await response.json() as T,
   };
 }
+
+/**
+ * A server-side socket double for the WebSocket feed: records what is sent,
+ * lets a test fill the send queue, and reports whether it was closed.
+ */
+export class FakeSimSocket {
+  readyState = 1;
+  bufferedAmount = 0;
+  /** Frames sent, in order (binary frames as `Uint8Array`). */
+  readonly sent: (string | Uint8Array)[] = [];
+  closed = false;
+
+  send(data: string | Uint8Array<ArrayBuffer>): void {
+    this.sent.push(data);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.readyState = 3;
+  }
+
+  /** Sent text frames parsed as JSON (binary and broken ones skipped). */
+  json(): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const frame of this.sent) {
+      if (typeof frame !== "string") continue;
+      try {
+        out.push(JSON.parse(frame));
+      } catch {
+        // A deliberately broken frame: not JSON.
+      }
+    }
+    return out;
+  }
+
+  /** Parsed frames whose `topic` starts with `prefix`. */
+  pushes(prefix: string): Record<string, unknown>[] {
+    return this.json().filter((m) =>
+      typeof m.topic === "string" && m.topic.startsWith(prefix)
+    );
+  }
+
+  /** Parsed op responses (acks and pongs). */
+  acks(): Record<string, unknown>[] {
+    return this.json().filter((m) => "op" in m);
+  }
+}
