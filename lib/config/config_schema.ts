@@ -36,6 +36,29 @@ export const UPSTREAM_MODES = ["ws", "rest"] as const;
 /** A value of `INGEST_MODE`. */
 export type UpstreamMode = typeof UPSTREAM_MODES[number];
 
+/**
+ * Single-trade notional (USDT) that raises a `whale_trade` alert. Set near
+ * the bottom of the simulator's whale-trade ranges, so a demo sees about one
+ * a minute across the pairs while ordinary trades (a few thousand USDT) never
+ * reach them.
+ */
+export const DEFAULT_TRADE_THRESHOLDS: Readonly<Record<string, number>> = {
+  "BTC-USDT": 250_000,
+  "ETH-USDT": 100_000,
+  "SOL-USDT": 50_000,
+};
+
+/**
+ * Notional (USDT) traded within the spike window that raises a
+ * `volume_spike` alert: roughly three to four times a normal minute of
+ * flow, which on the simulator is a few spikes per pair per hour.
+ */
+export const DEFAULT_SPIKE_THRESHOLDS: Readonly<Record<string, number>> = {
+  "BTC-USDT": 4_000_000,
+  "ETH-USDT": 1_500_000,
+  "SOL-USDT": 400_000,
+};
+
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** Severity names accepted by `LOG_LEVEL`, quietest last. */
 export type LogLevel = typeof LOG_LEVELS[number];
@@ -49,6 +72,26 @@ const positiveNumber = (fallback: number, expected: string) =>
     z.coerce.number({ error: `expected ${expected}` })
       .refine(Number.isFinite, { error: `expected ${expected}` })
       .refine((n) => n > 0, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
+const nonNegativeNumber = (fallback: number, expected: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: `expected ${expected}` })
+      .refine(Number.isFinite, { error: `expected ${expected}` })
+      .refine((n) => n >= 0, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
+/** A percentage from 0 up to (not including) 100. */
+const percentBelow100 = (fallback: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: "expected a percentage from 0 up to 100" })
+      .refine((n) => Number.isFinite(n) && n >= 0 && n < 100, {
+        error: "expected a percentage from 0 up to 100",
+      })
       .default(fallback),
   );
 
@@ -164,8 +207,9 @@ const symbolList = z.preprocess(
 );
 
 /**
- * `WHALE_THRESHOLDS`: `ID=USDT` pairs, comma-separated; they override the
- * built-in defaults for the named symbols only.
+ * `WHALE_THRESHOLDS`, `TRADE_THRESHOLDS`, `SPIKE_THRESHOLDS`: `ID=USDT` pairs,
+ * comma-separated; they override the built-in defaults for the named symbols
+ * only.
  */
 const thresholdMap = z.preprocess(
   emptyAsUndefined,
@@ -220,6 +264,24 @@ export const environmentSchema = z.object({
     1_000_000,
     "a positive amount in USDT",
   ),
+  TRADE_THRESHOLDS: thresholdMap,
+  TRADE_THRESHOLD_DEFAULT: positiveNumber(
+    25_000,
+    "a positive amount in USDT",
+  ),
+  SPIKE_THRESHOLDS: thresholdMap,
+  SPIKE_THRESHOLD_DEFAULT: positiveNumber(
+    80_000,
+    "a positive amount in USDT",
+  ),
+  SPIKE_WINDOW_SECONDS: positiveNumber(60, "a positive number of seconds"),
+  ALERT_COOLDOWN_SECONDS: nonNegativeNumber(
+    30,
+    "a number of seconds, 0 or more",
+  ),
+  ALERT_HYSTERESIS_PERCENT: percentBelow100(2),
+  ALERT_RETENTION_DAYS: positiveNumber(30, "a positive number of days"),
+  ALERT_RETENTION_COUNT: positiveInteger(100_000, 10_000_000),
   PORT: z.preprocess(
     emptyAsUndefined,
     z.coerce.number({ error: "expected a port from 0 to 65535" }).int({

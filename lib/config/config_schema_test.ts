@@ -15,6 +15,10 @@ Deno.test("environmentSchema - parses an empty environment to typed defaults", (
   assert.equal(env.ALLOWED_ORIGIN_PRIMARY, undefined);
   assert.deepEqual(env.WHALE_THRESHOLDS, {});
   assert.equal(env.KV_PATH, "./data/sentinel.kv");
+  assert.equal(env.INGEST_MODE, "ws");
+  assert.equal(env.BYBIT_WS_URL, "wss://stream.bybit.com/v5/public/spot");
+  assert.equal(env.WS_FALLBACK_AFTER_SECONDS, 5);
+  assert.equal(env.WS_SILENCE_TIMEOUT_SECONDS, 30);
 });
 
 Deno.test("environmentSchema - issues carry the variable name as their path", () => {

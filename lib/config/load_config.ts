@@ -3,28 +3,56 @@
  * of problems, one per bad variable, that never echo a secret's value.
  */
 import {
+  DEFAULT_SPIKE_THRESHOLDS,
+  DEFAULT_TRADE_THRESHOLDS,
   DEFAULT_WHALE_THRESHOLDS,
   type Environment,
   environmentSchema,
   type LogLevel,
   SECRET_VARIABLES,
   type TrackedSymbol,
+  type UpstreamMode,
 } from "./config_schema.ts";
 import { describeEnvIssues } from "./env_problems.ts";
 
 /** Everything the service needs to run, derived from the environment. */
 export interface ServiceConfig {
   readonly upstream: {
+    /** `ws`: follow the public WebSocket, poll REST while it is down; `rest`: poll only. */
+    readonly mode: UpstreamMode;
     /** Full URL of the V5 tickers endpoint; `?category=spot` is added. */
     readonly tickersUrl: string;
-    /** Per-request timeout in milliseconds. */
+    /** Per-request (and WebSocket connect) timeout in milliseconds. */
     readonly timeoutMs: number;
     /** Pause between polls in milliseconds. */
     readonly pollIntervalMs: number;
+    /** Bybit's public spot stream, e.g. `wss://stream.bybit.com/v5/public/spot`. */
+    readonly wsUrl: string;
+    /** WebSocket without data this long, ms: REST polling takes over. */
+    readonly wsFallbackAfterMs: number;
+    /** WebSocket without any message this long, ms: the socket is dead. */
+    readonly wsSilenceTimeoutMs: number;
   };
   readonly symbols: readonly TrackedSymbol[];
   /** Whale threshold (USDT of 24 h turnover) for every tracked symbol. */
   readonly thresholds: Readonly<Record<string, number>>;
+  /** Alert rules and the retention of the alert trail. */
+  readonly alerts: {
+    /** Single-trade notional (USDT) for `whale_trade`, every tracked symbol. */
+    readonly tradeThresholds: Readonly<Record<string, number>>;
+    /** Notional (USDT) per spike window for `volume_spike`, every tracked symbol. */
+    readonly spikeThresholds: Readonly<Record<string, number>>;
+    /** Window of the volume-spike flow, ms. */
+    readonly spikeWindowMs: number;
+    /** Minimum time between alerts of one (symbol, kind), ms. */
+    readonly cooldownMs: number;
+    /** Re-arm margin below a line, as a fraction (0.02 = 2 %). */
+    readonly hysteresis: number;
+    /** Alerts older than this are deleted, ms. */
+    readonly retentionMaxAgeMs: number;
+    /** At most this many alerts are kept. */
+    readonly retentionMaxCount: number;
+  };
   readonly server: { readonly hostname: string; readonly port: number };
   readonly security: {
     /** Exact origins allowed to open sockets besides the service's own. */
@@ -67,20 +95,58 @@ export function loadConfig(
   return { ok: true, config: toServiceConfig(parsed.data) };
 }
 
-function toServiceConfig(env: Environment): ServiceConfig {
-  const thresholds: Record<string, number> = {};
-  for (const symbol of env.SYMBOLS) {
-    thresholds[symbol.id] = env.WHALE_THRESHOLDS[symbol.id] ??
-      DEFAULT_WHALE_THRESHOLDS[symbol.id] ?? env.WHALE_THRESHOLD_DEFAULT;
+/** Per-symbol values: an override, else a built-in default, else `fallback`. */
+function perSymbol(
+  symbols: readonly TrackedSymbol[],
+  overrides: Readonly<Record<string, number>>,
+  builtIn: Readonly<Record<string, number>>,
+  fallback: number,
+): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const symbol of symbols) {
+    values[symbol.id] = overrides[symbol.id] ?? builtIn[symbol.id] ?? fallback;
   }
+  return values;
+}
+
+function toServiceConfig(env: Environment): ServiceConfig {
+  const thresholds = perSymbol(
+    env.SYMBOLS,
+    env.WHALE_THRESHOLDS,
+    DEFAULT_WHALE_THRESHOLDS,
+    env.WHALE_THRESHOLD_DEFAULT,
+  );
   return {
     upstream: {
+      mode: env.INGEST_MODE,
       tickersUrl: env.BYBIT_API_URL,
       timeoutMs: Math.round(env.CONNECTION_TIMEOUT_SECONDS * 1000),
       pollIntervalMs: Math.round(env.STREAM_HEARTBEAT_DELAY * 1000),
+      wsUrl: env.BYBIT_WS_URL,
+      wsFallbackAfterMs: Math.round(env.WS_FALLBACK_AFTER_SECONDS * 1000),
+      wsSilenceTimeoutMs: Math.round(env.WS_SILENCE_TIMEOUT_SECONDS * 1000),
     },
     symbols: env.SYMBOLS,
     thresholds,
+    alerts: {
+      tradeThresholds: perSymbol(
+        env.SYMBOLS,
+        env.TRADE_THRESHOLDS,
+        DEFAULT_TRADE_THRESHOLDS,
+        env.TRADE_THRESHOLD_DEFAULT,
+      ),
+      spikeThresholds: perSymbol(
+        env.SYMBOLS,
+        env.SPIKE_THRESHOLDS,
+        DEFAULT_SPIKE_THRESHOLDS,
+        env.SPIKE_THRESHOLD_DEFAULT,
+      ),
+      spikeWindowMs: Math.max(1, Math.round(env.SPIKE_WINDOW_SECONDS * 1000)),
+      cooldownMs: Math.round(env.ALERT_COOLDOWN_SECONDS * 1000),
+      hysteresis: env.ALERT_HYSTERESIS_PERCENT / 100,
+      retentionMaxAgeMs: Math.round(env.ALERT_RETENTION_DAYS * 86_400_000),
+      retentionMaxCount: env.ALERT_RETENTION_COUNT,
+    },
     server: { hostname: env.HOSTNAME, port: env.PORT },
     security: {
       allowedOrigins: [env.ALLOWED_ORIGIN_PRIMARY, env.ALLOWED_ORIGIN_SECONDARY]

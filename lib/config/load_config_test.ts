@@ -18,9 +18,13 @@ const TOKEN = "s3cret-admin-token-abcdef";
 Deno.test("loadConfig - defaults follow the original system", () => {
   const config = ok({});
   assert.deepEqual(config.upstream, {
+    mode: "ws",
     tickersUrl: "https://api.bybit.com/v5/market/tickers",
     timeoutMs: 10_000,
     pollIntervalMs: 1_000,
+    wsUrl: "wss://stream.bybit.com/v5/public/spot",
+    wsFallbackAfterMs: 5_000,
+    wsSilenceTimeoutMs: 30_000,
   });
   assert.deepEqual(config.symbols, [
     { id: "BTC-USDT", upstream: "BTCUSDT" },
@@ -124,6 +128,11 @@ const BAD: readonly [string, string, RegExp][] = [
   ["HISTORY_SIZE", "10001", /integer from 1 to 10000/],
   ["LOG_LEVEL", "verbose", /one of debug, info, warn, error/],
   ["INGEST_IN_WORKER", "2", /true or false/],
+  ["INGEST_MODE", "websocket", /expected ws or rest/],
+  ["BYBIT_WS_URL", "https://stream.bybit.com/v5/public/spot", /ws\(s\) URL/],
+  ["BYBIT_WS_URL", "stream.bybit.com", /ws\(s\) URL/],
+  ["WS_FALLBACK_AFTER_SECONDS", "0", /positive number of seconds/],
+  ["WS_SILENCE_TIMEOUT_SECONDS", "-30", /positive number of seconds/],
 ];
 
 for (const [name, value, expected] of BAD) {
@@ -135,6 +144,20 @@ for (const [name, value, expected] of BAD) {
     assert.ok(found[0].includes(JSON.stringify(value)), found[0]);
   });
 }
+
+Deno.test("loadConfig - WebSocket ingestion settings are read and converted", () => {
+  const config = ok({
+    INGEST_MODE: "REST",
+    BYBIT_WS_URL: "ws://127.0.0.1:9010/v5/public/spot",
+    WS_FALLBACK_AFTER_SECONDS: "0.5",
+    WS_SILENCE_TIMEOUT_SECONDS: "1.5",
+  });
+  assert.equal(config.upstream.mode, "rest");
+  assert.equal(config.upstream.wsUrl, "ws://127.0.0.1:9010/v5/public/spot");
+  assert.equal(config.upstream.wsFallbackAfterMs, 500);
+  assert.equal(config.upstream.wsSilenceTimeoutMs, 1_500);
+  assert.equal(ok({ INGEST_MODE: " " }).upstream.mode, "ws");
+});
 
 Deno.test("loadConfig - one problem per bad variable", () => {
   const found = problems({
@@ -230,5 +253,77 @@ Deno.test("loadConfig - origins with a path, slash, default port or junk are rej
     const found = problems({ ALLOWED_ORIGIN_PRIMARY: origin });
     assert.equal(found.length, 1, origin);
     assert.match(found[0], /^ALLOWED_ORIGIN_PRIMARY: expected an exact origin/);
+  }
+});
+
+Deno.test("loadConfig - alert rules and retention default to documented values", () => {
+  const { alerts } = ok({});
+  assert.deepEqual(alerts, {
+    tradeThresholds: {
+      "BTC-USDT": 250_000,
+      "ETH-USDT": 100_000,
+      "SOL-USDT": 50_000,
+      "1000SATS-USDT": 25_000,
+    },
+    spikeThresholds: {
+      "BTC-USDT": 4_000_000,
+      "ETH-USDT": 1_500_000,
+      "SOL-USDT": 400_000,
+      "1000SATS-USDT": 80_000,
+    },
+    spikeWindowMs: 60_000,
+    cooldownMs: 30_000,
+    hysteresis: 0.02,
+    retentionMaxAgeMs: 30 * 86_400_000,
+    retentionMaxCount: 100_000,
+  });
+});
+
+Deno.test("loadConfig - alert variables are read and converted", () => {
+  const { alerts } = ok({
+    TRADE_THRESHOLDS: "btc-usdt=1000,DOGE-USDT=5",
+    TRADE_THRESHOLD_DEFAULT: "7",
+    SPIKE_THRESHOLDS: "ETH-USDT=2.5",
+    SPIKE_THRESHOLD_DEFAULT: "9",
+    SPIKE_WINDOW_SECONDS: "0.25",
+    ALERT_COOLDOWN_SECONDS: "0",
+    ALERT_HYSTERESIS_PERCENT: "0.5",
+    ALERT_RETENTION_DAYS: "0.5",
+    ALERT_RETENTION_COUNT: "10",
+  });
+  assert.deepEqual(alerts.tradeThresholds, {
+    "BTC-USDT": 1_000,
+    "ETH-USDT": 100_000,
+    "SOL-USDT": 50_000,
+    "1000SATS-USDT": 7,
+  });
+  assert.equal(alerts.spikeThresholds["ETH-USDT"], 2.5);
+  assert.equal(alerts.spikeThresholds["1000SATS-USDT"], 9);
+  assert.equal(alerts.spikeWindowMs, 250);
+  assert.equal(alerts.cooldownMs, 0);
+  assert.equal(alerts.hysteresis, 0.005);
+  assert.equal(alerts.retentionMaxAgeMs, 43_200_000);
+  assert.equal(alerts.retentionMaxCount, 10);
+});
+
+Deno.test("loadConfig - bad alert variables are named", () => {
+  const cases: [string, string][] = [
+    ["TRADE_THRESHOLDS", "BTC-USDT=0"],
+    ["SPIKE_THRESHOLDS", "BTC-USDT"],
+    ["TRADE_THRESHOLD_DEFAULT", "-1"],
+    ["SPIKE_THRESHOLD_DEFAULT", "lots"],
+    ["SPIKE_WINDOW_SECONDS", "0"],
+    ["ALERT_COOLDOWN_SECONDS", "-1"],
+    ["ALERT_COOLDOWN_SECONDS", "Infinity"],
+    ["ALERT_HYSTERESIS_PERCENT", "100"],
+    ["ALERT_HYSTERESIS_PERCENT", "-0.1"],
+    ["ALERT_RETENTION_DAYS", "0"],
+    ["ALERT_RETENTION_COUNT", "1.5"],
+    ["ALERT_RETENTION_COUNT", "0"],
+  ];
+  for (const [name, value] of cases) {
+    const found = problems({ [name]: value });
+    assert.equal(found.length, 1, `${name}=${value}: ${found.join("\n")}`);
+    assert.ok(found[0].startsWith(`${name}: `), found[0]);
   }
 });

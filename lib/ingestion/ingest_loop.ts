@@ -13,13 +13,19 @@
  * long a request takes. While waiting (a rate-limit pause lasts minutes) the
  * loop still emits its state every `heartbeatMs`, which is how the host tells a
  * live worker from a dead one.
+ *
+ * In WebSocket mode the same loop is the fallback: `ws_ingest_loop.ts` shares
+ * its analyzer and `pause()`s / `resume()`s it as the socket comes and goes.
  */
 import type { LogLevel } from "../config/config_schema.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import { type AnalyzedTick, TickAnalyzer } from "../analytics/tick_analyzer.ts";
 import { fullJitterDelay, rateLimitDelay } from "./backoff.ts";
 import type { RejectedItem } from "./bybit_schema.ts";
+import type { WsFailureKind } from "./ws_client_state.ts";
 import { type Clock, systemClock, type TimerId } from "./clock.ts";
+import type { TickSource } from "./market_tick.ts";
+import type { MarketTrade } from "./market_trade.ts";
 import { type PollResult, TickersPoller } from "./tickers_poller.ts";
 import {
   operatorSafeText,
@@ -38,10 +44,20 @@ export type LogFields = Readonly<
   Record<string, string | number | boolean | null>
 >;
 
-/** Why a cycle failed: an upstream fault, or a bug of ours (`internal`). */
+/**
+ * Why a cycle failed: an upstream fault, a WebSocket fault, or a bug of ours
+ * (`internal`).
+ */
 export type IngestFailureKind =
   | Exclude<UpstreamErrorKind, "aborted">
+  | WsFailureKind
   | "internal";
+
+/**
+ * Which source feeds ticks: the WebSocket, REST polling standing in while the
+ * WebSocket is down, or REST polling by configuration.
+ */
+export type FeedMode = "ws" | "rest-fallback" | "rest";
 
 /** Cumulative counters since the loop started. */
 export interface IngestCounters {
@@ -53,16 +69,64 @@ export interface IngestCounters {
   readonly itemsRejected: number;
   /** Analysed ticks emitted. */
   readonly ticks: number;
+  /** Public trades delivered (WebSocket only). */
+  readonly trades: number;
+  /** WebSocket frames received. */
+  readonly wsMessages: number;
+  /** WebSocket frames that failed validation and were skipped. */
+  readonly wsBadMessages: number;
+  /** WebSocket connections opened. */
+  readonly wsConnects: number;
+  /** Subscribe requests sent; every reconnect resubscribes. */
+  readonly wsSubscribeRequests: number;
+  /** Topics the exchange refused. */
+  readonly wsRefusals: number;
+  /** Times REST polling took over from the WebSocket. */
+  readonly fallbacks: number;
 }
 
-/** What the loop reports about the upstream; times are epoch ms. */
-export interface UpstreamState {
-  /** `simulator` when the last response carried the simulator header. */
-  readonly source: "rest" | "simulator";
-  readonly simulated: boolean;
-  /** Host polled (no credentials, path or query). */
+/** Counters before anything happened. */
+export const ZERO_COUNTERS: IngestCounters = {
+  requests: 0,
+  errors: 0,
+  itemsRejected: 0,
+  ticks: 0,
+  trades: 0,
+  wsMessages: 0,
+  wsBadMessages: 0,
+  wsConnects: 0,
+  wsSubscribeRequests: 0,
+  wsRefusals: 0,
+  fallbacks: 0,
+};
+
+/** The WebSocket connection, as diagnostics show it; times are epoch ms. */
+export interface WsUpstreamState {
+  /** Host of the stream (no credentials, path or query). */
   readonly host: string;
-  /** Latency of the last successful poll, ms. */
+  readonly connected: boolean;
+  readonly connectedSince: number | null;
+  readonly lastMessageAt: number | null;
+  /** Topics confirmed by an ack or by data. */
+  readonly activeTopics: number;
+  /** Topics sent but not yet confirmed. */
+  readonly pendingTopics: number;
+  readonly refusedTopics: readonly string[];
+}
+
+/**
+ * What ingestion reports about the upstream; times are epoch ms. The
+ * top-level fields describe the source feeding ticks now (see `mode`).
+ */
+export interface UpstreamState {
+  /** `simulator` when the data carries the simulator's mark. */
+  readonly source: TickSource;
+  /** Which source feeds ticks now. */
+  readonly mode: FeedMode;
+  readonly simulated: boolean;
+  /** Host of the current source (no credentials, path or query). */
+  readonly host: string;
+  /** Latency of the last successful poll, or the last WebSocket ping, ms. */
   readonly latencyMs: number | null;
   readonly lastSuccess: number | null;
   readonly lastAttempt: number | null;
@@ -77,16 +141,20 @@ export interface UpstreamState {
   readonly nextAttemptAt: number | null;
   /** `nextAttemptAt` relative to when this state was emitted. */
   readonly nextAttemptInMs: number | null;
-  /** Tracked channel ids the exchange did not list in the last response. */
+  /** Tracked channel ids the exchange did not list (or refused to stream). */
   readonly unavailableSymbols: readonly string[];
+  /** The WebSocket connection; null in `rest` mode. */
+  readonly ws: WsUpstreamState | null;
   readonly counters: IngestCounters;
 }
 
-/** Callbacks through which the loop reports. They must not block. */
+/** Callbacks through which ingestion reports. They must not block. */
 export interface IngestCallbacks {
-  /** Analysed ticks of one successful poll (never empty). */
+  /** Analysed ticks: of one poll, or of one WebSocket push (never empty). */
   onTicks(ticks: AnalyzedTick[]): void;
-  /** State after every cycle and every `heartbeatMs` while waiting. */
+  /** Public trades of one `publicTrade.*` push (WebSocket mode; never empty). */
+  onTrades(trades: MarketTrade[]): void;
+  /** State after every cycle and at least every `heartbeatMs`. */
   onState(state: UpstreamState): void;
   onLog(level: LogLevel, message: string, fields: LogFields): void;
 }
@@ -94,9 +162,15 @@ export interface IngestCallbacks {
 /** Default interval of state heartbeats while the loop waits, ms. */
 export const DEFAULT_HEARTBEAT_MS = 5_000;
 
-/** Options of {@linkcode IngestLoop}. */
-export interface IngestLoopOptions extends IngestCallbacks {
+/** Options of {@linkcode IngestLoop}; polling never yields trades. */
+export interface IngestLoopOptions extends Omit<IngestCallbacks, "onTrades"> {
   readonly config: IngestConfig;
+  /**
+   * Analyzer of the ticks; shared when another source feeds the same
+   * symbols, so velocity and whale edges continue across a switch. Default:
+   * a new one with the configured thresholds.
+   */
+  readonly analyzer?: TickAnalyzer;
   /** Default: the global `fetch`. */
   readonly fetch?: typeof fetch;
   /** Default: {@linkcode systemClock}. */
@@ -111,7 +185,7 @@ export interface IngestLoopOptions extends IngestCallbacks {
 export class IngestLoop {
   #poller: TickersPoller;
   #analyzer: TickAnalyzer;
-  #callbacks: IngestCallbacks;
+  #callbacks: Omit<IngestCallbacks, "onTrades">;
   #clock: Clock;
   #random: () => number;
   #intervalMs: number;
@@ -119,6 +193,9 @@ export class IngestLoop {
 
   #started = false;
   #stopped = false;
+  #paused = false;
+  /** Bumped by `pause()`: a cycle of an older generation is discarded. */
+  #generation = 0;
   #timer: TimerId | undefined;
   #abort: AbortController | undefined;
   #inflight: Promise<void> | undefined;
@@ -165,7 +242,8 @@ export class IngestLoop {
       fetch: options.fetch,
       clock: this.#clock,
     });
-    this.#analyzer = new TickAnalyzer(options.config.thresholds);
+    this.#analyzer = options.analyzer ??
+      new TickAnalyzer(options.config.thresholds);
   }
 
   /** Starts polling at once. A loop starts only once. */
@@ -173,6 +251,40 @@ export class IngestLoop {
     if (this.#started) throw new Error("IngestLoop was already started");
     this.#started = true;
     this.#inflight = this.#cycle();
+  }
+
+  /**
+   * Stops polling until {@linkcode IngestLoop.resume}: cancels the timer and
+   * aborts an in-flight request (its outcome is discarded). State and
+   * counters are kept.
+   */
+  pause(): void {
+    if (!this.#started || this.#stopped || this.#paused) return;
+    this.#paused = true;
+    this.#generation++;
+    if (this.#timer !== undefined) {
+      this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#abort?.abort();
+    this.#nextAttemptAt = null;
+  }
+
+  /** Polls at once after a pause (or starts a loop never started). */
+  resume(): void {
+    if (!this.#started) return this.start();
+    if (this.#stopped || !this.#paused) return;
+    this.#paused = false;
+    const previous = this.#inflight;
+    const cycle = this.#cycle();
+    this.#inflight = previous
+      ? Promise.all([previous, cycle]).then(() => {})
+      : cycle;
+  }
+
+  /** Whether polling is paused. */
+  get paused(): boolean {
+    return this.#paused;
   }
 
   /** Replaces one symbol's whale threshold for the ticks that follow. */
@@ -183,9 +295,10 @@ export class IngestLoop {
   /** A snapshot of the current state. */
   state(): UpstreamState {
     const now = this.#clock.now();
-    const next = this.#stopped ? null : this.#nextAttemptAt;
+    const next = this.#stopped || this.#paused ? null : this.#nextAttemptAt;
     return {
       source: this.#simulated ? "simulator" : "rest",
+      mode: "rest",
       simulated: this.#simulated,
       host: this.#poller.host,
       latencyMs: this.#latencyMs,
@@ -196,7 +309,9 @@ export class IngestLoop {
       nextAttemptAt: next,
       nextAttemptInMs: next === null ? null : Math.max(0, next - now),
       unavailableSymbols: this.#unavailable,
+      ws: null,
       counters: {
+        ...ZERO_COUNTERS,
         requests: this.#requests,
         errors: this.#errors,
         itemsRejected: this.#itemsRejected,
@@ -220,19 +335,21 @@ export class IngestLoop {
   }
 
   async #cycle(): Promise<void> {
+    const generation = this.#generation;
     const started = this.#clock.now();
     this.#lastAttempt = started;
     this.#requests++;
-    this.#abort = new AbortController();
+    const abort = new AbortController();
+    this.#abort = abort;
     try {
-      const result = await this.#poller.poll(this.#abort.signal);
-      if (this.#stopped) return;
+      const result = await this.#poller.poll(abort.signal);
+      if (this.#stopped || generation !== this.#generation) return;
       this.#succeeded(result, started);
     } catch (error) {
-      if (this.#stopped) return;
+      if (this.#stopped || generation !== this.#generation) return;
       this.#failed(error, started);
     } finally {
-      this.#abort = undefined;
+      if (this.#abort === abort) this.#abort = undefined;
     }
     this.#emitState();
     this.#arm();
@@ -344,7 +461,7 @@ export class IngestLoop {
 
   /** Waits for the next attempt, emitting heartbeats on long waits. */
   #arm(): void {
-    if (this.#stopped || this.#nextAttemptAt === null) return;
+    if (this.#stopped || this.#paused || this.#nextAttemptAt === null) return;
     const wait = Math.max(0, this.#nextAttemptAt - this.#clock.now());
     if (wait > this.#heartbeatMs) {
       this.#timer = this.#clock.setTimer(() => {

@@ -6,6 +6,7 @@ import {
   type IngestLoopOptions,
   type LogFields,
   type UpstreamState,
+  ZERO_COUNTERS,
 } from "./ingest_loop.ts";
 import {
   allTrackedBody,
@@ -17,6 +18,7 @@ import {
   spotItem,
   tickersEnvelope,
   TRACKED,
+  WS_UPSTREAM,
 } from "./test_utils.ts";
 
 interface LogEntry {
@@ -27,6 +29,8 @@ interface LogEntry {
 
 const CONFIG: IngestConfig = {
   upstream: {
+    ...WS_UPSTREAM,
+    mode: "rest",
     tickersUrl: "https://api.example.test/v5/market/tickers",
     timeoutMs: 10_000,
     pollIntervalMs: 1_000,
@@ -108,7 +112,10 @@ Deno.test({
     assert.equal(state.lastError, null);
     assert.equal(state.nextAttemptInMs, 1_000);
     assert.deepEqual(state.unavailableSymbols, []);
+    assert.equal(state.mode, "rest");
+    assert.equal(state.ws, null);
     assert.deepEqual(state.counters, {
+      ...ZERO_COUNTERS,
       requests: 1,
       errors: 0,
       itemsRejected: 0,
@@ -377,6 +384,52 @@ Deno.test("IngestLoop - stop() aborts an in-flight request and leaves no timer",
   await h.loop.stop();
 });
 
+Deno.test({
+  name:
+    "IngestLoop - pause() aborts the poll in flight and discards it; resume() polls at once",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  async fn() {
+    const h = harness([ok(), { hang: true }]);
+    await h.start();
+    h.clock.advance(1_000);
+    assert.equal(h.fake.pending, 1);
+    const states = h.states.items.length;
+    h.loop.pause();
+    assert.equal(h.loop.paused, true);
+    assert.equal(h.fake.pending, 0, "aborted at once");
+    assert.equal(h.loop.state().nextAttemptAt, null);
+    h.clock.advance(60_000);
+    assert.equal(h.fake.urls.length, 2, "nothing polled while paused");
+    h.fake.script([ok()]);
+    const resumed = h.states.next();
+    h.loop.resume();
+    assert.equal(h.fake.urls.length, 3);
+    const state = await resumed;
+    await h.loop.stop();
+    assert.equal(
+      h.states.items.length,
+      states + 1,
+      "the aborted poll left no state",
+    );
+    assert.equal(state.consecutiveFailures, 0, "an abort is not a failure");
+    assert.equal(state.counters.errors, 0);
+    assert.equal(h.ticks.items.length, 2);
+    assert.deepEqual(h.clock.pending(), []);
+  },
+});
+
+Deno.test("IngestLoop - resume() starts a loop never started; pause() before start is a no-op", async () => {
+  const h = harness([ok()]);
+  h.loop.pause();
+  assert.equal(h.loop.paused, false);
+  const first = h.states.next();
+  h.loop.resume();
+  await first;
+  assert.equal(h.fake.urls.length, 1);
+  await h.loop.stop();
+});
+
 Deno.test("IngestLoop - stop() while waiting cancels the timer", async () => {
   const h = harness([status(403)]);
   await h.start();
@@ -430,6 +483,7 @@ Deno.test({
       config: {
         ...CONFIG,
         upstream: {
+          ...CONFIG.upstream,
           tickersUrl: `http://127.0.0.1:${server.addr.port}/v5/market/tickers`,
           timeoutMs: 60_000,
           pollIntervalMs: 20,

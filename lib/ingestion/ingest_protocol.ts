@@ -6,7 +6,7 @@
  *
  * main → worker: `start` (the ingestion part of the configuration — never the
  * whole service config, which holds the admin token), `set-threshold`, `stop`.
- * worker → main: `ticks`, `state`, `log`, `stopped`.
+ * worker → main: `ticks`, `trades`, `state`, `log`, `stopped`.
  */
 import { z } from "zod";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
@@ -17,6 +17,7 @@ import type {
   LogFields,
   UpstreamState,
 } from "./ingest_loop.ts";
+import type { MarketTrade } from "./market_trade.ts";
 
 const finite = z.number();
 const nonNegative = z.number().nonnegative();
@@ -30,9 +31,13 @@ export const thresholdSchema = z.number().positive();
 
 const ingestConfigSchema: z.ZodType<IngestConfig> = z.object({
   upstream: z.object({
+    mode: z.enum(["ws", "rest"]),
     tickersUrl: z.url({ protocol: /^https?$/ }),
     timeoutMs: z.number().positive(),
     pollIntervalMs: z.number().positive(),
+    wsUrl: z.url({ protocol: /^wss?$/ }),
+    wsFallbackAfterMs: z.number().positive(),
+    wsSilenceTimeoutMs: z.number().positive(),
   }),
   symbols: z.array(z.object({ id: symbolId, upstream: symbolId })).min(1),
   thresholds: z.record(z.string(), thresholdSchema),
@@ -76,10 +81,22 @@ const analyzedTickSchema: z.ZodType<AnalyzedTick> = z.object({
   source: z.enum(["rest", "ws", "simulator"]),
 });
 
+const marketTradeSchema: z.ZodType<MarketTrade> = z.object({
+  symbol: symbolId,
+  id: z.string().min(1).max(64),
+  time: nonNegative,
+  price: nonNegative,
+  size: nonNegative,
+  notional: nonNegative,
+  side: z.enum(["Buy", "Sell"]),
+  seq: z.number().int().nonnegative().optional(),
+});
+
 const count = z.number().int().nonnegative();
 
 const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
-  source: z.enum(["rest", "simulator"]),
+  source: z.enum(["rest", "ws", "simulator"]),
+  mode: z.enum(["ws", "rest-fallback", "rest"]),
   simulated: z.boolean(),
   host: z.string().max(300),
   latencyMs: nonNegative.nullable(),
@@ -95,6 +112,9 @@ const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
       "ret-code",
       "malformed-json",
       "invalid-envelope",
+      "ws-closed",
+      "ws-silent",
+      "ws-refused",
       "internal",
     ]),
     message: z.string().max(1_000),
@@ -103,11 +123,27 @@ const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
   nextAttemptAt: epochMs,
   nextAttemptInMs: nonNegative.nullable(),
   unavailableSymbols: z.array(symbolId),
+  ws: z.object({
+    host: z.string().max(300),
+    connected: z.boolean(),
+    connectedSince: epochMs,
+    lastMessageAt: epochMs,
+    activeTopics: count,
+    pendingTopics: count,
+    refusedTopics: z.array(z.string().max(64)).max(1_000),
+  }).nullable(),
   counters: z.object({
     requests: count,
     errors: count,
     itemsRejected: count,
     ticks: count,
+    trades: count,
+    wsMessages: count,
+    wsBadMessages: count,
+    wsConnects: count,
+    wsSubscribeRequests: count,
+    wsRefusals: count,
+    fallbacks: count,
   }),
 });
 
@@ -119,6 +155,7 @@ const logFieldsSchema: z.ZodType<LogFields> = z.record(
 /** Messages the worker sends to the main thread. */
 export type WorkerMessage =
   | { readonly type: "ticks"; readonly ticks: AnalyzedTick[] }
+  | { readonly type: "trades"; readonly trades: MarketTrade[] }
   | { readonly type: "state"; readonly state: UpstreamState }
   | {
     readonly type: "log";
@@ -134,6 +171,10 @@ const workerMessageSchema: z.ZodType<WorkerMessage> = z.discriminatedUnion(
     z.object({
       type: z.literal("ticks"),
       ticks: z.array(analyzedTickSchema).min(1),
+    }),
+    z.object({
+      type: z.literal("trades"),
+      trades: z.array(marketTradeSchema).min(1).max(10_000),
     }),
     z.object({ type: z.literal("state"), state: upstreamStateSchema }),
     z.object({
@@ -157,6 +198,9 @@ export function deliverWorkerMessage(
   switch (message.type) {
     case "ticks":
       callbacks.onTicks(message.ticks);
+      return;
+    case "trades":
+      callbacks.onTrades(message.trades);
       return;
     case "state":
       callbacks.onState(message.state);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
-import type { UpstreamState } from "./ingest_loop.ts";
+import { type UpstreamState, ZERO_COUNTERS } from "./ingest_loop.ts";
+import type { MarketTrade } from "./market_trade.ts";
 import {
   type HostMessage,
   parseHostMessage,
@@ -9,17 +10,32 @@ import {
 } from "./ingest_protocol.ts";
 import { TRACKED } from "./test_utils.ts";
 
-const START: HostMessage = {
+const START = {
   type: "start",
   config: {
     upstream: {
+      mode: "ws",
       tickersUrl: "https://api.bybit.com/v5/market/tickers",
       timeoutMs: 10_000,
       pollIntervalMs: 1_000,
+      wsUrl: "wss://stream.bybit.com/v5/public/spot",
+      wsFallbackAfterMs: 5_000,
+      wsSilenceTimeoutMs: 30_000,
     },
     symbols: TRACKED,
     thresholds: { "BTC-USDT": 50_000_000 },
   },
+} as const satisfies HostMessage;
+
+const TRADE: MarketTrade = {
+  symbol: "BTC-USDT",
+  id: "20f43950-d8dd-5b31-9112-a178eb6023af",
+  time: 1672304486865,
+  price: 16578.5,
+  size: 0.001,
+  notional: 16.5785,
+  side: "Buy",
+  seq: 1783284617,
 };
 
 const TICK: AnalyzedTick = {
@@ -42,6 +58,7 @@ const TICK: AnalyzedTick = {
 
 const STATE: UpstreamState = {
   source: "simulator",
+  mode: "rest-fallback",
   simulated: true,
   host: "127.0.0.1:9999",
   latencyMs: 3,
@@ -52,7 +69,16 @@ const STATE: UpstreamState = {
   nextAttemptAt: 1_700_000_001_000,
   nextAttemptInMs: 1_000,
   unavailableSymbols: ["1000SATS-USDT"],
-  counters: { requests: 2, errors: 1, itemsRejected: 0, ticks: 4 },
+  ws: {
+    host: "127.0.0.1:9999",
+    connected: false,
+    connectedSince: null,
+    lastMessageAt: 1_699_999_990_000,
+    activeTopics: 0,
+    pendingTopics: 8,
+    refusedTopics: [],
+  },
+  counters: { ...ZERO_COUNTERS, requests: 2, errors: 1, ticks: 4, trades: 9 },
 };
 
 Deno.test("parseHostMessage - accepts every message the host sends", () => {
@@ -87,6 +113,29 @@ Deno.test("parseHostMessage - rejects bad thresholds and unknown types", () => {
       },
       /tickersUrl/,
     ],
+    [
+      {
+        ...START,
+        config: {
+          ...START.config,
+          upstream: {
+            ...START.config.upstream,
+            wsUrl: "https://stream.bybit.com",
+          },
+        },
+      },
+      /wsUrl/,
+    ],
+    [
+      {
+        ...START,
+        config: {
+          ...START.config,
+          upstream: { ...START.config.upstream, mode: "kafka" },
+        },
+      },
+      /mode/,
+    ],
   ];
   for (const [data, reason] of bad) {
     const result = parseHostMessage(data);
@@ -98,7 +147,10 @@ Deno.test("parseHostMessage - rejects bad thresholds and unknown types", () => {
 Deno.test("parseWorkerMessage - accepts every message the worker sends", () => {
   const messages: WorkerMessage[] = [
     { type: "ticks", ticks: [TICK] },
+    { type: "ticks", ticks: [{ ...TICK, source: "ws" }] },
+    { type: "trades", trades: [TRADE, { ...TRADE, seq: undefined }] },
     { type: "state", state: STATE },
+    { type: "state", state: { ...STATE, mode: "ws", source: "ws", ws: null } },
     {
       type: "log",
       level: "warn",
@@ -115,8 +167,16 @@ Deno.test("parseWorkerMessage - accepts every message the worker sends", () => {
   }
 });
 
-Deno.test("parseWorkerMessage - rejects malformed ticks and state", () => {
+Deno.test("parseWorkerMessage - rejects malformed ticks, trades and state", () => {
   const bad: unknown[] = [
+    { type: "trades", trades: [] },
+    { type: "trades", trades: [{ ...TRADE, side: "Hold" }] },
+    { type: "trades", trades: [{ ...TRADE, notional: -1 }] },
+    { type: "state", state: { ...STATE, mode: "carrier-pigeon" } },
+    {
+      type: "state",
+      state: { ...STATE, counters: { ...STATE.counters, wsMessages: -1 } },
+    },
     { type: "ticks", ticks: [] },
     { type: "ticks", ticks: [{ ...TICK, price: NaN }] },
     { type: "ticks", ticks: [{ ...TICK, tier: "WILD" }] },

@@ -1,13 +1,14 @@
 /**
- * Web Worker entry of the ingestion loop. A thin adapter: it validates what
- * the main thread sends, runs one {@linkcode IngestLoop}, and posts the loop's
- * callbacks back as protocol messages. All logic lives in the loop, so the
- * same code runs inline when workers are unavailable.
+ * Web Worker entry of ingestion. A thin adapter: it validates what the main
+ * thread sends, runs one {@linkcode IngestEngine} (REST polling, or the
+ * WebSocket with REST fallback, as configured), and posts its callbacks back
+ * as protocol messages. All logic lives in the engine, so the same code runs
+ * inline when workers are unavailable.
  *
  * Started by `ingestion_host.ts` with
  * `new Worker(new URL("./ingest_worker.ts", import.meta.url), { type: "module" })`.
  */
-import { IngestLoop } from "./ingest_loop.ts";
+import { createIngestEngine, type IngestEngine } from "./ingest_engine.ts";
 import {
   type HostMessage,
   parseHostMessage,
@@ -22,7 +23,7 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let loop: IngestLoop | undefined;
+let loop: IngestEngine | undefined;
 let stopping: Promise<void> | undefined;
 
 function post(message: WorkerMessage): void {
@@ -41,9 +42,10 @@ function handle(message: HostMessage): void {
         });
         return;
       }
-      loop = new IngestLoop({
+      loop = createIngestEngine({
         config: message.config,
         onTicks: (ticks) => post({ type: "ticks", ticks }),
+        onTrades: (trades) => post({ type: "trades", trades }),
         onState: (state) => post({ type: "state", state }),
         onLog: (level, text, fields) =>
           post({ type: "log", level, message: text, fields }),

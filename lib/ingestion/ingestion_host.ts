@@ -49,7 +49,8 @@ export function startIngestion(
 
 // Re-exported so the service can wire ingestion from this one module.
 export type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
-export type { UpstreamState } from "./ingest_loop.ts";
+export type { FeedMode, UpstreamState } from "./ingest_loop.ts";
+export type { MarketTrade } from "./market_trade.ts";
 export type {
   IngestionHandle,
   IngestionMode,

@@ -1,15 +1,14 @@
 /**
- * Ingestion in the main isolate: the same {@linkcode IngestLoop} the worker
- * runs, for runtimes without Web Workers or when `INGEST_IN_WORKER=false`.
+ * Ingestion in the main isolate: the same engine the worker runs (see
+ * `ingest_engine.ts`), for runtimes without Web Workers or when
+ * `INGEST_IN_WORKER=false`.
  * Its callbacks go through {@linkcode deliverWorkerMessage}, as the worker's
  * messages do, so the service cannot tell the modes apart.
  */
+import type { WebSocketFactory } from "./web_socket_like.ts";
 import type { Clock } from "./clock.ts";
-import {
-  type IngestCallbacks,
-  type IngestConfig,
-  IngestLoop,
-} from "./ingest_loop.ts";
+import { createIngestEngine, type IngestEngine } from "./ingest_engine.ts";
+import type { IngestCallbacks, IngestConfig } from "./ingest_loop.ts";
 import { deliverWorkerMessage } from "./ingest_protocol.ts";
 import {
   checkThreshold,
@@ -25,6 +24,8 @@ export interface InlineIngestionOptions extends IngestCallbacks {
   readonly clock?: Clock;
   /** `fetch` of the loop. Default: the global `fetch`. */
   readonly fetch?: typeof fetch;
+  /** Socket factory in WebSocket mode. Default: the runtime's `WebSocket`. */
+  readonly connect?: WebSocketFactory;
   /** Jitter source in [0, 1). Default `Math.random`. */
   readonly random?: () => number;
 }
@@ -32,7 +33,7 @@ export interface InlineIngestionOptions extends IngestCallbacks {
 /** The loop in this isolate; starts on construction. */
 export class InlineIngestion implements IngestionHandle {
   #config: IngestConfig;
-  #loop: IngestLoop;
+  #loop: IngestEngine;
   #stopping: Promise<void> | undefined;
 
   /** Throws a `RangeError` for a bad interval, timeout or URL. */
@@ -40,16 +41,20 @@ export class InlineIngestion implements IngestionHandle {
     this.#config = options.config;
     const callbacks: IngestCallbacks = {
       onTicks: options.onTicks,
+      onTrades: options.onTrades,
       onState: options.onState,
       onLog: options.onLog,
     };
-    this.#loop = new IngestLoop({
+    this.#loop = createIngestEngine({
       config: options.config,
       fetch: options.fetch,
+      connect: options.connect,
       clock: options.clock,
       random: options.random,
       onTicks: (ticks) =>
         deliverWorkerMessage({ type: "ticks", ticks }, callbacks),
+      onTrades: (trades) =>
+        deliverWorkerMessage({ type: "trades", trades }, callbacks),
       onState: (state) =>
         deliverWorkerMessage({ type: "state", state }, callbacks),
       onLog: (level, message, fields) =>

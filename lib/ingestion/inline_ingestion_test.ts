@@ -7,9 +7,12 @@ import {
   allTrackedBody,
   collectors,
   FakeClock,
+  FakeSockets,
   ingestConfig,
   jsonResponse,
   ScriptedFetch,
+  tickerPush,
+  tradePush,
 } from "./test_utils.ts";
 
 function inlineHost(
@@ -70,4 +73,22 @@ Deno.test("InlineIngestion - setThreshold rejects unknown symbols and bad values
   } finally {
     await host.stop();
   }
+});
+
+Deno.test("InlineIngestion - WebSocket mode delivers ticks and trades through the same callbacks", async () => {
+  const sockets = new FakeSockets();
+  const base = ingestConfig("https://api.example.test/v5/market/tickers");
+  const h = inlineHost({
+    config: { ...base, upstream: { ...base.upstream, mode: "ws" } },
+    connect: sockets.connect,
+  });
+  const host = h.start();
+  sockets.last.open();
+  sockets.last.receive(tickerPush("BTCUSDT"));
+  sockets.last.receive(tradePush("BTCUSDT"));
+  assert.equal(h.c.ticks.items[0][0].source, "ws");
+  assert.equal(h.c.trades.items[0][0].symbol, "BTC-USDT");
+  assert.equal(h.fake.urls.length, 0);
+  await host.stop();
+  assert.deepEqual(h.clock.pending(), []);
 });

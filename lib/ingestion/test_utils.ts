@@ -5,8 +5,10 @@
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import type { TrackedSymbol } from "../config/config_schema.ts";
+import type { WebSocketLike } from "./web_socket_like.ts";
 import type { Clock, TimerId } from "./clock.ts";
 import type { IngestConfig, LogFields, UpstreamState } from "./ingest_loop.ts";
+import type { MarketTrade } from "./market_trade.ts";
 
 /** The spot tickers example from Bybit's V5 documentation, verbatim. */
 export const BYBIT_SPOT_TICKERS_EXAMPLE =
@@ -250,10 +252,26 @@ export function exampleUpstream() {
   };
 }
 
-/** An ingestion config polling `tickersUrl` every 50 ms. */
+/**
+ * The WebSocket part of an upstream config (the defaults), for configs built
+ * by hand; a placeholder host that tests never connect to.
+ */
+export const WS_UPSTREAM = {
+  wsUrl: "ws://127.0.0.1:9/v5/public/spot",
+  wsFallbackAfterMs: 5_000,
+  wsSilenceTimeoutMs: 30_000,
+} as const;
+
+/** An ingestion config polling `tickersUrl` every 50 ms (REST mode). */
 export function ingestConfig(tickersUrl: string): IngestConfig {
   return {
-    upstream: { tickersUrl, timeoutMs: 5_000, pollIntervalMs: 50 },
+    upstream: {
+      ...WS_UPSTREAM,
+      mode: "rest",
+      tickersUrl,
+      timeoutMs: 5_000,
+      pollIntervalMs: 50,
+    },
     symbols: TRACKED,
     thresholds: {
       "BTC-USDT": 50_000_000,
@@ -264,18 +282,20 @@ export function ingestConfig(tickersUrl: string): IngestConfig {
   };
 }
 
-/** Inboxes for the three ingestion callbacks, and the callbacks feeding them. */
+/** Inboxes for the ingestion callbacks, and the callbacks feeding them. */
 export function collectors() {
   const ticks = new Inbox<AnalyzedTick[]>();
+  const trades = new Inbox<MarketTrade[]>();
   const states = new Inbox<UpstreamState>();
   const logs = new Inbox<LogEntry>();
   const callbacks = {
     onTicks: ticks.push,
+    onTrades: trades.push,
     onState: states.push,
     onLog: (level: string, message: string, fields: LogFields) =>
       logs.push({ level, message, fields }),
   };
-  return { ticks, states, logs, callbacks };
+  return { ticks, trades, states, logs, callbacks };
 }
 
 /** Runs `fn` with the global `Worker` replaced, restoring it afterwards. */
@@ -298,4 +318,148 @@ export async function withWorkerGlobal(
       writable: true,
     });
   }
+}
+
+/**
+ * A client WebSocket double: the test opens it, feeds it frames and closes it
+ * from the "server" side; what the client sends is recorded.
+ */
+export class FakeWebSocket implements WebSocketLike {
+  readyState = 0;
+  binaryType: BinaryType = "blob";
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  /** Frames the client sent, in order. */
+  readonly sent: string[] = [];
+  /** How the client closed it, if it did. */
+  closedWith: { code?: number; reason?: string } | undefined;
+
+  constructor(readonly url: string) {}
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error("Socket is not open");
+    this.sent.push(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.closedWith = { code, reason };
+    this.readyState = 3;
+  }
+
+  /** The server accepted the connection. */
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.(new Event("open"));
+  }
+
+  /** A frame from the server: objects are sent as JSON text. */
+  receive(data: unknown): void {
+    const payload = typeof data === "string" || data instanceof ArrayBuffer
+      ? data
+      : JSON.stringify(data);
+    this.onmessage?.(new MessageEvent("message", { data: payload }));
+  }
+
+  /** The server (or the network) closed the connection. */
+  drop(code = 1006, reason = ""): void {
+    this.readyState = 3;
+    this.onclose?.(new CloseEvent("close", { code, reason }));
+  }
+
+  /** The client's requests, parsed. */
+  requests(): { op: string; req_id?: string; args?: string[] }[] {
+    return this.sent.map((text) => JSON.parse(text));
+  }
+
+  /** Subscribe requests sent so far. */
+  subscribes(): { req_id: string; args: string[] }[] {
+    return this.requests().filter((r) => r.op === "subscribe") as {
+      req_id: string;
+      args: string[];
+    }[];
+  }
+
+  /** Acks every subscribe request sent so far as Bybit would. */
+  ackAll(success = true, retMsg = success ? "subscribe" : "refused"): void {
+    for (const request of this.subscribes()) {
+      this.receive({
+        success,
+        ret_msg: retMsg,
+        conn_id: "fake",
+        req_id: request.req_id,
+        op: "subscribe",
+      });
+    }
+  }
+}
+
+/** Hands out {@linkcode FakeWebSocket}s and keeps every one made. */
+export class FakeSockets {
+  readonly made: FakeWebSocket[] = [];
+
+  readonly connect = (url: string): FakeWebSocket => {
+    const socket = new FakeWebSocket(url);
+    this.made.push(socket);
+    return socket;
+  };
+
+  /** The most recent socket. */
+  get last(): FakeWebSocket {
+    const socket = this.made.at(-1);
+    if (socket === undefined) throw new Error("No socket was opened");
+    return socket;
+  }
+}
+
+/** A spot `tickers.*` push as Bybit sends it (the documented example's numbers). */
+export function tickerPush(
+  upstream: string,
+  overrides: Record<string, unknown> = {},
+  ts = 1673853746003,
+): Record<string, unknown> {
+  return {
+    topic: `tickers.${upstream}`,
+    ts,
+    type: "snapshot",
+    cs: 2588407389,
+    data: {
+      symbol: upstream,
+      lastPrice: "21109.77",
+      highPrice24h: "21426.99",
+      lowPrice24h: "20575",
+      prevPrice24h: "20704.93",
+      volume24h: "6780.866843",
+      turnover24h: "141946527.22907118",
+      price24hPcnt: "0.0196",
+      usdIndexPrice: "21120.2400136",
+      ...overrides,
+    },
+  };
+}
+
+/** A `publicTrade.*` push of `trades` (Bybit's documented example by default). */
+export function tradePush(
+  upstream: string,
+  trades: Record<string, unknown>[] = [{}],
+  ts = 1672304486868,
+): Record<string, unknown> {
+  return {
+    topic: `publicTrade.${upstream}`,
+    type: "snapshot",
+    ts,
+    data: trades.map((t) => ({
+      T: 1672304486865,
+      s: upstream,
+      S: "Buy",
+      v: "0.001",
+      p: "16578.50",
+      L: "PlusTick",
+      i: "20f43950-d8dd-5b31-9112-a178eb6023af",
+      BT: false,
+      seq: 1783284617,
+      ...t,
+    })),
+  };
 }

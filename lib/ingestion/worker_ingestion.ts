@@ -15,6 +15,7 @@ import {
   DEFAULT_HEARTBEAT_MS,
   type IngestCallbacks,
   type IngestConfig,
+  type IngestCounters,
   type LogFields,
   type UpstreamState,
 } from "./ingest_loop.ts";
@@ -232,13 +233,7 @@ export class WorkerIngestion implements IngestionHandle {
       latencyMs: state.latencyMs ?? carried.latencyMs,
       lastSuccess: state.lastSuccess ?? carried.lastSuccess,
       lastError: state.lastError ?? carried.lastError,
-      counters: {
-        requests: carried.counters.requests + state.counters.requests,
-        errors: carried.counters.errors + state.counters.errors,
-        itemsRejected: carried.counters.itemsRejected +
-          state.counters.itemsRejected,
-        ticks: carried.counters.ticks + state.counters.ticks,
-      },
+      counters: sumCounters(carried.counters, state.counters),
     };
   }
 
@@ -340,4 +335,13 @@ export class WorkerIngestion implements IngestionHandle {
       }
     }
   }
+}
+
+/** Counters of two worker lifetimes, key by key. */
+function sumCounters(a: IngestCounters, b: IngestCounters): IngestCounters {
+  const sum = { ...b };
+  for (const key of Object.keys(b) as (keyof IngestCounters)[]) {
+    sum[key] = a[key] + b[key];
+  }
+  return sum;
 }

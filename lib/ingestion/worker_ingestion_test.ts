@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { startExchange } from "../exchange/start_exchange.ts";
 import {
   collectors,
   exampleUpstream,
@@ -249,4 +250,40 @@ Deno.test("WorkerIngestion - rejects a bad watchdog before starting a worker", (
       }),
     /watchdogMs/,
   );
+});
+
+Deno.test({
+  name:
+    "WorkerIngestion - WebSocket mode streams the simulator's ticks and trades through the worker",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  async fn() {
+    await using sim = await startExchange({ wsPushIntervalMs: 20 });
+    const base = ingestConfig(sim.tickersUrl);
+    const c = collectors();
+    const host = new WorkerIngestion({
+      config: {
+        ...base,
+        upstream: { ...base.upstream, mode: "ws", wsUrl: sim.wsUrl },
+      },
+      ...c.callbacks,
+    });
+    try {
+      const [tick] = await c.ticks.next(undefined, WITHIN_MS);
+      assert.equal(tick.source, "simulator");
+      const [trade] = await c.trades.next(undefined, WITHIN_MS);
+      assert.ok(Math.abs(trade.notional - trade.price * trade.size) < 1e-6);
+      assert.match(trade.id, /^sim-\d+$/);
+      const state = await c.states.next(
+        (s) => s.ws?.connected === true,
+        WITHIN_MS,
+      );
+      assert.equal(state.mode, "ws");
+      assert.equal(state.simulated, true);
+      assert.equal(state.counters.requests, 0, "no REST polling");
+      assert.equal(sim.exchange.state().requests.tickers, 0);
+    } finally {
+      await host.stop();
+    }
+  },
 });
