@@ -85,6 +85,11 @@ export interface StatusFrame {
   /** Epoch ms of the last good upstream data, or null if none yet. */
   readonly last_success: number | null;
   readonly detail?: string;
+  /**
+   * Which source feeds ticks: `ws`, `rest-fallback` (REST polling while the
+   * WebSocket is down) or `rest`. A switch sends a new status frame.
+   */
+  readonly mode?: "ws" | "rest-fallback" | "rest";
 }
 
 /**

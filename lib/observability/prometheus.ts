@@ -2,7 +2,7 @@
  * Renders the service metrics in the Prometheus text exposition format
  * (version 0.0.4), so any Prometheus-compatible scraper can read `/metrics`.
  */
-import type { MetricsResponse } from "../http/api_types.ts";
+import type { IngestMetrics, MetricsResponse } from "../http/api_types.ts";
 
 /** One exported metric: its name, type, help text and value. */
 interface MetricLine {
@@ -97,6 +97,7 @@ export function renderPrometheus(
       value: metrics.ingestion_restarts,
     },
   ];
+  if (metrics.ingest) lines.push(...ingestLines(metrics.ingest));
   let text = "";
   for (const line of lines) {
     text +=
@@ -108,4 +109,63 @@ export function renderPrometheus(
     text += `sentinel_room_subscribers{symbol="${symbol}"} ${count}\n`;
   }
   return text;
+}
+
+/** The ingestion source's gauges and counters (WebSocket and fallback). */
+function ingestLines(ingest: IngestMetrics): MetricLine[] {
+  const counter = (name: string, help: string, value: number): MetricLine => ({
+    name,
+    type: "counter",
+    help,
+    value,
+  });
+  return [
+    {
+      name: "sentinel_rest_fallback_active",
+      type: "gauge",
+      help: "1 while REST polling stands in for the WebSocket",
+      value: ingest.rest_fallback_active,
+    },
+    {
+      name: "sentinel_ws_connected",
+      type: "gauge",
+      help: "1 while the exchange WebSocket is open",
+      value: ingest.ws_connected,
+    },
+    counter(
+      "sentinel_ws_connects_total",
+      "Exchange WebSocket connections opened",
+      ingest.ws_connects_total,
+    ),
+    counter(
+      "sentinel_ws_subscribe_requests_total",
+      "Subscribe requests sent to the exchange WebSocket",
+      ingest.ws_subscribe_requests_total,
+    ),
+    counter(
+      "sentinel_ws_messages_total",
+      "Frames received from the exchange WebSocket",
+      ingest.ws_messages_total,
+    ),
+    counter(
+      "sentinel_ws_bad_messages_total",
+      "Exchange WebSocket frames that failed validation",
+      ingest.ws_bad_messages_total,
+    ),
+    counter(
+      "sentinel_ws_refusals_total",
+      "Topics the exchange refused to stream",
+      ingest.ws_refusals_total,
+    ),
+    counter(
+      "sentinel_trades_total",
+      "Public trades received from the exchange",
+      ingest.trades_total,
+    ),
+    counter(
+      "sentinel_rest_fallbacks_total",
+      "Times REST polling took over from the WebSocket",
+      ingest.rest_fallbacks_total,
+    ),
+  ];
 }

@@ -85,3 +85,33 @@ Deno.test("renderPrometheus - one room gauge per symbol with a symbol label", ()
     ["sentinel_room_subscribers", '{symbol="1000SATS-USDT"}', "0"],
   ]);
 });
+
+Deno.test("renderPrometheus - ingestion source gauges and counters when present", () => {
+  const text = renderPrometheus({
+    ...METRICS,
+    ingest: {
+      mode: "rest-fallback",
+      rest_fallback_active: 1,
+      ws_connected: 0,
+      ws_connects_total: 3,
+      ws_subscribe_requests_total: 3,
+      ws_messages_total: 5_000,
+      ws_bad_messages_total: 4,
+      ws_refusals_total: 0,
+      trades_total: 1_234,
+      rest_fallbacks_total: 2,
+    },
+  }, ROOMS);
+  const values = new Map(samples(text).map(([name, , value]) => [name, value]));
+  assert.equal(values.get("sentinel_rest_fallback_active"), "1");
+  assert.equal(values.get("sentinel_ws_connected"), "0");
+  assert.equal(values.get("sentinel_ws_bad_messages_total"), "4");
+  assert.equal(values.get("sentinel_trades_total"), "1234");
+  assert.equal(values.get("sentinel_rest_fallbacks_total"), "2");
+  assert.match(text, /# TYPE sentinel_ws_messages_total counter\n/);
+  assert.equal(
+    renderPrometheus(METRICS, ROOMS).includes("sentinel_ws_"),
+    false,
+    "nothing about the WebSocket without ingest metrics",
+  );
+});

@@ -5,8 +5,11 @@
  */
 import type {
   DiagnosticsResponse,
+  FeedMode,
   HealthStatus,
+  IngestMetrics,
   SymbolFreshness,
+  WsDiagnostics,
 } from "../http/api_types.ts";
 import type { StatusFrame } from "../hub/frames.ts";
 import type { UpstreamState } from "../ingestion/ingest_loop.ts";
@@ -25,6 +28,8 @@ export interface DiagnosticsInput {
   readonly ingestion: DiagnosticsResponse["ingestion"];
   /** Host polled, shown before the first state arrives. */
   readonly upstreamHost: string;
+  /** `INGEST_MODE`, shown before the first state arrives. Default `rest`. */
+  readonly configuredMode?: "ws" | "rest";
 }
 
 const ageSeconds = (now: number, at: number | null | undefined) =>
@@ -51,16 +56,19 @@ export function diagnose(input: DiagnosticsInput): DiagnosticsResponse {
     now - input.startedAt < STALL_AFTER_SECONDS * 1000;
   const stalled = !warmingUp &&
     (sinceSuccess === null || sinceSuccess > STALL_AFTER_SECONDS);
+  const mode: FeedMode = upstream?.mode ?? input.configuredMode ?? "rest";
   let status: HealthStatus = "healthy";
   if (stalled || !input.ingestion.running) status = "unhealthy";
   else if (
     warmingUp || (upstream?.consecutiveFailures ?? 0) > 0 ||
+    mode === "rest-fallback" ||
     symbols.some((s) => !s.available || s.stale)
   ) status = "degraded";
   return {
     status,
     simulated: upstream?.simulated ?? false,
-    source: upstream?.source ?? "rest",
+    source: upstream?.source ?? (mode === "ws" ? "ws" : "rest"),
+    mode,
     upstream: {
       host: upstream?.host ?? input.upstreamHost,
       latency_ms: upstream?.latencyMs ?? null,
@@ -77,24 +85,83 @@ export function diagnose(input: DiagnosticsInput): DiagnosticsResponse {
         : null,
     },
     symbols,
+    ws: wsDiagnostics(upstream, now),
     ingestion: input.ingestion,
     server_time: now,
   };
 }
 
-/** The status frame clients get for `diagnostics`. */
+function wsDiagnostics(
+  upstream: UpstreamState | undefined,
+  now: number,
+): WsDiagnostics | null {
+  const ws = upstream?.ws;
+  if (!upstream || !ws) return null;
+  const { counters } = upstream;
+  return {
+    host: ws.host,
+    connected: ws.connected,
+    connected_since: ws.connectedSince,
+    seconds_since_last_message: ageSeconds(now, ws.lastMessageAt),
+    active_topics: ws.activeTopics,
+    pending_topics: ws.pendingTopics,
+    refused_topics: ws.refusedTopics,
+    connects: counters.wsConnects,
+    subscribe_requests: counters.wsSubscribeRequests,
+    messages: counters.wsMessages,
+    bad_messages: counters.wsBadMessages,
+    fallbacks: counters.fallbacks,
+  };
+}
+
+/** The ingestion part of `/api/metrics` for the last reported state. */
+export function ingestMetrics(
+  upstream: UpstreamState | undefined,
+  configuredMode: "ws" | "rest",
+): IngestMetrics {
+  const counters = upstream?.counters;
+  const mode = upstream?.mode ?? configuredMode;
+  return {
+    mode,
+    rest_fallback_active: mode === "rest-fallback" ? 1 : 0,
+    ws_connected: upstream?.ws?.connected ? 1 : 0,
+    ws_connects_total: counters?.wsConnects ?? 0,
+    ws_subscribe_requests_total: counters?.wsSubscribeRequests ?? 0,
+    ws_messages_total: counters?.wsMessages ?? 0,
+    ws_bad_messages_total: counters?.wsBadMessages ?? 0,
+    ws_refusals_total: counters?.wsRefusals ?? 0,
+    trades_total: counters?.trades ?? 0,
+    rest_fallbacks_total: counters?.fallbacks ?? 0,
+  };
+}
+
+/**
+ * The status frame clients get for `diagnostics`. REST standing in for the
+ * WebSocket is `degraded` (slower ticks, no trades) with a detail saying so;
+ * `mode` changes with every switch, so a switch always sends a new frame.
+ */
 export function statusFrame(diagnostics: DiagnosticsResponse): StatusFrame {
-  const { upstream } = diagnostics;
+  const { upstream, mode } = diagnostics;
   let state: StatusFrame["upstream"];
   if (upstream.last_success === null && !upstream.stalled) state = "connecting";
   else if (upstream.stalled) state = "offline";
-  else if (upstream.consecutive_failures > 0) state = "degraded";
-  else state = "online";
+  else if (upstream.consecutive_failures > 0 || mode === "rest-fallback") {
+    state = "degraded";
+  } else state = "online";
+  let detail = state === "online"
+    ? undefined
+    : upstream.last_error ?? undefined;
+  if (mode === "rest-fallback" && state !== "offline") {
+    detail = `WebSocket down; polling REST${
+      diagnostics.ws?.connected === false ? "" : " (stream silent)"
+    }`;
+  }
   return {
     type: "status",
     upstream: state,
     simulated: diagnostics.simulated,
     last_success: upstream.last_success,
-    detail: state === "online" ? undefined : upstream.last_error ?? undefined,
+    detail,
+    mode,
   };
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import type { UpstreamState } from "../ingestion/ingest_loop.ts";
+import { type UpstreamState, ZERO_COUNTERS } from "../ingestion/ingest_loop.ts";
 import {
   diagnose,
   type DiagnosticsInput,
+  ingestMetrics,
   STALL_AFTER_SECONDS,
   statusFrame,
 } from "./diagnostics.ts";
@@ -13,6 +14,7 @@ const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
 function upstream(overrides: Partial<UpstreamState> = {}): UpstreamState {
   return {
     source: "rest",
+    mode: "rest",
     simulated: false,
     host: "api.bybit.com",
     latencyMs: 120,
@@ -23,7 +25,8 @@ function upstream(overrides: Partial<UpstreamState> = {}): UpstreamState {
     nextAttemptAt: STARTED + 61_000,
     nextAttemptInMs: 1_000,
     unavailableSymbols: [],
-    counters: { requests: 60, errors: 0, itemsRejected: 0, ticks: 120 },
+    ws: null,
+    counters: { ...ZERO_COUNTERS, requests: 60, ticks: 120 },
     ...overrides,
   };
 }
@@ -201,4 +204,112 @@ Deno.test("diagnose - a past next attempt shows 0 ms, none shows null", () => {
       .upstream.next_attempt_in_ms,
     null,
   );
+});
+
+/** A WebSocket-mode state: streaming, with the given overrides. */
+function streaming(overrides: Partial<UpstreamState> = {}): UpstreamState {
+  return upstream({
+    source: "ws",
+    mode: "ws",
+    host: "stream.bybit.com",
+    ws: {
+      host: "stream.bybit.com",
+      connected: true,
+      connectedSince: STARTED,
+      lastMessageAt: STARTED + 60_400,
+      activeTopics: 4,
+      pendingTopics: 0,
+      refusedTopics: [],
+    },
+    counters: {
+      ...ZERO_COUNTERS,
+      ticks: 1_200,
+      trades: 900,
+      wsMessages: 2_100,
+      wsBadMessages: 3,
+      wsConnects: 2,
+      wsSubscribeRequests: 2,
+      fallbacks: 1,
+    },
+    ...overrides,
+  });
+}
+
+Deno.test("diagnose - a healthy stream shows mode ws and the connection", () => {
+  const result = diagnose(input({ upstream: streaming() }));
+  assert.equal(result.status, "healthy");
+  assert.equal(result.mode, "ws");
+  assert.equal(result.source, "ws");
+  assert.deepEqual(result.ws, {
+    host: "stream.bybit.com",
+    connected: true,
+    connected_since: STARTED,
+    seconds_since_last_message: 0.1,
+    active_topics: 4,
+    pending_topics: 0,
+    refused_topics: [],
+    connects: 2,
+    subscribe_requests: 2,
+    messages: 2_100,
+    bad_messages: 3,
+    fallbacks: 1,
+  });
+  const frame = statusFrame(result);
+  assert.equal(frame.upstream, "online");
+  assert.equal(frame.mode, "ws");
+});
+
+Deno.test("diagnose - REST standing in for the stream is degraded, with a status frame saying so", () => {
+  const fallback = diagnose(input({
+    upstream: streaming({
+      mode: "rest-fallback",
+      source: "rest",
+      ws: { ...streaming().ws!, connected: false, connectedSince: null },
+    }),
+  }));
+  assert.equal(fallback.status, "degraded");
+  assert.equal(fallback.mode, "rest-fallback");
+  const frame = statusFrame(fallback);
+  assert.equal(frame.upstream, "degraded");
+  assert.equal(frame.mode, "rest-fallback");
+  assert.equal(frame.detail, "WebSocket down; polling REST");
+  const back = statusFrame(diagnose(input({ upstream: streaming() })));
+  assert.notDeepEqual(back, frame, "handing back changes the frame");
+  const silent = statusFrame(diagnose(input({
+    upstream: streaming({ mode: "rest-fallback", source: "rest" }),
+  })));
+  assert.equal(silent.detail, "WebSocket down; polling REST (stream silent)");
+});
+
+Deno.test("diagnose - before the first state the configured mode is shown", () => {
+  const result = diagnose(input({
+    now: STARTED + 1_000,
+    upstream: undefined,
+    configuredMode: "ws",
+    upstreamHost: "stream.bybit.com",
+  }));
+  assert.equal(result.mode, "ws");
+  assert.equal(result.source, "ws");
+  assert.equal(result.ws, null);
+  assert.equal(result.upstream.host, "stream.bybit.com");
+  assert.equal(diagnose(input({ upstream: undefined })).mode, "rest");
+});
+
+Deno.test("ingestMetrics - counters and gauges of the current source", () => {
+  assert.deepEqual(ingestMetrics(streaming({ mode: "rest-fallback" }), "ws"), {
+    mode: "rest-fallback",
+    rest_fallback_active: 1,
+    ws_connected: 1,
+    ws_connects_total: 2,
+    ws_subscribe_requests_total: 2,
+    ws_messages_total: 2_100,
+    ws_bad_messages_total: 3,
+    ws_refusals_total: 0,
+    trades_total: 900,
+    rest_fallbacks_total: 1,
+  });
+  const before = ingestMetrics(undefined, "ws");
+  assert.equal(before.mode, "ws");
+  assert.equal(before.ws_connected, 0);
+  assert.equal(before.trades_total, 0);
 });

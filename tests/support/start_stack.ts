@@ -4,7 +4,10 @@
  * gets its own stack; `stop()` tears everything down.
  */
 import { loadConfig } from "../../lib/config/load_config.ts";
-import { startExchange } from "../../lib/exchange/start_exchange.ts";
+import {
+  startExchange,
+  type StartExchangeOptions,
+} from "../../lib/exchange/start_exchange.ts";
 import { createLogger } from "../../lib/observability/logger.ts";
 import {
   type ServedSentinel,
@@ -23,6 +26,8 @@ export interface StackOptions {
   readonly kv?: Deno.Kv;
   /** Heartbeat frame interval, ms. */
   readonly heartbeatMs?: number;
+  /** Simulator options (e.g. `wsPushIntervalMs`); host, port and seed are set here. */
+  readonly exchange?: Omit<StartExchangeOptions, "hostname" | "port" | "seed">;
 }
 
 /** A running simulator + service pair. */
@@ -41,6 +46,7 @@ export interface Stack {
 /** Starts a stack; fast polling by default so tests see ticks quickly. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const exchange = await startExchange({
+    ...options.exchange,
     hostname: "127.0.0.1",
     port: 0,
     seed: options.seed ?? 7,
@@ -48,13 +54,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return await startServiceAgainst(exchange, options);
 }
 
-/** Starts a service against an already running simulator. */
+/**
+ * Starts a service against an already running simulator. Ingestion polls REST
+ * unless `env` sets `INGEST_MODE=ws`; either way both upstream URLs point at
+ * the simulator, so nothing leaves the machine.
+ */
 export async function startServiceAgainst(
   exchange: Stack["exchange"],
   options: StackOptions = {},
 ): Promise<Stack> {
   const result = loadConfig({
+    INGEST_MODE: "rest",
     BYBIT_API_URL: exchange.tickersUrl,
+    BYBIT_WS_URL: exchange.wsUrl,
     STREAM_HEARTBEAT_DELAY: "0.05",
     CONNECTION_TIMEOUT_SECONDS: "2",
     PORT: "0",
