@@ -1,3 +1,4 @@
+import { renderAlertPrometheus } from "../lib/alerts/alert_prometheus.ts";
 import { renderPrometheus } from "../lib/observability/prometheus.ts";
 import type { AppState } from "../lib/service/app_state.ts";
 import type { Handlers } from "../lib/web/types.ts";
@@ -6,8 +7,10 @@ import type { Handlers } from "../lib/web/types.ts";
 export const handler: Handlers<AppState> = {
   GET: (_req, ctx) => {
     const { services } = ctx.state;
+    const metrics = services.metrics();
+    const alerts = metrics.alerts ? renderAlertPrometheus(metrics.alerts) : "";
     return new Response(
-      renderPrometheus(services.metrics(), services.rooms().rooms),
+      renderPrometheus(metrics, services.rooms().rooms) + alerts,
       {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
       },

@@ -87,3 +87,32 @@ Deno.test("threshold body - NaN and Infinity are rejected by the schema", () => 
     );
   }
 });
+
+Deno.test("threshold body - trade and spike lines may come alone or together", async () => {
+  assert.deepEqual(
+    await readJsonBody(put('{"trade_threshold":5000}'), thresholdBodySchema),
+    { trade_threshold: 5_000 },
+  );
+  assert.deepEqual(
+    await readJsonBody(
+      put('{"threshold":1,"trade_threshold":2,"spike_threshold":3}'),
+      thresholdBodySchema,
+    ),
+    { threshold: 1, trade_threshold: 2, spike_threshold: 3 },
+  );
+});
+
+Deno.test("threshold body - trade and spike lines are checked like the whale line", async () => {
+  for (
+    const [body, field] of [
+      ['{"trade_threshold":0}', "trade_threshold"],
+      ['{"spike_threshold":-5}', "spike_threshold"],
+      ['{"spike_threshold":"9"}', "spike_threshold"],
+      ['{"threshold":5,"trade_threshold":1e400}', "trade_threshold"],
+    ]
+  ) {
+    const error = await rejection(body);
+    assert.equal(error.status, 400, body);
+    assert.match(error.message, new RegExp(`^${field}: `), body);
+  }
+});

@@ -1,9 +1,11 @@
 /**
- * Whale thresholds that survive restarts, with an audit entry for every
- * change. The configured values are the defaults; a stored override wins. The
- * value and its audit entry are written in one atomic KV commit, so a change
- * is never applied without its record.
+ * Thresholds that survive restarts, with an audit entry for every change.
+ * Three kinds per symbol: the whale line (24 h turnover), and the trade and
+ * spike lines alerts use. The configured values are the defaults; a stored
+ * override wins. Values and their audit entries are written in one atomic KV
+ * commit, so a change is never applied without its record.
  */
+import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 
 /** One audited threshold change. */
 export interface ThresholdChange {
@@ -12,19 +14,52 @@ export interface ThresholdChange {
   /** ISO-8601 UTC time of the change. */
   readonly time: string;
   readonly symbol: string;
+  /** Which line changed (entries written before kinds existed read as `whale`). */
+  readonly kind: ThresholdKind;
   readonly previous: number;
   readonly threshold: number;
   /** IP address of the caller. */
   readonly actor_ip: string;
 }
 
-const THRESHOLD_PREFIX = ["threshold"] as const;
+/** Defaults of the alert-only kinds, by channel id. */
+export interface AlertThresholdDefaults {
+  readonly trade?: Readonly<Record<string, number>>;
+  readonly spike?: Readonly<Record<string, number>>;
+}
+
+/** A page of the audit trail, newest first. */
+export interface AuditPage {
+  readonly changes: ThresholdChange[];
+  /** Cursor of the next (older) page, or null when this is the last. */
+  readonly next_cursor: string | null;
+}
+
+/** A page request of {@linkcode ThresholdStore.auditPage}. */
+export interface AuditPageQuery {
+  /** Only changes of this symbol. */
+  readonly symbol?: string;
+  /** `next_cursor` of the previous page. */
+  readonly cursor?: string;
+  /** Entries per page. Default 100. */
+  readonly limit?: number;
+}
+
+/** Matches an audit id (for cursors arriving in query strings). */
+export const AUDIT_ID_PATTERN = /^[0-9a-z]{10}-[0-9a-f]{8}$/;
+
+/** KV prefix of each kind; `whale` keeps the key used before kinds existed. */
+const VALUE_PREFIX: Readonly<Record<ThresholdKind, string>> = {
+  whale: "threshold",
+  trade: "threshold_trade",
+  spike: "threshold_spike",
+};
 const AUDIT_PREFIX = ["audit", "threshold"] as const;
 
 /** Current thresholds in memory, persisted in KV. */
 export class ThresholdStore {
   #kv: Deno.Kv;
-  #values: Map<string, number>;
+  #values: Record<ThresholdKind, Map<string, number>>;
   #now: () => number;
   /**
    * Time part of the newest audit id. Ids must sort in write order even for
@@ -35,7 +70,7 @@ export class ThresholdStore {
 
   private constructor(
     kv: Deno.Kv,
-    values: Map<string, number>,
+    values: Record<ThresholdKind, Map<string, number>>,
     now: () => number,
     lastIdMs: number,
   ) {
@@ -46,23 +81,31 @@ export class ThresholdStore {
   }
 
   /**
-   * Loads stored overrides on top of `defaults`; overrides for symbols no
-   * longer tracked are ignored.
+   * Loads stored overrides on top of the defaults: `defaults` for the whale
+   * line, `alertDefaults` for the others (a kind without defaults tracks no
+   * symbol). Overrides for symbols no longer tracked are ignored.
    */
   static async open(
     kv: Deno.Kv,
     defaults: Readonly<Record<string, number>>,
     now: () => number = Date.now,
+    alertDefaults: AlertThresholdDefaults = {},
   ): Promise<ThresholdStore> {
-    const values = new Map(Object.entries(defaults));
-    for await (
-      const entry of kv.list<number>({ prefix: [...THRESHOLD_PREFIX] })
-    ) {
-      const symbol = String(entry.key[1]);
-      if (
-        values.has(symbol) && Number.isFinite(entry.value) && entry.value > 0
-      ) {
-        values.set(symbol, entry.value);
+    const values: Record<ThresholdKind, Map<string, number>> = {
+      whale: new Map(Object.entries(defaults)),
+      trade: new Map(Object.entries(alertDefaults.trade ?? {})),
+      spike: new Map(Object.entries(alertDefaults.spike ?? {})),
+    };
+    for (const kind of Object.keys(VALUE_PREFIX) as ThresholdKind[]) {
+      const stored = kv.list<number>({ prefix: [VALUE_PREFIX[kind]] });
+      for await (const entry of stored) {
+        const symbol = String(entry.key[1]);
+        if (
+          values[kind].has(symbol) && typeof entry.value === "number" &&
+          Number.isFinite(entry.value) && entry.value > 0
+        ) {
+          values[kind].set(symbol, entry.value);
+        }
       }
     }
     let lastIdMs = 0;
@@ -76,56 +119,109 @@ export class ThresholdStore {
     return new ThresholdStore(kv, values, now, lastIdMs);
   }
 
-  /** Every tracked symbol's threshold. */
-  all(): Record<string, number> {
-    return Object.fromEntries(this.#values);
+  /** Every tracked symbol's threshold of `kind` (default the whale line). */
+  all(kind: ThresholdKind = "whale"): Record<string, number> {
+    return Object.fromEntries(this.#values[kind]);
   }
 
-  /** One symbol's threshold, if tracked. */
-  get(symbol: string): number | undefined {
-    return this.#values.get(symbol);
+  /** One symbol's threshold of `kind` (default the whale line), if tracked. */
+  get(symbol: string, kind: ThresholdKind = "whale"): number | undefined {
+    return this.#values[kind].get(symbol);
   }
 
-  /** Stores `threshold` for `symbol` with its audit entry, atomically. */
+  /** Stores the whale `threshold` for `symbol` with its audit entry, atomically. */
   async set(
     symbol: string,
     threshold: number,
     actorIp: string,
   ): Promise<ThresholdChange> {
-    const previous = this.#values.get(symbol);
-    if (previous === undefined) {
-      throw new RangeError(`Cannot set a threshold: ${symbol} is not tracked`);
+    const [change] = await this.update(symbol, { whale: threshold }, actorIp);
+    return change;
+  }
+
+  /**
+   * Stores several of a symbol's thresholds and one audit entry per kind in
+   * one atomic commit: all apply or none. Throws a `RangeError` when a kind
+   * does not track `symbol` (nothing is written then).
+   */
+  async update(
+    symbol: string,
+    changes: Partial<Record<ThresholdKind, number>>,
+    actorIp: string,
+  ): Promise<ThresholdChange[]> {
+    const kinds = (Object.keys(VALUE_PREFIX) as ThresholdKind[]).filter((k) =>
+      changes[k] !== undefined
+    );
+    for (const kind of kinds) {
+      if (!this.#values[kind].has(symbol)) {
+        throw new RangeError(
+          `Cannot set a ${kind} threshold: ${symbol} is not tracked`,
+        );
+      }
     }
     const now = this.#now();
-    const idMs = Math.max(now, this.#lastIdMs + 1);
-    this.#lastIdMs = idMs;
-    const change: ThresholdChange = {
-      id: `${idMs.toString(36).padStart(10, "0")}-${
-        crypto.randomUUID().slice(0, 8)
-      }`,
-      time: new Date(now).toISOString(),
-      symbol,
-      previous,
-      threshold,
-      actor_ip: actorIp,
-    };
-    const result = await this.#kv.atomic()
-      .set([...THRESHOLD_PREFIX, symbol], threshold)
-      .set([...AUDIT_PREFIX, change.id], change)
-      .commit();
+    const op = this.#kv.atomic();
+    const records = kinds.map((kind) => {
+      const idMs = Math.max(now, this.#lastIdMs + 1);
+      this.#lastIdMs = idMs;
+      const change: ThresholdChange = {
+        id: `${idMs.toString(36).padStart(10, "0")}-${
+          crypto.randomUUID().slice(0, 8)
+        }`,
+        time: new Date(now).toISOString(),
+        symbol,
+        kind,
+        previous: this.#values[kind].get(symbol)!,
+        threshold: changes[kind]!,
+        actor_ip: actorIp,
+      };
+      op.set([VALUE_PREFIX[kind], symbol], change.threshold)
+        .set([...AUDIT_PREFIX, change.id], change);
+      return change;
+    });
+    if (records.length === 0) return records;
+    const result = await op.commit();
     if (!result.ok) throw new Error("Threshold change was not committed");
-    this.#values.set(symbol, threshold);
-    return change;
+    for (const change of records) {
+      this.#values[change.kind].set(symbol, change.threshold);
+    }
+    return records;
   }
 
   /** Threshold changes, newest first, at most `limit`. */
   async audit(limit = 100): Promise<ThresholdChange[]> {
+    return (await this.auditPage({ limit })).changes;
+  }
+
+  /**
+   * One page of threshold changes, newest first, optionally for one symbol.
+   * The trail is small (changes are manual), so a symbol filter scans.
+   */
+  async auditPage(query: AuditPageQuery = {}): Promise<AuditPage> {
+    const limit = query.limit ?? 100;
     const changes: ThresholdChange[] = [];
-    const entries = this.#kv.list<ThresholdChange>(
-      { prefix: [...AUDIT_PREFIX] },
-      { reverse: true, limit },
-    );
-    for await (const entry of entries) changes.push(entry.value);
-    return changes;
+    const selector: Deno.KvListSelector = query.cursor === undefined
+      ? { prefix: [...AUDIT_PREFIX] }
+      : { prefix: [...AUDIT_PREFIX], end: [...AUDIT_PREFIX, query.cursor] };
+    let more = false;
+    for await (
+      const entry of this.#kv.list<ThresholdChange>(selector, {
+        reverse: true,
+      })
+    ) {
+      const change = { ...entry.value, kind: entry.value.kind ?? "whale" };
+      if (query.symbol !== undefined && change.symbol !== query.symbol) {
+        continue;
+      }
+      if (changes.length === limit) {
+        more = true;
+        break;
+      }
+      changes.push(change);
+    }
+    return {
+      changes,
+      next_cursor: more ? changes[changes.length - 1].id : null,
+    };
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ThresholdStore } from "./threshold_store.ts";
+import { AUDIT_ID_PATTERN, ThresholdStore } from "./threshold_store.ts";
 
 const DEFAULTS = { "BTC-USDT": 50_000_000, "ETH-USDT": 20_000_000 };
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
@@ -34,6 +34,7 @@ Deno.test("ThresholdStore - a change is persisted and reloaded", async () => {
         id: undefined,
         time: "2024-01-02T03:04:05.006Z",
         symbol: "BTC-USDT",
+        kind: "whale",
         previous: 50_000_000,
         threshold: 1_234,
         actor_ip: "10.0.0.9",
@@ -163,5 +164,124 @@ Deno.test("ThresholdStore - a failed commit changes neither value nor audit", as
     assert.equal(store.get("BTC-USDT"), 50_000_000);
     assert.deepEqual(await store.audit(), []);
     assert.equal((await kv.get(["threshold", "BTC-USDT"])).value, null);
+  });
+});
+
+const ALERT_DEFAULTS = {
+  trade: { "BTC-USDT": 250_000, "ETH-USDT": 100_000 },
+  spike: { "BTC-USDT": 4_000_000, "ETH-USDT": 1_500_000 },
+};
+
+Deno.test("ThresholdStore - trade and spike lines have their own defaults and keys", async () => {
+  await withKv(async (kv) => {
+    const store = await ThresholdStore.open(
+      kv,
+      DEFAULTS,
+      () => T0,
+      ALERT_DEFAULTS,
+    );
+    assert.deepEqual(store.all("trade"), ALERT_DEFAULTS.trade);
+    assert.equal(store.get("ETH-USDT", "spike"), 1_500_000);
+    await store.update("BTC-USDT", { trade: 1_000 }, "10.0.0.9");
+    assert.equal(store.get("BTC-USDT", "trade"), 1_000);
+    assert.equal(store.get("BTC-USDT"), 50_000_000, "whale line untouched");
+    assert.equal((await kv.get(["threshold_trade", "BTC-USDT"])).value, 1_000);
+    assert.equal((await kv.get(["threshold", "BTC-USDT"])).value, null);
+    const reloaded = await ThresholdStore.open(
+      kv,
+      DEFAULTS,
+      Date.now,
+      ALERT_DEFAULTS,
+    );
+    assert.equal(reloaded.get("BTC-USDT", "trade"), 1_000);
+    assert.equal(reloaded.get("BTC-USDT", "spike"), 4_000_000);
+  });
+});
+
+Deno.test("ThresholdStore - one update changes several kinds atomically, one audit entry each", async () => {
+  await withKv(async (kv) => {
+    const store = await ThresholdStore.open(
+      kv,
+      DEFAULTS,
+      () => T0,
+      ALERT_DEFAULTS,
+    );
+    const changes = await store.update(
+      "ETH-USDT",
+      { whale: 1, trade: 2, spike: 3 },
+      "10.0.0.9",
+    );
+    assert.deepEqual(
+      changes.map((c) => [c.kind, c.previous, c.threshold]),
+      [["whale", 20_000_000, 1], ["trade", 100_000, 2], [
+        "spike",
+        1_500_000,
+        3,
+      ]],
+    );
+    assert.deepEqual(
+      (await store.audit()).map((c) => c.kind),
+      ["spike", "trade", "whale"],
+    );
+  });
+});
+
+Deno.test("ThresholdStore - an update naming an untracked kind writes nothing", async () => {
+  await withKv(async (kv) => {
+    const store = await ThresholdStore.open(kv, DEFAULTS);
+    await assert.rejects(
+      () => store.update("BTC-USDT", { whale: 5, trade: 5 }, "10.0.0.9"),
+      /trade threshold/,
+    );
+    assert.equal(store.get("BTC-USDT"), 50_000_000);
+    assert.deepEqual(await store.audit(), []);
+  });
+});
+
+Deno.test("ThresholdStore - entries written before kinds existed read as whale changes", async () => {
+  await withKv(async (kv) => {
+    await kv.set(["audit", "threshold", "00lr0bqh9a-0a1b2c3d"], {
+      id: "00lr0bqh9a-0a1b2c3d",
+      time: "2024-01-02T03:04:05.006Z",
+      symbol: "BTC-USDT",
+      previous: 1,
+      threshold: 2,
+      actor_ip: "10.0.0.9",
+    });
+    const store = await ThresholdStore.open(kv, DEFAULTS);
+    assert.equal((await store.audit())[0].kind, "whale");
+  });
+});
+
+Deno.test("ThresholdStore - audit pages follow the cursor and filter by symbol", async () => {
+  await withKv(async (kv) => {
+    let now = T0;
+    const store = await ThresholdStore.open(kv, DEFAULTS, () => now);
+    for (let value = 1; value <= 7; value++) {
+      await store.set(value % 2 ? "BTC-USDT" : "ETH-USDT", value, "a");
+      now += 1_000;
+    }
+    const first = await store.auditPage({ limit: 3 });
+    assert.deepEqual(first.changes.map((c) => c.threshold), [7, 6, 5]);
+    const second = await store.auditPage({
+      limit: 3,
+      cursor: first.next_cursor!,
+    });
+    assert.deepEqual(second.changes.map((c) => c.threshold), [4, 3, 2]);
+    const third = await store.auditPage({
+      limit: 3,
+      cursor: second.next_cursor!,
+    });
+    assert.deepEqual(third.changes.map((c) => c.threshold), [1]);
+    assert.equal(third.next_cursor, null);
+    const btc = await store.auditPage({ symbol: "BTC-USDT", limit: 3 });
+    assert.deepEqual(btc.changes.map((c) => c.threshold), [7, 5, 3]);
+    const rest = await store.auditPage({
+      symbol: "BTC-USDT",
+      limit: 3,
+      cursor: btc.next_cursor!,
+    });
+    assert.deepEqual(rest.changes.map((c) => c.threshold), [1]);
+    assert.match(first.changes[0].id, AUDIT_ID_PATTERN);
   });
 });

@@ -4,9 +4,12 @@
  * thin by calling these instead of reaching into the hub or ingestion.
  */
 import type { ServiceConfig } from "../config/load_config.ts";
-import type { TickFrame } from "../hub/frames.ts";
+import type { AlertFrame, TickFrame } from "../hub/frames.ts";
+import type { AlertQuery, AuditQuery } from "../alerts/alert_query.ts";
+import type { MarketTrade } from "../ingestion/market_trade.ts";
 import type {
   AlertsResponse,
+  AuditResponse,
   DiagnosticsResponse,
   HealthResponse,
   MetricsResponse,
@@ -14,6 +17,7 @@ import type {
   RoomsResponse,
   SymbolsResponse,
   ThresholdsResponse,
+  ThresholdUpdate,
   ThresholdUpdateResponse,
 } from "../http/api_types.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
@@ -38,17 +42,37 @@ export interface Services {
   symbols(): SymbolsResponse;
   /** Recent ticks of one symbol, oldest first (bounded by `HISTORY_SIZE`). */
   history(symbol: string): readonly TickFrame[];
-  /** Recent alerts, newest first, optionally for one symbol. */
+  /**
+   * The newest stored alerts (at most 100), newest first, optionally for one
+   * symbol: a synchronous read for server-rendered pages. The API pages
+   * through the whole trail with {@linkcode Services.listAlerts}.
+   */
   alerts(symbol?: string): AlertsResponse;
+  /** One page of the durable alert trail, newest first. */
+  listAlerts(
+    query: AlertQuery & { readonly limit: number },
+  ): Promise<AlertsResponse>;
+  /** Every stored alert matching `query`, newest first, read lazily (exports). */
+  streamAlerts(query: AlertQuery): AsyncIterable<AlertFrame>;
+  /** One page of the threshold audit trail, newest first. */
+  audit(query: AuditQuery): Promise<AuditResponse>;
+  /**
+   * Judges public trades for alerts (whale trades, trade-flow spikes): the
+   * seam ingestion's trade callback feeds.
+   */
+  raiseTradeAlerts(trades: readonly MarketTrade[]): void;
   rooms(): RoomsResponse;
   /** Subscriber count of one symbol; throws a 404 HttpError if unknown. */
   room(symbol: string): RoomResponse;
   metrics(): MetricsResponse;
   thresholds(): ThresholdsResponse;
-  /** Validated, audited and persisted threshold change. */
+  /**
+   * Validated, audited and persisted change of one symbol's lines (whale,
+   * trade, spike; at least one), applied to ingestion and alerting.
+   */
   setThreshold(
     symbol: string,
-    threshold: number,
+    update: ThresholdUpdate,
     actorIp: string,
   ): Promise<ThresholdUpdateResponse>;
 }

@@ -7,8 +7,17 @@
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame, TickFrame } from "../hub/frames.ts";
 import { RingBuffer } from "../hub/ring_buffer.ts";
+import { AlertEngine } from "../alerts/alert_engine.ts";
+import { alertMetrics } from "../alerts/alert_metrics.ts";
+import { AlertPipeline } from "../alerts/alert_pipeline.ts";
+import {
+  thresholdChanges,
+  thresholdUpdateResponse,
+} from "../alerts/threshold_update.ts";
+import type { MarketTrade } from "../ingestion/market_trade.ts";
+import { AlertStore } from "../ledger/alert_store.ts";
+import { RetentionSweeper } from "../ledger/retention.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
-import { HttpError } from "../http/http_error.ts";
 import { resolveSymbol, symbolTable } from "../http/symbol_policy.ts";
 import { TokenBucketLimiter } from "../http/token_bucket.ts";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
@@ -21,19 +30,21 @@ import {
 import { ThresholdStore } from "../ledger/threshold_store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
-import { diagnose, statusFrame } from "./diagnostics.ts";
+import { diagnose, ingestMetrics, statusFrame } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
 
 /** Options of {@linkcode startSentinel}. */
 export interface SentinelOptions {
   readonly config: ServiceConfig;
   readonly logger: Logger;
-  /** The KV store for thresholds and the restart snapshot. */
+  /** The KV store for thresholds, the alert trail and the restart snapshot. */
   readonly kv: Deno.Kv;
   /** Clock, epoch ms. Default `Date.now`. */
   readonly now?: () => number;
   /** Interval of heartbeat frames, ms. Default 15 000. */
   readonly heartbeatMs?: number;
+  /** Pause between alert retention runs, ms. Default 60 000. */
+  readonly retentionIntervalMs?: number;
 }
 
 /** A running service. */
@@ -43,8 +54,13 @@ export interface Sentinel {
   shutdown(): Promise<void>;
 }
 
-/** Alerts kept in memory for `/api/alerts` and the dashboard ledger. */
-const ALERT_LEDGER_SIZE = 200;
+/**
+ * Newest stored alerts kept in memory for server-rendered pages, which read
+ * synchronously. A cache of the trail, not a ledger of its own: seeded from
+ * KV at start and fed only after a commit, so it never shows an alert the
+ * trail lacks. The API reads the trail itself.
+ */
+const RECENT_ALERTS = 100;
 
 /** Starts ingestion and the hub, and returns the services routes use. */
 export async function startSentinel(
@@ -64,7 +80,11 @@ export async function startSentinel(
     now,
   }, snapshot);
   if (snapshot) logger.info("Resumed stream sequences", { epoch: hub.epoch });
-  const thresholds = await ThresholdStore.open(kv, config.thresholds, now);
+  const thresholds = await ThresholdStore.open(kv, config.thresholds, now, {
+    trade: config.alerts.tradeThresholds,
+    spike: config.alerts.spikeThresholds,
+  });
+  const alertStore = await AlertStore.open(kv);
   const streams = new StreamGate({
     hub,
     logger,
@@ -75,36 +95,72 @@ export async function startSentinel(
     trustProxy: config.security.trustProxy,
     maxSocketsPerIp: config.security.maxSocketsPerIp,
   });
-  const alerts = new RingBuffer<AlertFrame>(ALERT_LEDGER_SIZE);
-  let alertCounter = 0;
   let upstream: UpstreamState | undefined;
   let lastStatus = "";
 
-  const raiseWhaleAlerts = (ticks: readonly AnalyzedTick[]) => {
-    for (const tick of ticks) {
-      if (!tick.whale_alert) continue;
-      const at = now();
-      const alert: AlertFrame = {
-        type: "alert",
-        id: `${at.toString(36).padStart(10, "0")}-${
-          (alertCounter++).toString(36).padStart(6, "0")
-        }`,
-        time: new Date(at).toISOString(),
-        symbol: tick.symbol,
-        kind: "threshold_crossing",
-        price: tick.price,
-        notional: tick.volume,
-        threshold: tick.whale_threshold,
-        source: tick.source,
-      };
-      alerts.push(alert);
+  const recentAlerts = new RingBuffer<AlertFrame>(RECENT_ALERTS);
+  for (
+    const alert of (await alertStore.list({ limit: RECENT_ALERTS })).alerts
+      .reverse()
+  ) {
+    recentAlerts.push(alert);
+  }
+  const engine = new AlertEngine({
+    thresholds: Object.fromEntries(ids.map((id) => [id, {
+      whale: thresholds.get(id, "whale")!,
+      trade: thresholds.get(id, "trade")!,
+      spike: thresholds.get(id, "spike")!,
+    }])),
+    cooldownMs: config.alerts.cooldownMs,
+    hysteresis: config.alerts.hysteresis,
+    spikeWindowMs: config.alerts.spikeWindowMs,
+    now,
+  });
+  // Stored first, pushed second: see alert_pipeline.ts.
+  const pipeline = new AlertPipeline({
+    sink: alertStore,
+    publish: (alert) => {
+      recentAlerts.push(alert);
       hub.publishAlert(alert);
-      logger.info("Whale alert", {
+      logger.info("Alert", {
+        id: alert.id,
         symbol: alert.symbol,
+        kind: alert.kind,
         notional: alert.notional,
+        threshold: alert.threshold,
       });
-    }
-  };
+    },
+    onError: (error, lost) =>
+      logger.error("Alerts could not be stored and were not pushed", {
+        error,
+        lost,
+      }),
+    onDrop: (dropped) =>
+      logger.warn("Alert queue full: alerts dropped", { dropped }),
+  });
+  const retention = new RetentionSweeper({
+    store: alertStore,
+    maxAgeMs: config.alerts.retentionMaxAgeMs,
+    maxCount: config.alerts.retentionMaxCount,
+    intervalMs: options.retentionIntervalMs,
+    onPruned: (result) =>
+      logger.info("Alert retention", {
+        deleted: result.deleted,
+        more: result.more,
+      }),
+    onError: (error) => logger.warn("Alert retention failed", { error }),
+  });
+
+  const raiseTickAlerts = (ticks: readonly AnalyzedTick[]) =>
+    pipeline.submit(engine.observeTicks(ticks));
+  /**
+   * Trade-level alerts (whale trades, trade-flow spikes). The seam for the
+   * ingestion's `onTrades` callback.
+   */
+  const raiseTradeAlerts = (trades: readonly MarketTrade[]) =>
+    pipeline.submit(
+      engine.observeTrades(trades, upstream?.simulated ? "simulator" : "ws"),
+    );
 
   const diagnostics = () =>
     diagnose({
@@ -114,7 +170,12 @@ export async function startSentinel(
       symbols: ids,
       lastTickAt: (symbol) => hub.latest(symbol)?.ts,
       ingestion: ingestionDiagnostics(),
-      upstreamHost: new URL(config.upstream.tickersUrl).host,
+      upstreamHost: new URL(
+        config.upstream.mode === "ws"
+          ? config.upstream.wsUrl
+          : config.upstream.tickersUrl,
+      ).host,
+      configuredMode: config.upstream.mode,
     });
 
   const ingestionDiagnostics = () => {
@@ -129,7 +190,7 @@ export async function startSentinel(
 
   const publishStatusIfChanged = () => {
     const frame = statusFrame(diagnostics());
-    const key = `${frame.upstream}|${frame.simulated}`;
+    const key = `${frame.upstream}|${frame.simulated}|${frame.mode}`;
     if (key === lastStatus) return;
     lastStatus = key;
     hub.publishStatus(frame);
@@ -140,8 +201,9 @@ export async function startSentinel(
     mode: config.ingestInWorker ? "worker" : "inline",
     onTicks: (ticks) => {
       hub.publishTicks(ticks);
-      raiseWhaleAlerts(ticks);
+      raiseTickAlerts(ticks);
     },
+    onTrades: raiseTradeAlerts,
     onState: (state) => {
       upstream = state;
       hub.simulated = state.simulated;
@@ -151,6 +213,7 @@ export async function startSentinel(
       logger[level](message, { ...fields, component: "ingestion" }),
   });
 
+  retention.start();
   const sweepTimer = setInterval(() => hub.sweep(), 250);
   const heartbeatTimer = setInterval(() => {
     hub.heartbeat(heartbeatMs);
@@ -191,12 +254,20 @@ export async function startSentinel(
       const id = symbol === undefined
         ? undefined
         : resolveSymbol(symbol, table);
+      const alerts = recentAlerts.slice().reverse().filter((a) =>
+        id === undefined || a.symbol === id
+      );
       return {
-        alerts: alerts.slice().reverse().filter((a) =>
-          id === undefined || a.symbol === id
-        ),
+        alerts,
+        next_cursor: alerts.length === 0 || alertStore.count <= alerts.length
+          ? null
+          : alerts[alerts.length - 1].id,
       };
     },
+    listAlerts: (query) => alertStore.list(query),
+    streamAlerts: (query) => alertStore.iterate(query),
+    audit: (query) => thresholds.auditPage(query),
+    raiseTradeAlerts,
     rooms: () => {
       const rooms = hub.roomCounts();
       return { total: hub.activeSubscribers, rooms };
@@ -219,29 +290,37 @@ export async function startSentinel(
       conflated_total: hub.stats.conflated,
       slow_closes_total: hub.stats.slowCloses,
       ingestion_restarts: ingestion.status().restarts,
+      alerts: alertMetrics(
+        engine.stats(),
+        pipeline.stats(),
+        alertStore.count,
+      ),
+      ingest: ingestMetrics(upstream, config.upstream.mode),
     }),
     thresholds: () => ({
-      thresholds: thresholds.all(),
+      thresholds: thresholds.all("whale"),
+      trade_thresholds: thresholds.all("trade"),
+      spike_thresholds: thresholds.all("spike"),
       writable: config.security.adminToken !== undefined,
     }),
-    setThreshold: async (symbol, threshold, actorIp) => {
+    setThreshold: async (symbol, update, actorIp) => {
       const id = resolveSymbol(symbol, table);
-      if (!Number.isFinite(threshold) || threshold <= 0) {
-        throw new HttpError(
-          400,
-          "invalid_threshold",
-          "threshold must be a positive finite number",
-        );
+      const changes = thresholdChanges(update);
+      const records = await thresholds.update(id, changes, actorIp);
+      engine.setThresholds(id, changes);
+      if (changes.whale !== undefined) {
+        ingestion.setThreshold(id, changes.whale);
       }
-      const change = await thresholds.set(id, threshold, actorIp);
-      ingestion.setThreshold(id, threshold);
-      logger.info("Threshold changed", {
-        symbol: id,
-        previous: change.previous,
-        threshold,
-        actor_ip: actorIp,
-      });
-      return { symbol: id, threshold, previous: change.previous };
+      for (const record of records) {
+        logger.info("Threshold changed", {
+          symbol: id,
+          kind: record.kind,
+          previous: record.previous,
+          threshold: record.threshold,
+          actor_ip: actorIp,
+        });
+      }
+      return thresholdUpdateResponse(id, thresholds.get(id)!, records);
     },
   };
 
@@ -251,6 +330,10 @@ export async function startSentinel(
       clearInterval(sweepTimer);
       clearInterval(heartbeatTimer);
       await ingestion.stop();
+      // Alerts raised by the last ticks are stored and pushed before the
+      // sockets close; retention must not run while KV is being closed.
+      await pipeline.drained();
+      await retention.stop();
       try {
         await saveHubSnapshot(kv, hub.snapshot());
       } catch (error) {

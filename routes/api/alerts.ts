@@ -1,13 +1,19 @@
+import { parseAlertListQuery } from "../../lib/alerts/alert_query.ts";
 import { jsonResponse } from "../../lib/http/http_error.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
 import type { Handlers } from "../../lib/web/types.ts";
 
-/** Recent alerts, newest first; `?symbol=` narrows to one symbol. */
+/**
+ * The durable alert trail, newest first, one page at a time:
+ * `?symbol=&kind=&since=&until=&cursor=&limit=` (see `alert_query.ts`).
+ */
 export const handler: Handlers<AppState> = {
-  GET: (_req, ctx) =>
-    jsonResponse(
-      ctx.state.services.alerts(
-        ctx.url.searchParams.get("symbol") ?? undefined,
-      ),
-    ),
+  GET: async (_req, ctx) => {
+    const { services } = ctx.state;
+    const query = parseAlertListQuery(
+      ctx.url.searchParams,
+      services.symbolTable,
+    );
+    return jsonResponse(await services.listAlerts(query));
+  },
 };

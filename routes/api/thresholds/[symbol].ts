@@ -1,4 +1,5 @@
 import { requireAdmin } from "../../../lib/http/admin_auth.ts";
+import type { ThresholdResponse } from "../../../lib/http/api_types.ts";
 import { jsonResponse } from "../../../lib/http/http_error.ts";
 import { readJsonBody } from "../../../lib/http/json_body.ts";
 import { resolveSymbol } from "../../../lib/http/symbol_policy.ts";
@@ -6,15 +7,22 @@ import { thresholdBodySchema } from "../../../lib/http/threshold_body.ts";
 import type { AppState } from "../../../lib/service/app_state.ts";
 import type { Handlers } from "../../../lib/web/types.ts";
 
-/** Reads (GET) or, with the admin token, changes (PUT) one threshold. */
+/**
+ * Reads (GET) or, with the admin token, changes (PUT) one symbol's lines:
+ * `threshold` (whale, 24 h turnover), `trade_threshold`, `spike_threshold`.
+ */
 export const handler: Handlers<AppState> = {
   GET: (_req, ctx) => {
     const { services } = ctx.state;
     const symbol = resolveSymbol(ctx.params.symbol, services.symbolTable);
-    return jsonResponse({
+    const all = services.thresholds();
+    const body: ThresholdResponse = {
       symbol,
-      threshold: services.thresholds().thresholds[symbol],
-    });
+      threshold: all.thresholds[symbol],
+      trade_threshold: all.trade_thresholds[symbol],
+      spike_threshold: all.spike_thresholds[symbol],
+    };
+    return jsonResponse(body);
   },
   PUT: async (req, ctx) => {
     const { services } = ctx.state;
@@ -22,7 +30,7 @@ export const handler: Handlers<AppState> = {
     const symbol = resolveSymbol(ctx.params.symbol, services.symbolTable);
     const body = await readJsonBody(req, thresholdBodySchema);
     return jsonResponse(
-      await services.setThreshold(symbol, body.threshold, ctx.state.clientIp),
+      await services.setThreshold(symbol, body, ctx.state.clientIp),
     );
   },
 };

@@ -1,0 +1,34 @@
+/**
+ * The alerting part of `/api/metrics`, assembled from the engine's counts
+ * (raised, suppressed) and the pipeline's (stored, failed, dropped, pending).
+ */
+import type { AlertCountsBySymbol, AlertMetrics } from "../http/api_types.ts";
+import type { AlertEngineStats } from "./alert_engine.ts";
+import type { AlertPipelineStats } from "./alert_pipeline.ts";
+
+/** Builds {@linkcode AlertMetrics}; `trailSize` is the store's alert count. */
+export function alertMetrics(
+  engine: AlertEngineStats,
+  pipeline: AlertPipelineStats,
+  trailSize: number,
+): AlertMetrics {
+  return {
+    raised_total: total(engine.raised),
+    suppressed_total: total(engine.suppressed),
+    stored_total: pipeline.stored,
+    store_failures_total: pipeline.failed,
+    dropped_total: pipeline.dropped,
+    pending: pipeline.pending,
+    trail_size: trailSize,
+    raised: engine.raised,
+    suppressed: engine.suppressed,
+  };
+}
+
+function total(counts: AlertCountsBySymbol): number {
+  let sum = 0;
+  for (const kinds of Object.values(counts)) {
+    for (const value of Object.values(kinds)) sum += value;
+  }
+  return sum;
+}

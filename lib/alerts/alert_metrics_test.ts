@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { alertMetrics } from "./alert_metrics.ts";
+
+Deno.test("alertMetrics - totals sum every symbol and kind", () => {
+  const counts = (a: number, b: number, c: number) => ({
+    threshold_crossing: a,
+    volume_spike: b,
+    whale_trade: c,
+  });
+  const metrics = alertMetrics(
+    {
+      raised: { "BTC-USDT": counts(1, 2, 3), "ETH-USDT": counts(0, 0, 4) },
+      suppressed: { "BTC-USDT": counts(0, 5, 0), "ETH-USDT": counts(0, 0, 1) },
+    },
+    { stored: 9, failed: 1, dropped: 0, pending: 2 },
+    42,
+  );
+  assert.equal(metrics.raised_total, 10);
+  assert.equal(metrics.suppressed_total, 6);
+  assert.equal(metrics.stored_total, 9);
+  assert.equal(metrics.store_failures_total, 1);
+  assert.equal(metrics.pending, 2);
+  assert.equal(metrics.trail_size, 42);
+  assert.equal(metrics.suppressed["BTC-USDT"].volume_spike, 5);
+});

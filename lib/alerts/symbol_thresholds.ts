@@ -1,0 +1,34 @@
+/**
+ * The three per-symbol lines alerts are measured against. The whale line
+ * (24 h turnover) predates alerting and also drives the tick's `is_whale`
+ * flag; the trade and spike lines exist only for alerts. All three are
+ * configured, adjustable through the threshold API, persisted and audited.
+ */
+import type { AlertKind } from "../hub/frames.ts";
+
+/** Which line a threshold is: names as used in the audit trail. */
+export type ThresholdKind = "whale" | "trade" | "spike";
+
+/** Every threshold kind, in display order. */
+export const THRESHOLD_KINDS: readonly ThresholdKind[] = [
+  "whale",
+  "trade",
+  "spike",
+];
+
+/** One symbol's lines, in USDT. */
+export interface SymbolThresholds {
+  /** 24 h turnover whose upward crossing raises `threshold_crossing`. */
+  readonly whale: number;
+  /** One trade's notional that raises `whale_trade`. */
+  readonly trade: number;
+  /** Notional traded within the spike window that raises `volume_spike`. */
+  readonly spike: number;
+}
+
+/** The threshold kind an alert kind is judged by. */
+export const THRESHOLD_OF_ALERT: Readonly<Record<AlertKind, ThresholdKind>> = {
+  threshold_crossing: "whale",
+  whale_trade: "trade",
+  volume_spike: "spike",
+};

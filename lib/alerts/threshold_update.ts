@@ -1,0 +1,80 @@
+/**
+ * Translation between the threshold API (`threshold`, `trade_threshold`,
+ * `spike_threshold`) and the store's threshold kinds (`whale`, `trade`,
+ * `spike`), in both directions, so the service composes rather than maps.
+ */
+import type {
+  ThresholdUpdate,
+  ThresholdUpdateResponse,
+} from "../http/api_types.ts";
+import { HttpError } from "../http/http_error.ts";
+import type { ThresholdChange } from "../ledger/threshold_store.ts";
+import { THRESHOLD_KINDS, type ThresholdKind } from "./symbol_thresholds.ts";
+
+/** Request field of each threshold kind in `PUT /api/thresholds/:symbol`. */
+export const REQUEST_FIELDS: Readonly<
+  Record<ThresholdKind, keyof ThresholdUpdate>
+> = {
+  whale: "threshold",
+  trade: "trade_threshold",
+  spike: "spike_threshold",
+};
+
+/**
+ * The kinds a request changes. The route validated the body already; this
+ * guards callers that bypass it: a 400 `HttpError` for a value that is not a
+ * positive finite number, or for a request that changes nothing.
+ */
+export function thresholdChanges(
+  update: ThresholdUpdate,
+): Partial<Record<ThresholdKind, number>> {
+  const changes: Partial<Record<ThresholdKind, number>> = {};
+  for (const kind of THRESHOLD_KINDS) {
+    const value = update[REQUEST_FIELDS[kind]];
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new HttpError(
+        400,
+        "invalid_threshold",
+        `${REQUEST_FIELDS[kind]} must be a positive finite number`,
+      );
+    }
+    changes[kind] = value;
+  }
+  if (Object.keys(changes).length === 0) {
+    throw new HttpError(
+      400,
+      "invalid_threshold",
+      "Give at least one of threshold, trade_threshold, spike_threshold",
+    );
+  }
+  return changes;
+}
+
+/**
+ * The answer to a threshold change: the whale line always (`previous` equal
+ * to it when unchanged, as the original answered), the other lines with
+ * their previous values only when the request changed them.
+ */
+export function thresholdUpdateResponse(
+  symbol: string,
+  whale: number,
+  records: readonly ThresholdChange[],
+): ThresholdUpdateResponse {
+  const changed = (kind: ThresholdKind) => records.find((r) => r.kind === kind);
+  const trade = changed("trade");
+  const spike = changed("spike");
+  return {
+    symbol,
+    threshold: whale,
+    previous: changed("whale")?.previous ?? whale,
+    ...(trade && {
+      trade_threshold: trade.threshold,
+      previous_trade_threshold: trade.previous,
+    }),
+    ...(spike && {
+      spike_threshold: spike.threshold,
+      previous_spike_threshold: spike.previous,
+    }),
+  };
+}

@@ -1,0 +1,21 @@
+import { parseAuditQuery } from "../../lib/alerts/alert_query.ts";
+import { requireAdmin } from "../../lib/http/admin_auth.ts";
+import { jsonResponse } from "../../lib/http/http_error.ts";
+import type { AppState } from "../../lib/service/app_state.ts";
+import type { Handlers } from "../../lib/web/types.ts";
+
+/**
+ * Configuration changes (threshold changes with the caller's IP), newest
+ * first: `?symbol=&cursor=&limit=`. Admin only: the entries name the IP
+ * addresses of the people who changed settings, which is not for anyone on
+ * the network to read. Without `ADMIN_TOKEN` nothing can change, so there is
+ * nothing to read either (403).
+ */
+export const handler: Handlers<AppState> = {
+  GET: async (req, ctx) => {
+    const { services } = ctx.state;
+    await requireAdmin(req, services.config.security.adminToken);
+    const query = parseAuditQuery(ctx.url.searchParams, services.symbolTable);
+    return jsonResponse(await services.audit(query));
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * Runs the service as users do — `deno run --allow-all main.ts` in a child
+ * process — for tests that must kill it for real (SIGKILL leaves no chance to
+ * flush or save anything). The child's output is drained continuously (a
+ * full pipe would stall it) and kept for failure messages; its URL is read
+ * from the "Listening" log line, since it binds port 0.
+ */
+
+/** A running service process. */
+export interface ServiceProcess {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** stdout and stderr lines so far. */
+  readonly output: readonly string[];
+  /** Sends `signal` and resolves with the exit status once the child is gone. */
+  stop(signal: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+/** Starts `main.ts` with `env` on top of this process's environment. */
+export async function spawnService(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ServiceProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "main.ts"],
+    cwd: new URL("../../", import.meta.url),
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output: string[] = [];
+  let announce: (url: string) => void;
+  const listening = new Promise<string>((resolve) => announce = resolve);
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let rest = "";
+    for await (const chunk of stream) {
+      const text = decoder.decode(chunk, { stream: true });
+      const lines = (rest + text).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) {
+        output.push(line);
+        const url = listeningUrl(line);
+        if (url) announce(url);
+      }
+    }
+    if (rest) output.push(rest);
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const url = await Promise.race([
+    listening,
+    child.status.then((status) => {
+      throw new Error(
+        `Service exited with ${status.code} before listening:\n${
+          output.join("\n")
+        }`,
+      );
+    }),
+    new Promise<never>((_, reject) =>
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `Service not listening after ${timeoutMs} ms:\n${
+                output.join("\n")
+              }`,
+            ),
+          ),
+        timeoutMs,
+      )
+    ),
+  ]).catch(async (error) => {
+    child.kill("SIGKILL");
+    await child.status;
+    await drained;
+    throw error;
+  }).finally(() => clearTimeout(timer));
+
+  let stopped: Promise<Deno.CommandStatus> | undefined;
+  return {
+    url,
+    output,
+    stop: (signal) =>
+      stopped ??= (async () => {
+        try {
+          child.kill(signal);
+        } catch {
+          // Already exited: the status below says how.
+        }
+        const status = await child.status;
+        await drained;
+        return status;
+      })(),
+  };
+}
+
+function listeningUrl(line: string): string | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const record = JSON.parse(line);
+    return record.msg === "Listening" && typeof record.url === "string"
+      ? record.url
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
