@@ -30,6 +30,7 @@ if (import.meta.main) {
       STREAM_HEARTBEAT_DELAY: "0.25",
       ...env,
       BYBIT_API_URL: exchange.tickersUrl,
+      BYBIT_WS_URL: exchange.wsUrl,
     },
     { afterStop: () => exchange.shutdown() },
   );

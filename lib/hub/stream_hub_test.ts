@@ -6,7 +6,6 @@ import type {
   AlertFrame,
   BatchFrame,
   ResetFrame,
-  ServerFrame,
   StatusFrame,
   TickFrame,
 } from "./frames.ts";

@@ -1,0 +1,85 @@
+/**
+ * Per-tick hot paths, measured with `deno bench` (`deno task bench:hot`):
+ * upstream validation + normalisation, analytics, frame encoding, the whole
+ * per-tick path, history append/resume, and the handshake checks. The goal
+ * for validation + analytics + encode is under 20 µs per tick.
+ */
+import { TickAnalyzer } from "../lib/analytics/tick_analyzer.ts";
+import { Channel } from "../lib/hub/channel.ts";
+import { planResume } from "../lib/hub/resume_plan.ts";
+import { checkOrigin } from "../lib/http/origin_policy.ts";
+import {
+  resolveSymbol,
+  symbolTable as channelTable,
+} from "../lib/http/symbol_policy.ts";
+import {
+  parseSpotTickers,
+  symbolTable,
+} from "../lib/ingestion/bybit_schema.ts";
+import { allTrackedBody, TRACKED } from "../lib/ingestion/test_utils.ts";
+
+const upstreamTable = symbolTable(TRACKED);
+const body = JSON.parse(allTrackedBody());
+const thresholds = Object.fromEntries(TRACKED.map((s) => [s.id, 50_000_000]));
+const analyzer = new TickAnalyzer(thresholds);
+const market = parseSpotTickers(body, upstreamTable).ticks;
+const analysed = market.map((tick) => analyzer.analyze(tick, "rest"));
+const channels = new Map(TRACKED.map((s) => [s.id, new Channel(s.id, 300)]));
+let clock = 1_700_000_000_000;
+
+Deno.bench("validate + normalise 4 upstream tickers (one poll)", {
+  group: "per poll",
+}, () => {
+  parseSpotTickers(body, upstreamTable);
+});
+
+Deno.bench("analyse 4 ticks", { group: "per poll" }, () => {
+  for (const tick of market) analyzer.analyze(tick, "rest");
+});
+
+Deno.bench("stamp + encode 4 tick frames", { group: "per poll" }, () => {
+  clock++;
+  for (const tick of analysed) channels.get(tick.symbol)!.publish(tick, clock);
+});
+
+Deno.bench("validate + analyse + encode 4 ticks (whole per-tick path ×4)", {
+  group: "per poll",
+  baseline: true,
+}, () => {
+  clock++;
+  for (const tick of parseSpotTickers(body, upstreamTable).ticks) {
+    channels.get(tick.symbol)!.publish(analyzer.analyze(tick, "rest"), clock);
+  }
+});
+
+const history = new Channel("BTC-USDT", 300);
+for (let i = 0; i < 300; i++) history.publish(analysed[0], i);
+
+Deno.bench("history: plan + slice a resume of 20 missed ticks", {
+  group: "history",
+}, () => {
+  const plan = planResume(
+    { since: history.latestSeq - 20, epoch: "e" },
+    history.window("e"),
+  );
+  history.entriesFor(plan);
+});
+
+Deno.bench(
+  "history: full replay slice of 300 ticks",
+  { group: "history" },
+  () => {
+    history.entriesFor({ kind: "full" });
+  },
+);
+
+const origins = {
+  allowed: new Set(["https://desk.example.com"]),
+  allowMissing: true,
+};
+const table = channelTable(TRACKED.map((s) => s.id));
+
+Deno.bench("handshake: origin + symbol checks", { group: "handshake" }, () => {
+  checkOrigin("https://desk.example.com", "http://127.0.0.1:8000", origins);
+  resolveSymbol("btc-usdt", table);
+});
