@@ -337,6 +337,9 @@ export class IngestLoop {
   async #cycle(): Promise<void> {
     const generation = this.#generation;
     const started = this.#clock.now();
+    // Pace from when this poll was due, not when its timer fired, so timer
+    // lateness does not accumulate into a slower rate.
+    const due = Math.min(this.#nextAttemptAt ?? started, started);
     this.#lastAttempt = started;
     this.#requests++;
     const abort = new AbortController();
@@ -344,7 +347,7 @@ export class IngestLoop {
     try {
       const result = await this.#poller.poll(abort.signal);
       if (this.#stopped || generation !== this.#generation) return;
-      this.#succeeded(result, started);
+      this.#succeeded(result, due);
     } catch (error) {
       if (this.#stopped || generation !== this.#generation) return;
       this.#failed(error, started);
@@ -355,7 +358,7 @@ export class IngestLoop {
     this.#arm();
   }
 
-  #succeeded(result: PollResult, started: number): void {
+  #succeeded(result: PollResult, due: number): void {
     if (this.#consecutiveFailures > 0) {
       this.#log("info", "Upstream recovered", {
         afterFailures: this.#consecutiveFailures,
@@ -372,7 +375,7 @@ export class IngestLoop {
     this.#simulated = result.simulated;
     this.#latencyMs = result.latencyMs;
     this.#lastSuccess = this.#clock.now();
-    this.#nextAttemptAt = started + this.#intervalMs;
+    this.#nextAttemptAt = Math.max(due + this.#intervalMs, this.#lastSuccess);
     this.#noteRejected(result.rejected);
     this.#noteMissing(result.missing);
     if (result.ticks.length === 0) return;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { Clock } from "./clock.ts";
 import {
   type IngestConfig,
   IngestLoop,
@@ -140,6 +141,31 @@ Deno.test("IngestLoop - paces polls from the start of the previous poll", async 
   const second = await h.after(700);
   assert.equal(second.lastAttempt, t0 + 1_000);
   assert.equal(h.fake.urls.length, 2);
+  await h.loop.stop();
+});
+
+Deno.test("IngestLoop - late timers do not slow the poll rate down", async () => {
+  const fake = new FakeClock();
+  // Every timer fires 3 ms after it was due, as real timers under load do.
+  const lateClock: Clock = {
+    now: () => fake.now(),
+    setTimer: (callback, ms) => fake.setTimer(callback, ms + 3),
+    clearTimer: (id) => fake.clearTimer(id),
+  };
+  const h = harness([ok()], { clock: lateClock });
+  const t0 = fake.now();
+  await h.start();
+  const polls = [];
+  for (let i = 0; i < 3; i++) {
+    const next = h.states.next((s) => s.counters.requests > i + 1);
+    fake.advance(fake.pending()[0]);
+    polls.push((await next).lastAttempt! - t0);
+  }
+  assert.deepEqual(
+    polls,
+    [1_003, 2_003, 3_003],
+    "lateness does not accumulate",
+  );
   await h.loop.stop();
 });
 
