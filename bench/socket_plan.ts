@@ -15,12 +15,17 @@ export function socketUrl(
   if (kind === "socketio") {
     return `${root}${SOCKETIO_PATH}&symbol=${encodeURIComponent(symbols[0])}`;
   }
+  // The peers replay no history on join, so neither does the service here:
+  // the figures compare live fan-out with the same payload.
+  const liveOnly = kind === "sentinel" ? "history=0" : "";
   if (symbols.length > 1) {
     return `${root}/ws/stream?symbols=${
       symbols.map(encodeURIComponent).join(",")
-    }`;
+    }${liveOnly && `&${liveOnly}`}`;
   }
-  return `${root}/ws/price/${encodeURIComponent(symbols[0])}`;
+  return `${root}/ws/price/${encodeURIComponent(symbols[0])}${
+    liveOnly && `?${liveOnly}`
+  }`;
 }
 
 /**

@@ -24,11 +24,11 @@ Deno.test("socketUrl - routes for each target kind", () => {
   const base = "http://127.0.0.1:8000";
   assert.equal(
     socketUrl("sentinel", base, ["BTC-USDT"]),
-    "ws://127.0.0.1:8000/ws/price/BTC-USDT",
+    "ws://127.0.0.1:8000/ws/price/BTC-USDT?history=0",
   );
   assert.equal(
     socketUrl("sentinel", base, ["BTC-USDT", "ETH-USDT"]),
-    "ws://127.0.0.1:8000/ws/stream?symbols=BTC-USDT,ETH-USDT",
+    "ws://127.0.0.1:8000/ws/stream?symbols=BTC-USDT,ETH-USDT&history=0",
   );
   assert.equal(
     socketUrl("ws", base, ["SOL-USDT"]),

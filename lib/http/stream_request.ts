@@ -18,6 +18,12 @@ export interface StreamRequest {
   readonly symbols: string[];
   readonly since: Map<string, number>;
   readonly epoch?: string;
+  /**
+   * Most history ticks replayed per symbol on a fresh join (`history=<n>`;
+   * 0 for live ticks only). Resume points (`since`) are always honoured in
+   * full, so a limit never opens a gap.
+   */
+  readonly historyLimit?: number;
 }
 
 function badQuery(detail: string): HttpError {
@@ -34,13 +40,18 @@ function parseEpoch(params: URLSearchParams): string | undefined {
   return parsed.data;
 }
 
+function parseHistoryLimit(params: URLSearchParams): number | undefined {
+  const raw = params.get("history");
+  return raw === null ? undefined : parseSeq(raw, "history");
+}
+
 function parseSeq(raw: string, name: string): number {
   const parsed = seqSchema.safeParse(raw);
   if (!parsed.success) throw badQuery(`${name} must be a non-negative integer`);
   return parsed.data;
 }
 
-/** `/ws/price/:symbol?since=<seq>&epoch=<epoch>`. */
+/** `/ws/price/:symbol?since=<seq>&epoch=<epoch>&history=<n>`. */
 export function parseSingleStream(
   rawSymbol: string,
   params: URLSearchParams,
@@ -50,11 +61,16 @@ export function parseSingleStream(
   const since = new Map<string, number>();
   const rawSince = params.get("since");
   if (rawSince !== null) since.set(symbol, parseSeq(rawSince, "since"));
-  return { symbols: [symbol], since, epoch: parseEpoch(params) };
+  return {
+    symbols: [symbol],
+    since,
+    epoch: parseEpoch(params),
+    historyLimit: parseHistoryLimit(params),
+  };
 }
 
 /**
- * `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>`; without
+ * `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>&history=<n>`; without
  * `symbols`, every tracked symbol.
  */
 export function parseMultiplexedStream(
@@ -87,5 +103,10 @@ export function parseMultiplexedStream(
       since.set(symbol, parseSeq(pair.slice(at + 1), `since for ${symbol}`));
     }
   }
-  return { symbols, since, epoch: parseEpoch(params) };
+  return {
+    symbols,
+    since,
+    epoch: parseEpoch(params),
+    historyLimit: parseHistoryLimit(params),
+  };
 }

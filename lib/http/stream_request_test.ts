@@ -187,3 +187,25 @@ Deno.test("parseMultiplexedStream - since for an untracked symbol is 404", () =>
     404,
   );
 });
+
+Deno.test("parse stream requests - history limits the replay; bad values are 400", () => {
+  assert.equal(
+    parseSingleStream("BTC-USDT", q("history=0"), TABLE).historyLimit,
+    0,
+  );
+  assert.equal(
+    parseMultiplexedStream(q("symbols=BTC-USDT&history=25"), TABLE)
+      .historyLimit,
+    25,
+  );
+  assert.equal(
+    parseSingleStream("BTC-USDT", q(""), TABLE).historyLimit,
+    undefined,
+  );
+  for (const bad of ["-1", "x", "1.5", ""]) {
+    rejects(
+      () => parseSingleStream("BTC-USDT", q(`history=${bad}`), TABLE),
+      400,
+    );
+  }
+});

@@ -21,6 +21,7 @@ export class Channel {
   readonly symbol: string;
   #seq = 0;
   #history: RingBuffer<ChannelEntry>;
+  #fullBatch: { seq: number; encoded: string | undefined } | undefined;
 
   /** `historySize`: ticks kept for replay; `startSeq`: last seq already used. */
   constructor(symbol: string, historySize: number, startSeq = 0) {
@@ -91,6 +92,36 @@ export class Channel {
     const oldest = this.#history.at(0)?.seq;
     if (oldest === undefined) return [];
     return this.#history.slice(plan.after + 1 - oldest);
+  }
+
+  /**
+   * The `batch` frame a plan asks for, or undefined when there is nothing to
+   * replay. A fresh join without a limit gets the whole history; that frame is
+   * built once per published tick and shared by every joiner meanwhile, since
+   * joins come in bursts (a deploy, a network blip) and each is ~100 KB.
+   */
+  batchFor(plan: ResumePlan, limit?: number): string | undefined {
+    if (plan.kind === "full" && limit === undefined) {
+      if (this.#fullBatch?.seq !== this.#seq) {
+        this.#fullBatch = {
+          seq: this.#seq,
+          encoded: this.#encodeBatch(this.#history.slice()),
+        };
+      }
+      return this.#fullBatch.encoded;
+    }
+    let entries = this.entriesFor(plan);
+    if (plan.kind === "full" && limit !== undefined) {
+      entries = limit === 0 ? [] : entries.slice(-limit);
+    }
+    return this.#encodeBatch(entries);
+  }
+
+  #encodeBatch(entries: readonly ChannelEntry[]): string | undefined {
+    if (entries.length === 0) return undefined;
+    return `{"type":"batch","symbol":${JSON.stringify(this.symbol)},"frames":[${
+      entries.map((e) => e.encoded).join(",")
+    }]}`;
   }
 
   /** All held entries, oldest first. */

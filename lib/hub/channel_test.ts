@@ -106,3 +106,47 @@ Deno.test("Channel - restore into a smaller ring keeps the newest", () => {
   assert.deepEqual(restored.entries().map((e) => e.seq), [5, 6]);
   assert.equal(restored.latestSeq, 6);
 });
+
+Deno.test("Channel - the full-history batch is built once per tick and shared", () => {
+  const channel = new Channel("BTC-USDT", 5);
+  assert.equal(
+    channel.batchFor({ kind: "full" }),
+    undefined,
+    "nothing to replay",
+  );
+  for (let i = 0; i < 7; i++) channel.publish(tick(100 + i), i);
+  const first = channel.batchFor({ kind: "full" });
+  assert.equal(channel.batchFor({ kind: "full" }), first);
+  const batch = JSON.parse(first!);
+  assert.equal(batch.type, "batch");
+  assert.deepEqual(batch.frames.map((f: { seq: number }) => f.seq), [
+    3,
+    4,
+    5,
+    6,
+    7,
+  ]);
+  channel.publish(tick(200), 8);
+  assert.deepEqual(
+    JSON.parse(channel.batchFor({ kind: "full" })!).frames.map((
+      f: { seq: number },
+    ) => f.seq),
+    [4, 5, 6, 7, 8],
+    "a new tick refreshes the shared batch",
+  );
+});
+
+Deno.test("Channel - a history limit keeps the newest ticks; 0 replays nothing; resumes ignore it", () => {
+  const channel = new Channel("BTC-USDT", 5);
+  for (let i = 0; i < 5; i++) channel.publish(tick(100 + i), i);
+  const seqs = (encoded: string | undefined) =>
+    JSON.parse(encoded!).frames.map((f: { seq: number }) => f.seq);
+  assert.deepEqual(seqs(channel.batchFor({ kind: "full" }, 2)), [4, 5]);
+  assert.equal(channel.batchFor({ kind: "full" }, 0), undefined);
+  assert.deepEqual(seqs(channel.batchFor({ kind: "from", after: 1 }, 0)), [
+    2,
+    3,
+    4,
+    5,
+  ]);
+});

@@ -55,6 +55,8 @@ export interface JoinRequest {
   readonly since?: ReadonlyMap<string, number>;
   /** Epoch the resume points belong to. */
   readonly epoch?: string;
+  /** Most history ticks replayed per symbol on a fresh join. Default: all. */
+  readonly historyLimit?: number;
   /** Client IP, for accounting. */
   readonly ip: string;
 }
@@ -279,13 +281,8 @@ export class StreamHub {
       if (latest) subscriber.sendNow(latest.encoded);
       return;
     }
-    const entries = channel.entriesFor(plan);
-    if (entries.length === 0) return;
-    subscriber.sendNow(
-      `{"type":"batch","symbol":${JSON.stringify(channel.symbol)},"frames":[${
-        entries.map((e) => e.encoded).join(",")
-      }]}`,
-    );
+    const batch = channel.batchFor(plan, request.historyLimit);
+    if (batch !== undefined) subscriber.sendNow(batch);
   }
 
   #remove(subscriber: Subscriber): void {

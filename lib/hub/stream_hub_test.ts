@@ -459,3 +459,13 @@ Deno.test("StreamHub - a socket that is behind keeps only the newest heartbeat a
   const status = flushed.find((f): f is StatusFrame => f.type === "status");
   assert.equal(status?.last_success, 4);
 });
+
+Deno.test("StreamHub - a join with history=0 gets live ticks only", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 3);
+  const live = new FakeSocket();
+  hub.join(live, { symbols: ["BTC-USDT"], ip: "1.1.1.1", historyLimit: 0 });
+  assert.equal(live.frames().some((f) => f.type === "batch"), false);
+  publish(hub, "BTC-USDT", 1);
+  assert.deepEqual(live.seqs("BTC-USDT"), [4]);
+});
