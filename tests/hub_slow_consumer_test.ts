@@ -6,26 +6,9 @@
 import assert from "node:assert/strict";
 import type { AnalyzedTick } from "../lib/analytics/tick_analyzer.ts";
 import { StreamHub } from "../lib/hub/stream_hub.ts";
+import { analyzedTick } from "../lib/hub/test_utils.ts";
 import { connectClient } from "./support/ws_client.ts";
 import { pollUntil } from "./support/poll_until.ts";
-
-const tick = (price: number): AnalyzedTick => ({
-  symbol: "BTC-USDT",
-  price,
-  high: price + 1,
-  low: price - 1,
-  volume: 1,
-  change: 0,
-  spread: 0,
-  is_whale: false,
-  whale_alert: false,
-  whale_threshold: 1,
-  tier: "STABLE",
-  range_position: 50,
-  velocity: 0,
-  upstream_ts: 0,
-  source: "simulator",
-});
 
 Deno.test("hub - a stalled socket is conflated then closed with 1013; a reading one gets every tick", async () => {
   const hub = new StreamHub({
@@ -71,7 +54,10 @@ Deno.test("hub - a stalled socket is conflated then closed with 1013; a reading 
     let published = 0;
     while (hub.stats.slowCloses === 0) {
       // A padded string field keeps the frame valid JSON while making it large.
-      const padded = { ...tick(published), source: padding };
+      const padded = {
+        ...analyzedTick("BTC-USDT", published),
+        source: padding,
+      };
       hub.publishTicks([padded as unknown as AnalyzedTick]);
       published++;
       assert.ok(published < 5_000, "the stalled socket was never closed");

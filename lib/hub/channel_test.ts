@@ -1,26 +1,8 @@
 import assert from "node:assert/strict";
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import { Channel } from "./channel.ts";
+import { analyzedTick } from "./test_utils.ts";
 
-function tick(price: number): AnalyzedTick {
-  return {
-    symbol: "BTC-USDT",
-    price,
-    high: 110,
-    low: 100,
-    volume: 1_000,
-    change: 0.5,
-    spread: 10,
-    is_whale: false,
-    whale_alert: false,
-    whale_threshold: 50_000_000,
-    tier: "ELEVATED",
-    range_position: 50,
-    velocity: 0,
-    upstream_ts: 1_000,
-    source: "simulator",
-  };
-}
+const tick = (price: number) => analyzedTick("BTC-USDT", price);
 
 Deno.test("Channel - publish stamps increasing seq and the emit time", () => {
   const channel = new Channel("BTC-USDT", 10);

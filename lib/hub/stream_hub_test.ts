@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeSocket } from "./test_utils.ts";
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import { analyzedTick, FakeSocket } from "./test_utils.ts";
 import { CloseCode } from "./close_codes.ts";
 import type {
   AlertFrame,
@@ -13,25 +12,7 @@ import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
-function tick(symbol: string, price = 100): AnalyzedTick {
-  return {
-    symbol,
-    price,
-    high: 110,
-    low: 100,
-    volume: 1_000,
-    change: 0.5,
-    spread: 10,
-    is_whale: false,
-    whale_alert: false,
-    whale_threshold: 50_000_000,
-    tier: "ELEVATED",
-    range_position: 50,
-    velocity: 0,
-    upstream_ts: 1_000,
-    source: "simulator",
-  };
-}
+const tick = analyzedTick;
 
 function setup(options: Partial<StreamHubOptions> = {}) {
   let now = 1_700_000_000_000;

@@ -1,7 +1,9 @@
 /**
- * Test doubles shared by the hub's unit tests: a socket whose send queue,
- * failures and state the test controls, recording what was sent and closed.
+ * Test doubles shared by the hub's tests: a socket whose send queue, failures
+ * and state the test controls, recording what was sent and closed; and an
+ * analysed tick to publish.
  */
+import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import type { ServerFrame } from "./frames.ts";
 import type { SocketLike } from "./subscriber.ts";
 
@@ -39,4 +41,25 @@ export class FakeSocket implements SocketLike {
       return f.type === "tick" && f.symbol === symbol ? [f.seq] : [];
     });
   }
+}
+
+/** A valid analysed tick of `symbol` at `price` (the rest fixed). */
+export function analyzedTick(symbol: string, price = 100): AnalyzedTick {
+  return {
+    symbol,
+    price,
+    high: 110,
+    low: 100,
+    volume: 1_000,
+    change: 0.5,
+    spread: 10,
+    is_whale: false,
+    whale_alert: false,
+    whale_threshold: 50_000_000,
+    tier: "ELEVATED",
+    range_position: 50,
+    velocity: 0,
+    upstream_ts: 1_000,
+    source: "simulator",
+  };
 }

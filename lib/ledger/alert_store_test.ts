@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
+import { withKv } from "./test_utils.ts";
 import type { AlertDraft } from "../alerts/alert_draft.ts";
 import type { AlertKind } from "../hub/frames.ts";
 import { AlertStore } from "./alert_store.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
 const DAY = 86_400_000;
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
 
 function draft(
   at: number,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withKv } from "./test_utils.ts";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { saveHubSnapshot, takeHubSnapshot } from "./hub_snapshot_store.ts";
@@ -37,15 +38,6 @@ function hubWith(ticksPerSymbol: number, historySize = 300): StreamHub {
     hub.publishTicks(SYMBOLS.map((s) => tick(s, 20_000 + i / 7)));
   }
   return hub;
-}
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
 }
 
 Deno.test("hub snapshot - none saved reads as undefined", async () => {

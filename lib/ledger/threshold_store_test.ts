@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
+import { withKv } from "./test_utils.ts";
 import { AUDIT_ID_PATTERN, ThresholdStore } from "./threshold_store.ts";
 
 const DEFAULTS = { "BTC-USDT": 50_000_000, "ETH-USDT": 20_000_000 };
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
 
 Deno.test("ThresholdStore - starts from the configured defaults", async () => {
   await withKv(async (kv) => {

@@ -1,22 +1,4 @@
-import { alertExportResponse } from "../../lib/alerts/alert_export.ts";
-import { parseAlertExportQuery } from "../../lib/alerts/alert_query.ts";
-import type { AppState } from "../../lib/service/app_state.ts";
-import type { Handlers } from "../../lib/web/types.ts";
+import { alertExportHandlers } from "../../lib/service/alert_export_handlers.ts";
 
-/**
- * The alert trail as a streamed NDJSON download (one alert per line),
- * newest first; the same filters as `/api/alerts`, `limit` optional.
- */
-export const handler: Handlers<AppState> = {
-  GET: (_req, ctx) => {
-    const { services } = ctx.state;
-    const query = parseAlertExportQuery(
-      ctx.url.searchParams,
-      services.symbolTable,
-    );
-    return alertExportResponse(services.streamAlerts(query), "ndjson", {
-      now: Date.now(),
-      limit: query.limit,
-    });
-  },
-};
+/** The alert trail as a streamed NDJSON download (one alert per line). */
+export const handler = alertExportHandlers("ndjson");
