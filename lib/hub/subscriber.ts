@@ -7,6 +7,13 @@
  * go out. A socket that stays behind too long, or whose queue passes the hard
  * limit, is closed with 1013 so memory stays bounded and the broadcast loop
  * never blocks on it.
+ *
+ * Reading `bufferedAmount` is a call into the runtime (an op in Deno), about
+ * a quarter of the cost of a delivery. A real WebSocket's queue only grows
+ * through our own `send` (WHATWG; Deno adds the UTF-8 length in
+ * `op_ws_send_text`), so the last value read plus what was sent since bounds
+ * it: while that bound is under the high-water mark the policy's answer is
+ * known and the read is skipped. Other `SocketLike`s are read on every check.
  */
 import { CloseCode } from "./close_codes.ts";
 
@@ -45,6 +52,13 @@ export const DEFAULT_SLOW_CONSUMER_POLICY: SlowConsumerPolicy = {
 export type DeliveryOutcome = "sent" | "conflated" | "closed";
 
 const OPEN = 1;
+/** Most UTF-8 bytes one UTF-16 code unit can take. */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
+/** Whether `socket` is a real WebSocket, whose queue grows only by `send`. */
+function queueGrowsOnlyBySend(socket: SocketLike): boolean {
+  return typeof WebSocket !== "undefined" && socket instanceof WebSocket;
+}
 
 /** Counters shared by every subscriber of a hub, read by metrics. */
 export interface DeliveryStats {
@@ -67,6 +81,13 @@ export class Subscriber {
   #behindSince: number | undefined;
   #closed = false;
   #stats: DeliveryStats;
+  /**
+   * Upper bound of `bufferedAmount` (see the module comment), or undefined
+   * when the socket must be read on every check.
+   */
+  #queuedAtMost: number | undefined;
+  /** Below this bound a socket that is not behind needs no read. */
+  #readAbove: number;
 
   /** Wraps `socket`, following `symbols`; counts into `stats`. */
   constructor(
@@ -81,6 +102,10 @@ export class Subscriber {
     this.ip = ip;
     this.#stats = stats;
     this.#policy = policy;
+    this.#readAbove = Math.min(policy.highWaterBytes, policy.hardLimitBytes);
+    if (queueGrowsOnlyBySend(socket)) {
+      this.#queuedAtMost = socket.bufferedAmount;
+    }
   }
 
   /** True once closed by the policy or found dead. */
@@ -158,7 +183,12 @@ export class Subscriber {
    * must be held back. Catching up flushes what was held, oldest alerts first.
    */
   #checkBehind(now: number): boolean {
+    if (
+      this.#behindSince === undefined && this.#queuedAtMost !== undefined &&
+      this.#queuedAtMost <= this.#readAbove
+    ) return false;
     const buffered = this.socket.bufferedAmount;
+    if (this.#queuedAtMost !== undefined) this.#queuedAtMost = buffered;
     if (buffered > this.#policy.hardLimitBytes) {
       this.#closeSlow("send queue over hard limit");
       return true;
@@ -204,6 +234,9 @@ export class Subscriber {
     }
     this.#stats.messagesSent++;
     this.#stats.bytesSent += encoded.length;
+    if (this.#queuedAtMost !== undefined) {
+      this.#queuedAtMost += MAX_UTF8_BYTES_PER_UNIT * encoded.length;
+    }
     return true;
   }
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_SLOW_CONSUMER_POLICY,
   type DeliveryStats,
   type SlowConsumerPolicy,
+  type SocketLike,
   Subscriber,
 } from "./subscriber.ts";
 
@@ -204,4 +205,79 @@ Deno.test("Subscriber - the default policy conflates past 1 MiB and closes past 
   assert.equal(subscriber.deliverLatest("X", "x", 0), "conflated");
   socket.bufferedAmount = (8 << 20) + 1;
   assert.equal(subscriber.deliverLatest("X", "x", 1), "closed");
+});
+
+/**
+ * A double that passes `instanceof WebSocket` and behaves like one: its queue
+ * grows only by what is sent (1 byte per ASCII char) and shrinks by `drain`.
+ * Counts reads of `bufferedAmount`.
+ */
+function queueingSocket() {
+  const state = { buffered: 0, reads: 0, sent: [] as string[] };
+  const socket = Object.create(WebSocket.prototype, {
+    readyState: { get: () => 1 },
+    bufferedAmount: {
+      get: () => {
+        state.reads++;
+        return state.buffered;
+      },
+    },
+    send: {
+      value: (data: string) => {
+        state.sent.push(data);
+        state.buffered += data.length;
+      },
+    },
+    close: { value: () => {} },
+  }) as WebSocket;
+  return {
+    socket,
+    state,
+    drain: (bytes: number) =>
+      state.buffered = Math.max(0, state.buffered - bytes),
+  };
+}
+
+Deno.test("Subscriber - a WebSocket far under high water is not asked for its queue on every tick", () => {
+  const { socket, state, drain } = queueingSocket();
+  const subscriber = new Subscriber(socket, new Set(["X"]), "ip", newStats());
+  const frame = "x".repeat(100);
+  for (let i = 0; i < 1_000; i++) {
+    assert.equal(subscriber.deliverLatest("X", frame, i), "sent");
+    drain(100);
+  }
+  assert.equal(state.sent.length, 1_000);
+  assert.ok(state.reads < 10, `${state.reads} reads`);
+});
+
+Deno.test("Subscriber - a WebSocket that stops draining is conflated and closed exactly as when read every tick", () => {
+  const outcomes = (socket: SocketLike, drain: (bytes: number) => void) => {
+    const subscriber = new Subscriber(
+      socket,
+      new Set(["X"]),
+      "ip",
+      newStats(),
+      POLICY,
+    );
+    const seen: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      seen.push(subscriber.deliverLatest("X", "x".repeat(90), i * 100));
+      // Drains for a while, stalls, then drains again.
+      if (i < 10 || (i >= 30 && i < 40)) drain(200);
+    }
+    return seen;
+  };
+  const real = queueingSocket();
+  const fake = new FakeSocket();
+  fake.send = (data) => {
+    fake.sent.push(data);
+    fake.bufferedAmount += data.length;
+  };
+  const drainFake = (bytes: number) =>
+    fake.bufferedAmount = Math.max(0, fake.bufferedAmount - bytes);
+  const expected = outcomes(fake, drainFake);
+  assert.ok(expected.includes("conflated"));
+  assert.ok(expected.includes("closed"));
+  assert.deepEqual(outcomes(real.socket, real.drain), expected);
+  assert.deepEqual(real.state.sent, fake.sent);
 });
