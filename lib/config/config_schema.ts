@@ -316,6 +316,28 @@ export const environmentSchema = z.object({
       .default("info"),
   ),
   INGEST_IN_WORKER: booleanFlag(true),
+}).superRefine((env, ctx) => {
+  // A per-symbol override naming a symbol that is not tracked is a typo the
+  // service would otherwise ignore silently.
+  const tracked = new Set(env.SYMBOLS.map((s) => s.id));
+  for (
+    const name of [
+      "WHALE_THRESHOLDS",
+      "TRADE_THRESHOLDS",
+      "SPIKE_THRESHOLDS",
+    ] as const
+  ) {
+    for (const id of Object.keys(env[name])) {
+      if (tracked.has(id)) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `${id} is not a tracked symbol (SYMBOLS: ${
+          [...tracked].join(", ")
+        })`,
+      });
+    }
+  }
 });
 
 /** Names of the variables that hold secrets: never echoed back in errors. */

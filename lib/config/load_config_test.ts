@@ -281,7 +281,7 @@ Deno.test("loadConfig - alert rules and retention default to documented values",
 
 Deno.test("loadConfig - alert variables are read and converted", () => {
   const { alerts } = ok({
-    TRADE_THRESHOLDS: "btc-usdt=1000,DOGE-USDT=5",
+    TRADE_THRESHOLDS: "btc-usdt=1000",
     TRADE_THRESHOLD_DEFAULT: "7",
     SPIKE_THRESHOLDS: "ETH-USDT=2.5",
     SPIKE_THRESHOLD_DEFAULT: "9",
@@ -325,5 +325,23 @@ Deno.test("loadConfig - bad alert variables are named", () => {
     const found = problems({ [name]: value });
     assert.equal(found.length, 1, `${name}=${value}: ${found.join("\n")}`);
     assert.ok(found[0].startsWith(`${name}: `), found[0]);
+  }
+});
+
+Deno.test("loadConfig - a threshold override for an untracked symbol names the variable and the symbol", () => {
+  for (
+    const name of ["WHALE_THRESHOLDS", "TRADE_THRESHOLDS", "SPIKE_THRESHOLDS"]
+  ) {
+    const result = loadConfig({
+      SYMBOLS: "BTC-USDT,ETH-USDT",
+      [name]: "BTC-USD=5,ETH-USDT=7",
+    });
+    assert.equal(result.ok, false, name);
+    if (result.ok) continue;
+    assert.equal(result.problems.length, 1, result.problems.join("\n"));
+    assert.match(
+      result.problems[0],
+      new RegExp(`^${name}: BTC-USD is not a tracked symbol`),
+    );
   }
 });
