@@ -27,6 +27,10 @@ export default function HeaderStatus(props: HeaderStatusProps) {
     simulated: props.simulated,
   });
   const phase = dashboard.connectionState.value.phase;
+  // A connected socket with no upstream data is not "live": say so, rather
+  // than pulse green over a frozen market.
+  const upstreamOffline = phase === "open" &&
+    dashboard.store.upstream.value?.upstream === "offline";
   const simulated = dashboard.store.session.value?.simulated ?? props.simulated;
   const chimeOn = dashboard.chimeOn.value;
   useEffect(() => {
@@ -45,9 +49,16 @@ export default function HeaderStatus(props: HeaderStatusProps) {
   }, []);
   return (
     <div class="header-status">
-      <span class={cx("live-pill", `phase-${phase}`)} data-field="live-pill">
+      <span
+        class={cx(
+          "live-pill",
+          `phase-${phase}`,
+          upstreamOffline && "upstream-offline",
+        )}
+        data-field="live-pill"
+      >
         <span class="live-dot" aria-hidden="true" />
-        {PHASE_LABEL[phase]}
+        {upstreamOffline ? "No data" : PHASE_LABEL[phase]}
       </span>
       {simulated && (
         <span

@@ -313,6 +313,28 @@ Deno.test("dashboard - a service restart shows the banner, then resumes with no 
   }
 });
 
+Deno.test("dashboard - a connected page says so when the upstream goes offline", async () => {
+  const stack = await liveStack();
+  try {
+    await withBrowser(async (browser) => {
+      const { page } = await watchedPage(browser);
+      await page.goto(stack.service.url);
+      await waitForLive(page);
+      stack.exchange.exchange.setFault("http503");
+      // Offline is declared after 10 s without good upstream data.
+      const pill = page.locator('[data-field="live-pill"].upstream-offline');
+      await pill.waitFor({ timeout: 30_000 });
+      assert.equal((await pill.textContent())?.trim(), "No data");
+      await assertText(page.locator(".banner"), /offline/i);
+      stack.exchange.exchange.clearFault();
+      await page.locator('[data-field="live-pill"].upstream-offline')
+        .waitFor({ state: "detached", timeout: 30_000 });
+    });
+  } finally {
+    await stack.stop();
+  }
+});
+
 Deno.test("dashboard - a page from a foreign origin cannot open the socket", async () => {
   const stack = await liveStack();
   const streamUrl = `${stack.wsUrl}/ws/stream`;
