@@ -8,6 +8,7 @@
  */
 import http from "node:http";
 import { createRequire } from "node:module";
+import { reply } from "./node_http.mjs";
 import {
   createTickSource,
   listeningLine,
@@ -35,16 +36,6 @@ const source = createTickSource({
     }
   },
 });
-
-/**
- * @param {http.ServerResponse} res
- * @param {number} status
- * @param {string} body
- */
-function reply(res, status, body) {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(body);
-}
 
 const server = http.createServer((req, res) => {
   const { pathname } = new URL(req.url ?? "/", "http://peer");

@@ -11,6 +11,7 @@
  */
 import http from "node:http";
 import { createRequire } from "node:module";
+import { reply } from "./node_http.mjs";
 import {
   createTickSource,
   listeningLine,
@@ -25,16 +26,6 @@ import {
 const { Server } = createRequire(import.meta.url)("socket.io");
 
 const args = parsePeerArgs(process.argv.slice(2));
-
-/**
- * @param {http.ServerResponse} res
- * @param {number} status
- * @param {string} body
- */
-function reply(res, status, body) {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(body);
-}
 
 const server = http.createServer((req, res) => {
   const { pathname } = new URL(req.url ?? "/", "http://peer");
