@@ -3,8 +3,10 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import {
   buildChartModel,
   type ChartLayout,
+  type ChartModel,
   DEFAULT_LAYOUT,
   nearestPoint,
+  type PlottedPoint,
 } from "../lib/client/chart_geometry.ts";
 import { cx } from "../lib/client/class_names.ts";
 import {
@@ -269,44 +271,18 @@ export default function VelocityChart(props: VelocityChartProps) {
                 )}
                 {model.high && model.low && model.high !== model.low && (
                   <g class="extremes">
-                    <circle
-                      class="extreme"
-                      cx={model.high.x}
-                      cy={model.high.y}
-                      r="2.5"
+                    <ExtremeMarker
+                      point={model.high}
+                      plot={plot}
+                      label="H"
+                      labelY={Math.max(plot.top + 10, model.high.y - 6)}
                     />
-                    <text
-                      class="extreme-label"
-                      x={Math.min(
-                        plot.right - 4,
-                        Math.max(plot.left + 4, model.high.x),
-                      )}
-                      y={Math.max(plot.top + 10, model.high.y - 6)}
-                      text-anchor={model.high.x > (plot.left + plot.right) / 2
-                        ? "end"
-                        : "start"}
-                    >
-                      H {formatPrice(model.high.point.price)}
-                    </text>
-                    <circle
-                      class="extreme"
-                      cx={model.low.x}
-                      cy={model.low.y}
-                      r="2.5"
+                    <ExtremeMarker
+                      point={model.low}
+                      plot={plot}
+                      label="L"
+                      labelY={Math.min(plot.bottom - 4, model.low.y + 14)}
                     />
-                    <text
-                      class="extreme-label"
-                      x={Math.min(
-                        plot.right - 4,
-                        Math.max(plot.left + 4, model.low.x),
-                      )}
-                      y={Math.min(plot.bottom - 4, model.low.y + 14)}
-                      text-anchor={model.low.x > (plot.left + plot.right) / 2
-                        ? "end"
-                        : "start"}
-                    >
-                      L {formatPrice(model.low.point.price)}
-                    </text>
                   </g>
                 )}
               </g>
@@ -354,5 +330,28 @@ export default function VelocityChart(props: VelocityChartProps) {
         </svg>
       </div>
     </section>
+  );
+}
+
+/** A dot on the chart's high or low with its price, kept inside the plot. */
+function ExtremeMarker(props: {
+  readonly point: PlottedPoint;
+  readonly plot: ChartModel["plot"];
+  readonly label: "H" | "L";
+  readonly labelY: number;
+}) {
+  const { point, plot } = props;
+  return (
+    <>
+      <circle class="extreme" cx={point.x} cy={point.y} r="2.5" />
+      <text
+        class="extreme-label"
+        x={Math.min(plot.right - 4, Math.max(plot.left + 4, point.x))}
+        y={props.labelY}
+        text-anchor={point.x > (plot.left + plot.right) / 2 ? "end" : "start"}
+      >
+        {props.label} {formatPrice(point.point.price)}
+      </text>
+    </>
   );
 }

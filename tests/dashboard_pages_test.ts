@@ -110,3 +110,27 @@ Deno.test("pages - static files and bundles are cacheable and compressed", async
     await stack.stop();
   }
 });
+
+Deno.test("pages - the chart marks the window's high and low inside the plot", async () => {
+  const stack = await startStack();
+  try {
+    await pollUntil(() => {
+      const prices = stack.service.services.history("BTC-USDT").map((t) =>
+        t.price
+      );
+      return prices.length > 5 && Math.max(...prices) > Math.min(...prices);
+    }, "BTC prices that moved");
+    const html = await (await fetch(stack.service.url, HTML)).text();
+    const labels = [
+      ...html.matchAll(
+        /class="extreme-label"[^>]*>([^<]*(?:<!--[^>]*-->[^<]*)*)</g,
+      ),
+    ]
+      .map((m) => m[1].replaceAll(/<!--[^>]*-->/g, ""));
+    assert.equal(labels.length, 2, html.slice(0, 200));
+    assert.match(labels[0], /^H [\d,.]+$/);
+    assert.match(labels[1], /^L [\d,.]+$/);
+  } finally {
+    await stack.stop();
+  }
+});
