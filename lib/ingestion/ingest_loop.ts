@@ -27,11 +27,13 @@ import { type Clock, systemClock, type TimerId } from "./clock.ts";
 import type { TickSource } from "./market_tick.ts";
 import type { MarketTrade } from "./market_trade.ts";
 import { type PollResult, TickersPoller } from "./tickers_poller.ts";
+import { UpstreamError, type UpstreamErrorKind } from "./upstream_error.ts";
 import {
-  operatorSafeText,
-  UpstreamError,
-  type UpstreamErrorKind,
-} from "./upstream_error.ts";
+  consumeSafely,
+  describeError,
+  type LogFields,
+  logSafely,
+} from "./callback_guard.ts";
 
 /** The part of the service configuration ingestion needs (no secrets). */
 export type IngestConfig = Pick<
@@ -39,10 +41,7 @@ export type IngestConfig = Pick<
   "upstream" | "symbols" | "thresholds"
 >;
 
-/** Structured log fields: flat and JSON-safe, so they cross a worker boundary. */
-export type LogFields = Readonly<
-  Record<string, string | number | boolean | null>
->;
+export type { LogFields };
 
 /**
  * Why a cycle failed: an upstream fault, a WebSocket fault, or a bug of ours
@@ -385,11 +384,11 @@ export class IngestLoop {
       analyzed[i] = this.#analyzer.analyze(result.ticks[i], source);
     }
     this.#ticks += analyzed.length;
-    try {
-      this.#callbacks.onTicks(analyzed);
-    } catch (error) {
-      this.#log("error", "Tick consumer failed", { message: describe(error) });
-    }
+    consumeSafely(
+      "Tick",
+      () => this.#callbacks.onTicks(analyzed),
+      this.#callbacks.onLog,
+    );
   }
 
   #failed(error: unknown, started: number): void {
@@ -416,7 +415,7 @@ export class IngestLoop {
     const now = this.#clock.now();
     this.#nextAttemptAt = Math.max(started + this.#intervalMs, now + delay);
     const message = upstream?.message ??
-      `Unexpected ingestion error: ${describe(error)}`;
+      `Unexpected ingestion error: ${describeError(error)}`;
     this.#lastError = { kind, message, at: now };
     this.#log(kind === "internal" ? "error" : "warn", "Upstream poll failed", {
       kind,
@@ -481,24 +480,14 @@ export class IngestLoop {
   }
 
   #emitState(): void {
-    try {
-      this.#callbacks.onState(this.state());
-    } catch (error) {
-      this.#log("error", "State consumer failed", { message: describe(error) });
-    }
+    consumeSafely(
+      "State",
+      () => this.#callbacks.onState(this.state()),
+      this.#callbacks.onLog,
+    );
   }
 
   #log(level: LogLevel, message: string, fields: LogFields): void {
-    try {
-      this.#callbacks.onLog(level, message, fields);
-    } catch {
-      // A failing logger has nowhere left to report to; polling goes on.
-    }
+    logSafely(this.#callbacks.onLog, level, message, fields);
   }
-}
-
-function describe(error: unknown): string {
-  return operatorSafeText(
-    error instanceof Error ? error.message : String(error),
-  );
 }

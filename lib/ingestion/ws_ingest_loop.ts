@@ -26,7 +26,7 @@ import {
   type UpstreamState,
 } from "./ingest_loop.ts";
 import type { MarketTick } from "./market_tick.ts";
-import { operatorSafeText } from "./upstream_error.ts";
+import { consumeSafely, logSafely } from "./callback_guard.ts";
 import type { WebSocketFactory } from "./web_socket_like.ts";
 import type { WsClientState } from "./ws_client_state.ts";
 
@@ -115,15 +115,12 @@ export class WsIngestLoop {
       clock: this.#clock,
       random: options.random,
       onTicker: (tick, simulated) => this.#onTicker(tick, simulated),
-      onTrades: (trades) => {
-        try {
-          this.#callbacks.onTrades(trades);
-        } catch (error) {
-          this.#log("error", "Trade consumer failed", {
-            message: describe(error),
-          });
-        }
-      },
+      onTrades: (trades) =>
+        consumeSafely(
+          "Trade",
+          () => this.#callbacks.onTrades(trades),
+          this.#callbacks.onLog,
+        ),
       onChange: () => this.#emitState(),
       onLog: (level, message, fields) => this.#log(level, message, fields),
     });
@@ -219,11 +216,11 @@ export class WsIngestLoop {
   }
 
   #deliver(ticks: AnalyzedTick[]): void {
-    try {
-      this.#callbacks.onTicks(ticks);
-    } catch (error) {
-      this.#log("error", "Tick consumer failed", { message: describe(error) });
-    }
+    consumeSafely(
+      "Tick",
+      () => this.#callbacks.onTicks(ticks),
+      this.#callbacks.onLog,
+    );
   }
 
   /**
@@ -281,19 +278,15 @@ export class WsIngestLoop {
 
   #emitState(): void {
     if (this.#stopped) return;
-    try {
-      this.#callbacks.onState(this.state());
-    } catch (error) {
-      this.#log("error", "State consumer failed", { message: describe(error) });
-    }
+    consumeSafely(
+      "State",
+      () => this.#callbacks.onState(this.state()),
+      this.#callbacks.onLog,
+    );
   }
 
   #log(level: LogLevel, message: string, fields: LogFields): void {
-    try {
-      this.#callbacks.onLog(level, message, fields);
-    } catch {
-      // A failing logger has nowhere left to report to; ingestion goes on.
-    }
+    logSafely(this.#callbacks.onLog, level, message, fields);
   }
 }
 
@@ -313,10 +306,4 @@ function latest(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.max(a, b);
-}
-
-function describe(error: unknown): string {
-  return operatorSafeText(
-    error instanceof Error ? error.message : String(error),
-  );
 }
