@@ -8,10 +8,9 @@
  */
 import http from "node:http";
 import { createRequire } from "node:module";
-import { reply } from "./node_http.mjs";
+import { reply, serve } from "./node_http.mjs";
 import {
   createTickSource,
-  listeningLine,
   parsePeerArgs,
   PEER_SYMBOLS,
   roomFromPath,
@@ -71,17 +70,4 @@ server.on("upgrade", (req, socket, head) => {
   });
 });
 
-server.listen(args.port, args.hostname, () => {
-  const address = server.address();
-  console.log(
-    listeningLine("node_ws", typeof address === "object" ? address.port : 0),
-  );
-  source.start();
-});
-
-for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.on(signal, () => {
-    source.stop();
-    process.exit(0);
-  });
-}
+serve(server, args, "node_ws", source);

@@ -11,10 +11,9 @@
  */
 import http from "node:http";
 import { createRequire } from "node:module";
-import { reply } from "./node_http.mjs";
+import { reply, serve } from "./node_http.mjs";
 import {
   createTickSource,
-  listeningLine,
   parsePeerArgs,
   PEER_SYMBOLS,
   statsBody,
@@ -68,17 +67,4 @@ const source = createTickSource({
   },
 });
 
-server.listen(args.port, args.hostname, () => {
-  const address = server.address();
-  console.log(
-    listeningLine("socketio", typeof address === "object" ? address.port : 0),
-  );
-  source.start();
-});
-
-for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.on(signal, () => {
-    source.stop();
-    process.exit(0);
-  });
-}
+serve(server, args, "socketio", source);
