@@ -9,6 +9,7 @@ import type {
   TickFrame,
 } from "./frames.ts";
 import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
+import { DEFAULT_SLOW_CONSUMER_POLICY } from "./subscriber.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
@@ -257,7 +258,7 @@ Deno.test("StreamHub - a closed socket is dropped on the next broadcast", () => 
 });
 
 Deno.test("StreamHub - a slow subscriber is conflated without delaying a fast one", () => {
-  const { hub } = setup({
+  const { hub, advance } = setup({
     policy: { highWaterBytes: 1_000, lowWaterBytes: 100, maxBehindMs: 5_000 },
   });
   const slow = new FakeSocket();
@@ -271,6 +272,9 @@ Deno.test("StreamHub - a slow subscriber is conflated without delaying a fast on
   assert.equal(hub.stats.conflated, 4);
 
   slow.bufferedAmount = 0;
+  hub.sweep();
+  assert.deepEqual(slow.seqs("BTC-USDT"), [], "re-read only after recheckMs");
+  advance(DEFAULT_SLOW_CONSUMER_POLICY.recheckMs);
   hub.sweep();
   assert.deepEqual(slow.seqs("BTC-USDT"), [4]);
 });
@@ -411,7 +415,7 @@ Deno.test("StreamHub - without a snapshot the epoch is new", () => {
 });
 
 Deno.test("StreamHub - a socket that is behind keeps only the newest heartbeat and status", () => {
-  const { hub } = setup({
+  const { hub, advance } = setup({
     policy: {
       highWaterBytes: 1_000,
       lowWaterBytes: 100,
@@ -434,6 +438,7 @@ Deno.test("StreamHub - a socket that is behind keeps only the newest heartbeat a
   assert.equal(slow.closes.length, 0, "not closed as an alert backlog");
   const sentBefore = slow.sent.length;
   slow.bufferedAmount = 0;
+  advance(DEFAULT_SLOW_CONSUMER_POLICY.recheckMs);
   hub.sweep();
   const flushed = slow.frames().slice(sentBefore);
   assert.deepEqual(flushed.map((f) => f.type).sort(), ["heartbeat", "status"]);

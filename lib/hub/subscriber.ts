@@ -8,12 +8,25 @@
  * limit, is closed with 1013 so memory stays bounded and the broadcast loop
  * never blocks on it.
  *
+ * The marks are small on purpose. Deno queues every `send` in the runtime
+ * until the bytes reach the kernel, with no limit: when the server's CPU
+ * cannot write as fast as ticks arrive, a generous mark lets that queue grow
+ * for every socket at once (measured: 5,000 sockets past saturation grew the
+ * process by 130 MB/s until it stopped accepting). 4 KiB already holds half
+ * a second of one symbol's ticks, so conflating from there sheds the sends
+ * that would only be late, keeps memory per socket bounded, and leaves the
+ * CPU to the writes and handshakes that matter. The kernel's own socket
+ * buffer comes first: a client on a slow link is only "behind" once that is
+ * full too.
+ *
  * Reading `bufferedAmount` is a call into the runtime (an op in Deno), about
  * a quarter of the cost of a delivery. A real WebSocket's queue only grows
  * through our own `send` (WHATWG; Deno adds the UTF-8 length in
  * `op_ws_send_text`), so the last value read plus what was sent since bounds
  * it: while that bound is under the high-water mark the policy's answer is
  * known and the read is skipped. Other `SocketLike`s are read on every check.
+ * A socket that is behind is re-read at most every `recheckMs`: in between,
+ * frames are held without a call into the runtime.
  */
 import { CloseCode } from "./close_codes.ts";
 
@@ -27,9 +40,9 @@ export interface SocketLike {
 
 /** Thresholds of the slow-consumer policy. */
 export interface SlowConsumerPolicy {
-  /** Queue size (bytes) past which ticks are conflated. Default 1 MiB. */
+  /** Queue size (bytes) past which ticks are conflated. Default 4 KiB. */
   readonly highWaterBytes: number;
-  /** Queue size (bytes) under which conflated ticks are sent. Default 256 KiB. */
+  /** Queue size (bytes) under which conflated ticks are sent. Default 1 KiB. */
   readonly lowWaterBytes: number;
   /** Queue size (bytes) that closes the socket at once. Default 8 MiB. */
   readonly hardLimitBytes: number;
@@ -37,23 +50,43 @@ export interface SlowConsumerPolicy {
   readonly maxBehindMs: number;
   /** Alerts kept for a socket that is behind before it is closed. Default 64. */
   readonly maxQueuedAlerts: number;
+  /** Least time between two queue reads of a socket that is behind. Default 20 ms. */
+  readonly recheckMs: number;
 }
 
 /** The policy used unless a caller overrides fields. */
 export const DEFAULT_SLOW_CONSUMER_POLICY: SlowConsumerPolicy = {
-  highWaterBytes: 1 << 20,
-  lowWaterBytes: 256 << 10,
+  highWaterBytes: 4 << 10,
+  lowWaterBytes: 1 << 10,
   hardLimitBytes: 8 << 20,
   maxBehindMs: 10_000,
   maxQueuedAlerts: 64,
+  recheckMs: 20,
 };
 
 /** What happened to one frame handed to {@linkcode Subscriber.deliver}. */
 export type DeliveryOutcome = "sent" | "conflated" | "closed";
 
 const OPEN = 1;
-/** Most UTF-8 bytes one UTF-16 code unit can take. */
-const MAX_UTF8_BYTES_PER_UNIT = 3;
+const NON_ASCII = /[\u0080-\uffff]/;
+const utf8 = new TextEncoder();
+let lastMeasured = "";
+let lastMeasuredBytes = 0;
+
+/**
+ * UTF-8 length of a frame, which is what a send adds to `bufferedAmount`.
+ * A broadcast hands the same string to every socket in turn, so the last
+ * answer is kept: each frame is measured once, not once per socket.
+ */
+export function utf8ByteLength(encoded: string): number {
+  if (encoded !== lastMeasured) {
+    lastMeasured = encoded;
+    lastMeasuredBytes = NON_ASCII.test(encoded)
+      ? utf8.encode(encoded).length
+      : encoded.length;
+  }
+  return lastMeasuredBytes;
+}
 
 /** Whether `socket` is a real WebSocket, whose queue grows only by `send`. */
 function queueGrowsOnlyBySend(socket: SocketLike): boolean {
@@ -79,6 +112,8 @@ export class Subscriber {
   #latestByKey: Map<string, string> | undefined;
   #queuedAlerts: string[] | undefined;
   #behindSince: number | undefined;
+  /** While behind: when the queue may be read again. */
+  #recheckAt = 0;
   #closed = false;
   #stats: DeliveryStats;
   /**
@@ -183,10 +218,14 @@ export class Subscriber {
    * must be held back. Catching up flushes what was held, oldest alerts first.
    */
   #checkBehind(now: number): boolean {
-    if (
-      this.#behindSince === undefined && this.#queuedAtMost !== undefined &&
-      this.#queuedAtMost <= this.#readAbove
-    ) return false;
+    if (this.#behindSince === undefined) {
+      if (
+        this.#queuedAtMost !== undefined &&
+        this.#queuedAtMost <= this.#readAbove
+      ) return false;
+    } else if (now < this.#recheckAt) {
+      return true;
+    }
     const buffered = this.socket.bufferedAmount;
     if (this.#queuedAtMost !== undefined) this.#queuedAtMost = buffered;
     if (buffered > this.#policy.hardLimitBytes) {
@@ -196,6 +235,7 @@ export class Subscriber {
     if (this.#behindSince === undefined) {
       if (buffered <= this.#policy.highWaterBytes) return false;
       this.#behindSince = now;
+      this.#recheckAt = now + this.#policy.recheckMs;
       return true;
     }
     if (buffered < this.#policy.lowWaterBytes) {
@@ -206,6 +246,7 @@ export class Subscriber {
     if (now - this.#behindSince > this.#policy.maxBehindMs) {
       this.#closeSlow("consumer too slow");
     }
+    this.#recheckAt = now + this.#policy.recheckMs;
     return true;
   }
 
@@ -235,7 +276,7 @@ export class Subscriber {
     this.#stats.messagesSent++;
     this.#stats.bytesSent += encoded.length;
     if (this.#queuedAtMost !== undefined) {
-      this.#queuedAtMost += MAX_UTF8_BYTES_PER_UNIT * encoded.length;
+      this.#queuedAtMost += utf8ByteLength(encoded);
     }
     return true;
   }

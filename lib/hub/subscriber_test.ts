@@ -7,6 +7,7 @@ import {
   type SlowConsumerPolicy,
   type SocketLike,
   Subscriber,
+  utf8ByteLength,
 } from "./subscriber.ts";
 
 const POLICY: SlowConsumerPolicy = {
@@ -15,6 +16,7 @@ const POLICY: SlowConsumerPolicy = {
   hardLimitBytes: 10_000,
   maxBehindMs: 5_000,
   maxQueuedAlerts: 3,
+  recheckMs: 0,
 };
 
 function newStats(): DeliveryStats {
@@ -196,15 +198,45 @@ Deno.test("Subscriber - close passes the code and reason once", () => {
   assert.deepEqual(socket.closes, [{ code: 1001, reason: "server shutdown" }]);
 });
 
-Deno.test("Subscriber - the default policy conflates past 1 MiB and closes past 8 MiB", () => {
-  assert.equal(DEFAULT_SLOW_CONSUMER_POLICY.highWaterBytes, 1 << 20);
+Deno.test("Subscriber - the default policy conflates past 4 KiB and closes past 8 MiB", () => {
+  assert.equal(DEFAULT_SLOW_CONSUMER_POLICY.highWaterBytes, 4 << 10);
   assert.equal(DEFAULT_SLOW_CONSUMER_POLICY.hardLimitBytes, 8 << 20);
   const socket = new FakeSocket();
   const subscriber = new Subscriber(socket, new Set(["X"]), "ip", newStats());
-  socket.bufferedAmount = (1 << 20) + 1;
-  assert.equal(subscriber.deliverLatest("X", "x", 0), "conflated");
+  socket.bufferedAmount = 4 << 10;
+  assert.equal(subscriber.deliverLatest("X", "x", 0), "sent");
+  socket.bufferedAmount = (4 << 10) + 1;
+  assert.equal(subscriber.deliverLatest("X", "x", 1), "conflated");
   socket.bufferedAmount = (8 << 20) + 1;
-  assert.equal(subscriber.deliverLatest("X", "x", 1), "closed");
+  const recheck = DEFAULT_SLOW_CONSUMER_POLICY.recheckMs;
+  assert.equal(subscriber.deliverLatest("X", "x", 1 + recheck), "closed");
+});
+
+Deno.test("Subscriber - a socket that is behind is re-read only every recheckMs", () => {
+  let reads = 0;
+  let queued = POLICY.highWaterBytes + 1;
+  const socket = new FakeSocket();
+  Object.defineProperty(socket, "bufferedAmount", {
+    get: () => (reads++, queued),
+  });
+  const subscriber = new Subscriber(
+    socket,
+    new Set(["X"]),
+    "ip",
+    newStats(),
+    { ...POLICY, recheckMs: 20 },
+  );
+  assert.equal(subscriber.deliverLatest("X", "x1", 100), "conflated");
+  assert.equal(reads, 1);
+  queued = 0;
+  assert.equal(subscriber.deliverLatest("X", "x2", 110), "conflated");
+  assert.equal(subscriber.deliverLatest("X", "x3", 119), "conflated");
+  subscriber.sweep(119);
+  assert.equal(reads, 1);
+  assert.deepEqual(socket.sent, []);
+  assert.equal(subscriber.deliverLatest("X", "x4", 120), "sent");
+  assert.equal(reads, 2);
+  assert.deepEqual(socket.sent, ["x3", "x4"]);
 });
 
 /**
@@ -247,7 +279,15 @@ Deno.test("Subscriber - a WebSocket far under high water is not asked for its qu
     drain(100);
   }
   assert.equal(state.sent.length, 1_000);
-  assert.ok(state.reads < 10, `${state.reads} reads`);
+  // A read per 41 sends of 100 bytes under the 4 KiB mark.
+  assert.ok(state.reads <= 25, `${state.reads} reads`);
+});
+
+Deno.test("utf8ByteLength - counts what the socket queues, also for non-ASCII", () => {
+  assert.equal(utf8ByteLength('{"a":1}'), 7);
+  assert.equal(utf8ByteLength('{"a":1}'), 7);
+  assert.equal(utf8ByteLength('{"note":"€"}'), 14);
+  assert.equal(utf8ByteLength(""), 0);
 });
 
 Deno.test("Subscriber - a WebSocket that stops draining is conflated and closed exactly as when read every tick", () => {
