@@ -25,6 +25,14 @@ export const DEFAULT_SYMBOLS = [
 /** Longest wait after the handshakes for every socket to stream, seconds. */
 export const WARMUP_LIMIT_S = 10;
 
+/**
+ * Handshake time budgeted per concurrency slot when the ramp is bounded by
+ * `--ramp-concurrency` rather than `--ramp-rate`: on a saturated machine a
+ * handshake takes up to about a second (measured at 10,000 subscribers on two
+ * cores), so the default deadline allows twice that.
+ */
+export const RAMP_SECONDS_PER_HANDSHAKE = 2;
+
 /** Most sockets one generator process opens (the machine's fd limit is 20,000). */
 export const MAX_CONNECTIONS = 15_000;
 
@@ -115,10 +123,17 @@ const loadOptionsSchema = z.object({
   ...options,
   // The hard deadline defaults to the sum of every phase plus a margin.
   deadline: options.deadline ??
-    options.readyTimeout + options.connections / options.rampRate +
-      options.handshakeTimeout + WARMUP_LIMIT_S + options.duration +
-      options.drain + 30,
+    options.readyTimeout + rampBudget(options) + options.handshakeTimeout +
+      WARMUP_LIMIT_S + options.duration + options.drain + 30,
 }));
+
+/** Seconds the ramp may take: paced by the rate, or by the concurrency slots. */
+function rampBudget(
+  options: { connections: number; rampRate: number; rampConcurrency: number },
+): number {
+  return options.connections / options.rampRate +
+    options.connections / options.rampConcurrency * RAMP_SECONDS_PER_HANDSHAKE;
+}
 
 /** Validated load generator options; durations are in seconds. */
 export type LoadOptions = z.output<typeof loadOptionsSchema>;

@@ -4,6 +4,7 @@ import {
   loadOptionsToArgs,
   OptionsError,
   parseLoadOptions,
+  RAMP_SECONDS_PER_HANDSHAKE,
 } from "./load_options.ts";
 
 const BASE = [
@@ -31,6 +32,20 @@ Deno.test("parseLoadOptions - defaults fill every optional flag", () => {
   assert.equal(options.duration, 10);
   assert.equal(options.drain, 2);
   assert.ok(options.deadline > options.duration + options.readyTimeout);
+});
+
+Deno.test("parseLoadOptions - the default deadline grows with the handshakes each concurrency slot must make", () => {
+  const deadline = (connections: number, concurrency: number) =>
+    parseLoadOptions([
+      ...BASE.filter((flag) => !flag.startsWith("--connections")),
+      `--connections=${connections}`,
+      `--ramp-concurrency=${concurrency}`,
+    ]).deadline;
+  assert.equal(
+    deadline(10_000, 100) - deadline(1_000, 100),
+    9_000 / 2_000 + 90 * RAMP_SECONDS_PER_HANDSHAKE,
+  );
+  assert.ok(deadline(10_000, 1_000) < deadline(10_000, 100));
 });
 
 Deno.test("parseLoadOptions - explicit values are coerced", () => {
