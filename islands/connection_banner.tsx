@@ -1,5 +1,6 @@
 import { useRef } from "preact/hooks";
 import { formatDuration } from "../lib/client/format.ts";
+import { upstreamOfflineText } from "../lib/client/upstream_notice.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode ConnectionBanner}. */
@@ -15,7 +16,8 @@ const RECOVERED_MS = 4_000;
 /**
  * Says when the live view is not live: reconnecting (with the countdown and
  * a "retry now" button), offline, refused by the server (its reason; 429
- * with the advised wait), or upstream degraded (serving last good data) —
+ * with the advised wait), upstream offline (with the age of the data shown,
+ * or that there is none yet), or upstream degraded —
  * and briefly that it is live again after any of those. Hidden while all is
  * well.
  */
@@ -59,9 +61,11 @@ export default function ConnectionBanner(props: ConnectionBannerProps) {
     case "open":
       if (upstream?.upstream === "offline") {
         tone = "bad";
-        text = `Upstream offline: showing the last good data${
-          upstream.detail ? ` (${upstream.detail})` : ""
-        }.`;
+        text = upstreamOfflineText(
+          upstream,
+          now,
+          dashboard.store.session.value?.clockOffsetMs ?? 0,
+        );
       } else if (upstream?.upstream === "degraded") {
         text = `Upstream degraded${
           upstream.detail ? `: ${upstream.detail}` : ""

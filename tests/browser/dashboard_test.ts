@@ -325,7 +325,10 @@ Deno.test("dashboard - a connected page says so when the upstream goes offline",
       const pill = page.locator('[data-field="live-pill"].upstream-offline');
       await pill.waitFor({ timeout: 30_000 });
       assert.equal((await pill.textContent())?.trim(), "No data");
-      await assertText(page.locator(".banner"), /offline/i);
+      await assertText(
+        page.locator(".banner"),
+        /Upstream offline: showing the last good data, \d+ s old/,
+      );
       stack.exchange.exchange.clearFault();
       await page.locator('[data-field="live-pill"].upstream-offline')
         .waitFor({ state: "detached", timeout: 30_000 });
