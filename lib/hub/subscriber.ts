@@ -123,6 +123,12 @@ export class Subscriber {
   #queuedAtMost: number | undefined;
   /** Below this bound a socket that is not behind needs no read. */
   #readAbove: number;
+  /**
+   * Bytes of the join's replay (hello, status, history) still allowed in the
+   * queue on top of the marks, so the ticks right after a join are queued
+   * behind it rather than conflated; gone once the queue is under high water.
+   */
+  #joinAllowance = 0;
 
   /** Wraps `socket`, following `symbols`; counts into `stats`. */
   constructor(
@@ -155,10 +161,19 @@ export class Subscriber {
 
   /**
    * Sends a frame that always goes out now (hello, replay, reset). Used only
-   * at join time, before any conflation can have started.
+   * at join time, before any conflation can have started; its bytes raise
+   * the marks until the queue has drained (see `#joinAllowance`).
    */
   sendNow(encoded: string): boolean {
-    return this.#send(encoded);
+    if (!this.#send(encoded)) return false;
+    this.#setJoinAllowance(this.#joinAllowance + utf8ByteLength(encoded));
+    return true;
+  }
+
+  #setJoinAllowance(bytes: number): void {
+    this.#joinAllowance = bytes;
+    this.#readAbove = bytes +
+      Math.min(this.#policy.highWaterBytes, this.#policy.hardLimitBytes);
   }
 
   /**
@@ -228,12 +243,17 @@ export class Subscriber {
     }
     const buffered = this.socket.bufferedAmount;
     if (this.#queuedAtMost !== undefined) this.#queuedAtMost = buffered;
-    if (buffered > this.#policy.hardLimitBytes) {
+    if (
+      this.#joinAllowance > 0 && buffered <= this.#policy.highWaterBytes
+    ) this.#setJoinAllowance(0);
+    if (buffered > this.#policy.hardLimitBytes + this.#joinAllowance) {
       this.#closeSlow("send queue over hard limit");
       return true;
     }
     if (this.#behindSince === undefined) {
-      if (buffered <= this.#policy.highWaterBytes) return false;
+      if (buffered <= this.#policy.highWaterBytes + this.#joinAllowance) {
+        return false;
+      }
       this.#behindSince = now;
       this.#recheckAt = now + this.#policy.recheckMs;
       return true;

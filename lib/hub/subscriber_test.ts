@@ -75,6 +75,36 @@ Deno.test("Subscriber - conflation keeps only the latest tick per symbol", () =>
   assert.equal(subscriber.behind, false);
 });
 
+Deno.test("Subscriber - ticks after a join's replay are queued behind it, not conflated", () => {
+  const { socket, stats, subscriber } = setup();
+  const replay = "r".repeat(5 * POLICY.highWaterBytes);
+  assert.equal(subscriber.sendNow(replay), true);
+  socket.bufferedAmount = replay.length + 50;
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t1", 0), "sent");
+  assert.equal(stats.conflated, 0);
+  socket.bufferedAmount = replay.length + POLICY.highWaterBytes + 1;
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t2", 1), "conflated");
+});
+
+Deno.test("Subscriber - once the replay has drained the plain marks apply again", () => {
+  const { socket, subscriber } = setup();
+  subscriber.sendNow("r".repeat(5 * POLICY.highWaterBytes));
+  socket.bufferedAmount = POLICY.highWaterBytes;
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t1", 0), "sent");
+  socket.bufferedAmount = POLICY.highWaterBytes + 1;
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t2", 1), "conflated");
+});
+
+Deno.test("Subscriber - a replay larger than the hard limit does not close the socket", () => {
+  const { socket, subscriber } = setup();
+  const replay = "r".repeat(2 * POLICY.hardLimitBytes);
+  subscriber.sendNow(replay);
+  socket.bufferedAmount = replay.length;
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t1", 0), "sent");
+  socket.bufferedAmount = replay.length + POLICY.hardLimitBytes + 1;
+  assert.equal(subscriber.deliverLatest("BTC-USDT", "t2", 1), "closed");
+});
+
 Deno.test("Subscriber - stays behind until the queue drains below low water", () => {
   const { socket, subscriber } = setup();
   socket.bufferedAmount = POLICY.highWaterBytes + 1;
