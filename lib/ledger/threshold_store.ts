@@ -3,7 +3,11 @@
  * Three kinds per symbol: the whale line (24 h turnover), and the trade and
  * spike lines alerts use. The configured values are the defaults; a stored
  * override wins. Values and their audit entries are written in one atomic KV
- * commit, so a change is never applied without its record.
+ * commit, so a change is never applied without its record. Each record's
+ * `previous` is the value it replaced: changes from this process are applied
+ * one at a time, and the commit checks the stored values it read, so a change
+ * written meanwhile by another instance on the same KV is read again, not
+ * overwritten unrecorded.
  */
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 
@@ -55,6 +59,8 @@ const VALUE_PREFIX: Readonly<Record<ThresholdKind, string>> = {
   spike: "threshold_spike",
 };
 const AUDIT_PREFIX = ["audit", "threshold"] as const;
+/** Commits tried before a change that keeps conflicting is given up. */
+const MAX_COMMIT_ATTEMPTS = 5;
 
 /** Current thresholds in memory, persisted in KV. */
 export class ThresholdStore {
@@ -67,6 +73,8 @@ export class ThresholdStore {
    * random suffix alone would order those at random.
    */
   #lastIdMs: number;
+  /** The latest queued change; the next one starts after it settles. */
+  #writes: Promise<unknown> = Promise.resolve();
 
   private constructor(
     kv: Deno.Kv,
@@ -100,11 +108,9 @@ export class ThresholdStore {
       const stored = kv.list<number>({ prefix: [VALUE_PREFIX[kind]] });
       for await (const entry of stored) {
         const symbol = String(entry.key[1]);
-        if (
-          values[kind].has(symbol) && typeof entry.value === "number" &&
-          Number.isFinite(entry.value) && entry.value > 0
-        ) {
-          values[kind].set(symbol, entry.value);
+        const value = validThreshold(entry.value);
+        if (values[kind].has(symbol) && value !== undefined) {
+          values[kind].set(symbol, value);
         }
       }
     }
@@ -159,33 +165,63 @@ export class ThresholdStore {
         );
       }
     }
-    const now = this.#now();
-    const op = this.#kv.atomic();
-    const records = kinds.map((kind) => {
-      const idMs = Math.max(now, this.#lastIdMs + 1);
-      this.#lastIdMs = idMs;
-      const change: ThresholdChange = {
-        id: `${idMs.toString(36).padStart(10, "0")}-${
-          crypto.randomUUID().slice(0, 8)
-        }`,
-        time: new Date(now).toISOString(),
-        symbol,
-        kind,
-        previous: this.#values[kind].get(symbol)!,
-        threshold: changes[kind]!,
-        actor_ip: actorIp,
-      };
-      op.set([VALUE_PREFIX[kind], symbol], change.threshold)
-        .set([...AUDIT_PREFIX, change.id], change);
-      return change;
-    });
-    if (records.length === 0) return records;
-    const result = await op.commit();
-    if (!result.ok) throw new Error("Threshold change was not committed");
-    for (const change of records) {
-      this.#values[change.kind].set(symbol, change.threshold);
+    const write = this.#writes.then(() =>
+      this.#commit(symbol, kinds, changes, actorIp)
+    );
+    this.#writes = write.catch(() => {});
+    return await write;
+  }
+
+  /**
+   * Writes `kinds` of `changes` with their audit entries, each recording the
+   * value it replaces; retries when another writer got in between.
+   */
+  async #commit(
+    symbol: string,
+    kinds: readonly ThresholdKind[],
+    changes: Partial<Record<ThresholdKind, number>>,
+    actorIp: string,
+  ): Promise<ThresholdChange[]> {
+    if (kinds.length === 0) return [];
+    for (let attempt = 1;; attempt++) {
+      const stored = await this.#kv.getMany<number[]>(
+        kinds.map((kind) => [VALUE_PREFIX[kind], symbol]),
+      );
+      const now = this.#now();
+      const op = this.#kv.atomic();
+      for (const entry of stored) op.check(entry);
+      const records = kinds.map((kind, i) => {
+        const idMs = Math.max(now, this.#lastIdMs + 1);
+        this.#lastIdMs = idMs;
+        const change: ThresholdChange = {
+          id: `${idMs.toString(36).padStart(10, "0")}-${
+            crypto.randomUUID().slice(0, 8)
+          }`,
+          time: new Date(now).toISOString(),
+          symbol,
+          kind,
+          previous: validThreshold(stored[i].value) ??
+            this.#values[kind].get(symbol)!,
+          threshold: changes[kind]!,
+          actor_ip: actorIp,
+        };
+        op.set([VALUE_PREFIX[kind], symbol], change.threshold)
+          .set([...AUDIT_PREFIX, change.id], change);
+        return change;
+      });
+      const result = await op.commit();
+      if (result.ok) {
+        for (const change of records) {
+          this.#values[change.kind].set(symbol, change.threshold);
+        }
+        return records;
+      }
+      if (attempt === MAX_COMMIT_ATTEMPTS) {
+        throw new Error(
+          `Threshold change was not committed: ${attempt} attempts conflicted with other writers`,
+        );
+      }
     }
-    return records;
   }
 
   /** Threshold changes, newest first, at most `limit`. */
@@ -224,4 +260,11 @@ export class ThresholdStore {
       next_cursor: more ? changes[changes.length - 1].id : null,
     };
   }
+}
+
+/** A stored threshold if it is usable (a positive finite number). */
+function validThreshold(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0
+    ? value
+    : undefined;
 }

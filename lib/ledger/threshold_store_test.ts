@@ -123,6 +123,61 @@ Deno.test("ThresholdStore - concurrent changes are audited in call order", async
   });
 });
 
+Deno.test("ThresholdStore - concurrent changes each record the value they replaced", async () => {
+  await withKv(async (kv) => {
+    const store = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    await Promise.all(
+      [1, 2, 3].map((v) => store.set("ETH-USDT", v, "10.0.0.9")),
+    );
+    const oldestFirst = (await store.audit()).reverse();
+    assert.deepEqual(
+      oldestFirst.map((c) => [c.previous, c.threshold]),
+      [[20_000_000, 1], [1, 2], [2, 3]],
+    );
+    assert.equal(store.get("ETH-USDT"), 3);
+  });
+});
+
+Deno.test("ThresholdStore - a change by another instance on the same KV is the next change's previous", async () => {
+  await withKv(async (kv) => {
+    const first = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const second = await ThresholdStore.open(kv, DEFAULTS, () => T0 + 1);
+    await first.set("BTC-USDT", 7, "a");
+    const change = await second.set("BTC-USDT", 9, "b");
+    assert.equal(change.previous, 7);
+    assert.equal((await kv.get(["threshold", "BTC-USDT"])).value, 9);
+  });
+});
+
+Deno.test("ThresholdStore - a change that lost a race is read again and recorded after the winner", async () => {
+  await withKv(async (kv) => {
+    // Another writer commits between this store's read and its commit.
+    let raced = false;
+    const racing = new Proxy(kv, {
+      get(target, key) {
+        if (key === "getMany") {
+          return async (keys: Deno.KvKey[]) => {
+            const entries = await target.getMany(keys);
+            if (!raced) {
+              raced = true;
+              await target.set(["threshold", "BTC-USDT"], 11);
+            }
+            return entries;
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const raceAware = await ThresholdStore.open(racing, DEFAULTS, () => T0);
+    const change = await raceAware.set("BTC-USDT", 12, "b");
+    assert.equal(change.previous, 11);
+    assert.equal(raceAware.get("BTC-USDT"), 12);
+    const audit = await raceAware.audit();
+    assert.deepEqual(audit.map((c) => c.threshold), [12]);
+  });
+});
+
 Deno.test("ThresholdStore - ids stay ordered after a restart within the same moment", async () => {
   await withKv(async (kv) => {
     const first = await ThresholdStore.open(kv, DEFAULTS, () => T0);
@@ -140,19 +195,23 @@ Deno.test("ThresholdStore - ids stay ordered after a restart within the same mom
 Deno.test("ThresholdStore - a failed commit changes neither value nor audit", async () => {
   await withKv(async (kv) => {
     // A KV whose atomic commits are refused, as after a failed check.
+    let commits = 0;
     const refusedOp = {
+      check: () => refusedOp,
       set: () => refusedOp,
-      commit: () => Promise.resolve({ ok: false }),
+      commit: () => (commits++, Promise.resolve({ ok: false })),
     };
     const refusing = {
       list: kv.list.bind(kv),
+      getMany: kv.getMany.bind(kv),
       atomic: () => refusedOp,
     } as unknown as Deno.Kv;
     const store = await ThresholdStore.open(refusing, DEFAULTS);
     await assert.rejects(
       () => store.set("BTC-USDT", 7, "10.0.0.9"),
-      /not committed/,
+      /not committed: 5 attempts conflicted/,
     );
+    assert.equal(commits, 5);
     assert.equal(store.get("BTC-USDT"), 50_000_000);
     assert.deepEqual(await store.audit(), []);
     assert.equal((await kv.get(["threshold", "BTC-USDT"])).value, null);
