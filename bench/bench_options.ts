@@ -62,6 +62,11 @@ const benchSchema = z.object({
     .refine((n) => Number.isFinite(n) && n > 0 && n <= 200, {
       error: "Flag --rate must be from above 0 to 200 ticks/s per symbol",
     }).default(20),
+  repeat: z.coerce.number({ error: "Flag --repeat must be a number" })
+    .int({ error: "Flag --repeat must be an integer" })
+    .min(1, { error: "Flag --repeat must be from 1 to 9" })
+    .max(9, { error: "Flag --repeat must be from 1 to 9" })
+    .default(1),
   muxRatio: z.coerce.number({ error: "Flag --mux-ratio must be a number" })
     .min(0, { error: "Flag --mux-ratio must be from 0 to 1" })
     .max(1, { error: "Flag --mux-ratio must be from 0 to 1" })
@@ -80,6 +85,8 @@ export interface BenchOptions {
   readonly targets: readonly TargetKind[];
   /** Ticks per second per symbol, for the peers and the service alike. */
   readonly rate: number;
+  /** Runs of every target at every count; the table shows their medians. */
+  readonly repeat: number;
   /** Share of the service's sockets on the multiplexed route (all symbols). */
   readonly muxRatio: number;
   /** Where the JSON report goes. */
@@ -95,6 +102,8 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
   --duration=20            measurement window per run, seconds (1-600)
   --only=${TARGET_KINDS.join(",")}  targets to run
   --rate=20                ticks/s per symbol for every target
+  --repeat=1               runs of each target per count, interleaved (1-9);
+                           the table shows medians, the JSON every run
   --mux-ratio=0            share of the service's sockets on /ws/stream with
                            every symbol (the peers have no such route)
   --results-dir=DIR        where the JSON report goes (default bench/results,
@@ -119,6 +128,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
         duration: { type: "string" },
         only: { type: "string" },
         rate: { type: "string" },
+        repeat: { type: "string" },
         "mux-ratio": { type: "string" },
         "results-dir": { type: "string" },
         "dry-run": { type: "boolean" },
@@ -139,6 +149,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       (dryRun ? String(DRY_RUN.duration) : undefined),
     only: values.only,
     rate: values.rate,
+    repeat: values.repeat,
     muxRatio: values["mux-ratio"],
     resultsDir: values["results-dir"],
     dryRun,
@@ -155,6 +166,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     duration: o.duration,
     targets: o.only,
     rate: o.rate,
+    repeat: o.repeat,
     muxRatio: o.muxRatio,
     resultsDir: o.resultsDir ??
       (o.dryRun ? "bench/results/dry-run" : "bench/results"),

@@ -19,6 +19,7 @@ Deno.test("parseBenchOptions - defaults follow the performance goals", () => {
   assert.equal(options.duration, 20);
   assert.equal(options.rate, 20);
   assert.equal(options.muxRatio, 0);
+  assert.equal(options.repeat, 1);
   assert.equal(options.resultsDir, "bench/results");
   assert.equal(options.dryRun, false);
 });
@@ -49,6 +50,10 @@ Deno.test("parseBenchOptions - --dry-run is small unless told otherwise", () => 
   assert.equal(custom.duration, 8);
 });
 
+Deno.test("parseBenchOptions - --repeat sets the runs per target and count", () => {
+  assert.equal(parseBenchOptions(["--repeat=3"]).repeat, 3);
+});
+
 Deno.test("parseBenchOptions - --only keeps the canonical order", () => {
   assert.deepEqual(parseBenchOptions(["--only=socketio,bare"]).targets, [
     "bare",
@@ -75,5 +80,7 @@ Deno.test("parseBenchOptions - bad flags are named with their values", () => {
     problems(["--mux-ratio=1.5"]),
     /Flag --mux-ratio must be from 0 to 1/,
   );
+  assert.match(problems(["--repeat=0"]), /Flag --repeat must be from 1 to 9/);
+  assert.match(problems(["--repeat=2.5"]), /Flag --repeat must be an integer/);
   assert.match(problems(["--frobnicate"]), /frobnicate/);
 });

@@ -140,36 +140,46 @@ async function main(): Promise<number> {
     }
   };
 
+  // Repetitions go round the targets in turn, so a drift of the machine's
+  // state over the run touches every target alike.
   const results: RunResult[] = [];
   for (const subscribers of options.subscribers) {
-    for (const kind of options.targets) {
-      if (controller.signal.aborted) break;
-      const reason = skipped.get(kind);
-      if (reason) {
-        results.push({
-          target: kind,
-          subscribers,
-          status: "skipped",
-          error: reason,
+    for (let repetition = 1; repetition <= options.repeat; repetition++) {
+      for (const kind of options.targets) {
+        if (controller.signal.aborted) break;
+        const tag = options.repeat > 1 ? { repetition } : {};
+        const reason = skipped.get(kind);
+        if (reason) {
+          results.push({
+            target: kind,
+            subscribers,
+            ...tag,
+            status: "skipped",
+            error: reason,
+          });
+          continue;
+        }
+        log(
+          `${kind} × ${subscribers} subscribers, ${options.duration} s window${
+            options.repeat > 1 ? `, run ${repetition} of ${options.repeat}` : ""
+          }`,
+        );
+        const result = await runTarget(kind, subscribers, {
+          root: ROOT,
+          rate: options.rate,
+          muxRatio: options.muxRatio,
+          duration: options.duration,
+          deno: Deno.execPath(),
+          node: "node",
+          signal: controller.signal,
+          log,
+          afterReady,
         });
-        continue;
+        if (result.status !== "ok") {
+          log(`${kind} ${result.status}: ${result.error}`);
+        }
+        results.push({ ...result, ...tag });
       }
-      log(`${kind} × ${subscribers} subscribers, ${options.duration} s window`);
-      const result = await runTarget(kind, subscribers, {
-        root: ROOT,
-        rate: options.rate,
-        muxRatio: options.muxRatio,
-        duration: options.duration,
-        deno: Deno.execPath(),
-        node: "node",
-        signal: controller.signal,
-        log,
-        afterReady,
-      });
-      if (result.status !== "ok") {
-        log(`${kind} ${result.status}: ${result.error}`);
-      }
-      results.push(result);
     }
   }
 
@@ -194,6 +204,7 @@ async function main(): Promise<number> {
       subscribers: options.subscribers,
       duration_s: options.duration,
       rate_per_symbol: options.rate,
+      repeat: options.repeat,
       sentinel_mux_ratio: options.muxRatio,
       targets: options.targets,
       dry_run: options.dryRun,

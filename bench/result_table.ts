@@ -2,7 +2,9 @@
  * The benchmark's results as a human table: one block per subscriber count,
  * one column per target, each figure followed by its ratio to the service's
  * (target ÷ sentinel), so "0.80×" on a latency row means 20 % lower than the
- * service. Pure: takes results, returns text.
+ * service. With repeated runs (`--repeat`), each cell is the median of the
+ * target's successful runs (handshakes are summed) and a range row shows how
+ * far p99 latency moved between them. Pure: takes results, returns text.
  */
 import { TARGET_KINDS, type TargetKind } from "./load_options.ts";
 import type { LoadSummary } from "./load_run.ts";
@@ -25,6 +27,8 @@ export interface ServerFigures {
 export interface RunResult {
   readonly target: TargetKind;
   readonly subscribers: number;
+  /** Which run of this target and count (1-based) when runs are repeated. */
+  readonly repetition?: number;
   readonly status: "ok" | "failed" | "skipped";
   /** Why the run failed or was skipped. */
   readonly error?: string;
@@ -46,7 +50,10 @@ export const TARGET_LABELS: Readonly<Record<TargetKind, string>> = {
 
 interface Metric {
   readonly label: string;
-  readonly value: (run: RunResult) => number | string | null | undefined;
+  /** The figure of one run (the cell shows the median over runs). */
+  readonly value: (run: RunResult) => number | null | undefined;
+  /** A text cell combining every run instead of a median. */
+  readonly text?: (runs: readonly RunResult[]) => string | null;
   /** Decimals shown. */
   readonly digits: number;
   /** Show the ratio to the baseline. */
@@ -56,10 +63,14 @@ interface Metric {
 const METRICS: readonly Metric[] = [
   {
     label: "handshakes ok / failed",
-    value: (r) =>
-      r.load
-        ? `${r.load.handshakes.accepted} / ${r.load.handshakes.failed}`
-        : null,
+    value: () => null,
+    text: (runs) => {
+      const loads = runs.flatMap((r) => r.load ? [r.load.handshakes] : []);
+      if (loads.length === 0) return null;
+      const sum = (pick: (h: LoadSummary["handshakes"]) => number) =>
+        loads.reduce((total, h) => total + pick(h), 0);
+      return `${sum((h) => h.accepted)} / ${sum((h) => h.failed)}`;
+    },
     digits: 0,
     ratio: false,
   },
@@ -164,7 +175,7 @@ const METRICS: readonly Metric[] = [
 /** Formats one cell: the value and, when both exist, `(ratio×)`. */
 export function formatCell(
   value: number | string | null | undefined,
-  baseline: number | string | null | undefined,
+  baseline: number | null | undefined,
   digits: number,
   withRatio: boolean,
 ): string {
@@ -189,6 +200,24 @@ export interface TableOptions {
   readonly durationSeconds?: number;
 }
 
+/** The middle value (mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A metric's figures over the successful runs of one target. */
+function figures(metric: Metric, runs: readonly RunResult[]): number[] {
+  return runs.flatMap((r) => {
+    const value = metric.value(r);
+    return typeof value === "number" && Number.isFinite(value) ? [value] : [];
+  });
+}
+
+const P99_METRIC = METRICS.find((m) => m.label === "latency p99 ms")!;
+
 /** The whole report: one block per subscriber count, in ascending order. */
 export function formatResultTable(
   results: readonly RunResult[],
@@ -200,39 +229,64 @@ export function formatResultTable(
   );
   const blocks: string[] = [];
   for (const count of counts) {
-    const order = (t: TargetKind) =>
-      t === baseline ? -1 : TARGET_KINDS.indexOf(t);
-    const runs = results.filter((r) => r.subscribers === count)
-      .sort((a, b) => order(a.target) - order(b.target));
-    const base = runs.find((r) => r.target === baseline && r.status === "ok");
-    const header = ["", ...runs.map((r) => TARGET_LABELS[r.target])];
+    const atCount = results.filter((r) => r.subscribers === count);
+    const targets = TARGET_KINDS.filter((t) =>
+      atCount.some((r) => r.target === t)
+    ).sort((a, b) => (a === baseline ? -1 : 0) - (b === baseline ? -1 : 0));
+    const columns = targets.map((target) => {
+      const runs = atCount.filter((r) => r.target === target);
+      return { target, runs, ok: runs.filter((r) => r.status === "ok") };
+    });
+    const repeated = Math.max(...columns.map((c) => c.runs.length)) > 1;
+    const base = columns.find((c) => c.target === baseline && c.ok.length > 0);
+    const header = ["", ...columns.map((c) => TARGET_LABELS[c.target])];
     const rows: string[][] = [header];
     for (const metric of METRICS) {
-      const values = runs.map((r) =>
-        r.status === "ok" ? metric.value(r) : null
+      const cells = columns.map((c) =>
+        metric.text ? metric.text(c.ok) : median(figures(metric, c.ok))
       );
-      if (values.every((v) => v === null || v === undefined)) continue;
-      const baseValue = base ? metric.value(base) : undefined;
+      if (cells.every((v) => v === null)) continue;
+      const baseValue = base ? median(figures(metric, base.ok)) : null;
       rows.push([
         metric.label,
-        ...values.map((v, i) =>
-          runs[i] === base
+        ...cells.map((v, i) =>
+          columns[i] === base
             ? formatCell(v, undefined, metric.digits, false)
             : formatCell(v, baseValue, metric.digits, metric.ratio)
         ),
       ]);
     }
-    const failures = runs.filter((r) => r.status !== "ok");
+    if (repeated) {
+      rows.push([
+        "latency p99 ms range",
+        ...columns.map((c) => {
+          const p99s = figures(P99_METRIC, c.ok);
+          return p99s.length === 0
+            ? "—"
+            : `${Math.min(...p99s).toFixed(0)}–${Math.max(...p99s).toFixed(0)}`;
+        }),
+      ]);
+    }
+    const failures = atCount.filter((r) => r.status !== "ok");
     if (failures.length > 0) {
       rows.push([
         "status",
-        ...runs.map((r) => r.status === "ok" ? "ok" : r.status),
+        ...columns.map((c) =>
+          c.ok.length === c.runs.length
+            ? "ok"
+            : c.runs.length === 1
+            ? c.runs[0].status
+            : `${c.ok.length}/${c.runs.length} ok`
+        ),
       ]);
     }
     const heading = [
       `${count} subscribers`,
       ratePerSymbol ? `${ratePerSymbol} ticks/s per symbol` : undefined,
       durationSeconds ? `${durationSeconds} s window` : undefined,
+      repeated
+        ? `median of ${Math.max(...columns.map((c) => c.runs.length))} runs`
+        : undefined,
       base ? `ratios vs ${TARGET_LABELS[baseline]}` : "no baseline run",
     ].filter(Boolean).join(" · ");
     blocks.push(
@@ -240,7 +294,9 @@ export function formatResultTable(
         `== ${heading} ==`,
         renderColumns(rows),
         ...failures.map((r) =>
-          `  ${TARGET_LABELS[r.target]} ${r.status}: ${r.error ?? "no detail"}`
+          `  ${TARGET_LABELS[r.target]}${
+            r.repetition ? ` (run ${r.repetition})` : ""
+          } ${r.status}: ${r.error ?? "no detail"}`
         ),
       ].join("\n"),
     );

@@ -5,6 +5,7 @@ import type { LoadSummary } from "./load_run.ts";
 import {
   formatCell,
   formatResultTable,
+  median,
   type RunResult,
 } from "./result_table.ts";
 
@@ -148,4 +149,43 @@ Deno.test("formatResultTable - failed runs are listed with their reason", () => 
   assert.match(text, /status\s+failed\s+ok/);
   assert.match(text, /sentinel failed: Server at .* was not ready/);
   assert.match(text, /no baseline run/);
+});
+
+Deno.test("median - middle value, mean of the middle two, null when empty", () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([]), null);
+});
+
+Deno.test("formatResultTable - repeated runs show medians, summed handshakes and the p99 range", () => {
+  const repeat = (
+    target: TargetKind,
+    p99s: number[],
+    cpus: number[],
+  ): RunResult[] =>
+    p99s.map((p99, i) => ({
+      ...run(target, 1000, p99, cpus[i]),
+      repetition: i + 1,
+    }));
+  const failedRun: RunResult = {
+    target: "bare",
+    subscribers: 1000,
+    repetition: 3,
+    status: "failed",
+    error: "Run cut short: deadline",
+  };
+  const text = formatResultTable([
+    ...repeat("sentinel", [10, 30, 20], [50, 70, 60]),
+    ...repeat("bare", [40, 80], [30, 30]),
+    failedRun,
+  ]);
+  const line = (label: string) =>
+    text.split("\n").find((l) => l.startsWith(label))!;
+  assert.match(text, /median of 3 runs · ratios vs sentinel/);
+  assert.match(line("latency p99 ms "), /20\.00\s+60\.00 \(3\.00×\)$/);
+  assert.match(line("server CPU"), /60\s+30 \(0\.50×\)$/);
+  assert.match(line("handshakes ok / failed"), /3000 \/ 0\s+2000 \/ 0$/);
+  assert.match(line("latency p99 ms range"), /10–30\s+40–80$/);
+  assert.match(line("status"), /ok\s+2\/3 ok$/);
+  assert.match(text, /bare Deno \(run 3\) failed: Run cut short: deadline/);
 });
