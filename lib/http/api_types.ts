@@ -137,6 +137,8 @@ export interface MetricsResponse {
   readonly bytes_sent: number;
   readonly conflated_total: number;
   readonly slow_closes_total: number;
+  /** Least interval between two broadcasts of a symbol under overload, ms (0: every tick). */
+  readonly fanout_interval_ms: number;
   readonly ingestion_restarts: number;
   /** Alerting counters (absent only in fakes built before alerts existed). */
   readonly alerts?: AlertMetrics;

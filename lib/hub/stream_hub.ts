@@ -6,6 +6,12 @@
  * (see `subscriber.ts` for the conflate-then-close policy). Joining is
  * synchronous — hello, replay, then registration for live ticks happen in one
  * turn of the event loop — so a subscriber sees no gap and no duplicate.
+ *
+ * Under overload the service sets {@linkcode StreamHub.fanoutIntervalMs}
+ * (see `fanout_governor.ts`): a symbol is then broadcast at most once per
+ * interval. Ticks in between are numbered and kept in history as always; the
+ * newest is held and goes out by {@linkcode StreamHub.flushHeld} once the
+ * interval has passed, and each socket it replaces counts as conflated.
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
@@ -61,6 +67,13 @@ export interface JoinRequest {
   readonly ip: string;
 }
 
+/** A tick waiting for its symbol's broadcast interval to pass. */
+interface HeldTick {
+  readonly entry: ChannelEntry;
+  /** Sockets that joined meanwhile and got this tick in their replay. */
+  readonly skip: Set<Subscriber>;
+}
+
 /** Saved channel state, to continue sequences across a graceful restart. */
 export interface HubSnapshot {
   readonly epoch: string;
@@ -86,6 +99,9 @@ export class StreamHub {
   #statusEncoded: string | undefined;
   #ticksPublished = 0;
   #opened = 0;
+  #fanoutIntervalMs = 0;
+  #lastFanoutAt = new Map<string, number>();
+  #held = new Map<string, HeldTick>();
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
@@ -126,7 +142,22 @@ export class StreamHub {
     this.#simulated = value;
   }
 
-  /** Stamps, stores and broadcasts ticks; ticks of unknown symbols are ignored. */
+  /** Least interval between two broadcasts of a symbol, ms (0: every tick). */
+  get fanoutIntervalMs(): number {
+    return this.#fanoutIntervalMs;
+  }
+
+  /** Sets the broadcast interval; 0 sends what is held at once. */
+  set fanoutIntervalMs(ms: number) {
+    this.#fanoutIntervalMs = ms;
+    if (ms === 0) this.flushHeld();
+  }
+
+  /**
+   * Stamps and stores ticks, and broadcasts each unless its symbol's
+   * broadcast interval is still running (then it is held as the newest);
+   * ticks of unknown symbols are ignored.
+   */
   publishTicks(ticks: readonly AnalyzedTick[]): void {
     const now = this.#now();
     for (const tick of ticks) {
@@ -134,12 +165,44 @@ export class StreamHub {
       if (!channel) continue;
       const entry = channel.publish(tick, now);
       this.#ticksPublished++;
-      for (const subscriber of this.#rooms.get(tick.symbol)!) {
-        if (
-          subscriber.deliverLatest(tick.symbol, entry.encoded, now) === "closed"
-        ) {
-          this.#remove(subscriber);
-        }
+      const replaced = this.#held.get(tick.symbol);
+      if (replaced) {
+        this.stats.conflated += this.#rooms.get(tick.symbol)!.size -
+          replaced.skip.size;
+      }
+      const last = this.#lastFanoutAt.get(tick.symbol);
+      if (last !== undefined && now - last < this.#fanoutIntervalMs) {
+        this.#held.set(tick.symbol, { entry, skip: new Set() });
+      } else {
+        this.#held.delete(tick.symbol);
+        this.#fanOut(tick.symbol, entry, now);
+      }
+    }
+  }
+
+  /** Broadcasts the held ticks whose symbol's interval has passed. */
+  flushHeld(): void {
+    if (this.#held.size === 0) return;
+    const now = this.#now();
+    for (const [symbol, held] of this.#held) {
+      const last = this.#lastFanoutAt.get(symbol) ?? -Infinity;
+      if (now - last < this.#fanoutIntervalMs) continue;
+      this.#held.delete(symbol);
+      this.#fanOut(symbol, held.entry, now, held.skip);
+    }
+  }
+
+  #fanOut(
+    symbol: string,
+    entry: ChannelEntry,
+    now: number,
+    skip?: ReadonlySet<Subscriber>,
+  ): void {
+    this.#lastFanoutAt.set(symbol, now);
+    for (const subscriber of this.#rooms.get(symbol)!) {
+      if (skip?.has(subscriber)) continue;
+      if (subscriber.deliverLatest(symbol, entry.encoded, now) === "closed") {
+        this.#remove(subscriber);
       }
     }
   }
@@ -208,7 +271,9 @@ export class StreamHub {
     for (const symbol of request.symbols) {
       const channel = this.#channels.get(symbol);
       if (!channel) continue;
-      this.#replay(subscriber, channel, request);
+      const has = this.#replay(subscriber, channel, request);
+      const held = this.#held.get(symbol);
+      if (held && has >= held.entry.seq) held.skip.add(subscriber);
     }
     if (!subscriber.closed) {
       this.#subscribers.add(subscriber);
@@ -263,7 +328,12 @@ export class StreamHub {
     return { epoch: this.epoch, channels };
   }
 
-  #replay(subscriber: Subscriber, channel: Channel, request: JoinRequest) {
+  /** Sends one channel's replay; returns the newest seq the socket now has. */
+  #replay(
+    subscriber: Subscriber,
+    channel: Channel,
+    request: JoinRequest,
+  ): number {
     const plan = planResume(
       { since: request.since?.get(channel.symbol), epoch: request.epoch },
       channel.window(this.epoch),
@@ -279,10 +349,14 @@ export class StreamHub {
       subscriber.sendNow(JSON.stringify(reset));
       const latest = channel.latest;
       if (latest) subscriber.sendNow(latest.encoded);
-      return;
+      return latest?.seq ?? 0;
     }
     const batch = channel.batchFor(plan, request.historyLimit);
-    if (batch !== undefined) subscriber.sendNow(batch);
+    if (batch !== undefined) {
+      subscriber.sendNow(batch);
+      return channel.latestSeq;
+    }
+    return plan.kind === "from" ? plan.after : 0;
   }
 
   #remove(subscriber: Subscriber): void {

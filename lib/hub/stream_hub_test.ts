@@ -455,3 +455,60 @@ Deno.test("StreamHub - a join with history=0 gets live ticks only", () => {
   publish(hub, "BTC-USDT", 1);
   assert.deepEqual(live.seqs("BTC-USDT"), [4]);
 });
+
+Deno.test("StreamHub - with a broadcast interval a symbol goes out at most once per interval, newest first", () => {
+  const { hub, advance } = setup();
+  const a = new FakeSocket();
+  const b = new FakeSocket();
+  hub.join(a, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(b, { symbols: ["BTC-USDT"], ip: "2.2.2.2" });
+  hub.fanoutIntervalMs = 100;
+  publish(hub, "BTC-USDT", 1);
+  advance(10);
+  publish(hub, "BTC-USDT", 1);
+  advance(10);
+  publish(hub, "BTC-USDT", 1);
+  hub.flushHeld();
+  assert.deepEqual(a.seqs("BTC-USDT"), [1], "held within the interval");
+  assert.equal(hub.stats.conflated, 2, "seq 2 replaced for both sockets");
+  advance(80);
+  hub.flushHeld();
+  assert.deepEqual(a.seqs("BTC-USDT"), [1, 3]);
+  assert.deepEqual(b.seqs("BTC-USDT"), [1, 3]);
+  assert.deepEqual(hub.history("BTC-USDT").map((t) => t.seq), [1, 2, 3]);
+  advance(100);
+  publish(hub, "BTC-USDT", 1);
+  assert.deepEqual(a.seqs("BTC-USDT"), [1, 3, 4], "after the interval at once");
+});
+
+Deno.test("StreamHub - a socket joining while a tick is held gets it once", () => {
+  const { hub, advance } = setup();
+  hub.fanoutIntervalMs = 100;
+  publish(hub, "BTC-USDT", 2);
+  const withHistory = new FakeSocket();
+  const liveOnly = new FakeSocket();
+  hub.join(withHistory, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(liveOnly, {
+    symbols: ["BTC-USDT"],
+    ip: "2.2.2.2",
+    historyLimit: 0,
+  });
+  advance(100);
+  hub.flushHeld();
+  assert.deepEqual(withHistory.seqs("BTC-USDT"), [1, 2]);
+  assert.deepEqual(liveOnly.seqs("BTC-USDT"), [2]);
+});
+
+Deno.test("StreamHub - ending the interval sends what is held at once", () => {
+  const { hub } = setup();
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: ["BTC-USDT", "ETH-USDT"], ip: "1.1.1.1" });
+  hub.fanoutIntervalMs = 500;
+  publish(hub, "BTC-USDT", 2);
+  publish(hub, "ETH-USDT", 2);
+  assert.deepEqual(socket.seqs("BTC-USDT"), [1]);
+  hub.fanoutIntervalMs = 0;
+  assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2]);
+  assert.deepEqual(socket.seqs("ETH-USDT"), [1, 2]);
+  assert.equal(hub.stats.conflated, 0);
+});

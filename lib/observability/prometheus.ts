@@ -91,6 +91,13 @@ export function renderPrometheus(
       value: metrics.slow_closes_total,
     },
     {
+      name: "sentinel_fanout_interval_ms",
+      type: "gauge",
+      help:
+        "Least interval between two broadcasts of a symbol; above 0 the service is shedding load",
+      value: metrics.fanout_interval_ms,
+    },
+    {
       name: "sentinel_ingestion_restarts_total",
       type: "counter",
       help: "Ingestion worker restarts",

@@ -15,6 +15,7 @@ const METRICS: MetricsResponse = {
   bytes_sent: 123_456,
   conflated_total: 5,
   slow_closes_total: 1,
+  fanout_interval_ms: 200,
   ingestion_restarts: 0,
 };
 
@@ -67,6 +68,7 @@ Deno.test("renderPrometheus - values come from the metrics", () => {
   assert.equal(values.get("sentinel_sockets_active"), "3");
   assert.equal(values.get("sentinel_bytes_sent_total"), "123456");
   assert.equal(values.get("sentinel_slow_closes_total"), "1");
+  assert.equal(values.get("sentinel_fanout_interval_ms"), "200");
 });
 
 Deno.test("renderPrometheus - counters end in _total, gauges do not", () => {

@@ -18,6 +18,7 @@ import type { MarketTrade } from "../ingestion/market_trade.ts";
 import { AlertStore } from "../ledger/alert_store.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
+import { FanoutGovernor } from "../hub/fanout_governor.ts";
 import { resolveSymbol, symbolTable } from "../http/symbol_policy.ts";
 import { TokenBucketLimiter } from "../http/token_bucket.ts";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
@@ -61,6 +62,8 @@ export interface Sentinel {
  * trail lacks. The API reads the trail itself.
  */
 const RECENT_ALERTS = 100;
+/** How often the event loop's lag is measured for the fan-out governor, ms. */
+const GOVERNOR_PERIOD_MS = 50;
 
 /** Starts ingestion and the hub, and returns the services routes use. */
 export async function startSentinel(
@@ -215,6 +218,20 @@ export async function startSentinel(
 
   retention.start();
   const sweepTimer = setInterval(() => hub.sweep(), 250);
+  // The loop's lateness on a short timer sets the broadcast interval; the
+  // same timer sends the ticks held meanwhile.
+  const governor = new FanoutGovernor();
+  let governorDueAt = performance.now() + GOVERNOR_PERIOD_MS;
+  const governorTimer = setInterval(() => {
+    const at = performance.now();
+    const interval = governor.observeLag(Math.max(0, at - governorDueAt));
+    governorDueAt = at + GOVERNOR_PERIOD_MS;
+    if (interval !== hub.fanoutIntervalMs) {
+      logger.info("Broadcast interval changed", { intervalMs: interval });
+    }
+    hub.fanoutIntervalMs = interval;
+    hub.flushHeld();
+  }, GOVERNOR_PERIOD_MS);
   const heartbeatTimer = setInterval(() => {
     hub.heartbeat(heartbeatMs);
     publishStatusIfChanged();
@@ -289,6 +306,7 @@ export async function startSentinel(
       bytes_sent: hub.stats.bytesSent,
       conflated_total: hub.stats.conflated,
       slow_closes_total: hub.stats.slowCloses,
+      fanout_interval_ms: hub.fanoutIntervalMs,
       ingestion_restarts: ingestion.status().restarts,
       alerts: alertMetrics(
         engine.stats(),
@@ -328,6 +346,7 @@ export async function startSentinel(
   const shutdown = () =>
     stopping ??= (async () => {
       clearInterval(sweepTimer);
+      clearInterval(governorTimer);
       clearInterval(heartbeatTimer);
       await ingestion.stop();
       // Alerts raised by the last ticks are stored and pushed before the
