@@ -81,7 +81,8 @@ export function renderPrometheus(
     {
       name: "sentinel_conflated_total",
       type: "counter",
-      help: "Ticks held back from slow sockets",
+      help:
+        "Ticks a socket did not get because a newer one replaced them (slow socket or thinned broadcast)",
       value: metrics.conflated_total,
     },
     {

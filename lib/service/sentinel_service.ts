@@ -219,15 +219,22 @@ export async function startSentinel(
   retention.start();
   const sweepTimer = setInterval(() => hub.sweep(), 250);
   // The loop's lateness on a short timer sets the broadcast interval; the
-  // same timer sends the ticks held meanwhile.
+  // same timer sends the ticks held meanwhile. The first firing only starts
+  // the clock: its lateness is the start-up work, not load.
   const governor = new FanoutGovernor();
-  let governorDueAt = performance.now() + GOVERNOR_PERIOD_MS;
+  let governorDueAt: number | undefined;
   const governorTimer = setInterval(() => {
     const at = performance.now();
-    const interval = governor.observeLag(Math.max(0, at - governorDueAt));
+    const lag = governorDueAt === undefined ? 0 : at - governorDueAt;
+    const interval = governor.observeLag(Math.max(0, lag));
     governorDueAt = at + GOVERNOR_PERIOD_MS;
-    if (interval !== hub.fanoutIntervalMs) {
-      logger.info("Broadcast interval changed", { intervalMs: interval });
+    if ((interval > 0) !== (hub.fanoutIntervalMs > 0)) {
+      logger.info(
+        interval > 0
+          ? "Event loop late: thinning broadcasts"
+          : "Event loop on time: broadcasting every tick",
+        { intervalMs: interval },
+      );
     }
     hub.fanoutIntervalMs = interval;
     hub.flushHeld();
