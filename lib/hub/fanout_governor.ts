@@ -3,8 +3,10 @@
  * event loop runs late), broadcasting every tick only queues stale frames
  * behind one another in the runtime and in every client's socket. The
  * governor turns the loop's lag into the least interval between two live
- * broadcasts of a symbol: doubling while the loop is late, halving once it is
- * on time again, and 0 (every tick) when all is well. Ticks in between are
+ * broadcasts of a symbol: doubling while the loop stays late, halving once it
+ * is on time again, and 0 (every tick) when all is well. One late firing (a
+ * garbage collection, a burst of handshakes, start-up work) is not overload:
+ * only a streak of them is. Ticks in between are
  * still numbered and kept in history; sockets get the newest one when the
  * interval has passed, and the skipped ones are counted as conflated.
  */
@@ -13,6 +15,8 @@
 export interface FanoutGovernorOptions {
   /** Lag (ms) from which the interval grows. Default 50. */
   readonly overloadLagMs: number;
+  /** Consecutive late measurements before the interval grows. Default 3. */
+  readonly overloadStreak: number;
   /** Lag (ms) under which the interval shrinks. Default 10. */
   readonly recoveredLagMs: number;
   /** First interval (ms) once shedding starts; below it, none. Default 100. */
@@ -24,6 +28,7 @@ export interface FanoutGovernorOptions {
 /** The thresholds used unless overridden. */
 export const DEFAULT_FANOUT_GOVERNOR: FanoutGovernorOptions = {
   overloadLagMs: 50,
+  overloadStreak: 3,
   recoveredLagMs: 10,
   firstIntervalMs: 100,
   maxIntervalMs: 1_000,
@@ -33,6 +38,7 @@ export const DEFAULT_FANOUT_GOVERNOR: FanoutGovernorOptions = {
 export class FanoutGovernor {
   #options: FanoutGovernorOptions;
   #intervalMs = 0;
+  #lateInARow = 0;
 
   /** Creates a governor that starts without shedding. */
   constructor(options: Partial<FanoutGovernorOptions> = {}) {
@@ -46,9 +52,15 @@ export class FanoutGovernor {
 
   /** Takes one lag measurement (ms) and returns the new interval. */
   observeLag(lagMs: number): number {
-    const { overloadLagMs, recoveredLagMs, firstIntervalMs, maxIntervalMs } =
-      this.#options;
-    if (lagMs >= overloadLagMs) {
+    const {
+      overloadLagMs,
+      overloadStreak,
+      recoveredLagMs,
+      firstIntervalMs,
+      maxIntervalMs,
+    } = this.#options;
+    this.#lateInARow = lagMs >= overloadLagMs ? this.#lateInARow + 1 : 0;
+    if (this.#lateInARow >= overloadStreak) {
       this.#intervalMs = Math.min(
         maxIntervalMs,
         Math.max(firstIntervalMs, this.#intervalMs * 2),

@@ -8,17 +8,25 @@ Deno.test("FanoutGovernor - an on-time loop sheds nothing", () => {
   }
 });
 
-Deno.test("FanoutGovernor - a late loop doubles the interval up to the maximum", () => {
+Deno.test("FanoutGovernor - a loop that stays late doubles the interval up to the maximum", () => {
   const governor = new FanoutGovernor();
-  const intervals = [60, 80, 200, 90, 500, 70].map((lag) =>
+  const intervals = [60, 80, 200, 90, 500, 70, 55, 99].map((lag) =>
     governor.observeLag(lag)
   );
-  assert.deepEqual(intervals, [100, 200, 400, 800, 1_000, 1_000]);
+  assert.deepEqual(intervals, [0, 0, 100, 200, 400, 800, 1_000, 1_000]);
+});
+
+Deno.test("FanoutGovernor - isolated late firings are not overload", () => {
+  const governor = new FanoutGovernor();
+  const intervals = [300, 0, 300, 300, 20, 300].map((lag) =>
+    governor.observeLag(lag)
+  );
+  assert.deepEqual(intervals, [0, 0, 0, 0, 0, 0]);
 });
 
 Deno.test("FanoutGovernor - back on time it halves the interval, then stops shedding", () => {
   const governor = new FanoutGovernor();
-  for (let i = 0; i < 4; i++) governor.observeLag(100);
+  for (let i = 0; i < 6; i++) governor.observeLag(100);
   assert.equal(governor.intervalMs, 800);
   assert.equal(governor.observeLag(20), 800, "between the marks it holds");
   const intervals = [1, 1, 1, 1].map((lag) => governor.observeLag(lag));
@@ -28,6 +36,7 @@ Deno.test("FanoutGovernor - back on time it halves the interval, then stops shed
 Deno.test("FanoutGovernor - thresholds can be overridden", () => {
   const governor = new FanoutGovernor({
     overloadLagMs: 5,
+    overloadStreak: 1,
     firstIntervalMs: 40,
     maxIntervalMs: 60,
   });
