@@ -11,8 +11,12 @@ import type { ServerFrame } from "../lib/hub/frames.ts";
 import { connectClient } from "./support/ws_client.ts";
 import { pollUntil, type Stack, startStack } from "./support/start_stack.ts";
 
+/** The service's diagnostics; a refused request fails with its body. */
 async function diagnostics(stack: Stack): Promise<DiagnosticsResponse> {
-  return await (await fetch(`${stack.service.url}/api/diagnostics`)).json();
+  const response = await fetch(`${stack.service.url}/api/diagnostics`);
+  const body = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body;
 }
 
 async function assertServing(stack: Stack) {

@@ -57,7 +57,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /**
  * Starts a service against an already running simulator. Ingestion polls REST
  * unless `env` sets `INGEST_MODE=ws`; either way both upstream URLs point at
- * the simulator, so nothing leaves the machine.
+ * the simulator, so nothing leaves the machine. Tests poll the API every
+ * 25 ms, so the API rate limit is lifted unless `env` sets one (as the rate
+ * limit's own tests do).
  */
 export async function startServiceAgainst(
   exchange: Stack["exchange"],
@@ -73,6 +75,7 @@ export async function startServiceAgainst(
     HOSTNAME: "127.0.0.1",
     LOG_LEVEL: "debug",
     KV_PATH: ":memory:",
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
     ...options.env,
   });
   if (!result.ok) throw new Error(result.problems.join("\n"));
