@@ -15,7 +15,7 @@ import {
 import {
   parseSpotTickers,
   symbolTable,
-} from "../lib/ingestion/bybit_schema.ts";
+} from "../lib/ingestion/bybit/bybit_schema.ts";
 import { allTrackedBody, TRACKED } from "../lib/ingestion/test_utils.ts";
 
 const upstreamTable = symbolTable(TRACKED);

@@ -49,7 +49,7 @@ export interface LaunchContext {
 export const SENTINEL_MAX_SOCKETS_PER_IP = 20_000;
 
 /** Files the service target needs; until they exist it is skipped. */
-export const SENTINEL_FILES = ["main.ts", "lib/exchange/main.ts"] as const;
+export const SENTINEL_FILES = ["main.ts", "lib/simulator/main.ts"] as const;
 
 const HOST = "127.0.0.1";
 
@@ -78,7 +78,7 @@ export function targetLaunch(
               "--unstable-no-legacy-abort",
               "--allow-net",
               "--allow-env",
-              "lib/exchange/main.ts",
+              "lib/simulator/main.ts",
             ],
             env: {
               SIM_PORT: String(context.simulatorPort),

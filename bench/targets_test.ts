@@ -21,7 +21,7 @@ Deno.test("targetLaunch - the service runs behind the simulator, production mode
   assert.deepEqual(sim.args.slice(-3), [
     "--allow-net",
     "--allow-env",
-    "lib/exchange/main.ts",
+    "lib/simulator/main.ts",
   ]);
   assert.equal(sim.env.SIM_PORT, "8200");
   assert.deepEqual(service.args, ["run", "--allow-all", "main.ts"]);

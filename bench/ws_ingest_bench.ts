@@ -20,10 +20,13 @@
 import { TickAnalyzer } from "../lib/analytics/tick_analyzer.ts";
 import { StreamHub } from "../lib/hub/stream_hub.ts";
 import type { SocketLike } from "../lib/hub/subscriber.ts";
-import { parseWsFrame, topicTable } from "../lib/ingestion/bybit_ws_schema.ts";
-import type { IngestConfig } from "../lib/ingestion/ingest_loop.ts";
+import {
+  parseWsFrame,
+  topicTable,
+} from "../lib/ingestion/bybit/bybit_ws_schema.ts";
+import type { IngestConfig } from "../lib/ingestion/engines/rest_ingest_loop.ts";
 import { tickerPush, TRACKED, tradePush } from "../lib/ingestion/test_utils.ts";
-import { WorkerIngestion } from "../lib/ingestion/worker_ingestion.ts";
+import { WorkerIngestion } from "../lib/ingestion/hosting/worker_supervisor.ts";
 
 const thresholds = Object.fromEntries(TRACKED.map((s) => [s.id, 50_000_000]));
 const topics = topicTable(TRACKED);

@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import type { AlertFrame, AlertKind } from "../lib/hub/frames.ts";
+import type { AlertFrame, AlertKind } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
 import { formatIsoUtc, formatPrice, formatUsd } from "../lib/client/format.ts";
 import { severityOf } from "../lib/client/severity.ts";

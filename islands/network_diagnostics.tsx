@@ -1,9 +1,9 @@
 import type { ComponentChildren } from "preact";
-import type { TickFrame } from "../lib/hub/frames.ts";
+import type { TickFrame } from "../lib/protocol/frames.ts";
 import type {
   DiagnosticsResponse,
   MetricsResponse,
-} from "../lib/http/api_types.ts";
+} from "../lib/protocol/api_types.ts";
 import { cx } from "../lib/client/class_names.ts";
 import { formatCount, formatDuration } from "../lib/client/format.ts";
 import { ageMs, STALE_AFTER_MS } from "../lib/client/freshness.ts";

@@ -1,6 +1,6 @@
 import type { Signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import type { TickFrame } from "../lib/hub/frames.ts";
+import type { TickFrame } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
 import {
   directionArrow,

@@ -1,4 +1,4 @@
-import type { RoomsResponse } from "../lib/http/api_types.ts";
+import type { RoomsResponse } from "../lib/protocol/api_types.ts";
 import { formatCount, formatDuration } from "../lib/client/format.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 

@@ -11,7 +11,7 @@ import VelocityChart from "../islands/velocity_chart.tsx";
 import {
   type DashboardPageData,
   dashboardPageData,
-} from "../lib/client/dashboard_page_data.ts";
+} from "../lib/service/dashboard_page_data.ts";
 import type { AppState } from "../lib/service/app_state.ts";
 import { Head } from "../lib/web/head.tsx";
 import type { Handlers, PageProps } from "../lib/web/types.ts";

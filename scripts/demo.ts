@@ -4,8 +4,8 @@
  * the service shows that label everywhere. `SIM_*` variables configure the
  * simulator as for `deno task exchange`; the rest configure the service.
  */
-import { parseExchangeEnv } from "../lib/exchange/exchange_env.ts";
-import { startExchange } from "../lib/exchange/start_exchange.ts";
+import { parseExchangeEnv } from "../lib/simulator/exchange_env.ts";
+import { startExchange } from "../lib/simulator/start_exchange.ts";
 import { runFromEnvironment } from "../lib/service/run_from_environment.ts";
 
 if (import.meta.main) {

@@ -5,15 +5,15 @@
  * metrics; threshold changes for the new lines are persisted and audited.
  */
 import assert from "node:assert/strict";
-import type { AlertFrame, ServerFrame } from "../lib/hub/frames.ts";
+import type { AlertFrame, ServerFrame } from "../lib/protocol/frames.ts";
 import type {
   AlertsResponse,
   AuditResponse,
   MetricsResponse,
   ThresholdsResponse,
-} from "../lib/http/api_types.ts";
-import type { MarketTrade } from "../lib/ingestion/market_trade.ts";
-import { startExchange } from "../lib/exchange/start_exchange.ts";
+} from "../lib/protocol/api_types.ts";
+import type { MarketTrade } from "../lib/market/market_trade.ts";
+import { startExchange } from "../lib/simulator/start_exchange.ts";
 import {
   pollUntil,
   startServiceAgainst,

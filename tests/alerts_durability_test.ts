@@ -7,12 +7,12 @@
  * export the same alerts as CSV, and continue ids above the old ones.
  */
 import assert from "node:assert/strict";
-import { startExchange } from "../lib/exchange/start_exchange.ts";
-import type { AlertFrame, ServerFrame } from "../lib/hub/frames.ts";
+import { startExchange } from "../lib/simulator/start_exchange.ts";
+import type { AlertFrame, ServerFrame } from "../lib/protocol/frames.ts";
 import type {
   AlertsResponse,
   ThresholdsResponse,
-} from "../lib/http/api_types.ts";
+} from "../lib/protocol/api_types.ts";
 import { parseCsv } from "./support/parse_csv.ts";
 import { spawnService } from "./support/service_process.ts";
 import { connectClient } from "./support/ws_client.ts";

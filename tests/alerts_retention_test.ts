@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../lib/config/load_config.ts";
-import { startExchange } from "../lib/exchange/start_exchange.ts";
+import { startExchange } from "../lib/simulator/start_exchange.ts";
 import { AlertStore } from "../lib/ledger/alert_store.ts";
 import { createLogger } from "../lib/observability/logger.ts";
 import { startSentinel } from "../lib/service/sentinel_service.ts";

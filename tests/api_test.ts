@@ -9,7 +9,7 @@ import type {
   RoomsResponse,
   SymbolsResponse,
   ThresholdsResponse,
-} from "../lib/http/api_types.ts";
+} from "../lib/protocol/api_types.ts";
 import { pollUntil, startStack } from "./support/start_stack.ts";
 
 const TOKEN = "test-admin-token-0123456789";

@@ -4,7 +4,11 @@
  * resume without a gap.
  */
 import assert from "node:assert/strict";
-import type { HelloFrame, ServerFrame, TickFrame } from "../lib/hub/frames.ts";
+import type {
+  HelloFrame,
+  ServerFrame,
+  TickFrame,
+} from "../lib/protocol/frames.ts";
 import { connectClient } from "./support/ws_client.ts";
 import {
   pollUntil,

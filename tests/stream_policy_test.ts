@@ -3,7 +3,7 @@
  * HTTP status with a JSON reason, sent before any upgrade.
  */
 import assert from "node:assert/strict";
-import type { ServerFrame } from "../lib/hub/frames.ts";
+import type { ServerFrame } from "../lib/protocol/frames.ts";
 import { attemptHandshake, connectClient } from "./support/ws_client.ts";
 import { pollUntil, startStack } from "./support/start_stack.ts";
 

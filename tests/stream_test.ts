@@ -9,7 +9,7 @@ import type {
   ResetFrame,
   ServerFrame,
   TickFrame,
-} from "../lib/hub/frames.ts";
+} from "../lib/protocol/frames.ts";
 import { connectClient } from "./support/ws_client.ts";
 import { pollUntil, startStack } from "./support/start_stack.ts";
 

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import type {
   DiagnosticsResponse,
   MetricsResponse,
-} from "../lib/http/api_types.ts";
-import type { ServerFrame } from "../lib/hub/frames.ts";
+} from "../lib/protocol/api_types.ts";
+import type { ServerFrame } from "../lib/protocol/frames.ts";
 import { connectClient } from "./support/ws_client.ts";
 import { pollUntil, type Stack, startStack } from "./support/start_stack.ts";
 

@@ -7,8 +7,12 @@ import assert from "node:assert/strict";
 import type {
   DiagnosticsResponse,
   MetricsResponse,
-} from "../lib/http/api_types.ts";
-import type { ServerFrame, StatusFrame, TickFrame } from "../lib/hub/frames.ts";
+} from "../lib/protocol/api_types.ts";
+import type {
+  ServerFrame,
+  StatusFrame,
+  TickFrame,
+} from "../lib/protocol/frames.ts";
 import { connectClient } from "./support/ws_client.ts";
 import {
   pollUntil,

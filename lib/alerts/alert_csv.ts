@@ -5,7 +5,7 @@
  * with `'`, the usual defence against CSV injection; the service's own ids,
  * times, symbols and kinds never start that way, so no real value changes.
  */
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 
 /** Columns of the export, in order. */
 export const ALERT_CSV_COLUMNS = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 import { ALERT_CSV_HEADER, alertCsvRow, csvField } from "./alert_csv.ts";
 
 const ALERT: AlertFrame = {

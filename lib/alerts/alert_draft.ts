@@ -3,7 +3,7 @@
  * ids out of the engine keeps it pure: only the store knows the last id ever
  * issued (it survives restarts), so only the store can issue the next one.
  */
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 
 /** An alert without its id; `at` is when it was raised, epoch ms. */
 export type AlertDraft = Omit<AlertFrame, "type" | "id" | "time"> & {

@@ -19,9 +19,9 @@
  * A cooldown per (symbol, kind) then limits the rate: an alert that would
  * fire inside it is suppressed and counted, never dropped silently.
  */
-import type { AlertKind } from "../hub/frames.ts";
-import type { MarketTrade } from "../ingestion/market_trade.ts";
-import type { TickSource } from "../ingestion/market_tick.ts";
+import type { AlertKind } from "../protocol/frames.ts";
+import type { MarketTrade } from "../market/market_trade.ts";
+import type { TickSource } from "../market/market_tick.ts";
 import type { AlertDraft } from "./alert_draft.ts";
 import { SlidingSum } from "./sliding_sum.ts";
 import type { SymbolThresholds } from "./symbol_thresholds.ts";

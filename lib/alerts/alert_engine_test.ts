@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MarketTrade } from "../ingestion/market_trade.ts";
+import type { MarketTrade } from "../market/market_trade.ts";
 import { AlertEngine, type AlertEngineOptions } from "./alert_engine.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

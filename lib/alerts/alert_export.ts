@@ -4,7 +4,7 @@
  * fast as the client takes them, and at most one batch is held in memory, so
  * exporting the whole trail costs the same memory as exporting ten rows.
  */
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 import { ALERT_CSV_HEADER, alertCsvRow } from "./alert_csv.ts";
 
 /** Export formats. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 import { alertExportResponse, exportFileName } from "./alert_export.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

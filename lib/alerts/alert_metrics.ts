@@ -2,7 +2,10 @@
  * The alerting part of `/api/metrics`, assembled from the engine's counts
  * (raised, suppressed) and the pipeline's (stored, failed, dropped, pending).
  */
-import type { AlertCountsBySymbol, AlertMetrics } from "../http/api_types.ts";
+import type {
+  AlertCountsBySymbol,
+  AlertMetrics,
+} from "../protocol/api_types.ts";
 import type { AlertEngineStats } from "./alert_engine.ts";
 import type { AlertPipelineStats } from "./alert_pipeline.ts";
 

@@ -9,7 +9,7 @@
  * keep coming, the overflow is dropped and counted rather than growing memory
  * without limit (cooldowns keep the normal rate far below the bound).
  */
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 import type { AlertDraft } from "./alert_draft.ts";
 
 /** Where drafts become durable alerts (the KV store). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AlertFrame } from "../hub/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 import { type AlertDraft, alertFrame } from "./alert_draft.ts";
 import { AlertPipeline, type AlertSink } from "./alert_pipeline.ts";
 

@@ -3,7 +3,7 @@
  * raised and suppressed per (symbol, kind) as labelled counters, so an
  * operator can see a cooldown swallowing a storm instead of guessing.
  */
-import type { AlertMetrics } from "../http/api_types.ts";
+import type { AlertMetrics } from "../protocol/api_types.ts";
 
 function label(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AlertMetrics } from "../http/api_types.ts";
+import type { AlertMetrics } from "../protocol/api_types.ts";
 import { renderAlertPrometheus } from "./alert_prometheus.ts";
 
 const METRICS: AlertMetrics = {

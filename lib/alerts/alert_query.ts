@@ -10,7 +10,7 @@
  * (form encoding) and is read as `+`. `since` is inclusive, `until` exclusive.
  */
 import { z } from "zod";
-import type { AlertKind } from "../hub/frames.ts";
+import type { AlertKind } from "../protocol/frames.ts";
 import { HttpError } from "../http/http_error.ts";
 import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
 import { AUDIT_ID_PATTERN } from "../ledger/threshold_store.ts";

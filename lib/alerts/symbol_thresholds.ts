@@ -4,7 +4,7 @@
  * flag; the trade and spike lines exist only for alerts. All three are
  * configured, adjustable through the threshold API, persisted and audited.
  */
-import type { AlertKind } from "../hub/frames.ts";
+import type { AlertKind } from "../protocol/frames.ts";
 
 /** Which line a threshold is: names as used in the audit trail. */
 export type ThresholdKind = "whale" | "trade" | "spike";

@@ -6,7 +6,7 @@
 import type {
   ThresholdUpdate,
   ThresholdUpdateResponse,
-} from "../http/api_types.ts";
+} from "../protocol/api_types.ts";
 import { HttpError } from "../http/http_error.ts";
 import type { ThresholdChange } from "../ledger/threshold_store.ts";
 import { THRESHOLD_KINDS, type ThresholdKind } from "./symbol_thresholds.ts";

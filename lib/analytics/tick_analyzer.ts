@@ -4,8 +4,8 @@
  * previous tick for velocity, the whale edge), so one analyzer lives where the
  * ticks are produced: in the ingestion worker.
  */
-import type { TickFrame } from "../hub/frames.ts";
-import type { MarketTick, TickSource } from "../ingestion/market_tick.ts";
+import type { TickFrame } from "../protocol/frames.ts";
+import type { MarketTick, TickSource } from "../market/market_tick.ts";
 import { priceVelocity } from "./velocity.ts";
 import {
   rangePosition,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MarketTick } from "../ingestion/market_tick.ts";
+import type { MarketTick } from "../market/market_tick.ts";
 import { TickAnalyzer } from "./tick_analyzer.ts";
 
 function tick(overrides: Partial<MarketTick> = {}): MarketTick {

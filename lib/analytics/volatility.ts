@@ -2,7 +2,7 @@
  * Volatility measures of the 24 h band. Inputs come from the network, so every
  * function answers with a finite number even for NaN, Infinity or negatives.
  */
-import type { VolatilityTier } from "../hub/frames.ts";
+import type { VolatilityTier } from "../protocol/frames.ts";
 
 /**
  * Volatility spread `(high − low) / low × 100`, in percent.

@@ -3,7 +3,7 @@
  * detail}` surfaced as data rather than thrown, so a form can show exactly
  * what the server said. `fetch` is injected for tests.
  */
-import type { ThresholdUpdateResponse } from "../http/api_types.ts";
+import type { ThresholdUpdateResponse } from "../protocol/api_types.ts";
 
 /** A successful body, or the server's (or the network's) error. */
 export type ApiResult<T> =

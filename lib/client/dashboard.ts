@@ -18,12 +18,12 @@ import {
   type Signal,
   signal,
 } from "@preact/signals";
-import type { AlertFrame, ServerFrame, TickFrame } from "../hub/frames.ts";
+import type { AlertFrame, ServerFrame, TickFrame } from "../protocol/frames.ts";
 import type {
   DiagnosticsResponse,
   MetricsResponse,
   RoomsResponse,
-} from "../http/api_types.ts";
+} from "../protocol/api_types.ts";
 import { type Fetch, getJson } from "./api_client.ts";
 import { FrameBatcher, type Schedule } from "./frame_batcher.ts";
 import { MarketStore } from "./market_store.ts";

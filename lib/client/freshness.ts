@@ -3,7 +3,7 @@
  * client's may be off): ticks are stamped by the server, and the hello frame
  * tells the client how far its clock is from the server's.
  */
-import type { StatusFrame } from "../hub/frames.ts";
+import type { StatusFrame } from "../protocol/frames.ts";
 
 /** Data older than this is marked stale (the service's own stall limit). */
 export const STALE_AFTER_MS = 10_000;

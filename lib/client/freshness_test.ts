@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { StatusFrame } from "../hub/frames.ts";
+import type { StatusFrame } from "../protocol/frames.ts";
 import { ageMs, isStale } from "./freshness.ts";
 
 const status = (upstream: StatusFrame["upstream"]): StatusFrame => ({

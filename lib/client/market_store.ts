@@ -21,7 +21,7 @@ import type {
   ServerFrame,
   StatusFrame,
   TickFrame,
-} from "../hub/frames.ts";
+} from "../protocol/frames.ts";
 import { type SeriesPoint, TickSeries, toPoint } from "./tick_series.ts";
 
 /** Alerts kept in the ledger. */

@@ -10,7 +10,7 @@
  * runs in unit tests with fakes and a manual clock.
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
-import type { ServerFrame } from "../hub/frames.ts";
+import type { ServerFrame } from "../protocol/frames.ts";
 import {
   decideAfterClose,
   decideAfterProbe,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ServerFrame } from "../hub/frames.ts";
+import type { ServerFrame } from "../protocol/frames.ts";
 import { CLIENT_DEAD_SOCKET, StreamConnection } from "./stream_connection.ts";
 import { ManualClock } from "./test_clock.ts";
 import { FakeEvents, FakeSocket } from "./test_fakes.ts";

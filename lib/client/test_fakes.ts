@@ -2,7 +2,7 @@
  * Fakes of the browser for the client tests: a hand-driven socket and
  * hand-fired window/document events.
  */
-import type { ServerFrame } from "../hub/frames.ts";
+import type { ServerFrame } from "../protocol/frames.ts";
 import type { BrowserEvents, SocketLike } from "./stream_connection.ts";
 
 /** A socket the test opens, feeds and drops by hand. */

@@ -2,7 +2,7 @@
  * Builders of wire frames for the client tests: realistic defaults, override
  * what the test is about.
  */
-import type { AlertFrame, TickFrame } from "../hub/frames.ts";
+import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 
 /** A tick frame for `symbol` with sequence `seq`. */
 export function tickFrame(

@@ -5,7 +5,7 @@
  * reconnect is ignored); a history batch is merged by `seq`, so it can fill in
  * older points around what is already there.
  */
-import type { TickFrame } from "../hub/frames.ts";
+import type { TickFrame } from "../protocol/frames.ts";
 
 /** What the chart needs of a tick. */
 export interface SeriesPoint {

@@ -4,7 +4,7 @@
  * last good data and its age, or that nothing has arrived yet (a first start
  * without network), never "last good data" when there is none.
  */
-import type { StatusFrame } from "../hub/frames.ts";
+import type { StatusFrame } from "../protocol/frames.ts";
 import { formatDuration } from "./format.ts";
 import { ageMs } from "./freshness.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { StatusFrame } from "../hub/frames.ts";
+import type { StatusFrame } from "../protocol/frames.ts";
 import { upstreamOfflineText } from "./upstream_notice.ts";
 
 const offline = (fields: Partial<StatusFrame>): StatusFrame => ({

@@ -3,7 +3,7 @@
  * turns errors into responses. Only 5xx are logged; their details never reach
  * the client.
  */
-import type { ApiError } from "./api_types.ts";
+import type { ApiError } from "../protocol/api_types.ts";
 
 /** An error that maps to an HTTP status and a `{error, detail}` body. */
 export class HttpError extends Error {

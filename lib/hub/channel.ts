@@ -3,7 +3,7 @@
  * the encoded frames in a bounded ring for replay and resume.
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
-import type { TickFrame } from "./frames.ts";
+import type { TickFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { HistoryWindow, ResumePlan } from "./resume_plan.ts";
 

@@ -15,14 +15,14 @@
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
-import { CloseCode } from "./close_codes.ts";
+import { CloseCode } from "../protocol/close_codes.ts";
 import type {
   AlertFrame,
   HelloFrame,
   ResetFrame,
   StatusFrame,
   TickFrame,
-} from "./frames.ts";
+} from "../protocol/frames.ts";
 import { planResume } from "./resume_plan.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { analyzedTick, FakeSocket } from "./test_utils.ts";
-import { CloseCode } from "./close_codes.ts";
+import { CloseCode } from "../protocol/close_codes.ts";
 import type {
   AlertFrame,
   BatchFrame,
   ResetFrame,
   StatusFrame,
   TickFrame,
-} from "./frames.ts";
+} from "../protocol/frames.ts";
 import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
 import { DEFAULT_SLOW_CONSUMER_POLICY } from "./subscriber.ts";
 

@@ -28,7 +28,7 @@
  * A socket that is behind is re-read at most every `recheckMs`: in between,
  * frames are held without a call into the runtime.
  */
-import { CloseCode } from "./close_codes.ts";
+import { CloseCode } from "../protocol/close_codes.ts";
 
 /** The part of a WebSocket the hub uses (a real one or a test double). */
 export interface SocketLike {

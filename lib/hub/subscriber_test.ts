@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeSocket } from "./test_utils.ts";
-import { CloseCode } from "./close_codes.ts";
+import { CloseCode } from "../protocol/close_codes.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,
   type DeliveryStats,

@@ -4,7 +4,7 @@
  * analysed tick to publish.
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
-import type { ServerFrame } from "./frames.ts";
+import type { ServerFrame } from "../protocol/frames.ts";
 import type { SocketLike } from "./subscriber.ts";
 
 /** A `SocketLike` that records frames and closes. */

@@ -5,10 +5,14 @@
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import type { TrackedSymbol } from "../config/config_schema.ts";
-import type { WebSocketLike } from "./web_socket_like.ts";
-import type { Clock, TimerId } from "./clock.ts";
-import type { IngestConfig, LogFields, UpstreamState } from "./ingest_loop.ts";
-import type { MarketTrade } from "./market_trade.ts";
+import type { WebSocketLike } from "./bybit/web_socket_like.ts";
+import type { Clock, TimerId } from "../clock/clock.ts";
+import type {
+  IngestConfig,
+  LogFields,
+  UpstreamState,
+} from "./engines/rest_ingest_loop.ts";
+import type { MarketTrade } from "../market/market_trade.ts";
 
 /** The spot tickers example from Bybit's V5 documentation, verbatim. */
 export const BYBIT_SPOT_TICKERS_EXAMPLE =
@@ -229,7 +233,7 @@ export const WITHIN_MS = 15_000;
 /**
  * A loopback upstream (port 0) serving Bybit's documented example payload.
  * `inject` adds the `x-test-worker-fault` header to the next response, which
- * `testdata/faulty_ingest_worker.ts` obeys.
+ * `hosting/testdata/faulty_worker_entry.ts` obeys.
  */
 export function exampleUpstream() {
   let fault: string | undefined;

@@ -18,7 +18,7 @@ import {
   nextAlertId,
   parseAlertId,
 } from "../alerts/alert_id.ts";
-import type { AlertFrame, AlertKind } from "../hub/frames.ts";
+import type { AlertFrame, AlertKind } from "../protocol/frames.ts";
 
 /**
  * Filters of a listing; times are epoch ms. Time bounds are applied to the

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { withKv } from "./test_utils.ts";
 import type { AlertDraft } from "../alerts/alert_draft.ts";
-import type { AlertKind } from "../hub/frames.ts";
+import type { AlertKind } from "../protocol/frames.ts";
 import { AlertStore } from "./alert_store.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

@@ -5,7 +5,7 @@
  * one long pause; runs never overlap, and `stop()` waits for the one in
  * flight so KV is not closed under it.
  */
-import { type Clock, systemClock, type TimerId } from "../ingestion/clock.ts";
+import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
 import type { AlertStore, PruneResult } from "./alert_store.ts";
 
 /** Options of {@linkcode RetentionSweeper}. */

@@ -2,7 +2,7 @@
  * Renders the service metrics in the Prometheus text exposition format
  * (version 0.0.4), so any Prometheus-compatible scraper can read `/metrics`.
  */
-import type { IngestMetrics, MetricsResponse } from "../http/api_types.ts";
+import type { IngestMetrics, MetricsResponse } from "../protocol/api_types.ts";
 
 /** One exported metric: its name, type, help text and value. */
 interface MetricLine {

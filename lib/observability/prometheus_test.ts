@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MetricsResponse } from "../http/api_types.ts";
+import type { MetricsResponse } from "../protocol/api_types.ts";
 import { renderPrometheus } from "./prometheus.ts";
 
 const METRICS: MetricsResponse = {

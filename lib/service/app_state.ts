@@ -4,9 +4,9 @@
  * thin by calling these instead of reaching into the hub or ingestion.
  */
 import type { ServiceConfig } from "../config/load_config.ts";
-import type { AlertFrame, TickFrame } from "../hub/frames.ts";
+import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type { AlertQuery, AuditQuery } from "../alerts/alert_query.ts";
-import type { MarketTrade } from "../ingestion/market_trade.ts";
+import type { MarketTrade } from "../market/market_trade.ts";
 import type {
   AlertsResponse,
   AuditResponse,
@@ -19,7 +19,7 @@ import type {
   ThresholdsResponse,
   ThresholdUpdate,
   ThresholdUpdateResponse,
-} from "../http/api_types.ts";
+} from "../protocol/api_types.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import type { SymbolTable } from "../http/symbol_policy.ts";
 import type { StreamGate } from "./stream_gate.ts";

@@ -10,9 +10,9 @@ import type {
   IngestMetrics,
   SymbolFreshness,
   WsDiagnostics,
-} from "../http/api_types.ts";
-import type { StatusFrame } from "../hub/frames.ts";
-import type { UpstreamState } from "../ingestion/ingest_loop.ts";
+} from "../protocol/api_types.ts";
+import type { StatusFrame } from "../protocol/frames.ts";
+import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
 
 /** Seconds without good data after which upstream counts as stalled. */
 export const STALL_AFTER_SECONDS = 10;

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { type UpstreamState, ZERO_COUNTERS } from "../ingestion/ingest_loop.ts";
+import {
+  type UpstreamState,
+  ZERO_COUNTERS,
+} from "../ingestion/engines/rest_ingest_loop.ts";
 import {
   diagnose,
   type DiagnosticsInput,

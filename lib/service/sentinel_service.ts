@@ -5,7 +5,7 @@
  * `shutdown()` in reverse order.
  */
 import type { ServiceConfig } from "../config/load_config.ts";
-import type { AlertFrame, TickFrame } from "../hub/frames.ts";
+import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "../hub/ring_buffer.ts";
 import { AlertEngine } from "../alerts/alert_engine.ts";
 import { alertMetrics } from "../alerts/alert_metrics.ts";
@@ -14,7 +14,7 @@ import {
   thresholdChanges,
   thresholdUpdateResponse,
 } from "../alerts/threshold_update.ts";
-import type { MarketTrade } from "../ingestion/market_trade.ts";
+import type { MarketTrade } from "../market/market_trade.ts";
 import { AlertStore } from "../ledger/alert_store.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
@@ -22,8 +22,8 @@ import { FanoutGovernor } from "../hub/fanout_governor.ts";
 import { resolveSymbol, symbolTable } from "../http/symbol_policy.ts";
 import { TokenBucketLimiter } from "../http/token_bucket.ts";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
-import type { UpstreamState } from "../ingestion/ingest_loop.ts";
-import { startIngestion } from "../ingestion/ingestion_host.ts";
+import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
+import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
 import {
   saveHubSnapshot,
   takeHubSnapshot,

@@ -5,7 +5,7 @@
  * Accepted sockets join the hub when they open and leave it when they close.
  */
 import { ConnectionLimiter } from "../hub/connection_limiter.ts";
-import { CloseCode } from "../hub/close_codes.ts";
+import { CloseCode } from "../protocol/close_codes.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import { HttpError } from "../http/http_error.ts";
 import {

@@ -1,8 +1,8 @@
 import {
   dashboardPageData,
   findSymbol,
-} from "../../lib/client/dashboard_page_data.ts";
-import type { DashboardPageData } from "../../lib/client/dashboard_page_data.ts";
+} from "../../lib/service/dashboard_page_data.ts";
+import type { DashboardPageData } from "../../lib/service/dashboard_page_data.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
 import type { Handlers } from "../../lib/web/types.ts";
 

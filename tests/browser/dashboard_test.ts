@@ -5,11 +5,11 @@
  * land in `test-output/`.
  */
 import assert from "node:assert/strict";
-import type { ServerFrame } from "../../lib/hub/frames.ts";
+import type { ServerFrame } from "../../lib/protocol/frames.ts";
 import type {
   MetricsResponse,
   ThresholdsResponse,
-} from "../../lib/http/api_types.ts";
+} from "../../lib/protocol/api_types.ts";
 import {
   pollUntil,
   type Stack,

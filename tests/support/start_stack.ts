@@ -7,7 +7,7 @@ import { loadConfig } from "../../lib/config/load_config.ts";
 import {
   startExchange,
   type StartExchangeOptions,
-} from "../../lib/exchange/start_exchange.ts";
+} from "../../lib/simulator/start_exchange.ts";
 import { createLogger } from "../../lib/observability/logger.ts";
 import {
   type ServedSentinel,

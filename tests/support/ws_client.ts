@@ -2,7 +2,7 @@
  * A WebSocket test client that records every frame and lets a test await a
  * frame (or the close) with a deadline instead of sleeping.
  */
-import type { ServerFrame } from "../../lib/hub/frames.ts";
+import type { ServerFrame } from "../../lib/protocol/frames.ts";
 
 /** Options of {@linkcode connectClient}. */
 export interface ClientOptions {

@@ -1,5 +1,5 @@
 import { requireAdmin } from "../../../lib/http/admin_auth.ts";
-import type { ThresholdResponse } from "../../../lib/http/api_types.ts";
+import type { ThresholdResponse } from "../../../lib/protocol/api_types.ts";
 import { jsonResponse } from "../../../lib/http/http_error.ts";
 import { readJsonBody } from "../../../lib/http/json_body.ts";
 import { resolveSymbol } from "../../../lib/http/symbol_policy.ts";

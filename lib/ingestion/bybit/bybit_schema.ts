@@ -1,0 +1,247 @@
+/**
+ * zod schemas for Bybit V5 public market data, and the parser that turns a
+ * REST `/v5/market/tickers?category=spot` body into normalised ticks.
+ *
+ * Bybit sends every number as a string and `""` for "not applicable". The
+ * number helpers below are shared by every schema (the WebSocket `tickers.*`
+ * and `publicTrade.*` messages use the same conventions and get their own
+ * exports here). Items are validated one at a time: a bad item is reported and
+ * skipped, never allowed to cost the other symbols their tick. Only tracked
+ * symbols are validated at all — a spot list holds hundreds of tickers and
+ * validating the ones nobody watches would be wasted work on every poll.
+ */
+import { z } from "zod";
+import type { TrackedSymbol } from "../../config/config_schema.ts";
+import type { MarketTick } from "../../market/market_tick.ts";
+import { operatorSafeText, UpstreamError } from "./upstream_error.ts";
+
+/** Bybit `retCode` for "too many visits": a rate limit, not a plain error. */
+export const RET_CODE_TOO_MANY_VISITS = 10006;
+
+/** Plain decimal or exponent notation; no hex, no spaces, no `Infinity`. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+const EXCERPT_LENGTH = 24;
+
+function excerpt(raw: string): string {
+  return JSON.stringify(operatorSafeText(raw, EXCERPT_LENGTH));
+}
+
+/** Options of the decimal-string schemas. */
+export interface DecimalOptions {
+  /** Reject values below zero (prices, sizes, turnover). Default `false`. */
+  readonly nonNegative?: boolean;
+}
+
+/**
+ * A number sent as a decimal string, parsed to a finite number. `""` is not
+ * accepted here: use {@linkcode optionalDecimalString} for fields that may be
+ * blank.
+ */
+export function decimalString(options: DecimalOptions = {}) {
+  const nonNegative = options.nonNegative ?? false;
+  return z.string().transform((raw, ctx) => toDecimal(raw, ctx, nonNegative));
+}
+
+/** Like {@linkcode decimalString}, but `""` or a missing field is absent. */
+export function optionalDecimalString(options: DecimalOptions = {}) {
+  const nonNegative = options.nonNegative ?? false;
+  return z.string().optional().transform((raw, ctx) =>
+    raw === undefined || raw === ""
+      ? undefined
+      : toDecimal(raw, ctx, nonNegative)
+  );
+}
+
+function toDecimal(
+  raw: string,
+  ctx: z.core.$RefinementCtx<unknown>,
+  nonNegative: boolean,
+): number {
+  const value = DECIMAL.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(value)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a finite decimal string, got ${excerpt(raw)}`,
+    });
+    return z.NEVER;
+  }
+  if (nonNegative && value < 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a non-negative number, got ${excerpt(raw)}`,
+    });
+    return z.NEVER;
+  }
+  return value;
+}
+
+/**
+ * One spot item of `/v5/market/tickers`, restricted to the fields this service
+ * consumes. Other fields (`usdIndexPrice`, sizes, `prevPrice24h`) are not
+ * validated: a bad value in a field we ignore must not cost us a tick.
+ */
+export const spotTickerItemSchema = z.object({
+  symbol: z.string(),
+  lastPrice: decimalString({ nonNegative: true }),
+  highPrice24h: decimalString({ nonNegative: true }),
+  lowPrice24h: decimalString({ nonNegative: true }),
+  turnover24h: decimalString({ nonNegative: true }),
+  price24hPcnt: decimalString(),
+  volume24h: optionalDecimalString({ nonNegative: true }),
+  bid1Price: optionalDecimalString({ nonNegative: true }),
+  ask1Price: optionalDecimalString({ nonNegative: true }),
+}).refine((item) => item.highPrice24h >= item.lowPrice24h, {
+  message: "highPrice24h is below lowPrice24h",
+  path: ["highPrice24h"],
+});
+
+/** A validated spot ticker item. */
+export type SpotTickerItem = z.infer<typeof spotTickerItemSchema>;
+
+/**
+ * The head every V5 REST response shares. Checked first so an error envelope
+ * (whose `result` is `{}`) is reported by its `retCode`, not as malformed.
+ */
+export const bybitEnvelopeHeadSchema = z.object({
+  retCode: z.number().int(),
+  retMsg: z.string().catch(""),
+});
+
+/**
+ * A successful spot tickers envelope. `list` items stay `unknown` here: each
+ * is validated on its own by {@linkcode parseSpotTickers}.
+ */
+export const spotTickersEnvelopeSchema = z.object({
+  retCode: z.literal(0),
+  result: z.object({
+    category: z.literal("spot").optional(),
+    list: z.array(z.unknown()),
+  }),
+  time: z.number().int().nonnegative(),
+});
+
+/** Exchange symbol → channel id, built once from the configured table. */
+export type SymbolTable = ReadonlyMap<string, string>;
+
+/**
+ * Builds the lookup {@linkcode parseSpotTickers} maps symbols with. Names come
+ * from the configuration, never from string surgery: multiplied names such
+ * as `1000SATSUSDT` exist.
+ */
+export function symbolTable(symbols: readonly TrackedSymbol[]): SymbolTable {
+  return new Map(symbols.map((s) => [s.upstream, s.id]));
+}
+
+/** An item that failed validation; `symbol` is the channel id when known. */
+export interface RejectedItem {
+  readonly symbol: string | null;
+  readonly reason: string;
+}
+
+/** What one tickers response yields for the tracked symbols. */
+export interface SpotTickersParse {
+  /** One tick per tracked symbol that was listed and valid. */
+  readonly ticks: MarketTick[];
+  /** Tracked (or unidentifiable) items that failed validation. */
+  readonly rejected: RejectedItem[];
+  /** Channel ids of tracked symbols the exchange did not list. */
+  readonly missing: string[];
+}
+
+/**
+ * Parses a decoded `/v5/market/tickers?category=spot` body. Throws an
+ * {@linkcode UpstreamError}: `ret-code` (or `rate-limited` for 10006) for an
+ * error envelope, `invalid-envelope` when the envelope itself is unusable.
+ * Everything item-level is reported in the result instead.
+ */
+export function parseSpotTickers(
+  body: unknown,
+  symbols: SymbolTable,
+): SpotTickersParse {
+  const head = bybitEnvelopeHeadSchema.safeParse(body);
+  if (!head.success) {
+    throw new UpstreamError(
+      "invalid-envelope",
+      `Invalid response envelope: ${describeIssue(head.error)}`,
+    );
+  }
+  const { retCode, retMsg } = head.data;
+  if (retCode !== 0) {
+    throw new UpstreamError(
+      retCode === RET_CODE_TOO_MANY_VISITS ? "rate-limited" : "ret-code",
+      `Bybit retCode ${retCode}: ${retMsg || "no message"}`,
+      { retCode },
+    );
+  }
+  const envelope = spotTickersEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    throw new UpstreamError(
+      "invalid-envelope",
+      `Invalid response envelope: ${describeIssue(envelope.error)}`,
+    );
+  }
+  const upstreamTs = envelope.data.time;
+  const ticks: MarketTick[] = [];
+  const rejected: RejectedItem[] = [];
+  const seen = new Set<string>();
+  for (const raw of envelope.data.result.list) {
+    const upstream = typeof raw === "object" && raw !== null
+      ? (raw as { symbol?: unknown }).symbol
+      : undefined;
+    if (typeof upstream !== "string") {
+      rejected.push({ symbol: null, reason: "item has no symbol" });
+      continue;
+    }
+    const id = symbols.get(upstream);
+    if (id === undefined) continue;
+    if (seen.has(id)) {
+      rejected.push({ symbol: id, reason: "symbol listed more than once" });
+      continue;
+    }
+    seen.add(id);
+    const item = spotTickerItemSchema.safeParse(raw);
+    if (item.success) ticks.push(toMarketTick(item.data, id, upstreamTs));
+    else rejected.push({ symbol: id, reason: describeIssue(item.error) });
+  }
+  const missing: string[] = [];
+  if (seen.size < symbols.size) {
+    for (const id of symbols.values()) if (!seen.has(id)) missing.push(id);
+  }
+  return { ticks, rejected, missing };
+}
+
+/**
+ * Maps a validated spot item to a {@linkcode MarketTick}. `price24hPcnt` is a
+ * fraction; the ×100 is rounded to 8 decimals so `"0.0068"` reads `0.68`,
+ * not `0.6799999999999999`.
+ */
+export function toMarketTick(
+  item: SpotTickerItem,
+  id: string,
+  upstreamTs: number,
+): MarketTick {
+  const tick: {
+    -readonly [K in keyof MarketTick]: MarketTick[K];
+  } = {
+    symbol: id,
+    price: item.lastPrice,
+    high: item.highPrice24h,
+    low: item.lowPrice24h,
+    volume: item.turnover24h,
+    change: Math.round(item.price24hPcnt * 1e10) / 1e8,
+    upstreamTs,
+  };
+  if (item.volume24h !== undefined) tick.baseVolume = item.volume24h;
+  if (item.bid1Price !== undefined) tick.bid = item.bid1Price;
+  if (item.ask1Price !== undefined) tick.ask = item.ask1Price;
+  return tick;
+}
+
+/** The first issue of a zod error as `path: message`, bounded in length. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return "invalid";
+  const path = issue.path.join(".");
+  return operatorSafeText(path ? `${path}: ${issue.message}` : issue.message);
+}

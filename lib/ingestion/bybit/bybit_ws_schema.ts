@@ -1,0 +1,226 @@
+/**
+ * zod schemas for Bybit's public spot WebSocket, and the parser that turns
+ * one received frame into a normalised tick, trades, an op response, or a
+ * reason to skip it.
+ *
+ * Spot `tickers.*` pushes are snapshots only (no bid/ask); `publicTrade.*`
+ * pushes carry arrays of trades, each validated on its own so one bad trade
+ * costs only itself. Frames for symbols nobody tracks are recognised from
+ * their topic and skipped before any validation. Linear (derivatives) topics
+ * are not subscribed, so ticker deltas never arrive and are rejected if they
+ * do. The number conventions (decimal strings, `""` for absent) are the REST
+ * side's, shared from `bybit_schema.ts`.
+ *
+ * The project's simulator adds `"simulator": true` to every frame; it is read
+ * here so simulated data is labelled as such from the first frame.
+ */
+import { z } from "zod";
+import type { TrackedSymbol } from "../../config/config_schema.ts";
+import {
+  decimalString,
+  type RejectedItem,
+  spotTickerItemSchema,
+  toMarketTick,
+} from "./bybit_schema.ts";
+import type { MarketTick } from "../../market/market_tick.ts";
+import type { MarketTrade } from "../../market/market_trade.ts";
+import { operatorSafeText } from "./upstream_error.ts";
+
+/** Where a tracked symbol's data is published: topic → channel id. */
+export type TopicTable = ReadonlyMap<string, string>;
+
+/** Topics of one tracked symbol, in subscription order. */
+export function symbolTopics(symbol: TrackedSymbol): [string, string] {
+  return [`tickers.${symbol.upstream}`, `publicTrade.${symbol.upstream}`];
+}
+
+/** Every topic to subscribe for `symbols`, mapped to its channel id. */
+export function topicTable(symbols: readonly TrackedSymbol[]): TopicTable {
+  const table = new Map<string, string>();
+  for (const symbol of symbols) {
+    for (const topic of symbolTopics(symbol)) table.set(topic, symbol.id);
+  }
+  return table;
+}
+
+/** An op response: a subscribe/unsubscribe ack or a pong. */
+export const opResponseSchema = z.object({
+  op: z.string().max(32),
+  success: z.boolean().optional(),
+  ret_msg: z.string().max(21_000).optional(),
+  conn_id: z.string().max(128).optional(),
+  req_id: z.union([z.string().max(64), z.number()]).optional()
+    .transform((id) => id === undefined ? undefined : String(id)),
+});
+
+const envelopeHead = {
+  topic: z.string(),
+  ts: z.number().int().nonnegative(),
+};
+
+/** A spot `tickers.*` push: a snapshot whose data is one ticker. */
+export const spotTickersPushSchema = z.object({
+  ...envelopeHead,
+  type: z.literal("snapshot", {
+    error: "expected a snapshot (spot tickers have no deltas)",
+  }),
+  cs: z.number().int().optional(),
+  data: spotTickerItemSchema,
+});
+
+/** One trade of a `publicTrade.*` push. */
+export const publicTradeItemSchema = z.object({
+  T: z.number().int().nonnegative(),
+  s: z.string(),
+  S: z.enum(["Buy", "Sell"]),
+  v: decimalString({ nonNegative: true }),
+  p: decimalString({ nonNegative: true }),
+  i: z.string().min(1).max(64),
+  BT: z.boolean().optional(),
+  seq: z.number().int().nonnegative().optional(),
+});
+
+/** A `publicTrade.*` push; items stay `unknown` until validated one by one. */
+export const publicTradePushSchema = z.object({
+  ...envelopeHead,
+  type: z.literal("snapshot"),
+  data: z.array(z.unknown()).max(10_000),
+});
+
+/** What one received frame turned out to be. */
+export type WsFrame =
+  | {
+    readonly kind: "ticker";
+    readonly topic: string;
+    readonly tick: MarketTick;
+    readonly simulated: boolean;
+  }
+  | {
+    readonly kind: "trades";
+    readonly topic: string;
+    /** Valid trades, oldest first (possibly empty). */
+    readonly trades: MarketTrade[];
+    readonly rejected: RejectedItem[];
+    readonly simulated: boolean;
+  }
+  | {
+    readonly kind: "op";
+    readonly op: string;
+    readonly success: boolean;
+    readonly retMsg: string;
+    readonly reqId?: string;
+    readonly simulated: boolean;
+  }
+  /** A push for a topic this service did not subscribe. */
+  | { readonly kind: "untracked"; readonly topic: string }
+  /** Not a message this service understands: counted and skipped. */
+  | {
+    readonly kind: "invalid";
+    readonly reason: string;
+    readonly symbol: string | null;
+  };
+
+/**
+ * Parses one text frame. Never throws: anything unusable comes back as
+ * `invalid` with an operator-safe reason.
+ */
+export function parseWsFrame(text: string, topics: TopicTable): WsFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return invalid(`frame is not JSON (${text.length} characters)`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return invalid("frame is not a JSON object");
+  }
+  const record = json as Record<string, unknown>;
+  const simulated = record.simulator === true;
+  if (typeof record.topic === "string") {
+    return parsePush(record, record.topic, topics, simulated);
+  }
+  if (typeof record.op === "string") {
+    const op = opResponseSchema.safeParse(record);
+    if (!op.success) return invalid(describe(op.error));
+    return {
+      kind: "op",
+      op: op.data.op,
+      success: op.data.success ?? true,
+      retMsg: op.data.ret_msg ?? "",
+      reqId: op.data.req_id,
+      simulated,
+    };
+  }
+  return invalid("frame has neither topic nor op");
+}
+
+function parsePush(
+  record: Record<string, unknown>,
+  topic: string,
+  topics: TopicTable,
+  simulated: boolean,
+): WsFrame {
+  const id = topics.get(topic);
+  if (id === undefined) return { kind: "untracked", topic };
+  const upstream = topic.slice(topic.indexOf(".") + 1);
+  if (topic.startsWith("tickers.")) {
+    const push = spotTickersPushSchema.safeParse(record);
+    if (!push.success) return invalid(describe(push.error), id);
+    if (push.data.data.symbol !== upstream) {
+      return invalid(`data.symbol does not match topic ${topic}`, id);
+    }
+    return {
+      kind: "ticker",
+      topic,
+      tick: toMarketTick(push.data.data, id, push.data.ts),
+      simulated,
+    };
+  }
+  const push = publicTradePushSchema.safeParse(record);
+  if (!push.success) return invalid(describe(push.error), id);
+  const trades: MarketTrade[] = [];
+  const rejected: RejectedItem[] = [];
+  for (const raw of push.data.data) {
+    const item = publicTradeItemSchema.safeParse(raw);
+    if (!item.success) {
+      rejected.push({ symbol: id, reason: describe(item.error) });
+    } else if (item.data.s !== upstream) {
+      rejected.push({
+        symbol: id,
+        reason: `trade symbol does not match ${topic}`,
+      });
+    } else {
+      trades.push(toMarketTrade(item.data, id));
+    }
+  }
+  return { kind: "trades", topic, trades, rejected, simulated };
+}
+
+/** Maps a validated trade to a {@linkcode MarketTrade}. */
+export function toMarketTrade(
+  item: z.infer<typeof publicTradeItemSchema>,
+  id: string,
+): MarketTrade {
+  const trade: { -readonly [K in keyof MarketTrade]: MarketTrade[K] } = {
+    symbol: id,
+    id: item.i,
+    time: item.T,
+    price: item.p,
+    size: item.v,
+    notional: item.p * item.v,
+    side: item.S,
+  };
+  if (item.seq !== undefined) trade.seq = item.seq;
+  return trade;
+}
+
+function invalid(reason: string, symbol: string | null = null): WsFrame {
+  return { kind: "invalid", reason: operatorSafeText(reason), symbol };
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return "invalid";
+  const path = issue.path.join(".");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,499 @@
+/**
+ * The ingestion loop: poll, analyse, emit, repeat — forever, whatever the
+ * upstream does.
+ *
+ * Runtime-neutral on purpose: no Worker APIs, all I/O injected (fetch, clock,
+ * random), results leave through callbacks. The same class runs inside the Web
+ * Worker and, where workers are unavailable, in the main isolate.
+ *
+ * Each cycle is wrapped so that nothing the upstream sends (or fails to send)
+ * can end the loop: a failure is classified, counted, reported through
+ * `onState`/`onLog`, and the next attempt is scheduled with backoff. Polls are
+ * paced from the start of the previous poll, so the rate stays steady however
+ * long a request takes. While waiting (a rate-limit pause lasts minutes) the
+ * loop still emits its state every `heartbeatMs`, which is how the host tells a
+ * live worker from a dead one.
+ *
+ * In WebSocket mode the same loop is the fallback: `ws_ingest_loop.ts` shares
+ * its analyzer and `pause()`s / `resume()`s it as the socket comes and goes.
+ */
+import type { LogLevel } from "../../config/config_schema.ts";
+import type { ServiceConfig } from "../../config/load_config.ts";
+import {
+  type AnalyzedTick,
+  TickAnalyzer,
+} from "../../analytics/tick_analyzer.ts";
+import { fullJitterDelay, rateLimitDelay } from "../bybit/backoff.ts";
+import type { RejectedItem } from "../bybit/bybit_schema.ts";
+import type { WsFailureKind } from "../bybit/ws_client_state.ts";
+import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
+import type { TickSource } from "../../market/market_tick.ts";
+import type { MarketTrade } from "../../market/market_trade.ts";
+import { type PollResult, TickersPoller } from "../bybit/tickers_poller.ts";
+import {
+  UpstreamError,
+  type UpstreamErrorKind,
+} from "../bybit/upstream_error.ts";
+import {
+  consumeSafely,
+  describeError,
+  type LogFields,
+  logSafely,
+} from "./callback_guard.ts";
+
+/** The part of the service configuration ingestion needs (no secrets). */
+export type IngestConfig = Pick<
+  ServiceConfig,
+  "upstream" | "symbols" | "thresholds"
+>;
+
+export type { LogFields };
+
+/**
+ * Why a cycle failed: an upstream fault, a WebSocket fault, or a bug of ours
+ * (`internal`).
+ */
+export type IngestFailureKind =
+  | Exclude<UpstreamErrorKind, "aborted">
+  | WsFailureKind
+  | "internal";
+
+/**
+ * Which source feeds ticks: the WebSocket, REST polling standing in while the
+ * WebSocket is down, or REST polling by configuration.
+ */
+export type FeedMode = "ws" | "rest-fallback" | "rest";
+
+/** Cumulative counters since the loop started. */
+export interface IngestCounters {
+  /** Upstream requests made. */
+  readonly requests: number;
+  /** Cycles that failed. */
+  readonly errors: number;
+  /** Tracked items rejected by validation. */
+  readonly itemsRejected: number;
+  /** Analysed ticks emitted. */
+  readonly ticks: number;
+  /** Public trades delivered (WebSocket only). */
+  readonly trades: number;
+  /** WebSocket frames received. */
+  readonly wsMessages: number;
+  /** WebSocket frames that failed validation and were skipped. */
+  readonly wsBadMessages: number;
+  /** WebSocket connections opened. */
+  readonly wsConnects: number;
+  /** Subscribe requests sent; every reconnect resubscribes. */
+  readonly wsSubscribeRequests: number;
+  /** Topics the exchange refused. */
+  readonly wsRefusals: number;
+  /** Times REST polling took over from the WebSocket. */
+  readonly fallbacks: number;
+}
+
+/** Counters before anything happened. */
+export const ZERO_COUNTERS: IngestCounters = {
+  requests: 0,
+  errors: 0,
+  itemsRejected: 0,
+  ticks: 0,
+  trades: 0,
+  wsMessages: 0,
+  wsBadMessages: 0,
+  wsConnects: 0,
+  wsSubscribeRequests: 0,
+  wsRefusals: 0,
+  fallbacks: 0,
+};
+
+/** The WebSocket connection, as diagnostics show it; times are epoch ms. */
+export interface WsUpstreamState {
+  /** Host of the stream (no credentials, path or query). */
+  readonly host: string;
+  readonly connected: boolean;
+  readonly connectedSince: number | null;
+  readonly lastMessageAt: number | null;
+  /** Topics confirmed by an ack or by data. */
+  readonly activeTopics: number;
+  /** Topics sent but not yet confirmed. */
+  readonly pendingTopics: number;
+  readonly refusedTopics: readonly string[];
+}
+
+/**
+ * What ingestion reports about the upstream; times are epoch ms. The
+ * top-level fields describe the source feeding ticks now (see `mode`).
+ */
+export interface UpstreamState {
+  /** `simulator` when the data carries the simulator's mark. */
+  readonly source: TickSource;
+  /** Which source feeds ticks now. */
+  readonly mode: FeedMode;
+  readonly simulated: boolean;
+  /** Host of the current source (no credentials, path or query). */
+  readonly host: string;
+  /** Latency of the last successful poll, or the last WebSocket ping, ms. */
+  readonly latencyMs: number | null;
+  readonly lastSuccess: number | null;
+  readonly lastAttempt: number | null;
+  readonly consecutiveFailures: number;
+  /** The most recent failure; kept after recovery (see `consecutiveFailures`). */
+  readonly lastError: {
+    readonly kind: IngestFailureKind;
+    readonly message: string;
+    readonly at: number;
+  } | null;
+  /** When the next poll starts, or null once stopped. */
+  readonly nextAttemptAt: number | null;
+  /** `nextAttemptAt` relative to when this state was emitted. */
+  readonly nextAttemptInMs: number | null;
+  /** Tracked channel ids the exchange did not list (or refused to stream). */
+  readonly unavailableSymbols: readonly string[];
+  /** The WebSocket connection; null in `rest` mode. */
+  readonly ws: WsUpstreamState | null;
+  readonly counters: IngestCounters;
+}
+
+/** Callbacks through which ingestion reports. They must not block. */
+export interface IngestCallbacks {
+  /** Analysed ticks: of one poll, or of one WebSocket push (never empty). */
+  onTicks(ticks: AnalyzedTick[]): void;
+  /** Public trades of one `publicTrade.*` push (WebSocket mode; never empty). */
+  onTrades(trades: MarketTrade[]): void;
+  /** State after every cycle and at least every `heartbeatMs`. */
+  onState(state: UpstreamState): void;
+  onLog(level: LogLevel, message: string, fields: LogFields): void;
+}
+
+/** Default interval of state heartbeats while the loop waits, ms. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+
+/** Options of {@linkcode IngestLoop}; polling never yields trades. */
+export interface IngestLoopOptions extends Omit<IngestCallbacks, "onTrades"> {
+  readonly config: IngestConfig;
+  /**
+   * Analyzer of the ticks; shared when another source feeds the same
+   * symbols, so velocity and whale edges continue across a switch. Default:
+   * a new one with the configured thresholds.
+   */
+  readonly analyzer?: TickAnalyzer;
+  /** Default: the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Default: {@linkcode systemClock}. */
+  readonly clock?: Clock;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+  /** Longest silence while waiting, ms. Default {@linkcode DEFAULT_HEARTBEAT_MS}. */
+  readonly heartbeatMs?: number;
+}
+
+/** Polls, analyses and reports until stopped. */
+export class IngestLoop {
+  #poller: TickersPoller;
+  #analyzer: TickAnalyzer;
+  #callbacks: Omit<IngestCallbacks, "onTrades">;
+  #clock: Clock;
+  #random: () => number;
+  #intervalMs: number;
+  #heartbeatMs: number;
+
+  #started = false;
+  #stopped = false;
+  #paused = false;
+  /** Bumped by `pause()`: a cycle of an older generation is discarded. */
+  #generation = 0;
+  #timer: TimerId | undefined;
+  #abort: AbortController | undefined;
+  #inflight: Promise<void> | undefined;
+  #nextAttemptAt: number | null = null;
+  #rateLimitStreak = 0;
+  #rejectReasons = new Map<string | null, string>();
+
+  #simulated = false;
+  #latencyMs: number | null = null;
+  #lastSuccess: number | null = null;
+  #lastAttempt: number | null = null;
+  #consecutiveFailures = 0;
+  #lastError: UpstreamState["lastError"] = null;
+  #unavailable: readonly string[] = [];
+  #requests = 0;
+  #errors = 0;
+  #itemsRejected = 0;
+  #ticks = 0;
+
+  /** Throws a `RangeError` naming a bad interval, timeout or URL. */
+  constructor(options: IngestLoopOptions) {
+    const { upstream } = options.config;
+    if (!(upstream.pollIntervalMs > 0)) {
+      throw new RangeError(
+        `pollIntervalMs must be > 0, got ${upstream.pollIntervalMs}`,
+      );
+    }
+    this.#heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (!(this.#heartbeatMs > 0)) {
+      throw new RangeError(`heartbeatMs must be > 0, got ${this.#heartbeatMs}`);
+    }
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#intervalMs = upstream.pollIntervalMs;
+    this.#callbacks = {
+      onTicks: options.onTicks,
+      onState: options.onState,
+      onLog: options.onLog,
+    };
+    this.#poller = new TickersPoller({
+      tickersUrl: upstream.tickersUrl,
+      timeoutMs: upstream.timeoutMs,
+      symbols: options.config.symbols,
+      fetch: options.fetch,
+      clock: this.#clock,
+    });
+    this.#analyzer = options.analyzer ??
+      new TickAnalyzer(options.config.thresholds);
+  }
+
+  /** Starts polling at once. A loop starts only once. */
+  start(): void {
+    if (this.#started) throw new Error("IngestLoop was already started");
+    this.#started = true;
+    this.#inflight = this.#cycle();
+  }
+
+  /**
+   * Stops polling until {@linkcode IngestLoop.resume}: cancels the timer and
+   * aborts an in-flight request (its outcome is discarded). State and
+   * counters are kept.
+   */
+  pause(): void {
+    if (!this.#started || this.#stopped || this.#paused) return;
+    this.#paused = true;
+    this.#generation++;
+    if (this.#timer !== undefined) {
+      this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#abort?.abort();
+    this.#nextAttemptAt = null;
+  }
+
+  /** Polls at once after a pause (or starts a loop never started). */
+  resume(): void {
+    if (!this.#started) return this.start();
+    if (this.#stopped || !this.#paused) return;
+    this.#paused = false;
+    const previous = this.#inflight;
+    const cycle = this.#cycle();
+    this.#inflight = previous
+      ? Promise.all([previous, cycle]).then(() => {})
+      : cycle;
+  }
+
+  /** Whether polling is paused. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Replaces one symbol's whale threshold for the ticks that follow. */
+  setThreshold(symbol: string, threshold: number): void {
+    this.#analyzer.setThreshold(symbol, threshold);
+  }
+
+  /** A snapshot of the current state. */
+  state(): UpstreamState {
+    const now = this.#clock.now();
+    const next = this.#stopped || this.#paused ? null : this.#nextAttemptAt;
+    return {
+      source: this.#simulated ? "simulator" : "rest",
+      mode: "rest",
+      simulated: this.#simulated,
+      host: this.#poller.host,
+      latencyMs: this.#latencyMs,
+      lastSuccess: this.#lastSuccess,
+      lastAttempt: this.#lastAttempt,
+      consecutiveFailures: this.#consecutiveFailures,
+      lastError: this.#lastError,
+      nextAttemptAt: next,
+      nextAttemptInMs: next === null ? null : Math.max(0, next - now),
+      unavailableSymbols: this.#unavailable,
+      ws: null,
+      counters: {
+        ...ZERO_COUNTERS,
+        requests: this.#requests,
+        errors: this.#errors,
+        itemsRejected: this.#itemsRejected,
+        ticks: this.#ticks,
+      },
+    };
+  }
+
+  /**
+   * Stops polling: cancels the pending timer, aborts an in-flight request and
+   * resolves once the current cycle has ended. Safe to call more than once.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) {
+      this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#abort?.abort();
+    await this.#inflight;
+  }
+
+  async #cycle(): Promise<void> {
+    const generation = this.#generation;
+    const started = this.#clock.now();
+    // Pace from when this poll was due, not when its timer fired, so timer
+    // lateness does not accumulate into a slower rate.
+    const due = Math.min(this.#nextAttemptAt ?? started, started);
+    this.#lastAttempt = started;
+    this.#requests++;
+    const abort = new AbortController();
+    this.#abort = abort;
+    try {
+      const result = await this.#poller.poll(abort.signal);
+      if (this.#stopped || generation !== this.#generation) return;
+      this.#succeeded(result, due);
+    } catch (error) {
+      if (this.#stopped || generation !== this.#generation) return;
+      this.#failed(error, started);
+    } finally {
+      if (this.#abort === abort) this.#abort = undefined;
+    }
+    this.#emitState();
+    this.#arm();
+  }
+
+  #succeeded(result: PollResult, due: number): void {
+    if (this.#consecutiveFailures > 0) {
+      this.#log("info", "Upstream recovered", {
+        afterFailures: this.#consecutiveFailures,
+      });
+    }
+    if (this.#lastSuccess === null || result.simulated !== this.#simulated) {
+      this.#log("info", "Upstream responding", {
+        host: this.#poller.host,
+        simulated: result.simulated,
+      });
+    }
+    this.#consecutiveFailures = 0;
+    this.#rateLimitStreak = 0;
+    this.#simulated = result.simulated;
+    this.#latencyMs = result.latencyMs;
+    this.#lastSuccess = this.#clock.now();
+    this.#nextAttemptAt = Math.max(due + this.#intervalMs, this.#lastSuccess);
+    this.#noteRejected(result.rejected);
+    this.#noteMissing(result.missing);
+    if (result.ticks.length === 0) return;
+    const source = result.simulated ? "simulator" : "rest";
+    const analyzed: AnalyzedTick[] = new Array(result.ticks.length);
+    for (let i = 0; i < result.ticks.length; i++) {
+      analyzed[i] = this.#analyzer.analyze(result.ticks[i], source);
+    }
+    this.#ticks += analyzed.length;
+    consumeSafely(
+      "Tick",
+      () => this.#callbacks.onTicks(analyzed),
+      this.#callbacks.onLog,
+    );
+  }
+
+  #failed(error: unknown, started: number): void {
+    this.#errors++;
+    this.#consecutiveFailures++;
+    const upstream = error instanceof UpstreamError ? error : undefined;
+    const kind: IngestFailureKind =
+      upstream === undefined || upstream.kind === "aborted"
+        ? "internal"
+        : upstream.kind;
+    if (upstream?.status !== undefined) this.#simulated = upstream.simulated;
+    let delay: number;
+    if (kind === "rate-limited") {
+      delay = rateLimitDelay(this.#rateLimitStreak++, {
+        status: upstream?.status,
+        retryAfterMs: upstream?.retryAfterMs,
+      }, this.#random);
+    } else {
+      this.#rateLimitStreak = 0;
+      delay = fullJitterDelay(this.#consecutiveFailures - 1, {
+        random: this.#random,
+      });
+    }
+    const now = this.#clock.now();
+    this.#nextAttemptAt = Math.max(started + this.#intervalMs, now + delay);
+    const message = upstream?.message ??
+      `Unexpected ingestion error: ${describeError(error)}`;
+    this.#lastError = { kind, message, at: now };
+    this.#log(kind === "internal" ? "error" : "warn", "Upstream poll failed", {
+      kind,
+      message,
+      status: upstream?.status ?? null,
+      retCode: upstream?.retCode ?? null,
+      consecutiveFailures: this.#consecutiveFailures,
+      retryInMs: Math.round(this.#nextAttemptAt - now),
+    });
+  }
+
+  /** Logs a rejected item only when its reason differs from the last poll's. */
+  #noteRejected(rejected: readonly RejectedItem[]): void {
+    if (rejected.length === 0 && this.#rejectReasons.size === 0) return;
+    this.#itemsRejected += rejected.length;
+    const previous = this.#rejectReasons;
+    this.#rejectReasons = new Map();
+    for (const { symbol, reason } of rejected) {
+      if (previous.get(symbol) !== reason) {
+        this.#log("warn", "Upstream item rejected", { symbol, reason });
+      }
+      this.#rejectReasons.set(symbol, reason);
+    }
+  }
+
+  #noteMissing(missing: readonly string[]): void {
+    const before = this.#unavailable;
+    if (
+      missing.length === before.length &&
+      missing.every((id, i) => id === before[i])
+    ) {
+      return;
+    }
+    this.#unavailable = missing;
+    if (missing.length > 0) {
+      this.#log("warn", "Tracked symbols not listed by the exchange", {
+        symbols: missing.join(","),
+      });
+    } else {
+      this.#log("info", "All tracked symbols listed again", {
+        symbols: before.join(","),
+      });
+    }
+  }
+
+  /** Waits for the next attempt, emitting heartbeats on long waits. */
+  #arm(): void {
+    if (this.#stopped || this.#paused || this.#nextAttemptAt === null) return;
+    const wait = Math.max(0, this.#nextAttemptAt - this.#clock.now());
+    if (wait > this.#heartbeatMs) {
+      this.#timer = this.#clock.setTimer(() => {
+        this.#timer = undefined;
+        this.#emitState();
+        this.#arm();
+      }, this.#heartbeatMs);
+      return;
+    }
+    this.#timer = this.#clock.setTimer(() => {
+      this.#timer = undefined;
+      this.#inflight = this.#cycle();
+    }, wait);
+  }
+
+  #emitState(): void {
+    consumeSafely(
+      "State",
+      () => this.#callbacks.onState(this.state()),
+      this.#callbacks.onLog,
+    );
+  }
+
+  #log(level: LogLevel, message: string, fields: LogFields): void {
+    logSafely(this.#callbacks.onLog, level, message, fields);
+  }
+}

@@ -1,0 +1,280 @@
+import assert from "node:assert/strict";
+import type { IngestConfig } from "./rest_ingest_loop.ts";
+import {
+  allTrackedBody,
+  collectors,
+  FakeClock,
+  FakeSockets,
+  type FetchStep,
+  jsonResponse,
+  ScriptedFetch,
+  tickerPush,
+  TRACKED,
+  tradePush,
+} from "../test_utils.ts";
+import { WsIngestLoop } from "./ws_ingest_loop.ts";
+
+const CONFIG: IngestConfig = {
+  upstream: {
+    mode: "ws",
+    tickersUrl: "https://api.example.test/v5/market/tickers",
+    timeoutMs: 10_000,
+    pollIntervalMs: 1_000,
+    wsUrl: "wss://stream.example.test/v5/public/spot",
+    wsFallbackAfterMs: 5_000,
+    wsSilenceTimeoutMs: 30_000,
+  },
+  symbols: TRACKED,
+  thresholds: {
+    "BTC-USDT": 50_000_000,
+    "ETH-USDT": 20_000_000,
+    "SOL-USDT": 5_000_000,
+    "1000SATS-USDT": 1_000_000,
+  },
+};
+
+const ok = (): FetchStep => ({ respond: () => jsonResponse(allTrackedBody()) });
+
+function harness(steps: FetchStep[] = [ok()]) {
+  const clock = new FakeClock();
+  const sockets = new FakeSockets();
+  const fake = new ScriptedFetch(steps);
+  const c = collectors();
+  const loop = new WsIngestLoop({
+    config: CONFIG,
+    fetch: fake.fetch,
+    connect: sockets.connect,
+    clock,
+    random: () => 0.5,
+    ...c.callbacks,
+  });
+  /** Starts the loop with its socket open and acked. */
+  const started = () => {
+    loop.start();
+    sockets.last.open();
+    sockets.last.ackAll();
+    return sockets.last;
+  };
+  /** The REST fallback's next batch of ticks. */
+  const restTicks = () => c.ticks.next((batch) => batch[0].source === "rest");
+  return { clock, sockets, fake, ...c, loop, started, restTicks };
+}
+
+Deno.test({
+  name: "WsIngestLoop - ticks and trades come from the stream; REST stays idle",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  async fn() {
+    const h = harness();
+    const socket = h.started();
+    for (let i = 0; i < 10; i++) {
+      h.clock.advance(1_000);
+      socket.receive(tickerPush("BTCUSDT"));
+    }
+    socket.receive(tradePush("SOLUSDT", [{ i: "a" }, { i: "b" }]));
+    assert.equal(h.ticks.items.length, 10);
+    const tick = h.ticks.items[0][0];
+    assert.equal(tick.source, "ws");
+    assert.equal(tick.symbol, "BTC-USDT");
+    assert.equal(tick.price, 21109.77);
+    assert.equal(tick.whale_threshold, 50_000_000);
+    assert.deepEqual(h.trades.items[0].map((t) => t.id), ["a", "b"]);
+    assert.equal(
+      h.fake.urls.length,
+      0,
+      "no REST request while the stream is healthy",
+    );
+    const state = h.loop.state();
+    assert.equal(state.mode, "ws");
+    assert.equal(state.source, "ws");
+    assert.equal(state.host, "stream.example.test");
+    assert.equal(state.lastSuccess, h.clock.now());
+    assert.equal(state.ws?.connected, true);
+    assert.equal(state.ws?.activeTopics, 8);
+    assert.equal(state.counters.ticks, 10);
+    assert.equal(state.counters.trades, 2);
+    assert.equal(state.counters.wsConnects, 1);
+    assert.equal(state.counters.fallbacks, 0);
+    await h.loop.stop();
+    assert.deepEqual(h.clock.pending(), []);
+    assert.equal(socket.closedWith?.code, 1000);
+  },
+});
+
+Deno.test("WsIngestLoop - simulated frames are labelled simulator", async () => {
+  const h = harness();
+  const socket = h.started();
+  socket.receive({ ...tickerPush("ETHUSDT"), simulator: true });
+  assert.equal(h.ticks.items[0][0].source, "simulator");
+  assert.equal(h.loop.state().source, "simulator");
+  assert.equal(h.loop.state().simulated, true);
+  await h.loop.stop();
+});
+
+Deno.test({
+  name:
+    "WsIngestLoop - REST takes over 5 s after the socket closes and hands back on the next ticker",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  async fn() {
+    const h = harness();
+    const first = h.started();
+    first.receive(tickerPush("BTCUSDT"));
+    first.drop(1006);
+    h.clock.advance(4_999);
+    assert.equal(h.fake.urls.length, 0);
+    assert.equal(h.loop.mode, "ws");
+    const switched = h.states.next((s) => s.mode === "rest-fallback");
+    const polled = h.restTicks();
+    h.clock.advance(1);
+    const state = await switched;
+    assert.equal(state.source, "rest");
+    assert.equal(state.host, "api.example.test");
+    assert.equal(state.counters.fallbacks, 1);
+    assert.equal(state.ws?.connected, false);
+    const batch = await polled;
+    assert.equal(batch.length, 4);
+    assert.ok(
+      h.logs.items.some((l) =>
+        l.message === "WebSocket down; REST polling takes over"
+      ),
+    );
+    const next = h.restTicks();
+    h.clock.advance(1_000);
+    await next;
+    const polls = h.fake.urls.length;
+
+    const second = h.sockets.last;
+    assert.notEqual(second, first, "reconnected meanwhile");
+    second.open();
+    assert.equal(second.subscribes().flatMap((s) => s.args).length, 8);
+    const back = h.states.next((s) => s.mode === "ws");
+    second.receive(tickerPush("BTCUSDT"));
+    assert.equal((await back).source, "ws");
+    assert.equal(h.ticks.items.at(-1)![0].source, "ws");
+    for (let i = 0; i < 4; i++) {
+      h.clock.advance(1_000);
+      second.receive(tickerPush("BTCUSDT"));
+    }
+    assert.equal(h.fake.urls.length, polls, "polling stopped");
+    assert.equal(h.loop.state().nextAttemptAt, null);
+    await h.loop.stop();
+    assert.deepEqual(h.clock.pending(), []);
+  },
+});
+
+Deno.test("WsIngestLoop - a silent stall falls back after 5 s; after 30 s the socket is replaced and resubscribed", async () => {
+  const h = harness();
+  const stalled = h.started();
+  stalled.receive(tickerPush("BTCUSDT"));
+  const switched = h.states.next((s) => s.mode === "rest-fallback");
+  h.clock.advance(5_000);
+  const state = await switched;
+  assert.equal(state.ws?.connected, true, "the socket is still open");
+  assert.equal(h.sockets.made.length, 1);
+  for (let t = 5_000; t < 30_000; t += 1_000) {
+    const next = h.restTicks();
+    h.clock.advance(1_000);
+    await next;
+  }
+  assert.equal(stalled.closedWith?.code, 4000);
+  assert.equal(h.loop.state().lastError?.kind, "ws-silent");
+  h.clock.advance(500);
+  const fresh = h.sockets.last;
+  assert.notEqual(fresh, stalled);
+  fresh.open();
+  assert.equal(h.loop.state().counters.wsSubscribeRequests, 2);
+  fresh.receive(tickerPush("SOLUSDT"));
+  assert.equal(h.loop.mode, "ws");
+  await h.loop.stop();
+});
+
+Deno.test("WsIngestLoop - a stream that never connects is replaced by REST after 5 s", async () => {
+  const h = harness();
+  h.loop.start();
+  const polled = h.restTicks();
+  h.clock.advance(5_000);
+  await polled;
+  assert.equal(h.loop.mode, "rest-fallback");
+  assert.equal(h.loop.state().lastSuccess, h.clock.now());
+  await h.loop.stop();
+});
+
+Deno.test("WsIngestLoop - both sources share one analyzer: velocity continues across the switch", async () => {
+  const h = harness();
+  const socket = h.started();
+  socket.receive(tickerPush("BTCUSDT"));
+  socket.drop();
+  const polled = h.restTicks();
+  h.clock.advance(5_000);
+  const [btc] = await polled;
+  assert.equal(btc.symbol, "BTC-USDT");
+  assert.notEqual(btc.velocity, 0, "the previous price came from the stream");
+  await h.loop.stop();
+});
+
+Deno.test("WsIngestLoop - reports state every second, which is the worker's heartbeat", async () => {
+  const h = harness();
+  h.started();
+  const before = h.states.items.length;
+  h.clock.advance(3_000);
+  assert.ok(h.states.items.length - before >= 3);
+  await h.loop.stop();
+  const after = h.states.items.length;
+  h.clock.advance(10_000);
+  assert.equal(h.states.items.length, after);
+});
+
+Deno.test("WsIngestLoop - refused tickers make a symbol unavailable", async () => {
+  const h = harness();
+  h.loop.start();
+  const socket = h.sockets.last;
+  socket.open();
+  const [request] = socket.subscribes();
+  socket.receive({
+    success: false,
+    ret_msg: "Invalid symbol :[tickers.1000SATSUSDT,publicTrade.1000SATSUSDT]",
+    conn_id: "c",
+    req_id: request.req_id,
+    op: "subscribe",
+  });
+  const state = h.loop.state();
+  assert.deepEqual(state.unavailableSymbols, ["1000SATS-USDT"]);
+  assert.deepEqual(state.ws?.refusedTopics, [
+    "tickers.1000SATSUSDT",
+    "publicTrade.1000SATSUSDT",
+  ]);
+  assert.equal(state.counters.wsRefusals, 2);
+  assert.equal(state.lastError?.kind, "ws-refused");
+  await h.loop.stop();
+});
+
+Deno.test({
+  name:
+    "WsIngestLoop - stop during fallback aborts the poll in flight and leaves nothing behind",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  async fn() {
+    const h = harness([{ hang: true }]);
+    h.loop.start();
+    h.clock.advance(5_000);
+    assert.equal(h.fake.pending, 1);
+    await h.loop.stop();
+    assert.equal(h.fake.pending, 0);
+    assert.deepEqual(h.clock.pending(), []);
+  },
+});
+
+Deno.test("WsIngestLoop - rejects a bad fallback delay", () => {
+  assert.throws(
+    () =>
+      new WsIngestLoop({
+        ...collectors().callbacks,
+        config: {
+          ...CONFIG,
+          upstream: { ...CONFIG.upstream, wsFallbackAfterMs: 0 },
+        },
+      }),
+    /wsFallbackAfterMs must be > 0, got 0/,
+  );
+});

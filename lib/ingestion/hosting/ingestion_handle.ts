@@ -1,0 +1,53 @@
+/**
+ * The control surface of a running ingestion, the same whichever mode runs the
+ * loop (`inline_ingestion.ts`, `worker_supervisor.ts`), and the threshold check
+ * both modes apply before a change reaches the analyzer.
+ */
+import type { IngestConfig } from "../engines/rest_ingest_loop.ts";
+import { thresholdSchema } from "./worker_messages.ts";
+
+/** Where the loop runs. */
+export type IngestionMode = "worker" | "inline";
+
+/** What diagnostics show about the ingestion runtime. */
+export interface IngestionStatus {
+  /** The mode actually running (inline after a fallback). */
+  readonly mode: IngestionMode;
+  /** A loop is running now (false while a dead worker awaits restart). */
+  readonly running: boolean;
+  /** Worker restarts since start. */
+  readonly restarts: number;
+  readonly lastRestartReason: string | null;
+}
+
+/** Control of a running ingestion. */
+export interface IngestionHandle {
+  /**
+   * Sets a tracked symbol's whale threshold; kept across worker restarts.
+   * Throws a `RangeError` for an unknown symbol or a non-positive or
+   * non-finite value.
+   */
+  setThreshold(symbol: string, value: number): void;
+  status(): IngestionStatus;
+  /** Stops polling; resolves when the loop (and worker) have ended. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Throws a `RangeError` naming the field unless `symbol` is tracked in
+ * `config` and `value` is a positive finite number.
+ */
+export function checkThreshold(
+  config: IngestConfig,
+  symbol: string,
+  value: number,
+): void {
+  if (!config.symbols.some((s) => s.id === symbol)) {
+    throw new RangeError(`symbol must be a tracked symbol, got "${symbol}"`);
+  }
+  if (!thresholdSchema.safeParse(value).success) {
+    throw new RangeError(
+      `value must be a positive finite number, got ${value}`,
+    );
+  }
+}

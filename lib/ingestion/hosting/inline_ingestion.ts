@@ -1,0 +1,93 @@
+/**
+ * Ingestion in the main isolate: the same engine the worker runs (see
+ * `ingest_engine.ts`), for runtimes without Web Workers or when
+ * `INGEST_IN_WORKER=false`.
+ * Its callbacks go through {@linkcode deliverWorkerMessage}, as the worker's
+ * messages do, so the service cannot tell the modes apart.
+ */
+import type { WebSocketFactory } from "../bybit/web_socket_like.ts";
+import type { Clock } from "../../clock/clock.ts";
+import {
+  createIngestEngine,
+  type IngestEngine,
+} from "../engines/ingest_engine.ts";
+import type {
+  IngestCallbacks,
+  IngestConfig,
+} from "../engines/rest_ingest_loop.ts";
+import { deliverWorkerMessage } from "./worker_messages.ts";
+import {
+  checkThreshold,
+  type IngestionHandle,
+  type IngestionStatus,
+} from "./ingestion_handle.ts";
+
+/** Options of {@linkcode InlineIngestion}. */
+export interface InlineIngestionOptions extends IngestCallbacks {
+  /** A `ServiceConfig` will do; only upstream, symbols and thresholds are used. */
+  readonly config: IngestConfig;
+  /** Clock of the loop. Default: the system clock. */
+  readonly clock?: Clock;
+  /** `fetch` of the loop. Default: the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Socket factory in WebSocket mode. Default: the runtime's `WebSocket`. */
+  readonly connect?: WebSocketFactory;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** The loop in this isolate; starts on construction. */
+export class InlineIngestion implements IngestionHandle {
+  #config: IngestConfig;
+  #loop: IngestEngine;
+  #stopping: Promise<void> | undefined;
+
+  /** Throws a `RangeError` for a bad interval, timeout or URL. */
+  constructor(options: InlineIngestionOptions) {
+    this.#config = options.config;
+    const callbacks: IngestCallbacks = {
+      onTicks: options.onTicks,
+      onTrades: options.onTrades,
+      onState: options.onState,
+      onLog: options.onLog,
+    };
+    this.#loop = createIngestEngine({
+      config: options.config,
+      fetch: options.fetch,
+      connect: options.connect,
+      clock: options.clock,
+      random: options.random,
+      onTicks: (ticks) =>
+        deliverWorkerMessage({ type: "ticks", ticks }, callbacks),
+      onTrades: (trades) =>
+        deliverWorkerMessage({ type: "trades", trades }, callbacks),
+      onState: (state) =>
+        deliverWorkerMessage({ type: "state", state }, callbacks),
+      onLog: (level, message, fields) =>
+        deliverWorkerMessage(
+          { type: "log", level, message, fields },
+          callbacks,
+        ),
+    });
+    this.#loop.start();
+  }
+
+  setThreshold(symbol: string, value: number): void {
+    checkThreshold(this.#config, symbol, value);
+    this.#loop.setThreshold(symbol, value);
+  }
+
+  status(): IngestionStatus {
+    return {
+      mode: "inline",
+      running: this.#stopping === undefined,
+      restarts: 0,
+      lastRestartReason: null,
+    };
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#loop.stop();
+    return this.#stopping;
+  }
+}

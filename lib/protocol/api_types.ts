@@ -1,0 +1,248 @@
+/**
+ * Response shapes of the JSON API, shared by the route handlers that produce
+ * them and the islands that read them (browser-safe: types only).
+ */
+import type { AlertFrame, AlertKind, TickFrame } from "./frames.ts";
+import type { ThresholdChange } from "../ledger/threshold_store.ts";
+
+/** Body of every error response. */
+export interface ApiError {
+  /** Short machine-readable reason, e.g. `forbidden_origin`. */
+  readonly error: string;
+  /** A sentence for humans: what was wrong and what is expected. */
+  readonly detail: string;
+}
+
+/** `GET /api/health`. */
+export interface HealthResponse {
+  readonly status: "ok";
+  readonly uptime_s: number;
+  readonly epoch: string;
+}
+
+/** Overall health as diagnostics grade it. */
+export type HealthStatus = "healthy" | "degraded" | "unhealthy";
+
+/** Freshness of one tracked symbol. */
+export interface SymbolFreshness {
+  readonly symbol: string;
+  /** False when the exchange does not list the symbol. */
+  readonly available: boolean;
+  /** Server time of the latest tick, epoch ms, or null if none yet. */
+  readonly last_tick_ts: number | null;
+  readonly age_s: number | null;
+  readonly stale: boolean;
+}
+
+/**
+ * Which source feeds ticks: the exchange WebSocket, REST polling standing in
+ * while the WebSocket is down, or REST polling by configuration.
+ */
+export type FeedMode = "ws" | "rest-fallback" | "rest";
+
+/** The WebSocket connection, as `GET /api/diagnostics` shows it. */
+export interface WsDiagnostics {
+  /** Host of the stream (no credentials, path or query). */
+  readonly host: string;
+  readonly connected: boolean;
+  /** Epoch ms the current connection opened, or null. */
+  readonly connected_since: number | null;
+  /** Any frame (data, ack or pong); 30 s of silence means a dead socket. */
+  readonly seconds_since_last_message: number | null;
+  /** Topics confirmed by an ack or by data. */
+  readonly active_topics: number;
+  readonly pending_topics: number;
+  /** Topics the exchange refused (retried slowly, never in a loop). */
+  readonly refused_topics: readonly string[];
+  /** Connections opened since start; more than one means reconnects. */
+  readonly connects: number;
+  /** Subscribe requests sent; every reconnect resubscribes. */
+  readonly subscribe_requests: number;
+  readonly messages: number;
+  /** Frames that failed validation and were skipped. */
+  readonly bad_messages: number;
+  /** Times REST polling took over. */
+  readonly fallbacks: number;
+}
+
+/** `GET /api/diagnostics`: built from the ingestion state, never upstream. */
+export interface DiagnosticsResponse {
+  readonly status: HealthStatus;
+  readonly simulated: boolean;
+  readonly source: "rest" | "ws" | "simulator";
+  /** Which source feeds ticks now; `rest-fallback` grades as degraded. */
+  readonly mode: FeedMode;
+  readonly upstream: {
+    /** Host of the upstream endpoint (no credentials, no query). */
+    readonly host: string;
+    readonly latency_ms: number | null;
+    readonly last_success: number | null;
+    readonly last_attempt: number | null;
+    readonly consecutive_failures: number;
+    readonly last_error: string | null;
+    /** No good upstream data for more than 10 s. */
+    readonly stalled: boolean;
+    readonly seconds_since_last_tick: number | null;
+    readonly next_attempt_in_ms: number | null;
+  };
+  readonly symbols: readonly SymbolFreshness[];
+  /** The WebSocket connection; null when ingesting by REST only. */
+  readonly ws: WsDiagnostics | null;
+  readonly ingestion: {
+    readonly mode: "worker" | "inline";
+    readonly running: boolean;
+    readonly restarts: number;
+    readonly last_restart_reason: string | null;
+  };
+  readonly server_time: number;
+}
+
+/** One row of `GET /api/symbols`. */
+export interface SymbolSnapshot {
+  readonly symbol: string;
+  readonly upstream: string;
+  readonly available: boolean;
+  readonly threshold: number;
+  readonly tick: TickFrame | null;
+}
+
+/** `GET /api/symbols`. */
+export interface SymbolsResponse {
+  readonly symbols: readonly SymbolSnapshot[];
+}
+
+/** `GET /api/rooms`. */
+export interface RoomsResponse {
+  readonly total: number;
+  readonly rooms: Readonly<Record<string, number>>;
+}
+
+/** `GET /api/rooms/:symbol`. */
+export interface RoomResponse {
+  readonly symbol: string;
+  readonly subscribers: number;
+}
+
+/** `GET /api/metrics` (also rendered as Prometheus text at `/metrics`). */
+export interface MetricsResponse {
+  readonly uptime_s: number;
+  readonly ticks_processed: number;
+  readonly upstream_requests: number;
+  readonly upstream_errors: number;
+  readonly items_rejected: number;
+  readonly sockets_active: number;
+  readonly sockets_opened_total: number;
+  readonly handshakes_rejected_total: number;
+  readonly messages_sent: number;
+  readonly bytes_sent: number;
+  readonly conflated_total: number;
+  readonly slow_closes_total: number;
+  /** Least interval between two broadcasts of a symbol under overload, ms (0: every tick). */
+  readonly fanout_interval_ms: number;
+  readonly ingestion_restarts: number;
+  /** Alerting counters (absent only in fakes built before alerts existed). */
+  readonly alerts?: AlertMetrics;
+  /** Ingestion source counters (absent only in fakes built before them). */
+  readonly ingest?: IngestMetrics;
+}
+
+/** The ingestion part of `GET /api/metrics`. */
+export interface IngestMetrics {
+  readonly mode: FeedMode;
+  /** 1 while REST polling stands in for the WebSocket, else 0. */
+  readonly rest_fallback_active: number;
+  /** 1 while the WebSocket is open, else 0. */
+  readonly ws_connected: number;
+  readonly ws_connects_total: number;
+  readonly ws_subscribe_requests_total: number;
+  readonly ws_messages_total: number;
+  readonly ws_bad_messages_total: number;
+  readonly ws_refusals_total: number;
+  /** Public trades received from the stream. */
+  readonly trades_total: number;
+  /** Times REST polling took over from the WebSocket. */
+  readonly rest_fallbacks_total: number;
+}
+
+/** Alert counts by symbol, then kind. */
+export type AlertCountsBySymbol = Readonly<
+  Record<string, Readonly<Record<AlertKind, number>>>
+>;
+
+/** The alerting part of `GET /api/metrics`. */
+export interface AlertMetrics {
+  /** Alerts raised by the rules since start. */
+  readonly raised_total: number;
+  /** Alerts a cooldown suppressed since start. */
+  readonly suppressed_total: number;
+  /** Alerts committed to the trail and pushed since start. */
+  readonly stored_total: number;
+  /** Alerts whose commit failed (they were never pushed). */
+  readonly store_failures_total: number;
+  /** Alerts dropped because the store queue was full. */
+  readonly dropped_total: number;
+  /** Alerts waiting to be committed now. */
+  readonly pending: number;
+  /** Alerts kept in the trail (after retention). */
+  readonly trail_size: number;
+  readonly raised: AlertCountsBySymbol;
+  readonly suppressed: AlertCountsBySymbol;
+}
+
+/** `GET /api/thresholds`. */
+export interface ThresholdsResponse {
+  /** Whale line (24 h turnover) per symbol. */
+  readonly thresholds: Readonly<Record<string, number>>;
+  /** Single-trade notional that raises `whale_trade`, per symbol. */
+  readonly trade_thresholds: Readonly<Record<string, number>>;
+  /** Notional per spike window that raises `volume_spike`, per symbol. */
+  readonly spike_thresholds: Readonly<Record<string, number>>;
+  /** False when no `ADMIN_TOKEN` is configured: writes are disabled. */
+  readonly writable: boolean;
+}
+
+/** `GET /api/thresholds/:symbol`. */
+export interface ThresholdResponse {
+  readonly symbol: string;
+  readonly threshold: number;
+  readonly trade_threshold: number;
+  readonly spike_threshold: number;
+}
+
+/**
+ * `PUT /api/thresholds/:symbol` body: at least one field. `{"threshold": n}`
+ * alone is the original request and still works.
+ */
+export interface ThresholdUpdate {
+  readonly threshold?: number;
+  readonly trade_threshold?: number;
+  readonly spike_threshold?: number;
+}
+
+/**
+ * `PUT /api/thresholds/:symbol` success body: the whale line always (as
+ * before), the other lines when the request changed them.
+ */
+export interface ThresholdUpdateResponse {
+  readonly symbol: string;
+  readonly threshold: number;
+  readonly previous: number;
+  readonly trade_threshold?: number;
+  readonly previous_trade_threshold?: number;
+  readonly spike_threshold?: number;
+  readonly previous_spike_threshold?: number;
+}
+
+/** `GET /api/alerts`: one page, newest first. */
+export interface AlertsResponse {
+  readonly alerts: readonly AlertFrame[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  readonly next_cursor: string | null;
+}
+
+/** `GET /api/audit`: threshold changes, newest first. */
+export interface AuditResponse {
+  readonly changes: readonly ThresholdChange[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  readonly next_cursor: string | null;
+}

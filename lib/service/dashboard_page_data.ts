@@ -1,0 +1,77 @@
+/**
+ * What the dashboard page renders on the server: the latest snapshot of every
+ * symbol, the selected symbol's history, recent alerts, thresholds and the
+ * service's numbers, read from the running service (never from upstream), so
+ * the first paint already shows live data.
+ */
+import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
+import type {
+  DiagnosticsResponse,
+  MetricsResponse,
+  RoomsResponse,
+  ThresholdsResponse,
+} from "../protocol/api_types.ts";
+import type { Services } from "./app_state.ts";
+import { type SeriesPoint, toPoint } from "../client/tick_series.ts";
+
+/** Alerts rendered into the page (the ledger shows the newest first). */
+export const PAGE_ALERTS = 20;
+
+/** Data of the dashboard page. */
+export interface DashboardPageData {
+  readonly symbols: readonly string[];
+  readonly selected: string;
+  /** Opened as `/s/:symbol` (the URL follows the selection). */
+  readonly deepLinked: boolean;
+  readonly epoch: string;
+  readonly simulated: boolean;
+  /** Server time of rendering, epoch ms. */
+  readonly renderedAt: number;
+  /** Latest tick per symbol, in `symbols` order (null before the first). */
+  readonly ticks: readonly (TickFrame | null)[];
+  readonly history: {
+    readonly symbol: string;
+    readonly points: readonly SeriesPoint[];
+  };
+  readonly alerts: readonly AlertFrame[];
+  readonly thresholds: ThresholdsResponse;
+  readonly diagnostics: DiagnosticsResponse;
+  readonly rooms: RoomsResponse;
+  readonly metrics: MetricsResponse;
+}
+
+/** Reads the page data; `selected` must be a tracked symbol id. */
+export function dashboardPageData(
+  services: Services,
+  selected: string | undefined,
+  now: number = Date.now(),
+): DashboardPageData {
+  const snapshots = services.symbols().symbols;
+  const symbols = snapshots.map((s) => s.symbol);
+  const chosen = selected ?? symbols[0];
+  const diagnostics = services.diagnostics();
+  return {
+    symbols,
+    selected: chosen,
+    deepLinked: selected !== undefined,
+    epoch: services.health().epoch,
+    simulated: diagnostics.simulated,
+    renderedAt: now,
+    ticks: snapshots.map((s) => s.tick),
+    history: { symbol: chosen, points: services.history(chosen).map(toPoint) },
+    alerts: services.alerts().alerts.slice(0, PAGE_ALERTS),
+    thresholds: services.thresholds(),
+    diagnostics,
+    rooms: services.rooms(),
+    metrics: services.metrics(),
+  };
+}
+
+/** The tracked symbol `raw` names (case-insensitive), or undefined. */
+export function findSymbol(
+  symbols: readonly string[],
+  raw: string,
+): string | undefined {
+  const wanted = raw.toUpperCase();
+  return symbols.find((symbol) => symbol.toUpperCase() === wanted);
+}
