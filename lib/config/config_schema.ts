@@ -6,20 +6,18 @@
  * original system (1 s polling, 10 s timeout, the four tracked pairs).
  */
 import { z } from "zod";
-
-/** The symbol id a channel is known by: letters, digits and dashes only. */
-export const CHANNEL_ID_PATTERN = /^[A-Za-z0-9-]+$/;
-
-/** Longest channel id accepted anywhere (path parameters, config, query). */
-export const MAX_CHANNEL_ID_LENGTH = 32;
-
-/** One tracked symbol: the channel id clients use and the exchange's symbol. */
-export interface TrackedSymbol {
-  /** Channel id as clients name it, e.g. `BTC-USDT`. */
-  readonly id: string;
-  /** The exchange's spot symbol, e.g. `BTCUSDT`. */
-  readonly upstream: string;
-}
+import {
+  booleanFlag,
+  emptyAsUndefined,
+  exactOrigin,
+  nonNegativeNumber,
+  percentBelow100,
+  positiveInteger,
+  positiveNumber,
+  symbolList,
+  thresholdMap,
+  urlWithScheme,
+} from "./env_fields.ts";
 
 /** Whale thresholds of the original system, in USDT of 24 h turnover. */
 export const DEFAULT_WHALE_THRESHOLDS: Readonly<Record<string, number>> = {
@@ -63,183 +61,13 @@ const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** Severity names accepted by `LOG_LEVEL`, quietest last. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
-const emptyAsUndefined = (value: unknown) =>
-  typeof value === "string" && value.trim() === "" ? undefined : value;
-
-const positiveNumber = (fallback: number, expected: string) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ error: `expected ${expected}` })
-      .refine(Number.isFinite, { error: `expected ${expected}` })
-      .refine((n) => n > 0, { error: `expected ${expected}` })
-      .default(fallback),
-  );
-
-const nonNegativeNumber = (fallback: number, expected: string) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ error: `expected ${expected}` })
-      .refine(Number.isFinite, { error: `expected ${expected}` })
-      .refine((n) => n >= 0, { error: `expected ${expected}` })
-      .default(fallback),
-  );
-
-/** A percentage from 0 up to (not including) 100. */
-const percentBelow100 = (fallback: number) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ error: "expected a percentage from 0 up to 100" })
-      .refine((n) => Number.isFinite(n) && n >= 0 && n < 100, {
-        error: "expected a percentage from 0 up to 100",
-      })
-      .default(fallback),
-  );
-
-const positiveInteger = (fallback: number, max: number) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ error: `expected an integer from 1 to ${max}` })
-      .int({ error: `expected an integer from 1 to ${max}` })
-      .min(1, { error: `expected an integer from 1 to ${max}` })
-      .max(max, { error: `expected an integer from 1 to ${max}` })
-      .default(fallback),
-  );
-
-const booleanFlag = (fallback: boolean) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.enum(["true", "false", "1", "0"], {
-      error: "expected true or false",
-    }).transform((v) => v === "true" || v === "1").default(fallback),
-  );
-
-const httpUrl = (fallback: string) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.string().default(fallback).refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "http:" || url.protocol === "https:";
-      } catch {
-        return false;
-      }
-    }, { error: "expected an http(s) URL" }),
-  );
-
-const wsUrl = (fallback: string) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z.string().default(fallback).refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "ws:" || url.protocol === "wss:";
-      } catch {
-        return false;
-      }
-    }, { error: "expected a ws(s) URL" }),
-  );
-
-/**
- * An exact browser origin: scheme, host and optional port, nothing else.
- * Anything with a path, query, credentials or trailing junk is rejected so an
- * allowlist entry can only ever match by string equality.
- */
-const exactOrigin = z.preprocess(
-  emptyAsUndefined,
-  z.string().refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") &&
-        url.origin === value;
-    } catch {
-      return false;
-    }
-  }, {
-    error:
-      "expected an exact origin like https://example.com (scheme://host[:port], no path or trailing slash)",
-  }).optional(),
-);
-
-const symbolEntry = /^([A-Za-z0-9-]{1,32})(?:=([A-Za-z0-9]{1,32}))?$/;
-
-/**
- * `SYMBOLS`: comma-separated channel ids, each optionally `ID=UPSTREAM` when the
- * exchange's name is not simply the id without dashes (multiplied names such
- * as `10000SATSUSDT` exist).
- */
-const symbolList = z.preprocess(
-  emptyAsUndefined,
-  z.string().default("BTC-USDT,ETH-USDT,SOL-USDT,1000SATS-USDT").transform(
-    (raw, ctx): TrackedSymbol[] => {
-      const entries = raw.split(",").map((s) => s.trim()).filter(Boolean);
-      const symbols: TrackedSymbol[] = [];
-      for (const entry of entries) {
-        const match = symbolEntry.exec(entry);
-        if (!match) {
-          ctx.addIssue({
-            code: "custom",
-            message: `entry ${
-              JSON.stringify(entry)
-            } is not ID or ID=UPSTREAM (letters, digits, dashes; at most 32)`,
-          });
-          return z.NEVER;
-        }
-        const id = match[1].toUpperCase();
-        if (symbols.some((s) => s.id === id)) {
-          ctx.addIssue({ code: "custom", message: `duplicate symbol ${id}` });
-          return z.NEVER;
-        }
-        symbols.push({
-          id,
-          upstream: (match[2] ?? id.replaceAll("-", "")).toUpperCase(),
-        });
-      }
-      if (symbols.length === 0) {
-        ctx.addIssue({
-          code: "custom",
-          message: "expected at least one symbol",
-        });
-        return z.NEVER;
-      }
-      return symbols;
-    },
-  ),
-);
-
-/**
- * `WHALE_THRESHOLDS`, `TRADE_THRESHOLDS`, `SPIKE_THRESHOLDS`: `ID=USDT` pairs,
- * comma-separated; they override the built-in defaults for the named symbols
- * only.
- */
-const thresholdMap = z.preprocess(
-  emptyAsUndefined,
-  z.string().default("").transform((raw, ctx): Record<string, number> => {
-    const map: Record<string, number> = {};
-    for (const entry of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
-      const [id, value, ...rest] = entry.split("=");
-      const amount = Number(value);
-      if (
-        rest.length > 0 || !id || !CHANNEL_ID_PATTERN.test(id) ||
-        value === undefined || value.trim() === "" ||
-        !Number.isFinite(amount) || amount <= 0
-      ) {
-        ctx.addIssue({
-          code: "custom",
-          message: `entry ${
-            JSON.stringify(entry)
-          } is not ID=AMOUNT with a positive finite amount`,
-        });
-        return z.NEVER;
-      }
-      map[id.toUpperCase()] = amount;
-    }
-    return map;
-  }),
-);
-
 /** The zod schema for the whole environment; keys are the variable names. */
 export const environmentSchema = z.object({
-  BYBIT_API_URL: httpUrl("https://api.bybit.com/v5/market/tickers"),
+  BYBIT_API_URL: urlWithScheme(
+    "https://api.bybit.com/v5/market/tickers",
+    ["http:", "https:"],
+    "an http(s) URL",
+  ),
   CONNECTION_TIMEOUT_SECONDS: positiveNumber(
     10,
     "a positive number of seconds",
@@ -249,7 +77,11 @@ export const environmentSchema = z.object({
     (v) => typeof v === "string" ? emptyAsUndefined(v.toLowerCase()) : v,
     z.enum(UPSTREAM_MODES, { error: "expected ws or rest" }).default("ws"),
   ),
-  BYBIT_WS_URL: wsUrl("wss://stream.bybit.com/v5/public/spot"),
+  BYBIT_WS_URL: urlWithScheme(
+    "wss://stream.bybit.com/v5/public/spot",
+    ["ws:", "wss:"],
+    "a ws(s) URL",
+  ),
   WS_FALLBACK_AFTER_SECONDS: positiveNumber(5, "a positive number of seconds"),
   WS_SILENCE_TIMEOUT_SECONDS: positiveNumber(
     30,

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
-  CHANNEL_ID_PATTERN,
   DEFAULT_WHALE_THRESHOLDS,
   environmentSchema,
-  MAX_CHANNEL_ID_LENGTH,
   SECRET_VARIABLES,
 } from "./config_schema.ts";
+import {
+  CHANNEL_ID_PATTERN,
+  MAX_CHANNEL_ID_LENGTH,
+} from "../market/tracked_symbol.ts";
 
 Deno.test("environmentSchema - parses an empty environment to typed defaults", () => {
   const env = environmentSchema.parse({});

@@ -10,10 +10,10 @@ import {
   environmentSchema,
   type LogLevel,
   SECRET_VARIABLES,
-  type TrackedSymbol,
   type UpstreamMode,
 } from "./config_schema.ts";
 import { describeEnvIssues } from "./env_problems.ts";
+import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 
 /** Everything the service needs to run, derived from the environment. */
 export interface ServiceConfig {

@@ -6,7 +6,7 @@
 import {
   CHANNEL_ID_PATTERN,
   MAX_CHANNEL_ID_LENGTH,
-} from "../config/config_schema.ts";
+} from "../market/tracked_symbol.ts";
 import { HttpError } from "./http_error.ts";
 
 /** Canonical channel ids by their upper-case form. */

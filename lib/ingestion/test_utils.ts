@@ -4,7 +4,7 @@
  * `fetch`, a loopback upstream, and collectors for the ingestion callbacks.
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
-import type { TrackedSymbol } from "../config/config_schema.ts";
+import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import type { WebSocketLike } from "./bybit/web_socket_like.ts";
 import type { Clock, TimerId } from "../clock/clock.ts";
 import type {

@@ -11,7 +11,7 @@
  * validating the ones nobody watches would be wasted work on every poll.
  */
 import { z } from "zod";
-import type { TrackedSymbol } from "../../config/config_schema.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
 import { operatorSafeText, UpstreamError } from "./upstream_error.ts";
 

@@ -12,7 +12,7 @@
  * doubling schedule (1 min up to 15 min), never in a tight loop.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
-import type { TrackedSymbol } from "../../config/config_schema.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import { fullJitterDelay } from "./backoff.ts";
 import {
   parseWsFrame,

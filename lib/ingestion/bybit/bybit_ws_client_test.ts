@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TrackedSymbol } from "../../config/config_schema.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import {
   BybitWsClient,
   type BybitWsClientOptions,

@@ -15,7 +15,7 @@
  * here so simulated data is labelled as such from the first frame.
  */
 import { z } from "zod";
-import type { TrackedSymbol } from "../../config/config_schema.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import {
   decimalString,
   type RejectedItem,

@@ -4,7 +4,7 @@
  * per cycle however many symbols are tracked), bounded by a timeout, with
  * every failure classified as an {@linkcode UpstreamError}.
  */
-import type { TrackedSymbol } from "../../config/config_schema.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import { parseRetryAfter } from "./backoff.ts";
 import {
   parseSpotTickers,

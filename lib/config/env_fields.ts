@@ -1,0 +1,184 @@
+/**
+ * Builders for one environment variable each: they turn the variable's string
+ * into a typed, range-checked value (or a zod issue that names the expected
+ * form) and apply its default. `config_schema.ts` composes them into the
+ * schema of the whole environment.
+ */
+import { z } from "zod";
+import {
+  CHANNEL_ID_PATTERN,
+  type TrackedSymbol,
+} from "../market/tracked_symbol.ts";
+
+/** Treats an empty or blank variable as unset, so its default applies. */
+export const emptyAsUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+/** A finite number above 0; `expected` words the error. */
+export const positiveNumber = (fallback: number, expected: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: `expected ${expected}` })
+      .refine(Number.isFinite, { error: `expected ${expected}` })
+      .refine((n) => n > 0, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
+/** A finite number of 0 or more; `expected` words the error. */
+export const nonNegativeNumber = (fallback: number, expected: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: `expected ${expected}` })
+      .refine(Number.isFinite, { error: `expected ${expected}` })
+      .refine((n) => n >= 0, { error: `expected ${expected}` })
+      .default(fallback),
+  );
+
+/** A percentage from 0 up to (not including) 100. */
+export const percentBelow100 = (fallback: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: "expected a percentage from 0 up to 100" })
+      .refine((n) => Number.isFinite(n) && n >= 0 && n < 100, {
+        error: "expected a percentage from 0 up to 100",
+      })
+      .default(fallback),
+  );
+
+/** An integer from 1 to `max`. */
+export const positiveInteger = (fallback: number, max: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: `expected an integer from 1 to ${max}` })
+      .int({ error: `expected an integer from 1 to ${max}` })
+      .min(1, { error: `expected an integer from 1 to ${max}` })
+      .max(max, { error: `expected an integer from 1 to ${max}` })
+      .default(fallback),
+  );
+
+/** `true`/`false` (or `1`/`0`). */
+export const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.enum(["true", "false", "1", "0"], {
+      error: "expected true or false",
+    }).transform((v) => v === "true" || v === "1").default(fallback),
+  );
+
+/**
+ * A URL whose scheme is one of `protocols` (e.g. `["http:", "https:"]`);
+ * `expected` names them in the error.
+ */
+export const urlWithScheme = (
+  fallback: string,
+  protocols: readonly string[],
+  expected: string,
+) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.string().default(fallback).refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, { error: `expected ${expected}` }),
+  );
+
+/**
+ * An exact browser origin: scheme, host and optional port, nothing else.
+ * Anything with a path, query, credentials or trailing junk is rejected so an
+ * allowlist entry can only ever match by string equality.
+ */
+export const exactOrigin = z.preprocess(
+  emptyAsUndefined,
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") &&
+        url.origin === value;
+    } catch {
+      return false;
+    }
+  }, {
+    error:
+      "expected an exact origin like https://example.com (scheme://host[:port], no path or trailing slash)",
+  }).optional(),
+);
+
+const symbolEntry = /^([A-Za-z0-9-]{1,32})(?:=([A-Za-z0-9]{1,32}))?$/;
+
+/**
+ * `SYMBOLS`: comma-separated channel ids, each optionally `ID=UPSTREAM` when the
+ * exchange's name is not simply the id without dashes (multiplied names such
+ * as `10000SATSUSDT` exist).
+ */
+export const symbolList = z.preprocess(
+  emptyAsUndefined,
+  z.string().default("BTC-USDT,ETH-USDT,SOL-USDT,1000SATS-USDT").transform(
+    (raw, ctx): TrackedSymbol[] => {
+      const entries = raw.split(",").map((s) => s.trim()).filter(Boolean);
+      const symbols: TrackedSymbol[] = [];
+      for (const entry of entries) {
+        const match = symbolEntry.exec(entry);
+        if (!match) {
+          ctx.addIssue({
+            code: "custom",
+            message: `entry ${
+              JSON.stringify(entry)
+            } is not ID or ID=UPSTREAM (letters, digits, dashes; at most 32)`,
+          });
+          return z.NEVER;
+        }
+        const id = match[1].toUpperCase();
+        if (symbols.some((s) => s.id === id)) {
+          ctx.addIssue({ code: "custom", message: `duplicate symbol ${id}` });
+          return z.NEVER;
+        }
+        symbols.push({
+          id,
+          upstream: (match[2] ?? id.replaceAll("-", "")).toUpperCase(),
+        });
+      }
+      if (symbols.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: "expected at least one symbol",
+        });
+        return z.NEVER;
+      }
+      return symbols;
+    },
+  ),
+);
+
+/**
+ * `WHALE_THRESHOLDS`, `TRADE_THRESHOLDS`, `SPIKE_THRESHOLDS`: `ID=USDT` pairs,
+ * comma-separated; they override the built-in defaults for the named symbols
+ * only.
+ */
+export const thresholdMap = z.preprocess(
+  emptyAsUndefined,
+  z.string().default("").transform((raw, ctx): Record<string, number> => {
+    const map: Record<string, number> = {};
+    for (const entry of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [id, value, ...rest] = entry.split("=");
+      const amount = Number(value);
+      if (
+        rest.length > 0 || !id || !CHANNEL_ID_PATTERN.test(id) ||
+        value === undefined || value.trim() === "" ||
+        !Number.isFinite(amount) || amount <= 0
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          message: `entry ${
+            JSON.stringify(entry)
+          } is not ID=AMOUNT with a positive finite amount`,
+        });
+        return z.NEVER;
+      }
+      map[id.toUpperCase()] = amount;
+    }
+    return map;
+  }),
+);
