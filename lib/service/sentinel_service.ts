@@ -5,22 +5,15 @@
  * `shutdown()` in reverse order.
  */
 import type { ServiceConfig } from "../config/load_config.ts";
-import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "../hub/ring_buffer.ts";
 import { AlertEngine } from "../alerts/alert_engine.ts";
-import { alertMetrics } from "../alerts/alert_metrics.ts";
 import { AlertPipeline } from "../alerts/alert_pipeline.ts";
-import {
-  thresholdChanges,
-  thresholdUpdateResponse,
-} from "../alerts/threshold_update.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import { AlertStore } from "../ledger/alert_store.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
-import { FanoutGovernor } from "../hub/fanout_governor.ts";
-import { resolveSymbol, symbolTable } from "../http/symbol_policy.ts";
-import { TokenBucketLimiter } from "../http/token_bucket.ts";
+import { symbolTable } from "../http/symbol_policy.ts";
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
 import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
@@ -31,7 +24,9 @@ import {
 import { ThresholdStore } from "../ledger/threshold_store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
-import { diagnose, ingestMetrics, statusFrame } from "./diagnostics.ts";
+import { startFanoutGovernor } from "./fanout_governor_loop.ts";
+import { buildServices } from "./services_facade.ts";
+import { diagnose, statusFrame } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
 
 /** Options of {@linkcode startSentinel}. */
@@ -62,8 +57,6 @@ export interface Sentinel {
  * trail lacks. The API reads the trail itself.
  */
 const RECENT_ALERTS = 100;
-/** How often the event loop's lag is measured for the fan-out governor, ms. */
-const GOVERNOR_PERIOD_MS = 50;
 
 /** Starts ingestion and the hub, and returns the services routes use. */
 export async function startSentinel(
@@ -218,142 +211,36 @@ export async function startSentinel(
 
   retention.start();
   const sweepTimer = setInterval(() => hub.sweep(), 250);
-  // The loop's lateness on a short timer sets the broadcast interval; the
-  // same timer sends the ticks held meanwhile. The first firing only starts
-  // the clock: its lateness is the start-up work, not load.
-  const governor = new FanoutGovernor();
-  let governorDueAt: number | undefined;
-  const governorTimer = setInterval(() => {
-    const at = performance.now();
-    const lag = governorDueAt === undefined ? 0 : at - governorDueAt;
-    const interval = governor.observeLag(Math.max(0, lag));
-    governorDueAt = at + GOVERNOR_PERIOD_MS;
-    if ((interval > 0) !== (hub.fanoutIntervalMs > 0)) {
-      logger.info(
-        interval > 0
-          ? "Event loop late: thinning broadcasts"
-          : "Event loop on time: broadcasting every tick",
-        { intervalMs: interval },
-      );
-    }
-    hub.fanoutIntervalMs = interval;
-    hub.flushHeld();
-  }, GOVERNOR_PERIOD_MS);
+  const governor = startFanoutGovernor(hub, logger);
   const heartbeatTimer = setInterval(() => {
     hub.heartbeat(heartbeatMs);
     publishStatusIfChanged();
   }, heartbeatMs);
 
-  const services: Services = {
+  const services = buildServices({
     config,
+    logger,
     hub,
     streams,
-    apiLimiter: new TokenBucketLimiter({
-      capacity: config.security.apiRateLimitPerMinute,
-      now,
-    }),
-    logger,
-    symbolTable: table,
-    health: () => ({
-      status: "ok",
-      uptime_s: Math.round((now() - startedAt) / 1000),
-      epoch: hub.epoch,
-    }),
+    table,
+    thresholds,
+    alertStore,
+    recentAlerts,
+    engine,
+    pipeline,
+    ingestion,
+    upstream: () => upstream,
     diagnostics,
-    symbols: () => {
-      const unavailable = new Set(upstream?.unavailableSymbols ?? []);
-      return {
-        symbols: config.symbols.map((s) => ({
-          symbol: s.id,
-          upstream: s.upstream,
-          available: !unavailable.has(s.id),
-          threshold: thresholds.get(s.id) ?? 0,
-          tick: hub.latest(s.id) ?? null,
-        })),
-      };
-    },
-    history: (symbol): readonly TickFrame[] =>
-      hub.history(resolveSymbol(symbol, table)),
-    alerts: (symbol) => {
-      const id = symbol === undefined
-        ? undefined
-        : resolveSymbol(symbol, table);
-      const alerts = recentAlerts.slice().reverse().filter((a) =>
-        id === undefined || a.symbol === id
-      );
-      return {
-        alerts,
-        next_cursor: alerts.length === 0 || alertStore.count <= alerts.length
-          ? null
-          : alerts[alerts.length - 1].id,
-      };
-    },
-    listAlerts: (query) => alertStore.list(query),
-    streamAlerts: (query) => alertStore.iterate(query),
-    audit: (query) => thresholds.auditPage(query),
     raiseTradeAlerts,
-    rooms: () => {
-      const rooms = hub.roomCounts();
-      return { total: hub.activeSubscribers, rooms };
-    },
-    room: (symbol) => {
-      const id = resolveSymbol(symbol, table);
-      return { symbol: id, subscribers: hub.roomCounts()[id] ?? 0 };
-    },
-    metrics: () => ({
-      uptime_s: Math.round((now() - startedAt) / 1000),
-      ticks_processed: hub.ticksPublished,
-      upstream_requests: upstream?.counters.requests ?? 0,
-      upstream_errors: upstream?.counters.errors ?? 0,
-      items_rejected: upstream?.counters.itemsRejected ?? 0,
-      sockets_active: hub.activeSubscribers,
-      sockets_opened_total: hub.subscribersOpened,
-      handshakes_rejected_total: streams.rejected,
-      messages_sent: hub.stats.messagesSent,
-      bytes_sent: hub.stats.bytesSent,
-      conflated_total: hub.stats.conflated,
-      slow_closes_total: hub.stats.slowCloses,
-      fanout_interval_ms: hub.fanoutIntervalMs,
-      ingestion_restarts: ingestion.status().restarts,
-      alerts: alertMetrics(
-        engine.stats(),
-        pipeline.stats(),
-        alertStore.count,
-      ),
-      ingest: ingestMetrics(upstream, config.upstream.mode),
-    }),
-    thresholds: () => ({
-      thresholds: thresholds.all("whale"),
-      trade_thresholds: thresholds.all("trade"),
-      spike_thresholds: thresholds.all("spike"),
-      writable: config.security.adminToken !== undefined,
-    }),
-    setThreshold: async (symbol, update, actorIp) => {
-      const id = resolveSymbol(symbol, table);
-      const changes = thresholdChanges(update);
-      const records = await thresholds.update(id, changes, actorIp);
-      engine.setThresholds(id, changes);
-      if (changes.whale !== undefined) {
-        ingestion.setThreshold(id, changes.whale);
-      }
-      for (const record of records) {
-        logger.info("Threshold changed", {
-          symbol: id,
-          kind: record.kind,
-          previous: record.previous,
-          threshold: record.threshold,
-          actor_ip: actorIp,
-        });
-      }
-      return thresholdUpdateResponse(id, thresholds.get(id)!, records);
-    },
-  };
+    startedAt,
+    now,
+  });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     stopping ??= (async () => {
       clearInterval(sweepTimer);
-      clearInterval(governorTimer);
+      governor.stop();
       clearInterval(heartbeatTimer);
       await ingestion.stop();
       // Alerts raised by the last ticks are stored and pushed before the
