@@ -37,7 +37,7 @@ export async function requireAdmin(
       401,
       "unauthorized",
       "Send the admin token as Authorization: Bearer <token>",
-      { "www-authenticate": 'Bearer realm="sats-sentinel"' },
+      { headers: { "www-authenticate": 'Bearer realm="sats-sentinel"' } },
     );
   }
   const [given, wanted] = await Promise.all([

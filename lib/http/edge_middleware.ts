@@ -29,7 +29,7 @@ export async function edgeMiddleware(
           429,
           "rate_limited",
           `Too many requests; retry in ${decision.retryAfterSeconds} s`,
-          { "retry-after": String(decision.retryAfterSeconds) },
+          { headers: { "retry-after": String(decision.retryAfterSeconds) } },
         );
       }
     }

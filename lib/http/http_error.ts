@@ -5,6 +5,14 @@
  */
 import type { ApiError } from "../protocol/api_types.ts";
 
+/** Options of {@linkcode HttpError}. */
+export interface HttpErrorOptions {
+  /** Extra response headers (e.g. `Retry-After`). Default: none. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The error behind this one, for logs; never shown to the client. */
+  readonly cause?: unknown;
+}
+
 /** An error that maps to an HTTP status and a `{error, detail}` body. */
 export class HttpError extends Error {
   readonly status: number;
@@ -18,13 +26,13 @@ export class HttpError extends Error {
     status: number,
     code: string,
     detail: string,
-    headers: Record<string, string> = {},
+    options: HttpErrorOptions = {},
   ) {
-    super(detail);
+    super(detail, { cause: options.cause });
     this.name = "HttpError";
     this.status = status;
     this.code = code;
-    this.headers = headers;
+    this.headers = options.headers ?? {};
   }
 }
 

@@ -3,7 +3,7 @@ import { errorResponse, HttpError, jsonResponse } from "./http_error.ts";
 
 Deno.test("HttpError - carries status, code, detail and headers", () => {
   const error = new HttpError(429, "rate_limited", "Slow down", {
-    "retry-after": "3",
+    headers: { "retry-after": "3" },
   });
   assert.ok(error instanceof Error);
   assert.equal(error.name, "HttpError");
@@ -16,7 +16,7 @@ Deno.test("HttpError - carries status, code, detail and headers", () => {
 Deno.test("errorResponse - an HttpError becomes its JSON body and headers", async () => {
   const response = errorResponse(
     new HttpError(404, "unknown_symbol", "X is not tracked", {
-      "x-extra": "1",
+      headers: { "x-extra": "1" },
     }),
   );
   assert.equal(response.status, 404);

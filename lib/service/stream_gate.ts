@@ -91,7 +91,7 @@ export class StreamGate {
         429,
         "too_many_sockets",
         `At most ${this.#options.maxSocketsPerIp} sockets per client address`,
-        { "retry-after": "5" },
+        { headers: { "retry-after": "5" } },
       );
     }
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {

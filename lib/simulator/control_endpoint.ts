@@ -90,6 +90,6 @@ function notAllowed(method: string, allow: string): HttpError {
     405,
     "method_not_allowed",
     `Method ${method} is not allowed here; use ${allow}`,
-    { allow },
+    { headers: { allow } },
   );
 }

@@ -205,7 +205,7 @@ export class SimExchange {
       this.#counts.tickers++;
       if (request.method !== "GET") {
         throw new HttpError(405, "method_not_allowed", "Use GET", {
-          allow: "GET",
+          headers: { allow: "GET" },
         });
       }
       return await this.#tickers(request, url.searchParams);

@@ -18,7 +18,7 @@ export function spotWebSocketResponse(
       426,
       "upgrade_required",
       "This is the simulated public spot stream; open it as a WebSocket",
-      { upgrade: "websocket" },
+      { headers: { upgrade: "websocket" } },
     );
   }
   const { socket, response } = Deno.upgradeWebSocket(request);
