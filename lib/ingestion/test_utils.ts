@@ -1,12 +1,10 @@
 /**
  * Shared fakes for the ingestion tests: the real Bybit example payloads, a
- * fake clock whose timers fire only when the test advances time, a scriptable
- * `fetch`, a loopback upstream, and collectors for the ingestion callbacks.
+ * scriptable `fetch`, a loopback upstream, and collectors for the ingestion callbacks.
  */
 import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
 import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import type { WebSocketLike } from "./bybit/web_socket_like.ts";
-import type { Clock, TimerId } from "../clock/clock.ts";
 import type {
   IngestConfig,
   LogFields,
@@ -60,60 +58,6 @@ export function allTrackedBody(time = 1673859087947): string {
   return JSON.stringify(
     tickersEnvelope(TRACKED.map((s) => spotItem(s.upstream)), time),
   );
-}
-
-interface FakeTimer {
-  readonly id: number;
-  readonly at: number;
-  readonly callback: () => void;
-}
-
-/**
- * A clock whose time moves only through {@linkcode FakeClock.advance}. Timers
- * fire synchronously, in due order, inside `advance`.
- */
-export class FakeClock implements Clock {
-  #now: number;
-  #nextId = 1;
-  #timers: FakeTimer[] = [];
-
-  /** Starts at `start` epoch ms. */
-  constructor(start = 1_700_000_000_000) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimer(callback: () => void, ms: number): TimerId {
-    const id = this.#nextId++;
-    this.#timers.push({ id, at: this.#now + Math.max(0, ms), callback });
-    return id;
-  }
-
-  clearTimer(id: TimerId): void {
-    this.#timers = this.#timers.filter((t) => t.id !== id);
-  }
-
-  /** Delays (from now) of the pending timers, soonest first. */
-  pending(): number[] {
-    return this.#timers.map((t) => t.at - this.#now).sort((a, b) => a - b);
-  }
-
-  /** Moves time forward by `ms`, firing every timer that falls due. */
-  advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      const due = this.#timers.filter((t) => t.at <= target)
-        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (due === undefined) break;
-      this.#timers = this.#timers.filter((t) => t !== due);
-      this.#now = due.at;
-      due.callback();
-    }
-    this.#now = target;
-  }
 }
 
 /** What a scripted fetch answers: a response, an error to throw, or a hang. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../ingestion/test_utils.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import type { PruneOptions, PruneResult } from "./alert_store.ts";
 import { RetentionSweeper } from "./retention.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../ingestion/test_utils.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { startExchange } from "./start_exchange.ts";
 import { type ErrorBody, fetchJson, waitFor } from "./test_utils.ts";
 

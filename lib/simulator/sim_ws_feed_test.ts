@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../ingestion/test_utils.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { SimMarket } from "./market_model.ts";
 import { MAX_CLIENT_BACKLOG_BYTES, SimWsFeed } from "./sim_ws_feed.ts";
 import { FakeSimSocket } from "./test_utils.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../ingestion/test_utils.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { SimWsSession } from "./sim_ws_session.ts";
 import { FakeSimSocket } from "./test_utils.ts";
 import { WsFaultControl } from "./ws_fault_control.ts";

@@ -8,13 +8,13 @@ import {
 import type { MarketTick } from "../../market/market_tick.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
 import {
-  FakeClock,
   FakeSockets,
   type LogEntry,
   tickerPush,
   TRACKED,
   tradePush,
 } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 
 function harness(options: Partial<BybitWsClientOptions> = {}) {
   const clock = new FakeClock();

@@ -4,12 +4,12 @@ import { UpstreamError } from "./upstream_error.ts";
 import {
   allTrackedBody,
   BYBIT_SPOT_TICKERS_EXAMPLE,
-  FakeClock,
   type FetchStep,
   jsonResponse,
   ScriptedFetch,
   TRACKED,
 } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 
 const URL_ = "https://api.example.test/v5/market/tickers";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 import { WsKeepalive, type WsKeepaliveOptions } from "./ws_keepalive.ts";
 
 function harness(overrides: Partial<WsKeepaliveOptions> = {}) {

@@ -11,7 +11,6 @@ import {
 } from "./rest_ingest_loop.ts";
 import {
   allTrackedBody,
-  FakeClock,
   type FetchStep,
   Inbox,
   jsonResponse,
@@ -21,6 +20,7 @@ import {
   TRACKED,
   WS_UPSTREAM,
 } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 
 interface LogEntry {
   level: string;
@@ -149,6 +149,7 @@ Deno.test("IngestLoop - late timers do not slow the poll rate down", async () =>
   // Every timer fires 3 ms after it was due, as real timers under load do.
   const lateClock: Clock = {
     now: () => fake.now(),
+    monotonic: () => fake.monotonic(),
     setTimer: (callback, ms) => fake.setTimer(callback, ms + 3),
     clearTimer: (id) => fake.clearTimer(id),
   };

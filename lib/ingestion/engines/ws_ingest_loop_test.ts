@@ -3,7 +3,6 @@ import type { IngestConfig } from "./rest_ingest_loop.ts";
 import {
   allTrackedBody,
   collectors,
-  FakeClock,
   FakeSockets,
   type FetchStep,
   jsonResponse,
@@ -12,6 +11,7 @@ import {
   TRACKED,
   tradePush,
 } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 import { WsIngestLoop } from "./ws_ingest_loop.ts";
 
 const CONFIG: IngestConfig = {

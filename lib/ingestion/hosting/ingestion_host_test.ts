@@ -8,7 +8,6 @@ import {
   allTrackedBody,
   collectors,
   exampleUpstream,
-  FakeClock,
   type Inbox,
   ingestConfig,
   jsonResponse,
@@ -18,6 +17,7 @@ import {
   WITHIN_MS,
   withWorkerGlobal,
 } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 
 Deno.test({
   name: "startIngestion - inline and worker modes deliver identical messages",

@@ -6,7 +6,6 @@ import {
 import {
   allTrackedBody,
   collectors,
-  FakeClock,
   FakeSockets,
   ingestConfig,
   jsonResponse,
@@ -14,6 +13,7 @@ import {
   tickerPush,
   tradePush,
 } from "../test_utils.ts";
+import { FakeClock } from "../../clock/fake_clock.ts";
 
 function inlineHost(
   overrides: Partial<InlineIngestionOptions> = {},
