@@ -4,7 +4,7 @@
  * every frame. Frames are made large so the kernel buffers fill in seconds.
  */
 import assert from "node:assert/strict";
-import type { AnalyzedTick } from "../lib/analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../lib/protocol/analyzed_tick.ts";
 import { StreamHub } from "../lib/hub/stream_hub.ts";
 import { analyzedTick } from "../lib/hub/test_utils.ts";
 import { connectClient } from "./support/ws_client.ts";

@@ -4,7 +4,7 @@
  * previous tick for velocity, the whale edge), so one analyzer lives where the
  * ticks are produced: in the ingestion worker.
  */
-import type { TickFrame } from "../protocol/frames.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { MarketTick, TickSource } from "../market/market_tick.ts";
 import { priceVelocity } from "./velocity.ts";
 import {
@@ -13,9 +13,6 @@ import {
   volatilityTier,
 } from "./volatility.ts";
 import { isWhaleActivity, WhaleEdgeDetector } from "./whale.ts";
-
-/** A tick with its analytics, before the hub gives it `seq` and `ts`. */
-export type AnalyzedTick = Omit<TickFrame, "type" | "seq" | "ts">;
 
 /** Analyses ticks in arrival order, one symbol's state kept per symbol. */
 export class TickAnalyzer {

@@ -2,7 +2,7 @@
  * One symbol's stream: assigns `seq`, encodes each tick exactly once and keeps
  * the encoded frames in a bounded ring for replay and resume.
  */
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { TickFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { HistoryWindow, ResumePlan } from "./resume_plan.ts";

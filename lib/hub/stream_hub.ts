@@ -13,7 +13,7 @@
  * newest is held and goes out by {@linkcode StreamHub.flushHeld} once the
  * interval has passed, and each socket it replaces counts as conflated.
  */
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import type {

@@ -3,7 +3,7 @@
  * and state the test controls, recording what was sent and closed; and an
  * analysed tick to publish.
  */
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { ServerFrame } from "../protocol/frames.ts";
 import type { SocketLike } from "./subscriber.ts";
 

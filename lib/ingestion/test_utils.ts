@@ -2,7 +2,7 @@
  * Shared fakes for the ingestion tests: the real Bybit example payloads, a
  * scriptable `fetch`, a loopback upstream, and collectors for the ingestion callbacks.
  */
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import type { WebSocketLike } from "./bybit/web_socket_like.ts";
 import type {

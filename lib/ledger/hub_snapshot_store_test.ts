@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { withKv } from "./test_utils.ts";
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { saveHubSnapshot, takeHubSnapshot } from "./hub_snapshot_store.ts";
 

@@ -12,41 +12,18 @@
  * A symbol without a `since` gets the full history replay.
  */
 
+import type { AnalyzedTick } from "./analyzed_tick.ts";
+
 /** Volatility tier derived from the 24 h spread. */
 export type VolatilityTier = "STABLE" | "ACTIVE" | "ELEVATED";
 
 /** One tick as sent to clients: the original payload plus the new analytics. */
-export interface TickFrame {
+export interface TickFrame extends AnalyzedTick {
   readonly type: "tick";
-  /** Channel id, e.g. `BTC-USDT`. */
-  readonly symbol: string;
   /** Per-symbol sequence number, strictly increasing within the epoch. */
   readonly seq: number;
   /** Server emit time, epoch ms. */
   readonly ts: number;
-  readonly price: number;
-  readonly high: number;
-  readonly low: number;
-  /** 24 h turnover in USDT. */
-  readonly volume: number;
-  /** 24 h change in percent. */
-  readonly change: number;
-  /** Volatility spread `(high − low) / low × 100`. */
-  readonly spread: number;
-  /** 24 h turnover at or above the whale threshold (a level). */
-  readonly is_whale: boolean;
-  /** True only on the tick where `is_whale` became true (an edge). */
-  readonly whale_alert: boolean;
-  readonly whale_threshold: number;
-  readonly tier: VolatilityTier;
-  /** Position of the price in the 24 h low–high band, 0–100. */
-  readonly range_position: number;
-  /** Price velocity in percent per second since the previous tick. */
-  readonly velocity: number;
-  /** Exchange time of the underlying snapshot, epoch ms. */
-  readonly upstream_ts: number;
-  /** Where the data came from. */
-  readonly source: "rest" | "ws" | "simulator";
 }
 
 /** First frame on every socket: who we are and what the client joined. */

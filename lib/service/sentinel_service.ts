@@ -14,7 +14,7 @@ import { AlertStore } from "../ledger/alert_store.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
-import type { AnalyzedTick } from "../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
 import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
 import {

@@ -19,10 +19,8 @@
  */
 import type { LogLevel } from "../../config/config_schema.ts";
 import type { ServiceConfig } from "../../config/load_config.ts";
-import {
-  type AnalyzedTick,
-  TickAnalyzer,
-} from "../../analytics/tick_analyzer.ts";
+import { TickAnalyzer } from "../../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import { fullJitterDelay, rateLimitDelay } from "../bybit/backoff.ts";
 import type { RejectedItem } from "../bybit/bybit_schema.ts";
 import type { WsFailureKind } from "../bybit/ws_client_state.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AnalyzedTick } from "../../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import type { Clock } from "../../clock/clock.ts";
 import {
   type IngestConfig,

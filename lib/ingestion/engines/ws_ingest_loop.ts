@@ -14,10 +14,8 @@
  * `stateIntervalMs`, which also serves as the worker's heartbeat.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
-import {
-  type AnalyzedTick,
-  TickAnalyzer,
-} from "../../analytics/tick_analyzer.ts";
+import { TickAnalyzer } from "../../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import { BybitWsClient } from "../bybit/bybit_ws_client.ts";
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
 import {

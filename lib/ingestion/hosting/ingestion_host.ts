@@ -46,13 +46,3 @@ export function startIngestion(
   }
   return new InlineIngestion(options);
 }
-
-// Re-exported so the service can wire ingestion from this one module.
-export type { AnalyzedTick } from "../../analytics/tick_analyzer.ts";
-export type { FeedMode, UpstreamState } from "../engines/rest_ingest_loop.ts";
-export type { MarketTrade } from "../../market/market_trade.ts";
-export type {
-  IngestionHandle,
-  IngestionMode,
-  IngestionStatus,
-} from "./ingestion_handle.ts";

@@ -9,7 +9,7 @@
  * worker → main: `ticks`, `trades`, `state`, `log`, `stopped`.
  */
 import { z } from "zod";
-import type { AnalyzedTick } from "../../analytics/tick_analyzer.ts";
+import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import type { LogLevel } from "../../config/config_schema.ts";
 import type {
   IngestCallbacks,

@@ -1,0 +1,35 @@
+/**
+ * The tick the hub takes in: what ingestion measured and analytics derived,
+ * before the hub numbers it. It crosses the worker boundary (posted by the
+ * ingestion worker) and becomes a {@linkcode TickFrame} on the wire.
+ */
+import type { VolatilityTier } from "./frames.ts";
+
+/** A tick with its analytics, before the hub gives it `seq` and `ts`. */
+export interface AnalyzedTick {
+  /** Channel id, e.g. `BTC-USDT`. */
+  readonly symbol: string;
+  readonly price: number;
+  readonly high: number;
+  readonly low: number;
+  /** 24 h turnover in USDT. */
+  readonly volume: number;
+  /** 24 h change in percent. */
+  readonly change: number;
+  /** Volatility spread `(high − low) / low × 100`. */
+  readonly spread: number;
+  /** 24 h turnover at or above the whale threshold (a level). */
+  readonly is_whale: boolean;
+  /** True only on the tick where `is_whale` became true (an edge). */
+  readonly whale_alert: boolean;
+  readonly whale_threshold: number;
+  readonly tier: VolatilityTier;
+  /** Position of the price in the 24 h low–high band, 0–100. */
+  readonly range_position: number;
+  /** Price velocity in percent per second since the previous tick. */
+  readonly velocity: number;
+  /** Exchange time of the underlying snapshot, epoch ms. */
+  readonly upstream_ts: number;
+  /** Where the data came from. */
+  readonly source: "rest" | "ws" | "simulator";
+}
