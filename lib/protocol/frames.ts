@@ -13,6 +13,8 @@
  */
 
 import type { AnalyzedTick } from "./analyzed_tick.ts";
+import type { CandleFrame } from "./candles.ts";
+import type { TradesFrame } from "./trades.ts";
 
 /** Volatility tier derived from the 24 h spread. */
 export type VolatilityTier = "STABLE" | "ACTIVE" | "ELEVATED";
@@ -110,4 +112,6 @@ export type ServerFrame =
   | ResetFrame
   | StatusFrame
   | HeartbeatFrame
-  | AlertFrame;
+  | AlertFrame
+  | CandleFrame
+  | TradesFrame;
