@@ -18,6 +18,7 @@ import {
   type Signal,
   signal,
 } from "@preact/signals";
+import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
 import type { AlertFrame, ServerFrame, TickFrame } from "../protocol/frames.ts";
 import type {
   DiagnosticsResponse,
@@ -37,7 +38,6 @@ import { streamUrl } from "./reconnect_policy.ts";
 import { severityOf } from "./severity.ts";
 import {
   type BrowserEvents,
-  type Clock,
   type ConnectionState,
   StreamConnection,
 } from "./stream_connection.ts";
@@ -107,7 +107,7 @@ export class Dashboard {
   readonly #connection: StreamConnection | undefined;
   readonly #idle = signal<ConnectionState>({ phase: "connecting", attempt: 0 });
   readonly #batcher: FrameBatcher<ServerFrame>;
-  #timers: number[] = [];
+  #timers: TimerId[] = [];
   #stopEffects: (() => void)[] = [];
   #running = false;
   #preferences: Preferences;
@@ -115,14 +115,14 @@ export class Dashboard {
   /** A dashboard; without `environment` (the server) it never connects. */
   constructor(symbols: readonly string[], environment?: DashboardEnvironment) {
     this.#environment = environment;
-    const clockNow = environment ? () => environment.clock.now() : Date.now;
-    this.store = new MarketStore(symbols, clockNow);
-    this.now = signal(clockNow());
+    const clock = environment?.clock ?? systemClock;
+    this.store = new MarketStore(symbols, clock);
+    this.now = signal(clock.now());
     this.#preferences = readPreferences(environment?.localStorage, symbols);
     this.#batcher = new FrameBatcher((frames) => this.#applyFrames(frames), {
       minIntervalMs: RENDER_INTERVAL_MS,
       schedule: environment?.schedule,
-      clock: environment?.clock,
+      clock,
     });
     if (environment) {
       this.#connection = new StreamConnection({
@@ -232,14 +232,14 @@ export class Dashboard {
     const { clock } = environment;
     const tickClock = () => {
       this.now.value = clock.now();
-      this.#timers[0] = clock.setTimeout(tickClock, 1_000);
+      this.#timers[0] = clock.setTimer(tickClock, 1_000);
     };
     tickClock();
     const poll = () => {
       if (environment.events.isVisible()) this.#poll(environment);
-      this.#timers[1] = clock.setTimeout(poll, POLL_INTERVAL_MS);
+      this.#timers[1] = clock.setTimer(poll, POLL_INTERVAL_MS);
     };
-    this.#timers[1] = clock.setTimeout(poll, FIRST_POLL_MS);
+    this.#timers[1] = clock.setTimer(poll, FIRST_POLL_MS);
     this.#connection?.start();
   }
 
@@ -249,7 +249,7 @@ export class Dashboard {
     this.#running = false;
     this.#connection?.dispose();
     this.#batcher.dispose();
-    for (const id of this.#timers) this.#environment?.clock.clearTimeout(id);
+    for (const id of this.#timers) this.#environment?.clock.clearTimer(id);
     this.#timers = [];
     for (const stop of this.#stopEffects) stop();
     this.#stopEffects = [];
@@ -292,13 +292,7 @@ export function browserEnvironment(): DashboardEnvironment {
     pageUrl: () => location.href,
     fetch: (input, init) => fetch(input, init),
     createSocket: (url) => new WebSocket(url),
-    clock: {
-      now: () => Date.now(),
-      // Browsers return a number (Deno's typings say otherwise).
-      setTimeout: (callback, ms) =>
-        setTimeout(callback, ms) as unknown as number,
-      clearTimeout: (id) => clearTimeout(id),
-    },
+    clock: systemClock,
     events: {
       addEventListener: (type, listener) =>
         (type === "visibilitychange" ? document : window).addEventListener(

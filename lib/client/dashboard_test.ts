@@ -8,9 +8,8 @@ import {
 } from "./dashboard.ts";
 import type { Schedule } from "./frame_batcher.ts";
 import { PREFERENCES_KEY } from "./preferences.ts";
-import { ManualClock } from "./test_clock.ts";
-import { FakeEvents, FakeSocket } from "./test_fakes.ts";
-import { tickFrame } from "./test_frames.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
+import { FakeEvents, FakeSocket, tickFrame } from "./test_utils.ts";
 import { toPoint } from "./tick_series.ts";
 
 const BTC = "BTC-USDT";
@@ -31,7 +30,7 @@ function memoryStorage(initial: Record<string, string> = {}): Storage {
 }
 
 function harness(storage = memoryStorage()) {
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const events = new FakeEvents();
   const sockets: FakeSocket[] = [];
   const fetched: string[] = [];
@@ -193,9 +192,9 @@ Deno.test("Dashboard - stop closes the socket and clears every timer and listene
   h.dashboard.start();
   h.sockets[0].open();
   h.sockets[0].send(tickFrame(BTC, 1));
-  assert.ok(h.clock.pending > 0);
+  assert.ok(h.clock.pending().length > 0);
   h.dashboard.stop();
-  assert.equal(h.clock.pending, 0);
+  assert.equal(h.clock.pending().length, 0);
   assert.equal(h.events.count, 0);
   assert.equal(h.frames.size, 0, "no frame flush pending");
   assert.equal(h.sockets[0].closedWith, 1000);

@@ -6,6 +6,7 @@
  * the layout work is paid for). Hidden tabs get no animation frames, so
  * there a short timer flushes instead and the queue never grows unbounded.
  */
+import { type Clock, systemClock } from "../clock/clock.ts";
 
 /** Schedules one callback; returns a function that cancels it. */
 export type Schedule = (callback: () => void) => () => void;
@@ -18,20 +19,12 @@ export interface FrameBatcherOptions {
   readonly maxQueue?: number;
   /** Least time between two flushes, ms. Default 0 (every frame). */
   readonly minIntervalMs?: number;
-  /** Clock for the interval. Default `performance.now` and timers. */
-  readonly clock?: {
-    now(): number;
-    setTimeout(callback: () => void, ms: number): number;
-    clearTimeout(id: number): void;
-  };
+  /**
+   * Clock of the interval: measured on its monotonic reading, waited out with
+   * its timers. Default {@linkcode systemClock}.
+   */
+  readonly clock?: Clock;
 }
-
-const realClock = {
-  now: () => performance.now(),
-  setTimeout: (callback: () => void, ms: number) =>
-    setTimeout(callback, ms) as unknown as number,
-  clearTimeout: (id: number) => clearTimeout(id),
-};
 
 /** Per-frame batching of items. */
 export class FrameBatcher<T> {
@@ -41,7 +34,7 @@ export class FrameBatcher<T> {
   #schedule: Schedule;
   #maxQueue: number;
   #minIntervalMs: number;
-  #clock: NonNullable<FrameBatcherOptions["clock"]>;
+  #clock: Clock;
   #lastFlush = -Infinity;
 
   /** Calls `flush` with everything pushed since the last flush. */
@@ -50,7 +43,7 @@ export class FrameBatcher<T> {
     this.#schedule = options.schedule ?? browserSchedule;
     this.#maxQueue = options.maxQueue ?? 5_000;
     this.#minIntervalMs = options.minIntervalMs ?? 0;
-    this.#clock = options.clock ?? realClock;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Queues `item` for the next flush. */
@@ -67,20 +60,21 @@ export class FrameBatcher<T> {
     if (this.#queue.length === 0) return;
     const items = this.#queue;
     this.#queue = [];
-    this.#lastFlush = this.#clock.now();
+    this.#lastFlush = this.#clock.monotonic();
     this.#flush(items);
   }
 
   /** Schedules the next flush: the next frame after the interval has passed. */
   #plan(): () => void {
-    const wait = this.#lastFlush + this.#minIntervalMs - this.#clock.now();
+    const wait = this.#lastFlush + this.#minIntervalMs -
+      this.#clock.monotonic();
     if (wait <= 0) return this.#schedule(() => this.flushNow());
     let cancelFrame: (() => void) | undefined;
-    const timer = this.#clock.setTimeout(() => {
+    const timer = this.#clock.setTimer(() => {
       cancelFrame = this.#schedule(() => this.flushNow());
     }, wait);
     return () => {
-      this.#clock.clearTimeout(timer);
+      this.#clock.clearTimer(timer);
       cancelFrame?.();
     };
   }

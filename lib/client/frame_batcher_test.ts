@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FrameBatcher, type Schedule } from "./frame_batcher.ts";
-import { ManualClock } from "./test_clock.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 
 function manualSchedule() {
   const pending = new Set<() => void>();
@@ -59,7 +59,7 @@ Deno.test("FrameBatcher - dispose cancels the pending flush", () => {
 
 Deno.test("FrameBatcher - flushes at most once per minimum interval", () => {
   const frames = manualSchedule();
-  const clock = new ManualClock(1_000);
+  const clock = new FakeClock(1_000);
   const flushed: number[][] = [];
   const batcher = new FrameBatcher<number>((items) => flushed.push(items), {
     schedule: frames.schedule,
@@ -81,5 +81,5 @@ Deno.test("FrameBatcher - flushes at most once per minimum interval", () => {
   assert.deepEqual(flushed, [[1], [2, 3]]);
   batcher.push(4);
   batcher.dispose();
-  assert.equal(clock.pending, 0, "dispose clears the interval timer");
+  assert.equal(clock.pending().length, 0, "dispose clears the interval timer");
 });

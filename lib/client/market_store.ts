@@ -22,6 +22,7 @@ import type {
   StatusFrame,
   TickFrame,
 } from "../protocol/frames.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
 import { type SeriesPoint, TickSeries, toPoint } from "./tick_series.ts";
 
 /** Alerts kept in the ledger. */
@@ -63,12 +64,12 @@ export class MarketStore {
   #seq = new Map<string, number>();
   /** Symbols whose series holds the server's history (safe to resume). */
   #withHistory = new Set<string>();
-  #now: () => number;
+  #clock: Clock;
 
-  /** Creates a store for `symbols`; `now` is the client clock. */
-  constructor(symbols: readonly string[], now: () => number = Date.now) {
+  /** Creates a store for `symbols`; `clock` is the client's. */
+  constructor(symbols: readonly string[], clock: Clock = systemClock) {
     this.symbols = signal(symbols);
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** The latest tick of `symbol` (a signal, created on first use). */
@@ -203,7 +204,7 @@ export class MarketStore {
     this.session.value = {
       epoch: frame.epoch,
       simulated: frame.simulated,
-      clockOffsetMs: frame.server_time - this.#now(),
+      clockOffsetMs: frame.server_time - this.#clock.now(),
     };
   }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { effect } from "@preact/signals";
 import { MarketStore, MAX_ALERTS } from "./market_store.ts";
-import { alertFrame, tickFrame } from "./test_frames.ts";
+import { alertFrame, tickFrame } from "./test_utils.ts";
 import { toPoint } from "./tick_series.ts";
 
 const BTC = "BTC-USDT";

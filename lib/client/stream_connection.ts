@@ -7,9 +7,10 @@
  * banner renders. Every timer and listener goes away in `dispose()`.
  *
  * Sockets, timers, fetch and the window are injected, so the whole lifecycle
- * runs in unit tests with fakes and a manual clock.
+ * runs in unit tests with fakes and `FakeClock` (`lib/clock/fake_clock.ts`).
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
+import type { Clock, TimerId } from "../clock/clock.ts";
 import type { ServerFrame } from "../protocol/frames.ts";
 import {
   decideAfterClose,
@@ -50,13 +51,6 @@ export interface SocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** Timers and the clock. */
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-}
-
 /** Where browser events come from (`window`/`document`, or a fake). */
 export interface BrowserEvents {
   addEventListener(type: string, listener: () => void): void;
@@ -76,6 +70,7 @@ export interface StreamConnectionOptions {
   readonly createSocket: (url: string) => SocketLike;
   /** Fetch for the handshake probe. */
   readonly fetch: (url: string) => Promise<Response>;
+  /** Wall-clock time and the retry and watchdog timers. */
   readonly clock: Clock;
   /** Uniform random in [0, 1). Default `Math.random`. */
   readonly random?: () => number;
@@ -97,8 +92,8 @@ export class StreamConnection {
   readonly #state = signal<ConnectionState>({ phase: "stopped" });
   #socket: SocketLike | undefined;
   #attempt = 0;
-  #retryTimer: number | undefined;
-  #watchdog: number | undefined;
+  #retryTimer: TimerId | undefined;
+  #watchdog: TimerId | undefined;
   #heartbeatMs: number;
   #lastMessageAt = 0;
   #openedAt: number | undefined;
@@ -261,7 +256,7 @@ export class StreamConnection {
         retryAt,
       };
       if (decision.retryAfterMs !== null) {
-        this.#retryTimer = clock.setTimeout(
+        this.#retryTimer = clock.setTimer(
           () => this.#connect(),
           decision.retryAfterMs,
         );
@@ -279,7 +274,7 @@ export class StreamConnection {
       retryAt: clock.now() + delay,
       reason: decision.reason,
     };
-    this.#retryTimer = clock.setTimeout(() => this.#connect(), delay);
+    this.#retryTimer = clock.setTimer(() => this.#connect(), delay);
   }
 
   #armWatchdog(): void {
@@ -297,24 +292,24 @@ export class StreamConnection {
         }
         return;
       }
-      this.#watchdog = this.#options.clock.setTimeout(
+      this.#watchdog = this.#options.clock.setTimer(
         check,
         Math.min(limit - silentFor + 1, 5_000),
       );
     };
-    this.#watchdog = this.#options.clock.setTimeout(check, 5_000);
+    this.#watchdog = this.#options.clock.setTimer(check, 5_000);
   }
 
   #disarmWatchdog(): void {
     if (this.#watchdog !== undefined) {
-      this.#options.clock.clearTimeout(this.#watchdog);
+      this.#options.clock.clearTimer(this.#watchdog);
       this.#watchdog = undefined;
     }
   }
 
   #clearRetry(): void {
     if (this.#retryTimer !== undefined) {
-      this.#options.clock.clearTimeout(this.#retryTimer);
+      this.#options.clock.clearTimer(this.#retryTimer);
       this.#retryTimer = undefined;
     }
   }

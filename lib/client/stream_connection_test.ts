@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import type { ServerFrame } from "../protocol/frames.ts";
 import { CLIENT_DEAD_SOCKET, StreamConnection } from "./stream_connection.ts";
-import { ManualClock } from "./test_clock.ts";
-import { FakeEvents, FakeSocket } from "./test_fakes.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
+import { FakeEvents, FakeSocket } from "./test_utils.ts";
 
 function harness(
   probe: () => Promise<Response> = () => Promise.reject(new TypeError("down")),
 ) {
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const events = new FakeEvents();
   const sockets: FakeSocket[] = [];
   const frames: ServerFrame[] = [];
@@ -248,9 +248,9 @@ Deno.test("StreamConnection - dispose clears every timer, listener and socket", 
   h.connection.start();
   h.last().open();
   h.last().drop();
-  assert.ok(h.clock.pending > 0);
+  assert.ok(h.clock.pending().length > 0);
   h.connection.dispose();
-  assert.equal(h.clock.pending, 0);
+  assert.equal(h.clock.pending().length, 0);
   assert.equal(h.events.count, 0);
   assert.equal(h.connection.state.value.phase, "stopped");
   h.clock.advance(100_000);
