@@ -17,6 +17,11 @@ export class FakeClock implements Clock {
   #now: number;
   #nextId = 1;
   #timers: FakeTimer[] = [];
+  /**
+   * Extra delay added to every timer set from now on, ms: timers then fire
+   * late, as real ones do on a busy event loop. Default 0.
+   */
+  lateByMs = 0;
 
   /** Starts at `start` epoch ms (default 2023-11-14T22:13:20Z). */
   constructor(start = 1_700_000_000_000) {
@@ -35,7 +40,8 @@ export class FakeClock implements Clock {
 
   setTimer(callback: () => void, ms: number): TimerId {
     const id = this.#nextId++;
-    this.#timers.push({ id, at: this.#now + Math.max(0, ms), callback });
+    const at = this.#now + Math.max(0, ms) + this.lateByMs;
+    this.#timers.push({ id, at, callback });
     return id;
   }
 

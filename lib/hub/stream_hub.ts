@@ -13,6 +13,7 @@
  * newest is held and goes out by {@linkcode StreamHub.flushHeld} once the
  * interval has passed, and each socket it replaces counts as conflated.
  */
+import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
@@ -47,8 +48,8 @@ export interface StreamHubOptions {
   readonly historySize: number;
   /** Identifies this run's sequences; random when omitted. */
   readonly epoch?: string;
-  /** Clock in epoch ms. Default `Date.now`. */
-  readonly now?: () => number;
+  /** Time of ticks, frames and delivery checks. Default {@linkcode systemClock}. */
+  readonly clock?: Clock;
   /** Slow-consumer thresholds. Default {@linkcode DEFAULT_SLOW_CONSUMER_POLICY}. */
   readonly policy?: Partial<SlowConsumerPolicy>;
 }
@@ -94,7 +95,7 @@ export class StreamHub {
   #rooms = new Map<string, Set<Subscriber>>();
   #subscribers = new Set<Subscriber>();
   #policy: SlowConsumerPolicy;
-  #now: () => number;
+  #clock: Clock;
   #simulated = false;
   #statusEncoded: string | undefined;
   #ticksPublished = 0;
@@ -106,7 +107,7 @@ export class StreamHub {
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
     this.epoch = snapshot?.epoch ?? options.epoch ?? crypto.randomUUID();
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
     for (const symbol of options.symbols) {
       const channel = new Channel(symbol, options.historySize);
@@ -159,7 +160,7 @@ export class StreamHub {
    * ticks of unknown symbols are ignored.
    */
   publishTicks(ticks: readonly AnalyzedTick[]): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const tick of ticks) {
       const channel = this.#channels.get(tick.symbol);
       if (!channel) continue;
@@ -183,7 +184,7 @@ export class StreamHub {
   /** Broadcasts the held ticks whose symbol's interval has passed. */
   flushHeld(): void {
     if (this.#held.size === 0) return;
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const [symbol, held] of this.#held) {
       const last = this.#lastFanoutAt.get(symbol) ?? -Infinity;
       if (now - last < this.#fanoutIntervalMs) continue;
@@ -212,7 +213,7 @@ export class StreamHub {
     const room = this.#rooms.get(alert.symbol);
     if (!room) return;
     const encoded = JSON.stringify(alert);
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const subscriber of room) {
       if (subscriber.deliverReliable(encoded, now) === "closed") {
         this.#remove(subscriber);
@@ -222,7 +223,7 @@ export class StreamHub {
 
   /** Sends a heartbeat frame to every socket (see `HeartbeatFrame`). */
   heartbeat(intervalMs: number): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     const encoded = JSON.stringify({
       type: "heartbeat",
       server_time: now,
@@ -234,7 +235,7 @@ export class StreamHub {
   /** Broadcasts an upstream status change to everyone; joiners get the latest. */
   publishStatus(status: StatusFrame): void {
     this.#statusEncoded = JSON.stringify(status);
-    this.#broadcastLatest(STATUS_KEY, this.#statusEncoded, this.#now());
+    this.#broadcastLatest(STATUS_KEY, this.#statusEncoded, this.#clock.now());
   }
 
   /** Sends to every socket; a socket that is behind keeps only the newest. */
@@ -263,7 +264,7 @@ export class StreamHub {
       type: "hello",
       epoch: this.epoch,
       symbols: request.symbols,
-      server_time: this.#now(),
+      server_time: this.#clock.now(),
       simulated: this.#simulated,
     };
     subscriber.sendNow(JSON.stringify(hello));
@@ -304,7 +305,7 @@ export class StreamHub {
 
   /** Applies the slow-consumer policy to sockets that received nothing new. */
   sweep(): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const subscriber of this.#subscribers) {
       subscriber.sweep(now);
       if (subscriber.closed) this.#remove(subscriber);

@@ -8,6 +8,7 @@ import type {
   StatusFrame,
   TickFrame,
 } from "../protocol/frames.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
 import { DEFAULT_SLOW_CONSUMER_POLICY } from "./subscriber.ts";
 
@@ -16,20 +17,18 @@ const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 const tick = analyzedTick;
 
 function setup(options: Partial<StreamHubOptions> = {}) {
-  let now = 1_700_000_000_000;
+  const clock = new FakeClock(1_700_000_000_000);
   const hub = new StreamHub({
     symbols: SYMBOLS,
     historySize: 5,
     epoch: "epoch-1",
-    now: () => now,
+    clock,
     ...options,
   });
   return {
     hub,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    now: () => now,
+    advance: (ms: number) => clock.advance(ms),
+    now: () => clock.now(),
   };
 }
 
@@ -390,7 +389,7 @@ Deno.test("StreamHub - a snapshot restores epoch and seq for a gapless resume", 
   const snapshot = structuredClone(first.hub.snapshot());
 
   const second = new StreamHub(
-    { symbols: SYMBOLS, historySize: 5, now: () => 1 },
+    { symbols: SYMBOLS, historySize: 5, clock: new FakeClock(1) },
     snapshot,
   );
   assert.equal(second.epoch, "epoch-1");

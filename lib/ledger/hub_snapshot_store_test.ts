@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { withKv } from "./test_utils.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { saveHubSnapshot, takeHubSnapshot } from "./hub_snapshot_store.ts";
 
@@ -27,15 +28,16 @@ function tick(symbol: string, price: number): AnalyzedTick {
 }
 
 function hubWith(ticksPerSymbol: number, historySize = 300): StreamHub {
-  let now = 1_700_000_000_000;
+  const clock = new FakeClock(1_700_000_000_000);
   const hub = new StreamHub({
     symbols: SYMBOLS,
     historySize,
     epoch: "epoch-7",
-    now: () => now++,
+    clock,
   });
   for (let i = 0; i < ticksPerSymbol; i++) {
     hub.publishTicks(SYMBOLS.map((s) => tick(s, 20_000 + i / 7)));
+    clock.advance(1);
   }
   return hub;
 }

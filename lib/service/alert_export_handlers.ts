@@ -23,7 +23,7 @@ export function alertExportHandlers(
         services.symbolTable,
       );
       return alertExportResponse(services.streamAlerts(query), format, {
-        now: Date.now(),
+        now: services.clock.now(),
         limit: query.limit,
       });
     },

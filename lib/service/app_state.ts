@@ -3,6 +3,7 @@
  * commands, plus per-request facts the middleware established. Routes stay
  * thin by calling these instead of reaching into the hub or ingestion.
  */
+import type { Clock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type { AlertQuery, AuditQuery } from "../alerts/alert_query.ts";
@@ -35,6 +36,8 @@ export interface Services {
   /** Per-IP token bucket for `/api/*`. */
   readonly apiLimiter: TokenBucketLimiter;
   readonly logger: Logger;
+  /** The service's time: what routes read to stamp a page or an export. */
+  readonly clock: Clock;
   /** Tracked symbols by upper-case id, for `resolveSymbol`. */
   readonly symbolTable: SymbolTable;
   health(): HealthResponse;

@@ -40,11 +40,14 @@ export interface DashboardPageData {
   readonly metrics: MetricsResponse;
 }
 
-/** Reads the page data; `selected` must be a tracked symbol id. */
+/**
+ * Reads the page data; `selected` must be a tracked symbol id. `now`
+ * (default: the service's clock) stamps the page for client freshness.
+ */
 export function dashboardPageData(
   services: Services,
   selected: string | undefined,
-  now: number = Date.now(),
+  now: number = services.clock.now(),
 ): DashboardPageData {
   const snapshots = services.symbols().symbols;
   const symbols = snapshots.map((s) => s.symbol);

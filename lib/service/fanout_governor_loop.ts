@@ -4,6 +4,8 @@
  * the same timer sends the ticks held meanwhile. The first firing only starts
  * the clock: its lateness is the start-up work, not load.
  */
+import { type Clock, systemClock } from "../clock/clock.ts";
+import { repeatEvery } from "../clock/repeat.ts";
 import { FanoutGovernor } from "../hub/fanout_governor.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -17,18 +19,23 @@ export interface FanoutGovernorLoop {
   stop(): void;
 }
 
-/** Starts sampling the event loop's lag for `hub`. */
+/** The parts of the hub the loop drives. */
+export type GovernedHub = Pick<StreamHub, "fanoutIntervalMs" | "flushHeld">;
+
+/**
+ * Starts sampling the event loop's lag for `hub` on `clock` (default
+ * {@linkcode systemClock}): its timers' lateness, read on its monotonic time.
+ */
 export function startFanoutGovernor(
-  hub: StreamHub,
-  logger: Logger,
+  hub: GovernedHub,
+  logger: Pick<Logger, "info">,
+  clock: Clock = systemClock,
 ): FanoutGovernorLoop {
   const governor = new FanoutGovernor();
-  let dueAt: number | undefined;
-  const timer = setInterval(() => {
-    const at = performance.now();
-    const lag = dueAt === undefined ? 0 : at - dueAt;
-    const interval = governor.observeLag(Math.max(0, lag));
-    dueAt = at + GOVERNOR_PERIOD_MS;
+  let first = true;
+  return repeatEvery(clock, GOVERNOR_PERIOD_MS, (lateMs) => {
+    const interval = governor.observeLag(first ? 0 : lateMs);
+    first = false;
     if ((interval > 0) !== (hub.fanoutIntervalMs > 0)) {
       logger.info(
         interval > 0
@@ -39,6 +46,5 @@ export function startFanoutGovernor(
     }
     hub.fanoutIntervalMs = interval;
     hub.flushHeld();
-  }, GOVERNOR_PERIOD_MS);
-  return { stop: () => clearInterval(timer) };
+  });
 }

@@ -4,6 +4,8 @@
  * assembled here. Everything with a lifetime is started here and stopped by
  * `shutdown()` in reverse order.
  */
+import { type Clock, systemClock } from "../clock/clock.ts";
+import { repeatEvery } from "../clock/repeat.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "../hub/ring_buffer.ts";
@@ -35,8 +37,12 @@ export interface SentinelOptions {
   readonly logger: Logger;
   /** The KV store for thresholds, the alert trail and the restart snapshot. */
   readonly kv: Deno.Kv;
-  /** Clock, epoch ms. Default `Date.now`. */
-  readonly now?: () => number;
+  /**
+   * Time and timers of the hub, the alert rules, the threshold audit, the
+   * rate limit and the periodic work (sweeps, heartbeats, the fan-out
+   * governor). Default {@linkcode systemClock}.
+   */
+  readonly clock?: Clock;
   /** Interval of heartbeat frames, ms. Default 15 000. */
   readonly heartbeatMs?: number;
   /** Pause between alert retention runs, ms. Default 60 000. */
@@ -63,7 +69,8 @@ export async function startSentinel(
   options: SentinelOptions,
 ): Promise<Sentinel> {
   const { config, logger, kv } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const startedAt = now();
   const ids = config.symbols.map((s) => s.id);
@@ -73,7 +80,7 @@ export async function startSentinel(
   const hub = new StreamHub({
     symbols: ids,
     historySize: config.historySize,
-    now,
+    clock,
   }, snapshot);
   if (snapshot) logger.info("Resumed stream sequences", { epoch: hub.epoch });
   const thresholds = await ThresholdStore.open(kv, config.thresholds, now, {
@@ -139,6 +146,7 @@ export async function startSentinel(
     maxAgeMs: config.alerts.retentionMaxAgeMs,
     maxCount: config.alerts.retentionMaxCount,
     intervalMs: options.retentionIntervalMs,
+    clock,
     onPruned: (result) =>
       logger.info("Alert retention", {
         deleted: result.deleted,
@@ -195,6 +203,7 @@ export async function startSentinel(
   const ingestion = startIngestion({
     config: { ...config, thresholds: thresholds.all() },
     mode: config.ingestInWorker ? "worker" : "inline",
+    clock,
     onTicks: (ticks) => {
       hub.publishTicks(ticks);
       raiseTickAlerts(ticks);
@@ -210,12 +219,12 @@ export async function startSentinel(
   });
 
   retention.start();
-  const sweepTimer = setInterval(() => hub.sweep(), 250);
-  const governor = startFanoutGovernor(hub, logger);
-  const heartbeatTimer = setInterval(() => {
+  const sweeps = repeatEvery(clock, 250, () => hub.sweep());
+  const governor = startFanoutGovernor(hub, logger, clock);
+  const heartbeats = repeatEvery(clock, heartbeatMs, () => {
     hub.heartbeat(heartbeatMs);
     publishStatusIfChanged();
-  }, heartbeatMs);
+  });
 
   const services = buildServices({
     config,
@@ -233,15 +242,15 @@ export async function startSentinel(
     diagnostics,
     raiseTradeAlerts,
     startedAt,
-    now,
+    clock,
   });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     stopping ??= (async () => {
-      clearInterval(sweepTimer);
+      sweeps.stop();
       governor.stop();
-      clearInterval(heartbeatTimer);
+      heartbeats.stop();
       await ingestion.stop();
       // Alerts raised by the last ticks are stored and pushed before the
       // sockets close; retention must not run while KV is being closed.

@@ -4,6 +4,7 @@
  * parts `sentinel_service.ts` started. It owns no lifetime of its own: the
  * lifecycle file starts and stops the parts, this file only answers from them.
  */
+import type { Clock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type { DiagnosticsResponse } from "../protocol/api_types.ts";
@@ -49,124 +50,115 @@ export interface ServiceParts {
   raiseTradeAlerts(trades: readonly MarketTrade[]): void;
   /** Epoch ms the service started. */
   readonly startedAt: number;
-  /** Clock, epoch ms. */
-  now(): number;
+  /** Time of uptime and of the API rate limit. */
+  readonly clock: Clock;
 }
 
-/** The facade over `parts`. */
+/**
+ * The facade over `parts`. It reads them through `parts` rather than
+ * unpacking each one, so the parts are named once, where the lifecycle
+ * assembles them.
+ */
 export function buildServices(parts: ServiceParts): Services {
-  const {
-    config,
-    logger,
-    hub,
-    streams,
-    table,
-    thresholds,
-    alertStore,
-    recentAlerts,
-    engine,
-    pipeline,
-    ingestion,
-    upstream,
-    diagnostics,
-    raiseTradeAlerts,
-    startedAt,
-    now,
-  } = parts;
+  const { config, hub, clock } = parts;
+  const uptimeSeconds = () =>
+    Math.round((clock.now() - parts.startedAt) / 1000);
   return {
     config,
     hub,
-    streams,
+    streams: parts.streams,
     apiLimiter: new TokenBucketLimiter({
       capacity: config.security.apiRateLimitPerMinute,
-      now,
+      now: () => clock.now(),
     }),
-    logger,
-    symbolTable: table,
+    logger: parts.logger,
+    clock,
+    symbolTable: parts.table,
     health: () => ({
       status: "ok",
-      uptime_s: Math.round((now() - startedAt) / 1000),
+      uptime_s: uptimeSeconds(),
       epoch: hub.epoch,
     }),
-    diagnostics,
+    diagnostics: parts.diagnostics,
     symbols: () => {
-      const unavailable = new Set(upstream()?.unavailableSymbols ?? []);
+      const unavailable = new Set(parts.upstream()?.unavailableSymbols ?? []);
       return {
         symbols: config.symbols.map((s) => ({
           symbol: s.id,
           upstream: s.upstream,
           available: !unavailable.has(s.id),
-          threshold: thresholds.get(s.id) ?? 0,
+          threshold: parts.thresholds.get(s.id) ?? 0,
           tick: hub.latest(s.id) ?? null,
         })),
       };
     },
     history: (symbol): readonly TickFrame[] =>
-      hub.history(resolveSymbol(symbol, table)),
+      hub.history(resolveSymbol(symbol, parts.table)),
     alerts: (symbol) => {
       const id = symbol === undefined
         ? undefined
-        : resolveSymbol(symbol, table);
-      const alerts = recentAlerts.slice().reverse().filter((a) =>
+        : resolveSymbol(symbol, parts.table);
+      const alerts = parts.recentAlerts.slice().reverse().filter((a) =>
         id === undefined || a.symbol === id
       );
       return {
         alerts,
-        next_cursor: alerts.length === 0 || alertStore.count <= alerts.length
-          ? null
-          : alerts[alerts.length - 1].id,
+        next_cursor:
+          alerts.length === 0 || parts.alertStore.count <= alerts.length
+            ? null
+            : alerts[alerts.length - 1].id,
       };
     },
-    listAlerts: (query) => alertStore.list(query),
-    streamAlerts: (query) => alertStore.iterate(query),
-    audit: (query) => thresholds.auditPage(query),
-    raiseTradeAlerts,
+    listAlerts: (query) => parts.alertStore.list(query),
+    streamAlerts: (query) => parts.alertStore.iterate(query),
+    audit: (query) => parts.thresholds.auditPage(query),
+    raiseTradeAlerts: parts.raiseTradeAlerts,
     rooms: () => {
       const rooms = hub.roomCounts();
       return { total: hub.activeSubscribers, rooms };
     },
     room: (symbol) => {
-      const id = resolveSymbol(symbol, table);
+      const id = resolveSymbol(symbol, parts.table);
       return { symbol: id, subscribers: hub.roomCounts()[id] ?? 0 };
     },
     metrics: () => ({
-      uptime_s: Math.round((now() - startedAt) / 1000),
+      uptime_s: uptimeSeconds(),
       ticks_processed: hub.ticksPublished,
-      upstream_requests: upstream()?.counters.requests ?? 0,
-      upstream_errors: upstream()?.counters.errors ?? 0,
-      items_rejected: upstream()?.counters.itemsRejected ?? 0,
+      upstream_requests: parts.upstream()?.counters.requests ?? 0,
+      upstream_errors: parts.upstream()?.counters.errors ?? 0,
+      items_rejected: parts.upstream()?.counters.itemsRejected ?? 0,
       sockets_active: hub.activeSubscribers,
       sockets_opened_total: hub.subscribersOpened,
-      handshakes_rejected_total: streams.rejected,
+      handshakes_rejected_total: parts.streams.rejected,
       messages_sent: hub.stats.messagesSent,
       bytes_sent: hub.stats.bytesSent,
       conflated_total: hub.stats.conflated,
       slow_closes_total: hub.stats.slowCloses,
       fanout_interval_ms: hub.fanoutIntervalMs,
-      ingestion_restarts: ingestion.status().restarts,
+      ingestion_restarts: parts.ingestion.status().restarts,
       alerts: alertMetrics(
-        engine.stats(),
-        pipeline.stats(),
-        alertStore.count,
+        parts.engine.stats(),
+        parts.pipeline.stats(),
+        parts.alertStore.count,
       ),
-      ingest: ingestMetrics(upstream(), config.upstream.mode),
+      ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
     }),
     thresholds: () => ({
-      thresholds: thresholds.all("whale"),
-      trade_thresholds: thresholds.all("trade"),
-      spike_thresholds: thresholds.all("spike"),
+      thresholds: parts.thresholds.all("whale"),
+      trade_thresholds: parts.thresholds.all("trade"),
+      spike_thresholds: parts.thresholds.all("spike"),
       writable: config.security.adminToken !== undefined,
     }),
     setThreshold: async (symbol, update, actorIp) => {
-      const id = resolveSymbol(symbol, table);
+      const id = resolveSymbol(symbol, parts.table);
       const changes = thresholdChanges(update);
-      const records = await thresholds.update(id, changes, actorIp);
-      engine.setThresholds(id, changes);
+      const records = await parts.thresholds.update(id, changes, actorIp);
+      parts.engine.setThresholds(id, changes);
       if (changes.whale !== undefined) {
-        ingestion.setThreshold(id, changes.whale);
+        parts.ingestion.setThreshold(id, changes.whale);
       }
       for (const record of records) {
-        logger.info("Threshold changed", {
+        parts.logger.info("Threshold changed", {
           symbol: id,
           kind: record.kind,
           previous: record.previous,
@@ -174,7 +166,7 @@ export function buildServices(parts: ServiceParts): Services {
           actor_ip: actorIp,
         });
       }
-      return thresholdUpdateResponse(id, thresholds.get(id)!, records);
+      return thresholdUpdateResponse(id, parts.thresholds.get(id)!, records);
     },
   };
 }

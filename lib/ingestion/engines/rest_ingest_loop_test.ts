@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
-import type { Clock } from "../../clock/clock.ts";
 import {
   type IngestConfig,
   IngestLoop,
@@ -147,13 +146,8 @@ Deno.test("IngestLoop - paces polls from the start of the previous poll", async 
 Deno.test("IngestLoop - late timers do not slow the poll rate down", async () => {
   const fake = new FakeClock();
   // Every timer fires 3 ms after it was due, as real timers under load do.
-  const lateClock: Clock = {
-    now: () => fake.now(),
-    monotonic: () => fake.monotonic(),
-    setTimer: (callback, ms) => fake.setTimer(callback, ms + 3),
-    clearTimer: (id) => fake.clearTimer(id),
-  };
-  const h = harness([ok()], { clock: lateClock });
+  fake.lateByMs = 3;
+  const h = harness([ok()], { clock: fake });
   const t0 = fake.now();
   await h.start();
   const polls = [];
