@@ -24,7 +24,7 @@ import {
   parseWsFrame,
   topicTable,
 } from "../lib/ingestion/bybit/bybit_ws_schema.ts";
-import type { IngestConfig } from "../lib/ingestion/engines/rest_ingest_loop.ts";
+import type { IngestConfig } from "../lib/ingestion/engines/engine_contract.ts";
 import { tickerPush, TRACKED, tradePush } from "../lib/ingestion/test_utils.ts";
 import { WorkerIngestion } from "../lib/ingestion/hosting/worker_supervisor.ts";
 

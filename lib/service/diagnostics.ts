@@ -12,7 +12,7 @@ import type {
   WsDiagnostics,
 } from "../protocol/api_types.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
-import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
+import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 
 /** Seconds without good data after which upstream counts as stalled. */
 export const STALL_AFTER_SECONDS = 10;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   type UpstreamState,
   ZERO_COUNTERS,
-} from "../ingestion/engines/rest_ingest_loop.ts";
+} from "../ingestion/engines/engine_contract.ts";
 import {
   diagnose,
   type DiagnosticsInput,

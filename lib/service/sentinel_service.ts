@@ -17,7 +17,7 @@ import { RetentionSweeper } from "../ledger/retention.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
-import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
+import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
 import {
   saveHubSnapshot,

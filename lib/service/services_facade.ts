@@ -22,7 +22,7 @@ import type { AlertStore } from "../ledger/alert_store.ts";
 import type { ThresholdStore } from "../ledger/threshold_store.ts";
 import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
 import { TokenBucketLimiter } from "../http/token_bucket.ts";
-import type { UpstreamState } from "../ingestion/engines/rest_ingest_loop.ts";
+import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import type { IngestionHandle } from "../ingestion/hosting/ingestion_handle.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";

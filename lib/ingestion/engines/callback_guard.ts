@@ -1,15 +1,18 @@
 /**
  * Calling the ingestion's consumers without letting them stop it: whatever a
  * consumer (tick, trade or state handler, or the logger itself) throws is
- * reported and the loop goes on. Shared by the REST and WebSocket loops.
+ * reported and the loop goes on. Shared by the REST and WebSocket loops,
+ * which report through an {@linkcode EngineReporter}.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
+import type { MarketTrade } from "../../market/market_trade.ts";
+import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import { operatorSafeText } from "../bybit/upstream_error.ts";
-
-/** Structured log fields: flat and JSON-safe, so they cross a worker boundary. */
-export type LogFields = Readonly<
-  Record<string, string | number | boolean | null>
->;
+import type {
+  IngestCallbacks,
+  LogFields,
+  UpstreamState,
+} from "./engine_contract.ts";
 
 /** The logging callback the loops report through. */
 export type LogCallback = (
@@ -51,5 +54,65 @@ export function consumeSafely(
     logSafely(onLog, "error", `${what} consumer failed`, {
       message: describeError(error),
     });
+  }
+}
+
+/** What an engine reports through; polling never yields trades. */
+export type ReportCallbacks =
+  & Omit<IngestCallbacks, "onTrades">
+  & Partial<Pick<IngestCallbacks, "onTrades">>;
+
+/**
+ * An engine's one way out: every tick batch, trade batch, state and log line
+ * goes to its callback guarded as above, and nothing goes out once muted (an
+ * engine mutes when it stops). Both engines report through one, so they
+ * report alike.
+ */
+export class EngineReporter {
+  readonly #callbacks: ReportCallbacks;
+  readonly #state: () => UpstreamState;
+  #muted = false;
+
+  /** Reports to `callbacks`; `state` reads the state {@linkcode state} sends. */
+  constructor(callbacks: ReportCallbacks, state: () => UpstreamState) {
+    this.#callbacks = {
+      onTicks: callbacks.onTicks,
+      onTrades: callbacks.onTrades,
+      onState: callbacks.onState,
+      onLog: callbacks.onLog,
+    };
+    this.#state = state;
+  }
+
+  /** Sends analysed ticks (never empty). */
+  ticks(ticks: AnalyzedTick[]): void {
+    if (this.#muted) return;
+    const { onTicks, onLog } = this.#callbacks;
+    consumeSafely("Tick", () => onTicks(ticks), onLog);
+  }
+
+  /** Sends public trades (never empty). */
+  trades(trades: MarketTrade[]): void {
+    const { onTrades, onLog } = this.#callbacks;
+    if (this.#muted || onTrades === undefined) return;
+    consumeSafely("Trade", () => onTrades(trades), onLog);
+  }
+
+  /** Sends the engine's current state. */
+  state(): void {
+    if (this.#muted) return;
+    const { onState, onLog } = this.#callbacks;
+    consumeSafely("State", () => onState(this.#state()), onLog);
+  }
+
+  /** Logs one line. */
+  log(level: LogLevel, message: string, fields: LogFields): void {
+    if (this.#muted) return;
+    logSafely(this.#callbacks.onLog, level, message, fields);
+  }
+
+  /** Sends nothing more, ever. */
+  mute(): void {
+    this.#muted = true;
   }
 }

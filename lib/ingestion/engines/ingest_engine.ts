@@ -1,31 +1,19 @@
 /**
- * The one interface both ingestion sources implement — REST polling
- * ({@linkcode IngestLoop}) and the WebSocket with REST fallback
- * ({@linkcode WsIngestLoop}) — and the factory that picks one from
- * `upstream.mode`. The worker and the inline host run whatever this returns,
- * so they never branch on the mode themselves.
+ * The factory that picks an ingestion engine from `upstream.mode` — REST
+ * polling ({@linkcode IngestLoop}) or the WebSocket with REST fallback
+ * ({@linkcode WsIngestLoop}); both keep the contract in `engine_contract.ts`.
+ * The worker and the inline host run whatever this returns, so they never
+ * branch on the mode themselves.
  */
 import type { WebSocketFactory } from "../bybit/web_socket_like.ts";
 import type { Clock } from "../../clock/clock.ts";
-import {
-  type IngestCallbacks,
-  type IngestConfig,
-  IngestLoop,
-  type UpstreamState,
-} from "./rest_ingest_loop.ts";
+import type {
+  IngestCallbacks,
+  IngestConfig,
+  IngestEngine,
+} from "./engine_contract.ts";
+import { IngestLoop } from "./rest_ingest_loop.ts";
 import { WsIngestLoop } from "./ws_ingest_loop.ts";
-
-/** A running source of ticks (and, on the WebSocket, trades). */
-export interface IngestEngine {
-  /** Starts ingesting. An engine starts only once. */
-  start(): void;
-  /** Replaces one symbol's whale threshold for the ticks that follow. */
-  setThreshold(symbol: string, threshold: number): void;
-  /** A snapshot of the current state. */
-  state(): UpstreamState;
-  /** Stops ingesting; resolves when nothing is in flight any more. */
-  stop(): Promise<void>;
-}
 
 /** Options of {@linkcode createIngestEngine}. */
 export interface IngestEngineOptions extends IngestCallbacks {

@@ -1,6 +1,6 @@
 /**
- * The ingestion loop: poll, analyse, emit, repeat — forever, whatever the
- * upstream does.
+ * The REST ingestion engine: poll, analyse, emit, repeat — forever, whatever
+ * the upstream does. It keeps the contract in `engine_contract.ts`.
  *
  * Runtime-neutral on purpose: no Worker APIs, all I/O injected (fetch, clock,
  * random), results leave through callbacks. The same class runs inside the Web
@@ -17,153 +17,23 @@
  * In WebSocket mode the same loop is the fallback: `ws_ingest_loop.ts` shares
  * its analyzer and `pause()`s / `resume()`s it as the socket comes and goes.
  */
-import type { LogLevel } from "../../config/config_schema.ts";
-import type { ServiceConfig } from "../../config/load_config.ts";
 import { TickAnalyzer } from "../../analytics/tick_analyzer.ts";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import { fullJitterDelay, rateLimitDelay } from "../bybit/backoff.ts";
 import type { RejectedItem } from "../bybit/bybit_schema.ts";
-import type { WsFailureKind } from "../bybit/ws_client_state.ts";
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
-import type { TickSource } from "../../market/market_tick.ts";
-import type { MarketTrade } from "../../market/market_trade.ts";
 import { type PollResult, TickersPoller } from "../bybit/tickers_poller.ts";
+import { UpstreamError } from "../bybit/upstream_error.ts";
+import { describeError, EngineReporter } from "./callback_guard.ts";
 import {
-  UpstreamError,
-  type UpstreamErrorKind,
-} from "../bybit/upstream_error.ts";
-import {
-  consumeSafely,
-  describeError,
-  type LogFields,
-  logSafely,
-} from "./callback_guard.ts";
-
-/** The part of the service configuration ingestion needs (no secrets). */
-export type IngestConfig = Pick<
-  ServiceConfig,
-  "upstream" | "symbols" | "thresholds"
->;
-
-export type { LogFields };
-
-/**
- * Why a cycle failed: an upstream fault, a WebSocket fault, or a bug of ours
- * (`internal`).
- */
-export type IngestFailureKind =
-  | Exclude<UpstreamErrorKind, "aborted">
-  | WsFailureKind
-  | "internal";
-
-/**
- * Which source feeds ticks: the WebSocket, REST polling standing in while the
- * WebSocket is down, or REST polling by configuration.
- */
-export type FeedMode = "ws" | "rest-fallback" | "rest";
-
-/** Cumulative counters since the loop started. */
-export interface IngestCounters {
-  /** Upstream requests made. */
-  readonly requests: number;
-  /** Cycles that failed. */
-  readonly errors: number;
-  /** Tracked items rejected by validation. */
-  readonly itemsRejected: number;
-  /** Analysed ticks emitted. */
-  readonly ticks: number;
-  /** Public trades delivered (WebSocket only). */
-  readonly trades: number;
-  /** WebSocket frames received. */
-  readonly wsMessages: number;
-  /** WebSocket frames that failed validation and were skipped. */
-  readonly wsBadMessages: number;
-  /** WebSocket connections opened. */
-  readonly wsConnects: number;
-  /** Subscribe requests sent; every reconnect resubscribes. */
-  readonly wsSubscribeRequests: number;
-  /** Topics the exchange refused. */
-  readonly wsRefusals: number;
-  /** Times REST polling took over from the WebSocket. */
-  readonly fallbacks: number;
-}
-
-/** Counters before anything happened. */
-export const ZERO_COUNTERS: IngestCounters = {
-  requests: 0,
-  errors: 0,
-  itemsRejected: 0,
-  ticks: 0,
-  trades: 0,
-  wsMessages: 0,
-  wsBadMessages: 0,
-  wsConnects: 0,
-  wsSubscribeRequests: 0,
-  wsRefusals: 0,
-  fallbacks: 0,
-};
-
-/** The WebSocket connection, as diagnostics show it; times are epoch ms. */
-export interface WsUpstreamState {
-  /** Host of the stream (no credentials, path or query). */
-  readonly host: string;
-  readonly connected: boolean;
-  readonly connectedSince: number | null;
-  readonly lastMessageAt: number | null;
-  /** Topics confirmed by an ack or by data. */
-  readonly activeTopics: number;
-  /** Topics sent but not yet confirmed. */
-  readonly pendingTopics: number;
-  readonly refusedTopics: readonly string[];
-}
-
-/**
- * What ingestion reports about the upstream; times are epoch ms. The
- * top-level fields describe the source feeding ticks now (see `mode`).
- */
-export interface UpstreamState {
-  /** `simulator` when the data carries the simulator's mark. */
-  readonly source: TickSource;
-  /** Which source feeds ticks now. */
-  readonly mode: FeedMode;
-  readonly simulated: boolean;
-  /** Host of the current source (no credentials, path or query). */
-  readonly host: string;
-  /** Latency of the last successful poll, or the last WebSocket ping, ms. */
-  readonly latencyMs: number | null;
-  readonly lastSuccess: number | null;
-  readonly lastAttempt: number | null;
-  readonly consecutiveFailures: number;
-  /** The most recent failure; kept after recovery (see `consecutiveFailures`). */
-  readonly lastError: {
-    readonly kind: IngestFailureKind;
-    readonly message: string;
-    readonly at: number;
-  } | null;
-  /** When the next poll starts, or null once stopped. */
-  readonly nextAttemptAt: number | null;
-  /** `nextAttemptAt` relative to when this state was emitted. */
-  readonly nextAttemptInMs: number | null;
-  /** Tracked channel ids the exchange did not list (or refused to stream). */
-  readonly unavailableSymbols: readonly string[];
-  /** The WebSocket connection; null in `rest` mode. */
-  readonly ws: WsUpstreamState | null;
-  readonly counters: IngestCounters;
-}
-
-/** Callbacks through which ingestion reports. They must not block. */
-export interface IngestCallbacks {
-  /** Analysed ticks: of one poll, or of one WebSocket push (never empty). */
-  onTicks(ticks: AnalyzedTick[]): void;
-  /** Public trades of one `publicTrade.*` push (WebSocket mode; never empty). */
-  onTrades(trades: MarketTrade[]): void;
-  /** State after every cycle and at least every `heartbeatMs`. */
-  onState(state: UpstreamState): void;
-  onLog(level: LogLevel, message: string, fields: LogFields): void;
-}
-
-/** Default interval of state heartbeats while the loop waits, ms. */
-export const DEFAULT_HEARTBEAT_MS = 5_000;
+  DEFAULT_HEARTBEAT_MS,
+  type IngestCallbacks,
+  type IngestConfig,
+  type IngestEngine,
+  type IngestFailureKind,
+  type UpstreamState,
+  ZERO_COUNTERS,
+} from "./engine_contract.ts";
 
 /** Options of {@linkcode IngestLoop}; polling never yields trades. */
 export interface IngestLoopOptions extends Omit<IngestCallbacks, "onTrades"> {
@@ -185,10 +55,10 @@ export interface IngestLoopOptions extends Omit<IngestCallbacks, "onTrades"> {
 }
 
 /** Polls, analyses and reports until stopped. */
-export class IngestLoop {
+export class IngestLoop implements IngestEngine {
   #poller: TickersPoller;
   #analyzer: TickAnalyzer;
-  #callbacks: Omit<IngestCallbacks, "onTrades">;
+  #report: EngineReporter;
   #clock: Clock;
   #random: () => number;
   #intervalMs: number;
@@ -233,11 +103,7 @@ export class IngestLoop {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#intervalMs = upstream.pollIntervalMs;
-    this.#callbacks = {
-      onTicks: options.onTicks,
-      onState: options.onState,
-      onLog: options.onLog,
-    };
+    this.#report = new EngineReporter(options, () => this.state());
     this.#poller = new TickersPoller({
       tickersUrl: upstream.tickersUrl,
       timeoutMs: upstream.timeoutMs,
@@ -329,6 +195,7 @@ export class IngestLoop {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#report.mute();
     if (this.#timer !== undefined) {
       this.#clock.clearTimer(this.#timer);
       this.#timer = undefined;
@@ -357,18 +224,18 @@ export class IngestLoop {
     } finally {
       if (this.#abort === abort) this.#abort = undefined;
     }
-    this.#emitState();
+    this.#report.state();
     this.#arm();
   }
 
   #succeeded(result: PollResult, due: number): void {
     if (this.#consecutiveFailures > 0) {
-      this.#log("info", "Upstream recovered", {
+      this.#report.log("info", "Upstream recovered", {
         afterFailures: this.#consecutiveFailures,
       });
     }
     if (this.#lastSuccess === null || result.simulated !== this.#simulated) {
-      this.#log("info", "Upstream responding", {
+      this.#report.log("info", "Upstream responding", {
         host: this.#poller.host,
         simulated: result.simulated,
       });
@@ -388,11 +255,7 @@ export class IngestLoop {
       analyzed[i] = this.#analyzer.analyze(result.ticks[i], source);
     }
     this.#ticks += analyzed.length;
-    consumeSafely(
-      "Tick",
-      () => this.#callbacks.onTicks(analyzed),
-      this.#callbacks.onLog,
-    );
+    this.#report.ticks(analyzed);
   }
 
   #failed(error: unknown, started: number): void {
@@ -421,14 +284,18 @@ export class IngestLoop {
     const message = upstream?.message ??
       `Unexpected ingestion error: ${describeError(error)}`;
     this.#lastError = { kind, message, at: now };
-    this.#log(kind === "internal" ? "error" : "warn", "Upstream poll failed", {
-      kind,
-      message,
-      status: upstream?.status ?? null,
-      retCode: upstream?.retCode ?? null,
-      consecutiveFailures: this.#consecutiveFailures,
-      retryInMs: Math.round(this.#nextAttemptAt - now),
-    });
+    this.#report.log(
+      kind === "internal" ? "error" : "warn",
+      "Upstream poll failed",
+      {
+        kind,
+        message,
+        status: upstream?.status ?? null,
+        retCode: upstream?.retCode ?? null,
+        consecutiveFailures: this.#consecutiveFailures,
+        retryInMs: Math.round(this.#nextAttemptAt - now),
+      },
+    );
   }
 
   /** Logs a rejected item only when its reason differs from the last poll's. */
@@ -439,7 +306,7 @@ export class IngestLoop {
     this.#rejectReasons = new Map();
     for (const { symbol, reason } of rejected) {
       if (previous.get(symbol) !== reason) {
-        this.#log("warn", "Upstream item rejected", { symbol, reason });
+        this.#report.log("warn", "Upstream item rejected", { symbol, reason });
       }
       this.#rejectReasons.set(symbol, reason);
     }
@@ -455,11 +322,11 @@ export class IngestLoop {
     }
     this.#unavailable = missing;
     if (missing.length > 0) {
-      this.#log("warn", "Tracked symbols not listed by the exchange", {
+      this.#report.log("warn", "Tracked symbols not listed by the exchange", {
         symbols: missing.join(","),
       });
     } else {
-      this.#log("info", "All tracked symbols listed again", {
+      this.#report.log("info", "All tracked symbols listed again", {
         symbols: before.join(","),
       });
     }
@@ -472,7 +339,7 @@ export class IngestLoop {
     if (wait > this.#heartbeatMs) {
       this.#timer = this.#clock.setTimer(() => {
         this.#timer = undefined;
-        this.#emitState();
+        this.#report.state();
         this.#arm();
       }, this.#heartbeatMs);
       return;
@@ -481,17 +348,5 @@ export class IngestLoop {
       this.#timer = undefined;
       this.#inflight = this.#cycle();
     }, wait);
-  }
-
-  #emitState(): void {
-    consumeSafely(
-      "State",
-      () => this.#callbacks.onState(this.state()),
-      this.#callbacks.onLog,
-    );
-  }
-
-  #log(level: LogLevel, message: string, fields: LogFields): void {
-    logSafely(this.#callbacks.onLog, level, message, fields);
   }
 }

@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import {
   type IngestConfig,
-  IngestLoop,
-  type IngestLoopOptions,
   type LogFields,
   type UpstreamState,
   ZERO_COUNTERS,
-} from "./rest_ingest_loop.ts";
+} from "./engine_contract.ts";
+import { IngestLoop, type IngestLoopOptions } from "./rest_ingest_loop.ts";
 import {
   allTrackedBody,
   type FetchStep,

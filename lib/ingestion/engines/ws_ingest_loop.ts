@@ -13,21 +13,19 @@
  * edges continue across a switch. State is emitted on every change and every
  * `stateIntervalMs`, which also serves as the worker's heartbeat.
  */
-import type { LogLevel } from "../../config/config_schema.ts";
 import { TickAnalyzer } from "../../analytics/tick_analyzer.ts";
-import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import { BybitWsClient } from "../bybit/bybit_ws_client.ts";
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
-import {
-  type FeedMode,
-  type IngestCallbacks,
-  type IngestConfig,
-  IngestLoop,
-  type LogFields,
-  type UpstreamState,
-} from "./rest_ingest_loop.ts";
+import type {
+  FeedMode,
+  IngestCallbacks,
+  IngestConfig,
+  IngestEngine,
+  UpstreamState,
+} from "./engine_contract.ts";
+import { IngestLoop } from "./rest_ingest_loop.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
-import { consumeSafely, logSafely } from "./callback_guard.ts";
+import { EngineReporter } from "./callback_guard.ts";
 import type { WebSocketFactory } from "../bybit/web_socket_like.ts";
 import type { WsClientState } from "../bybit/ws_client_state.ts";
 
@@ -51,8 +49,8 @@ export interface WsIngestLoopOptions extends IngestCallbacks {
 }
 
 /** The stream, with REST polling standing in while it is down. */
-export class WsIngestLoop {
-  #callbacks: IngestCallbacks;
+export class WsIngestLoop implements IngestEngine {
+  #report: EngineReporter;
   #clock: Clock;
   #analyzer: TickAnalyzer;
   #ws: BybitWsClient;
@@ -86,12 +84,7 @@ export class WsIngestLoop {
         throw new RangeError(`${name} must be > 0, got ${value}`);
       }
     }
-    this.#callbacks = {
-      onTicks: options.onTicks,
-      onTrades: options.onTrades,
-      onState: options.onState,
-      onLog: options.onLog,
-    };
+    this.#report = new EngineReporter(options, () => this.state());
     this.#clock = options.clock ?? systemClock;
     this.#analyzer = new TickAnalyzer(options.config.thresholds);
     this.#rest = new IngestLoop({
@@ -100,12 +93,12 @@ export class WsIngestLoop {
       clock: this.#clock,
       random: options.random,
       analyzer: this.#analyzer,
-      onTicks: (ticks) => this.#deliver(ticks),
+      onTicks: (ticks) => this.#report.ticks(ticks),
       onState: () => {
-        if (this.#mode === "rest-fallback") this.#emitState();
+        if (this.#mode === "rest-fallback") this.#report.state();
       },
       onLog: (level, message, fields) =>
-        this.#log(level, message, { ...fields, via: "rest-fallback" }),
+        this.#report.log(level, message, { ...fields, via: "rest-fallback" }),
     });
     this.#ws = new BybitWsClient({
       url: upstream.wsUrl,
@@ -116,14 +109,10 @@ export class WsIngestLoop {
       clock: this.#clock,
       random: options.random,
       onTicker: (tick, simulated) => this.#onTicker(tick, simulated),
-      onTrades: (trades) =>
-        consumeSafely(
-          "Trade",
-          () => this.#callbacks.onTrades(trades),
-          this.#callbacks.onLog,
-        ),
-      onChange: () => this.#emitState(),
-      onLog: (level, message, fields) => this.#log(level, message, fields),
+      onTrades: (trades) => this.#report.trades(trades),
+      onChange: () => this.#report.state(),
+      onLog: (level, message, fields) =>
+        this.#report.log(level, message, fields),
     });
   }
 
@@ -200,6 +189,7 @@ export class WsIngestLoop {
   /** Closes the stream and stops polling; resolves once both have ended. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#report.mute();
     for (const timer of [this.#freshnessTimer, this.#stateTimer]) {
       if (timer !== undefined) this.#clock.clearTimer(timer);
     }
@@ -211,17 +201,9 @@ export class WsIngestLoop {
   #onTicker(tick: MarketTick, simulated: boolean): void {
     if (this.#mode === "rest-fallback") this.#handBack();
     this.#wsTicks++;
-    this.#deliver([
+    this.#report.ticks([
       this.#analyzer.analyze(tick, simulated ? "simulator" : "ws"),
     ]);
-  }
-
-  #deliver(ticks: AnalyzedTick[]): void {
-    consumeSafely(
-      "Tick",
-      () => this.#callbacks.onTicks(ticks),
-      this.#callbacks.onLog,
-    );
   }
 
   /**
@@ -245,7 +227,7 @@ export class WsIngestLoop {
     this.#mode = "rest-fallback";
     this.#fallbacks++;
     const ws = this.#ws.state();
-    this.#log("warn", "WebSocket down; REST polling takes over", {
+    this.#report.log("warn", "WebSocket down; REST polling takes over", {
       afterMs: this.#fallbackAfterMs,
       connected: ws.connected,
       reason: ws.lastError?.message ?? "no ticker received",
@@ -255,39 +237,26 @@ export class WsIngestLoop {
       this.#restStarted = true;
       this.#rest.start();
     }
-    this.#emitState();
+    this.#report.state();
   }
 
   #handBack(): void {
     this.#rest.pause();
     this.#mode = "ws";
-    this.#log("info", "WebSocket back; REST polling stopped", {
+    this.#report.log("info", "WebSocket back; REST polling stopped", {
       fallbacks: this.#fallbacks,
     });
     this.#armFreshness();
-    this.#emitState();
+    this.#report.state();
   }
 
   #armStateReports(): void {
     this.#stateTimer = this.#clock.setTimer(() => {
       this.#stateTimer = undefined;
       if (this.#stopped) return;
-      this.#emitState();
+      this.#report.state();
       this.#armStateReports();
     }, this.#stateIntervalMs);
-  }
-
-  #emitState(): void {
-    if (this.#stopped) return;
-    consumeSafely(
-      "State",
-      () => this.#callbacks.onState(this.state()),
-      this.#callbacks.onLog,
-    );
-  }
-
-  #log(level: LogLevel, message: string, fields: LogFields): void {
-    logSafely(this.#callbacks.onLog, level, message, fields);
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { IngestConfig } from "./rest_ingest_loop.ts";
+import type { IngestConfig } from "./engine_contract.ts";
 import {
   allTrackedBody,
   collectors,

@@ -3,7 +3,7 @@
  * loop (`inline_ingestion.ts`, `worker_supervisor.ts`), and the threshold check
  * both modes apply before a change reaches the analyzer.
  */
-import type { IngestConfig } from "../engines/rest_ingest_loop.ts";
+import type { IngestConfig } from "../engines/engine_contract.ts";
 import { thresholdSchema } from "./worker_messages.ts";
 
 /** Where the loop runs. */

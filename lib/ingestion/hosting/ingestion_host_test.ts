@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { UpstreamState } from "../engines/rest_ingest_loop.ts";
+import type { UpstreamState } from "../engines/engine_contract.ts";
 import {
   startIngestion,
   type StartIngestionOptions,

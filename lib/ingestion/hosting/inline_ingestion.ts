@@ -7,14 +7,12 @@
  */
 import type { WebSocketFactory } from "../bybit/web_socket_like.ts";
 import type { Clock } from "../../clock/clock.ts";
-import {
-  createIngestEngine,
-  type IngestEngine,
-} from "../engines/ingest_engine.ts";
+import { createIngestEngine } from "../engines/ingest_engine.ts";
 import type {
   IngestCallbacks,
   IngestConfig,
-} from "../engines/rest_ingest_loop.ts";
+  IngestEngine,
+} from "../engines/engine_contract.ts";
 import { deliverWorkerMessage } from "./worker_messages.ts";
 import {
   checkThreshold,

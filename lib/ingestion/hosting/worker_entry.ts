@@ -8,10 +8,8 @@
  * Started by `ingestion_host.ts` with
  * `new Worker(new URL("./worker_entry.ts", import.meta.url), { type: "module" })`.
  */
-import {
-  createIngestEngine,
-  type IngestEngine,
-} from "../engines/ingest_engine.ts";
+import type { IngestEngine } from "../engines/engine_contract.ts";
+import { createIngestEngine } from "../engines/ingest_engine.ts";
 import {
   type HostMessage,
   parseHostMessage,

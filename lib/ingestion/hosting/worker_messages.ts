@@ -16,7 +16,7 @@ import type {
   IngestConfig,
   LogFields,
   UpstreamState,
-} from "../engines/rest_ingest_loop.ts";
+} from "../engines/engine_contract.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
 
 const finite = z.number();

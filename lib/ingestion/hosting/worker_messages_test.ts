@@ -3,7 +3,7 @@ import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import {
   type UpstreamState,
   ZERO_COUNTERS,
-} from "../engines/rest_ingest_loop.ts";
+} from "../engines/engine_contract.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
 import {
   type HostMessage,

@@ -18,7 +18,7 @@ import {
   type IngestCounters,
   type LogFields,
   type UpstreamState,
-} from "../engines/rest_ingest_loop.ts";
+} from "../engines/engine_contract.ts";
 import {
   deliverWorkerMessage,
   type HostMessage,
