@@ -9,7 +9,9 @@
  * so every timer rule is tested with a fake clock and a fake socket. Frames
  * are validated by `bybit_ws_schema.ts`; a bad frame is counted and skipped,
  * never fatal. A refused subscription is reported and retried on a slow,
- * doubling schedule (1 min up to 15 min), never in a tight loop.
+ * doubling schedule (1 min up to 15 min), never in a tight loop. What it
+ * learns about the upstream's health is recorded in a {@linkcode WsHealth}
+ * (`ws_health.ts`); this file owns the socket's lifecycle.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
 import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
@@ -31,6 +33,7 @@ import {
   type WebSocketLike,
 } from "./web_socket_like.ts";
 import type { WsClientState, WsFailureKind } from "./ws_client_state.ts";
+import { WsHealth } from "./ws_health.ts";
 import { WsKeepalive } from "./ws_keepalive.ts";
 import { SubscriptionBook } from "./ws_subscriptions.ts";
 
@@ -83,9 +86,6 @@ export interface BybitWsClientOptions {
 
 const OPEN = 1;
 
-/** Bad frames are logged at most this often (the counters have every one). */
-const BAD_FRAME_LOG_MS = 1_000;
-
 type TimerName = "connect" | "reconnect" | "retry";
 
 /** A self-healing subscription to Bybit's public spot stream. */
@@ -113,27 +113,7 @@ export class BybitWsClient {
   };
   #retryDelay: number = WS_DEFAULTS.refusedRetryMs;
   #pingId = 0;
-  #lastBadReason: string | null = null;
-  #lastBadLogAt = -Infinity;
-
-  #lastMessageAt: number | null = null;
-  #lastTickAt: number | null = null;
-  #lastAttempt: number | null = null;
-  #nextAttemptAt: number | null = null;
-  #consecutiveFailures = 0;
-  #latencyMs: number | null = null;
-  #simulated = false;
-  #lastError: WsClientState["lastError"] = null;
-  #counters = {
-    connects: 0,
-    drops: 0,
-    messages: 0,
-    badMessages: 0,
-    itemsRejected: 0,
-    trades: 0,
-    subscribeRequests: 0,
-    refusals: 0,
-  };
+  readonly #health = new WsHealth();
 
   /** Throws a `RangeError` for a non-ws(s) URL or a bad timeout. */
   constructor(options: BybitWsClientOptions) {
@@ -168,7 +148,7 @@ export class BybitWsClient {
       silenceTimeoutMs: silenceMs,
       pingIntervalMs: options.pingIntervalMs ??
         Math.min(WS_DEFAULTS.pingIntervalMs, (silenceMs * 2) / 3),
-      lastFrameAt: () => this.#lastMessageAt,
+      lastFrameAt: () => this.#health.lastMessageAt,
       ping: () => {
         const socket = this.#socket;
         if (socket === undefined || socket.readyState !== OPEN) return;
@@ -218,27 +198,18 @@ export class BybitWsClient {
       host: this.#host,
       connected: this.#openedAt !== null,
       connectedSince: this.#openedAt,
-      lastMessageAt: this.#lastMessageAt,
-      lastTickAt: this.#lastTickAt,
-      lastAttempt: this.#lastAttempt,
-      nextAttemptAt: this.#nextAttemptAt,
-      consecutiveFailures: this.#consecutiveFailures,
-      latencyMs: this.#latencyMs,
-      simulated: this.#simulated,
-      lastError: this.#lastError,
+      ...this.#health.snapshot(),
       topics: { active: counts.active, pending: counts.pending, refused },
       refusedSymbols: refused.flatMap((t) => {
         const id = this.#tickerTopics.get(t);
         return id === undefined ? [] : [id];
       }),
-      counters: { ...this.#counters },
     };
   }
 
   #open(): void {
     if (this.#stopped) return;
-    this.#nextAttemptAt = null;
-    this.#lastAttempt = this.#clock.now();
+    this.#health.attempting(this.#clock.now());
     let socket: WebSocketLike;
     try {
       socket = this.#connect(this.#options.url);
@@ -277,14 +248,13 @@ export class BybitWsClient {
     this.#clear("connect");
     const now = this.#clock.now();
     this.#openedAt = now;
-    this.#lastMessageAt = now;
+    this.#health.connected(now);
     this.#connectionHadData = false;
-    this.#counters.connects++;
     this.#book.reset();
     this.#retryDelay = WS_DEFAULTS.refusedRetryMs;
     this.#log("info", "WebSocket connected", {
       host: this.#host,
-      connects: this.#counters.connects,
+      connects: this.#health.counters.connects,
     });
     this.#subscribe(this.#book.all());
     this.#keepalive.start();
@@ -295,7 +265,7 @@ export class BybitWsClient {
     const socket = this.#socket;
     if (socket === undefined || socket.readyState !== OPEN) return;
     for (const request of this.#book.requests(topics)) {
-      this.#counters.subscribeRequests++;
+      this.#health.subscribeSent();
       socket.send(JSON.stringify({
         req_id: request.reqId,
         op: "subscribe",
@@ -306,55 +276,51 @@ export class BybitWsClient {
 
   #received(socket: WebSocketLike, data: unknown): void {
     if (socket !== this.#socket) return;
-    this.#lastMessageAt = this.#clock.now();
-    this.#counters.messages++;
+    this.#health.received(this.#clock.now());
     const frame: WsFrame = typeof data === "string"
       ? parseWsFrame(data, this.#topics)
       : { kind: "invalid", reason: "binary frame", symbol: null };
     switch (frame.kind) {
       case "ticker":
         this.#gotData(frame.topic, frame.simulated);
-        this.#lastTickAt = this.#lastMessageAt;
+        this.#health.gotTicker();
         this.#guarded(() =>
           this.#options.onTicker(frame.tick, frame.simulated)
         );
         return;
       case "trades":
         this.#gotData(frame.topic, frame.simulated);
+        this.#health.gotTrades(frame.trades.length, frame.rejected.length);
         if (frame.rejected.length > 0) {
-          this.#counters.itemsRejected += frame.rejected.length;
           this.#noteBad(frame.rejected[0].reason, frame.rejected[0].symbol);
         }
         if (frame.trades.length === 0) return;
-        this.#counters.trades += frame.trades.length;
         this.#guarded(() =>
           this.#options.onTrades(frame.trades, frame.simulated)
         );
         return;
       case "op":
-        this.#simulated = frame.simulated;
+        this.#health.gotReply(frame.simulated);
         this.#onOp(frame);
         return;
       case "untracked":
         return;
       case "invalid":
-        this.#counters.badMessages++;
+        this.#health.gotBadFrame();
         this.#noteBad(frame.reason, frame.symbol);
         return;
     }
   }
 
   #gotData(topic: string, simulated: boolean): void {
-    this.#simulated = simulated;
     this.#connectionHadData = true;
-    const recovered = this.#consecutiveFailures > 0;
-    this.#consecutiveFailures = 0;
+    const recovered = this.#health.gotData(simulated);
     if (this.#book.sawData(topic) || recovered) this.#options.onChange();
   }
 
   #onOp(frame: Extract<WsFrame, { kind: "op" }>): void {
     if (frame.op === "ping" || frame.op === "pong" || frame.retMsg === "pong") {
-      this.#latencyMs = this.#keepalive.pong() ?? this.#latencyMs;
+      this.#health.gotPong(this.#keepalive.pong());
       return;
     }
     if (frame.op !== "subscribe") return;
@@ -367,11 +333,13 @@ export class BybitWsClient {
       return;
     }
     if (outcome.refused.length > 0) {
-      this.#counters.refusals += outcome.refused.length;
-      const message = operatorSafeText(
-        `Subscription refused: ${frame.retMsg || "no reason given"}`,
+      this.#health.refused(
+        outcome.refused.length,
+        operatorSafeText(
+          `Subscription refused: ${frame.retMsg || "no reason given"}`,
+        ),
+        this.#clock.now(),
       );
-      this.#lastError = { kind: "ws-refused", message, at: this.#clock.now() };
       this.#log("warn", "WebSocket subscription refused", {
         topics: outcome.refused.join(","),
         reason: operatorSafeText(frame.retMsg),
@@ -433,9 +401,6 @@ export class BybitWsClient {
     }
     this.#openedAt = null;
     this.#connectionHadData = false;
-    this.#counters.drops++;
-    this.#consecutiveFailures++;
-    this.#lastError = { kind, message: operatorSafeText(message), at: now };
     const delay = Math.max(
       WS_DEFAULTS.minReconnectMs,
       fullJitterDelay(this.#attempt++, {
@@ -444,11 +409,11 @@ export class BybitWsClient {
         random: this.#random,
       }),
     );
-    this.#nextAttemptAt = now + delay;
+    const error = this.#health.failed(kind, message, now, now + delay);
     this.#log("warn", "WebSocket lost; reconnecting", {
       kind,
-      message: this.#lastError.message,
-      consecutiveFailures: this.#consecutiveFailures,
+      message: error.message,
+      consecutiveFailures: this.#health.consecutiveFailures,
       retryInMs: Math.round(delay),
     });
     this.#timers.reconnect = this.#clock.setTimer(() => {
@@ -463,15 +428,11 @@ export class BybitWsClient {
    * counters record every one.
    */
   #noteBad(reason: string, symbol: string | null): void {
-    const now = this.#clock.now();
-    if (reason === this.#lastBadReason) return;
-    if (now - this.#lastBadLogAt < BAD_FRAME_LOG_MS) return;
-    this.#lastBadReason = reason;
-    this.#lastBadLogAt = now;
+    if (!this.#health.shouldLogBad(reason, this.#clock.now())) return;
     this.#log("warn", "WebSocket frame rejected", {
       symbol,
       reason,
-      badMessages: this.#counters.badMessages,
+      badMessages: this.#health.counters.badMessages,
     });
   }
 
