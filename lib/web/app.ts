@@ -13,7 +13,8 @@
  */
 import { h } from "preact";
 import { type BuildManifest, readManifest } from "./build_manifest.ts";
-import { defaultOutDir, ensureBundles } from "./bundler.ts";
+import { ensureBundles } from "./build_freshness.ts";
+import { defaultOutDir } from "./bundler.ts";
 import { acceptsGzip, gzipStream } from "./compression.ts";
 import { folderUrl, loadWebConfig } from "./config.ts";
 import { listIslandFiles } from "./island_files.ts";

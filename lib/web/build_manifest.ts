@@ -3,7 +3,7 @@
  * each island, which chunks each file imports (for preload hints), the size
  * of every file, and a fingerprint of every source file the build read. The
  * fingerprint is how `deno task start` knows the bundles are stale without
- * rebuilding them.
+ * rebuilding them (see `build_freshness.ts`).
  */
 
 /** One entry point of the build. */
@@ -69,56 +69,6 @@ export async function readManifest(
 }
 
 /**
-/** What a build is checked against by {@linkcode staleReason}. */
-export interface StalenessCheck {
-  /** Project root the inputs are relative to. */
-  readonly root: URL;
-  /** Build directory holding `<buildId>/`. */
-  readonly outDir: URL;
-  /** The islands the project has now. */
-  readonly islands: readonly string[];
-  /** Whether a minified build is wanted. */
-  readonly minified: boolean;
-}
-
-/**
- * Why `manifest` no longer matches the project, or undefined when it is
- * current: the island set changed, the minify setting differs, an input
- * changed or vanished, or an output file is missing.
- */
-export async function staleReason(
-  manifest: BuildManifest,
-  check: StalenessCheck,
-): Promise<string | undefined> {
-  const { root, outDir } = check;
-  const built = Object.keys(manifest.islands).sort().join(",");
-  if (built !== [...check.islands].sort().join(",")) {
-    return "the set of islands changed";
-  }
-  if (manifest.minified !== check.minified) {
-    return check.minified
-      ? "a minified build is wanted"
-      : "a dev build is wanted";
-  }
-  for (const [path, hash] of Object.entries(manifest.inputs)) {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = await Deno.readFile(new URL(path, root));
-    } catch {
-      return `${path} is gone`;
-    }
-    if (await sha256Hex(bytes) !== hash) return `${path} changed`;
-  }
-  for (const file of Object.keys(manifest.files)) {
-    try {
-      await Deno.stat(new URL(`${manifest.buildId}/${file}`, outDir));
-    } catch {
-      return `output ${file} is missing`;
-    }
-  }
-  return undefined;
-}
-
 /** The JavaScript a page loads, by file, and its total. */
 export interface PageWeight {
   readonly files: readonly string[];

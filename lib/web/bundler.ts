@@ -6,22 +6,20 @@
  *
  * Builds are safe to run concurrently (parallel test processes): each writes
  * a private temporary folder, then renames it into place; the manifest is
- * replaced atomically last. `ensureBundles` rebuilds only when the manifest's
- * input fingerprint no longer matches the sources.
+ * replaced atomically last. Whether a build is needed at all is decided in
+ * `build_freshness.ts`.
  */
 import {
   BUILD_FORMAT,
   type BuildManifest,
   type BundleEntry,
   type BundleFileSize,
-  readManifest,
   sha256Hex,
-  staleReason,
 } from "./build_manifest.ts";
 import { gzip } from "./compression.ts";
 import { listIslandFiles } from "./island_files.ts";
 
-/** Options of {@linkcode buildBundles} and {@linkcode ensureBundles}. */
+/** Options of {@linkcode buildBundles} (and of `ensureBundles`). */
 export interface BuildOptions {
   /** Project root: contains `islands/`. */
   readonly root: URL;
@@ -120,43 +118,6 @@ export async function buildBundles(
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
-}
-
-/** The outcome of {@linkcode ensureBundles}. */
-export interface EnsureResult {
-  readonly manifest: BuildManifest;
-  /** Why a build ran, or undefined when the existing one was current. */
-  readonly rebuilt?: string;
-}
-
-const inFlight = new Map<string, Promise<EnsureResult>>();
-
-/**
- * Returns current bundles, building them first when missing or stale.
- * Concurrent calls for one build directory in this process share one build.
- */
-export function ensureBundles(options: BuildOptions): Promise<EnsureResult> {
-  const outDir = options.outDir ?? defaultOutDir(options.root);
-  const key = outDir.href;
-  let pending = inFlight.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const islands = await listIslandFiles(options.root);
-      const existing = await readManifest(outDir);
-      const reason = existing
-        ? await staleReason(existing, {
-          root: options.root,
-          outDir,
-          islands: islands.map((island) => island.name),
-          minified: options.minify ?? true,
-        })
-        : "no build yet";
-      if (existing && reason === undefined) return { manifest: existing };
-      return { manifest: await buildBundles(options), rebuilt: reason };
-    })().finally(() => inFlight.delete(key));
-    inFlight.set(key, pending);
-  }
-  return pending;
 }
 
 /** The nearest `deno.json` at or above `dir`, as Deno itself finds it. */

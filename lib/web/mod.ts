@@ -10,7 +10,8 @@ export {
   createApp,
   type WebLogger,
 } from "./app.ts";
-export { buildBundles, type BuildOptions, ensureBundles } from "./bundler.ts";
+export { buildBundles, type BuildOptions } from "./bundler.ts";
+export { ensureBundles } from "./build_freshness.ts";
 export { type BuildManifest, pageWeight } from "./build_manifest.ts";
 export { defineConfig, type WebConfig } from "./config.ts";
 export { Head } from "./head.tsx";
