@@ -10,6 +10,7 @@
  */
 import { type Fault, faultName } from "./faults.ts";
 import { SeededRandom } from "./prng.ts";
+import { checkHitCount, StandingFault } from "./standing_fault.ts";
 
 /** How a standing fault applies. */
 export interface FaultOptions {
@@ -30,11 +31,9 @@ export interface ActiveFault {
 
 /** Holds the standing fault and counts the faults applied. */
 export class FaultControl {
-  #fault: Fault | null = null;
-  #remaining: number | null = null;
+  #slot = new StandingFault<Fault>(faultName);
   #rate = 1;
   #dice: SeededRandom;
-  #applied = new Map<string, number>();
 
   /** `seed`: of the probability dice. */
   constructor(seed: number) {
@@ -47,38 +46,31 @@ export class FaultControl {
    */
   set(fault: Fault, options: FaultOptions = {}): ActiveFault {
     const { count, rate = 1 } = options;
-    if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
-      throw new RangeError(`count must be a positive integer, got ${count}`);
-    }
+    checkHitCount(count);
     if (!(rate >= 0 && rate <= 1)) {
       throw new RangeError(`rate must be between 0 and 1, got ${rate}`);
     }
-    this.#fault = fault;
-    this.#remaining = count ?? null;
+    this.#slot.set(fault, count);
     this.#rate = rate;
     return this.active!;
   }
 
   /** Removes the standing fault. */
   clear(): void {
-    this.#fault = null;
-    this.#remaining = null;
+    this.#slot.clear();
     this.#rate = 1;
   }
 
   /** The standing fault, or `null` when requests are answered normally. */
   get active(): ActiveFault | null {
-    if (this.#fault === null) return null;
-    return {
-      fault: faultName(this.#fault),
-      remaining: this.#remaining,
-      rate: this.#rate,
-    };
+    const fault = this.#slot.name;
+    if (fault === null) return null;
+    return { fault, remaining: this.#slot.remaining, rate: this.#rate };
   }
 
   /** How many requests each fault (by canonical name) has hit. */
   get applied(): Record<string, number> {
-    return Object.fromEntries(this.#applied);
+    return this.#slot.applied;
   }
 
   /**
@@ -89,16 +81,15 @@ export class FaultControl {
   take(requested?: Fault): Fault | null {
     const fault = requested ?? this.#standing();
     if (fault === null) return null;
-    const name = faultName(fault);
-    this.#applied.set(name, (this.#applied.get(name) ?? 0) + 1);
+    this.#slot.count(fault);
     return fault;
   }
 
   #standing(): Fault | null {
-    const fault = this.#fault;
+    const fault = this.#slot.fault;
     if (fault === null) return null;
     if (this.#rate < 1 && !(this.#dice.next() < this.#rate)) return null;
-    if (this.#remaining !== null && --this.#remaining === 0) this.clear();
+    if (this.#slot.spendOne()) this.clear();
     return fault;
   }
 }

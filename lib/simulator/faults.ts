@@ -3,11 +3,17 @@
  *
  * Each is one way the real exchange (or the path to it) has failed a client:
  * transport errors, Bybit `retCode` errors, broken bodies and bad items. Names
- * are parsed in one place, by a zod schema, so the query parameter, the
- * header, the environment and the control endpoint accept exactly the same
- * spellings.
+ * are parsed in one place, by a zod schema (see `fault_grammar.ts`), so the
+ * query parameter, the header, the environment and the control endpoint
+ * accept exactly the same spellings.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import {
+  type ArgumentSpelling,
+  delaySpelling,
+  type FaultParse,
+  faultVocabulary,
+} from "./fault_grammar.ts";
 
 /** Faults without a parameter. */
 export const PLAIN_FAULTS = [
@@ -32,73 +38,51 @@ export const PLAIN_FAULTS = [
 /** Name of a fault without a parameter. */
 export type PlainFaultName = typeof PLAIN_FAULTS[number];
 
-/** A parsed fault. */
-export type Fault =
-  | { readonly kind: PlainFaultName }
+/** A fault with an argument. */
+type ArgumentFault =
   /** Delay the normal answer by `ms`. */
   | { readonly kind: "latency"; readonly ms: number }
   /** Leave `symbol` out of the list, as if the exchange delisted it. */
   | { readonly kind: "unlisted"; readonly symbol: string };
 
+/** A parsed fault. */
+export type Fault = { readonly kind: PlainFaultName } | ArgumentFault;
+
 /** Longest `latency:<ms>` accepted: past any sane client timeout. */
 export const MAX_LATENCY_MS = 600_000;
 
-const PLAIN = new Set<string>(PLAIN_FAULTS);
-const LATENCY = /^latency:(\d{1,7})$/;
 const UNLISTED = /^unlisted:([A-Za-z0-9]{1,32})$/;
 
+const unlisted: ArgumentSpelling<Extract<Fault, { kind: "unlisted" }>> = {
+  kind: "unlisted",
+  help: "unlisted:<SYMBOL>",
+  read(raw) {
+    const match = UNLISTED.exec(raw);
+    return match
+      ? { kind: "unlisted", symbol: match[1].toUpperCase() }
+      : undefined;
+  },
+  name: (fault) => `unlisted:${fault.symbol}`,
+};
+
+const vocabulary = faultVocabulary<PlainFaultName, ArgumentFault>({
+  noun: "fault",
+  plain: PLAIN_FAULTS,
+  spellings: [delaySpelling("latency", MAX_LATENCY_MS), unlisted],
+});
+
 /** Every accepted spelling, for error messages. */
-export const FAULT_NAMES_HELP = [
-  ...PLAIN_FAULTS,
-  "latency:<ms>",
-  "unlisted:<SYMBOL>",
-].join(", ");
+export const FAULT_NAMES_HELP: string = vocabulary.help;
 
 /** A fault name (e.g. `http503`, `latency:2000`) parsed to a {@linkcode Fault}. */
-export const faultSchema = z.string().trim().transform(
-  (raw, ctx): Fault => {
-    if (PLAIN.has(raw)) return { kind: raw as PlainFaultName };
-    const latency = LATENCY.exec(raw);
-    if (latency) {
-      const ms = Number(latency[1]);
-      if (ms <= MAX_LATENCY_MS) return { kind: "latency", ms };
-      ctx.addIssue({
-        code: "custom",
-        message: `latency must be at most ${MAX_LATENCY_MS} ms, got ${ms}`,
-      });
-      return z.NEVER;
-    }
-    const unlisted = UNLISTED.exec(raw);
-    if (unlisted) {
-      return { kind: "unlisted", symbol: unlisted[1].toUpperCase() };
-    }
-    ctx.addIssue({
-      code: "custom",
-      message: `unknown fault ${
-        JSON.stringify(raw.slice(0, 40))
-      }; expected one of ${FAULT_NAMES_HELP}`,
-    });
-    return z.NEVER;
-  },
-);
+export const faultSchema: z.ZodType<Fault, string> = vocabulary.schema;
 
 /** Parses a fault name; the error text says what is accepted. */
-export function parseFault(
-  raw: string,
-): { ok: true; fault: Fault } | { ok: false; detail: string } {
-  const parsed = faultSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, fault: parsed.data };
-  return { ok: false, detail: parsed.error.issues[0]?.message ?? "invalid" };
+export function parseFault(raw: string): FaultParse<Fault> {
+  return vocabulary.parse(raw);
 }
 
 /** The canonical name of `fault`, as {@linkcode faultSchema} accepts it. */
 export function faultName(fault: Fault): string {
-  switch (fault.kind) {
-    case "latency":
-      return `latency:${fault.ms}`;
-    case "unlisted":
-      return `unlisted:${fault.symbol}`;
-    default:
-      return fault.kind;
-  }
+  return vocabulary.name(fault);
 }

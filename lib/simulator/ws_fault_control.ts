@@ -1,13 +1,14 @@
 /**
  * The standing WebSocket fault and how many times it applied.
  *
- * One slot, like the REST side's `FaultControl`, but kept apart from it: a
- * test that silences the socket while REST answers normally (the fallback
- * path) needs both at once. A fault applies to whatever its kind acts on —
+ * One slot (`standing_fault.ts`), like the REST side's `FaultControl`, but
+ * kept apart from it: a test that silences the socket while REST answers
+ * normally (the fallback path) needs both at once. A fault applies to whatever its kind acts on —
  * `close` and `silence` to connections, `refuse` and `ack-delay` to subscribe
  * requests, `malformed` to push cycles — and `count` limits how many of those
  * it hits before clearing itself.
  */
+import { StandingFault } from "./standing_fault.ts";
 import { type WsFault, wsFaultName } from "./ws_faults.ts";
 
 /** How a standing WebSocket fault applies. */
@@ -26,36 +27,28 @@ export interface ActiveWsFault {
 
 /** Holds the standing WebSocket fault and counts its hits. */
 export class WsFaultControl {
-  #fault: WsFault | null = null;
-  #remaining: number | null = null;
-  #applied = new Map<string, number>();
+  #slot = new StandingFault<WsFault>(wsFaultName);
 
   /** Makes `fault` the standing one. Throws a `RangeError` for a bad count. */
   set(fault: WsFault, options: WsFaultOptions = {}): ActiveWsFault {
-    const { count } = options;
-    if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
-      throw new RangeError(`count must be a positive integer, got ${count}`);
-    }
-    this.#fault = fault;
-    this.#remaining = count ?? null;
+    this.#slot.set(fault, options.count);
     return this.active!;
   }
 
   /** Removes the standing fault. */
   clear(): void {
-    this.#fault = null;
-    this.#remaining = null;
+    this.#slot.clear();
   }
 
   /** The standing fault, or `null`. */
   get active(): ActiveWsFault | null {
-    if (this.#fault === null) return null;
-    return { fault: wsFaultName(this.#fault), remaining: this.#remaining };
+    const fault = this.#slot.name;
+    return fault === null ? null : { fault, remaining: this.#slot.remaining };
   }
 
   /** Hits per canonical fault name. */
   get applied(): Record<string, number> {
-    return Object.fromEntries(this.#applied);
+    return this.#slot.applied;
   }
 
   /**
@@ -65,11 +58,10 @@ export class WsFaultControl {
   take<K extends WsFault["kind"]>(
     kind: K,
   ): Extract<WsFault, { readonly kind: K }> | null {
-    const fault = this.#fault;
+    const fault = this.#slot.fault;
     if (fault === null || fault.kind !== kind) return null;
-    const name = wsFaultName(fault);
-    this.#applied.set(name, (this.#applied.get(name) ?? 0) + 1);
-    if (this.#remaining !== null && --this.#remaining === 0) this.clear();
+    this.#slot.count(fault);
+    this.#slot.spendOne();
     return fault as Extract<WsFault, { readonly kind: K }>;
   }
 }

@@ -15,10 +15,15 @@
  * - `ack-delay:<ms>` — subscriptions take effect at once (data flows) but the
  *   ack comes `ms` later, so data arrives before the ack.
  *
- * Parsed by one zod schema, so the control endpoint, the programmatic API and
- * the environment accept exactly the same spellings.
+ * Parsed by one zod schema (see `fault_grammar.ts`), so the control endpoint,
+ * the programmatic API and the environment accept exactly the same spellings.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import {
+  delaySpelling,
+  type FaultParse,
+  faultVocabulary,
+} from "./fault_grammar.ts";
 
 /** WebSocket faults without a parameter. */
 export const PLAIN_WS_FAULTS = [
@@ -31,57 +36,33 @@ export const PLAIN_WS_FAULTS = [
 /** Name of a WebSocket fault without a parameter. */
 export type PlainWsFaultName = typeof PLAIN_WS_FAULTS[number];
 
+/** A WebSocket fault with an argument: send each subscribe ack `ms` late. */
+type AckDelayFault = { readonly kind: "ack-delay"; readonly ms: number };
+
 /** A parsed WebSocket fault. */
-export type WsFault =
-  | { readonly kind: PlainWsFaultName }
-  /** Send each subscribe ack `ms` late. */
-  | { readonly kind: "ack-delay"; readonly ms: number };
+export type WsFault = { readonly kind: PlainWsFaultName } | AckDelayFault;
 
 /** Longest `ack-delay:<ms>` accepted. */
 export const MAX_ACK_DELAY_MS = 600_000;
 
-const PLAIN = new Set<string>(PLAIN_WS_FAULTS);
-const ACK_DELAY = /^ack-delay:(\d{1,7})$/;
+const vocabulary = faultVocabulary<PlainWsFaultName, AckDelayFault>({
+  noun: "WebSocket fault",
+  plain: PLAIN_WS_FAULTS,
+  spellings: [delaySpelling("ack-delay", MAX_ACK_DELAY_MS)],
+});
 
 /** Every accepted spelling, for error messages. */
-export const WS_FAULT_NAMES_HELP = [...PLAIN_WS_FAULTS, "ack-delay:<ms>"].join(
-  ", ",
-);
+export const WS_FAULT_NAMES_HELP: string = vocabulary.help;
 
 /** A WebSocket fault name (e.g. `silence`, `ack-delay:500`) parsed. */
-export const wsFaultSchema = z.string().trim().transform(
-  (raw, ctx): WsFault => {
-    if (PLAIN.has(raw)) return { kind: raw as PlainWsFaultName };
-    const delay = ACK_DELAY.exec(raw);
-    if (delay) {
-      const ms = Number(delay[1]);
-      if (ms <= MAX_ACK_DELAY_MS) return { kind: "ack-delay", ms };
-      ctx.addIssue({
-        code: "custom",
-        message: `ack-delay must be at most ${MAX_ACK_DELAY_MS} ms, got ${ms}`,
-      });
-      return z.NEVER;
-    }
-    ctx.addIssue({
-      code: "custom",
-      message: `unknown WebSocket fault ${
-        JSON.stringify(raw.slice(0, 40))
-      }; expected one of ${WS_FAULT_NAMES_HELP}`,
-    });
-    return z.NEVER;
-  },
-);
+export const wsFaultSchema: z.ZodType<WsFault, string> = vocabulary.schema;
 
 /** Parses a WebSocket fault name; the error text says what is accepted. */
-export function parseWsFault(
-  raw: string,
-): { ok: true; fault: WsFault } | { ok: false; detail: string } {
-  const parsed = wsFaultSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, fault: parsed.data };
-  return { ok: false, detail: parsed.error.issues[0]?.message ?? "invalid" };
+export function parseWsFault(raw: string): FaultParse<WsFault> {
+  return vocabulary.parse(raw);
 }
 
 /** The canonical name of `fault`, as {@linkcode wsFaultSchema} accepts it. */
 export function wsFaultName(fault: WsFault): string {
-  return fault.kind === "ack-delay" ? `ack-delay:${fault.ms}` : fault.kind;
+  return vocabulary.name(fault);
 }
