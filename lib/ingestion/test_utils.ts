@@ -210,6 +210,14 @@ export const WS_UPSTREAM = {
   wsSilenceTimeoutMs: 30_000,
 } as const;
 
+/** Whale thresholds of the tracked symbols in the test configs. */
+export const TRACKED_THRESHOLDS: Readonly<Record<string, number>> = {
+  "BTC-USDT": 50_000_000,
+  "ETH-USDT": 20_000_000,
+  "SOL-USDT": 5_000_000,
+  "1000SATS-USDT": 1_000_000,
+};
+
 /** An ingestion config polling `tickersUrl` every 50 ms (REST mode). */
 export function ingestConfig(tickersUrl: string): IngestConfig {
   return {
@@ -221,14 +229,33 @@ export function ingestConfig(tickersUrl: string): IngestConfig {
       pollIntervalMs: 50,
     },
     symbols: TRACKED,
-    thresholds: {
-      "BTC-USDT": 50_000_000,
-      "ETH-USDT": 20_000_000,
-      "SOL-USDT": 5_000_000,
-      "1000SATS-USDT": 1_000_000,
-    },
+    thresholds: TRACKED_THRESHOLDS,
   };
 }
+
+/**
+ * A config in `mode` against placeholder hosts (`api.example.test`,
+ * `stream.example.test`) that tests fake with {@linkcode ScriptedFetch} and
+ * {@linkcode FakeSockets}: polls every second, falls back after 5 s.
+ */
+export function fakeHostConfig(mode: "rest" | "ws"): IngestConfig {
+  return {
+    upstream: {
+      mode,
+      tickersUrl: "https://api.example.test/v5/market/tickers",
+      timeoutMs: 10_000,
+      pollIntervalMs: 1_000,
+      wsUrl: "wss://stream.example.test/v5/public/spot",
+      wsFallbackAfterMs: 5_000,
+      wsSilenceTimeoutMs: 30_000,
+    },
+    symbols: TRACKED,
+    thresholds: TRACKED_THRESHOLDS,
+  };
+}
+
+/** The inboxes and callbacks {@linkcode collectors} returns. */
+export type Collectors = ReturnType<typeof collectors>;
 
 /** Inboxes for the ingestion callbacks, and the callbacks feeding them. */
 export function collectors() {

@@ -3,35 +3,26 @@ import type { IngestConfig } from "./engine_contract.ts";
 import {
   allTrackedBody,
   collectors,
+  fakeHostConfig,
   FakeSockets,
   type FetchStep,
   jsonResponse,
   ScriptedFetch,
   tickerPush,
-  TRACKED,
   tradePush,
 } from "../test_utils.ts";
 import { FakeClock } from "../../clock/fake_clock.ts";
+import { fakeWsHarness } from "./conformance_harnesses.ts";
+import { createIngestEngine } from "./ingest_engine.ts";
+import { ingestEngineConformance } from "./ingest_engine_conformance.ts";
 import { WsIngestLoop } from "./ws_ingest_loop.ts";
 
-const CONFIG: IngestConfig = {
-  upstream: {
-    mode: "ws",
-    tickersUrl: "https://api.example.test/v5/market/tickers",
-    timeoutMs: 10_000,
-    pollIntervalMs: 1_000,
-    wsUrl: "wss://stream.example.test/v5/public/spot",
-    wsFallbackAfterMs: 5_000,
-    wsSilenceTimeoutMs: 30_000,
-  },
-  symbols: TRACKED,
-  thresholds: {
-    "BTC-USDT": 50_000_000,
-    "ETH-USDT": 20_000_000,
-    "SOL-USDT": 5_000_000,
-    "1000SATS-USDT": 1_000_000,
-  },
-};
+ingestEngineConformance("WsIngestLoop", (c) =>
+  fakeWsHarness(c, {
+    engine: (deps) => createIngestEngine({ ...deps, ...deps.callbacks }),
+  }));
+
+const CONFIG: IngestConfig = fakeHostConfig("ws");
 
 const ok = (): FetchStep => ({ respond: () => jsonResponse(allTrackedBody()) });
 
@@ -211,18 +202,6 @@ Deno.test("WsIngestLoop - both sources share one analyzer: velocity continues ac
   assert.equal(btc.symbol, "BTC-USDT");
   assert.notEqual(btc.velocity, 0, "the previous price came from the stream");
   await h.loop.stop();
-});
-
-Deno.test("WsIngestLoop - reports state every second, which is the worker's heartbeat", async () => {
-  const h = harness();
-  h.started();
-  const before = h.states.items.length;
-  h.clock.advance(3_000);
-  assert.ok(h.states.items.length - before >= 3);
-  await h.loop.stop();
-  const after = h.states.items.length;
-  h.clock.advance(10_000);
-  assert.equal(h.states.items.length, after);
 });
 
 Deno.test("WsIngestLoop - refused tickers make a symbol unavailable", async () => {

@@ -14,6 +14,25 @@ import {
   tradePush,
 } from "../test_utils.ts";
 import { FakeClock } from "../../clock/fake_clock.ts";
+import {
+  fakeRestHarness,
+  type FakeUpstreamDeps,
+  fakeWsHarness,
+} from "../engines/conformance_harnesses.ts";
+import { ingestEngineConformance } from "../engines/ingest_engine_conformance.ts";
+
+const hosted = {
+  host: (deps: FakeUpstreamDeps) =>
+    new InlineIngestion({ ...deps, ...deps.callbacks }),
+};
+ingestEngineConformance(
+  "InlineIngestion (rest)",
+  (c) => fakeRestHarness(c, hosted),
+);
+ingestEngineConformance(
+  "InlineIngestion (ws)",
+  (c) => fakeWsHarness(c, hosted),
+);
 
 function inlineHost(
   overrides: Partial<InlineIngestionOptions> = {},
@@ -47,10 +66,6 @@ Deno.test({
     h.clock.advance(50);
     await second;
     assert.equal(h.fake.urls.length, 2);
-    host.setThreshold("ETH-USDT", 7);
-    const third = h.c.ticks.next();
-    h.clock.advance(50);
-    assert.equal((await third)[1].whale_threshold, 7);
     await host.stop();
     assert.deepEqual(h.clock.pending(), []);
     assert.deepEqual(host.status(), {
