@@ -7,8 +7,10 @@
  * reason. A refusal by policy (403 origin, 400/404 symbol) would fail again
  * forever, so it is shown and not retried; 429 is retried after the delay the
  * server advises; anything else is a transient fault, retried with
- * exponential backoff and full jitter.
+ * exponential backoff and full jitter. After an open socket closes, the
+ * close code table (`lib/protocol/close_codes.ts`) decides.
  */
+import { closeCodeInfo } from "../protocol/close_codes.ts";
 
 /** Options of {@linkcode reconnectDelay}. */
 export interface ReconnectDelayOptions {
@@ -95,31 +97,26 @@ export function decideAfterProbe(probe: ProbeResult): ReconnectDecision {
   return { kind: "retry", reason: detail };
 }
 
-/** WebSocket close code for a policy violation (do not retry as is). */
-export const POLICY_VIOLATION = 1008;
-
-/** Decides after an open socket closed (close code and reason). */
+/**
+ * Decides after an open socket closed (close code and reason), by the close
+ * code table: codes advised `never` are shown and not retried, the rest are
+ * retried with backoff.
+ */
 export function decideAfterClose(
   code: number,
   reason: string,
 ): ReconnectDecision {
-  if (code === POLICY_VIOLATION) {
+  const info = closeCodeInfo(code);
+  if (info.reconnect === "never") {
     return {
       kind: "rejected",
       status: code,
-      error: "policy_violation",
-      detail: reason || "The server closed the stream by policy",
+      error: info.name,
+      detail: reason || info.notice,
       retryAfterMs: null,
     };
   }
-  return {
-    kind: "retry",
-    reason: code === 1001
-      ? "The server is restarting"
-      : code === 1013
-      ? "The stream fell behind and was closed"
-      : "The connection was lost",
-  };
+  return { kind: "retry", reason: info.notice };
 }
 
 /** Parses `Retry-After` (seconds form); undefined when absent or not a number. */

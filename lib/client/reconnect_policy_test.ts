@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import {
   decideAfterClose,
   decideAfterProbe,
@@ -72,6 +73,38 @@ Deno.test("decideAfterClose - 1008 is final, shutdown and slow-consumer closes r
   });
   assert.equal(decideAfterClose(1013, "").kind, "retry");
   assert.equal(decideAfterClose(1006, "").kind, "retry");
+});
+
+Deno.test("decideAfterClose - follows the close code table for every code", () => {
+  for (const row of Object.values(CLOSE_CODES)) {
+    const decision = decideAfterClose(row.code, "");
+    if (row.reconnect === "never") {
+      assert.deepEqual(decision, {
+        kind: "rejected",
+        status: row.code,
+        error: row.name,
+        detail: row.notice,
+        retryAfterMs: null,
+      });
+    } else {
+      assert.deepEqual(decision, { kind: "retry", reason: row.notice });
+    }
+  }
+  assert.deepEqual(decideAfterClose(1008, "binary frames"), {
+    kind: "rejected",
+    status: 1008,
+    error: "policy_violation",
+    detail: "binary frames",
+    retryAfterMs: null,
+  });
+  assert.deepEqual(decideAfterClose(1013, ""), {
+    kind: "retry",
+    reason: "The stream fell behind and was closed",
+  });
+  assert.deepEqual(decideAfterClose(1006, ""), {
+    kind: "retry",
+    reason: "The connection was lost",
+  });
 });
 
 Deno.test("parseRetryAfterSeconds - seconds only", () => {
