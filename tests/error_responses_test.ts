@@ -64,6 +64,11 @@ Deno.test("error responses - router 404 and 405, route 400: status, headers and 
         detail: "limit: expected an integer from 1 to 500",
       },
     });
+    assert.deepEqual(await wire(`${base}/api/alerts?__proto__=1`), {
+      status: 400,
+      headers: { ...JSON_TYPE, ...SECURITY },
+      body: { error: "invalid_query", detail: "unknown parameter __proto__" },
+    });
     assert.deepEqual(await wire(`${base}/api/alerts?symbol=DOGE-USDT`), {
       status: 404,
       headers: { ...JSON_TYPE, ...SECURITY },

@@ -8,13 +8,15 @@
  * `±hh:mm`); a date-time without a zone would mean the server's local time,
  * which nobody can see. An unencoded `+` in an offset arrives as a space
  * (form encoding) and is read as `+`. `since` is inclusive, `until` exclusive.
+ *
+ * Domain code: a refused query is an {@linkcode AlertQueryError} (the route
+ * answers it as a 400 `invalid_query`), and `symbol` is returned as given —
+ * which symbols exist is the caller's to decide.
  */
 import { z } from "zod";
 import type { AlertKind } from "../protocol/frames.ts";
-import { HttpError } from "../http/http_error.ts";
-import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
-import { AUDIT_ID_PATTERN } from "../ledger/threshold_store.ts";
 import { ALERT_ID_PATTERN } from "./alert_id.ts";
+import { AUDIT_ID_PATTERN } from "./audit_id.ts";
 
 /** Largest page of `GET /api/alerts` and `GET /api/audit`. */
 export const MAX_PAGE_LIMIT = 500;
@@ -91,8 +93,18 @@ const auditSchema = z.object({
   limit: limitParam(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 }).strict();
 
+/** A query string that was refused; the message names the parameter. */
+export class AlertQueryError extends Error {
+  /** `message` is shown to the caller, so it names the parameter and the rule. */
+  constructor(message: string) {
+    super(message);
+    this.name = "AlertQueryError";
+  }
+}
+
 /** A validated alert listing or export request; times are epoch ms. */
 export interface AlertQuery {
+  /** As given by the parser; canonical once the route resolved it. */
   readonly symbol?: string;
   readonly kind?: AlertKind;
   readonly since?: number;
@@ -104,84 +116,69 @@ export interface AlertQuery {
 
 /** A validated audit request. */
 export interface AuditQuery {
+  /** As given by the parser; canonical once the route resolved it. */
   readonly symbol?: string;
   readonly cursor?: string;
   readonly limit: number;
 }
 
-/** `GET /api/alerts` parameters; throws a 400/404 `HttpError`. */
+/** `GET /api/alerts` parameters; throws an {@linkcode AlertQueryError}. */
 export function parseAlertListQuery(
   params: URLSearchParams,
-  table: SymbolTable,
 ): AlertQuery & { readonly limit: number } {
   const query = parseWith(alertListSchema, params);
-  return { ...checkAlertQuery(query, table), limit: query.limit };
+  return { ...checkAlertQuery(query), limit: query.limit };
 }
 
-/** `GET /api/alerts.csv|.ndjson` parameters; throws a 400/404 `HttpError`. */
-export function parseAlertExportQuery(
-  params: URLSearchParams,
-  table: SymbolTable,
-): AlertQuery {
-  return checkAlertQuery(parseWith(alertExportSchema, params), table);
+/**
+ * `GET /api/alerts.csv|.ndjson` parameters; throws an
+ * {@linkcode AlertQueryError}.
+ */
+export function parseAlertExportQuery(params: URLSearchParams): AlertQuery {
+  return checkAlertQuery(parseWith(alertExportSchema, params));
 }
 
-/** `GET /api/audit` parameters; throws a 400/404 `HttpError`. */
-export function parseAuditQuery(
-  params: URLSearchParams,
-  table: SymbolTable,
-): AuditQuery {
-  const query = parseWith(auditSchema, params);
-  return {
-    ...query,
-    symbol: query.symbol === undefined
-      ? undefined
-      : resolveSymbol(query.symbol, table),
-  };
+/** `GET /api/audit` parameters; throws an {@linkcode AlertQueryError}. */
+export function parseAuditQuery(params: URLSearchParams): AuditQuery {
+  return parseWith(auditSchema, params);
 }
 
-function checkAlertQuery(query: AlertQuery, table: SymbolTable): AlertQuery {
+function checkAlertQuery(query: AlertQuery): AlertQuery {
   if (
     query.since !== undefined && query.until !== undefined &&
     query.since >= query.until
   ) {
-    throw new HttpError(
-      400,
-      "invalid_query",
-      "since must be before until",
-    );
+    throw new AlertQueryError("since must be before until");
   }
-  return {
-    ...query,
-    symbol: query.symbol === undefined
-      ? undefined
-      : resolveSymbol(query.symbol, table),
-  };
+  return query;
 }
 
+/**
+ * Refuses a repeated parameter, then validates with `schema`. Names are
+ * collected into a `Set` and the object built with `Object.fromEntries`, so
+ * a name such as `__proto__` or `constructor` is an own key the strict
+ * schema reports as unknown, never something found on the prototype chain.
+ */
 function parseWith<T extends z.ZodType>(
   schema: T,
   params: URLSearchParams,
 ): z.infer<T> {
-  const raw: Record<string, string> = {};
-  for (const [name, value] of params) {
-    if (name in raw) {
-      throw new HttpError(
-        400,
-        "invalid_query",
-        `${name}: give each parameter at most once`,
-      );
+  const seen = new Set<string>();
+  for (const name of params.keys()) {
+    if (seen.has(name)) {
+      throw new AlertQueryError(`${name}: give each parameter at most once`);
     }
-    raw[name] = value;
+    seen.add(name);
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(Object.fromEntries(params));
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown parameter ${issue.keys.join(", ")}`
-        : `${issue.path.join(".") || "query"}: ${issue.message}`
-    ).join("; ");
-    throw new HttpError(400, "invalid_query", detail);
+    throw new AlertQueryError(
+      parsed.error.issues.map((issue) =>
+        issue.code === "unrecognized_keys"
+          ? `unknown parameter ${issue.keys.join(", ")}`
+          : `${issue.path.join(".") || "query"}: ${issue.message}`
+      ).join("; "),
+    );
   }
   return parsed.data;
 }

@@ -1,15 +1,31 @@
 /**
  * Translation between the threshold API (`threshold`, `trade_threshold`,
- * `spike_threshold`) and the store's threshold kinds (`whale`, `trade`,
- * `spike`), in both directions, so the service composes rather than maps.
+ * `spike_threshold`) and the threshold kinds (`whale`, `trade`, `spike`), in
+ * both directions, so the service composes rather than maps. Domain code: a
+ * bad request is a {@linkcode ThresholdUpdateError}, which the service
+ * answers as a 400.
  */
 import type {
   ThresholdUpdate,
   ThresholdUpdateResponse,
 } from "../protocol/api_types.ts";
-import { HttpError } from "../http/http_error.ts";
-import type { ThresholdChange } from "../ledger/threshold_store.ts";
 import { THRESHOLD_KINDS, type ThresholdKind } from "./symbol_thresholds.ts";
+
+/** A threshold change that cannot be applied; the message says why. */
+export class ThresholdUpdateError extends Error {
+  /** `message` is shown to the caller. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ThresholdUpdateError";
+  }
+}
+
+/** What a stored change reports back: the line, its old and new value. */
+export interface AppliedThresholdChange {
+  readonly kind: ThresholdKind;
+  readonly previous: number;
+  readonly threshold: number;
+}
 
 /** Request field of each threshold kind in `PUT /api/thresholds/:symbol`. */
 export const REQUEST_FIELDS: Readonly<
@@ -22,8 +38,9 @@ export const REQUEST_FIELDS: Readonly<
 
 /**
  * The kinds a request changes. The route validated the body already; this
- * guards callers that bypass it: a 400 `HttpError` for a value that is not a
- * positive finite number, or for a request that changes nothing.
+ * guards callers that bypass it: a {@linkcode ThresholdUpdateError} for a
+ * value that is not a positive finite number, or for a request that changes
+ * nothing.
  */
 export function thresholdChanges(
   update: ThresholdUpdate,
@@ -33,18 +50,14 @@ export function thresholdChanges(
     const value = update[REQUEST_FIELDS[kind]];
     if (value === undefined) continue;
     if (!Number.isFinite(value) || value <= 0) {
-      throw new HttpError(
-        400,
-        "invalid_threshold",
+      throw new ThresholdUpdateError(
         `${REQUEST_FIELDS[kind]} must be a positive finite number`,
       );
     }
     changes[kind] = value;
   }
   if (Object.keys(changes).length === 0) {
-    throw new HttpError(
-      400,
-      "invalid_threshold",
+    throw new ThresholdUpdateError(
       "Give at least one of threshold, trade_threshold, spike_threshold",
     );
   }
@@ -59,7 +72,7 @@ export function thresholdChanges(
 export function thresholdUpdateResponse(
   symbol: string,
   whale: number,
-  records: readonly ThresholdChange[],
+  records: readonly AppliedThresholdChange[],
 ): ThresholdUpdateResponse {
   const changed = (kind: ThresholdKind) => records.find((r) => r.kind === kind);
   const trade = changed("trade");

@@ -1,25 +1,18 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../http/http_error.ts";
-import type { ThresholdChange } from "../ledger/threshold_store.ts";
+import type { ThresholdKind } from "./symbol_thresholds.ts";
 import {
+  type AppliedThresholdChange,
   thresholdChanges,
+  ThresholdUpdateError,
   thresholdUpdateResponse,
 } from "./threshold_update.ts";
 
 function change(
-  kind: ThresholdChange["kind"],
+  kind: ThresholdKind,
   previous: number,
   threshold: number,
-): ThresholdChange {
-  return {
-    id: "00lr0bqh9a-0a1b2c3d",
-    time: "2024-01-02T03:04:05.006Z",
-    symbol: "BTC-USDT",
-    kind,
-    previous,
-    threshold,
-    actor_ip: "10.0.0.9",
-  };
+): AppliedThresholdChange {
+  return { kind, previous, threshold };
 }
 
 Deno.test("thresholdChanges - API fields become store kinds", () => {
@@ -30,7 +23,7 @@ Deno.test("thresholdChanges - API fields become store kinds", () => {
   );
 });
 
-Deno.test("thresholdChanges - nothing to change, zero, NaN and Infinity are 400", () => {
+Deno.test("thresholdChanges - nothing to change, zero, NaN and Infinity are refused", () => {
   for (
     const update of [
       {},
@@ -41,7 +34,9 @@ Deno.test("thresholdChanges - nothing to change, zero, NaN and Infinity are 400"
   ) {
     assert.throws(
       () => thresholdChanges(update),
-      (error) => error instanceof HttpError && error.status === 400,
+      (error) =>
+        error instanceof ThresholdUpdateError &&
+        /threshold/.test(error.message),
       JSON.stringify(update),
     );
   }

@@ -9,6 +9,7 @@
  * written meanwhile by another instance on the same KV is read again, not
  * overwritten unrecorded.
  */
+import { auditIdMs, formatAuditId } from "../alerts/audit_id.ts";
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 
 /** One audited threshold change. */
@@ -48,9 +49,6 @@ export interface AuditPageQuery {
   /** Entries per page. Default 100. */
   readonly limit?: number;
 }
-
-/** Matches an audit id (for cursors arriving in query strings). */
-export const AUDIT_ID_PATTERN = /^[0-9a-z]{10}-[0-9a-f]{8}$/;
 
 /** KV prefix of each kind; `whale` keeps the key used before kinds existed. */
 const VALUE_PREFIX: Readonly<Record<ThresholdKind, string>> = {
@@ -120,7 +118,7 @@ export class ThresholdStore {
       limit: 1,
     });
     for await (const entry of newest) {
-      lastIdMs = parseInt(String(entry.key[2]).split("-")[0], 36) || 0;
+      lastIdMs = auditIdMs(String(entry.key[2]));
     }
     return new ThresholdStore(kv, values, now, lastIdMs);
   }
@@ -194,9 +192,7 @@ export class ThresholdStore {
         const idMs = Math.max(now, this.#lastIdMs + 1);
         this.#lastIdMs = idMs;
         const change: ThresholdChange = {
-          id: `${idMs.toString(36).padStart(10, "0")}-${
-            crypto.randomUUID().slice(0, 8)
-          }`,
+          id: formatAuditId(idMs),
           time: new Date(now).toISOString(),
           symbol,
           kind,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { withKv } from "./test_utils.ts";
-import { AUDIT_ID_PATTERN, ThresholdStore } from "./threshold_store.ts";
+import { AUDIT_ID_PATTERN } from "../alerts/audit_id.ts";
+import { ThresholdStore } from "./threshold_store.ts";
 
 const DEFAULTS = { "BTC-USDT": 50_000_000, "ETH-USDT": 20_000_000 };
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

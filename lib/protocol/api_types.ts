@@ -3,7 +3,6 @@
  * them and the islands that read them (browser-safe: types only).
  */
 import type { AlertFrame, AlertKind, TickFrame } from "./frames.ts";
-import type { ThresholdChange } from "../ledger/threshold_store.ts";
 
 /** Body of every error response. */
 export interface ApiError {
@@ -240,9 +239,27 @@ export interface AlertsResponse {
   readonly next_cursor: string | null;
 }
 
+/** One audited threshold change, as `GET /api/audit` lists it. */
+export interface AuditEntry {
+  /** Sortable id (time-ordered); a page's last id is its `next_cursor`. */
+  readonly id: string;
+  /** ISO-8601 UTC time of the change. */
+  readonly time: string;
+  readonly symbol: string;
+  /**
+   * Which line changed: `whale` (24 h turnover), `trade` (one trade's
+   * notional) or `spike` (notional per spike window).
+   */
+  readonly kind: "whale" | "trade" | "spike";
+  readonly previous: number;
+  readonly threshold: number;
+  /** IP address of the caller who made the change. */
+  readonly actor_ip: string;
+}
+
 /** `GET /api/audit`: threshold changes, newest first. */
 export interface AuditResponse {
-  readonly changes: readonly ThresholdChange[];
+  readonly changes: readonly AuditEntry[];
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   readonly next_cursor: string | null;
 }

@@ -7,8 +7,8 @@ import {
   type AlertExportFormat,
   alertExportResponse,
 } from "../alerts/alert_export.ts";
-import { parseAlertExportQuery } from "../alerts/alert_query.ts";
 import type { Handlers } from "../web/types.ts";
+import { readAlertExportQuery } from "./api_queries.ts";
 import type { AppState } from "./app_state.ts";
 
 /** A GET handler exporting the alert trail as `format`. */
@@ -18,7 +18,7 @@ export function alertExportHandlers(
   return {
     GET: (_req, ctx) => {
       const { services } = ctx.state;
-      const query = parseAlertExportQuery(
+      const query = readAlertExportQuery(
         ctx.url.searchParams,
         services.symbolTable,
       );

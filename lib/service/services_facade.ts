@@ -26,7 +26,9 @@ import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import type { IngestionHandle } from "../ingestion/hosting/ingestion_handle.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
+import { auditResponse } from "./audit_response.ts";
 import { ingestMetrics } from "./diagnostics.ts";
+import { answeringDomainErrors } from "./domain_errors.ts";
 import type { StreamGate } from "./stream_gate.ts";
 
 /** The running parts the facade answers from. */
@@ -111,7 +113,8 @@ export function buildServices(parts: ServiceParts): Services {
     },
     listAlerts: (query) => parts.alertStore.list(query),
     streamAlerts: (query) => parts.alertStore.iterate(query),
-    audit: (query) => parts.thresholds.auditPage(query),
+    audit: async (query) =>
+      auditResponse(await parts.thresholds.auditPage(query)),
     raiseTradeAlerts: parts.raiseTradeAlerts,
     rooms: () => {
       const rooms = hub.roomCounts();
@@ -151,7 +154,7 @@ export function buildServices(parts: ServiceParts): Services {
     }),
     setThreshold: async (symbol, update, actorIp) => {
       const id = resolveSymbol(symbol, parts.table);
-      const changes = thresholdChanges(update);
+      const changes = answeringDomainErrors(() => thresholdChanges(update));
       const records = await parts.thresholds.update(id, changes, actorIp);
       parts.engine.setThresholds(id, changes);
       if (changes.whale !== undefined) {

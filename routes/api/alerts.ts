@@ -1,16 +1,16 @@
-import { parseAlertListQuery } from "../../lib/alerts/alert_query.ts";
 import { jsonResponse } from "../../lib/http/http_error.ts";
+import { readAlertListQuery } from "../../lib/service/api_queries.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
 import type { Handlers } from "../../lib/web/types.ts";
 
 /**
  * The durable alert trail, newest first, one page at a time:
- * `?symbol=&kind=&since=&until=&cursor=&limit=` (see `alert_query.ts`).
+ * `?symbol=&kind=&since=&until=&cursor=&limit=` (see `lib/alerts/alert_query.ts`).
  */
 export const handler: Handlers<AppState> = {
   GET: async (_req, ctx) => {
     const { services } = ctx.state;
-    const query = parseAlertListQuery(
+    const query = readAlertListQuery(
       ctx.url.searchParams,
       services.symbolTable,
     );

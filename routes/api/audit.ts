@@ -1,6 +1,6 @@
-import { parseAuditQuery } from "../../lib/alerts/alert_query.ts";
 import { requireAdmin } from "../../lib/http/admin_auth.ts";
 import { jsonResponse } from "../../lib/http/http_error.ts";
+import { readAuditQuery } from "../../lib/service/api_queries.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
 import type { Handlers } from "../../lib/web/types.ts";
 
@@ -15,7 +15,7 @@ export const handler: Handlers<AppState> = {
   GET: async (req, ctx) => {
     const { services } = ctx.state;
     await requireAdmin(req, services.config.security.adminToken);
-    const query = parseAuditQuery(ctx.url.searchParams, services.symbolTable);
+    const query = readAuditQuery(ctx.url.searchParams, services.symbolTable);
     return jsonResponse(await services.audit(query));
   },
 };
