@@ -19,6 +19,7 @@ import {
   parseAlertId,
 } from "../alerts/alert_id.ts";
 import type { AlertFrame, AlertKind } from "../protocol/frames.ts";
+import { takePage } from "./paging.ts";
 
 /**
  * Filters of a listing; times are epoch ms. Time bounds are applied to the
@@ -151,19 +152,8 @@ export class AlertStore {
         `limit must be an integer from 1 to ${MAX_ALERT_PAGE}, got ${limit}`,
       );
     }
-    const alerts: AlertFrame[] = [];
-    let more = false;
-    for await (const alert of this.iterate(query, limit + 1)) {
-      if (alerts.length === limit) {
-        more = true;
-        break;
-      }
-      alerts.push(alert);
-    }
-    return {
-      alerts,
-      next_cursor: more ? alerts[alerts.length - 1].id : null,
-    };
+    const page = await takePage(this.iterate(query, limit + 1), limit);
+    return { alerts: page.items, next_cursor: page.next_cursor };
   }
 
   /**

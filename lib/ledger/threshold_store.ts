@@ -11,6 +11,7 @@
  */
 import { auditIdMs, formatAuditId } from "../alerts/audit_id.ts";
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
+import { takePage } from "./paging.ts";
 
 /** One audited threshold change. */
 export interface ThresholdChange {
@@ -230,31 +231,22 @@ export class ThresholdStore {
    * The trail is small (changes are manual), so a symbol filter scans.
    */
   async auditPage(query: AuditPageQuery = {}): Promise<AuditPage> {
-    const limit = query.limit ?? 100;
-    const changes: ThresholdChange[] = [];
+    const page = await takePage(this.#changes(query), query.limit ?? 100);
+    return { changes: page.items, next_cursor: page.next_cursor };
+  }
+
+  /** Stored changes below `query.cursor`, newest first, of `query.symbol`. */
+  async *#changes(query: AuditPageQuery): AsyncGenerator<ThresholdChange> {
     const selector: Deno.KvListSelector = query.cursor === undefined
       ? { prefix: [...AUDIT_PREFIX] }
       : { prefix: [...AUDIT_PREFIX], end: [...AUDIT_PREFIX, query.cursor] };
-    let more = false;
-    for await (
-      const entry of this.#kv.list<ThresholdChange>(selector, {
-        reverse: true,
-      })
-    ) {
+    const entries = this.#kv.list<ThresholdChange>(selector, { reverse: true });
+    for await (const entry of entries) {
       const change = { ...entry.value, kind: entry.value.kind ?? "whale" };
-      if (query.symbol !== undefined && change.symbol !== query.symbol) {
-        continue;
+      if (query.symbol === undefined || change.symbol === query.symbol) {
+        yield change;
       }
-      if (changes.length === limit) {
-        more = true;
-        break;
-      }
-      changes.push(change);
     }
-    return {
-      changes,
-      next_cursor: more ? changes[changes.length - 1].id : null,
-    };
   }
 }
 
