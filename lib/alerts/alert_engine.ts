@@ -19,6 +19,7 @@
  * A cooldown per (symbol, kind) then limits the rate: an alert that would
  * fire inside it is suppressed and counted, never dropped silently.
  */
+import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AlertKind } from "../protocol/frames.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { TickSource } from "../market/market_tick.ts";
@@ -50,8 +51,8 @@ export interface AlertEngineOptions {
   readonly hysteresis?: number;
   /** Window of the volume-spike flow, ms. Default 60 000. */
   readonly spikeWindowMs?: number;
-  /** Clock for cooldowns and `at`, epoch ms. Default `Date.now`. */
-  readonly now?: () => number;
+  /** Time of cooldowns and of each alert's `at`. Default {@linkcode systemClock}. */
+  readonly clock?: Clock;
 }
 
 /** Alerts raised and suppressed, by symbol then kind. */
@@ -92,7 +93,7 @@ export class AlertEngine {
   #cooldownMs: number;
   #hysteresis: number;
   #spikeWindowMs: number;
-  #now: () => number;
+  #clock: Clock;
 
   /** Throws a `RangeError` naming the option for a bad value. */
   constructor(options: AlertEngineOptions) {
@@ -117,7 +118,7 @@ export class AlertEngine {
     this.#cooldownMs = cooldownMs;
     this.#hysteresis = hysteresis;
     this.#spikeWindowMs = spikeWindowMs;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     for (const [symbol, thresholds] of Object.entries(options.thresholds)) {
       checkThresholds(symbol, thresholds);
       this.#symbols.set(symbol, {
@@ -175,7 +176,7 @@ export class AlertEngine {
     source: TickSource,
   ): AlertDraft[] {
     const drafts: AlertDraft[] = [];
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const trade of trades) {
       const state = this.#symbols.get(trade.symbol);
       if (!state) continue;
@@ -256,7 +257,7 @@ export class AlertEngine {
   ): void {
     const previous = state.lastTurnover;
     state.lastTurnover = { volume: tick.volume, ts: tick.upstream_ts };
-    if (this.#now() - state.lastTradeAt <= this.#spikeWindowMs) return;
+    if (this.#clock.now() - state.lastTradeAt <= this.#spikeWindowMs) return;
     if (previous === undefined) return;
     const elapsed = tick.upstream_ts - previous.ts;
     if (!(elapsed > 0 && elapsed <= this.#spikeWindowMs)) return;
@@ -300,7 +301,7 @@ export class AlertEngine {
     drafts: AlertDraft[],
     alert: Omit<AlertDraft, "at">,
   ): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     const last = state.lastFired.get(alert.kind);
     if (last !== undefined && now - last < this.#cooldownMs) {
       state.suppressed[alert.kind]++;

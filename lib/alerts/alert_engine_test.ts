@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../clock/fake_clock.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import { AlertEngine, type AlertEngineOptions } from "./alert_engine.ts";
 
@@ -6,11 +7,11 @@ const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
 const LINES = { whale: 1_000_000, trade: 100_000, spike: 500_000 };
 
 function engine(options: Partial<AlertEngineOptions> = {}) {
-  const clock = { now: T0 };
+  const clock = new FakeClock(T0);
   const alerts = new AlertEngine({
     thresholds: { "BTC-USDT": LINES, "ETH-USDT": LINES },
     cooldownMs: 0,
-    now: () => clock.now,
+    clock,
     ...options,
   });
   return { alerts, clock };
@@ -89,7 +90,7 @@ Deno.test("AlertEngine - a crossing fires once at the line and re-arms only belo
 Deno.test("AlertEngine - a crossing alert carries turnover, line, price and source", () => {
   const { alerts, clock } = engine();
   alerts.observeTicks([tick(10)]);
-  clock.now = T0 + 5;
+  clock.advance(5);
   const [alert] = alerts.observeTicks([tick(2_000_000)]);
   assert.deepEqual(alert, {
     symbol: "BTC-USDT",
@@ -108,7 +109,7 @@ Deno.test("AlertEngine - cooldown suppresses per (symbol, kind) and counts what 
     alerts.observeTrades([t], "ws").filter((a) => a.kind === "whale_trade")
       .length;
   assert.equal(whales(trade(200_000)), 1);
-  clock.now = T0 + 29_999;
+  clock.advance(29_999);
   assert.equal(whales(trade(200_000)), 0);
   assert.equal(whales(trade(300_000)), 0);
   assert.equal(
@@ -116,7 +117,7 @@ Deno.test("AlertEngine - cooldown suppresses per (symbol, kind) and counts what 
     1,
     "another symbol has its own cooldown",
   );
-  clock.now = T0 + 30_000;
+  clock.advance(1);
   assert.equal(whales(trade(200_000)), 1);
   const stats = alerts.stats();
   assert.deepEqual(stats.suppressed["BTC-USDT"], {
@@ -135,7 +136,7 @@ Deno.test("AlertEngine - a suppressed crossing still disarms: no late alert afte
   assert.equal(alerts.observeTicks([tick(2_000_000)]).length, 1);
   alerts.observeTicks([tick(10)]);
   assert.equal(alerts.observeTicks([tick(2_000_000)]).length, 0);
-  clock.now = T0 + 20_000;
+  clock.advance(20_000);
   assert.equal(alerts.observeTicks([tick(2_000_000)]).length, 0);
   assert.equal(alerts.stats().suppressed["BTC-USDT"].threshold_crossing, 1);
 });
@@ -194,7 +195,7 @@ Deno.test("AlertEngine - while trades arrive, turnover growth is not counted twi
   alerts.observeTicks([tick(100_000, T0)]);
   alerts.observeTrades([trade(1_000, T0)], "ws");
   assert.deepEqual(alerts.observeTicks([tick(900_000, T0 + 1_000)]), []);
-  clock.now = T0 + 61_000;
+  clock.advance(61_000);
   alerts.observeTicks([tick(900_000, T0 + 61_000)]);
   const kinds = alerts.observeTicks([tick(1_500_000, T0 + 62_000)]).map((a) =>
     a.kind

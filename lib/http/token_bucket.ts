@@ -4,6 +4,7 @@
  * The table is bounded: past `maxKeys` the least recently seen key is evicted,
  * so a flood of distinct addresses cannot grow memory.
  */
+import { type Clock, systemClock } from "../clock/clock.ts";
 
 /** Options of {@linkcode TokenBucketLimiter}. */
 export interface TokenBucketOptions {
@@ -13,8 +14,8 @@ export interface TokenBucketOptions {
   readonly windowMs?: number;
   /** Most keys tracked at once. Default 10 000. */
   readonly maxKeys?: number;
-  /** Clock in ms. Default `Date.now`. */
-  readonly now?: () => number;
+  /** Time buckets refill by. Default {@linkcode systemClock}. */
+  readonly clock?: Clock;
 }
 
 /** The answer for one request. */
@@ -39,12 +40,16 @@ export class TokenBucketLimiter {
   #capacity: number;
   #windowMs: number;
   #maxKeys: number;
-  #now: () => number;
+  #clock: Clock;
 
   /** Creates a limiter; rejects non-positive sizes with a RangeError. */
   constructor(options: TokenBucketOptions) {
-    const { capacity, windowMs = 60_000, maxKeys = 10_000, now = Date.now } =
-      options;
+    const {
+      capacity,
+      windowMs = 60_000,
+      maxKeys = 10_000,
+      clock = systemClock,
+    } = options;
     if (!(capacity > 0) || !(windowMs > 0) || !(maxKeys > 0)) {
       throw new RangeError(
         `Cannot create a rate limiter: capacity, windowMs and maxKeys must be positive, got ${capacity}, ${windowMs}, ${maxKeys}`,
@@ -53,12 +58,12 @@ export class TokenBucketLimiter {
     this.#capacity = capacity;
     this.#windowMs = windowMs;
     this.#maxKeys = maxKeys;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** Takes one token for `key` if there is one. */
   take(key: string): RateDecision {
-    const now = this.#now();
+    const now = this.#clock.now();
     let bucket = this.#buckets.get(key);
     if (bucket) {
       this.#buckets.delete(key);

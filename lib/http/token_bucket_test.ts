@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { TokenBucketLimiter } from "./token_bucket.ts";
 
-function clock(start = 0) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
-
 Deno.test("TokenBucketLimiter - allows a burst of capacity, then refuses", () => {
-  const time = clock();
-  const limiter = new TokenBucketLimiter({ capacity: 3, now: time.now });
+  const time = new FakeClock(0);
+  const limiter = new TokenBucketLimiter({ capacity: 3, clock: time });
   const decisions = [1, 2, 3, 4].map(() => limiter.take("1.2.3.4"));
   assert.deepEqual(decisions.slice(0, 3), [
     { allowed: true, remaining: 2 },
@@ -24,8 +15,8 @@ Deno.test("TokenBucketLimiter - allows a burst of capacity, then refuses", () =>
 });
 
 Deno.test("TokenBucketLimiter - Retry-After is the time until the next token", () => {
-  const time = clock();
-  const limiter = new TokenBucketLimiter({ capacity: 10, now: time.now });
+  const time = new FakeClock(0);
+  const limiter = new TokenBucketLimiter({ capacity: 10, clock: time });
   for (let i = 0; i < 10; i++) limiter.take("ip");
   assert.deepEqual(limiter.take("ip"), {
     allowed: false,
@@ -39,11 +30,11 @@ Deno.test("TokenBucketLimiter - Retry-After is the time until the next token", (
 });
 
 Deno.test("TokenBucketLimiter - Retry-After is at least one second", () => {
-  const time = clock();
+  const time = new FakeClock(0);
   const limiter = new TokenBucketLimiter({
     capacity: 1,
     windowMs: 100,
-    now: time.now,
+    clock: time,
   });
   limiter.take("ip");
   const decision = limiter.take("ip");
@@ -51,8 +42,8 @@ Deno.test("TokenBucketLimiter - Retry-After is at least one second", () => {
 });
 
 Deno.test("TokenBucketLimiter - refills at capacity per window", () => {
-  const time = clock();
-  const limiter = new TokenBucketLimiter({ capacity: 60, now: time.now });
+  const time = new FakeClock(0);
+  const limiter = new TokenBucketLimiter({ capacity: 60, clock: time });
   for (let i = 0; i < 60; i++) assert.equal(limiter.take("ip").allowed, true);
   assert.equal(limiter.take("ip").allowed, false);
   time.advance(999);
@@ -63,8 +54,8 @@ Deno.test("TokenBucketLimiter - refills at capacity per window", () => {
 });
 
 Deno.test("TokenBucketLimiter - refill never exceeds the burst size", () => {
-  const time = clock();
-  const limiter = new TokenBucketLimiter({ capacity: 2, now: time.now });
+  const time = new FakeClock(0);
+  const limiter = new TokenBucketLimiter({ capacity: 2, clock: time });
   limiter.take("ip");
   time.advance(3_600_000);
   assert.deepEqual(limiter.take("ip"), { allowed: true, remaining: 1 });
@@ -73,19 +64,19 @@ Deno.test("TokenBucketLimiter - refill never exceeds the burst size", () => {
 });
 
 Deno.test("TokenBucketLimiter - keys are independent", () => {
-  const time = clock();
-  const limiter = new TokenBucketLimiter({ capacity: 1, now: time.now });
+  const time = new FakeClock(0);
+  const limiter = new TokenBucketLimiter({ capacity: 1, clock: time });
   assert.equal(limiter.take("a").allowed, true);
   assert.equal(limiter.take("a").allowed, false);
   assert.equal(limiter.take("b").allowed, true);
 });
 
 Deno.test("TokenBucketLimiter - the table is bounded, evicting the least recently seen", () => {
-  const time = clock();
+  const time = new FakeClock(0);
   const limiter = new TokenBucketLimiter({
     capacity: 1,
     maxKeys: 2,
-    now: time.now,
+    clock: time,
   });
   limiter.take("a");
   limiter.take("b");
@@ -116,11 +107,11 @@ Deno.test("TokenBucketLimiter - rejects non-positive sizes naming them", () => {
 Deno.test("TokenBucketLimiter - waiting Retry-After is always enough and not a second more", () => {
   for (const capacity of [1, 3, 7, 10, 13, 120, 7_777]) {
     for (const windowMs of [1_000, 7_000, 60_000]) {
-      const time = clock(1_700_000_000_000);
+      const time = new FakeClock(1_700_000_000_000);
       const limiter = new TokenBucketLimiter({
         capacity,
         windowMs,
-        now: time.now,
+        clock: time,
       });
       for (let i = 0; i < capacity; i++) limiter.take("ip");
       for (const pause of [0, 1, 333, 999]) {

@@ -10,6 +10,7 @@
  * overwritten unrecorded.
  */
 import { auditIdMs, formatAuditId } from "../alerts/audit_id.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 import { takePage } from "./paging.ts";
 
@@ -32,6 +33,19 @@ export interface ThresholdChange {
 export interface AlertThresholdDefaults {
   readonly trade?: Readonly<Record<string, number>>;
   readonly spike?: Readonly<Record<string, number>>;
+}
+
+/** Options of {@linkcode ThresholdStore.open}. */
+export interface ThresholdStoreOptions {
+  /** The configured whale line (24 h turnover) of every tracked symbol. */
+  readonly defaults: Readonly<Record<string, number>>;
+  /**
+   * The configured trade and spike lines; a kind without defaults tracks no
+   * symbol. Default: none.
+   */
+  readonly alertDefaults?: AlertThresholdDefaults;
+  /** Time of each change and its audit id. Default {@linkcode systemClock}. */
+  readonly clock?: Clock;
 }
 
 /** A page of the audit trail, newest first. */
@@ -65,7 +79,7 @@ const MAX_COMMIT_ATTEMPTS = 5;
 export class ThresholdStore {
   #kv: Deno.Kv;
   #values: Record<ThresholdKind, Map<string, number>>;
-  #now: () => number;
+  #clock: Clock;
   /**
    * Time part of the newest audit id. Ids must sort in write order even for
    * changes within one millisecond (or after the clock steps back), and the
@@ -78,26 +92,25 @@ export class ThresholdStore {
   private constructor(
     kv: Deno.Kv,
     values: Record<ThresholdKind, Map<string, number>>,
-    now: () => number,
+    clock: Clock,
     lastIdMs: number,
   ) {
     this.#kv = kv;
     this.#values = values;
-    this.#now = now;
+    this.#clock = clock;
     this.#lastIdMs = lastIdMs;
   }
 
   /**
-   * Loads stored overrides on top of the defaults: `defaults` for the whale
-   * line, `alertDefaults` for the others (a kind without defaults tracks no
-   * symbol). Overrides for symbols no longer tracked are ignored.
+   * Loads stored overrides on top of the configured defaults (see
+   * {@linkcode ThresholdStoreOptions}). Overrides for symbols no longer
+   * tracked are ignored.
    */
   static async open(
     kv: Deno.Kv,
-    defaults: Readonly<Record<string, number>>,
-    now: () => number = Date.now,
-    alertDefaults: AlertThresholdDefaults = {},
+    options: ThresholdStoreOptions,
   ): Promise<ThresholdStore> {
+    const { defaults, alertDefaults = {}, clock = systemClock } = options;
     const values: Record<ThresholdKind, Map<string, number>> = {
       whale: new Map(Object.entries(defaults)),
       trade: new Map(Object.entries(alertDefaults.trade ?? {})),
@@ -121,7 +134,7 @@ export class ThresholdStore {
     for await (const entry of newest) {
       lastIdMs = auditIdMs(String(entry.key[2]));
     }
-    return new ThresholdStore(kv, values, now, lastIdMs);
+    return new ThresholdStore(kv, values, clock, lastIdMs);
   }
 
   /** Every tracked symbol's threshold of `kind` (default the whale line). */
@@ -186,7 +199,7 @@ export class ThresholdStore {
       const stored = await this.#kv.getMany<number[]>(
         kinds.map((kind) => [VALUE_PREFIX[kind], symbol]),
       );
-      const now = this.#now();
+      const now = this.#clock.now();
       const op = this.#kv.atomic();
       for (const entry of stored) op.check(entry);
       const records = kinds.map((kind, i) => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { withKv } from "./test_utils.ts";
 import { AUDIT_ID_PATTERN } from "../alerts/audit_id.ts";
 import { ThresholdStore } from "./threshold_store.ts";
@@ -8,7 +9,7 @@ const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
 
 Deno.test("ThresholdStore - starts from the configured defaults", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     assert.deepEqual(store.all(), DEFAULTS);
     assert.equal(store.get("BTC-USDT"), 50_000_000);
     assert.equal(store.get("DOGE-USDT"), undefined);
@@ -18,7 +19,10 @@ Deno.test("ThresholdStore - starts from the configured defaults", async () => {
 
 Deno.test("ThresholdStore - a change is persisted and reloaded", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const store = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     const change = await store.set("BTC-USDT", 1_234, "10.0.0.9");
     assert.equal(store.get("BTC-USDT"), 1_234);
     assert.deepEqual(
@@ -34,7 +38,7 @@ Deno.test("ThresholdStore - a change is persisted and reloaded", async () => {
       },
     );
 
-    const reloaded = await ThresholdStore.open(kv, DEFAULTS);
+    const reloaded = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     assert.deepEqual(reloaded.all(), {
       "BTC-USDT": 1_234,
       "ETH-USDT": 20_000_000,
@@ -47,14 +51,14 @@ Deno.test("ThresholdStore - stored values for untracked symbols or bad values ar
     await kv.set(["threshold", "DOGE-USDT"], 5);
     await kv.set(["threshold", "BTC-USDT"], -5);
     await kv.set(["threshold", "ETH-USDT"], "lots");
-    const store = await ThresholdStore.open(kv, DEFAULTS);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     assert.deepEqual(store.all(), DEFAULTS);
   });
 });
 
 Deno.test("ThresholdStore - an untracked symbol is refused and nothing is written", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     await assert.rejects(
       () => store.set("DOGE-USDT", 5, "10.0.0.9"),
       RangeError,
@@ -66,11 +70,11 @@ Deno.test("ThresholdStore - an untracked symbol is refused and nothing is writte
 
 Deno.test("ThresholdStore - audit lists changes newest first, limited", async () => {
   await withKv(async (kv) => {
-    let now = T0;
-    const store = await ThresholdStore.open(kv, DEFAULTS, () => now);
+    const clock = new FakeClock(T0);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS, clock });
     for (const value of [1, 2, 3, 4]) {
       await store.set("ETH-USDT", value, "10.0.0.9");
-      now += 1_000;
+      clock.advance(1_000);
     }
     const audit = await store.audit();
     assert.deepEqual(audit.map((c) => c.threshold), [4, 3, 2, 1]);
@@ -84,7 +88,10 @@ Deno.test("ThresholdStore - audit lists changes newest first, limited", async ()
 
 Deno.test("ThresholdStore - audit stays newest first for changes in the same millisecond", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const store = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     for (let value = 1; value <= 20; value++) {
       await store.set("BTC-USDT", value, "10.0.0.9");
     }
@@ -93,16 +100,22 @@ Deno.test("ThresholdStore - audit stays newest first for changes in the same mil
       audit.map((c) => c.threshold),
       Array.from({ length: 20 }, (_, i) => 20 - i),
     );
-    const reloaded = await ThresholdStore.open(kv, DEFAULTS);
+    const reloaded = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     assert.equal(reloaded.get("BTC-USDT"), 20);
   });
 });
 
 Deno.test("ThresholdStore - audit survives a restart and stays ordered across it", async () => {
   await withKv(async (kv) => {
-    const first = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const first = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     await first.set("BTC-USDT", 10, "a");
-    const second = await ThresholdStore.open(kv, DEFAULTS, () => T0 + 1);
+    const second = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0 + 1),
+    });
     await second.set("BTC-USDT", 20, "b");
     assert.deepEqual(
       (await second.audit()).map((c) => c.actor_ip),
@@ -113,7 +126,10 @@ Deno.test("ThresholdStore - audit survives a restart and stays ordered across it
 
 Deno.test("ThresholdStore - concurrent changes are audited in call order", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const store = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     await Promise.all(
       [1, 2, 3, 4, 5].map((v) => store.set("ETH-USDT", v, "10.0.0.9")),
     );
@@ -126,7 +142,10 @@ Deno.test("ThresholdStore - concurrent changes are audited in call order", async
 
 Deno.test("ThresholdStore - concurrent changes each record the value they replaced", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const store = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     await Promise.all(
       [1, 2, 3].map((v) => store.set("ETH-USDT", v, "10.0.0.9")),
     );
@@ -141,8 +160,14 @@ Deno.test("ThresholdStore - concurrent changes each record the value they replac
 
 Deno.test("ThresholdStore - a change by another instance on the same KV is the next change's previous", async () => {
   await withKv(async (kv) => {
-    const first = await ThresholdStore.open(kv, DEFAULTS, () => T0);
-    const second = await ThresholdStore.open(kv, DEFAULTS, () => T0 + 1);
+    const first = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
+    const second = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0 + 1),
+    });
     await first.set("BTC-USDT", 7, "a");
     const change = await second.set("BTC-USDT", 9, "b");
     assert.equal(change.previous, 7);
@@ -170,7 +195,10 @@ Deno.test("ThresholdStore - a change that lost a race is read again and recorded
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const raceAware = await ThresholdStore.open(racing, DEFAULTS, () => T0);
+    const raceAware = await ThresholdStore.open(racing, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     const change = await raceAware.set("BTC-USDT", 12, "b");
     assert.equal(change.previous, 11);
     assert.equal(raceAware.get("BTC-USDT"), 12);
@@ -181,11 +209,17 @@ Deno.test("ThresholdStore - a change that lost a race is read again and recorded
 
 Deno.test("ThresholdStore - ids stay ordered after a restart within the same moment", async () => {
   await withKv(async (kv) => {
-    const first = await ThresholdStore.open(kv, DEFAULTS, () => T0);
+    const first = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     for (let value = 1; value <= 5; value++) {
       await first.set("BTC-USDT", value, "a");
     }
-    const second = await ThresholdStore.open(kv, DEFAULTS, () => T0 + 1);
+    const second = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      clock: new FakeClock(T0 + 1),
+    });
     await second.set("BTC-USDT", 99, "b");
     const audit = await second.audit();
     assert.equal(audit[0].threshold, 99);
@@ -207,7 +241,7 @@ Deno.test("ThresholdStore - a failed commit changes neither value nor audit", as
       getMany: kv.getMany.bind(kv),
       atomic: () => refusedOp,
     } as unknown as Deno.Kv;
-    const store = await ThresholdStore.open(refusing, DEFAULTS);
+    const store = await ThresholdStore.open(refusing, { defaults: DEFAULTS });
     await assert.rejects(
       () => store.set("BTC-USDT", 7, "10.0.0.9"),
       /not committed: 5 attempts conflicted/,
@@ -226,12 +260,11 @@ const ALERT_DEFAULTS = {
 
 Deno.test("ThresholdStore - trade and spike lines have their own defaults and keys", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(
-      kv,
-      DEFAULTS,
-      () => T0,
-      ALERT_DEFAULTS,
-    );
+    const store = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      alertDefaults: ALERT_DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     assert.deepEqual(store.all("trade"), ALERT_DEFAULTS.trade);
     assert.equal(store.get("ETH-USDT", "spike"), 1_500_000);
     await store.update("BTC-USDT", { trade: 1_000 }, "10.0.0.9");
@@ -239,12 +272,10 @@ Deno.test("ThresholdStore - trade and spike lines have their own defaults and ke
     assert.equal(store.get("BTC-USDT"), 50_000_000, "whale line untouched");
     assert.equal((await kv.get(["threshold_trade", "BTC-USDT"])).value, 1_000);
     assert.equal((await kv.get(["threshold", "BTC-USDT"])).value, null);
-    const reloaded = await ThresholdStore.open(
-      kv,
-      DEFAULTS,
-      Date.now,
-      ALERT_DEFAULTS,
-    );
+    const reloaded = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      alertDefaults: ALERT_DEFAULTS,
+    });
     assert.equal(reloaded.get("BTC-USDT", "trade"), 1_000);
     assert.equal(reloaded.get("BTC-USDT", "spike"), 4_000_000);
   });
@@ -252,12 +283,11 @@ Deno.test("ThresholdStore - trade and spike lines have their own defaults and ke
 
 Deno.test("ThresholdStore - one update changes several kinds atomically, one audit entry each", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(
-      kv,
-      DEFAULTS,
-      () => T0,
-      ALERT_DEFAULTS,
-    );
+    const store = await ThresholdStore.open(kv, {
+      defaults: DEFAULTS,
+      alertDefaults: ALERT_DEFAULTS,
+      clock: new FakeClock(T0),
+    });
     const changes = await store.update(
       "ETH-USDT",
       { whale: 1, trade: 2, spike: 3 },
@@ -280,7 +310,7 @@ Deno.test("ThresholdStore - one update changes several kinds atomically, one aud
 
 Deno.test("ThresholdStore - an update naming an untracked kind writes nothing", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, DEFAULTS);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     await assert.rejects(
       () => store.update("BTC-USDT", { whale: 5, trade: 5 }, "10.0.0.9"),
       /trade threshold/,
@@ -300,18 +330,18 @@ Deno.test("ThresholdStore - entries written before kinds existed read as whale c
       threshold: 2,
       actor_ip: "10.0.0.9",
     });
-    const store = await ThresholdStore.open(kv, DEFAULTS);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS });
     assert.equal((await store.audit())[0].kind, "whale");
   });
 });
 
 Deno.test("ThresholdStore - audit pages follow the cursor and filter by symbol", async () => {
   await withKv(async (kv) => {
-    let now = T0;
-    const store = await ThresholdStore.open(kv, DEFAULTS, () => now);
+    const clock = new FakeClock(T0);
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS, clock });
     for (let value = 1; value <= 7; value++) {
       await store.set(value % 2 ? "BTC-USDT" : "ETH-USDT", value, "a");
-      now += 1_000;
+      clock.advance(1_000);
     }
     const first = await store.auditPage({ limit: 3 });
     assert.deepEqual(first.changes.map((c) => c.threshold), [7, 6, 5]);

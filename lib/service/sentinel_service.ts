@@ -83,9 +83,13 @@ export async function startSentinel(
     clock,
   }, snapshot);
   if (snapshot) logger.info("Resumed stream sequences", { epoch: hub.epoch });
-  const thresholds = await ThresholdStore.open(kv, config.thresholds, now, {
-    trade: config.alerts.tradeThresholds,
-    spike: config.alerts.spikeThresholds,
+  const thresholds = await ThresholdStore.open(kv, {
+    defaults: config.thresholds,
+    alertDefaults: {
+      trade: config.alerts.tradeThresholds,
+      spike: config.alerts.spikeThresholds,
+    },
+    clock,
   });
   const alertStore = await AlertStore.open(kv);
   const streams = new StreamGate({
@@ -117,7 +121,7 @@ export async function startSentinel(
     cooldownMs: config.alerts.cooldownMs,
     hysteresis: config.alerts.hysteresis,
     spikeWindowMs: config.alerts.spikeWindowMs,
-    now,
+    clock,
   });
   // Stored first, pushed second: see alert_pipeline.ts.
   const pipeline = new AlertPipeline({

@@ -71,7 +71,7 @@ export function buildServices(parts: ServiceParts): Services {
     streams: parts.streams,
     apiLimiter: new TokenBucketLimiter({
       capacity: config.security.apiRateLimitPerMinute,
-      now: () => clock.now(),
+      clock,
     }),
     logger: parts.logger,
     clock,
