@@ -1,6 +1,6 @@
 import { useEffect } from "preact/hooks";
 import { cx } from "../lib/client/class_names.ts";
-import { afterHydration } from "../lib/web/island_protocol.ts";
+import { afterHydration } from "../lib/web/browser.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode HeaderStatus}. */

@@ -9,7 +9,7 @@ import {
 } from "../lib/client/format.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 import { cx } from "../lib/client/class_names.ts";
-import { afterHydration } from "../lib/web/island_protocol.ts";
+import { afterHydration } from "../lib/web/browser.ts";
 
 /** Props of {@linkcode TickerStrip}. */
 export interface TickerStripProps {

@@ -1,5 +1,4 @@
-import { Head } from "../lib/web/head.tsx";
-import type { UnknownPageProps } from "../lib/web/types.ts";
+import { Head, type UnknownPageProps } from "../lib/web/mod.ts";
 
 /** Not found: unknown paths and unknown symbols under `/s/`. */
 export default function NotFound({ url }: UnknownPageProps) {

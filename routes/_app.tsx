@@ -1,4 +1,4 @@
-import type { AppProps } from "../lib/web/types.ts";
+import type { AppProps } from "../lib/web/mod.ts";
 
 /** The document shell of every page: dark theme, one stylesheet, no inline code. */
 export default function App({ Component }: AppProps) {

@@ -13,8 +13,7 @@ import {
   dashboardPageData,
 } from "../lib/service/dashboard_page_data.ts";
 import type { AppState } from "../lib/service/app_state.ts";
-import { Head } from "../lib/web/head.tsx";
-import type { Handlers, PageProps } from "../lib/web/types.ts";
+import { type Handlers, Head, type PageProps } from "../lib/web/mod.ts";
 
 /** The dashboard, rendered with the service's latest data. */
 export const handler: Handlers<AppState, DashboardPageData> = {

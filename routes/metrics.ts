@@ -1,7 +1,7 @@
 import { renderAlertPrometheus } from "../lib/alerts/alert_prometheus.ts";
 import { renderPrometheus } from "../lib/observability/prometheus.ts";
 import type { AppState } from "../lib/service/app_state.ts";
-import type { Handlers } from "../lib/web/types.ts";
+import type { Handlers } from "../lib/web/mod.ts";
 
 /** Prometheus text exposition of the service metrics. */
 export const handler: Handlers<AppState> = {

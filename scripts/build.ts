@@ -3,9 +3,12 @@
  * reports their weight, including the JavaScript `/` loads (gzip), which the
  * project keeps under 30 KB.
  */
-import { pageWeight } from "../lib/web/build_manifest.ts";
-import { buildBundles } from "../lib/web/bundler.ts";
-import { folderUrl, loadWebConfig } from "../lib/web/config.ts";
+import {
+  buildBundles,
+  folderUrl,
+  loadWebConfig,
+  pageWeight,
+} from "../lib/web/mod.ts";
 
 /** The gzip budget of `/`, bytes. */
 const DASHBOARD_BUDGET = 30 * 1024;

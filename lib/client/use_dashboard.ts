@@ -7,7 +7,7 @@
  * shared between requests).
  */
 import { useEffect, useMemo } from "preact/hooks";
-import { afterHydration } from "../web/island_protocol.ts";
+import { afterHydration } from "../web/browser.ts";
 import {
   browserEnvironment,
   Dashboard,

@@ -5,7 +5,7 @@
  * rather than open.
  */
 import { timingSafeEqual } from "node:crypto";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 
 async function sha256(text: string): Promise<Uint8Array> {
   const digest = await crypto.subtle.digest(

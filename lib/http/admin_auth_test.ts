@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { requireAdmin } from "./admin_auth.ts";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 
 const TOKEN = "correct-horse-battery-staple";
 

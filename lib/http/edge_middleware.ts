@@ -4,9 +4,8 @@
  * security headers. `routes/_middleware.ts` is a one-line call to this.
  */
 import type { AppState } from "../service/app_state.ts";
-import type { RouteContext } from "../web/types.ts";
+import { errorResponse, HttpError, type RouteContext } from "../web/mod.ts";
 import { clientIp } from "./client_ip.ts";
-import { errorResponse, HttpError } from "./http_error.ts";
 import { withSecurityHeaders } from "./security_headers.ts";
 
 /** Runs `ctx.next()` behind the edge policies. */

@@ -3,7 +3,7 @@
  * handler only ever sees a typed value and bad input gets a clear 4xx.
  */
 import type { z } from "zod";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 
 /** Largest JSON body accepted, in bytes. */
 export const MAX_JSON_BODY_BYTES = 4096;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import { MAX_JSON_BODY_BYTES, readJsonBody } from "./json_body.ts";
 
 const schema = z.object({ name: z.string(), count: z.number() }).strict();

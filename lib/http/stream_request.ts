@@ -4,7 +4,7 @@
  * 400 with a reason instead of an accepted socket that misbehaves.
  */
 import { z } from "zod";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import { resolveSymbol, type SymbolTable } from "./symbol_policy.ts";
 
 /** Most symbols one multiplexed socket may follow. */

@@ -7,7 +7,7 @@ import {
   CHANNEL_ID_PATTERN,
   MAX_CHANNEL_ID_LENGTH,
 } from "../market/tracked_symbol.ts";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 
 /** Canonical channel ids by their upper-case form. */
 export type SymbolTable = ReadonlyMap<string, string>;

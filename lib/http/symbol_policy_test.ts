@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import { resolveSymbol, symbolTable } from "./symbol_policy.ts";
 
 const TABLE = symbolTable(["BTC-USDT", "ETH-USDT", "1000SATS-USDT"]);

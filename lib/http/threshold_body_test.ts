@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import { readJsonBody } from "./json_body.ts";
 import { MAX_THRESHOLD, thresholdBodySchema } from "./threshold_body.ts";
 

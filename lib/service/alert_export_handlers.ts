@@ -7,7 +7,7 @@ import {
   type AlertExportFormat,
   alertExportResponse,
 } from "../alerts/alert_export.ts";
-import type { Handlers } from "../web/types.ts";
+import type { Handlers } from "../web/mod.ts";
 import { readAlertExportQuery } from "./api_queries.ts";
 import type { AppState } from "./app_state.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../http/http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
 import {
   readAlertExportQuery,

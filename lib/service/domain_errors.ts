@@ -7,7 +7,7 @@
  */
 import { AlertQueryError } from "../alerts/alert_query.ts";
 import { ThresholdUpdateError } from "../alerts/threshold_update.ts";
-import { HttpError } from "../http/http_error.ts";
+import { HttpError } from "../web/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => Error;

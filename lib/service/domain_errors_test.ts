@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AlertQueryError } from "../alerts/alert_query.ts";
 import { ThresholdUpdateError } from "../alerts/threshold_update.ts";
-import { HttpError } from "../http/http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import { answeringDomainErrors, toHttpError } from "./domain_errors.ts";
 
 Deno.test("toHttpError - domain validation errors become 400s with their code and message", () => {

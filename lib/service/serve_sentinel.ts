@@ -5,7 +5,7 @@
  */
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { Logger } from "../observability/logger.ts";
-import { createApp } from "../web/app.ts";
+import { createApp } from "../web/mod.ts";
 import type { AppState, Services } from "./app_state.ts";
 import { startSentinel } from "./sentinel_service.ts";
 

@@ -7,7 +7,7 @@
 import { ConnectionLimiter } from "../hub/connection_limiter.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
-import { HttpError } from "../http/http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import {
   checkOrigin,
   type OriginPolicy,

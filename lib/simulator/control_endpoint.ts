@@ -6,7 +6,7 @@
  * a typo (`"cout": 3`) cannot silently mean "until cleared".
  */
 import { z } from "zod";
-import { HttpError, jsonResponse } from "../http/http_error.ts";
+import { HttpError, jsonResponse } from "../web/mod.ts";
 import { readJsonBody } from "../http/json_body.ts";
 import type { ActiveFault } from "./fault_control.ts";
 import { type Fault, faultSchema } from "./faults.ts";

@@ -9,7 +9,7 @@
  * client goes away (the request's signal aborts) or the exchange closes, and
  * their timers are cleared at once, so nothing outlives its request.
  */
-import { errorResponse, HttpError, jsonResponse } from "../http/http_error.ts";
+import { errorResponse, HttpError, jsonResponse } from "../web/mod.ts";
 import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
 import { SIMULATOR_HEADER } from "../ingestion/bybit/tickers_poller.ts";
 import {

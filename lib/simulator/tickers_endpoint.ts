@@ -7,7 +7,7 @@
  * Error bodies follow what Bybit sends: error envelopes carry `result: {}`;
  * 403/429/5xx come from Bybit's edge as short non-JSON pages.
  */
-import { jsonResponse } from "../http/http_error.ts";
+import { jsonResponse } from "../web/mod.ts";
 import type { Fault } from "./faults.ts";
 import type { SimMarket } from "./market_model.ts";
 

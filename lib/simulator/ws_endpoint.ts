@@ -2,7 +2,7 @@
  * `GET /v5/public/spot` upgraded to a WebSocket: the thin runtime adapter
  * between `Deno.upgradeWebSocket` and the runtime-neutral {@linkcode SimWsFeed}.
  */
-import { HttpError } from "../http/http_error.ts";
+import { HttpError } from "../web/mod.ts";
 import type { SimWsFeed } from "./sim_ws_feed.ts";
 
 /**

@@ -8,13 +8,18 @@
  * file, a build file, or the not-found answer). Whatever a handler returns is
  * returned untouched — a 101 WebSocket upgrade must not be wrapped or copied.
  * A thrown error travels back up through the middleware (the app's root
- * middleware turns it into JSON); one that escapes every middleware becomes a
- * generic 500 that reveals nothing.
+ * middleware may catch it); one that escapes every middleware goes to the one
+ * error handler (`onError`). The runtime's own refusals — no route (404) and a
+ * method the route lacks (405) — are `HttpError`s handed to the same handler
+ * at the innermost step, so their answer passes back out through the
+ * middleware like a route's.
  */
 import { h } from "preact";
 import { type BuildManifest, readManifest } from "./build_manifest.ts";
 import { ensureBundles } from "./build_freshness.ts";
 import { defaultOutDir } from "./bundler.ts";
+import { type ErrorHandler, errorHandler } from "./error_handler.ts";
+import { HttpError } from "./http_error.ts";
 import { acceptsGzip, gzipStream } from "./compression.ts";
 import { folderUrl, loadWebConfig } from "./config.ts";
 import { listIslandFiles } from "./island_files.ts";
@@ -55,6 +60,12 @@ export interface AppOptions<State> {
   readonly outDir?: URL;
   /** Where runtime events go. Default: the console. */
   readonly logger?: WebLogger;
+  /**
+   * Turns thrown errors into responses: the runtime's 404/405 and anything
+   * that escapes every middleware. Default {@linkcode errorHandler} over
+   * `logger` (JSON `{error, detail}`, logging only 5xx and unexpected errors).
+   */
+  readonly onError?: ErrorHandler;
 }
 
 /** A loaded application. */
@@ -82,6 +93,7 @@ export async function createApp<State>(
 ): Promise<App> {
   const { root } = options;
   const logger = options.logger ?? consoleLogger;
+  const onError = options.onError ?? errorHandler({ logger });
   const config = await loadWebConfig(root);
   const outDir = options.outDir ??
     (config.build?.outDir
@@ -169,7 +181,11 @@ export async function createApp<State>(
     ctx: RouteContext<State>,
     route: LoadedRoute<State> | undefined,
   ): Promise<Response> {
-    if (route) return await dispatch(req, ctx, route);
+    if (route) {
+      const refusal = methodNotAllowed(req, route);
+      if (refusal) return await onError(refusal, req);
+      return await dispatch(req, ctx, route);
+    }
     const { pathname } = ctx.url;
     if (req.method === "GET" || req.method === "HEAD") {
       if (statics.has(pathname)) return await statics.serve(req, pathname);
@@ -183,10 +199,14 @@ export async function createApp<State>(
       }
     }
     if (wantsJson(req, pathname)) {
-      return json(404, {
-        error: "not_found",
-        detail: `No route matches ${req.method} ${pathname}`,
-      });
+      return await onError(
+        new HttpError(
+          404,
+          "not_found",
+          `No route matches ${req.method} ${pathname}`,
+        ),
+        req,
+      );
     }
     return await ctx.renderNotFound();
   }
@@ -230,17 +250,7 @@ export async function createApp<State>(
       };
       return await call(0);
     } catch (error) {
-      logger.error("Unhandled error in request", {
-        method: req.method,
-        url: req.url,
-        error: error instanceof Error
-          ? error.stack ?? error.message
-          : String(error),
-      });
-      return json(500, {
-        error: "internal_error",
-        detail: "The server could not complete the request",
-      });
+      return await onError(error, req);
     }
   }
 
@@ -306,46 +316,61 @@ async function respond<State>(
   return response;
 }
 
-/** Calls the route's handler for the request method, or answers 405. */
+/** The handler a route has for the request method, if any. */
+function handlerFor<State>(
+  req: Request,
+  route: LoadedRoute<State>,
+): Handler<State> | undefined {
+  const { handler } = route;
+  if (typeof handler === "function") return handler;
+  const handlers: Handlers<State> = handler ?? {};
+  const method = req.method as keyof Handlers<State>;
+  return handlers[method] ?? (method === "HEAD" ? handlers.GET : undefined);
+}
+
+/** True when the route's page answers the request (GET or HEAD). */
+function rendersPage<State>(req: Request, route: LoadedRoute<State>): boolean {
+  return route.page !== undefined &&
+    (req.method === "GET" || req.method === "HEAD");
+}
+
+/**
+ * The 405 for a method the route neither handles nor renders, with `Allow`
+ * listing the methods it does; undefined when the method is served.
+ */
+function methodNotAllowed<State>(
+  req: Request,
+  route: LoadedRoute<State>,
+): HttpError | undefined {
+  if (handlerFor(req, route) || rendersPage(req, route)) return undefined;
+  const handlers: Handlers<State> = typeof route.handler === "object"
+    ? route.handler
+    : {};
+  const allowed = METHODS.filter((m) =>
+    handlers[m] !== undefined ||
+    (m === "HEAD" && handlers.GET !== undefined) ||
+    (route.page !== undefined && (m === "GET" || m === "HEAD"))
+  ).join(", ");
+  return new HttpError(
+    405,
+    "method_not_allowed",
+    `${req.method} is not allowed on ${route.pattern}; use ${allowed}`,
+    { headers: { allow: allowed } },
+  );
+}
+
+/** Calls the route's handler for the request method, or renders its page. */
 function dispatch<State>(
   req: Request,
   ctx: RouteContext<State>,
   route: LoadedRoute<State>,
 ): Promise<Response> {
-  const { handler, page } = route;
-  if (typeof handler === "function") return respond(handler, req, ctx);
-  const handlers: Handlers<State> = handler ?? {};
-  const method = req.method as keyof Handlers<State>;
-  const chosen = handlers[method] ??
-    (method === "HEAD" ? handlers.GET : undefined);
-  if (chosen) return respond(chosen, req, ctx);
-  if (page && (method === "GET" || method === "HEAD")) return ctx.render();
-  const allowed = METHODS.filter((m) =>
-    handlers[m] !== undefined ||
-    (m === "HEAD" && handlers.GET !== undefined) ||
-    (page !== undefined && (m === "GET" || m === "HEAD"))
-  );
-  return Promise.resolve(json(405, {
-    error: "method_not_allowed",
-    detail: `${req.method} is not allowed on ${route.pattern}; use ${
-      allowed.join(", ")
-    }`,
-  }, { allow: allowed.join(", ") }));
+  const handler = handlerFor(req, route);
+  return handler ? respond(handler, req, ctx) : ctx.render();
 }
 
 /** API paths and non-browser clients get JSON errors; browsers get pages. */
 function wantsJson(req: Request, pathname: string): boolean {
   if (pathname === "/api" || pathname.startsWith("/api/")) return true;
   return !(req.headers.get("accept") ?? "").includes("text/html");
-}
-
-function json(
-  status: number,
-  body: { error: string; detail: string },
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "./app.ts";
+import type { ErrorHandler } from "./error_handler.ts";
+import { HttpError } from "./http_error.ts";
 import { deserializeProps } from "./island_props.ts";
 import type { IslandPayload } from "./island_protocol.ts";
 import type { FixtureState } from "./testdata/app/state.ts";
@@ -13,7 +15,11 @@ const INFO: Deno.ServeHandlerInfo = {
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-async function fixtureApp(bundles: "none" | "ensure" = "none", outDir?: URL) {
+async function fixtureApp(
+  bundles: "none" | "ensure" = "none",
+  outDir?: URL,
+  onError?: ErrorHandler,
+) {
   const errors: Record<string, unknown>[] = [];
   const app = await createApp<FixtureState>({
     root: ROOT,
@@ -21,6 +27,7 @@ async function fixtureApp(bundles: "none" | "ensure" = "none", outDir?: URL) {
     bundles,
     logger: { ...quiet, error: (_m, fields) => errors.push(fields ?? {}) },
     outDir,
+    onError,
   });
   const request = (path: string, init: RequestInit = {}) =>
     app.handler(new Request(`http://localhost${path}`, init), INFO);
@@ -112,6 +119,54 @@ Deno.test("createApp - errors travel up through middleware; escaped ones are a b
   });
   assert.equal(errors.length, 1);
   assert.match(String(errors[0].error), /secret internal detail/);
+});
+
+Deno.test("createApp - 404, 405 and escaped errors all go to the one error handler", async () => {
+  const seen: unknown[] = [];
+  const { request, errors } = await fixtureApp("none", undefined, (error) => {
+    seen.push(error);
+    return new Response("handled once", { status: 599 });
+  });
+  const notFound = await request("/api/nope");
+  assert.equal(notFound.status, 599);
+  assert.equal(notFound.headers.get("x-trail"), "root,api1,api2");
+  await notFound.body?.cancel();
+  const method = await request("/api/echo/x", { method: "DELETE" });
+  assert.equal(method.status, 599);
+  await method.body?.cancel();
+  const escaped = await request("/api/boom");
+  assert.equal(escaped.status, 599);
+  await escaped.body?.cancel();
+
+  assert.equal(seen.length, 3);
+  const [missing, wrongMethod, boom] = seen;
+  assert.ok(missing instanceof HttpError);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.message, "No route matches GET /api/nope");
+  assert.ok(wrongMethod instanceof HttpError);
+  assert.equal(wrongMethod.status, 405);
+  assert.deepEqual(wrongMethod.headers, { allow: "GET, HEAD, PUT" });
+  assert.ok(boom instanceof Error && boom.message === "secret internal detail");
+  assert.deepEqual(errors, [], "the custom handler decides what is logged");
+});
+
+Deno.test("createApp - the default handler answers 404/405 quietly and logs only the 500", async () => {
+  const { request, errors } = await fixtureApp();
+  const notFound = await request("/api/nope");
+  assert.deepEqual(await notFound.json(), {
+    error: "not_found",
+    detail: "No route matches GET /api/nope",
+  });
+  const method = await request("/plain", { method: "POST" });
+  assert.equal(method.headers.get("allow"), "GET, HEAD");
+  assert.deepEqual(await method.json(), {
+    error: "method_not_allowed",
+    detail: "POST is not allowed on /plain; use GET, HEAD",
+  });
+  assert.equal(errors.length, 0);
+  await (await request("/api/boom")).body?.cancel();
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].path, "/api/boom");
 });
 
 Deno.test("createApp - a handler's Response is returned as the very same object", async () => {

@@ -1,7 +1,8 @@
 /**
- * The web runtime's public surface for server code (`main.ts`, routes).
- * Browser code (islands) imports `island_protocol.ts` instead, so nothing
- * server-only can land in a bundle.
+ * The web runtime's server entry: everything routes, middleware, `main.ts`,
+ * `fresh.config.ts` and the build script use, re-exported by name. Browser
+ * code (islands and `lib/client`) imports `browser.ts` instead, so nothing
+ * server-only can land in a bundle; an import test keeps both rules.
  */
 export {
   type App,
@@ -13,8 +14,27 @@ export {
 export { buildBundles, type BuildOptions } from "./bundler.ts";
 export { ensureBundles } from "./build_freshness.ts";
 export { type BuildManifest, pageWeight } from "./build_manifest.ts";
-export { defineConfig, type WebConfig } from "./config.ts";
+export {
+  defineConfig,
+  folderUrl,
+  loadWebConfig,
+  type WebConfig,
+} from "./config.ts";
+export {
+  type ErrorHandler,
+  errorHandler,
+  type ErrorHandlerOptions,
+  type ErrorLogger,
+  isServerFault,
+} from "./error_handler.ts";
 export { Head } from "./head.tsx";
+export {
+  type ErrorBody,
+  errorResponse,
+  HttpError,
+  type HttpErrorOptions,
+  jsonResponse,
+} from "./http_error.ts";
 export type {
   AppProps,
   Handler,

@@ -1,7 +1,6 @@
-import { jsonResponse } from "../../lib/http/http_error.ts";
+import { type Handlers, jsonResponse } from "../../lib/web/mod.ts";
 import { readAlertListQuery } from "../../lib/service/api_queries.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
-import type { Handlers } from "../../lib/web/types.ts";
 
 /**
  * The durable alert trail, newest first, one page at a time:

@@ -1,8 +1,7 @@
 import { requireAdmin } from "../../lib/http/admin_auth.ts";
-import { jsonResponse } from "../../lib/http/http_error.ts";
+import { type Handlers, jsonResponse } from "../../lib/web/mod.ts";
 import { readAuditQuery } from "../../lib/service/api_queries.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
-import type { Handlers } from "../../lib/web/types.ts";
 
 /**
  * Configuration changes (threshold changes with the caller's IP), newest

@@ -4,7 +4,7 @@ import {
 } from "../../lib/service/dashboard_page_data.ts";
 import type { DashboardPageData } from "../../lib/service/dashboard_page_data.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
-import type { Handlers } from "../../lib/web/types.ts";
+import type { Handlers } from "../../lib/web/mod.ts";
 
 /**
  * `/s/:symbol` deep-links a pair: the dashboard with it selected. A known

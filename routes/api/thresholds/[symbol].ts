@@ -1,11 +1,10 @@
 import { requireAdmin } from "../../../lib/http/admin_auth.ts";
 import type { ThresholdResponse } from "../../../lib/protocol/api_types.ts";
-import { jsonResponse } from "../../../lib/http/http_error.ts";
+import { type Handlers, jsonResponse } from "../../../lib/web/mod.ts";
 import { readJsonBody } from "../../../lib/http/json_body.ts";
 import { resolveSymbol } from "../../../lib/http/symbol_policy.ts";
 import { thresholdBodySchema } from "../../../lib/http/threshold_body.ts";
 import type { AppState } from "../../../lib/service/app_state.ts";
-import type { Handlers } from "../../../lib/web/types.ts";
 
 /**
  * Reads (GET) or, with the admin token, changes (PUT) one symbol's lines:

@@ -1,13 +1,19 @@
 /**
- * The one error type routes throw for an HTTP answer, and the one place that
- * turns errors into responses. Only 5xx are logged; their details never reach
- * the client.
+ * The one error type that carries an HTTP answer, as in Fresh: routes,
+ * middleware and the runtime itself (404, 405) throw `HttpError`, and the one
+ * error handler (`error_handler.ts`) turns whatever was thrown into a
+ * response. Part of the web runtime so the framework stays self-contained;
+ * the app's edge code (`lib/http`) re-uses it.
+ *
+ * Every error answer is JSON `{error, detail}`: `error` a short
+ * machine-readable code, `detail` a sentence for humans. Only an `HttpError`
+ * chooses what the client sees; anything else becomes a generic 500 that
+ * reveals nothing.
  */
-import type { ApiError } from "../protocol/api_types.ts";
 
 /** Options of {@linkcode HttpError}. */
 export interface HttpErrorOptions {
-  /** Extra response headers (e.g. `Retry-After`). Default: none. */
+  /** Extra response headers (e.g. `Retry-After`, `Allow`). Default: none. */
   readonly headers?: Readonly<Record<string, string>>;
   /** The error behind this one, for logs; never shown to the client. */
   readonly cause?: unknown;
@@ -36,6 +42,14 @@ export class HttpError extends Error {
   }
 }
 
+/** The body of every error answer. */
+export interface ErrorBody {
+  /** Short machine-readable reason, e.g. `not_found`. */
+  readonly error: string;
+  /** A sentence for humans: what was wrong and what is expected. */
+  readonly detail: string;
+}
+
 /** A JSON response with `body`, `status` and extra `headers`. */
 export function jsonResponse(
   body: unknown,
@@ -49,15 +63,16 @@ export function jsonResponse(
 }
 
 /**
- * The response for any thrown value: an `HttpError` as its JSON body, anything
- * else as a generic 500 that leaks nothing (the caller logs the original).
+ * The response for any thrown value: an `HttpError` as its JSON body and
+ * headers, anything else as a generic 500 that leaks nothing (the caller logs
+ * the original).
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    const body: ApiError = { error: error.code, detail: error.message };
+    const body: ErrorBody = { error: error.code, detail: error.message };
     return jsonResponse(body, error.status, { ...error.headers });
   }
-  const body: ApiError = {
+  const body: ErrorBody = {
     error: "internal_error",
     detail: "The server could not complete the request",
   };
