@@ -1,4 +1,24 @@
 import { edgeMiddleware } from "../lib/http/edge_middleware.ts";
+import type { AppState, Services } from "../lib/service/app_state.ts";
+import type { Handler } from "../lib/web/mod.ts";
+
+/**
+ * The edge middleware of each running service, built once from its parts.
+ * Keyed by the service because one process may run several (the tests do).
+ */
+const edges = new WeakMap<Services, Handler<AppState>>();
 
 /** Every request: client IP, `/api/*` rate limit, JSON errors, security headers. */
-export const handler = edgeMiddleware;
+export const handler: Handler<AppState> = (req, ctx) => {
+  const { services } = ctx.state;
+  let edge = edges.get(services);
+  if (edge === undefined) {
+    edge = edgeMiddleware<AppState>({
+      limiter: services.apiLimiter,
+      logger: services.logger,
+      trustProxy: services.config.security.trustProxy,
+    });
+    edges.set(services, edge);
+  }
+  return edge(req, ctx);
+};

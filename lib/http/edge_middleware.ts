@@ -1,47 +1,65 @@
 /**
- * What every request passes through: client IP resolution, the `/api/*` rate
- * limit, turning thrown errors into JSON responses (logging only 5xx), and the
- * security headers. `routes/_middleware.ts` is a one-line call to this.
+ * What every request passes through, as one middleware factory (Hono style):
+ * client IP resolution, the `/api/*` rate limit, thrown errors turned into
+ * JSON responses by the web runtime's one error handler (logging only 5xx and
+ * unexpected ones), and the security headers on every answer, errors
+ * included. It takes what it needs as options, so the edge knows nothing of
+ * the service that wires it (`routes/_middleware.ts`).
  */
-import type { AppState } from "../service/app_state.ts";
-import { errorResponse, HttpError, type RouteContext } from "../web/mod.ts";
 import { clientIp } from "./client_ip.ts";
 import { withSecurityHeaders } from "./security_headers.ts";
+import type { RateDecision } from "./token_bucket.ts";
+import {
+  errorHandler,
+  type ErrorLogger,
+  type Handler,
+  HttpError,
+} from "../web/mod.ts";
 
-/** Runs `ctx.next()` behind the edge policies. */
-export async function edgeMiddleware(
-  req: Request,
-  ctx: RouteContext<AppState>,
-): Promise<Response> {
-  const { services } = ctx.state;
-  ctx.state.clientIp = clientIp(
-    req,
-    ctx.info,
-    services.config.security.trustProxy,
-  );
-  let response: Response;
-  try {
-    if (ctx.url.pathname.startsWith("/api/")) {
-      const decision = services.apiLimiter.take(ctx.state.clientIp);
-      if (!decision.allowed) {
-        throw new HttpError(
-          429,
-          "rate_limited",
-          `Too many requests; retry in ${decision.retryAfterSeconds} s`,
-          { headers: { "retry-after": String(decision.retryAfterSeconds) } },
-        );
+/** The request state the edge fills in. */
+export interface EdgeState {
+  /** Client IP (from `X-Forwarded-For` only behind a trusted proxy). */
+  clientIp: string;
+}
+
+/** Options of {@linkcode edgeMiddleware}. */
+export interface EdgeMiddlewareOptions {
+  /** The per-IP token bucket every `/api/*` request takes from. */
+  readonly limiter: { take(key: string): RateDecision };
+  /** Where 5xx and unexpected errors are reported. */
+  readonly logger: ErrorLogger;
+  /**
+   * Whether a proxy in front appends the client's address to
+   * `X-Forwarded-For` (`TRUST_PROXY`); otherwise the header is ignored.
+   */
+  readonly trustProxy: boolean;
+}
+
+/** The edge policies as one middleware, for the root `_middleware.ts`. */
+export function edgeMiddleware<State extends EdgeState>(
+  options: EdgeMiddlewareOptions,
+): Handler<State> {
+  const { limiter, trustProxy } = options;
+  const handleError = errorHandler({ logger: options.logger });
+  return async function edge(req, ctx) {
+    ctx.state.clientIp = clientIp(req, ctx.info, trustProxy);
+    let response: Response;
+    try {
+      if (ctx.url.pathname.startsWith("/api/")) {
+        const decision = limiter.take(ctx.state.clientIp);
+        if (!decision.allowed) {
+          throw new HttpError(
+            429,
+            "rate_limited",
+            `Too many requests; retry in ${decision.retryAfterSeconds} s`,
+            { headers: { "retry-after": String(decision.retryAfterSeconds) } },
+          );
+        }
       }
+      response = await ctx.next();
+    } catch (error) {
+      response = await handleError(error, req);
     }
-    response = await ctx.next();
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.status >= 500) {
-      services.logger.error("Request failed", {
-        method: req.method,
-        path: ctx.url.pathname,
-        error: error instanceof Error ? error : String(error),
-      });
-    }
-    response = errorResponse(error);
-  }
-  return withSecurityHeaders(response);
+    return withSecurityHeaders(response);
+  };
 }

@@ -24,6 +24,7 @@ import type {
 import type { StreamHub } from "../hub/stream_hub.ts";
 import type { SymbolTable } from "../http/symbol_policy.ts";
 import type { StreamGate } from "./stream_gate.ts";
+import type { EdgeState } from "../http/edge_middleware.ts";
 import type { TokenBucketLimiter } from "../http/token_bucket.ts";
 import type { Logger } from "../observability/logger.ts";
 
@@ -80,9 +81,10 @@ export interface Services {
   ): Promise<ThresholdUpdateResponse>;
 }
 
-/** `ctx.state` for every route. */
-export interface AppState {
+/**
+ * `ctx.state` for every route: the services, and the client IP the edge
+ * middleware resolved (from `X-Forwarded-For` only when `TRUST_PROXY=true`).
+ */
+export interface AppState extends EdgeState {
   readonly services: Services;
-  /** Client IP (from `X-Forwarded-For` only when `TRUST_PROXY=true`). */
-  clientIp: string;
 }

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { edgeMiddleware, type EdgeState } from "./edge_middleware.ts";
+import { SECURITY_HEADERS } from "./security_headers.ts";
+import type { RateDecision } from "./token_bucket.ts";
+import { HttpError, type RouteContext } from "../web/mod.ts";
+
+const INFO: Deno.ServeHandlerInfo = {
+  remoteAddr: { transport: "tcp", hostname: "10.0.0.7", port: 1 },
+  completed: Promise.resolve(),
+};
+
+function harness(
+  next: () => Promise<Response>,
+  decision: RateDecision = { allowed: true, remaining: 1 },
+) {
+  const errors: Record<string, unknown>[] = [];
+  const taken: string[] = [];
+  const edge = edgeMiddleware<EdgeState>({
+    limiter: {
+      take: (key) => {
+        taken.push(key);
+        return decision;
+      },
+    },
+    logger: { error: (_message, fields) => errors.push(fields ?? {}) },
+    trustProxy: true,
+  });
+  const call = (path: string, headers: HeadersInit = {}) => {
+    const req = new Request(`http://localhost${path}`, { headers });
+    const ctx = {
+      url: new URL(req.url),
+      params: {},
+      state: { clientIp: "" },
+      info: INFO,
+      next,
+      render: () => Promise.reject(new Error("no page")),
+      renderNotFound: () => Promise.reject(new Error("no page")),
+    } satisfies RouteContext<EdgeState>;
+    return { response: edge(req, ctx), ctx };
+  };
+  return { call, errors, taken };
+}
+
+function assertSecurityHeaders(response: Response) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    assert.equal(response.headers.get(name), value, name);
+  }
+}
+
+Deno.test("edgeMiddleware - returns a named middleware", () => {
+  const edge = edgeMiddleware({
+    limiter: { take: () => ({ allowed: true, remaining: 0 }) },
+    logger: { error() {} },
+    trustProxy: false,
+  });
+  assert.equal(edge.name, "edge");
+});
+
+Deno.test("edgeMiddleware - resolves the client IP and rate-limits only /api/*", async () => {
+  const { call, taken } = harness(() => Promise.resolve(new Response("ok")));
+  const api = call("/api/health", { "x-forwarded-for": "1.1.1.1, 2.2.2.2" });
+  assertSecurityHeaders(await api.response);
+  assert.equal(api.ctx.state.clientIp, "2.2.2.2");
+  await call("/").response;
+  assert.deepEqual(taken, ["2.2.2.2"]);
+});
+
+Deno.test("edgeMiddleware - over the limit: 429 with Retry-After and the security headers", async () => {
+  let called = false;
+  const { call, errors } = harness(
+    () => {
+      called = true;
+      return Promise.resolve(new Response("ok"));
+    },
+    { allowed: false, retryAfterSeconds: 7 },
+  );
+  const response = await call("/api/health").response;
+  assert.equal(response.status, 429);
+  assert.equal(response.headers.get("retry-after"), "7");
+  assertSecurityHeaders(response);
+  assert.deepEqual(await response.json(), {
+    error: "rate_limited",
+    detail: "Too many requests; retry in 7 s",
+  });
+  assert.equal(called, false);
+  assert.deepEqual(errors, [], "a refusal is not logged");
+});
+
+Deno.test("edgeMiddleware - thrown errors become JSON; only unexpected ones are logged", async () => {
+  const refused = harness(() =>
+    Promise.reject(new HttpError(404, "unknown_symbol", "X is not tracked"))
+  );
+  const notFound = await refused.call("/api/rooms/X").response;
+  assert.equal(notFound.status, 404);
+  assertSecurityHeaders(notFound);
+  assert.deepEqual(await notFound.json(), {
+    error: "unknown_symbol",
+    detail: "X is not tracked",
+  });
+  assert.deepEqual(refused.errors, []);
+
+  const broken = harness(() => Promise.reject(new Error("secret detail")));
+  const failed = await broken.call("/api/health").response;
+  assert.equal(failed.status, 500);
+  assertSecurityHeaders(failed);
+  assert.ok(!(await failed.text()).includes("secret"));
+  assert.equal(broken.errors.length, 1);
+  assert.equal(broken.errors[0].path, "/api/health");
+  assert.match(String(broken.errors[0].error), /secret detail/);
+});
