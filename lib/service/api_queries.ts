@@ -16,36 +16,27 @@ import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
 import { answeringDomainErrors } from "./domain_errors.ts";
 
 /** `GET /api/alerts` parameters; throws a 400/404 `HttpError`. */
-export function readAlertListQuery(
-  params: URLSearchParams,
-  table: SymbolTable,
-): AlertQuery & { readonly limit: number } {
-  return withSymbol(
-    answeringDomainErrors(() => parseAlertListQuery(params)),
-    table,
-  );
-}
+export const readAlertListQuery: QueryReader<
+  AlertQuery & { readonly limit: number }
+> = reader(parseAlertListQuery);
 
 /** `GET /api/alerts.csv|.ndjson` parameters; throws a 400/404 `HttpError`. */
-export function readAlertExportQuery(
-  params: URLSearchParams,
-  table: SymbolTable,
-): AlertQuery {
-  return withSymbol(
-    answeringDomainErrors(() => parseAlertExportQuery(params)),
-    table,
-  );
-}
+export const readAlertExportQuery: QueryReader<AlertQuery> = reader(
+  parseAlertExportQuery,
+);
 
 /** `GET /api/audit` parameters; throws a 400/404 `HttpError`. */
-export function readAuditQuery(
-  params: URLSearchParams,
-  table: SymbolTable,
-): AuditQuery {
-  return withSymbol(
-    answeringDomainErrors(() => parseAuditQuery(params)),
-    table,
-  );
+export const readAuditQuery: QueryReader<AuditQuery> = reader(parseAuditQuery);
+
+/** Reads one endpoint's query string against the tracked symbols. */
+export type QueryReader<Q> = (params: URLSearchParams, table: SymbolTable) => Q;
+
+/** `parse` with its refusals answered as 400s and its symbol resolved. */
+function reader<Q extends { readonly symbol?: string }>(
+  parse: (params: URLSearchParams) => Q,
+): QueryReader<Q> {
+  return (params, table) =>
+    withSymbol(answeringDomainErrors(() => parse(params)), table);
 }
 
 function withSymbol<Q extends { readonly symbol?: string }>(
