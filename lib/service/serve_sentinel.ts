@@ -18,6 +18,8 @@ export interface ServeSentinelOptions {
   readonly root?: URL;
   /** Heartbeat frame interval, ms. Default 15 000. */
   readonly heartbeatMs?: number;
+  /** Thin broadcasts while the event loop runs late. Default true. */
+  readonly loadShedding?: boolean;
 }
 
 /** A listening service. */
@@ -42,6 +44,7 @@ export async function serveSentinel(
     logger,
     kv: options.kv,
     heartbeatMs: options.heartbeatMs,
+    loadShedding: options.loadShedding,
   });
   const app = await createApp<AppState>({
     root: options.root ?? new URL("../../", import.meta.url),

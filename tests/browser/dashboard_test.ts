@@ -261,11 +261,8 @@ Deno.test("dashboard - a service restart shows the banner, then resumes with no 
   try {
     await withBrowser(async (browser) => {
       const { page } = await watchedPage(browser);
-      // Live ticks may be thinned by the fan-out governor when the machine is
-      // loaded (by design), so gaps between live ticks prove nothing. What a
-      // resume promises is checked on the replay: after the restart the
-      // client's `since` brings back exactly the ticks after the last one it
-      // saw, in one contiguous batch.
+      // What a resume promises: after the restart the client's `since` brings
+      // back exactly the ticks after the last one it saw, contiguously.
       const seqs: number[] = [];
       const batches: number[][] = [];
       page.on("websocket", (socket) => {

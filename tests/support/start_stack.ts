@@ -26,6 +26,12 @@ export interface StackOptions {
   readonly kv?: Deno.Kv;
   /** Heartbeat frame interval, ms. */
   readonly heartbeatMs?: number;
+  /**
+   * Let the fan-out governor thin broadcasts under load. Default false: the
+   * tests assert every live tick, and a loaded test machine would otherwise
+   * see thinning (intended) as gaps. The governor has its own tests.
+   */
+  readonly loadShedding?: boolean;
   /** Simulator options (e.g. `wsPushIntervalMs`); host, port and seed are set here. */
   readonly exchange?: Omit<StartExchangeOptions, "hostname" | "port" | "seed">;
 }
@@ -90,6 +96,7 @@ export async function startServiceAgainst(
     logger,
     kv,
     heartbeatMs: options.heartbeatMs,
+    loadShedding: options.loadShedding ?? false,
   });
   return {
     exchange,
