@@ -16,6 +16,7 @@ const KIND_LABEL: Readonly<Record<AlertKind, string>> = {
   threshold_crossing: "Turnover crossed threshold",
   volume_spike: "Volume spike",
   whale_trade: "Whale trade",
+  price_level: "Price level",
 };
 
 /**

@@ -114,12 +114,13 @@ Deno.test({
       "threshold",
       "side",
       "source",
+      "direction",
     ]);
     const rows = records.slice(1);
     assert.equal(rows.length, listed.length, "one row per alert");
     rows.forEach((row, i) => {
       const alert = listed[i];
-      assert.equal(row.length, 9);
+      assert.equal(row.length, 10);
       const [id, time, symbol, kind, price, notional, threshold, side, source] =
         row;
       for (const text of [id, time, symbol, kind, source]) {

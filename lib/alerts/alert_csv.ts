@@ -18,6 +18,7 @@ export const ALERT_CSV_COLUMNS = [
   "threshold",
   "side",
   "source",
+  "direction",
 ] as const;
 
 /** The header row, with its line end. */

@@ -23,5 +23,9 @@ export function alertFrame(draft: AlertDraft, id: string): AlertFrame {
     threshold: draft.threshold,
     source: draft.source,
   };
-  return draft.side === undefined ? frame : { ...frame, side: draft.side };
+  return {
+    ...frame,
+    ...(draft.side === undefined ? {} : { side: draft.side }),
+    ...(draft.direction === undefined ? {} : { direction: draft.direction }),
+  };
 }

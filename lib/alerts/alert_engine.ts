@@ -85,6 +85,7 @@ const zeroCounts = (): Record<AlertKind, number> => ({
   threshold_crossing: 0,
   volume_spike: 0,
   whale_trade: 0,
+  price_level: 0,
 });
 
 /** The alerting rules, with per-symbol state. */

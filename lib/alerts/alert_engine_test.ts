@@ -124,6 +124,7 @@ Deno.test("AlertEngine - cooldown suppresses per (symbol, kind) and counts what 
     threshold_crossing: 0,
     volume_spike: 0,
     whale_trade: 2,
+    price_level: 0,
   });
   assert.equal(stats.raised["BTC-USDT"].whale_trade, 2);
   assert.equal(stats.raised["ETH-USDT"].whale_trade, 1);

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { alertMetrics } from "./alert_metrics.ts";
 
 Deno.test("alertMetrics - totals sum every symbol and kind", () => {
-  const counts = (a: number, b: number, c: number) => ({
+  const counts = (a: number, b: number, c: number, d = 0) => ({
     threshold_crossing: a,
     volume_spike: b,
     whale_trade: c,
+    price_level: d,
   });
   const metrics = alertMetrics(
     {

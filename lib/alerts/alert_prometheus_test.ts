@@ -11,10 +11,20 @@ const METRICS: AlertMetrics = {
   pending: 2,
   trail_size: 42,
   raised: {
-    "BTC-USDT": { threshold_crossing: 1, volume_spike: 0, whale_trade: 4 },
+    "BTC-USDT": {
+      threshold_crossing: 1,
+      volume_spike: 0,
+      whale_trade: 4,
+      price_level: 2,
+    },
   },
   suppressed: {
-    "BTC-USDT": { threshold_crossing: 0, volume_spike: 0, whale_trade: 3 },
+    "BTC-USDT": {
+      threshold_crossing: 0,
+      volume_spike: 0,
+      whale_trade: 3,
+      price_level: 0,
+    },
   },
 };
 
@@ -29,6 +39,10 @@ Deno.test("renderAlertPrometheus - labelled counters per symbol and kind", () =>
     text,
     /^sentinel_alerts_raised_total\{symbol="BTC-USDT",kind="threshold_crossing"\} 1$/m,
   );
+  assert.match(
+    text,
+    /^sentinel_alerts_raised_total\{symbol="BTC-USDT",kind="price_level"\} 2$/m,
+  );
   assert.match(text, /^sentinel_alerts_store_failures_total 1$/m);
   assert.match(text, /^# TYPE sentinel_alerts_pending gauge$/m);
   assert.match(text, /^sentinel_alert_trail_size 42$/m);
@@ -39,7 +53,12 @@ Deno.test("renderAlertPrometheus - label values are escaped", () => {
   const text = renderAlertPrometheus({
     ...METRICS,
     raised: {
-      'a"b\\c': { threshold_crossing: 1, volume_spike: 0, whale_trade: 0 },
+      'a"b\\c': {
+        threshold_crossing: 1,
+        volume_spike: 0,
+        whale_trade: 0,
+        price_level: 0,
+      },
     },
   });
   assert.match(text, /symbol="a\\"b\\\\c"/);

@@ -29,6 +29,7 @@ const ALERT_KINDS = [
   "threshold_crossing",
   "volume_spike",
   "whale_trade",
+  "price_level",
 ] as const satisfies readonly AlertKind[];
 
 const ISO_TIME =

@@ -26,9 +26,15 @@ export interface SymbolThresholds {
   readonly spike: number;
 }
 
-/** The threshold kind an alert kind is judged by. */
-export const THRESHOLD_OF_ALERT: Readonly<Record<AlertKind, ThresholdKind>> = {
+/**
+ * The threshold kind an alert kind is judged by; null for `price_level`,
+ * whose line is the level a trader set (carried in the alert's `threshold`).
+ */
+export const THRESHOLD_OF_ALERT: Readonly<
+  Record<AlertKind, ThresholdKind | null>
+> = {
   threshold_crossing: "whale",
   whale_trade: "trade",
   volume_spike: "spike",
+  price_level: null,
 };

@@ -14,6 +14,7 @@
 
 import type { AnalyzedTick } from "./analyzed_tick.ts";
 import type { CandleFrame } from "./candles.ts";
+import type { PriceAlertDirection } from "./price_alerts.ts";
 import type { TradesFrame } from "./trades.ts";
 
 /** Volatility tier derived from the 24 h spread. */
@@ -82,8 +83,15 @@ export interface HeartbeatFrame {
   readonly interval_ms: number;
 }
 
-/** Kinds of alert the service raises. */
-export type AlertKind = "threshold_crossing" | "volume_spike" | "whale_trade";
+/**
+ * Kinds of alert the service raises. `price_level` comes from a price-level
+ * alert a trader set (`POST /api/price-alerts`).
+ */
+export type AlertKind =
+  | "threshold_crossing"
+  | "volume_spike"
+  | "whale_trade"
+  | "price_level";
 
 /** An alert, stored before it is pushed to every subscriber of its symbol. */
 export interface AlertFrame {
@@ -94,13 +102,19 @@ export interface AlertFrame {
   readonly time: string;
   readonly symbol: string;
   readonly kind: AlertKind;
+  /** The last price (for `price_level`, the price that crossed the level). */
   readonly price: number;
-  /** The notional (USDT) that triggered the alert. */
+  /**
+   * The notional (USDT) that triggered the alert; for `price_level`, the last
+   * price again (a level is a price, not an amount).
+   */
   readonly notional: number;
-  /** The threshold in force when it fired. */
+  /** The threshold in force when it fired; for `price_level`, the level. */
   readonly threshold: number;
   /** Taker side, for trade alerts. */
   readonly side?: "Buy" | "Sell";
+  /** Which way the price crossed the level, for `price_level` alerts. */
+  readonly direction?: PriceAlertDirection;
   readonly source: "rest" | "ws" | "simulator";
 }
 
