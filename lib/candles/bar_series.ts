@@ -1,0 +1,203 @@
+/**
+ * The closed bars of one symbol at one resolution, oldest first, in a ring
+ * of fixed capacity stored column by column in typed arrays: 57 bytes a bar
+ * (seven float64 columns and one byte for the volume source), allocated once,
+ * so memory per symbol is known up front and never grows (see the README).
+ *
+ * Bars are kept sorted by start time. Live bars arrive in order and are
+ * appended in O(1); a bar from the past (a late amendment, a backfill) is
+ * inserted in place, which shifts the newer bars — rare, and bounded by the
+ * capacity. When the ring is full the oldest bar makes room.
+ */
+import type { Candle, CandleVolumeSource } from "../protocol/candles.ts";
+
+/** Memory of one bar in a series, bytes. */
+export const BYTES_PER_BAR = 7 * 8 + 1;
+
+const SOURCE_CODE: Readonly<Record<CandleVolumeSource, number>> = {
+  trades: 1,
+  turnover: 2,
+};
+const SOURCE_OF: readonly (CandleVolumeSource | undefined)[] = [
+  undefined,
+  "trades",
+  "turnover",
+];
+
+/** What {@linkcode BarSeries.put} did with a bar. */
+export type PutOutcome = "appended" | "replaced" | "inserted" | "dropped";
+
+/** A bounded, sorted, columnar store of bars. */
+export class BarSeries {
+  readonly capacity: number;
+  #start = 0;
+  #size = 0;
+  #t: Float64Array;
+  #o: Float64Array;
+  #h: Float64Array;
+  #l: Float64Array;
+  #c: Float64Array;
+  #v: Float64Array;
+  #turnover: Float64Array;
+  #source: Uint8Array;
+
+  /** `capacity`: most bars kept, a positive integer. */
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(
+        `capacity must be a positive integer, got ${capacity}`,
+      );
+    }
+    this.capacity = capacity;
+    this.#t = new Float64Array(capacity);
+    this.#o = new Float64Array(capacity);
+    this.#h = new Float64Array(capacity);
+    this.#l = new Float64Array(capacity);
+    this.#c = new Float64Array(capacity);
+    this.#v = new Float64Array(capacity);
+    this.#turnover = new Float64Array(capacity);
+    this.#source = new Uint8Array(capacity);
+  }
+
+  /** Bars held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Start of the newest bar, or undefined when empty. */
+  get lastTime(): number | undefined {
+    return this.#size === 0 ? undefined : this.timeAt(this.#size - 1);
+  }
+
+  /** Start of the oldest bar, or undefined when empty. */
+  get firstTime(): number | undefined {
+    return this.#size === 0 ? undefined : this.timeAt(0);
+  }
+
+  /** Start of the bar `index` places from the oldest. */
+  timeAt(index: number): number {
+    return this.#t[this.#slot(index)];
+  }
+
+  /** The bar `index` places from the oldest (0 = oldest). */
+  at(index: number): Candle {
+    if (!(index >= 0 && index < this.#size)) {
+      throw new RangeError(`index must be from 0 to ${this.#size - 1}`);
+    }
+    const i = this.#slot(index);
+    const source = SOURCE_OF[this.#source[i]];
+    const bar: Candle = {
+      t: this.#t[i],
+      o: this.#o[i],
+      h: this.#h[i],
+      l: this.#l[i],
+      c: this.#c[i],
+      v: this.#v[i],
+      turnover: this.#turnover[i],
+    };
+    return source === undefined ? bar : { ...bar, volume_source: source };
+  }
+
+  /** Index of the first bar starting at or after `t` (`size` if none). */
+  lowerBound(t: number): number {
+    let low = 0;
+    let high = this.#size;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.timeAt(mid) < t) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Whether a bar starts at `t`. */
+  has(t: number): boolean {
+    const i = this.lowerBound(t);
+    return i < this.#size && this.timeAt(i) === t;
+  }
+
+  /** Bars with `from ≤ t < to`, oldest first. */
+  range(from: number, to: number): Candle[] {
+    const out: Candle[] = [];
+    for (let i = this.lowerBound(from); i < this.#size; i++) {
+      if (this.timeAt(i) >= to) break;
+      out.push(this.at(i));
+    }
+    return out;
+  }
+
+  /**
+   * Stores `bar` in order: appended when newest, replacing a bar with the
+   * same start, inserted between older ones; dropped when the ring is full
+   * and the bar is older than everything kept.
+   */
+  put(bar: Candle): PutOutcome {
+    const last = this.lastTime;
+    if (last === undefined || bar.t > last) {
+      if (this.#size === this.capacity) this.#dropOldest();
+      this.#write(this.#size, bar);
+      this.#size++;
+      return "appended";
+    }
+    let index = this.lowerBound(bar.t);
+    if (index < this.#size && this.timeAt(index) === bar.t) {
+      this.#write(index, bar);
+      return "replaced";
+    }
+    if (this.#size === this.capacity) {
+      if (index === 0) return "dropped";
+      this.#dropOldest();
+      index--;
+    }
+    for (let i = this.#size; i > index; i--) this.#copy(i - 1, i);
+    this.#write(index, bar);
+    this.#size++;
+    return "inserted";
+  }
+
+  /** Drops bars starting before `t`; returns how many. */
+  dropBefore(t: number): number {
+    let dropped = 0;
+    while (this.#size > 0 && this.timeAt(0) < t) {
+      this.#dropOldest();
+      dropped++;
+    }
+    return dropped;
+  }
+
+  #dropOldest(): void {
+    this.#start = (this.#start + 1) % this.capacity;
+    this.#size--;
+  }
+
+  #slot(index: number): number {
+    return (this.#start + index) % this.capacity;
+  }
+
+  #copy(from: number, to: number): void {
+    const a = this.#slot(from);
+    const b = this.#slot(to);
+    this.#t[b] = this.#t[a];
+    this.#o[b] = this.#o[a];
+    this.#h[b] = this.#h[a];
+    this.#l[b] = this.#l[a];
+    this.#c[b] = this.#c[a];
+    this.#v[b] = this.#v[a];
+    this.#turnover[b] = this.#turnover[a];
+    this.#source[b] = this.#source[a];
+  }
+
+  #write(index: number, bar: Candle): void {
+    const i = this.#slot(index);
+    this.#t[i] = bar.t;
+    this.#o[i] = bar.o;
+    this.#h[i] = bar.h;
+    this.#l[i] = bar.l;
+    this.#c[i] = bar.c;
+    this.#v[i] = bar.v;
+    this.#turnover[i] = bar.turnover;
+    this.#source[i] = bar.volume_source === undefined
+      ? 0
+      : SOURCE_CODE[bar.volume_source];
+  }
+}

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import type { Candle } from "../protocol/candles.ts";
+import { BarSeries, BYTES_PER_BAR } from "./bar_series.ts";
+
+const bar = (t: number, c = t): Candle => ({
+  t,
+  o: c,
+  h: c + 1,
+  l: c - 1,
+  c,
+  v: 1,
+  turnover: c,
+  volume_source: "trades",
+});
+
+const times = (series: BarSeries) =>
+  Array.from({ length: series.size }, (_, i) => series.timeAt(i));
+
+Deno.test("BarSeries - appends in order and reads bars back whole", () => {
+  const series = new BarSeries(4);
+  assert.equal(series.put(bar(1)), "appended");
+  assert.equal(series.put(bar(2)), "appended");
+  assert.deepEqual(series.at(1), bar(2));
+  assert.equal(series.firstTime, 1);
+  assert.equal(series.lastTime, 2);
+  const { volume_source: _, ...bare } = bar(3);
+  series.put(bare);
+  assert.deepEqual(series.at(2), bare, "no source stays no source");
+});
+
+Deno.test("BarSeries - a full ring drops its oldest bar", () => {
+  const series = new BarSeries(3);
+  for (const t of [1, 2, 3, 4, 5]) series.put(bar(t));
+  assert.deepEqual(times(series), [3, 4, 5]);
+  assert.equal(series.put(bar(2)), "dropped", "older than all kept");
+  assert.equal(series.put(bar(3.5)), "inserted");
+  assert.deepEqual(times(series), [3.5, 4, 5]);
+});
+
+Deno.test("BarSeries - a bar from the past is inserted in order, an equal start replaced", () => {
+  const series = new BarSeries(10);
+  for (const t of [10, 20, 40]) series.put(bar(t));
+  assert.equal(series.put(bar(30)), "inserted");
+  assert.equal(series.put(bar(5)), "inserted");
+  assert.equal(series.put(bar(20, 99)), "replaced");
+  assert.deepEqual(times(series), [5, 10, 20, 30, 40]);
+  assert.equal(series.at(2).c, 99);
+});
+
+Deno.test("BarSeries - range, lowerBound and has across the ring's wrap", () => {
+  const series = new BarSeries(4);
+  for (const t of [1, 2, 3, 4, 5, 6]) series.put(bar(t));
+  assert.deepEqual(series.range(4, 6).map((b) => b.t), [4, 5]);
+  assert.deepEqual(series.range(0, 100).map((b) => b.t), [3, 4, 5, 6]);
+  assert.equal(series.lowerBound(4.5), 2);
+  assert.equal(series.has(5), true);
+  assert.equal(series.has(2), false);
+});
+
+Deno.test("BarSeries - dropBefore trims the horizon", () => {
+  const series = new BarSeries(5);
+  for (const t of [1, 2, 3, 4]) series.put(bar(t));
+  assert.equal(series.dropBefore(3), 2);
+  assert.deepEqual(times(series), [3, 4]);
+});
+
+Deno.test("BarSeries - memory is fixed by the capacity; bad capacities refused", () => {
+  assert.equal(BYTES_PER_BAR, 57);
+  assert.throws(() => new BarSeries(0), RangeError);
+  assert.throws(() => new BarSeries(1.5), /capacity/);
+  assert.throws(() => new BarSeries(2).at(0), RangeError);
+});
