@@ -37,6 +37,13 @@ export interface CandleBookOptions {
 /** Bars that closed (or changed after closing), per stored resolution. */
 export type ClosedBars = Record<StoredResolution, Candle[]>;
 
+/** The stored resolution each one rolls up into. */
+const COARSER: Readonly<Record<StoredResolution, "1m" | "1h" | undefined>> = {
+  "1s": "1m",
+  "1m": "1h",
+  "1h": undefined,
+};
+
 /** Bars closed by one call, none yet. */
 export function noClosedBars(): ClosedBars {
   return { "1s": [], "1m": [], "1h": [] };
@@ -89,19 +96,22 @@ export class CandleBook {
 
   /**
    * Loads stored bars (after a restart, or from a backfill), oldest first
-   * for speed; 1 s bars only before live events arrive. Only bars that are missing are taken; a 1 s bar makes its
-   * minute (and hour) pending again, so a minute interrupted by a restart
-   * still closes with the seconds from before it. Returns the bars taken.
+   * for speed; 1 s bars only before live events arrive. Only missing bars
+   * are taken. A bar whose minute (or hour) has no bar yet makes that slot
+   * pending, so it closes with the next `closeBefore` — a minute cut short by
+   * a crash still closes with its seconds from before it. Returns the bars
+   * taken.
    */
   restore(resolution: StoredResolution, bars: readonly Candle[]): Candle[] {
     const series = this.series[resolution];
+    const coarser = COARSER[resolution];
     const taken: Candle[] = [];
     for (const bar of bars) {
       if (series.has(bar.t)) continue;
       if (series.put(bar) === "dropped") continue;
       taken.push(bar);
-      if (resolution === "1s") {
-        this.#pending["1m"].add(slot(bar.t, "1m"));
+      if (coarser && !this.series[coarser].has(slot(bar.t, coarser))) {
+        this.#pending[coarser].add(slot(bar.t, coarser));
       }
     }
     if (resolution === "1s" && series.lastTime !== undefined) {
@@ -114,6 +124,21 @@ export class CandleBook {
       });
     }
     return taken;
+  }
+
+  /**
+   * Aggregates again the closed bars of `resolution` starting at `starts`
+   * (their finer bars changed, e.g. a backfill completed an hour); slots
+   * still pending close on their own. Returns the bars written.
+   */
+  reseal(resolution: "1m" | "1h", starts: Iterable<number>): Candle[] {
+    const sealed: Candle[] = [];
+    for (const start of new Set(starts)) {
+      if (this.#pending[resolution].has(start)) continue;
+      const bar = this.#seal(resolution, start);
+      if (bar) sealed.push(bar);
+    }
+    return sealed.sort((a, b) => a.t - b.t);
   }
 
   /**
@@ -197,29 +222,6 @@ export class CandleBook {
       }
     }
     return closed;
-  }
-
-  /**
-   * Closes bars of `resolution` that are missing in `[from, to)` although
-   * finer bars for them exist (a minute cut short by a crash, hours whose
-   * minutes a backfill brought); returns them.
-   */
-  sealMissing(resolution: "1m" | "1h", from: number, to: number): Candle[] {
-    const finer = this.series[FINER_RESOLUTION[resolution]!];
-    const ms = INTERVAL_MS[resolution];
-    const starts = new Set<number>();
-    for (const bar of finer.range(from, to)) {
-      const start = slot(bar.t, resolution);
-      if (start + ms <= to) starts.add(start);
-    }
-    const sealed: Candle[] = [];
-    for (const start of [...starts].sort((a, b) => a - b)) {
-      if (this.series[resolution].has(start)) continue;
-      this.#pending[resolution].delete(start);
-      const bar = this.#seal(resolution, start);
-      if (bar) sealed.push(bar);
-    }
-    return sealed;
   }
 
   /** The bar of `interval` in progress, if there is data for it. */

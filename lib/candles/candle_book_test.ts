@@ -151,7 +151,7 @@ Deno.test("CandleBook - restart mid-minute: the seconds before it still count, o
   );
 });
 
-Deno.test("CandleBook - sealMissing closes a minute cut short by a crash and an hour a backfill completed", () => {
+Deno.test("CandleBook - restored bars close the minute and hour they leave open; a backfill reseals", () => {
   const b = book();
   b.restore("1s", [{
     t: H + 5 * S,
@@ -163,10 +163,17 @@ Deno.test("CandleBook - sealMissing closes a minute cut short by a crash and an 
     turnover: 2,
     volume_source: "trades",
   }]);
-  b.restore(
+  // Restarted two hours later: the first close seals the minute and hour.
+  const closed = b.closeBefore(H + 2 * 3_600_000);
+  assert.deepEqual(closed["1m"].map((c) => [c.t, c.o, c.c]), [[H, 1, 2]]);
+  assert.deepEqual(closed["1h"].map((c) => [c.t, c.o, c.c, c.v]), [
+    [H, 1, 2, 1],
+  ]);
+  // A backfill brings the rest of that hour: the hour is aggregated again.
+  const taken = b.restore(
     "1m",
-    Array.from({ length: 59 }, (_, i) => ({
-      t: H + (i + 1) * M,
+    Array.from({ length: 60 }, (_, i) => ({
+      t: H + i * M,
       o: 3,
       h: 3,
       l: 3,
@@ -175,13 +182,13 @@ Deno.test("CandleBook - sealMissing closes a minute cut short by a crash and an 
       turnover: 3,
     })),
   );
-  assert.deepEqual(
-    b.sealMissing("1m", H, H + 2 * M).map((c) => [c.t, c.o, c.c]),
-    [[H, 1, 2]],
+  assert.equal(taken.length, 59, "the minute already there is kept");
+  const [hour] = b.reseal(
+    "1h",
+    taken.map((c) => Math.floor(c.t / 3_600_000) * 3_600_000),
   );
-  const [hour] = b.sealMissing("1h", H, H + 2 * 3_600_000);
   assert.deepEqual([hour.t, hour.o, hour.c, hour.v], [H, 1, 3, 60]);
-  assert.deepEqual(b.sealMissing("1h", H, H + 7_200_000), [], "once only");
+  assert.equal(b.query({ interval: "1h", limit: 5 })[0].v, 60);
 });
 
 Deno.test("CandleBook - query takes the newest bars before `to`, across gaps, at most `limit`", () => {
