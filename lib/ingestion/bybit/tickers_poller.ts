@@ -2,10 +2,10 @@
  * One poll of Bybit's REST tickers: a single `GET {tickersUrl}?category=spot`
  * covering every tracked symbol (no `symbol=`, so the cost stays one request
  * per cycle however many symbols are tracked), bounded by a timeout, with
- * every failure classified as an {@linkcode UpstreamError}.
+ * every failure classified as an {@linkcode UpstreamError} (see
+ * `bybit_request.ts`).
  */
 import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
-import { parseRetryAfter } from "./backoff.ts";
 import {
   parseSpotTickers,
   type SpotTickersParse,
@@ -13,13 +13,10 @@ import {
   symbolTable,
 } from "./bybit_schema.ts";
 import { type Clock, systemClock } from "../../clock/clock.ts";
-import { operatorSafeText, UpstreamError } from "./upstream_error.ts";
+import { getBybitJson } from "./bybit_request.ts";
+import { UpstreamError } from "./upstream_error.ts";
 
-/** Response header by which the project's simulator identifies itself. */
-export const SIMULATOR_HEADER = "x-sentinel-simulator";
-
-/** Largest body accepted, in bytes: a full spot list is a few hundred KB. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export { MAX_BODY_BYTES, SIMULATOR_HEADER } from "./bybit_request.ts";
 
 /** Options of {@linkcode TickersPoller}. */
 export interface TickersPollerOptions {
@@ -82,81 +79,16 @@ export class TickersPoller {
    * with its classified {@linkcode UpstreamError}.
    */
   async poll(signal?: AbortSignal): Promise<PollResult> {
-    const timeout = new AbortController();
-    const timer = this.#clock.setTimer(
-      () => timeout.abort(),
-      this.#timeoutMs,
+    const { body, status, latencyMs, simulated } = await getBybitJson(
+      this.#url,
+      {
+        timeoutMs: this.#timeoutMs,
+        fetch: this.#fetch,
+        clock: this.#clock,
+        signal,
+      },
     );
-    const combined = signal
-      ? AbortSignal.any([signal, timeout.signal])
-      : timeout.signal;
-    const started = this.#clock.now();
-    let simulated = false;
-    try {
-      const response = await this.#fetch(this.#url, {
-        signal: combined,
-        headers: { accept: "application/json" },
-      });
-      simulated = response.headers.get(SIMULATOR_HEADER) === "1";
-      const text = await this.#readBody(response, simulated);
-      const latencyMs = Math.max(0, this.#clock.now() - started);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new UpstreamError(
-          "malformed-json",
-          `Response is not JSON (${text.length} bytes)`,
-          { status: response.status, simulated },
-        );
-      }
-      return {
-        ...this.#parse(body, response.status, simulated),
-        latencyMs,
-        simulated,
-      };
-    } catch (error) {
-      throw classify(error, signal, timeout.signal, this.#timeoutMs, simulated);
-    } finally {
-      this.#clock.clearTimer(timer);
-    }
-  }
-
-  async #readBody(response: Response, simulated: boolean): Promise<string> {
-    const status = response.status;
-    if (!response.ok) {
-      await response.body?.cancel();
-      const details = {
-        status,
-        simulated,
-        retryAfterMs: parseRetryAfter(
-          response.headers.get("retry-after"),
-          this.#clock.now(),
-        ),
-      };
-      if (status === 403 || status === 429) {
-        throw new UpstreamError(
-          "rate-limited",
-          `HTTP ${status}: ${
-            status === 403
-              ? "rate limit breached or region blocked"
-              : "too many requests"
-          }`,
-          details,
-        );
-      }
-      throw new UpstreamError("http", `HTTP ${status} from upstream`, details);
-    }
-    const declared = Number(response.headers.get("content-length"));
-    if (declared > MAX_BODY_BYTES) {
-      await response.body?.cancel();
-      throw tooLarge(declared, status, simulated);
-    }
-    const text = await response.text();
-    if (text.length > MAX_BODY_BYTES) {
-      throw tooLarge(text.length, status, simulated);
-    }
-    return text;
+    return { ...this.#parse(body, status, simulated), latencyMs, simulated };
   }
 
   #parse(body: unknown, status: number, simulated: boolean): SpotTickersParse {
@@ -171,39 +103,4 @@ export class TickersPoller {
       });
     }
   }
-}
-
-function tooLarge(bytes: number, status: number, simulated: boolean) {
-  return new UpstreamError(
-    "invalid-envelope",
-    `Response too large (${bytes} bytes, limit ${MAX_BODY_BYTES})`,
-    { status, simulated },
-  );
-}
-
-/** Turns whatever a poll threw into an {@linkcode UpstreamError}. */
-function classify(
-  error: unknown,
-  stop: AbortSignal | undefined,
-  timeout: AbortSignal,
-  timeoutMs: number,
-  simulated: boolean,
-): UpstreamError {
-  if (stop?.aborted) {
-    return new UpstreamError("aborted", "Poll aborted: ingestion stopping");
-  }
-  if (timeout.aborted) {
-    return new UpstreamError(
-      "timeout",
-      `No complete response within ${timeoutMs} ms`,
-      { simulated },
-    );
-  }
-  if (error instanceof UpstreamError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new UpstreamError(
-    "network",
-    `Network error: ${operatorSafeText(detail)}`,
-    { simulated },
-  );
 }
