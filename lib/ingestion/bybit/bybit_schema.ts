@@ -121,6 +121,29 @@ export const spotTickersEnvelopeSchema = z.object({
   time: z.number().int().nonnegative(),
 });
 
+/**
+ * Throws an {@linkcode UpstreamError} unless `body` is a V5 envelope with
+ * `retCode` 0: `ret-code` (or `rate-limited` for 10006) for an error
+ * envelope, `invalid-envelope` when there is no envelope head at all.
+ */
+export function checkRetCode(body: unknown): void {
+  const head = bybitEnvelopeHeadSchema.safeParse(body);
+  if (!head.success) {
+    throw new UpstreamError(
+      "invalid-envelope",
+      `Invalid response envelope: ${describeIssue(head.error)}`,
+    );
+  }
+  const { retCode, retMsg } = head.data;
+  if (retCode !== 0) {
+    throw new UpstreamError(
+      retCode === RET_CODE_TOO_MANY_VISITS ? "rate-limited" : "ret-code",
+      `Bybit retCode ${retCode}: ${retMsg || "no message"}`,
+      { retCode },
+    );
+  }
+}
+
 /** Exchange symbol → channel id, built once from the configured table. */
 export type SymbolTable = ReadonlyMap<string, string>;
 
@@ -159,21 +182,7 @@ export function parseSpotTickers(
   body: unknown,
   symbols: SymbolTable,
 ): SpotTickersParse {
-  const head = bybitEnvelopeHeadSchema.safeParse(body);
-  if (!head.success) {
-    throw new UpstreamError(
-      "invalid-envelope",
-      `Invalid response envelope: ${describeIssue(head.error)}`,
-    );
-  }
-  const { retCode, retMsg } = head.data;
-  if (retCode !== 0) {
-    throw new UpstreamError(
-      retCode === RET_CODE_TOO_MANY_VISITS ? "rate-limited" : "ret-code",
-      `Bybit retCode ${retCode}: ${retMsg || "no message"}`,
-      { retCode },
-    );
-  }
+  checkRetCode(body);
   const envelope = spotTickersEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new UpstreamError(
@@ -239,7 +248,7 @@ export function toMarketTick(
 }
 
 /** The first issue of a zod error as `path: message`, bounded in length. */
-function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (issue === undefined) return "invalid";
   const path = issue.path.join(".");
