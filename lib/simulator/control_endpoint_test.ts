@@ -45,6 +45,7 @@ Deno.test("control - PUT with a count faults the next N tickers requests only", 
   assert.deepEqual(after.body.requests, {
     total: 6,
     tickers: 3,
+    kline: 0,
     control: 3,
     notFound: 0,
   });

@@ -11,6 +11,7 @@
 import { SeededRandom } from "./prng.ts";
 import { formatSpotTicker, type SpotTickerItem } from "./spot_ticker.ts";
 import { DEFAULT_SYMBOL_SPECS, type SymbolSpec } from "./symbol_specs.ts";
+import type { SymbolKlines } from "./symbol_klines.ts";
 import { SymbolMarket } from "./symbol_market.ts";
 import {
   DEFAULT_TAPE_CAPACITY,
@@ -76,8 +77,15 @@ export class SimMarket {
     // One forked stream per symbol: a symbol's walk does not depend on how
     // many trades its neighbours drew.
     const root = new SeededRandom(seed);
-    this.#symbols = specs.map((spec) =>
-      new SymbolMarket({ spec, random: root.fork(), stepMs })
+    const walks = specs.map(() => root.fork());
+    this.#symbols = specs.map((spec, i) =>
+      new SymbolMarket({
+        spec,
+        random: walks[i],
+        stepMs,
+        startMs: this.#startMs,
+        historyRandom: root.fork(),
+      })
     );
     this.#bySymbol = new Map(this.#symbols.map((s) => [s.spec.symbol, s]));
   }
@@ -136,6 +144,16 @@ export class SimMarket {
   ticker(symbol: string): SpotTickerItem | undefined {
     const market = this.#bySymbol.get(symbol);
     return market && formatSpotTicker(market.spec, market.quote());
+  }
+
+  /** The spec of one listed symbol, if it is listed. */
+  spec(symbol: string): SymbolSpec | undefined {
+    return this.#bySymbol.get(symbol)?.spec;
+  }
+
+  /** Candles of one listed symbol (history and live), if it is listed. */
+  klines(symbol: string): SymbolKlines | undefined {
+    return this.#bySymbol.get(symbol)?.klines;
   }
 
   /** Tickers of every listed symbol, in listing order. */

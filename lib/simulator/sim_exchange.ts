@@ -27,6 +27,7 @@ import { type Fault, parseFault } from "./faults.ts";
 import { SimMarket } from "./market_model.ts";
 import type { SymbolSpec } from "./symbol_specs.ts";
 import { type ContentFault, tickersResponse } from "./tickers_endpoint.ts";
+import { KLINE_PATH, klineResponse } from "./kline_endpoint.ts";
 import { SimWsFeed, type SimWsState } from "./sim_ws_feed.ts";
 import type { ActiveWsFault, WsFaultOptions } from "./ws_fault_control.ts";
 import type { WsFault } from "./ws_faults.ts";
@@ -37,6 +38,22 @@ import { SPOT_WS_PATH } from "./ws_messages.ts";
 export const TICKERS_PATH = "/v5/market/tickers";
 /** Request header that names a fault for that request only. */
 export const FAULT_HEADER = "x-sim-fault";
+
+/** Builds one REST answer from the market (see `tickers_endpoint.ts`). */
+type RestResponder = (
+  market: SimMarket,
+  query: URLSearchParams,
+  fault: ContentFault | null,
+  now: number,
+) => Response;
+
+/** The REST market endpoints, by path, and the counter each one bumps. */
+const REST_ENDPOINTS: Readonly<
+  Record<string, { count: "tickers" | "kline"; respond: RestResponder }>
+> = {
+  [TICKERS_PATH]: { count: "tickers", respond: tickersResponse },
+  [KLINE_PATH]: { count: "kline", respond: klineResponse },
+};
 
 /** Options of {@linkcode SimExchange}. */
 export interface SimExchangeOptions {
@@ -67,6 +84,7 @@ export interface SimState {
   readonly requests: {
     readonly total: number;
     readonly tickers: number;
+    readonly kline: number;
     readonly control: number;
     readonly notFound: number;
   };
@@ -94,7 +112,7 @@ export class SimExchange {
   #ws: SimWsFeed;
   #closing = new AbortController();
   #held = 0;
-  #counts = { total: 0, tickers: 0, control: 0, notFound: 0 };
+  #counts = { total: 0, tickers: 0, kline: 0, control: 0, notFound: 0 };
 
   /**
    * Throws a `RangeError` for an unknown start-up fault, a bad rate or a bad
@@ -201,14 +219,15 @@ export class SimExchange {
   async #route(request: Request): Promise<Response> {
     this.#counts.total++;
     const url = new URL(request.url);
-    if (url.pathname === TICKERS_PATH) {
-      this.#counts.tickers++;
+    const rest = REST_ENDPOINTS[url.pathname];
+    if (rest) {
+      this.#counts[rest.count]++;
       if (request.method !== "GET") {
         throw new HttpError(405, "method_not_allowed", "Use GET", {
           headers: { allow: "GET" },
         });
       }
-      return await this.#tickers(request, url.searchParams);
+      return await this.#answer(request, url.searchParams, rest.respond);
     }
     if (url.pathname === SPOT_WS_PATH) {
       return spotWebSocketResponse(request, this.#ws);
@@ -224,11 +243,20 @@ export class SimExchange {
     return jsonResponse({
       error: "not_found",
       detail:
-        "No such route; the simulator serves GET /v5/market/tickers and the WebSocket /v5/public/spot",
+        "No such route; the simulator serves GET /v5/market/tickers, GET /v5/market/kline and the WebSocket /v5/public/spot",
     }, 404);
   }
 
-  async #tickers(request: Request, query: URLSearchParams): Promise<Response> {
+  /**
+   * Answers a REST market request: the fault it suffers (named on the
+   * request, else the standing one) decides when and how; `respond` builds
+   * the answer from the market advanced to now.
+   */
+  async #answer(
+    request: Request,
+    query: URLSearchParams,
+    respond: RestResponder,
+  ): Promise<Response> {
     const named = query.get("fault") ?? request.headers.get(FAULT_HEADER);
     let requested: Fault | undefined;
     if (named !== null) {
@@ -256,7 +284,7 @@ export class SimExchange {
     }
     const now = this.#clock.now();
     this.market.advanceTo(now);
-    return tickersResponse(this.market, query, content, now);
+    return respond(this.market, query, content, now);
   }
 
   /**

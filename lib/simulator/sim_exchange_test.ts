@@ -25,7 +25,7 @@ Deno.test("SimExchange - every answer carries x-sentinel-simulator: 1", async ()
 
 Deno.test("SimExchange - other paths answer 404 JSON; other methods 405", async () => {
   await using sim = await startExchange();
-  const missing = await fetchJson<ErrorBody>(`${sim.url}/v5/market/kline`);
+  const missing = await fetchJson<ErrorBody>(`${sim.url}/v5/market/orderbook`);
   assert.equal(missing.status, 404);
   assert.equal(missing.body.error, "not_found");
   const post = await fetchJson<ErrorBody>(sim.tickersUrl, { method: "POST" });

@@ -9,10 +9,11 @@
  * stays in the band the spec sets. A literal 24 h window would need a day of
  * simulated trading before a threshold could move.
  */
-import { type MinuteBar, PriceWindow, WINDOW_MINUTES } from "./price_window.ts";
+import { PriceWindow, WINDOW_MINUTES } from "./price_window.ts";
 import type { SeededRandom } from "./prng.ts";
 import { priceTicks, type SymbolQuote } from "./spot_ticker.ts";
 import type { SymbolSpec } from "./symbol_specs.ts";
+import { SymbolKlines } from "./symbol_klines.ts";
 import type { TickDirection, TradeSide, TradeTape } from "./trade_tape.ts";
 
 const MINUTE_MS = 60_000;
@@ -36,6 +37,10 @@ export interface SymbolMarketOptions {
   readonly random: SeededRandom;
   /** Simulated milliseconds per step. */
   readonly stepMs: number;
+  /** Epoch ms of minute 0's start: where the kline history ends. */
+  readonly startMs: number;
+  /** The stream the kline history is drawn from (not the live walk's). */
+  readonly historyRandom: SeededRandom;
 }
 
 /** The evolving state of one symbol; advanced one step at a time. */
@@ -57,8 +62,13 @@ export class SymbolMarket {
   #bidSize = 0;
   #askSize = 0;
   #indexRatio = 1;
+  /** Candles: the history before the start and the minutes traded since. */
+  readonly klines: SymbolKlines;
 
-  /** Builds the symbol with a synthetic day of history behind minute 0. */
+  /**
+   * Builds the symbol with its kline history behind minute 0; the last day
+   * of it seeds the 24 h window, so tickers and klines agree.
+   */
   constructor(options: SymbolMarketOptions) {
     const { spec, random, stepMs } = options;
     this.spec = spec;
@@ -80,7 +90,17 @@ export class SymbolMarket {
     this.#activity = ACTIVITY_SIGMA * random.gaussian();
     this.#turnover = spec.turnoverMean * Math.exp(0.15 * random.gaussian());
     this.#volume = this.#turnover / spec.startPrice;
-    this.#window = new PriceWindow(0, spec.startPrice, this.#history());
+    this.klines = new SymbolKlines({
+      spec,
+      random: options.historyRandom,
+      startMs: options.startMs,
+      turnoverPerMinute: spec.turnoverMean * 60_000 / TURNOVER_DECAY_MS,
+    });
+    this.#window = new PriceWindow(
+      0,
+      spec.startPrice,
+      this.klines.windowHistory(WINDOW_MINUTES - 1),
+    );
     this.#lastTradeTicks = priceTicks(spec.startPrice, spec.priceDecimals);
     this.#updateBook(1);
   }
@@ -142,6 +162,7 @@ export class SymbolMarket {
       this.#trade(times[i], side, notional, tape);
     }
     this.#window.update(minute, this.price);
+    this.klines.record(wallEndMs, this.price);
     this.#updateBook(activity);
   }
 
@@ -187,6 +208,7 @@ export class SymbolMarket {
     this.#lastTradeTicks = ticks;
     this.#turnover += filled;
     this.#volume += Number(sizeText);
+    this.klines.record(time, price, Number(sizeText), filled);
     tape.append({
       time,
       symbol,
@@ -210,25 +232,5 @@ export class SymbolMarket {
     this.#askSize = Math.max(unit, depth * random.logUniform(0.2, 5));
     this.#indexRatio = 1 + 0.98 * (this.#indexRatio - 1) +
       0.00003 * random.gaussian();
-  }
-
-  /** A day of one-minute bars ending at the start price, walked backwards. */
-  #history(): MinuteBar[] {
-    const sd = this.spec.dailyVolatility / Math.sqrt(WINDOW_MINUTES);
-    const bars: MinuteBar[] = [];
-    let close = this.spec.startPrice;
-    for (let i = 1; i < WINDOW_MINUTES; i++) {
-      const open = close * Math.exp(-sd * this.#random.gaussian());
-      const wick = sd / 2;
-      bars.push({
-        open,
-        high: Math.max(open, close) *
-          Math.exp(Math.abs(this.#random.gaussian()) * wick),
-        low: Math.min(open, close) *
-          Math.exp(-Math.abs(this.#random.gaussian()) * wick),
-      });
-      close = open;
-    }
-    return bars.reverse();
   }
 }

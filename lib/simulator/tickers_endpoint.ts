@@ -58,13 +58,8 @@ export function tickersResponse(
   fault: ContentFault | null,
   now: number,
 ): Response {
-  const edge = fault && EDGE_PAGES[fault.kind];
-  if (edge) {
-    const [status, type, body] = edge;
-    return new Response(body, { status, headers: { "content-type": type } });
-  }
-  const retCode = fault && RET_CODE_MESSAGES[fault.kind];
-  if (retCode) return jsonResponse(retCodeBody(...retCode, now));
+  const failed = faultAnswer(fault, now);
+  if (failed) return failed;
   if (query.get("category") !== "spot") {
     return jsonResponse(retCodeBody(10001, "params error", now));
   }
@@ -82,22 +77,48 @@ export function tickersResponse(
     .filter((item) => item.symbol !== unlisted)
     .map((item): Record<string, string> => ({ ...item }));
   const list = fault ? spoil(items, fault) : items;
+  return okResponse({ category: "spot", list }, fault, now);
+}
+
+/**
+ * The answer a transport fault (an edge page: 403, 429, 5xx) or a `retCode`
+ * fault gives instead of data; null for faults that spoil the data itself.
+ */
+export function faultAnswer(
+  fault: ContentFault | null,
+  now: number,
+): Response | null {
+  const edge = fault && EDGE_PAGES[fault.kind];
+  if (edge) {
+    const [status, type, body] = edge;
+    return new Response(body, { status, headers: { "content-type": type } });
+  }
+  const retCode = fault && RET_CODE_MESSAGES[fault.kind];
+  return retCode ? jsonResponse(retCodeBody(...retCode, now)) : null;
+}
+
+/**
+ * A success envelope around `result`; under the `malformed` fault the body
+ * is cut mid-way, as a dropped connection behind a proxy would leave it.
+ */
+export function okResponse(
+  result: unknown,
+  fault: ContentFault | null,
+  now: number,
+): Response {
   const body = JSON.stringify({
     retCode: 0,
     retMsg: "OK",
-    result: { category: "spot", list },
+    result,
     retExtInfo: {},
     time: now,
   });
-  if (fault?.kind === "malformed") {
-    // Cut mid-body, as a dropped connection behind a proxy would.
-    return new Response(body.slice(0, Math.ceil(body.length / 2)), {
-      headers: { "content-type": "application/json; charset=utf-8" },
-    });
-  }
-  return new Response(body, {
-    headers: { "content-type": "application/json; charset=utf-8" },
-  });
+  return new Response(
+    fault?.kind === "malformed"
+      ? body.slice(0, Math.ceil(body.length / 2))
+      : body,
+    { headers: { "content-type": "application/json; charset=utf-8" } },
+  );
 }
 
 /** Applies an item-level fault to the first item (the list is a fresh copy). */
