@@ -11,6 +11,7 @@ import {
   emptyAsUndefined,
   exactOrigin,
   nonNegativeNumber,
+  numberInRange,
   percentBelow100,
   positiveInteger,
   positiveNumber,
@@ -138,6 +139,14 @@ export const environmentSchema = z.object({
   MAX_SOCKETS_PER_IP: positiveInteger(5, 1_000_000),
   API_RATE_LIMIT_PER_MINUTE: positiveInteger(120, 1_000_000),
   HISTORY_SIZE: positiveInteger(300, 10_000),
+  CANDLES_1S_HOURS: numberInRange(2, { min: 0, max: 24 }),
+  CANDLES_1M_DAYS: numberInRange(7, { min: 0, max: 90 }),
+  CANDLES_1H_DAYS: numberInRange(365, { min: 0, max: 1_825 }),
+  CANDLES_BACKFILL_HOURS: numberInRange(24, {
+    min: 0,
+    max: 43_800,
+    minInclusive: true,
+  }),
   KV_PATH: z.preprocess(
     emptyAsUndefined,
     z.string().default("./data/sentinel.kv"),

@@ -45,6 +45,35 @@ export const percentBelow100 = (fallback: number) =>
       .default(fallback),
   );
 
+/**
+ * A finite number above `min` (or from `min`, with `minInclusive`) up to
+ * `max`; the error names the range.
+ */
+export const numberInRange = (
+  fallback: number,
+  range: {
+    readonly min: number;
+    readonly max: number;
+    readonly minInclusive?: boolean;
+  },
+) => {
+  const { min, max, minInclusive = false } = range;
+  const expected = minInclusive
+    ? `expected a number from ${min} to ${max}`
+    : `expected a number above ${min} and at most ${max}`;
+  return z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: expected })
+      .refine(
+        (n) =>
+          Number.isFinite(n) && (minInclusive ? n >= min : n > min) &&
+          n <= max,
+        { error: expected },
+      )
+      .default(fallback),
+  );
+};
+
 /** An integer from 1 to `max`. */
 export const positiveInteger = (fallback: number, max: number) =>
   z.preprocess(

@@ -67,6 +67,17 @@ export interface ServiceConfig {
   };
   /** Ticks kept per symbol for history replay and resume. */
   readonly historySize: number;
+  /** Candles: how long each stored resolution is kept, and the backfill. */
+  readonly candles: {
+    /** Horizon of the 1 s, 1 m and 1 h bars, ms. */
+    readonly horizonsMs: {
+      readonly "1s": number;
+      readonly "1m": number;
+      readonly "1h": number;
+    };
+    /** How far back missing bars are fetched at start, ms (0: never). */
+    readonly backfillMs: number;
+  };
   readonly kvPath: string;
   readonly logLevel: LogLevel;
   /** Run ingestion in a Web Worker (true) or in the main isolate. */
@@ -158,6 +169,14 @@ function toServiceConfig(env: Environment): ServiceConfig {
       apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },
     historySize: env.HISTORY_SIZE,
+    candles: {
+      horizonsMs: {
+        "1s": Math.round(env.CANDLES_1S_HOURS * 3_600_000),
+        "1m": Math.round(env.CANDLES_1M_DAYS * 86_400_000),
+        "1h": Math.round(env.CANDLES_1H_DAYS * 86_400_000),
+      },
+      backfillMs: Math.round(env.CANDLES_BACKFILL_HOURS * 3_600_000),
+    },
     kvPath: env.KV_PATH,
     logLevel: env.LOG_LEVEL,
     ingestInWorker: env.INGEST_IN_WORKER,

@@ -345,3 +345,42 @@ Deno.test("loadConfig - a threshold override for an untracked symbol names the v
     );
   }
 });
+
+Deno.test("loadConfig - candle horizons and the backfill, with their bounds", () => {
+  const defaults = ok({}).candles;
+  assert.deepEqual(defaults, {
+    horizonsMs: {
+      "1s": 2 * 3_600_000,
+      "1m": 7 * 86_400_000,
+      "1h": 365 * 86_400_000,
+    },
+    backfillMs: 24 * 3_600_000,
+  });
+  const set = ok({
+    CANDLES_1S_HOURS: "0.5",
+    CANDLES_1M_DAYS: "1",
+    CANDLES_1H_DAYS: "30",
+    CANDLES_BACKFILL_HOURS: "0",
+  }).candles;
+  assert.deepEqual(set.horizonsMs, {
+    "1s": 1_800_000,
+    "1m": 86_400_000,
+    "1h": 30 * 86_400_000,
+  });
+  assert.equal(set.backfillMs, 0, "0 turns the backfill off");
+  const bad = problems({
+    CANDLES_1S_HOURS: "25",
+    CANDLES_1M_DAYS: "0",
+    CANDLES_1H_DAYS: "abc",
+    CANDLES_BACKFILL_HOURS: "-1",
+  });
+  assert.equal(bad.length, 4);
+  assert.match(
+    bad[0],
+    /CANDLES_1S_HOURS: expected a number above 0 and at most 24/,
+  );
+  assert.match(
+    bad[3],
+    /CANDLES_BACKFILL_HOURS: expected a number from 0 to 43800/,
+  );
+});

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { FakeClock } from "../clock/fake_clock.ts";
+import type { Candle } from "../protocol/candles.ts";
+import { MemoryCandleStore } from "./candle_store.ts";
+import { CandleService, type CandleServiceOptions } from "./candle_service.ts";
+import { SERVICE_DOWN } from "./outage_log.ts";
+
+/** An hour boundary. */
+const H = 1_699_999_200_000;
+const HOURS = { "1s": 7_200_000, "1m": 7 * 86_400_000, "1h": 365 * 86_400_000 };
+
+function open(
+  clock: FakeClock,
+  store: MemoryCandleStore,
+  more: Partial<CandleServiceOptions> = {},
+) {
+  return CandleService.open({
+    symbols: ["BTC-USDT", "ETH-USDT"],
+    store,
+    horizonsMs: HOURS,
+    clock,
+    ...more,
+  });
+}
+
+async function stored(
+  store: MemoryCandleStore,
+  resolution: "1s" | "1m" | "1h",
+) {
+  const out: Candle[] = [];
+  for await (const c of store.load("BTC-USDT", resolution, 0)) out.push(c);
+  return out;
+}
+
+/** Ticks every 200 ms from `from` for `ms`, price rising 1 a second. */
+function feed(
+  service: CandleService,
+  clock: FakeClock,
+  from: number,
+  ms: number,
+) {
+  for (let t = from; t < from + ms; t += 200) {
+    clock.advance(t - clock.now());
+    service.observeTicks([{
+      symbol: "BTC-USDT",
+      price: 100 + Math.floor((t - H) / 1_000),
+      volume: 1_000_000 + (t - H),
+      upstream_ts: t,
+    }]);
+  }
+}
+
+Deno.test("CandleService - closed bars are written as they close; the one in progress is not", async () => {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  const service = await open(clock, store);
+  feed(service, clock, H, 65_000);
+  await service.flushed();
+  const seconds = await stored(store, "1s");
+  assert.equal(seconds.length, 64, "the 65th second is still open");
+  assert.deepEqual(seconds[3], {
+    t: H + 3_000,
+    o: 103,
+    h: 103,
+    l: 103,
+    c: 103,
+    v: 1_000 / 103,
+    turnover: 1_000,
+    volume_source: "turnover",
+  });
+  const minutes = await stored(store, "1m");
+  assert.deepEqual(minutes.map((c) => [c.t, c.o, c.c]), [[H, 100, 159]]);
+  assert.ok(service.stats().writer.written >= 65);
+  await service.stop();
+});
+
+Deno.test("CandleService - silence closes bars by the local clock", async () => {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  const service = await open(clock, store, { silenceMs: 2_000 });
+  feed(service, clock, H, 1_000);
+  clock.advance(1_999);
+  service.closeDue();
+  await service.flushed();
+  assert.equal((await stored(store, "1s")).length, 0);
+  clock.advance(1_000);
+  service.closeDue();
+  await service.flushed();
+  assert.equal((await stored(store, "1s")).length, 1);
+  await service.stop();
+});
+
+Deno.test("CandleService - a restart keeps the bars, closes the minute left open and records the downtime", async () => {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  const first = await open(clock, store);
+  feed(first, clock, H, 30_500);
+  await first.flushed(); // killed here: nothing else is written
+  clock.advance(600_000);
+  const second = await open(clock, store);
+  await second.flushed();
+  const minutes = await stored(store, "1m");
+  assert.deepEqual(minutes.map((c) => [c.t, c.o, c.c, c.v > 0]), [
+    [H, 100, 129, true],
+  ], "the minute cut short closed with its seconds");
+  const answer = second.candles({
+    symbol: "BTC-USDT",
+    interval: "1m",
+    limit: 10,
+  });
+  assert.equal(answer.candles.length, 1);
+  assert.deepEqual(answer.outages, [{
+    from: H + 30_000,
+    to: H + 30_400 + 600_000,
+    reason: SERVICE_DOWN,
+  }]);
+  await second.stop();
+  const quick = await open(clock, store);
+  assert.equal(
+    quick.outages.list(0, Infinity).length,
+    1,
+    "a start right after the last bar records nothing new",
+  );
+  await quick.stop();
+});
+
+Deno.test("CandleService - merge takes only missing bars and reseals the hour", async () => {
+  const clock = new FakeClock(H + 2 * 3_600_000);
+  const store = new MemoryCandleStore();
+  const service = await open(clock, store);
+  const minute = (i: number): Candle => ({
+    t: H + i * 60_000,
+    o: 1,
+    h: 2,
+    l: 1,
+    c: 2,
+    v: 1,
+    turnover: 2,
+    volume_source: "trades",
+  });
+  assert.equal(service.merge("BTC-USDT", "1m", [minute(0), minute(1)]), 2);
+  assert.equal(service.merge("BTC-USDT", "1m", [minute(1), minute(2)]), 1);
+  service.closeDue();
+  assert.equal(service.merge("BTC-USDT", "1m", [minute(3)]), 1);
+  await service.flushed();
+  const hours = await stored(store, "1h");
+  assert.deepEqual(hours.map((c) => [c.t, c.v]), [[H, 4]]);
+  assert.equal(service.merge("NOPE", "1m", [minute(0)]), 0);
+  assert.equal(service.stats().backfilled, 4);
+  await service.stop();
+});
+
+Deno.test("CandleService - retention trims memory and the store to each horizon", async () => {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  const service = await open(clock, store, {
+    horizonsMs: { "1s": 10_000, "1m": 600_000, "1h": 7_200_000 },
+  });
+  feed(service, clock, H, 30_000);
+  await service.flushed();
+  const result = await service.prune(1_000);
+  assert.equal(result.more, false);
+  assert.equal(result.deleted, 20);
+  assert.equal((await stored(store, "1s")).length, 9);
+  assert.equal(service.book("BTC-USDT")!.series["1s"].size, 9);
+  await service.stop();
+  await assert.rejects(
+    () => open(clock, store, { horizonsMs: { ...HOURS, "1m": 1 } }),
+    RangeError,
+  );
+});
