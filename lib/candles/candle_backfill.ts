@@ -1,0 +1,145 @@
+/**
+ * The start-up backfill: bars the service does not have are fetched from the
+ * exchange's `GET /v5/market/kline`, so a fresh install (or a restart after
+ * a long stop) shows a full day at once. Only missing bars are requested and
+ * taken: the plan walks back from the newest closed slot and covers each run
+ * of missing bars with windows of at most 1,000 slots (one page each), so a
+ * day of 1 m bars is two requests per symbol and a restart after five
+ * minutes is one. 1 m bars come first (the hours they complete are
+ * aggregated again), then 1 h bars for the hours still missing.
+ */
+import type { Clock } from "../clock/clock.ts";
+import type { Candle } from "../protocol/candles.ts";
+import type { TrackedSymbol } from "../market/tracked_symbol.ts";
+import { INTERVAL_MS, slotStart } from "./candle_intervals.ts";
+import type { CandleService } from "./candle_service.ts";
+
+/** Most slots one request covers (Bybit's `limit` maximum). */
+export const SLOTS_PER_REQUEST = 1_000;
+
+/** A span of slots to fetch: `start` and `end` are bar starts, both included. */
+export interface FetchWindow {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Windows covering every slot of length `ms` in `[from, to)` for which
+ * `has` is false, newest first, each at most `maxSlots` long. Pure.
+ */
+export function missingWindows(
+  has: (t: number) => boolean,
+  from: number,
+  to: number,
+  ms: number,
+  maxSlots = SLOTS_PER_REQUEST,
+): FetchWindow[] {
+  const windows: FetchWindow[] = [];
+  const first = Math.ceil(from / ms) * ms;
+  let t = Math.floor((to - 1) / ms) * ms;
+  while (t >= first) {
+    if (has(t)) {
+      t -= ms;
+      continue;
+    }
+    const end = t;
+    const start = Math.max(first, end - (maxSlots - 1) * ms);
+    windows.push({ start, end });
+    t = start - ms;
+  }
+  return windows;
+}
+
+/** What a source of exchange bars answers for one window. */
+export interface KlineSource {
+  /**
+   * Closed and open bars of `symbol` (the exchange's name) at `interval`
+   * (`"1"` or `"60"`) starting within `[start, end]`, oldest first.
+   */
+  fetchBars(
+    request: {
+      readonly symbol: string;
+      readonly interval: "1" | "60";
+      readonly start: number;
+      readonly end: number;
+    },
+    signal?: AbortSignal,
+  ): Promise<readonly Candle[]>;
+}
+
+/** Options of {@linkcode backfillCandles}. */
+export interface BackfillOptions {
+  readonly service: CandleService;
+  readonly source: KlineSource;
+  readonly symbols: readonly TrackedSymbol[];
+  /** How far back to fill, ms (each resolution also within its horizon). */
+  readonly spanMs: number;
+  readonly horizonsMs: { readonly "1m": number; readonly "1h": number };
+  readonly clock: Clock;
+  /** Stops the backfill (between and during requests). */
+  readonly signal?: AbortSignal;
+  /** Told about a window that could not be fetched; the rest go on. */
+  readonly onError?: (symbol: string, error: unknown) => void;
+}
+
+/** What a backfill did. */
+export interface BackfillReport {
+  /** Windows requested. */
+  readonly requests: number;
+  /** Bars taken, by resolution. */
+  readonly taken: { readonly "1m": number; readonly "1h": number };
+  /** Windows that failed. */
+  readonly failures: number;
+}
+
+const PLAN = [
+  { resolution: "1m", interval: "1" },
+  { resolution: "1h", interval: "60" },
+] as const;
+
+/** Fetches and merges every missing closed bar within the span. */
+export async function backfillCandles(
+  options: BackfillOptions,
+): Promise<BackfillReport> {
+  const { service, source, clock, signal } = options;
+  let requests = 0;
+  let failures = 0;
+  const taken = { "1m": 0, "1h": 0 };
+  for (const { resolution, interval } of PLAN) {
+    const ms = INTERVAL_MS[resolution];
+    for (const symbol of options.symbols) {
+      const book = service.book(symbol.id);
+      if (!book) continue;
+      const now = clock.now();
+      const to = slotStart(now, resolution);
+      const from = to -
+        Math.min(options.spanMs, options.horizonsMs[resolution]);
+      const windows = missingWindows(
+        (t) => book.series[resolution].has(t),
+        from,
+        to,
+        ms,
+      );
+      for (const window of windows) {
+        if (signal?.aborted) return { requests, taken, failures };
+        requests++;
+        try {
+          const bars = await source.fetchBars(
+            { symbol: symbol.upstream, interval, ...window },
+            signal,
+          );
+          const closed = bars.filter((b) =>
+            b.t >= window.start && b.t <= window.end &&
+            b.t + ms <= clock.now()
+          );
+          taken[resolution] += service.merge(symbol.id, resolution, closed);
+        } catch (error) {
+          if (signal?.aborted) return { requests, taken, failures };
+          failures++;
+          options.onError?.(symbol.id, error);
+        }
+      }
+    }
+  }
+  return { requests, taken, failures };
+}

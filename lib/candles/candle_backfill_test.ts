@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { FakeClock } from "../clock/fake_clock.ts";
+import type { Candle } from "../protocol/candles.ts";
+import {
+  backfillCandles,
+  type KlineSource,
+  missingWindows,
+} from "./candle_backfill.ts";
+import { MemoryCandleStore } from "./candle_store.ts";
+import { CandleService } from "./candle_service.ts";
+
+const M = 60_000;
+const H = 1_699_999_200_000;
+
+Deno.test("missingWindows - each window starts at the newest missing slot, newest first, at most maxSlots", () => {
+  const present = new Set([7, 8, 3, 2].map((i) => i * M));
+  const windows = missingWindows((t) => present.has(t), 0, 10 * M, M, 3);
+  assert.deepEqual(windows.map((w) => [w.start / M, w.end / M]), [
+    [7, 9],
+    [4, 6],
+    [0, 1],
+  ]);
+  assert.deepEqual(missingWindows(() => true, 0, 10 * M, M), []);
+  assert.deepEqual(
+    missingWindows(() => false, 0.5 * M, 2 * M, M),
+    [{ start: M, end: M }],
+    "a partial first slot is not asked for",
+  );
+});
+
+/** An exchange with a bar for every slot, counting requests. */
+class FakeExchange implements KlineSource {
+  requests: { symbol: string; interval: string; start: number; end: number }[] =
+    [];
+  failFor = new Set<string>();
+  fetchBars(request: {
+    symbol: string;
+    interval: "1" | "60";
+    start: number;
+    end: number;
+  }): Promise<Candle[]> {
+    this.requests.push(request);
+    if (this.failFor.has(request.symbol)) {
+      return Promise.reject(new Error("HTTP 503"));
+    }
+    const ms = request.interval === "1" ? M : 60 * M;
+    const bars: Candle[] = [];
+    for (let t = request.start; t <= request.end + ms; t += ms) {
+      bars.push({
+        t,
+        o: 1,
+        h: 2,
+        l: 1,
+        c: 2,
+        v: 1,
+        turnover: 2,
+        volume_source: "trades",
+      });
+    }
+    return Promise.resolve(bars); // one more than asked: must be filtered
+  }
+}
+
+const SYMBOLS = [
+  { id: "BTC-USDT", upstream: "BTCUSDT" },
+  { id: "ETH-USDT", upstream: "ETHUSDT" },
+];
+const HORIZONS = {
+  "1s": 7_200_000,
+  "1m": 7 * 86_400_000,
+  "1h": 365 * 86_400_000,
+};
+
+Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars in few requests", async () => {
+  const clock = new FakeClock(H + 30_000);
+  const store = new MemoryCandleStore();
+  const service = await CandleService.open({
+    symbols: SYMBOLS.map((s) => s.id),
+    store,
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  const exchange = new FakeExchange();
+  const report = await backfillCandles({
+    service,
+    source: exchange,
+    symbols: SYMBOLS,
+    spanMs: 86_400_000,
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  assert.deepEqual(report, {
+    requests: 6,
+    taken: { "1m": 2 * 1_440, "1h": 2 * 24 },
+    failures: 0,
+  });
+  assert.deepEqual(
+    exchange.requests.filter((r) => r.symbol === "BTCUSDT").map((r) => [
+      r.interval,
+      (H - r.start) / M,
+      (H - r.end) / M,
+    ]),
+    [["1", 1_000, 1], ["1", 1_440, 1_001], ["60", 24 * 60, 60]],
+  );
+  const day = service.candles({
+    symbol: "BTC-USDT",
+    interval: "1m",
+    limit: 1_000,
+  });
+  assert.equal(day.candles.length, 1_000);
+  assert.equal(day.candles.at(-1)!.t, H - M, "up to the last closed minute");
+  await service.flushed();
+  let count = 0;
+  for await (const _ of store.load("ETH-USDT", "1m", 0)) count++;
+  assert.equal(count, 1_440, "persisted");
+
+  // Started again five minutes later: only the gap is asked for.
+  clock.advance(5 * M);
+  const again = await backfillCandles({
+    service,
+    source: exchange,
+    symbols: SYMBOLS.slice(0, 1),
+    spanMs: 86_400_000,
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  assert.deepEqual(again.taken, { "1m": 5, "1h": 0 });
+  assert.equal(again.requests, 1);
+  await service.stop();
+});
+
+Deno.test("backfillCandles - a failing symbol is reported and the others still fill; abort stops it", async () => {
+  const clock = new FakeClock(H);
+  const service = await CandleService.open({
+    symbols: SYMBOLS.map((s) => s.id),
+    store: new MemoryCandleStore(),
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  const exchange = new FakeExchange();
+  exchange.failFor.add("BTCUSDT");
+  const errors: string[] = [];
+  const report = await backfillCandles({
+    service,
+    source: exchange,
+    symbols: SYMBOLS,
+    spanMs: 3_600_000,
+    horizonsMs: HORIZONS,
+    clock,
+    onError: (symbol) => errors.push(symbol),
+  });
+  assert.deepEqual(report.taken, { "1m": 60, "1h": 1 });
+  assert.deepEqual(errors, ["BTC-USDT", "BTC-USDT"]);
+  const stop = new AbortController();
+  stop.abort();
+  const none = await backfillCandles({
+    service,
+    source: exchange,
+    symbols: SYMBOLS,
+    spanMs: 3_600_000,
+    horizonsMs: HORIZONS,
+    clock,
+    signal: stop.signal,
+  });
+  assert.equal(none.requests, 0);
+  await service.stop();
+});
