@@ -1,9 +1,11 @@
 /**
  * Parses and validates the query of a stream socket request (`since`,
- * `epoch`, `symbols`) before the upgrade, so a malformed resume point gets a
- * 400 with a reason instead of an accepted socket that misbehaves.
+ * `epoch`, `symbols`, `history`, and the derived frames `candles=<interval>`
+ * and `trades=1`) before the upgrade, so a malformed value gets a 400 with a
+ * reason instead of an accepted socket that misbehaves.
  */
 import { z } from "zod";
+import { CANDLE_INTERVALS, type CandleInterval } from "../protocol/candles.ts";
 import { HttpError } from "../web/mod.ts";
 import { resolveSymbol, type SymbolTable } from "./symbol_policy.ts";
 
@@ -24,6 +26,10 @@ export interface StreamRequest {
    * full, so a limit never opens a gap.
    */
   readonly historyLimit?: number;
+  /** Interval of the candle frames asked for (`candles=<interval>`). */
+  readonly candles?: CandleInterval;
+  /** Trades frames asked for (`trades=1`). */
+  readonly trades?: boolean;
 }
 
 function badQuery(detail: string): HttpError {
@@ -43,6 +49,31 @@ function parseEpoch(params: URLSearchParams): string | undefined {
 function parseHistoryLimit(params: URLSearchParams): number | undefined {
   const raw = params.get("history");
   return raw === null ? undefined : parseSeq(raw, "history");
+}
+
+const candlesSchema = z.enum(CANDLE_INTERVALS);
+
+/** `candles=<interval>` and `trades=1|0`: the derived frames a socket asks for. */
+function parseDerived(
+  params: URLSearchParams,
+): Pick<StreamRequest, "candles" | "trades"> {
+  const candles = params.get("candles");
+  const trades = params.get("trades");
+  const parsed: { candles?: CandleInterval; trades?: boolean } = {};
+  if (candles !== null) {
+    const interval = candlesSchema.safeParse(candles);
+    if (!interval.success) {
+      throw badQuery(`candles must be one of ${CANDLE_INTERVALS.join(", ")}`);
+    }
+    parsed.candles = interval.data;
+  }
+  if (trades !== null) {
+    if (trades !== "1" && trades !== "0") {
+      throw badQuery("trades must be 1 (send the trades tape) or 0");
+    }
+    if (trades === "1") parsed.trades = true;
+  }
+  return parsed;
 }
 
 function parseSeq(raw: string, name: string): number {
@@ -66,12 +97,13 @@ export function parseSingleStream(
     since,
     epoch: parseEpoch(params),
     historyLimit: parseHistoryLimit(params),
+    ...parseDerived(params),
   };
 }
 
 /**
- * `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>&history=<n>`; without
- * `symbols`, every tracked symbol.
+ * `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>&history=<n>&candles=<interval>&trades=1`;
+ * without `symbols`, every tracked symbol.
  */
 export function parseMultiplexedStream(
   params: URLSearchParams,
@@ -108,5 +140,6 @@ export function parseMultiplexedStream(
     since,
     epoch: parseEpoch(params),
     historyLimit: parseHistoryLimit(params),
+    ...parseDerived(params),
   };
 }

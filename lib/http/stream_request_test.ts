@@ -209,3 +209,30 @@ Deno.test("parse stream requests - history limits the replay; bad values are 400
     );
   }
 });
+
+Deno.test("parse stream requests - candles and trades ask for derived frames; bad values are 400", () => {
+  const asked = parseMultiplexedStream(
+    q("symbols=BTC-USDT&candles=15m&trades=1"),
+    TABLE,
+  );
+  assert.equal(asked.candles, "15m");
+  assert.equal(asked.trades, true);
+  const plain = parseMultiplexedStream(q(""), TABLE);
+  assert.equal("candles" in plain, false, "nothing extra unless asked");
+  assert.equal("trades" in plain, false);
+  assert.equal(
+    parseMultiplexedStream(q("trades=0"), TABLE).trades,
+    undefined,
+  );
+  assert.equal(
+    parseSingleStream("BTC-USDT", q("candles=1s"), TABLE).candles,
+    "1s",
+  );
+  for (const bad of ["candles=2m", "candles=", "candles=1M", "trades=yes"]) {
+    rejects(
+      () => parseMultiplexedStream(q(bad), TABLE),
+      400,
+      /candles must be one of 1s, 1m, 5m, 15m, 1h, 4h, 1d|trades must be 1/,
+    );
+  }
+});

@@ -24,6 +24,9 @@ import type {
   StatusFrame,
   TickFrame,
 } from "../protocol/frames.ts";
+import type { CandleFrame, CandleInterval } from "../protocol/candles.ts";
+import type { TradesFrame } from "../protocol/trades.ts";
+import { type DerivedRequest, DerivedRooms } from "./derived_rooms.ts";
 import { planResume } from "./resume_plan.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,
@@ -54,8 +57,8 @@ export interface StreamHubOptions {
   readonly policy?: Partial<SlowConsumerPolicy>;
 }
 
-/** What a joining socket asks for. */
-export interface JoinRequest {
+/** What a joining socket asks for (derived frames: see `derived_rooms.ts`). */
+export interface JoinRequest extends DerivedRequest {
   /** Channel ids (already validated and canonical). */
   readonly symbols: readonly string[];
   /** Resume points per symbol. */
@@ -103,6 +106,7 @@ export class StreamHub {
   #fanoutIntervalMs = 0;
   #lastFanoutAt = new Map<string, number>();
   #held = new Map<string, HeldTick>();
+  #derived = new DerivedRooms();
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
@@ -221,6 +225,34 @@ export class StreamHub {
     }
   }
 
+  /** Sends a candle frame to the sockets that asked for its interval. */
+  publishCandle(frame: CandleFrame): void {
+    for (
+      const closed of this.#derived.publishCandle(frame, this.#clock.now())
+    ) {
+      this.#remove(closed);
+    }
+  }
+
+  /** Sends a trades frame to the sockets that asked for the tape. */
+  publishTrades(frame: TradesFrame): void {
+    for (
+      const closed of this.#derived.publishTrades(frame, this.#clock.now())
+    ) {
+      this.#remove(closed);
+    }
+  }
+
+  /** The (symbol, interval) pairs some socket wants candle frames for. */
+  candleDemand(): [symbol: string, interval: CandleInterval][] {
+    return this.#derived.candleDemand();
+  }
+
+  /** Whether some socket wants trades frames of `symbol`. */
+  wantsTrades(symbol: string): boolean {
+    return this.#derived.wantsTrades(symbol);
+  }
+
   /** Sends a heartbeat frame to every socket (see `HeartbeatFrame`). */
   heartbeat(intervalMs: number): void {
     const now = this.#clock.now();
@@ -282,6 +314,7 @@ export class StreamHub {
       for (const symbol of request.symbols) {
         this.#rooms.get(symbol)?.add(subscriber);
       }
+      this.#derived.join(subscriber, request);
     }
     return () => this.#remove(subscriber);
   }
@@ -365,5 +398,6 @@ export class StreamHub {
     for (const symbol of subscriber.symbols) {
       this.#rooms.get(symbol)?.delete(subscriber);
     }
+    this.#derived.leave(subscriber);
   }
 }
