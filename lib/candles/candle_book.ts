@@ -86,6 +86,14 @@ export class CandleBook {
     return { dropped: this.#lateDropped, amended: this.#lateAmended };
   }
 
+  /**
+   * Every bar, at every resolution, that ends at or before this time has
+   * closed (-Infinity before any closed).
+   */
+  get closedThrough(): number {
+    return this.#builder.closedThrough;
+  }
+
   /** Latest exchange time of the data, ms (-Infinity before any). */
   get lastDataTime(): number {
     return Math.max(

@@ -2,7 +2,11 @@
  * Renders the service metrics in the Prometheus text exposition format
  * (version 0.0.4), so any Prometheus-compatible scraper can read `/metrics`.
  */
-import type { IngestMetrics, MetricsResponse } from "../protocol/api_types.ts";
+import type {
+  CandleMetrics,
+  IngestMetrics,
+  MetricsResponse,
+} from "../protocol/api_types.ts";
 
 /** One exported metric: its name, type, help text and value. */
 interface MetricLine {
@@ -106,6 +110,7 @@ export function renderPrometheus(
     },
   ];
   if (metrics.ingest) lines.push(...ingestLines(metrics.ingest));
+  if (metrics.candles) lines.push(...candleLines(metrics.candles));
   let text = "";
   for (const line of lines) {
     text +=
@@ -117,6 +122,54 @@ export function renderPrometheus(
     text += `sentinel_room_subscribers{symbol="${symbol}"} ${count}\n`;
   }
   return text;
+}
+
+/** Counters of the candle store's writes and of late trades. */
+function candleLines(candles: CandleMetrics): MetricLine[] {
+  const line = (
+    name: string,
+    help: string,
+    value: number,
+    type: MetricLine["type"] = "counter",
+  ): MetricLine => ({ name, type, help, value });
+  return [
+    line(
+      "sentinel_candle_bars_written_total",
+      "Bars written to the store",
+      candles.bars_written_total,
+    ),
+    line(
+      "sentinel_candle_writes_total",
+      "Writes of bars to the store (each one or more commits)",
+      candles.bar_writes_total,
+    ),
+    line(
+      "sentinel_candle_write_failures_total",
+      "Bar writes that failed and were retried",
+      candles.bar_write_failures_total,
+    ),
+    line(
+      "sentinel_candle_bars_dropped_total",
+      "Bars dropped because the write queue was full",
+      candles.bars_dropped_total,
+    ),
+    line(
+      "sentinel_candle_bars_queued",
+      "Bars waiting to be written",
+      candles.bars_queued,
+      "gauge",
+    ),
+    line(
+      "sentinel_candle_late_trades_total",
+      "Trades that arrived after their second had closed (amended or dropped)",
+      candles.late_trades_amended_total + candles.late_trades_dropped_total,
+    ),
+    line(
+      "sentinel_candle_bars_backfilled_total",
+      "Bars taken from the exchange's klines",
+      candles.bars_backfilled_total,
+    ),
+  ];
 }
 
 /** The ingestion source's gauges and counters (WebSocket and fallback). */

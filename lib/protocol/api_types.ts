@@ -143,6 +143,28 @@ export interface MetricsResponse {
   readonly alerts?: AlertMetrics;
   /** Ingestion source counters (absent only in fakes built before them). */
   readonly ingest?: IngestMetrics;
+  /** Candle persistence counters (absent only in fakes built before them). */
+  readonly candles?: CandleMetrics;
+}
+
+/** The candle part of `GET /api/metrics`. */
+export interface CandleMetrics {
+  /** Bars written to the store (closed, amended, backfilled, resealed). */
+  readonly bars_written_total: number;
+  /** Writes to the store (each one or more commits of many bars). */
+  readonly bar_writes_total: number;
+  /** Writes that failed and were retried. */
+  readonly bar_write_failures_total: number;
+  /** Bars dropped because the write queue was full. */
+  readonly bars_dropped_total: number;
+  /** Bars waiting to be written now. */
+  readonly bars_queued: number;
+  /** Late trades amended into a closed 1 s bar. */
+  readonly late_trades_amended_total: number;
+  /** Late trades dropped (their minute had closed). */
+  readonly late_trades_dropped_total: number;
+  /** Bars taken from the exchange's klines since start. */
+  readonly bars_backfilled_total: number;
 }
 
 /** The ingestion part of `GET /api/metrics`. */

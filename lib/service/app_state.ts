@@ -8,6 +8,8 @@ import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type { AlertQuery, AuditQuery } from "../alerts/alert_query.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
+import type { CandleInterval, CandlesResponse } from "../protocol/candles.ts";
+import type { TapeTrade } from "../protocol/trades.ts";
 import type {
   AlertsResponse,
   AuditResponse,
@@ -46,6 +48,29 @@ export interface Services {
   symbols(): SymbolsResponse;
   /** Recent ticks of one symbol, oldest first (bounded by `HISTORY_SIZE`). */
   history(symbol: string): readonly TickFrame[];
+  /**
+   * The newest `limit` bars of one symbol (already resolved to its channel
+   * id) starting in `[from, to)`, oldest first, the bar in progress included,
+   * with the outages they overlap (`GET /api/candles`).
+   */
+  candles(query: {
+    symbol: string;
+    interval: CandleInterval;
+    from?: number;
+    to?: number;
+    limit: number;
+  }): Promise<CandlesResponse>;
+  /**
+   * The newest `limit` bars from memory, synchronously, for the
+   * server-rendered first paint.
+   */
+  recentCandles(
+    symbol: string,
+    interval: CandleInterval,
+    limit: number,
+  ): CandlesResponse;
+  /** The newest public trades of one symbol, newest last (at most 100). */
+  recentTrades(symbol: string): readonly TapeTrade[];
   /**
    * The newest stored alerts (at most 100), newest first, optionally for one
    * symbol: a synchronous read for server-rendered pages. The API pages

@@ -30,6 +30,7 @@ import { startFanoutGovernor } from "./fanout_governor_loop.ts";
 import { buildServices } from "./services_facade.ts";
 import { diagnose, statusFrame } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
+import { startCandleStage } from "./candle_stage.ts";
 
 /** Options of {@linkcode startSentinel}. */
 export interface SentinelOptions {
@@ -99,6 +100,13 @@ export async function startSentinel(
     clock,
   });
   const alertStore = await AlertStore.open(kv);
+  const candleStage = await startCandleStage({
+    config,
+    kv,
+    hub,
+    logger,
+    clock,
+  });
   const streams = new StreamGate({
     hub,
     logger,
@@ -209,6 +217,7 @@ export async function startSentinel(
     if (key === lastStatus) return;
     lastStatus = key;
     hub.publishStatus(frame);
+    candleStage.statusChanged(frame);
   };
 
   const ingestion = startIngestion({
@@ -217,9 +226,13 @@ export async function startSentinel(
     clock,
     onTicks: (ticks) => {
       hub.publishTicks(ticks);
+      candleStage.observeTicks(ticks);
       raiseTickAlerts(ticks);
     },
-    onTrades: raiseTradeAlerts,
+    onTrades: (trades) => {
+      candleStage.observeTrades(trades);
+      raiseTradeAlerts(trades);
+    },
     onState: (state) => {
       upstream = state;
       hub.simulated = state.simulated;
@@ -251,6 +264,7 @@ export async function startSentinel(
     engine,
     pipeline,
     ingestion,
+    candleStage,
     upstream: () => upstream,
     diagnostics,
     raiseTradeAlerts,
@@ -269,6 +283,7 @@ export async function startSentinel(
       // sockets close; retention must not run while KV is being closed.
       await pipeline.drained();
       await retention.stop();
+      await candleStage.stop();
       try {
         await saveHubSnapshot(kv, hub.snapshot());
       } catch (error) {

@@ -29,7 +29,9 @@ import type { Services } from "./app_state.ts";
 import { auditResponse } from "./audit_response.ts";
 import { ingestMetrics } from "./diagnostics.ts";
 import { answeringDomainErrors } from "./domain_errors.ts";
+import { candleMetrics } from "../candles/candle_metrics.ts";
 import type { StreamGate } from "./stream_gate.ts";
+import type { CandleStage } from "./candle_stage.ts";
 
 /** The running parts the facade answers from. */
 export interface ServiceParts {
@@ -46,6 +48,8 @@ export interface ServiceParts {
   readonly engine: AlertEngine;
   readonly pipeline: AlertPipeline;
   readonly ingestion: IngestionHandle;
+  /** Candles, their outages and the trades tape. */
+  readonly candleStage: CandleStage;
   /** The latest state ingestion reported, if any yet. */
   upstream(): UpstreamState | undefined;
   diagnostics(): DiagnosticsResponse;
@@ -96,6 +100,16 @@ export function buildServices(parts: ServiceParts): Services {
     },
     history: (symbol): readonly TickFrame[] =>
       hub.history(resolveSymbol(symbol, parts.table)),
+    candles: (query) =>
+      Promise.resolve(parts.candleStage.candles.candles(query)),
+    recentCandles: (symbol, interval, limit) =>
+      parts.candleStage.candles.candles({
+        symbol: resolveSymbol(symbol, parts.table),
+        interval,
+        limit,
+      }),
+    recentTrades: (symbol) =>
+      parts.candleStage.tape.recent(resolveSymbol(symbol, parts.table)),
     alerts: (symbol) => {
       const id = symbol === undefined
         ? undefined
@@ -145,6 +159,7 @@ export function buildServices(parts: ServiceParts): Services {
         parts.alertStore.count,
       ),
       ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
+      candles: candleMetrics(parts.candleStage.candles.stats()),
     }),
     thresholds: () => ({
       thresholds: parts.thresholds.all("whale"),
