@@ -4,10 +4,8 @@
  * repeated parameters are refused rather than ignored, so a typo such as
  * `?symbols=` gets a 400 instead of a silently unfiltered answer.
  *
- * Times are epoch milliseconds or ISO-8601 with an explicit zone (`Z` or
- * `±hh:mm`); a date-time without a zone would mean the server's local time,
- * which nobody can see. An unencoded `+` in an offset arrives as a space
- * (form encoding) and is read as `+`. `since` is inclusive, `until` exclusive.
+ * Times are epoch milliseconds or ISO-8601 with an explicit zone (see
+ * `protocol/query_params.ts`). `since` is inclusive, `until` exclusive.
  *
  * Domain code: a refused query is an {@linkcode AlertQueryError} (the route
  * answers it as a 400 `invalid_query`), and `symbol` is returned as given —
@@ -15,6 +13,7 @@
  */
 import { z } from "zod";
 import type { AlertKind } from "../protocol/frames.ts";
+import { limitParam, readQuery, timeParam } from "../protocol/query_params.ts";
 import { ALERT_ID_PATTERN } from "./alert_id.ts";
 import { AUDIT_ID_PATTERN } from "./audit_id.ts";
 
@@ -31,36 +30,6 @@ const ALERT_KINDS = [
   "whale_trade",
   "price_level",
 ] as const satisfies readonly AlertKind[];
-
-const ISO_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
-const timeParam = z.string().transform((raw, ctx) => {
-  const text = raw.replace(/ (\d{2}:\d{2})$/, "+$1");
-  const ms = /^\d{1,15}$/.test(text)
-    ? Number(text)
-    : ISO_TIME.test(text)
-    ? Date.parse(text)
-    : NaN;
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({
-      code: "custom",
-      message:
-        "expected epoch milliseconds or an ISO-8601 time with a zone, e.g. 2024-01-02T03:04:05Z",
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const limitParam = (max: number) =>
-  z.string().regex(/^\d{1,7}$/, {
-    error: `expected an integer from 1 to ${max}`,
-  })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= max, {
-      error: `expected an integer from 1 to ${max}`,
-    });
 
 const alertCursor = z.string().regex(ALERT_ID_PATTERN, {
   error: "expected the next_cursor of a previous page",
@@ -154,32 +123,9 @@ function checkAlertQuery(query: AlertQuery): AlertQuery {
   return query;
 }
 
-/**
- * Refuses a repeated parameter, then validates with `schema`. Names are
- * collected into a `Set` and the object built with `Object.fromEntries`, so
- * a name such as `__proto__` or `constructor` is an own key the strict
- * schema reports as unknown, never something found on the prototype chain.
- */
 function parseWith<T extends z.ZodType>(
   schema: T,
   params: URLSearchParams,
 ): z.infer<T> {
-  const seen = new Set<string>();
-  for (const name of params.keys()) {
-    if (seen.has(name)) {
-      throw new AlertQueryError(`${name}: give each parameter at most once`);
-    }
-    seen.add(name);
-  }
-  const parsed = schema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) {
-    throw new AlertQueryError(
-      parsed.error.issues.map((issue) =>
-        issue.code === "unrecognized_keys"
-          ? `unknown parameter ${issue.keys.join(", ")}`
-          : `${issue.path.join(".") || "query"}: ${issue.message}`
-      ).join("; "),
-    );
-  }
-  return parsed.data;
+  return readQuery(schema, params, (message) => new AlertQueryError(message));
 }

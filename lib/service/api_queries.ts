@@ -1,6 +1,7 @@
 /**
- * The alert and audit query strings as the routes read them: parsed by the
- * domain parser (`lib/alerts/alert_query.ts`), its refusals answered as a 400
+ * The alert, audit and candle query strings as the routes read them: parsed
+ * by the domain parsers (`lib/alerts/alert_query.ts`,
+ * `lib/candles/candle_query.ts`), their refusals answered as a 400
  * `invalid_query`, and `symbol` resolved by the symbol policy (400 malformed,
  * 404 untracked) to its canonical id, so rooms and filters never split by
  * case.
@@ -12,6 +13,10 @@ import {
   parseAlertListQuery,
   parseAuditQuery,
 } from "../alerts/alert_query.ts";
+import {
+  type CandleRequest,
+  parseCandleQuery,
+} from "../candles/candle_query.ts";
 import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
 import { answeringDomainErrors } from "./domain_errors.ts";
 
@@ -27,6 +32,11 @@ export const readAlertExportQuery: QueryReader<AlertQuery> = reader(
 
 /** `GET /api/audit` parameters; throws a 400/404 `HttpError`. */
 export const readAuditQuery: QueryReader<AuditQuery> = reader(parseAuditQuery);
+
+/** `GET /api/candles` parameters; throws a 400/404 `HttpError`. */
+export const readCandleQuery: QueryReader<CandleRequest> = reader(
+  parseCandleQuery,
+);
 
 /** Reads one endpoint's query string against the tracked symbols. */
 export type QueryReader<Q> = (params: URLSearchParams, table: SymbolTable) => Q;

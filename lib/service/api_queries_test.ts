@@ -4,6 +4,7 @@ import {
   readAlertExportQuery,
   readAlertListQuery,
   readAuditQuery,
+  readCandleQuery,
 } from "./api_queries.ts";
 
 const TABLE = symbolTable(["BTC-USDT", "ETH-USDT"]);
@@ -86,5 +87,24 @@ Deno.test("api queries - a bad query is refused before the symbol is looked up",
   assert.throws(
     () => list("symbol=DOGE-USDT&limit=0"),
     refused(400, "invalid_query"),
+  );
+});
+
+Deno.test("api queries - the candle query: canonical symbol, refusals as 400 and 404", () => {
+  const candles = (query: string) =>
+    readCandleQuery(new URLSearchParams(query), TABLE);
+  assert.deepEqual(candles("symbol=btc-usdt&interval=15m"), {
+    symbol: "BTC-USDT",
+    interval: "15m",
+    limit: 300,
+  });
+  assert.throws(
+    () => candles("symbol=BTC-USDT&interval=2m"),
+    refused(400, "invalid_query", /^interval: expected one of/),
+  );
+  assert.throws(() => candles("interval=1m"), refused(400, "invalid_query"));
+  assert.throws(
+    () => candles("symbol=DOGE-USDT"),
+    refused(404, "unknown_symbol"),
   );
 });

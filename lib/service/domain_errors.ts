@@ -6,6 +6,7 @@
  * untouched, for the one error handler to answer.
  */
 import { AlertQueryError } from "../alerts/alert_query.ts";
+import { CandleQueryError } from "../candles/candle_query.ts";
 import { ThresholdUpdateError } from "../alerts/threshold_update.ts";
 import { HttpError } from "../web/mod.ts";
 
@@ -15,6 +16,7 @@ type ErrorClass = abstract new (...args: any[]) => Error;
 /** Each domain validation error and the `code` of its 400 answer. */
 const BAD_REQUESTS: readonly (readonly [ErrorClass, string])[] = [
   [AlertQueryError, "invalid_query"],
+  [CandleQueryError, "invalid_query"],
   [ThresholdUpdateError, "invalid_threshold"],
 ];
 
