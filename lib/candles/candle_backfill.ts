@@ -112,8 +112,11 @@ export async function backfillCandles(
       if (!book) continue;
       const now = clock.now();
       const to = slotStart(now, resolution);
-      const from = to -
-        Math.min(options.spanMs, options.horizonsMs[resolution]);
+      // Whole hours of minutes, so the oldest hour is not sealed half full.
+      const from = slotStart(
+        to - Math.min(options.spanMs, options.horizonsMs[resolution]),
+        "1h",
+      );
       const windows = missingWindows(
         (t) => book.series[resolution].has(t),
         from,
