@@ -8,6 +8,34 @@ import type {
 } from "../protocol/api_types.ts";
 import type { AlertEngineStats } from "./alert_engine.ts";
 import type { AlertPipelineStats } from "./alert_pipeline.ts";
+import type { PriceLevelStats } from "./price_level_rules.ts";
+
+/**
+ * The engine's counts with the price-level rules' counts (kept apart, per
+ * alert) added under `price_level`.
+ */
+export function withPriceLevels(
+  engine: AlertEngineStats,
+  levels: PriceLevelStats,
+): AlertEngineStats {
+  const add = (
+    counts: AlertEngineStats["raised"],
+    extra: Readonly<Record<string, number>>,
+  ) => {
+    const out: AlertEngineStats["raised"] = {};
+    for (const [symbol, kinds] of Object.entries(counts)) {
+      out[symbol] = {
+        ...kinds,
+        price_level: kinds.price_level + (extra[symbol] ?? 0),
+      };
+    }
+    return out;
+  };
+  return {
+    raised: add(engine.raised, levels.raised),
+    suppressed: add(engine.suppressed, levels.suppressed),
+  };
+}
 
 /** Builds {@linkcode AlertMetrics}; `trailSize` is the store's alert count. */
 export function alertMetrics(

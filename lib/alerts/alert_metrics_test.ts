@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { alertMetrics } from "./alert_metrics.ts";
+import { alertMetrics, withPriceLevels } from "./alert_metrics.ts";
 
 Deno.test("alertMetrics - totals sum every symbol and kind", () => {
   const counts = (a: number, b: number, c: number, d = 0) => ({
@@ -23,4 +23,24 @@ Deno.test("alertMetrics - totals sum every symbol and kind", () => {
   assert.equal(metrics.pending, 2);
   assert.equal(metrics.trail_size, 42);
   assert.equal(metrics.suppressed["BTC-USDT"].volume_spike, 5);
+});
+
+Deno.test("withPriceLevels - price-level counts join the engine's under price_level", () => {
+  const zero = {
+    threshold_crossing: 0,
+    volume_spike: 1,
+    whale_trade: 0,
+    price_level: 0,
+  };
+  const merged = withPriceLevels(
+    {
+      raised: { "BTC-USDT": zero, "ETH-USDT": zero },
+      suppressed: { "BTC-USDT": zero },
+    },
+    { raised: { "BTC-USDT": 2 }, suppressed: { "BTC-USDT": 1 } },
+  );
+  assert.equal(merged.raised["BTC-USDT"].price_level, 2);
+  assert.equal(merged.raised["BTC-USDT"].volume_spike, 1);
+  assert.equal(merged.raised["ETH-USDT"].price_level, 0);
+  assert.equal(merged.suppressed["BTC-USDT"].price_level, 1);
 });

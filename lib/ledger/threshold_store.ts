@@ -13,21 +13,42 @@ import { auditIdMs, formatAuditId } from "../alerts/audit_id.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 import { takePage } from "./paging.ts";
+import type { PriceAlertDirection } from "../protocol/price_alerts.ts";
 
-/** One audited threshold change. */
+/**
+ * What an audit entry records: a threshold line, or a price-level alert
+ * created or deleted (`price_alert`).
+ */
+export type AuditKind = ThresholdKind | "price_alert";
+
+/** One audited change. */
 export interface ThresholdChange {
   /** Sortable id (time-ordered). */
   readonly id: string;
   /** ISO-8601 UTC time of the change. */
   readonly time: string;
   readonly symbol: string;
-  /** Which line changed (entries written before kinds existed read as `whale`). */
-  readonly kind: ThresholdKind;
+  /** What changed (entries written before kinds existed read as `whale`). */
+  readonly kind: AuditKind;
+  /** The value replaced; for a price alert, 0 on create and the level on delete. */
   readonly previous: number;
+  /** The value set; for a price alert, the level on create and 0 on delete. */
   readonly threshold: number;
   /** IP address of the caller. */
   readonly actor_ip: string;
+  /** For a price alert: whether it was created or deleted. */
+  readonly action?: "create" | "delete";
+  /** For a price alert: its id. */
+  readonly alert_id?: string;
+  /** For a price alert: its direction. */
+  readonly direction?: PriceAlertDirection;
 }
+
+/** An audited change of a threshold line (not a price alert). */
+export type LineChange = ThresholdChange & { readonly kind: ThresholdKind };
+
+/** An audit entry to write; the store gives it its id and time. */
+export type AuditEntry = Omit<ThresholdChange, "id" | "time">;
 
 /** Defaults of the alert-only kinds, by channel id. */
 export interface AlertThresholdDefaults {
@@ -152,7 +173,7 @@ export class ThresholdStore {
     symbol: string,
     threshold: number,
     actorIp: string,
-  ): Promise<ThresholdChange> {
+  ): Promise<LineChange> {
     const [change] = await this.update(symbol, { whale: threshold }, actorIp);
     return change;
   }
@@ -166,7 +187,7 @@ export class ThresholdStore {
     symbol: string,
     changes: Partial<Record<ThresholdKind, number>>,
     actorIp: string,
-  ): Promise<ThresholdChange[]> {
+  ): Promise<LineChange[]> {
     const kinds = (Object.keys(VALUE_PREFIX) as ThresholdKind[]).filter((k) =>
       changes[k] !== undefined
     );
@@ -193,7 +214,7 @@ export class ThresholdStore {
     kinds: readonly ThresholdKind[],
     changes: Partial<Record<ThresholdKind, number>>,
     actorIp: string,
-  ): Promise<ThresholdChange[]> {
+  ): Promise<LineChange[]> {
     if (kinds.length === 0) return [];
     for (let attempt = 1;; attempt++) {
       const stored = await this.#kv.getMany<number[]>(
@@ -203,10 +224,8 @@ export class ThresholdStore {
       const op = this.#kv.atomic();
       for (const entry of stored) op.check(entry);
       const records = kinds.map((kind, i) => {
-        const idMs = Math.max(now, this.#lastIdMs + 1);
-        this.#lastIdMs = idMs;
-        const change: ThresholdChange = {
-          id: formatAuditId(idMs),
+        const change: LineChange = {
+          id: this.#nextAuditId(now),
           time: new Date(now).toISOString(),
           symbol,
           kind,
@@ -232,6 +251,42 @@ export class ThresholdStore {
         );
       }
     }
+  }
+
+  /**
+   * Commits `entry` to the audit trail in one atomic commit with what
+   * `mutate` adds (e.g. the price alert it records), so neither is ever
+   * written without the other. `mutate` may add checks: when one fails,
+   * nothing is written and the promise rejects.
+   */
+  async audited(
+    entry: AuditEntry,
+    mutate: (op: Deno.AtomicOperation) => void,
+  ): Promise<ThresholdChange> {
+    const write = this.#writes.then(async () => {
+      const now = this.#clock.now();
+      const change: ThresholdChange = {
+        ...entry,
+        id: this.#nextAuditId(now),
+        time: new Date(now).toISOString(),
+      };
+      const op = this.#kv.atomic().set([...AUDIT_PREFIX, change.id], change);
+      mutate(op);
+      const result = await op.commit();
+      if (!result.ok) {
+        throw new Error("The change was not committed: a check failed");
+      }
+      return change;
+    });
+    this.#writes = write.catch(() => {});
+    return await write;
+  }
+
+  /** The next audit id: time-ordered even within one ms or after a clock step. */
+  #nextAuditId(now: number): string {
+    const idMs = Math.max(now, this.#lastIdMs + 1);
+    this.#lastIdMs = idMs;
+    return formatAuditId(idMs);
   }
 
   /** Threshold changes, newest first, at most `limit`. */

@@ -3,6 +3,7 @@
  * them and the islands that read them (browser-safe: types only).
  */
 import type { AlertFrame, AlertKind, TickFrame } from "./frames.ts";
+import type { PriceAlertDirection } from "./price_alerts.ts";
 
 /** Body of every error response. */
 export interface ApiError {
@@ -270,13 +271,22 @@ export interface AuditEntry {
   readonly symbol: string;
   /**
    * Which line changed: `whale` (24 h turnover), `trade` (one trade's
-   * notional) or `spike` (notional per spike window).
+   * notional) or `spike` (notional per spike window); or `price_alert`, a
+   * price-level alert created or deleted.
    */
-  readonly kind: "whale" | "trade" | "spike";
+  readonly kind: "whale" | "trade" | "spike" | "price_alert";
+  /** The value replaced; for a price alert, 0 on create and the level on delete. */
   readonly previous: number;
+  /** The value set; for a price alert, the level on create and 0 on delete. */
   readonly threshold: number;
   /** IP address of the caller who made the change. */
   readonly actor_ip: string;
+  /** For a price alert: whether it was created or deleted. */
+  readonly action?: "create" | "delete";
+  /** For a price alert: its id. */
+  readonly alert_id?: string;
+  /** For a price alert: which way it watches the price. */
+  readonly direction?: PriceAlertDirection;
 }
 
 /** `GET /api/audit`: threshold changes, newest first. */

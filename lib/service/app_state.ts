@@ -11,6 +11,11 @@ import type { MarketTrade } from "../market/market_trade.ts";
 import type { CandleInterval, CandlesResponse } from "../protocol/candles.ts";
 import type { TapeTrade } from "../protocol/trades.ts";
 import type {
+  PriceAlert,
+  PriceAlertRequest,
+  PriceAlertsResponse,
+} from "../protocol/price_alerts.ts";
+import type {
   AlertsResponse,
   AuditResponse,
   DiagnosticsResponse,
@@ -104,6 +109,18 @@ export interface Services {
     update: ThresholdUpdate,
     actorIp: string,
   ): Promise<ThresholdUpdateResponse>;
+  /** Every price-level alert, oldest first. */
+  priceAlerts(): PriceAlertsResponse;
+  /**
+   * Stores and audits a validated price-level alert (symbol canonical);
+   * throws a `PriceAlertLimitError` past the per-symbol or total bound.
+   */
+  addPriceAlert(
+    request: PriceAlertRequest,
+    actorIp: string,
+  ): Promise<PriceAlert>;
+  /** Deletes and audits one; throws a `PriceAlertNotFoundError` for an unknown id. */
+  deletePriceAlert(id: string, actorIp: string): Promise<void>;
 }
 
 /**

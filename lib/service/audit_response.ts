@@ -17,6 +17,11 @@ export function auditEntry(change: ThresholdChange): AuditEntry {
     previous: change.previous,
     threshold: change.threshold,
     actor_ip: change.actor_ip,
+    ...(change.action === undefined ? {} : {
+      action: change.action,
+      alert_id: change.alert_id,
+      direction: change.direction,
+    }),
   };
 }
 

@@ -31,6 +31,7 @@ import { buildServices } from "./services_facade.ts";
 import { diagnose, statusFrame } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
 import { startCandleStage } from "./candle_stage.ts";
+import { PriceAlerts } from "./price_alerts.ts";
 
 /** Options of {@linkcode startSentinel}. */
 export interface SentinelOptions {
@@ -107,6 +108,14 @@ export async function startSentinel(
     logger,
     clock,
   });
+  const priceAlerts = await PriceAlerts.open({
+    kv,
+    audit: thresholds,
+    hysteresis: config.alerts.hysteresis,
+    cooldownMs: config.alerts.cooldownMs,
+    logger,
+    clock,
+  });
   const streams = new StreamGate({
     hub,
     logger,
@@ -175,7 +184,10 @@ export async function startSentinel(
   });
 
   const raiseTickAlerts = (ticks: readonly AnalyzedTick[]) =>
-    pipeline.submit(engine.observeTicks(ticks));
+    pipeline.submit([
+      ...engine.observeTicks(ticks),
+      ...priceAlerts.observeTicks(ticks),
+    ]);
   /**
    * Trade-level alerts (whale trades, trade-flow spikes). The seam for the
    * ingestion's `onTrades` callback.
@@ -265,6 +277,7 @@ export async function startSentinel(
     pipeline,
     ingestion,
     candleStage,
+    priceAlerts,
     upstream: () => upstream,
     diagnostics,
     raiseTradeAlerts,

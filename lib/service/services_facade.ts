@@ -11,7 +11,7 @@ import type { DiagnosticsResponse } from "../protocol/api_types.ts";
 import type { RingBuffer } from "../hub/ring_buffer.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import type { AlertEngine } from "../alerts/alert_engine.ts";
-import { alertMetrics } from "../alerts/alert_metrics.ts";
+import { alertMetrics, withPriceLevels } from "../alerts/alert_metrics.ts";
 import type { AlertPipeline } from "../alerts/alert_pipeline.ts";
 import {
   thresholdChanges,
@@ -28,10 +28,14 @@ import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
 import { auditResponse } from "./audit_response.ts";
 import { ingestMetrics } from "./diagnostics.ts";
-import { answeringDomainErrors } from "./domain_errors.ts";
+import {
+  answeringDomainErrors,
+  answeringDomainErrorsAsync,
+} from "./domain_errors.ts";
 import { candleMetrics } from "../candles/candle_metrics.ts";
 import type { StreamGate } from "./stream_gate.ts";
 import type { CandleStage } from "./candle_stage.ts";
+import type { PriceAlerts } from "./price_alerts.ts";
 
 /** The running parts the facade answers from. */
 export interface ServiceParts {
@@ -50,6 +54,8 @@ export interface ServiceParts {
   readonly ingestion: IngestionHandle;
   /** Candles, their outages and the trades tape. */
   readonly candleStage: CandleStage;
+  /** Price-level alerts: the stored set and its rules. */
+  readonly priceAlerts: PriceAlerts;
   /** The latest state ingestion reported, if any yet. */
   upstream(): UpstreamState | undefined;
   diagnostics(): DiagnosticsResponse;
@@ -154,7 +160,7 @@ export function buildServices(parts: ServiceParts): Services {
       fanout_interval_ms: hub.fanoutIntervalMs,
       ingestion_restarts: parts.ingestion.status().restarts,
       alerts: alertMetrics(
-        parts.engine.stats(),
+        withPriceLevels(parts.engine.stats(), parts.priceAlerts.stats()),
         parts.pipeline.stats(),
         parts.alertStore.count,
       ),
@@ -186,5 +192,16 @@ export function buildServices(parts: ServiceParts): Services {
       }
       return thresholdUpdateResponse(id, parts.thresholds.get(id)!, records);
     },
+    priceAlerts: () => parts.priceAlerts.list(),
+    addPriceAlert: (request, actorIp) =>
+      answeringDomainErrorsAsync(() =>
+        parts.priceAlerts.add(
+          request,
+          hub.latest(request.symbol)?.price,
+          actorIp,
+        )
+      ),
+    deletePriceAlert: (id, actorIp) =>
+      answeringDomainErrorsAsync(() => parts.priceAlerts.remove(id, actorIp)),
   };
 }
