@@ -86,6 +86,9 @@ export class CandleService {
   #graceMs: number;
   #silenceMs: number;
   #backfilled = 0;
+  /** Per symbol: writes in flight, as (ticket, closed-through) pairs. */
+  #inFlight = new Map<string, { ticket: number; through: number }[]>();
+  #durable = new Map<string, number>();
 
   private constructor(
     options: CandleServiceOptions,
@@ -178,6 +181,21 @@ export class CandleService {
     return this.#books.get(symbol);
   }
 
+  /**
+   * Every bar of `symbol` that ends at or before this time is closed and
+   * stored: its final frame may go out (-Infinity before any).
+   */
+  durableThrough(symbol: string): number {
+    const pending = this.#inFlight.get(symbol);
+    const settled = this.#writer.settled;
+    let durable = this.#durable.get(symbol) ?? -Infinity;
+    while (pending && pending.length > 0 && pending[0].ticket <= settled) {
+      durable = Math.max(durable, pending.shift()!.through);
+    }
+    this.#durable.set(symbol, durable);
+    return durable;
+  }
+
   /** Feeds ticker snapshots; bars that this data completes close. */
   observeTicks(ticks: readonly CandleTick[]): void {
     const touched = new Set<CandleBook>();
@@ -218,7 +236,7 @@ export class CandleService {
   closeDue(): void {
     const before = this.#clock.now() - this.#silenceMs;
     for (const [symbol, book] of this.#books) {
-      this.#persist(symbol, book.closeBefore(before));
+      this.#persist(symbol, book, book.closeBefore(before));
     }
   }
 
@@ -330,18 +348,24 @@ export class CandleService {
       if (!books.has(book)) continue;
       this.#persist(
         symbol,
+        book,
         book.closeBefore(book.lastDataTime - this.#graceMs),
       );
     }
   }
 
-  #persist(symbol: string, closed: ClosedBars): void {
+  #persist(symbol: string, book: CandleBook, closed: ClosedBars): void {
     const writes: StoredBar[] = [];
     for (const resolution of STORED_RESOLUTIONS) {
       for (const candle of closed[resolution]) {
         writes.push({ symbol, resolution, candle });
       }
     }
-    this.#writer.enqueue(writes);
+    const ticket = this.#writer.enqueue(writes);
+    let pending = this.#inFlight.get(symbol);
+    if (!pending) this.#inFlight.set(symbol, pending = []);
+    const last = pending[pending.length - 1];
+    if (last?.ticket === ticket) last.through = book.closedThrough;
+    else pending.push({ ticket, through: book.closedThrough });
   }
 }

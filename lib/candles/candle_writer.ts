@@ -6,6 +6,11 @@
  * bars together). The queue is bounded: if the store stalls for long, the
  * oldest bars are dropped and counted rather than growing memory without
  * limit; a failed write is retried after a pause.
+ *
+ * Every bar gets a ticket: the count of bars enqueued up to and including
+ * it. Bars settle in order, so `settled` (the count written or dropped)
+ * says which tickets are done — what lets the service push a bar's final
+ * frame only once the bar is stored.
  */
 import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
 import type { CandleStore, StoredBar } from "./candle_store.ts";
@@ -50,6 +55,8 @@ export class CandleWriter {
   #wake: (() => void) | undefined;
   #stopped = false;
   #written = 0;
+  #enqueued = 0;
+  #settled = 0;
   #writes = 0;
   #failures = 0;
   #dropped = 0;
@@ -82,16 +89,28 @@ export class CandleWriter {
     };
   }
 
-  /** Queues `bars` for writing; starts a write unless one is running. */
-  enqueue(bars: readonly StoredBar[]): void {
-    if (bars.length === 0 || this.#stopped) return;
+  /** Bars written or dropped so far: tickets up to this are settled. */
+  get settled(): number {
+    return this.#settled;
+  }
+
+  /**
+   * Queues `bars` for writing (starting a write unless one is running) and
+   * returns the ticket of the last: once `settled` reaches it, they and
+   * everything queued before are written (or were dropped).
+   */
+  enqueue(bars: readonly StoredBar[]): number {
+    if (bars.length === 0 || this.#stopped) return this.#enqueued;
     this.#queue.push(...bars);
+    this.#enqueued += bars.length;
     const over = this.#queue.length - this.#maxQueued;
     if (over > 0) {
       this.#queue.splice(0, over);
       this.#dropped += over;
+      this.#settled += over;
     }
     this.#running ??= this.#run();
+    return this.#enqueued;
   }
 
   /**
@@ -117,6 +136,7 @@ export class CandleWriter {
       try {
         await this.#store.put(batch);
         this.#written += batch.length;
+        this.#settled += batch.length;
         continue;
       } catch (error) {
         this.#failures++;

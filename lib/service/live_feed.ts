@@ -1,8 +1,9 @@
 /**
  * The push cycle of the derived frames: every 250 ms it closes the bars
  * whose time has passed, then sends, for each (symbol, interval) some socket
- * asked for, the bars that closed since the last cycle (`closed: true`, once
- * each) and the bar in progress if it changed — so a socket gets an open bar
+ * asked for, the bars that closed and were stored since the last cycle
+ * (`closed: true`, once each: stored first, pushed second, as alerts are)
+ * and the bar in progress if it changed — so a socket gets an open bar
  * at most four times a second per symbol and interval, however fast ticks
  * come. Trades collected since the last cycle go out as one frame per
  * symbol. Nothing is computed for what nobody asked for.
@@ -32,11 +33,10 @@ export interface LiveFeedOptions {
   readonly intervalMs?: number;
 }
 
-/** What was last sent for one (symbol, interval). */
+/** The final frames sent for one (symbol, interval). */
 interface Sent {
   /** Start of the newest bar sent closed (or known closed before). */
   lastClosed: number;
-  lastOpen?: Candle;
 }
 
 /** Most closed bars sent for one key in one cycle (after a stall). */
@@ -48,6 +48,7 @@ export class LiveFeed {
   #clock: Clock;
   #intervalMs: number;
   #sent = new Map<string, Sent>();
+  #lastOpen = new Map<string, Candle>();
   #timer: TimerId | undefined;
   #stopped = false;
 
@@ -93,10 +94,14 @@ export class LiveFeed {
       const book = candles.book(symbol);
       if (!book) continue;
       const ms = INTERVAL_MS[interval];
-      const closedEnd = Math.floor(book.closedThrough / ms) * ms;
+      // A bar's final frame goes out once it is stored, never before.
+      const closedEnd = Math.floor(candles.durableThrough(symbol) / ms) * ms;
       let sent = this.#sent.get(key);
-      if (!sent) this.#sent.set(key, sent = { lastClosed: closedEnd - ms });
-      if (closedEnd - ms > sent.lastClosed) {
+      if (!sent && Number.isFinite(closedEnd)) {
+        // Bars closed before anyone asked are the API's, not the stream's.
+        this.#sent.set(key, sent = { lastClosed: closedEnd - ms });
+      }
+      if (sent && closedEnd - ms > sent.lastClosed) {
         const bars = book.query({
           interval,
           from: sent.lastClosed + ms,
@@ -109,13 +114,19 @@ export class LiveFeed {
         sent.lastClosed = closedEnd - ms;
       }
       const open = book.openBar(interval);
-      if (open && open.t >= closedEnd && !same(open, sent.lastOpen)) {
+      if (
+        open && open.t + ms > book.closedThrough &&
+        !same(open, this.#lastOpen.get(key))
+      ) {
         hub.publishCandle(frame(symbol, interval, open, false));
-        sent.lastOpen = open;
+        this.#lastOpen.set(key, open);
       }
     }
     for (const key of this.#sent.keys()) {
       if (!seen.has(key)) this.#sent.delete(key);
+    }
+    for (const key of this.#lastOpen.keys()) {
+      if (!seen.has(key)) this.#lastOpen.delete(key);
     }
     for (const [symbol, trades] of tape.takePending()) {
       if (hub.wantsTrades(symbol)) {

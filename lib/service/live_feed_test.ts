@@ -40,9 +40,10 @@ async function setup() {
   const hub = new FakeHub();
   const feed = new LiveFeed({ hub, candles, tape, clock, intervalMs: 250 });
   /** A tick every 50 ms for `ms`, price 100 + tenths of seconds since H. */
-  const run = (ms: number) => {
+  const run = async (ms: number) => {
     const end = clock.now() + ms;
     while (clock.now() < end) {
+      await clock.settle();
       clock.advance(50);
       const t = clock.now();
       candles.observeTicks([{
@@ -60,7 +61,7 @@ Deno.test("LiveFeed - the open bar at most once a cycle, each bar closed once", 
   const { hub, feed, run, clock, candles } = await setup();
   hub.demand = [["BTC-USDT", "1s"]];
   feed.start();
-  run(3_000);
+  await run(3_000);
   feed.stop();
   const opens = hub.candles.filter((f) => !f.closed);
   const closes = hub.candles.filter((f) => f.closed);
@@ -81,7 +82,7 @@ Deno.test("LiveFeed - the open bar at most once a cycle, each bar closed once", 
 
 Deno.test("LiveFeed - nothing is sent for what nobody asked", async () => {
   const { hub, feed, run, candles, tape } = await setup();
-  run(2_000);
+  await run(2_000);
   tape.add([{
     symbol: "BTC-USDT",
     id: "x",
@@ -101,7 +102,7 @@ Deno.test("LiveFeed - longer intervals and the tape", async () => {
   const { hub, feed, run, candles, tape } = await setup();
   hub.demand = [["BTC-USDT", "5m"]];
   hub.tapes.add("ETH-USDT");
-  run(1_000);
+  await run(1_000);
   feed.cycle();
   const [open] = hub.candles;
   assert.deepEqual([open.interval, open.t, open.closed], ["5m", H, false]);
@@ -121,5 +122,51 @@ Deno.test("LiveFeed - longer intervals and the tape", async () => {
     "e1",
     "e2",
   ]]);
+  await candles.stop();
+});
+
+Deno.test("LiveFeed - a bar's closed frame waits until the bar is stored", async () => {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const put = store.put.bind(store);
+  store.put = async (bars) => {
+    await gate;
+    return put(bars);
+  };
+  const candles = await CandleService.open({
+    symbols: ["BTC-USDT"],
+    store,
+    horizonsMs: { "1s": 7_200_000, "1m": 86_400_000, "1h": 86_400_000 },
+    clock,
+  });
+  const hub = new FakeHub();
+  hub.demand = [["BTC-USDT", "1s"]];
+  const feed = new LiveFeed({
+    hub,
+    candles,
+    tape: new TradeTape(["BTC-USDT"]),
+    clock,
+  });
+  for (const t of [H + 100, H + 1_100, H + 2_100]) {
+    clock.advance(t - clock.now());
+    candles.observeTicks([{
+      symbol: "BTC-USDT",
+      price: 1,
+      volume: 0,
+      upstream_ts: t,
+    }]);
+  }
+  feed.cycle();
+  assert.deepEqual(hub.candles.filter((f) => f.closed), [], "not stored yet");
+  release();
+  await candles.flushed();
+  feed.cycle();
+  assert.deepEqual(
+    hub.candles.filter((f) => f.closed).map((f) => f.t - H),
+    [0],
+    "the second bar is still in its grace",
+  );
   await candles.stop();
 });
