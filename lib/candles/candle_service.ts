@@ -50,7 +50,10 @@ export interface CandleServiceOptions {
   readonly graceMs?: number;
   /** Without data, a bar closes this long after its end, ms. Default 2 000. */
   readonly silenceMs?: number;
-  /** A stop shorter than this is not recorded as an outage, ms. Default 3 000. */
+  /**
+   * A gap shorter than this between the last stored bar and the start is not
+   * an outage (it is the bar that was in progress), ms. Default 1 000.
+   */
   readonly minDowntimeMs?: number;
   /** Called when a write fails (it is retried). */
   readonly onError?: (error: unknown) => void;
@@ -162,7 +165,7 @@ export class CandleService {
       const open = outages.current;
       if (open) outages.end(Math.max(open.from, lastBarEnd));
       const since = Math.max(lastBarEnd, outages.lastEnd);
-      if (now - since >= (options.minDowntimeMs ?? 3_000)) {
+      if (now - since >= (options.minDowntimeMs ?? 1_000)) {
         outages.record(since, now, SERVICE_DOWN);
       }
     }
