@@ -146,6 +146,16 @@ export class SimMarket {
     return market && formatSpotTicker(market.spec, market.quote());
   }
 
+  /**
+   * Moves one listed symbol's price to `price` (see `SymbolMarket.setPrice`).
+   * Throws a `RangeError` for an unlisted symbol or a bad price.
+   */
+  setPrice(symbol: string, price: number): void {
+    const market = this.#bySymbol.get(symbol);
+    if (!market) throw new RangeError(`${symbol} is not listed`);
+    market.setPrice(price);
+  }
+
   /** The spec of one listed symbol, if it is listed. */
   spec(symbol: string): SymbolSpec | undefined {
     return this.#bySymbol.get(symbol)?.spec;

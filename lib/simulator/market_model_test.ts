@@ -225,3 +225,13 @@ Deno.test("SimMarket - rejects bad options naming them", () => {
     /Whale flow of BTCUSDT/,
   );
 });
+
+Deno.test("SimMarket - setPrice moves a symbol's price; the walk goes on from there", () => {
+  const m = new SimMarket({ startMs: START, seed: 3 });
+  m.setPrice("SOLUSDT", 200);
+  assert.equal(m.ticker("SOLUSDT")!.lastPrice, "200.00");
+  m.advanceTo(START + 1_000);
+  assert.ok(Math.abs(Number(m.ticker("SOLUSDT")!.lastPrice) - 200) < 2);
+  assert.throws(() => m.setPrice("NOPE", 1), RangeError);
+  assert.throws(() => m.setPrice("SOLUSDT", 0), RangeError);
+});

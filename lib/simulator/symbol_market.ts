@@ -166,6 +166,18 @@ export class SymbolMarket {
     this.#updateBook(activity);
   }
 
+  /**
+   * Moves the price to `price` at once (the walk goes on from there): for
+   * tests and demos that need the market at a given level, such as a
+   * price-level alert's.
+   */
+  setPrice(price: number): void {
+    if (!(price > 0) || !Number.isFinite(price)) {
+      throw new RangeError(`price must be a positive number, got ${price}`);
+    }
+    this.#logPrice = Math.log(price);
+  }
+
   /** The numbers a ticker snapshot is formatted from; reading changes nothing. */
   quote(): SymbolQuote {
     return {
