@@ -10,6 +10,15 @@
  * Resume parameters: `/ws/price/:symbol?since=<seq>&epoch=<epoch>`, and on the
  * multiplexed route `/ws/stream?symbols=A,B&since=A:<seq>,B:<seq>&epoch=<epoch>`.
  * A symbol without a `since` gets the full history replay.
+ *
+ * Derived frames, only on request: `candles=<interval>` (one of
+ * `CANDLE_INTERVALS`, one interval per socket) adds {@linkcode CandleFrame}s
+ * for the socket's symbols — the bar in progress at most every 250 ms per
+ * (symbol, interval), conflated, and each bar once with `closed: true` once
+ * it is stored — and `trades=1` adds {@linkcode TradesFrame}s, one per symbol
+ * per push cycle. Neither carries a `seq` nor is replayed; a client refetches
+ * `GET /api/candles` after a reconnect. A bad value is a 400 before the
+ * upgrade; a socket that asked for neither receives nothing extra.
  */
 
 import type { AnalyzedTick } from "./analyzed_tick.ts";
