@@ -82,6 +82,21 @@ export class OutageLog {
     this.#write(closed);
   }
 
+  /**
+   * Follows the service's upstream status: `offline` starts an outage at
+   * the last good data (or now), `online` and `degraded` (data flows, maybe
+   * by REST) end it now; `connecting` changes nothing.
+   */
+  followStatus(
+    upstream: "connecting" | "online" | "degraded" | "offline",
+    lastSuccess: number | null,
+    now: number,
+  ): void {
+    if (upstream === "offline") {
+      this.begin(lastSuccess ?? now, UPSTREAM_OFFLINE);
+    } else if (upstream !== "connecting") this.end(now);
+  }
+
   /** Records a finished outage (e.g. the service's own downtime). */
   record(from: number, to: number, reason: string): void {
     if (!(to > from)) return;

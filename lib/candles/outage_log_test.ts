@@ -42,3 +42,28 @@ Deno.test("OutageLog - a recorded downtime closes what was open and never overla
   assert.equal(await log.prune(2_500), 1);
   assert.deepEqual(log.list(0, Infinity).map((o) => o.from), [2_000, 9_000]);
 });
+
+Deno.test("OutageLog - follows the upstream status: offline from the last good data until back", async () => {
+  const log = await OutageLog.open({
+    store: new MemoryCandleStore(),
+    since: 0,
+  });
+  log.followStatus("connecting", null, 500);
+  assert.equal(log.current, undefined);
+  log.followStatus("offline", 1_000, 11_000);
+  log.followStatus("offline", 1_000, 12_000);
+  assert.deepEqual(log.current, {
+    from: 1_000,
+    to: null,
+    reason: UPSTREAM_OFFLINE,
+  });
+  log.followStatus("degraded", 1_000, 20_000);
+  assert.deepEqual(log.list(0, Infinity), [
+    { from: 1_000, to: 20_000, reason: UPSTREAM_OFFLINE },
+  ]);
+  log.followStatus("offline", null, 30_000);
+  log.followStatus("online", 31_000, 31_000);
+  assert.deepEqual(log.list(25_000, Infinity), [
+    { from: 30_000, to: 31_000, reason: UPSTREAM_OFFLINE },
+  ]);
+});

@@ -12,7 +12,6 @@ import {
   type KlineSource,
 } from "../candles/candle_backfill.ts";
 import { CandleService } from "../candles/candle_service.ts";
-import { UPSTREAM_OFFLINE } from "../candles/outage_log.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
@@ -95,16 +94,12 @@ export async function startCandleStage(
       candles.observeTrades(trades);
       tape.add(trades);
     },
-    statusChanged: (status) => {
-      if (status.upstream === "offline") {
-        candles.outages.begin(
-          status.last_success ?? clock.now(),
-          UPSTREAM_OFFLINE,
-        );
-      } else if (status.upstream !== "connecting") {
-        candles.outages.end(clock.now());
-      }
-    },
+    statusChanged: (status) =>
+      candles.outages.followStatus(
+        status.upstream,
+        status.last_success,
+        clock.now(),
+      ),
     stop: async () => {
       stopBackfill.abort();
       await backfill;
