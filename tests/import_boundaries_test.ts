@@ -13,7 +13,10 @@
  * | `ingestion`      | market, protocol, clock, config, analytics               |
  * | `alerts`         | market, protocol, clock                                  |
  * | `hub`            | market, protocol, clock                                  |
- * | `ledger`         | market, protocol, clock, alerts, hub (what it stores)    |
+ * | `candles`        | market, protocol, clock                                  |
+ * | `tape`           | market, protocol, clock, `hub/ring_buffer.ts`            |
+ * | `ledger`         | market, protocol, clock, alerts, hub, candles (what it   |
+ * |                  | stores)                                                  |
  * | `web`            | nothing outside `lib/web` (a self-contained framework)   |
  * | `http`           | market, protocol, clock, the web runtime's server entry  |
  * | `client`         | market, protocol, clock, the web runtime's browser entry |
@@ -61,7 +64,9 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   ingestion: [...BOTTOM, "lib/config/", "lib/analytics/"],
   alerts: [...BOTTOM],
   hub: [...BOTTOM],
-  ledger: [...BOTTOM, "lib/alerts/", "lib/hub/"],
+  candles: [...BOTTOM],
+  tape: [...BOTTOM, "lib/hub/ring_buffer.ts"],
+  ledger: [...BOTTOM, "lib/alerts/", "lib/hub/", "lib/candles/"],
   web: [],
   http: [...BOTTOM, WEB_SERVER],
   client: [...BOTTOM, WEB_BROWSER],
@@ -73,6 +78,8 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
     "lib/ingestion/",
     "lib/alerts/",
     "lib/hub/",
+    "lib/candles/",
+    "lib/tape/",
     "lib/ledger/",
     "lib/http/",
     "lib/client/",
