@@ -1,9 +1,27 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
 import type { EngineTick } from "./alert_engine.ts";
-import { PriceLevelRules } from "./price_level_rules.ts";
+import { type PriceLevel, PriceLevelRules } from "./price_level_rules.ts";
 
 const T0 = 1_700_000_000_000;
+
+/** A price-level alert for the rules. */
+const level = (
+  id: string,
+  symbol: string,
+  price: number,
+  direction: "above" | "below",
+  armed: boolean | null,
+): PriceLevel => ({ id, symbol, price, direction, armed });
+
+/** Rules on a fake clock at `T0`. */
+function rulesWith(hysteresis: number, cooldownMs: number) {
+  const clock = new FakeClock(T0);
+  return {
+    clock,
+    rules: new PriceLevelRules({ hysteresis, cooldownMs, clock }),
+  };
+}
 
 const tick = (price: number, symbol = "BTC-USDT"): EngineTick => ({
   symbol,
@@ -14,26 +32,9 @@ const tick = (price: number, symbol = "BTC-USDT"): EngineTick => ({
 });
 
 Deno.test("PriceLevelRules - one draft per crossing, the armed state reported to persist", () => {
-  const clock = new FakeClock(T0);
-  const rules = new PriceLevelRules({
-    hysteresis: 0.01,
-    cooldownMs: 0,
-    clock,
-  });
-  rules.set({
-    id: "a",
-    symbol: "BTC-USDT",
-    price: 100,
-    direction: "above",
-    armed: true,
-  });
-  rules.set({
-    id: "b",
-    symbol: "ETH-USDT",
-    price: 5,
-    direction: "below",
-    armed: true,
-  });
+  const { clock, rules } = rulesWith(0.01, 0);
+  rules.set(level("a", "BTC-USDT", 100, "above", true));
+  rules.set(level("b", "ETH-USDT", 5, "below", true));
   const first = rules.observeTicks([
     tick(99),
     tick(100.5),
@@ -63,26 +64,9 @@ Deno.test("PriceLevelRules - one draft per crossing, the armed state reported to
 });
 
 Deno.test("PriceLevelRules - the cooldown per alert suppresses and counts", () => {
-  const clock = new FakeClock(T0);
-  const rules = new PriceLevelRules({
-    hysteresis: 0,
-    cooldownMs: 30_000,
-    clock,
-  });
-  rules.set({
-    id: "a",
-    symbol: "BTC-USDT",
-    price: 100,
-    direction: "above",
-    armed: true,
-  });
-  rules.set({
-    id: "c",
-    symbol: "BTC-USDT",
-    price: 150,
-    direction: "above",
-    armed: true,
-  });
+  const { clock, rules } = rulesWith(0, 30_000);
+  rules.set(level("a", "BTC-USDT", 100, "above", true));
+  rules.set(level("c", "BTC-USDT", 150, "above", true));
   assert.equal(
     rules.observeTicks([tick(100), tick(99), tick(100)]).drafts.length,
     1,
@@ -100,13 +84,7 @@ Deno.test("PriceLevelRules - the cooldown per alert suppresses and counts", () =
 
 Deno.test("PriceLevelRules - removed alerts are not judged; a new one without reference only arms", () => {
   const rules = new PriceLevelRules();
-  rules.set({
-    id: "a",
-    symbol: "BTC-USDT",
-    price: 100,
-    direction: "below",
-    armed: null,
-  });
+  rules.set(level("a", "BTC-USDT", 100, "below", null));
   assert.deepEqual(rules.observeTicks([tick(90)]), {
     drafts: [],
     changed: [{ id: "a", armed: false }],

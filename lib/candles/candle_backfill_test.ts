@@ -8,6 +8,7 @@ import {
 } from "./candle_backfill.ts";
 import { MemoryCandleStore } from "./candle_store.ts";
 import { CandleService } from "./candle_service.ts";
+import { testBar } from "./test_utils.ts";
 
 const M = 60_000;
 const H = 1_699_999_200_000;
@@ -46,16 +47,7 @@ class FakeExchange implements KlineSource {
     const ms = request.interval === "1" ? M : 60 * M;
     const bars: Candle[] = [];
     for (let t = request.start; t <= request.end + ms; t += ms) {
-      bars.push({
-        t,
-        o: 1,
-        h: 2,
-        l: 1,
-        c: 2,
-        v: 1,
-        turnover: 2,
-        volume_source: "trades",
-      });
+      bars.push(testBar(t));
     }
     return Promise.resolve(bars); // one more than asked: must be filtered
   }
@@ -140,13 +132,11 @@ Deno.test("backfillCandles - a failing symbol is reported and the others still f
   const exchange = new FakeExchange();
   exchange.failFor.add("BTCUSDT");
   const errors: string[] = [];
+  const hour = { service, source: exchange, symbols: SYMBOLS, clock };
   const report = await backfillCandles({
-    service,
-    source: exchange,
-    symbols: SYMBOLS,
+    ...hour,
     spanMs: 3_600_000,
     horizonsMs: HORIZONS,
-    clock,
     onError: (symbol) => errors.push(symbol),
   });
   assert.deepEqual(report.taken, { "1m": 60, "1h": 1 });
@@ -154,12 +144,9 @@ Deno.test("backfillCandles - a failing symbol is reported and the others still f
   const stop = new AbortController();
   stop.abort();
   const none = await backfillCandles({
-    service,
-    source: exchange,
-    symbols: SYMBOLS,
+    ...hour,
     spanMs: 3_600_000,
     horizonsMs: HORIZONS,
-    clock,
     signal: stop.signal,
   });
   assert.equal(none.requests, 0);

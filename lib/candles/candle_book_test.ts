@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Candle } from "../protocol/candles.ts";
 import { CandleBook, type ClosedBars } from "./candle_book.ts";
+import { testBar } from "./test_utils.ts";
 
 /** An hour boundary, so minutes and hours line up with the test's arithmetic. */
 const H = 1_699_999_200_000;
@@ -153,16 +154,7 @@ Deno.test("CandleBook - restart mid-minute: the seconds before it still count, o
 
 Deno.test("CandleBook - restored bars close the minute and hour they leave open; a backfill reseals", () => {
   const b = book();
-  b.restore("1s", [{
-    t: H + 5 * S,
-    o: 1,
-    h: 2,
-    l: 1,
-    c: 2,
-    v: 1,
-    turnover: 2,
-    volume_source: "trades",
-  }]);
+  b.restore("1s", [testBar(H + 5 * S)]);
   // Restarted two hours later: the first close seals the minute and hour.
   const closed = b.closeBefore(H + 2 * 3_600_000);
   assert.deepEqual(closed["1m"].map((c) => [c.t, c.o, c.c]), [[H, 1, 2]]);

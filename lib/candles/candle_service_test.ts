@@ -4,6 +4,7 @@ import type { Candle } from "../protocol/candles.ts";
 import { MemoryCandleStore } from "./candle_store.ts";
 import { CandleService, type CandleServiceOptions } from "./candle_service.ts";
 import { SERVICE_DOWN } from "./outage_log.ts";
+import { testBar } from "./test_utils.ts";
 
 /** An hour boundary. */
 const H = 1_699_999_200_000;
@@ -128,16 +129,7 @@ Deno.test("CandleService - merge takes only missing bars and reseals the hour", 
   const clock = new FakeClock(H + 2 * 3_600_000);
   const store = new MemoryCandleStore();
   const service = await open(clock, store);
-  const minute = (i: number): Candle => ({
-    t: H + i * 60_000,
-    o: 1,
-    h: 2,
-    l: 1,
-    c: 2,
-    v: 1,
-    turnover: 2,
-    volume_source: "trades",
-  });
+  const minute = (i: number): Candle => testBar(H + i * 60_000);
   assert.equal(service.merge("BTC-USDT", "1m", [minute(0), minute(1)]), 2);
   assert.equal(service.merge("BTC-USDT", "1m", [minute(1), minute(2)]), 1);
   service.closeDue();
