@@ -14,7 +14,7 @@ import type {
   ThresholdsResponse,
 } from "../lib/protocol/api_types.ts";
 import { parseCsv } from "./support/parse_csv.ts";
-import { spawnService } from "./support/service_process.ts";
+import { processEnv, spawnService } from "./support/service_process.ts";
 import { connectClient } from "./support/ws_client.ts";
 
 const TOKEN = "durability-admin-token-0123456789";
@@ -46,21 +46,14 @@ Deno.test({
 }, async () => {
   const dir = await Deno.makeTempDir({ prefix: "sentinel-durability-" });
   const exchange = await startExchange({ hostname: "127.0.0.1", port: 0 });
-  const env = {
-    BYBIT_API_URL: exchange.tickersUrl,
-    BYBIT_WS_URL: exchange.wsUrl,
+  const env = processEnv(exchange, dir, {
     STREAM_HEARTBEAT_DELAY: "0.05",
-    CONNECTION_TIMEOUT_SECONDS: "2",
-    KV_PATH: `${dir}/sentinel.kv`,
-    PORT: "0",
-    HOSTNAME: "127.0.0.1",
     ADMIN_TOKEN: TOKEN,
-    LOG_LEVEL: "info",
     // Several alerts a second from live data (see alerts_api_test.ts).
     SPIKE_WINDOW_SECONDS: "0.2",
     SPIKE_THRESHOLDS: "BTC-USDT=1,ETH-USDT=1,SOL-USDT=1,1000SATS-USDT=1",
     ALERT_COOLDOWN_SECONDS: "0",
-  };
+  });
   const first = await spawnService(env);
   let second: Awaited<ReturnType<typeof spawnService>> | undefined;
   try {

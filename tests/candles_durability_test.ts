@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { startExchange } from "../lib/simulator/start_exchange.ts";
 import type { CandleFrame, CandlesResponse } from "../lib/protocol/candles.ts";
 import type { ServerFrame } from "../lib/protocol/frames.ts";
-import { spawnService } from "./support/service_process.ts";
+import { processEnv, spawnService } from "./support/service_process.ts";
 import { pollUntil } from "./support/poll_until.ts";
 import { connectClient } from "./support/ws_client.ts";
 
@@ -32,17 +32,10 @@ Deno.test({
 }, async () => {
   const dir = await Deno.makeTempDir({ prefix: "sentinel-candles-" });
   const exchange = await startExchange({ hostname: "127.0.0.1", port: 0 });
-  const env = {
-    BYBIT_API_URL: exchange.tickersUrl,
-    BYBIT_WS_URL: exchange.wsUrl,
+  const env = processEnv(exchange, dir, {
     INGEST_MODE: "ws",
-    CONNECTION_TIMEOUT_SECONDS: "2",
-    KV_PATH: `${dir}/sentinel.kv`,
-    PORT: "0",
-    HOSTNAME: "127.0.0.1",
-    LOG_LEVEL: "info",
     CANDLES_BACKFILL_HOURS: "0",
-  };
+  });
   const first = await spawnService(env);
   let second: Awaited<ReturnType<typeof spawnService>> | undefined;
   try {

@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
 import type { Candle } from "../protocol/candles.ts";
 import { aggregateCandles, groupCandles } from "./candle_aggregate.ts";
+import { testBar } from "./test_utils.ts";
 
-const bar = (
-  t: number,
-  o: number,
-  h: number,
-  l: number,
-  c: number,
-): Candle => ({
-  t,
-  o,
-  h,
-  l,
-  c,
-  v: 2,
-  turnover: 10,
-  volume_source: "trades",
-});
+const bar = (t: number, o: number, h: number, l: number, c: number): Candle =>
+  testBar(t, { o, h, l, c, v: 2, turnover: 10 });
 
 Deno.test("aggregateCandles - open of the first, close of the last, extremes and sums", () => {
   const merged = aggregateCandles([
@@ -25,16 +12,10 @@ Deno.test("aggregateCandles - open of the first, close of the last, extremes and
     bar(1, 11, 15, 10, 14),
     bar(2, 14, 14, 8, 9),
   ], 0);
-  assert.deepEqual(merged, {
-    t: 0,
-    o: 10,
-    h: 15,
-    l: 8,
-    c: 9,
-    v: 6,
-    turnover: 30,
-    volume_source: "trades",
-  });
+  assert.deepEqual(
+    merged,
+    testBar(0, { o: 10, h: 15, l: 8, c: 9, v: 6, turnover: 30 }),
+  );
 });
 
 Deno.test("aggregateCandles - one estimated part makes the whole an estimate", () => {

@@ -142,18 +142,9 @@ function frame(
   bar: Candle,
   closed: boolean,
 ): CandleFrame {
-  return {
-    type: "candle",
-    symbol,
-    interval,
-    t: bar.t,
-    o: bar.o,
-    h: bar.h,
-    l: bar.l,
-    c: bar.c,
-    v: bar.v,
-    closed,
-  };
+  // The frame carries the bar but its turnover and volume source.
+  const { turnover: _turnover, volume_source: _source, ...ohlcv } = bar;
+  return { type: "candle", symbol, interval, ...ohlcv, closed };
 }
 
 function same(a: Candle, b: Candle | undefined): boolean {

@@ -13,6 +13,7 @@
  * in a ring as long as the minute history.
  */
 import { RingBuffer } from "../hub/ring_buffer.ts";
+import type { Candle } from "../protocol/candles.ts";
 import type { MinuteBar } from "./price_window.ts";
 import type { SeededRandom } from "./prng.ts";
 import type { SymbolSpec } from "./symbol_specs.ts";
@@ -23,18 +24,8 @@ const DAY_MS = 86_400_000;
 /** Pull of the log price back to its start, as in the live walk. */
 const REVERSION_MS = 3 * DAY_MS;
 
-/** One bar, numbers unformatted. */
-export interface KlineBar {
-  readonly t: number;
-  readonly o: number;
-  readonly h: number;
-  readonly l: number;
-  readonly c: number;
-  /** Base-coin volume. */
-  readonly v: number;
-  /** Quote-coin turnover. */
-  readonly turnover: number;
-}
+/** One bar, numbers unformatted: a candle as the service keeps it. */
+export type KlineBar = Omit<Candle, "volume_source">;
 
 /** Options of {@linkcode SymbolKlines}. */
 export interface SymbolKlinesOptions {
@@ -51,15 +42,8 @@ export interface SymbolKlinesOptions {
   readonly historyHours?: number;
 }
 
-interface LiveBar {
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-  turnover: number;
-}
+/** The minute being traded: a bar still changing. */
+type LiveBar = { -readonly [K in keyof KlineBar]: KlineBar[K] };
 
 /** History and live minutes of one symbol. */
 export class SymbolKlines {

@@ -6,6 +6,27 @@
  * from the "Listening" log line, since it binds port 0.
  */
 
+/**
+ * The environment of a service process on a KV file in `dir`, both upstream
+ * URLs on `exchange`, port 0 on loopback; `extra` adds or overrides.
+ */
+export function processEnv(
+  exchange: { readonly tickersUrl: string; readonly wsUrl: string },
+  dir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    BYBIT_API_URL: exchange.tickersUrl,
+    BYBIT_WS_URL: exchange.wsUrl,
+    CONNECTION_TIMEOUT_SECONDS: "2",
+    KV_PATH: `${dir}/sentinel.kv`,
+    PORT: "0",
+    HOSTNAME: "127.0.0.1",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
 /** A running service process. */
 export interface ServiceProcess {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
