@@ -27,3 +27,18 @@ Deno.test("auditResponse - fields the store adds do not reach the wire", () => {
     .changes;
   assert.ok(!("internal" in entry));
 });
+
+Deno.test("auditResponse - a price alert's entry names its action, id and direction", () => {
+  const created: ThresholdChange = {
+    ...CHANGE,
+    kind: "price_alert",
+    action: "create",
+    alert_id: "f94dd39e-f80b-4684-b001-057343aa86c3",
+    direction: "below",
+    previous: 0,
+    threshold: 58_000,
+  };
+  const [entry] = auditResponse({ changes: [created], next_cursor: null })
+    .changes;
+  assert.deepEqual(entry, created);
+});
