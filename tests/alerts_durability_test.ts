@@ -14,7 +14,7 @@ import type {
   ThresholdsResponse,
 } from "../lib/protocol/api_types.ts";
 import { parseCsv } from "./support/parse_csv.ts";
-import { processEnv, spawnService } from "./support/service_process.ts";
+import { processEnv, withKillAndRestart } from "./support/service_process.ts";
 import { connectClient } from "./support/ws_client.ts";
 
 const TOKEN = "durability-admin-token-0123456789";
@@ -54,109 +54,115 @@ Deno.test({
     SPIKE_THRESHOLDS: "BTC-USDT=1,ETH-USDT=1,SOL-USDT=1,1000SATS-USDT=1",
     ALERT_COOLDOWN_SECONDS: "0",
   });
-  const first = await spawnService(env);
-  let second: Awaited<ReturnType<typeof spawnService>> | undefined;
   try {
-    const put = await fetch(`${first.url}/api/thresholds/ETH-USDT`, {
-      method: "PUT",
-      body: JSON.stringify({ threshold: 7_654_321, trade_threshold: 123_456 }),
-      headers: {
-        "content-type": "application/json",
-        authorization: `Bearer ${TOKEN}`,
-      },
-    });
-    assert.equal(put.status, 200, await put.text());
+    await withKillAndRestart(env, async (first, restart) => {
+      const put = await fetch(`${first.url}/api/thresholds/ETH-USDT`, {
+        method: "PUT",
+        body: JSON.stringify({
+          threshold: 7_654_321,
+          trade_threshold: 123_456,
+        }),
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${TOKEN}`,
+        },
+      });
+      assert.equal(put.status, 200, await put.text());
 
-    const client = await connectClient(
-      `${first.url.replace(/^http/, "ws")}/ws/stream`,
-    );
-    await client.waitForCount(isAlert, 10, 20_000);
-    const status = await first.stop("SIGKILL");
-    const killedAt = Date.now();
-    assert.equal(status.signal, "SIGKILL");
-    // Frames already on the wire are delivered before the reset closes us.
-    await client.closed;
-    const seen = client.frames.filter(isAlert);
-    assert.ok(seen.length >= 10);
+      const client = await connectClient(
+        `${first.url.replace(/^http/, "ws")}/ws/stream`,
+      );
+      await client.waitForCount(isAlert, 10, 20_000);
+      const status = await first.stop("SIGKILL");
+      const killedAt = Date.now();
+      assert.equal(status.signal, "SIGKILL");
+      // Frames already on the wire are delivered before the reset closes us.
+      await client.closed;
+      const seen = client.frames.filter(isAlert);
+      assert.ok(seen.length >= 10);
 
-    second = await spawnService(env);
-    const until = new Date(killedAt).toISOString();
-    const listed = await listAll(second.url, `until=${until}`);
-    const byId = new Map(listed.map((a) => [a.id, a]));
-    const missing = seen.filter((a) => !byId.has(a.id)).map((a) => a.id);
-    assert.deepEqual(missing, [], "every broadcast alert is in the trail");
-    for (const alert of seen) assert.deepEqual(byId.get(alert.id), alert);
+      const second = await restart();
+      const until = new Date(killedAt).toISOString();
+      const listed = await listAll(second.url, `until=${until}`);
+      const byId = new Map(listed.map((a) => [a.id, a]));
+      const missing = seen.filter((a) => !byId.has(a.id)).map((a) => a.id);
+      assert.deepEqual(missing, [], "every broadcast alert is in the trail");
+      for (const alert of seen) assert.deepEqual(byId.get(alert.id), alert);
 
-    const thresholds: ThresholdsResponse = await (await fetch(
-      `${second.url}/api/thresholds`,
-    )).json();
-    assert.equal(thresholds.thresholds["ETH-USDT"], 7_654_321);
-    assert.equal(thresholds.trade_thresholds["ETH-USDT"], 123_456);
-    assert.equal(thresholds.spike_thresholds["BTC-USDT"], 1);
+      const thresholds: ThresholdsResponse = await (await fetch(
+        `${second.url}/api/thresholds`,
+      )).json();
+      assert.equal(thresholds.thresholds["ETH-USDT"], 7_654_321);
+      assert.equal(thresholds.trade_thresholds["ETH-USDT"], 123_456);
+      assert.equal(thresholds.spike_thresholds["BTC-USDT"], 1);
 
-    const csv = await fetch(`${second.url}/api/alerts.csv?until=${until}`);
-    assert.equal(csv.status, 200);
-    const records = parseCsv(await csv.text());
-    assert.deepEqual(records[0].map((f) => f.value), [
-      "id",
-      "time",
-      "symbol",
-      "kind",
-      "price",
-      "notional",
-      "threshold",
-      "side",
-      "source",
-      "direction",
-    ]);
-    const rows = records.slice(1);
-    assert.equal(rows.length, listed.length, "one row per alert");
-    rows.forEach((row, i) => {
-      const alert = listed[i];
-      assert.equal(row.length, 10);
-      const [id, time, symbol, kind, price, notional, threshold, side, source] =
-        row;
-      for (const text of [id, time, symbol, kind, source]) {
-        assert.equal(
-          text.quoted,
-          true,
-          `text fields are quoted: ${text.value}`,
+      const csv = await fetch(`${second.url}/api/alerts.csv?until=${until}`);
+      assert.equal(csv.status, 200);
+      const records = parseCsv(await csv.text());
+      assert.deepEqual(records[0].map((f) => f.value), [
+        "id",
+        "time",
+        "symbol",
+        "kind",
+        "price",
+        "notional",
+        "threshold",
+        "side",
+        "source",
+        "direction",
+      ]);
+      const rows = records.slice(1);
+      assert.equal(rows.length, listed.length, "one row per alert");
+      rows.forEach((row, i) => {
+        const alert = listed[i];
+        assert.equal(row.length, 10);
+        const [
+          id,
+          time,
+          symbol,
+          kind,
+          price,
+          notional,
+          threshold,
+          side,
+          source,
+        ] = row;
+        for (const text of [id, time, symbol, kind, source]) {
+          assert.equal(
+            text.quoted,
+            true,
+            `text fields are quoted: ${text.value}`,
+          );
+        }
+        assert.deepEqual(
+          [id.value, time.value, symbol.value, kind.value, source.value],
+          [alert.id, alert.time, alert.symbol, alert.kind, alert.source],
         );
-      }
-      assert.deepEqual(
-        [id.value, time.value, symbol.value, kind.value, source.value],
-        [alert.id, alert.time, alert.symbol, alert.kind, alert.source],
-      );
-      assert.deepEqual(
-        [Number(price.value), Number(notional.value), Number(threshold.value)],
-        [alert.price, alert.notional, alert.threshold],
-      );
-      assert.equal(price.quoted, false, "numbers are bare");
-      assert.equal(side.value, alert.side ?? "");
-    });
+        assert.deepEqual(
+          [
+            Number(price.value),
+            Number(notional.value),
+            Number(threshold.value),
+          ],
+          [alert.price, alert.notional, alert.threshold],
+        );
+        assert.equal(price.quoted, false, "numbers are bare");
+        assert.equal(side.value, alert.side ?? "");
+      });
 
-    // The id sequence continues above everything the killed process issued.
-    const newest = listed.reduce((max, a) => a.id > max ? a.id : max, "");
-    const next = await connectClient(
-      `${second.url.replace(/^http/, "ws")}/ws/stream`,
-    );
-    try {
-      const fresh = await next.waitFor(isAlert, 20_000);
-      assert.ok(fresh.id > newest, `${fresh.id} > ${newest}`);
-    } finally {
-      await next.close();
-    }
-  } catch (error) {
-    const logs = [...first.output, ...(second?.output ?? [])].slice(-40);
-    throw new Error(`${error}\n--- service output ---\n${logs.join("\n")}`, {
-      cause: error,
+      // The id sequence continues above everything the killed process issued.
+      const newest = listed.reduce((max, a) => a.id > max ? a.id : max, "");
+      const next = await connectClient(
+        `${second.url.replace(/^http/, "ws")}/ws/stream`,
+      );
+      try {
+        const fresh = await next.waitFor(isAlert, 20_000);
+        assert.ok(fresh.id > newest, `${fresh.id} > ${newest}`);
+      } finally {
+        await next.close();
+      }
     });
   } finally {
-    await first.stop("SIGKILL");
-    if (second) {
-      const status = await second.stop("SIGTERM");
-      assert.equal(status.code, 0, "graceful stop of the second run");
-    }
     await exchange.shutdown();
     await Deno.remove(dir, { recursive: true });
   }

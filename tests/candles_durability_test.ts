@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { startExchange } from "../lib/simulator/start_exchange.ts";
 import type { CandleFrame, CandlesResponse } from "../lib/protocol/candles.ts";
 import type { ServerFrame } from "../lib/protocol/frames.ts";
-import { processEnv, spawnService } from "./support/service_process.ts";
+import { processEnv, withKillAndRestart } from "./support/service_process.ts";
 import { pollUntil } from "./support/poll_until.ts";
 import { connectClient } from "./support/ws_client.ts";
 
@@ -36,85 +36,77 @@ Deno.test({
     INGEST_MODE: "ws",
     CANDLES_BACKFILL_HOURS: "0",
   });
-  const first = await spawnService(env);
-  let second: Awaited<ReturnType<typeof spawnService>> | undefined;
   try {
-    const client = await connectClient(
-      `${
-        first.url.replace(/^http/, "ws")
-      }/ws/stream?symbols=BTC-USDT&candles=1s&history=0`,
-    );
-    await client.waitForCount(isClosedCandle, 6, 30_000);
-    const status = await first.stop("SIGKILL");
-    const killedAt = Date.now();
-    assert.equal(status.signal, "SIGKILL");
-    await client.closed;
-    const seen = client.frames.filter(isClosedCandle);
-    // Stay down a known while: that span must come back as an outage.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    second = await spawnService(env);
-    const base = second.url;
-    const firstSeen = seen[0].t;
-    const lastSeen = seen[seen.length - 1].t;
-    const stored = await candles(
-      base,
-      `symbol=BTC-USDT&interval=1s&from=${firstSeen}&to=${killedAt}&limit=1000`,
-    );
-    const byT = new Map(stored.candles.map((c) => [c.t, c]));
-    for (const frame of seen) {
-      const bar = byT.get(frame.t);
-      assert.ok(bar, `bar ${frame.t} was seen closed, so it is stored`);
-      assert.deepEqual([bar.o, bar.c], [frame.o, frame.c]);
-    }
-    // Every second from the first seen to the kill is there but the one in
-    // progress (and the seconds whose final frame was still in flight).
-    const seconds = stored.candles.filter((c) => c.t < killedAt - 2_000);
-    for (let i = 1; i < seconds.length; i++) {
-      assert.equal(seconds[i].t - seconds[i - 1].t, 1_000, "no second lost");
-    }
-    assert.ok(
-      stored.candles[stored.candles.length - 1].t >= lastSeen,
-      "nothing before the last bar seen is missing",
-    );
+    await withKillAndRestart(env, async (first, restart) => {
+      const client = await connectClient(
+        `${
+          first.url.replace(/^http/, "ws")
+        }/ws/stream?symbols=BTC-USDT&candles=1s&history=0`,
+      );
+      await client.waitForCount(isClosedCandle, 6, 30_000);
+      const status = await first.stop("SIGKILL");
+      const killedAt = Date.now();
+      assert.equal(status.signal, "SIGKILL");
+      await client.closed;
+      const seen = client.frames.filter(isClosedCandle);
+      // Stay down a known while: that span must come back as an outage.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const second = await restart();
+      const base = second.url;
+      const firstSeen = seen[0].t;
+      const lastSeen = seen[seen.length - 1].t;
+      const stored = await candles(
+        base,
+        `symbol=BTC-USDT&interval=1s&from=${firstSeen}&to=${killedAt}&limit=1000`,
+      );
+      const byT = new Map(stored.candles.map((c) => [c.t, c]));
+      for (const frame of seen) {
+        const bar = byT.get(frame.t);
+        assert.ok(bar, `bar ${frame.t} was seen closed, so it is stored`);
+        assert.deepEqual([bar.o, bar.c], [frame.o, frame.c]);
+      }
+      // Every second from the first seen to the kill is there but the one in
+      // progress (and the seconds whose final frame was still in flight).
+      const seconds = stored.candles.filter((c) => c.t < killedAt - 2_000);
+      for (let i = 1; i < seconds.length; i++) {
+        assert.equal(seconds[i].t - seconds[i - 1].t, 1_000, "no second lost");
+      }
+      assert.ok(
+        stored.candles[stored.candles.length - 1].t >= lastSeen,
+        "nothing before the last bar seen is missing",
+      );
 
-    // The minute of the kill is closed from its seconds once it has passed.
-    const newest = stored.candles[stored.candles.length - 1].t;
-    const minute = Math.floor(newest / 60_000) * 60_000;
-    const minutes = await pollUntil(
-      async () => {
-        const body = await candles(
-          base,
-          `symbol=BTC-USDT&interval=1m&from=${minute}&to=${minute + 60_000}`,
-        );
-        return body.candles.length === 1 && body;
-      },
-      "the minute of the kill",
-      70_000,
-    );
-    assert.ok(minutes.candles[0].v > 0);
+      // The minute of the kill is closed from its seconds once it has passed.
+      const newest = stored.candles[stored.candles.length - 1].t;
+      const minute = Math.floor(newest / 60_000) * 60_000;
+      const minutes = await pollUntil(
+        async () => {
+          const body = await candles(
+            base,
+            `symbol=BTC-USDT&interval=1m&from=${minute}&to=${minute + 60_000}`,
+          );
+          return body.candles.length === 1 && body;
+        },
+        "the minute of the kill",
+        70_000,
+      );
+      assert.ok(minutes.candles[0].v > 0);
 
-    const around = await candles(
-      base,
-      `symbol=BTC-USDT&interval=1s&from=${killedAt - 5_000}&limit=1000`,
-    );
-    const down = around.outages.find((o) => o.reason === "Service not running");
-    assert.ok(
-      down,
-      `an outage for the downtime: ${JSON.stringify(around.outages)}`,
-    );
-    assert.ok(down.from <= killedAt && down.to! >= killedAt);
-    assert.ok(down.from >= lastSeen, "it starts where the stored bars end");
-  } catch (error) {
-    const logs = [...first.output, ...(second?.output ?? [])].slice(-40);
-    throw new Error(`${error}\n--- service output ---\n${logs.join("\n")}`, {
-      cause: error,
+      const around = await candles(
+        base,
+        `symbol=BTC-USDT&interval=1s&from=${killedAt - 5_000}&limit=1000`,
+      );
+      const down = around.outages.find((o) =>
+        o.reason === "Service not running"
+      );
+      assert.ok(
+        down,
+        `an outage for the downtime: ${JSON.stringify(around.outages)}`,
+      );
+      assert.ok(down.from <= killedAt && down.to! >= killedAt);
+      assert.ok(down.from >= lastSeen, "it starts where the stored bars end");
     });
   } finally {
-    await first.stop("SIGKILL");
-    if (second) {
-      const status = await second.stop("SIGTERM");
-      assert.equal(status.code, 0, "graceful stop of the second run");
-    }
     await exchange.shutdown();
     await Deno.remove(dir, { recursive: true });
   }

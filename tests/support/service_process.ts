@@ -5,6 +5,7 @@
  * full pipe would stall it) and kept for failure messages; its URL is read
  * from the "Listening" log line, since it binds port 0.
  */
+import assert from "node:assert/strict";
 
 /**
  * The environment of a service process on a KV file in `dir`, both upstream
@@ -25,6 +26,37 @@ export function processEnv(
     LOG_LEVEL: "info",
     ...extra,
   };
+}
+
+/**
+ * Runs `body` with a service process started on `env`, which the body kills,
+ * and `restart` to start a second one on the same `env`. A failure carries
+ * the last 40 lines of both processes' output; afterwards the first is
+ * killed and the second stopped gracefully (its exit status 0 asserted).
+ */
+export async function withKillAndRestart(
+  env: Record<string, string>,
+  body: (
+    first: ServiceProcess,
+    restart: () => Promise<ServiceProcess>,
+  ) => Promise<void>,
+): Promise<void> {
+  const first = await spawnService(env);
+  let second: ServiceProcess | undefined;
+  try {
+    await body(first, async () => second = await spawnService(env));
+  } catch (error) {
+    const logs = [...first.output, ...(second?.output ?? [])].slice(-40);
+    throw new Error(`${error}\n--- service output ---\n${logs.join("\n")}`, {
+      cause: error,
+    });
+  } finally {
+    await first.stop("SIGKILL");
+    if (second) {
+      const status = await second.stop("SIGTERM");
+      assert.equal(status.code, 0, "graceful stop of the second run");
+    }
+  }
 }
 
 /** A running service process. */
