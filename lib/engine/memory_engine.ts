@@ -1,0 +1,283 @@
+/**
+ * The memory engine: one process, today's behaviour and speed. The shared
+ * store is a plain object several {@linkcode MemoryEngine} instances can hold
+ * (the conformance suite runs several "instances" on one store); a publish
+ * numbers, stores and delivers synchronously, so the single-process hot path
+ * stays a few function calls with no await between ingestion and sockets.
+ */
+import type { AlertHandover } from "../alerts/alert_handover.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
+import { RingBuffer } from "../hub/ring_buffer.ts";
+import {
+  ALERT_CHANNEL,
+  type AppendResult,
+  type EngineDraft,
+  type EngineEntry,
+  type EngineEvent,
+  type EngineListener,
+  type EngineStats,
+  type HistoryRead,
+  type Lease,
+  type PublishResult,
+  type StreamEngine,
+} from "./stream_engine.ts";
+
+/** Options of {@linkcode MemoryEngineStore}. */
+export interface MemoryEngineStoreOptions {
+  /** Entries kept per channel. */
+  readonly historySize: number;
+  /** Time for lease expiry. Default the system clock. */
+  readonly clock?: Clock;
+  /** Alert idempotency keys remembered (oldest forgotten first). Default 100 000. */
+  readonly alertKeys?: number;
+}
+
+interface MemoryChannel {
+  seq: number;
+  history: RingBuffer<EngineEntry>;
+}
+
+/** What the instances of one memory engine share. */
+export class MemoryEngineStore {
+  readonly historySize: number;
+  readonly clock: Clock;
+  epoch: string = crypto.randomUUID();
+  /** @internal */ channels = new Map<string, MemoryChannel>();
+  /** @internal */ lease: Lease | undefined;
+  /** @internal */ tokens = 0;
+  /** @internal */ alertKeys = new Set<string>();
+  /** @internal */ handover: AlertHandover | undefined;
+  /** @internal */ readonly instances = new Set<MemoryEngine>();
+  readonly #maxAlertKeys: number;
+
+  /** Throws a `RangeError` naming the option for a bad value. */
+  constructor(options: MemoryEngineStoreOptions) {
+    if (!Number.isInteger(options.historySize) || options.historySize < 1) {
+      throw new RangeError(
+        `historySize must be a positive integer, got ${options.historySize}`,
+      );
+    }
+    this.historySize = options.historySize;
+    this.clock = options.clock ?? systemClock;
+    this.#maxAlertKeys = options.alertKeys ?? 100_000;
+  }
+
+  /** The channel's state, created on first use. */
+  channel(name: string): MemoryChannel {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = { seq: 0, history: new RingBuffer(this.historySize) };
+      this.channels.set(name, channel);
+    }
+    return channel;
+  }
+
+  /** Whether `fence` is the lease in force now. */
+  holds(fence: Lease | undefined): boolean {
+    if (fence === undefined) return true;
+    const lease = this.lease;
+    return lease !== undefined && lease.token === fence.token &&
+      lease.holder === fence.holder && lease.expiresAt > this.clock.now();
+  }
+
+  /** Remembers an alert key; false when it was known. */
+  rememberAlertKey(key: string): boolean {
+    if (this.alertKeys.has(key)) return false;
+    this.alertKeys.add(key);
+    if (this.alertKeys.size > this.#maxAlertKeys) {
+      this.alertKeys.delete(this.alertKeys.values().next().value!);
+    }
+    return true;
+  }
+
+  /** Delivers `event` to every instance. */
+  deliver(event: EngineEvent): void {
+    for (const instance of this.instances) instance.receive(event);
+  }
+
+  /** Forgets everything, as a store that lost its data: a new epoch. */
+  loseData(): void {
+    this.epoch = crypto.randomUUID();
+    this.channels.clear();
+    this.lease = undefined;
+    this.alertKeys.clear();
+    this.handover = undefined;
+    this.deliver({ type: "epoch", epoch: this.epoch });
+  }
+}
+
+/** Options of {@linkcode MemoryEngine}. */
+export interface MemoryEngineOptions {
+  /** The shared store; a new one of `historySize` when omitted. */
+  readonly store?: MemoryEngineStore;
+  /** Entries kept per channel when the store is created here. Default 300. */
+  readonly historySize?: number;
+  /** This instance's id. Default a random UUID. */
+  readonly instance?: string;
+  /** Time for leases when the store is created here. */
+  readonly clock?: Clock;
+}
+
+/** One instance on a {@linkcode MemoryEngineStore}. */
+export class MemoryEngine implements StreamEngine {
+  readonly kind = "memory" as const;
+  readonly instance: string;
+  readonly #store: MemoryEngineStore;
+  #listeners = new Set<EngineListener>();
+  #closed = false;
+  #stats = {
+    publishes: 0,
+    gapBackfills: 0,
+    leaseAcquisitions: 0,
+    leaseLosses: 0,
+    reconnects: 0,
+  };
+
+  /** Joins `options.store` (or a new store). */
+  constructor(options: MemoryEngineOptions = {}) {
+    this.#store = options.store ?? new MemoryEngineStore({
+      historySize: options.historySize ?? 300,
+      clock: options.clock,
+    });
+    this.instance = options.instance ?? crypto.randomUUID();
+    this.#store.instances.add(this);
+  }
+
+  get historySize(): number {
+    return this.#store.historySize;
+  }
+
+  get epoch(): string {
+    return this.#store.epoch;
+  }
+
+  get connected(): boolean {
+    return !this.#closed;
+  }
+
+  stats(): EngineStats {
+    return { ...this.#stats };
+  }
+
+  publish(
+    drafts: readonly EngineDraft[],
+    fence?: Lease,
+  ): Promise<PublishResult> {
+    return Promise.resolve(this.publishNow(drafts, fence));
+  }
+
+  /**
+   * {@linkcode publish} without the promise: the single-process hot path,
+   * delivered to every subscriber before it returns.
+   */
+  publishNow(drafts: readonly EngineDraft[], fence?: Lease): PublishResult {
+    const store = this.#store;
+    if (!store.holds(fence)) return { ok: false, reason: "fenced" };
+    const entries: EngineEntry[] = [];
+    for (const draft of drafts) {
+      const channel = store.channel(draft.channel);
+      const entry = {
+        channel: draft.channel,
+        seq: ++channel.seq,
+        data: draft.data,
+      };
+      channel.history.push(entry);
+      entries.push(entry);
+    }
+    this.#stats.publishes += entries.length;
+    for (const entry of entries) store.deliver({ type: "entry", entry });
+    return { ok: true, entries };
+  }
+
+  history(channel: string, after: number): Promise<HistoryRead> {
+    const state = this.#store.channels.get(channel);
+    const oldest = state?.history.at(0)?.seq;
+    const entries = state === undefined || oldest === undefined
+      ? []
+      : state.history.slice(Math.max(0, after + 1 - oldest));
+    return Promise.resolve({
+      epoch: this.#store.epoch,
+      entries,
+      oldestSeq: oldest,
+      latestSeq: state?.seq ?? 0,
+    });
+  }
+
+  subscribe(listener: EngineListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Hands `event` to this instance's listeners (called by the store). */
+  receive(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  acquireLease(ttlMs: number): Promise<Lease | undefined> {
+    const store = this.#store;
+    const now = store.clock.now();
+    if (store.lease && store.lease.expiresAt > now) {
+      return Promise.resolve(undefined);
+    }
+    const lease = {
+      token: ++store.tokens,
+      holder: this.instance,
+      expiresAt: now + ttlMs,
+    };
+    store.lease = lease;
+    this.#stats.leaseAcquisitions++;
+    return Promise.resolve(lease);
+  }
+
+  renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+    const store = this.#store;
+    if (!store.holds(lease)) {
+      this.#stats.leaseLosses++;
+      return Promise.resolve(undefined);
+    }
+    store.lease = { ...lease, expiresAt: store.clock.now() + ttlMs };
+    return Promise.resolve(store.lease);
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    if (this.#store.holds(lease)) {
+      this.#store.lease = undefined;
+      this.#stats.leaseLosses++;
+    }
+    return Promise.resolve();
+  }
+
+  appendAlert(key: string, data: string, fence: Lease): Promise<AppendResult> {
+    const store = this.#store;
+    if (!store.holds(fence)) {
+      return Promise.resolve({ ok: false, reason: "fenced" });
+    }
+    if (!store.rememberAlertKey(key)) {
+      return Promise.resolve({ ok: true, stored: false });
+    }
+    const result = this.publishNow([{ channel: ALERT_CHANNEL, data }], fence);
+    if (!result.ok) return Promise.resolve(result);
+    return Promise.resolve({
+      ok: true,
+      stored: true,
+      entry: result.entries[0],
+    });
+  }
+
+  saveHandover(state: AlertHandover, fence: Lease): Promise<boolean> {
+    if (!this.#store.holds(fence)) return Promise.resolve(false);
+    this.#store.handover = state;
+    return Promise.resolve(true);
+  }
+
+  loadHandover(): Promise<AlertHandover | undefined> {
+    return Promise.resolve(this.#store.handover);
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    this.#store.instances.delete(this);
+    return Promise.resolve();
+  }
+}
