@@ -1,0 +1,512 @@
+/**
+ * The Redis engine. Per channel a counter (`seq:<channel>`) and a stream
+ * (`hist:<channel>`, entry id `<seq>-1`, trimmed to exactly `historySize`);
+ * one Lua script per publish checks epoch and fence, numbers, appends and
+ * PUBLISHes the batch on one pub/sub channel. Every instance subscribes on a
+ * second connection; pub/sub loses what is published while a subscriber is
+ * reconnecting, so delivery goes through {@linkcode OrderedDelivery}, which
+ * backfills any gap from the stream, and every reconnect resyncs every
+ * channel. The epoch is a key created once (`SET NX`): it survives leader
+ * changes and restarts of the service, and is gone only when Redis lost its
+ * data — the next publish then finds it missing and a new one is made.
+ */
+import { Redis, type RedisOptions } from "ioredis";
+import type { AlertHandover } from "../alerts/alert_handover.ts";
+import { isAlertHandover } from "../alerts/alert_handover.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
+import { OrderedDelivery } from "./ordered_delivery.ts";
+import {
+  ACQUIRE_SCRIPT,
+  APPEND_ALERT_SCRIPT,
+  EPOCH_SCRIPT,
+  FENCED_SET_SCRIPT,
+  PUBLISH_SCRIPT,
+  RELEASE_SCRIPT,
+  RENEW_SCRIPT,
+  runScript,
+} from "./redis_scripts.ts";
+import {
+  ALERT_CHANNEL,
+  type AppendResult,
+  CONTROL_CHANNEL,
+  type EngineDraft,
+  type EngineEntry,
+  type EngineEvent,
+  type EngineListener,
+  type EngineStats,
+  type HistoryRead,
+  type Lease,
+  type PublishResult,
+  type RefusedReason,
+  type StreamEngine,
+} from "./stream_engine.ts";
+
+/** Options of {@linkcode RedisEngine.open}. */
+export interface RedisEngineOptions {
+  /** `redis://` or `rediss://` URL, with user and password if needed. */
+  readonly url: string;
+  /** Entries kept per channel (`HISTORY_SIZE`). */
+  readonly historySize: number;
+  /** Channels whose position is read at start (the symbols). */
+  readonly channels?: readonly string[];
+  /** This instance's id. Default a random UUID. */
+  readonly instance?: string;
+  /** Key prefix, so several deployments can share one Redis. Default `sentinel:`. */
+  readonly prefix?: string;
+  /** How long an alert key is remembered, s. Default 7 days. */
+  readonly alertKeyTtlSeconds?: number;
+  /** Time for lease expiry as the holder sees it. Default the system clock. */
+  readonly clock?: Clock;
+  /** How long a connection attempt may take, ms. Default 5 000. */
+  readonly connectTimeoutMs?: number;
+  /** Told about connection trouble (reconnects, backfill errors). */
+  readonly onWarning?: (message: string, error?: unknown) => void;
+}
+
+/** The shared stream on one Redis. */
+export class RedisEngine implements StreamEngine {
+  readonly kind = "redis" as const;
+  readonly instance: string;
+  readonly historySize: number;
+  #options: RedisEngineOptions;
+  #prefix: string;
+  #commands: Redis;
+  #subscriber: Redis;
+  #epoch: string;
+  #clock: Clock;
+  #listeners = new Set<EngineListener>();
+  #delivery: OrderedDelivery;
+  #connected = true;
+  #closed = false;
+  #checkingEpoch: Promise<void> | undefined;
+  #stats = {
+    publishes: 0,
+    gapBackfills: 0,
+    leaseAcquisitions: 0,
+    leaseLosses: 0,
+    reconnects: 0,
+  };
+
+  private constructor(
+    options: RedisEngineOptions,
+    commands: Redis,
+    subscriber: Redis,
+    epoch: string,
+  ) {
+    this.#options = options;
+    this.instance = options.instance ?? crypto.randomUUID();
+    this.historySize = options.historySize;
+    this.#prefix = options.prefix ?? "sentinel:";
+    this.#commands = commands;
+    this.#subscriber = subscriber;
+    this.#epoch = epoch;
+    this.#clock = options.clock ?? systemClock;
+    this.#delivery = new OrderedDelivery({
+      fetch: (channel, after) => this.history(channel, after),
+      emit: (event) => this.#emit(event),
+      onBackfill: (n) => this.#stats.gapBackfills += n,
+      onError: (error) =>
+        options.onWarning?.("Backfill from Redis failed", error),
+    });
+  }
+
+  /**
+   * Connects (two connections: commands and pub/sub), creates or reads the
+   * epoch, and reads each channel's position. Rejects when Redis cannot be
+   * reached within `connectTimeoutMs`; the caller decides how to retry.
+   */
+  static async open(options: RedisEngineOptions): Promise<RedisEngine> {
+    if (!Number.isInteger(options.historySize) || options.historySize < 1) {
+      throw new RangeError(
+        `historySize must be a positive integer, got ${options.historySize}`,
+      );
+    }
+    const prefix = options.prefix ?? "sentinel:";
+    const clientOptions: RedisOptions = {
+      lazyConnect: true,
+      // Fail fast while disconnected: a queued write replayed after a
+      // reconnect would be stale (it is fenced anyway, but the caller must
+      // know now that it did not happen).
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
+      retryStrategy: (attempt) =>
+        Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) *
+        (0.5 + Math.random() / 2),
+    };
+    const commands = new Redis(options.url, clientOptions);
+    const subscriber = new Redis(options.url, clientOptions);
+    // ioredis reports connection errors as events; they are handled through
+    // the connection state, and must not crash the process as unhandled.
+    commands.on("error", () => {});
+    subscriber.on("error", () => {});
+    try {
+      await commands.connect();
+      await subscriber.connect();
+      const epoch = String(
+        await runScript(commands, EPOCH_SCRIPT, [`${prefix}epoch`], [
+          crypto.randomUUID(),
+        ]),
+      );
+      const engine = new RedisEngine(options, commands, subscriber, epoch);
+      await engine.#start();
+      return engine;
+    } catch (error) {
+      commands.disconnect();
+      subscriber.disconnect();
+      throw error;
+    }
+  }
+
+  get epoch(): string {
+    return this.#epoch;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  stats(): EngineStats {
+    return { ...this.#stats };
+  }
+
+  /** The command connection, for stores that live beside the engine. */
+  get client(): Redis {
+    return this.#commands;
+  }
+
+  /** The key prefix in use. */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
+  async #start(): Promise<void> {
+    const channels = [
+      ...(this.#options.channels ?? []),
+      ALERT_CHANNEL,
+      CONTROL_CHANNEL,
+    ];
+    await this.#subscriber.subscribe(this.#eventsKey);
+    this.#subscriber.on(
+      "message",
+      (_channel: string, message: string) => this.#onMessage(message),
+    );
+    // Positions are read after subscribing: anything published in between
+    // arrives as a duplicate (dropped), never as a gap.
+    const seqs = await this.#commands.mget(
+      channels.map((c) => this.#key("seq:", c)),
+    );
+    channels.forEach((c, i) => this.#delivery.prime(c, Number(seqs[i] ?? 0)));
+    // Registered after the first connect: a connection that comes back is a
+    // reconnect, and once both are back every channel is resynced.
+    for (const client of [this.#subscriber, this.#commands]) {
+      client.on("close", () => {
+        if (!this.#closed) this.#setConnected(false);
+      });
+      client.on("ready", () => {
+        if (!this.#closed) this.#setConnected(true);
+      });
+    }
+  }
+
+  get #eventsKey(): string {
+    return `${this.#prefix}events`;
+  }
+
+  #key(kind: string, name = ""): string {
+    return `${this.#prefix}${kind}${name}`;
+  }
+
+  #setConnected(connected: boolean): void {
+    const now = connected && this.#commands.status === "ready" &&
+      this.#subscriber.status === "ready";
+    if (now === this.#connected) return;
+    this.#connected = now;
+    this.#emit({ type: "connection", connected: now });
+    if (now) {
+      this.#stats.reconnects++;
+      void this.#afterReconnect();
+    }
+  }
+
+  async #afterReconnect(): Promise<void> {
+    try {
+      await this.#checkEpoch();
+      await this.#delivery.resync();
+    } catch (error) {
+      this.#options.onWarning?.("Resync after a Redis reconnect failed", error);
+      // Still connected: try again shortly; otherwise the next reconnect will.
+      if (this.#connected && !this.#closed) {
+        setTimeout(() => {
+          if (this.#connected && !this.#closed) void this.#afterReconnect();
+        }, 250);
+      }
+    }
+  }
+
+  /** Reads (or re-creates) the epoch; a change resets every channel. */
+  #checkEpoch(): Promise<void> {
+    this.#checkingEpoch ??= (async () => {
+      try {
+        const epoch = String(
+          await runScript(this.#commands, EPOCH_SCRIPT, [this.#key("epoch")], [
+            crypto.randomUUID(),
+          ]),
+        );
+        if (epoch !== this.#epoch) {
+          this.#epoch = epoch;
+          this.#delivery.reset();
+          this.#emit({ type: "epoch", epoch });
+          await this.#delivery.resync();
+        }
+      } finally {
+        this.#checkingEpoch = undefined;
+      }
+    })();
+    return this.#checkingEpoch;
+  }
+
+  #onMessage(message: string): void {
+    const lines = message.split("\n");
+    if (lines[0] !== this.#epoch) {
+      // Another epoch: confirm with Redis before trusting it (a message from
+      // the old epoch may still be in flight). History fills in afterwards.
+      void this.#checkEpoch().catch((error) =>
+        this.#options.onWarning?.("Epoch check failed", error)
+      );
+      return;
+    }
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
+      const a = line.indexOf("\t");
+      const b = line.indexOf("\t", a + 1);
+      if (a < 0 || b < 0) continue;
+      this.#delivery.offer({
+        channel: line.slice(0, a),
+        seq: Number(line.slice(a + 1, b)),
+        data: line.slice(b + 1),
+      });
+    }
+  }
+
+  #emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  /** Runs a script; a missing epoch becomes an `epoch-changed` refusal. */
+  async #write(
+    script: string,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<
+    { ok: true; seqs: number[] } | { ok: false; reason: RefusedReason } | {
+      ok: "dup";
+    }
+  > {
+    const reply = await runScript(this.#commands, script, keys, args) as [
+      string,
+      number[]?,
+    ];
+    if (reply[0] === "ok") return { ok: true, seqs: reply[1]!.map(Number) };
+    if (reply[0] === "dup") return { ok: "dup" };
+    if (reply[0] === "epoch") {
+      await this.#checkEpoch();
+      return { ok: false, reason: "epoch-changed" };
+    }
+    return { ok: false, reason: "fenced" };
+  }
+
+  async publish(
+    drafts: readonly EngineDraft[],
+    fence?: Lease,
+  ): Promise<PublishResult> {
+    return await this.publishRaw(drafts, fence, true);
+  }
+
+  /**
+   * {@linkcode publish}, optionally without the PUBLISH: stored but not
+   * delivered, which is exactly what a lost pub/sub message looks like to a
+   * follower. For fault-injection tests only.
+   */
+  async publishRaw(
+    drafts: readonly EngineDraft[],
+    fence: Lease | undefined,
+    deliver: boolean,
+  ): Promise<PublishResult> {
+    if (drafts.length === 0) return { ok: true, entries: [] };
+    const args: (string | number)[] = [
+      this.#epoch,
+      fence ? leaseValue(fence) : "",
+      this.historySize,
+      this.#prefix,
+      this.#eventsKey,
+      deliver ? "1" : "0",
+    ];
+    for (const draft of drafts) args.push(draft.channel, draft.data);
+    const result = await this.#write(
+      PUBLISH_SCRIPT,
+      [this.#key("epoch"), this.#key("lease")],
+      args,
+    );
+    if (result.ok !== true) return result as PublishResult;
+    this.#stats.publishes += drafts.length;
+    return {
+      ok: true,
+      entries: drafts.map((d, i) => ({ ...d, seq: result.seqs[i] })),
+    };
+  }
+
+  async history(channel: string, after: number): Promise<HistoryRead> {
+    const key = this.#key("hist:", channel);
+    const replies = await this.#commands.multi()
+      .xrange(key, `${after + 1}-0`, "+")
+      .get(this.#key("seq:", channel))
+      .xrange(key, "-", "+", "COUNT", 1)
+      .get(this.#key("epoch"))
+      .exec();
+    if (!replies) throw new Error("Redis transaction was discarded");
+    for (const [error] of replies) if (error) throw error;
+    const toEntries = (raw: unknown) =>
+      (raw as [string, string[]][]).map(([id, fields]): EngineEntry => ({
+        channel,
+        seq: parseInt(id, 10),
+        data: fields[1],
+      }));
+    const entries = toEntries(replies[0][1]);
+    const oldest = toEntries(replies[2][1])[0];
+    return {
+      epoch: String(replies[3][1] ?? this.#epoch),
+      entries,
+      oldestSeq: oldest?.seq,
+      latestSeq: Number(replies[1][1] ?? 0),
+    };
+  }
+
+  subscribe(listener: EngineListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async acquireLease(ttlMs: number): Promise<Lease | undefined> {
+    const startedAt = this.#clock.now();
+    const token = await runScript(
+      this.#commands,
+      ACQUIRE_SCRIPT,
+      [this.#key("lease"), this.#key("lease_token")],
+      [this.instance, Math.round(ttlMs)],
+    );
+    if (token === null || token === false) return undefined;
+    this.#stats.leaseAcquisitions++;
+    return {
+      token: Number(token),
+      holder: this.instance,
+      expiresAt: startedAt + ttlMs,
+    };
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+    const startedAt = this.#clock.now();
+    const renewed = await runScript(
+      this.#commands,
+      RENEW_SCRIPT,
+      [this.#key("lease")],
+      [leaseValue(lease), Math.round(ttlMs)],
+    );
+    if (Number(renewed) !== 1) {
+      this.#stats.leaseLosses++;
+      return undefined;
+    }
+    return { ...lease, expiresAt: startedAt + ttlMs };
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await runScript(this.#commands, RELEASE_SCRIPT, [this.#key("lease")], [
+      leaseValue(lease),
+    ]);
+    this.#stats.leaseLosses++;
+  }
+
+  async appendAlert(
+    key: string,
+    data: string,
+    fence: Lease,
+  ): Promise<AppendResult> {
+    const result = await this.#write(
+      APPEND_ALERT_SCRIPT,
+      [this.#key("epoch"), this.#key("lease"), this.#key("alert_key:", key)],
+      [
+        this.#epoch,
+        leaseValue(fence),
+        this.historySize,
+        this.#prefix,
+        this.#eventsKey,
+        this.#options.alertKeyTtlSeconds ?? 7 * 86_400,
+        ALERT_CHANNEL,
+        data,
+      ],
+    );
+    if (result.ok === "dup") return { ok: true, stored: false };
+    if (result.ok === false) return result;
+    this.#stats.publishes++;
+    return {
+      ok: true,
+      stored: true,
+      entry: { channel: ALERT_CHANNEL, seq: result.seqs[0], data },
+    };
+  }
+
+  async saveHandover(state: AlertHandover, fence: Lease): Promise<boolean> {
+    const saved = await runScript(
+      this.#commands,
+      FENCED_SET_SCRIPT,
+      [this.#key("lease"), this.#key("handover")],
+      [leaseValue(fence), JSON.stringify(state)],
+    );
+    return Number(saved) === 1;
+  }
+
+  async loadHandover(): Promise<AlertHandover | undefined> {
+    const text = await this.#commands.get(this.#key("handover"));
+    if (text === null) return undefined;
+    try {
+      const value = JSON.parse(text);
+      return isAlertHandover(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Whether Redis persists with AOF (`CONFIG GET appendonly`): true, false,
+   * or undefined where CONFIG is not allowed (managed Redis often refuses it).
+   */
+  async appendOnly(): Promise<boolean | undefined> {
+    try {
+      const reply = await this.#commands.config(
+        "GET",
+        "appendonly",
+      ) as string[];
+      return reply[1] === undefined ? undefined : reply[1] === "yes";
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Waits until no backfill is running (tests). */
+  settled(): Promise<void> {
+    return this.#delivery.settled();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    this.#subscriber.disconnect();
+    this.#commands.disconnect();
+    await Promise.resolve();
+  }
+}
+
+/** The lease's value in Redis: holder and token. */
+function leaseValue(lease: Lease): string {
+  return `${lease.holder}|${lease.token}`;
+}
