@@ -17,15 +17,23 @@ import {
   type StreamEngine,
 } from "./stream_engine.ts";
 
-/** History size every harness must open its instances with. */
+/** History size of the case that tests bounds (others keep more). */
 export const CONFORMANCE_HISTORY = 5;
+/**
+ * History size of the delivery cases: a KV watch may report after several
+ * commits, and a follower must still find them all in history.
+ */
+const ROOMY_HISTORY = 1_000;
 /** Lease time-to-live the suite uses, ms (short: expiry is awaited). */
 const TTL_MS = 400;
 
 /** Opens engine instances on one store, fresh for each case. */
 export interface EngineHarness {
-  /** A new instance on this case's store (historySize {@linkcode CONFORMANCE_HISTORY}). */
-  open(instance?: string): Promise<StreamEngine>;
+  /** A new instance on this case's store, keeping `historySize` per channel. */
+  open(
+    instance: string | undefined,
+    historySize: number,
+  ): Promise<StreamEngine>;
   /** Makes the store lose its data (FLUSHALL, a wiped KV, a cleared store). */
   loseData(): Promise<void>;
   /**
@@ -127,7 +135,11 @@ type Case = (harness: EngineHarness) => Promise<void>;
 
 const CASES: Record<string, Case> = {
   "seq is contiguous per channel under concurrent publishers": async (h) => {
-    const engines = await Promise.all([h.open(), h.open(), h.open()]);
+    const engines = await Promise.all([
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+    ]);
     const watcher = new Recorder(engines[0]);
     const runs = engines.map(async (engine, i) => {
       for (let batch = 0; batch < 10; batch++) {
@@ -150,7 +162,7 @@ const CASES: Record<string, Case> = {
   },
 
   "history is bounded and read after a seq": async (h) => {
-    const engine = await h.open();
+    const engine = await h.open(undefined, CONFORMANCE_HISTORY);
     const result = await engine.publish(drafts("A", 1, 8));
     assert.ok(result.ok);
     assert.deepEqual(seqsOf(result.entries), range(1, 8));
@@ -170,7 +182,11 @@ const CASES: Record<string, Case> = {
   },
 
   "every instance receives every entry in order": async (h) => {
-    const engines = await Promise.all([h.open(), h.open(), h.open()]);
+    const engines = await Promise.all([
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+    ]);
     const recorders = engines.map((e) => new Recorder(e));
     for (let i = 0; i < 4; i++) {
       assert.ok((await engines[i % 3].publish(drafts("A", i, 3))).ok);
@@ -185,7 +201,10 @@ const CASES: Record<string, Case> = {
     h,
   ) => {
     if (!h.appendUndelivered) return;
-    const [publisher, follower] = await Promise.all([h.open(), h.open()]);
+    const [publisher, follower] = await Promise.all([
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+    ]);
     const recorder = new Recorder(follower);
     assert.ok((await publisher.publish(drafts("A", 1, 1))).ok);
     await recorder.until(() => recorder.entries("A").length === 1, "first");
@@ -201,7 +220,10 @@ const CASES: Record<string, Case> = {
   },
 
   "the lease is exclusive, expires, and fences a stale holder": async (h) => {
-    const [a, b] = await Promise.all([h.open("a"), h.open("b")]);
+    const [a, b] = await Promise.all([
+      h.open("a", ROOMY_HISTORY),
+      h.open("b", ROOMY_HISTORY),
+    ]);
     const lease = await a.acquireLease(TTL_MS);
     assert.ok(lease);
     assert.equal(lease.holder, "a");
@@ -226,7 +248,10 @@ const CASES: Record<string, Case> = {
   },
 
   "a released lease is taken at once": async (h) => {
-    const [a, b] = await Promise.all([h.open("a"), h.open("b")]);
+    const [a, b] = await Promise.all([
+      h.open("a", ROOMY_HISTORY),
+      h.open("b", ROOMY_HISTORY),
+    ]);
     const lease = await a.acquireLease(60_000);
     assert.ok(lease);
     await a.releaseLease(lease);
@@ -237,7 +262,10 @@ const CASES: Record<string, Case> = {
   },
 
   "an alert key is appended exactly once": async (h) => {
-    const [leader, follower] = await Promise.all([h.open(), h.open()]);
+    const [leader, follower] = await Promise.all([
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+    ]);
     const recorder = new Recorder(follower);
     const lease = await leader.acquireLease(60_000);
     assert.ok(lease);
@@ -269,7 +297,10 @@ const CASES: Record<string, Case> = {
   "the epoch is shared, survives reconnects and changes with lost data": async (
     h,
   ) => {
-    const [a, b] = await Promise.all([h.open(), h.open()]);
+    const [a, b] = await Promise.all([
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+    ]);
     assert.equal(a.epoch, b.epoch);
     const before = a.epoch;
     assert.ok((await a.publish(drafts("A", 1, 3))).ok);
@@ -284,7 +315,7 @@ const CASES: Record<string, Case> = {
       assert.equal(a.epoch, before);
       assert.equal(b.epoch, before);
     }
-    const reopened = await h.open();
+    const reopened = await h.open(undefined, ROOMY_HISTORY);
     assert.equal(reopened.epoch, before);
     const recorder = new Recorder(b);
     await h.loseData();
@@ -304,7 +335,10 @@ const CASES: Record<string, Case> = {
   },
 
   "handover state round-trips between leaders": async (h) => {
-    const [a, b] = await Promise.all([h.open("a"), h.open("b")]);
+    const [a, b] = await Promise.all([
+      h.open("a", ROOMY_HISTORY),
+      h.open("b", ROOMY_HISTORY),
+    ]);
     assert.equal(await b.loadHandover(), undefined);
     const lease = await a.acquireLease(60_000);
     assert.ok(lease);

@@ -1,23 +1,34 @@
 import assert from "node:assert/strict";
-import {
-  CONFORMANCE_HISTORY,
-  runEngineConformance,
-} from "./engine_conformance.ts";
+import { runEngineConformance } from "./engine_conformance.ts";
 import { MemoryEngine, MemoryEngineStore } from "./memory_engine.ts";
 import type { StreamEngine } from "./stream_engine.ts";
 
 runEngineConformance({
   name: "MemoryEngine",
   harness: () => {
-    const store = new MemoryEngineStore({ historySize: CONFORMANCE_HISTORY });
+    const stores = new Map<number, MemoryEngineStore>();
     const opened: StreamEngine[] = [];
+    const store = (historySize: number) => {
+      let found = stores.get(historySize);
+      if (!found) {
+        found = new MemoryEngineStore({ historySize });
+        stores.set(historySize, found);
+      }
+      return found;
+    };
     return Promise.resolve({
-      open: (instance?: string) => {
-        const engine = new MemoryEngine({ store, instance });
+      open: (instance: string | undefined, historySize: number) => {
+        const engine = new MemoryEngine({
+          store: store(historySize),
+          instance,
+        });
         opened.push(engine);
         return Promise.resolve(engine);
       },
-      loseData: () => Promise.resolve(store.loseData()),
+      loseData: () => {
+        for (const each of stores.values()) each.loseData();
+        return Promise.resolve();
+      },
       close: async () => {
         for (const engine of opened) await engine.close();
       },

@@ -4,10 +4,7 @@
  * a restarted (emptied) server, and the AOF check.
  */
 import assert from "node:assert/strict";
-import {
-  CONFORMANCE_HISTORY,
-  runEngineConformance,
-} from "./engine_conformance.ts";
+import { runEngineConformance } from "./engine_conformance.ts";
 import { RedisEngine } from "./redis_engine.ts";
 import type { EngineEvent } from "./stream_engine.ts";
 import {
@@ -45,10 +42,10 @@ runEngineConformance({
     const redis = await sharedServer();
     const prefix = `t${++cases}:`;
     const opened: RedisEngine[] = [];
-    const open = async (instance?: string) => {
+    const open = async (instance?: string, historySize = 1_000) => {
       const engine = await RedisEngine.open({
         url: redis.url,
-        historySize: CONFORMANCE_HISTORY,
+        historySize,
         prefix,
         instance,
       });

@@ -1,0 +1,470 @@
+/**
+ * The Deno KV engine (the default on Deno Deploy, where KV is shared by every
+ * isolate). Per channel a head key holding the latest seq and one log key per
+ * entry; a publish is one atomic commit that checks the epoch, the lease (by
+ * versionstamp: the fence) and every head it moves, writes the new entries and
+ * deletes the ones that fall out of history, so history holds exactly
+ * `historySize` entries. Followers watch the head keys — a watch takes at most
+ * 10 keys and reports only the latest value, never every change — and on each
+ * report list the log after their cursor, so nothing is skipped however many
+ * commits one report covers.
+ *
+ * Locally, a watch sees writes from other handles of the same process only
+ * (not other processes on the same file): several instances on one machine
+ * need Redis; on Deploy, KV is one store for all isolates.
+ */
+import {
+  type AlertHandover,
+  isAlertHandover,
+} from "../alerts/alert_handover.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
+import { OrderedDelivery } from "./ordered_delivery.ts";
+import {
+  ALERT_CHANNEL,
+  type AppendResult,
+  CONTROL_CHANNEL,
+  type EngineDraft,
+  type EngineEntry,
+  type EngineEvent,
+  type EngineListener,
+  type EngineStats,
+  type HistoryRead,
+  type Lease,
+  type PublishResult,
+  type StreamEngine,
+} from "./stream_engine.ts";
+
+/** Options of {@linkcode KvEngine.open}. */
+export interface KvEngineOptions {
+  /** The KV store (the caller keeps ownership and closes it). */
+  readonly kv: Deno.Kv;
+  /** Entries kept per channel (`HISTORY_SIZE`). */
+  readonly historySize: number;
+  /** Channels delivered besides alerts and control (the symbols). */
+  readonly channels: readonly string[];
+  /** This instance's id. Default a random UUID. */
+  readonly instance?: string;
+  /** Key prefix. Default `["engine"]`. */
+  readonly prefix?: Deno.KvKey;
+  /** How long an alert key is remembered, ms. Default 7 days. */
+  readonly alertKeyTtlMs?: number;
+  /** Wall clock for lease expiry. Default the system clock. */
+  readonly clock?: Clock;
+  /** Told about watch and listing failures. */
+  readonly onWarning?: (message: string, error?: unknown) => void;
+}
+
+interface LeaseRecord {
+  readonly holder: string;
+  readonly token: number;
+}
+
+/** Keys per `watch` and `getMany` call (a Deno KV limit). */
+const KEYS_PER_CALL = 10;
+/** Commits retried after losing a race before giving up. */
+const ATTEMPTS = 20;
+
+/** The shared stream on Deno KV. */
+export class KvEngine implements StreamEngine {
+  readonly kind = "kv" as const;
+  readonly instance: string;
+  readonly historySize: number;
+  #kv: Deno.Kv;
+  #options: KvEngineOptions;
+  #prefix: Deno.KvKey;
+  #clock: Clock;
+  #channels: string[];
+  #epoch: string;
+  #epochStamp: string;
+  #listeners = new Set<EngineListener>();
+  #delivery: OrderedDelivery;
+  #watches: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>[] = [];
+  /** Versionstamps of the lease records this instance wrote, by token. */
+  #leaseStamps = new Map<number, string>();
+  #pulling = new Map<string, { again: boolean }>();
+  #closed = false;
+  #stats = {
+    publishes: 0,
+    gapBackfills: 0,
+    leaseAcquisitions: 0,
+    leaseLosses: 0,
+    reconnects: 0,
+  };
+
+  private constructor(
+    options: KvEngineOptions,
+    epoch: Deno.KvEntry<string>,
+  ) {
+    this.#options = options;
+    this.#kv = options.kv;
+    this.instance = options.instance ?? crypto.randomUUID();
+    this.historySize = options.historySize;
+    this.#prefix = options.prefix ?? ["engine"];
+    this.#clock = options.clock ?? systemClock;
+    this.#channels = [
+      ...new Set([...options.channels, ALERT_CHANNEL, CONTROL_CHANNEL]),
+    ];
+    this.#epoch = epoch.value;
+    this.#epochStamp = epoch.versionstamp;
+    this.#delivery = new OrderedDelivery({
+      fetch: (channel, after) => this.history(channel, after),
+      emit: (event) => this.#emit(event),
+      onBackfill: (n) => this.#stats.gapBackfills += n,
+      onError: (error) =>
+        options.onWarning?.("Listing KV history failed", error),
+    });
+  }
+
+  /** Reads or creates the epoch, reads each channel's head, starts watching. */
+  static async open(options: KvEngineOptions): Promise<KvEngine> {
+    if (!Number.isInteger(options.historySize) || options.historySize < 1) {
+      throw new RangeError(
+        `historySize must be a positive integer, got ${options.historySize}`,
+      );
+    }
+    const prefix = options.prefix ?? ["engine"];
+    const epoch = await ensureEpoch(options.kv, prefix);
+    const engine = new KvEngine(options, epoch);
+    await engine.#start();
+    return engine;
+  }
+
+  get epoch(): string {
+    return this.#epoch;
+  }
+
+  get connected(): boolean {
+    return !this.#closed;
+  }
+
+  stats(): EngineStats {
+    return { ...this.#stats };
+  }
+
+  #key(...parts: Deno.KvKeyPart[]): Deno.KvKey {
+    return [...this.#prefix, ...parts];
+  }
+
+  async #start(): Promise<void> {
+    const heads = await this.#getMany<number>(
+      this.#channels.map((c) => this.#key("head", c)),
+    );
+    this.#channels.forEach((c, i) =>
+      this.#delivery.prime(c, heads[i].value ?? 0)
+    );
+    const keys = [
+      this.#key("epoch"),
+      ...this.#channels.map((c) => this.#key("head", c)),
+    ];
+    for (let i = 0; i < keys.length; i += KEYS_PER_CALL) {
+      const group = keys.slice(i, i + KEYS_PER_CALL);
+      const reader = this.#kv.watch(group).getReader();
+      this.#watches.push(reader);
+      void this.#follow(reader);
+    }
+  }
+
+  async #follow(
+    reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>,
+  ): Promise<void> {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.#closed) return;
+        for (const entry of value) this.#onWatched(entry);
+      }
+    } catch (error) {
+      if (!this.#closed) this.#options.onWarning?.("KV watch ended", error);
+    }
+  }
+
+  #onWatched(entry: Deno.KvEntryMaybe<unknown>): void {
+    const kind = entry.key[this.#prefix.length];
+    if (kind === "epoch") {
+      if (entry.value !== this.#epoch) void this.#checkEpoch();
+      return;
+    }
+    const channel = String(entry.key[this.#prefix.length + 1]);
+    const head = typeof entry.value === "number" ? entry.value : 0;
+    if (head > (this.#delivery.cursor(channel) ?? 0)) void this.#pull(channel);
+  }
+
+  /** Lists what is new on `channel`, one listing at a time per channel. */
+  async #pull(channel: string): Promise<void> {
+    const running = this.#pulling.get(channel);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: true };
+    this.#pulling.set(channel, state);
+    try {
+      while (state.again && !this.#closed) {
+        state.again = false;
+        const after = this.#delivery.cursor(channel) ?? 0;
+        const read = await this.history(channel, after);
+        if (read.epoch !== this.#epoch) break;
+        // A watch reports the latest head only: whatever was listed before
+        // it is what the report skipped.
+        if (read.entries.length > 1) {
+          this.#stats.gapBackfills += read.entries.length - 1;
+        }
+        for (const entry of read.entries) this.#delivery.offer(entry);
+      }
+    } catch (error) {
+      this.#options.onWarning?.("Listing KV history failed", error);
+    } finally {
+      this.#pulling.delete(channel);
+    }
+  }
+
+  async #checkEpoch(): Promise<void> {
+    const epoch = await ensureEpoch(this.#kv, this.#prefix);
+    this.#epochStamp = epoch.versionstamp;
+    if (epoch.value === this.#epoch) return;
+    this.#epoch = epoch.value;
+    this.#delivery.reset();
+    this.#emit({ type: "epoch", epoch: epoch.value });
+    for (const channel of this.#channels) void this.#pull(channel);
+  }
+
+  #emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  async #getMany<T>(keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
+    const out: Deno.KvEntryMaybe<T>[] = [];
+    for (let i = 0; i < keys.length; i += KEYS_PER_CALL) {
+      out.push(
+        ...await this.#kv.getMany<T[]>(keys.slice(i, i + KEYS_PER_CALL)),
+      );
+    }
+    return out;
+  }
+
+  /** The lease check of a fenced commit, or "fenced" when it is not ours. */
+  #fenceCheck(fence: Lease): Deno.AtomicCheck | "fenced" {
+    const stamp = this.#leaseStamps.get(fence.token);
+    if (stamp === undefined || fence.holder !== this.instance) return "fenced";
+    return { key: this.#key("lease"), versionstamp: stamp };
+  }
+
+  /**
+   * Commits `drafts` (and `extra` mutations) with the epoch, fence and head
+   * checks; retries when another writer moved a head first.
+   */
+  async #commit(
+    drafts: readonly EngineDraft[],
+    fence: Lease | undefined,
+    extra?: (op: Deno.AtomicOperation) => void,
+    abandon?: () => Promise<boolean>,
+  ): Promise<PublishResult | { ok: false; reason: "abandoned" }> {
+    const check = fence ? this.#fenceCheck(fence) : undefined;
+    if (check === "fenced") return { ok: false, reason: "fenced" };
+    const channels = [...new Set(drafts.map((d) => d.channel))];
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const heads = await this.#getMany<number>(
+        channels.map((c) => this.#key("head", c)),
+      );
+      const op = this.#kv.atomic().check({
+        key: this.#key("epoch"),
+        versionstamp: this.#epochStamp,
+      });
+      if (check) op.check(check);
+      const next = new Map<string, number>();
+      channels.forEach((c, i) => {
+        op.check(heads[i]);
+        next.set(c, heads[i].value ?? 0);
+      });
+      const entries = drafts.map((draft): EngineEntry => {
+        const seq = next.get(draft.channel)! + 1;
+        next.set(draft.channel, seq);
+        op.set(this.#key("log", draft.channel, seq), draft.data);
+        if (seq > this.historySize) {
+          op.delete(this.#key("log", draft.channel, seq - this.historySize));
+        }
+        return { ...draft, seq };
+      });
+      for (const [channel, seq] of next) {
+        op.set(this.#key("head", channel), seq);
+      }
+      extra?.(op);
+      const result = await op.commit();
+      if (result.ok) {
+        this.#stats.publishes += entries.length;
+        return { ok: true, entries };
+      }
+      // Lost a race: find out whether it was the epoch, the fence or a head.
+      const [epoch, lease] = await this.#kv.getMany<[string, LeaseRecord]>([
+        this.#key("epoch"),
+        this.#key("lease"),
+      ]);
+      if (epoch.versionstamp !== this.#epochStamp) {
+        await this.#checkEpoch();
+        return { ok: false, reason: "epoch-changed" };
+      }
+      if (check && lease.versionstamp !== check.versionstamp) {
+        return { ok: false, reason: "fenced" };
+      }
+      if (await abandon?.()) return { ok: false, reason: "abandoned" };
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * 5 * attempt)
+      );
+    }
+    throw new Error(`KV publish kept conflicting after ${ATTEMPTS} attempts`);
+  }
+
+  publish(
+    drafts: readonly EngineDraft[],
+    fence?: Lease,
+  ): Promise<PublishResult> {
+    if (drafts.length === 0) return Promise.resolve({ ok: true, entries: [] });
+    return this.#commit(drafts, fence) as Promise<PublishResult>;
+  }
+
+  async history(channel: string, after: number): Promise<HistoryRead> {
+    const [head, epoch] = await this.#kv.getMany<[number, string]>([
+      this.#key("head", channel),
+      this.#key("epoch"),
+    ]);
+    const prefix = this.#key("log", channel);
+    const entries: EngineEntry[] = [];
+    const listed = this.#kv.list<string>({
+      prefix,
+      start: [...prefix, after + 1],
+    });
+    for await (const entry of listed) {
+      entries.push({
+        channel,
+        seq: Number(entry.key[entry.key.length - 1]),
+        data: entry.value,
+      });
+    }
+    let oldestSeq = entries[0]?.seq;
+    if (after > 0 || oldestSeq === undefined) {
+      for await (const entry of this.#kv.list({ prefix }, { limit: 1 })) {
+        oldestSeq = Number(entry.key[entry.key.length - 1]);
+      }
+    }
+    return {
+      epoch: epoch.value ?? this.#epoch,
+      entries,
+      oldestSeq,
+      latestSeq: head.value ?? 0,
+    };
+  }
+
+  subscribe(listener: EngineListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async acquireLease(ttlMs: number): Promise<Lease | undefined> {
+    const [lease, expiry, counter] = await this.#kv.getMany<
+      [LeaseRecord, number, number]
+    >([
+      this.#key("lease"),
+      this.#key("lease_expiry"),
+      this.#key("lease_token"),
+    ]);
+    const now = this.#clock.now();
+    if (lease.value !== null && (expiry.value ?? 0) > now) return undefined;
+    const token = (counter.value ?? 0) + 1;
+    const expiresAt = now + ttlMs;
+    const result = await this.#kv.atomic()
+      .check(lease, expiry, counter)
+      .set(this.#key("lease"), { holder: this.instance, token })
+      .set(this.#key("lease_expiry"), expiresAt)
+      .set(this.#key("lease_token"), token)
+      .commit();
+    if (!result.ok) return undefined;
+    this.#leaseStamps.set(token, result.versionstamp);
+    this.#stats.leaseAcquisitions++;
+    return { token, holder: this.instance, expiresAt };
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+    const check = this.#fenceCheck(lease);
+    const expiresAt = this.#clock.now() + ttlMs;
+    if (check !== "fenced") {
+      const result = await this.#kv.atomic().check(check)
+        .set(this.#key("lease_expiry"), expiresAt).commit();
+      if (result.ok) return { ...lease, expiresAt };
+    }
+    this.#leaseStamps.delete(lease.token);
+    this.#stats.leaseLosses++;
+    return undefined;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    const check = this.#fenceCheck(lease);
+    this.#leaseStamps.delete(lease.token);
+    if (check === "fenced") return;
+    await this.#kv.atomic().check(check).delete(this.#key("lease"))
+      .delete(this.#key("lease_expiry")).commit();
+    this.#stats.leaseLosses++;
+  }
+
+  async appendAlert(
+    key: string,
+    data: string,
+    fence: Lease,
+  ): Promise<AppendResult> {
+    const alertKey = this.#key("alert_key", key);
+    const known = async () => (await this.#kv.get(alertKey)).value !== null;
+    if (await known()) return { ok: true, stored: false };
+    const result = await this.#commit(
+      [{ channel: ALERT_CHANNEL, data }],
+      fence,
+      (op) =>
+        op.check({ key: alertKey, versionstamp: null }).set(alertKey, 1, {
+          expireIn: this.#options.alertKeyTtlMs ?? 7 * 86_400_000,
+        }),
+      known,
+    );
+    if (!result.ok) {
+      return result.reason === "abandoned"
+        ? { ok: true, stored: false }
+        : { ok: false, reason: result.reason };
+    }
+    return { ok: true, stored: true, entry: result.entries[0] };
+  }
+
+  async saveHandover(state: AlertHandover, fence: Lease): Promise<boolean> {
+    const check = this.#fenceCheck(fence);
+    if (check === "fenced") return false;
+    const result = await this.#kv.atomic().check(check)
+      .set(this.#key("handover"), state).commit();
+    return result.ok;
+  }
+
+  async loadHandover(): Promise<AlertHandover | undefined> {
+    const state = await this.#kv.get(this.#key("handover"));
+    return isAlertHandover(state.value) ? state.value : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    for (const reader of this.#watches) {
+      await reader.cancel().catch(() => {});
+    }
+  }
+}
+
+/** The epoch in force, created (atomically, once) when there is none. */
+async function ensureEpoch(
+  kv: Deno.Kv,
+  prefix: Deno.KvKey,
+): Promise<Deno.KvEntry<string>> {
+  const key = [...prefix, "epoch"];
+  for (;;) {
+    const current = await kv.get<string>(key);
+    if (current.value !== null) return current as Deno.KvEntry<string>;
+    const value = crypto.randomUUID();
+    const result = await kv.atomic().check(current).set(key, value).commit();
+    if (result.ok) {
+      return { key, value, versionstamp: result.versionstamp };
+    }
+  }
+}
