@@ -12,9 +12,11 @@ import {
   exactOrigin,
   nonNegativeNumber,
   numberInRange,
+  optionalPort,
   percentBelow100,
   positiveInteger,
   positiveNumber,
+  redisUrl,
   symbolList,
   thresholdMap,
   urlWithScheme,
@@ -57,6 +59,14 @@ export const DEFAULT_SPIKE_THRESHOLDS: Readonly<Record<string, number>> = {
   "ETH-USDT": 1_500_000,
   "SOL-USDT": 400_000,
 };
+
+/**
+ * What instances share (see `lib/engine/`): `memory` is one process, `redis`
+ * several processes or hosts on one Redis, `kv` the isolates of Deno Deploy.
+ */
+export const STREAM_ENGINES = ["memory", "redis", "kv"] as const;
+/** A value of `STREAM_ENGINE`. */
+export type StreamEngineKind = typeof STREAM_ENGINES[number];
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** Severity names accepted by `LOG_LEVEL`, quietest last. */
@@ -157,7 +167,37 @@ export const environmentSchema = z.object({
       .default("info"),
   ),
   INGEST_IN_WORKER: booleanFlag(true),
+  STREAM_ENGINE: z.preprocess(
+    (v) => typeof v === "string" ? emptyAsUndefined(v.toLowerCase()) : v,
+    z.enum(STREAM_ENGINES, {
+      error: `expected one of ${STREAM_ENGINES.join(", ")}`,
+    }).optional(),
+  ),
+  REDIS_URL: redisUrl,
+  LEADER_LEASE_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: "expected a number of seconds from 1 to 300" })
+      .refine((n) => Number.isFinite(n) && n >= 1 && n <= 300, {
+        error: "expected a number of seconds from 1 to 300",
+      }).default(5),
+  ),
+  REUSE_PORT: booleanFlag(false),
+  INSTANCE_PORT: optionalPort,
+  INSTANCE_ID: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+      error: "expected 1 to 64 letters, digits, dots, dashes or underscores",
+    }).optional(),
+  ),
+  DENO_DEPLOYMENT_ID: z.string().optional(),
 }).superRefine((env, ctx) => {
+  if (env.STREAM_ENGINE === "redis" && env.REDIS_URL === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_URL"],
+      message: "required when STREAM_ENGINE=redis",
+    });
+  }
   // A per-symbol override naming a symbol that is not tracked is a typo the
   // service would otherwise ignore silently.
   const tracked = new Set(env.SYMBOLS.map((s) => s.id));
@@ -182,7 +222,10 @@ export const environmentSchema = z.object({
 });
 
 /** Names of the variables that hold secrets: never echoed back in errors. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(["ADMIN_TOKEN"]);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  "ADMIN_TOKEN",
+  "REDIS_URL",
+]);
 
 /** The environment as parsed by {@linkcode environmentSchema}. */
 export type Environment = z.infer<typeof environmentSchema>;

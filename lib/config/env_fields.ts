@@ -5,6 +5,7 @@
  * schema of the whole environment.
  */
 import { z } from "zod";
+import { checkRedisUrl } from "./redis_url.ts";
 import {
   CHANNEL_ID_PATTERN,
   type TrackedSymbol,
@@ -210,4 +211,26 @@ export const thresholdMap = z.preprocess(
     }
     return map;
   }),
+);
+
+/**
+ * A Redis URL (`redis://` or `rediss://`, optional user and password); the
+ * problem never quotes the value, which may hold a password.
+ */
+export const redisUrl = z.preprocess(
+  emptyAsUndefined,
+  z.string().superRefine((value, ctx) => {
+    const check = checkRedisUrl(value);
+    if (!check.ok) ctx.addIssue({ code: "custom", message: check.problem });
+  }).optional(),
+);
+
+/** A TCP port from 1 to 65535, optional. */
+export const optionalPort = z.preprocess(
+  emptyAsUndefined,
+  z.coerce.number({ error: "expected a port from 1 to 65535" }).int({
+    error: "expected a port from 1 to 65535",
+  }).min(1, { error: "expected a port from 1 to 65535" }).max(65535, {
+    error: "expected a port from 1 to 65535",
+  }).optional(),
 );

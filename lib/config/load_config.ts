@@ -10,6 +10,7 @@ import {
   environmentSchema,
   type LogLevel,
   SECRET_VARIABLES,
+  type StreamEngineKind,
   type UpstreamMode,
 } from "./config_schema.ts";
 import { describeEnvIssues } from "./env_problems.ts";
@@ -82,6 +83,21 @@ export interface ServiceConfig {
   readonly logLevel: LogLevel;
   /** Run ingestion in a Web Worker (true) or in the main isolate. */
   readonly ingestInWorker: boolean;
+  /** What instances share: see `lib/engine/stream_engine.ts`. */
+  readonly engine: {
+    /** `STREAM_ENGINE`; `kv` by default on Deno Deploy, else `memory`. */
+    readonly kind: StreamEngineKind;
+    /** `REDIS_URL` (holds credentials: never log it unredacted). */
+    readonly redisUrl?: string;
+    /** Leader lease lifetime, ms. */
+    readonly leaseMs: number;
+    /** This instance's id in diagnostics and hello frames, if configured. */
+    readonly instanceId?: string;
+  };
+  /** Listen with `reusePort` so several processes share the port (Linux). */
+  readonly reusePort: boolean;
+  /** A second listener on this instance's own port (diagnostics, tests). */
+  readonly instancePort?: number;
 }
 
 /** Result of {@linkcode loadConfig}: a config, or one message per bad variable. */
@@ -180,5 +196,14 @@ function toServiceConfig(env: Environment): ServiceConfig {
     kvPath: env.KV_PATH,
     logLevel: env.LOG_LEVEL,
     ingestInWorker: env.INGEST_IN_WORKER,
+    engine: {
+      kind: env.STREAM_ENGINE ??
+        (env.DENO_DEPLOYMENT_ID !== undefined ? "kv" : "memory"),
+      redisUrl: env.REDIS_URL,
+      leaseMs: Math.round(env.LEADER_LEASE_SECONDS * 1000),
+      instanceId: env.INSTANCE_ID,
+    },
+    reusePort: env.REUSE_PORT,
+    instancePort: env.INSTANCE_PORT,
   };
 }
