@@ -1,19 +1,15 @@
 /**
- * One symbol's stream: assigns `seq`, encodes each tick exactly once and keeps
- * the encoded frames in a bounded ring for replay and resume.
+ * One symbol's stream: keeps the encoded frames in a bounded ring for replay
+ * and resume. Ticks are numbered here (`publish`, one process) or arrive
+ * numbered by a stream engine (`append`, shared by several instances); either
+ * way each is encoded exactly once per instance.
  */
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
-import type { TickFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { HistoryWindow, ResumePlan } from "./resume_plan.ts";
+import { type ChannelEntry, tickData, tickEntry } from "./tick_codec.ts";
 
-/** A published tick with its wire encoding, shared by every subscriber. */
-export interface ChannelEntry {
-  readonly seq: number;
-  readonly frame: TickFrame;
-  /** The JSON text frame, encoded once at publish time. */
-  readonly encoded: string;
-}
+export type { ChannelEntry } from "./tick_codec.ts";
 
 /** Sequence numbering and history for one symbol. */
 export class Channel {
@@ -42,38 +38,32 @@ export class Channel {
 
   /** Stamps `tick` with the next seq and `ts = now`, encodes and stores it. */
   publish(tick: AnalyzedTick, now: number): ChannelEntry {
-    const frame: TickFrame = {
-      type: "tick",
-      symbol: this.symbol,
-      seq: ++this.#seq,
-      ts: now,
-      price: tick.price,
-      high: tick.high,
-      low: tick.low,
-      volume: tick.volume,
-      change: tick.change,
-      spread: tick.spread,
-      is_whale: tick.is_whale,
-      whale_alert: tick.whale_alert,
-      whale_threshold: tick.whale_threshold,
-      tier: tick.tier,
-      range_position: tick.range_position,
-      velocity: tick.velocity,
-      upstream_ts: tick.upstream_ts,
-      source: tick.source,
-    };
-    const entry = { seq: frame.seq, frame, encoded: JSON.stringify(frame) };
-    this.#history.push(entry);
+    const entry = tickEntry(this.symbol, this.#seq + 1, tickData(tick, now));
+    this.append(entry);
     return entry;
+  }
+
+  /**
+   * Stores an entry numbered elsewhere (a stream engine); false for one this
+   * channel already has (a duplicate delivery).
+   */
+  append(entry: ChannelEntry): boolean {
+    if (entry.seq <= this.#seq) return false;
+    this.#history.push(entry);
+    this.#seq = entry.seq;
+    return true;
+  }
+
+  /** Forgets history and seq: the stream starts over (new epoch) or jumps. */
+  clear(seq = 0): void {
+    this.#history = new RingBuffer(this.#history.capacity);
+    this.#seq = seq;
+    this.#fullBatch = undefined;
   }
 
   /** Restores previously published entries (after a graceful restart). */
   restore(entries: readonly ChannelEntry[]): void {
-    for (const entry of entries) {
-      if (entry.seq <= this.#seq) continue;
-      this.#history.push(entry);
-      this.#seq = entry.seq;
-    }
+    for (const entry of entries) this.append(entry);
   }
 
   /** The history window `planResume` needs. */

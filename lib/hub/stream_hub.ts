@@ -16,6 +16,7 @@
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
+import { tickEntry } from "./tick_codec.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import type {
   AlertFrame,
@@ -55,6 +56,8 @@ export interface StreamHubOptions {
   readonly clock?: Clock;
   /** Slow-consumer thresholds. Default {@linkcode DEFAULT_SLOW_CONSUMER_POLICY}. */
   readonly policy?: Partial<SlowConsumerPolicy>;
+  /** This instance's id, sent in hello frames when several instances serve. */
+  readonly instance?: string;
 }
 
 /** What a joining socket asks for (derived frames: see `derived_rooms.ts`). */
@@ -86,7 +89,8 @@ export interface HubSnapshot {
 
 /** Rooms, history and broadcast for every tracked symbol. */
 export class StreamHub {
-  readonly epoch: string;
+  #epoch: string;
+  #instance: string | undefined;
   /** Delivery counters across all subscribers. */
   readonly stats: DeliveryStats = {
     messagesSent: 0,
@@ -110,7 +114,8 @@ export class StreamHub {
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
-    this.epoch = snapshot?.epoch ?? options.epoch ?? crypto.randomUUID();
+    this.#epoch = snapshot?.epoch ?? options.epoch ?? crypto.randomUUID();
+    this.#instance = options.instance;
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
     for (const symbol of options.symbols) {
@@ -120,6 +125,11 @@ export class StreamHub {
       this.#channels.set(symbol, channel);
       this.#rooms.set(symbol, new Set());
     }
+  }
+
+  /** Identifies the run of the sequences; changes only with {@linkcode resetEpoch}. */
+  get epoch(): string {
+    return this.#epoch;
   }
 
   /** Channel ids served, in configuration order. */
@@ -168,20 +178,89 @@ export class StreamHub {
     for (const tick of ticks) {
       const channel = this.#channels.get(tick.symbol);
       if (!channel) continue;
-      const entry = channel.publish(tick, now);
-      this.#ticksPublished++;
-      const replaced = this.#held.get(tick.symbol);
-      if (replaced) {
-        this.stats.conflated += this.#rooms.get(tick.symbol)!.size -
-          replaced.skip.size;
+      this.#accept(tick.symbol, channel.publish(tick, now), now);
+    }
+  }
+
+  /**
+   * Takes a tick a stream engine numbered (`data` from `tickData`): stored
+   * and broadcast like a published one. A seq the channel already has is a
+   * duplicate and ignored; unknown symbols are ignored.
+   */
+  applyTick(symbol: string, seq: number, data: string): void {
+    const channel = this.#channels.get(symbol);
+    if (!channel || seq <= channel.latestSeq) return;
+    const entry = tickEntry(symbol, seq, data);
+    channel.append(entry);
+    this.#accept(symbol, entry, this.#clock.now());
+  }
+
+  /** Loads history a stream engine holds (at start), before live ticks. */
+  seed(symbol: string, entries: readonly { seq: number; data: string }[]) {
+    const channel = this.#channels.get(symbol);
+    if (!channel) return;
+    for (const { seq, data } of entries) {
+      channel.append(tickEntry(symbol, seq, data));
+    }
+  }
+
+  /**
+   * The stream's data was lost (a new epoch): every channel starts over, and
+   * every socket gets a `reset` per symbol so clients drop what they hold.
+   */
+  resetEpoch(epoch: string): void {
+    if (epoch === this.#epoch) return;
+    this.#epoch = epoch;
+    for (const symbol of this.#channels.keys()) {
+      this.#restart(symbol, 0, "epoch-changed");
+    }
+  }
+
+  /**
+   * The ticks of `symbol` before `seq` will never arrive here (they left the
+   * shared history while this instance was cut off): history restarts at
+   * `seq` and the room is told to reset.
+   */
+  truncate(symbol: string, seq: number): void {
+    if (!this.#channels.has(symbol)) return;
+    this.#restart(symbol, seq - 1, "too-old");
+  }
+
+  #restart(symbol: string, seq: number, reason: ResetFrame["reason"]): void {
+    const channel = this.#channels.get(symbol)!;
+    channel.clear(seq);
+    this.#held.delete(symbol);
+    const encoded = JSON.stringify(
+      {
+        type: "reset",
+        symbol,
+        epoch: this.#epoch,
+        seq,
+        reason,
+      } satisfies ResetFrame,
+    );
+    const now = this.#clock.now();
+    for (const subscriber of this.#rooms.get(symbol)!) {
+      if (subscriber.deliverReliable(encoded, now) === "closed") {
+        this.#remove(subscriber);
       }
-      const last = this.#lastFanoutAt.get(tick.symbol);
-      if (last !== undefined && now - last < this.#fanoutIntervalMs) {
-        this.#held.set(tick.symbol, { entry, skip: new Set() });
-      } else {
-        this.#held.delete(tick.symbol);
-        this.#fanOut(tick.symbol, entry, now);
-      }
+    }
+  }
+
+  /** Counts, holds or broadcasts a stored entry (see the fan-out interval). */
+  #accept(symbol: string, entry: ChannelEntry, now: number): void {
+    this.#ticksPublished++;
+    const replaced = this.#held.get(symbol);
+    if (replaced) {
+      this.stats.conflated += this.#rooms.get(symbol)!.size -
+        replaced.skip.size;
+    }
+    const last = this.#lastFanoutAt.get(symbol);
+    if (last !== undefined && now - last < this.#fanoutIntervalMs) {
+      this.#held.set(symbol, { entry, skip: new Set() });
+    } else {
+      this.#held.delete(symbol);
+      this.#fanOut(symbol, entry, now);
     }
   }
 
@@ -294,10 +373,11 @@ export class StreamHub {
     );
     const hello: HelloFrame = {
       type: "hello",
-      epoch: this.epoch,
+      epoch: this.#epoch,
       symbols: request.symbols,
       server_time: this.#clock.now(),
       simulated: this.#simulated,
+      ...(this.#instance === undefined ? {} : { instance: this.#instance }),
     };
     subscriber.sendNow(JSON.stringify(hello));
     if (this.#statusEncoded) subscriber.sendNow(this.#statusEncoded);
@@ -359,7 +439,7 @@ export class StreamHub {
     for (const [symbol, channel] of this.#channels) {
       channels[symbol] = channel.entries();
     }
-    return { epoch: this.epoch, channels };
+    return { epoch: this.#epoch, channels };
   }
 
   /** Sends one channel's replay; returns the newest seq the socket now has. */
@@ -370,13 +450,13 @@ export class StreamHub {
   ): number {
     const plan = planResume(
       { since: request.since?.get(channel.symbol), epoch: request.epoch },
-      channel.window(this.epoch),
+      channel.window(this.#epoch),
     );
     if (plan.kind === "reset") {
       const reset: ResetFrame = {
         type: "reset",
         symbol: channel.symbol,
-        epoch: this.epoch,
+        epoch: this.#epoch,
         seq: channel.latestSeq,
         reason: plan.reason,
       };

@@ -47,6 +47,11 @@ export interface HelloFrame {
   readonly server_time: number;
   /** Upstream is the project's simulator, not the exchange. */
   readonly simulated: boolean;
+  /**
+   * The instance serving this socket, when several serve one stream (shown
+   * in the dashboard's network panel); absent for a single instance.
+   */
+  readonly instance?: string;
 }
 
 /** History replay for one symbol: tick frames, oldest first. */

@@ -1,0 +1,66 @@
+/**
+ * A tick's wire text, split so a stream engine can number it: the leader
+ * encodes the tick's fields once (`tickData`), the engine gives it its seq,
+ * and every instance builds the frame text by prefixing type, symbol and seq
+ * (`tickEntry`) — a string concatenation, not a second JSON encoding. The
+ * result is byte for byte what `JSON.stringify` gives for the
+ * {@linkcode TickFrame} (field order type, symbol, seq, ts, ...). The parsed
+ * frame is only built when something asks for it (the API, diagnostics),
+ * never on the broadcast path.
+ */
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
+import type { TickFrame } from "../protocol/frames.ts";
+
+/** A numbered tick with its wire encoding, shared by every subscriber. */
+export interface ChannelEntry {
+  readonly seq: number;
+  /** The frame, parsed from `encoded` on first use. */
+  readonly frame: TickFrame;
+  /** The JSON text frame, encoded once. */
+  readonly encoded: string;
+}
+
+/** The tick's fields after `seq`, as JSON object text, stamped `ts = now`. */
+export function tickData(tick: AnalyzedTick, now: number): string {
+  return JSON.stringify({
+    ts: now,
+    price: tick.price,
+    high: tick.high,
+    low: tick.low,
+    volume: tick.volume,
+    change: tick.change,
+    spread: tick.spread,
+    is_whale: tick.is_whale,
+    whale_alert: tick.whale_alert,
+    whale_threshold: tick.whale_threshold,
+    tier: tick.tier,
+    range_position: tick.range_position,
+    velocity: tick.velocity,
+    upstream_ts: tick.upstream_ts,
+    source: tick.source,
+  });
+}
+
+/** The entry for `data` (from {@linkcode tickData}) numbered `seq`. */
+export function tickEntry(
+  symbol: string,
+  seq: number,
+  data: string,
+): ChannelEntry {
+  const encoded = `{"type":"tick","symbol":${
+    JSON.stringify(symbol)
+  },"seq":${seq},${data.slice(1)}`;
+  let frame: TickFrame | undefined;
+  return {
+    seq,
+    encoded,
+    get frame() {
+      return frame ??= JSON.parse(encoded) as TickFrame;
+    },
+  };
+}
+
+/** The entry of an already built frame (restored history). */
+export function frameEntry(frame: TickFrame): ChannelEntry {
+  return { seq: frame.seq, frame, encoded: JSON.stringify(frame) };
+}
