@@ -18,12 +18,19 @@
  *
  * A cooldown per (symbol, kind) then limits the rate: an alert that would
  * fire inside it is suppressed and counted, never dropped silently.
+ *
+ * A trade is judged once per exchange trade id (a reconnect replays recent
+ * trades), and the whole state moves between leaders as an
+ * {@linkcode AlertHandover}, so a new leader does not raise again what the
+ * old one raised.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AlertKind } from "../protocol/frames.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { TickSource } from "../market/market_tick.ts";
 import type { AlertDraft } from "./alert_draft.ts";
+import type { AlertHandover, SymbolHandover } from "./alert_handover.ts";
+import { SeenTradeIds } from "./seen_trade_ids.ts";
 import { SlidingSum } from "./sliding_sum.ts";
 import type { SymbolThresholds } from "./symbol_thresholds.ts";
 
@@ -51,6 +58,8 @@ export interface AlertEngineOptions {
   readonly hysteresis?: number;
   /** Window of the volume-spike flow, ms. Default 60 000. */
   readonly spikeWindowMs?: number;
+  /** Trade ids remembered to judge each trade once. Default 10 000. */
+  readonly seenTrades?: number;
   /** Time of cooldowns and of each alert's `at`. Default {@linkcode systemClock}. */
   readonly clock?: Clock;
 }
@@ -94,6 +103,7 @@ export class AlertEngine {
   #cooldownMs: number;
   #hysteresis: number;
   #spikeWindowMs: number;
+  #seen: SeenTradeIds;
   #clock: Clock;
 
   /** Throws a `RangeError` naming the option for a bad value. */
@@ -119,6 +129,7 @@ export class AlertEngine {
     this.#cooldownMs = cooldownMs;
     this.#hysteresis = hysteresis;
     this.#spikeWindowMs = spikeWindowMs;
+    this.#seen = new SeenTradeIds({ capacity: options.seenTrades });
     this.#clock = options.clock ?? systemClock;
     for (const [symbol, thresholds] of Object.entries(options.thresholds)) {
       checkThresholds(symbol, thresholds);
@@ -181,6 +192,7 @@ export class AlertEngine {
     for (const trade of trades) {
       const state = this.#symbols.get(trade.symbol);
       if (!state) continue;
+      if (!this.#seen.add(trade.symbol, trade.id)) continue;
       const { price, notional, time } = trade;
       if (
         !Number.isFinite(price) || !Number.isFinite(notional) ||
@@ -206,6 +218,37 @@ export class AlertEngine {
       }, drafts);
     }
     return drafts;
+  }
+
+  /**
+   * The state a new leader needs: crossings, spike arming, last firings and
+   * the trade ids judged recently. Flow windows are not included: they
+   * refill within one window.
+   */
+  handover(savedAt: number): AlertHandover {
+    const symbols: Record<string, SymbolHandover> = {};
+    for (const [symbol, state] of this.#symbols) {
+      symbols[symbol] = {
+        crossing: state.crossing,
+        spikeArmed: state.spikeArmed,
+        lastFired: Object.fromEntries(state.lastFired),
+      };
+    }
+    return { savedAt, symbols, seenTrades: this.#seen.toArray() };
+  }
+
+  /** Continues from the state another leader handed over. */
+  adopt(handover: AlertHandover): void {
+    for (const [symbol, saved] of Object.entries(handover.symbols)) {
+      const state = this.#symbols.get(symbol);
+      if (!state) continue;
+      state.crossing = saved.crossing;
+      state.spikeArmed = saved.spikeArmed;
+      for (const [kind, at] of Object.entries(saved.lastFired)) {
+        if (typeof at === "number") state.lastFired.set(kind as AlertKind, at);
+      }
+    }
+    this.#seen.restore(handover.seenTrades);
   }
 
   /** Alerts raised and suppressed so far, by symbol and kind. */
