@@ -95,6 +95,54 @@ export interface DiagnosticsResponse {
     readonly last_restart_reason: string | null;
   };
   readonly server_time: number;
+  /** The shared stream (absent only in fakes built before engines existed). */
+  readonly engine?: EngineDiagnostics;
+}
+
+/** The stream engine as `GET /api/diagnostics` shows it. */
+export interface EngineDiagnostics {
+  /** `STREAM_ENGINE`: memory, redis or kv. */
+  readonly kind: "memory" | "redis" | "kv";
+  /** The leader ingests and publishes; followers fan out what it published. */
+  readonly role: "leader" | "follower";
+  /** This instance's id (also sent in hello frames when several serve). */
+  readonly instance: string;
+  /** Whether the shared store is reachable now (false: degraded). */
+  readonly connected: boolean;
+  /** The stream's epoch (changes only when the shared store lost its data). */
+  readonly epoch: string;
+  /**
+   * Publish-to-delivery time of the newest tick this instance received, ms
+   * (null before the first, and always with the memory engine, where
+   * delivery is a function call).
+   */
+  readonly lag_ms: number | null;
+}
+
+/** The stream engine's counters in `GET /api/metrics` and `/metrics`. */
+export interface EngineMetrics {
+  readonly kind: "memory" | "redis" | "kv";
+  /** 1 while this instance leads. */
+  readonly leader: number;
+  /** 1 while the shared store is reachable. */
+  readonly connected: number;
+  readonly publishes_total: number;
+  /** Entries fetched from history to fill a gap in delivery. */
+  readonly gap_backfills_total: number;
+  readonly lease_acquisitions_total: number;
+  readonly lease_losses_total: number;
+  readonly reconnects_total: number;
+  /** Entries whose publish failed or was refused (fenced). */
+  readonly publish_failures_total: number;
+  /** Waiting ticks replaced by a newer one of their symbol (KV). */
+  readonly publish_conflated_total: number;
+  readonly publish_dropped_total: number;
+  /** Leader publish to delivery on this instance, ms, over the newest ticks. */
+  readonly delivery_latency_ms: {
+    readonly p50: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+  };
 }
 
 /** One row of `GET /api/symbols`. */
@@ -146,6 +194,8 @@ export interface MetricsResponse {
   readonly ingest?: IngestMetrics;
   /** Candle persistence counters (absent only in fakes built before them). */
   readonly candles?: CandleMetrics;
+  /** The shared stream (absent only in fakes built before engines existed). */
+  readonly engine?: EngineMetrics;
 }
 
 /** The candle part of `GET /api/metrics`. */

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import type { AlertHandover } from "../alerts/alert_handover.ts";
+import { KvEngine } from "../engine/kv_engine.ts";
+import { MemoryEngine } from "../engine/memory_engine.ts";
+import type { StreamEngine } from "../engine/stream_engine.ts";
+import { analyzedTick, FakeSocket } from "../hub/test_utils.ts";
+import { StreamHub } from "../hub/stream_hub.ts";
+import { createLogger } from "../observability/logger.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
+import { pollUntil } from "../../tests/support/poll_until.ts";
+import { EngineLink, type ThresholdAnnouncement } from "./engine_link.ts";
+
+const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
+const ALERT: AlertFrame = {
+  type: "alert",
+  id: "00lq2x3k4m-0000",
+  time: "2024-01-02T03:04:05.006Z",
+  symbol: "BTC-USDT",
+  kind: "whale_trade",
+  price: 1,
+  notional: 2,
+  threshold: 1,
+  source: "simulator",
+};
+
+function instance(engine: StreamEngine, leaseMs = 5_000) {
+  const hub = new StreamHub({ symbols: SYMBOLS, historySize: 50 });
+  const alerts: AlertFrame[] = [];
+  const announcements: ThresholdAnnouncement[] = [];
+  const roles: string[] = [];
+  const adopted: AlertHandover[] = [];
+  const link = new EngineLink({
+    engine,
+    hub,
+    leaseMs,
+    logger: createLogger({ write: () => {} }),
+    onAlert: (alert) => alerts.push(alert),
+    onThresholds: (a) => announcements.push(a),
+    onRole: (role) => roles.push(role),
+    handover: {
+      save: (now) => ({ savedAt: now, symbols: {}, seenTrades: ["S:1"] }),
+      adopt: (state) => adopted.push(state),
+    },
+  });
+  return { hub, link, alerts, announcements, roles, adopted };
+}
+
+Deno.test("EngineLink - with the memory engine it leads at once and ticks reach sockets synchronously", async () => {
+  const one = instance(new MemoryEngine({ historySize: 50 }));
+  await one.link.start();
+  assert.deepEqual(one.roles, ["leader"]);
+  const socket = new FakeSocket();
+  one.hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  one.link.publishTicks([
+    analyzedTick("BTC-USDT", 1),
+    analyzedTick("ETH-USDT", 2),
+  ]);
+  assert.deepEqual(socket.seqs("BTC-USDT"), [1]);
+  assert.equal(await one.link.deliverAlert("k", ALERT), true);
+  assert.equal(await one.link.deliverAlert("k", ALERT), true);
+  assert.deepEqual(one.alerts, [ALERT]);
+  await one.link.announceThresholds("BTC-USDT", { whale: 5 });
+  assert.deepEqual(one.announcements, [{
+    kind: "thresholds",
+    symbol: "BTC-USDT",
+    changes: { whale: 5 },
+  }]);
+  one.link.publishStatus({
+    type: "status",
+    upstream: "online",
+    simulated: true,
+    last_success: 1,
+  });
+  assert.ok(socket.frames().some((f) => f.type === "status"));
+  assert.equal(one.link.diagnostics().role, "leader");
+  await one.link.stop();
+});
+
+Deno.test({
+  name:
+    "EngineLink - on a shared store one instance leads, the other follows with the same seqs, and takes over on release",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const kv = await Deno.openKv(":memory:");
+    const open = () =>
+      KvEngine.open({ kv, historySize: 50, channels: SYMBOLS });
+    const a = instance(await open(), 600);
+    const b = instance(await open(), 600);
+    try {
+      await a.link.start();
+      await pollUntil(() => a.link.role === "leader", "a leads");
+      await b.link.start();
+      const socket = new FakeSocket();
+      b.hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+      a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
+      b.link.publishTicks([analyzedTick("BTC-USDT", 99)]); // a follower publishes nothing
+      a.link.publishTicks([analyzedTick("BTC-USDT", 2)]);
+      await pollUntil(
+        () => socket.seqs("BTC-USDT").length === 2,
+        "two ticks on b",
+      );
+      assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2]);
+      assert.deepEqual(b.hub.history("BTC-USDT").map((t) => t.price), [1, 2]);
+      assert.deepEqual(a.hub.history("BTC-USDT").map((t) => t.seq), [1, 2]);
+      assert.equal(await b.link.deliverAlert("k", ALERT), false);
+      assert.equal(await a.link.deliverAlert("k", ALERT), true);
+      await pollUntil(() => b.alerts.length === 1, "the alert on b");
+      await b.link.announceThresholds("ETH-USDT", { trade: 7 });
+      await pollUntil(() => a.announcements.length === 1, "the change on a");
+      assert.deepEqual(b.roles, []);
+      await a.link.stop();
+      await pollUntil(() => b.link.role === "leader", "b takes over");
+      assert.deepEqual(b.adopted.map((s) => s.seenTrades), [["S:1"]]);
+      b.link.publishTicks([analyzedTick("BTC-USDT", 3)]);
+      await pollUntil(
+        () => socket.seqs("BTC-USDT").length === 3,
+        "the third tick",
+      );
+      assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3]);
+      assert.equal(b.link.metrics().leader, 1);
+    } finally {
+      await a.link.stop();
+      await b.link.stop();
+      await a.link.engine.close();
+      await b.link.engine.close();
+      kv.close();
+    }
+  },
+});
