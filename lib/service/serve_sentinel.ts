@@ -26,6 +26,8 @@ export interface ServeSentinelOptions {
 export interface ServedSentinel {
   /** Base URL, e.g. `http://127.0.0.1:8000`. */
   readonly url: string;
+  /** This instance's own URL when `INSTANCE_PORT` is set (beside a shared port). */
+  readonly instanceUrl?: string;
   readonly services: Services;
   /** Stops polling, closes sockets with 1001, stops listening. */
   shutdown(): Promise<void>;
@@ -51,17 +53,36 @@ export async function serveSentinel(
     state: () => ({ services: sentinel.services, clientIp: "" }),
     logger,
   });
-  const server = Deno.serve({
-    hostname: config.server.hostname,
-    port: config.server.port,
-    onListen: () => {},
-  }, app.handler);
-  const address = server.addr as Deno.NetAddr;
-  const host = address.hostname.includes(":")
-    ? `[${address.hostname}]`
-    : address.hostname;
-  const url = `http://${host}:${address.port}`;
-  logger.info("Listening", { url });
+  // With REUSE_PORT several processes listen on one port and the kernel
+  // spreads connections over them (Linux); INSTANCE_PORT adds a listener
+  // that reaches this process only (diagnostics, tests, the cluster demo).
+  const servers = [
+    Deno.serve({
+      hostname: config.server.hostname,
+      port: config.server.port,
+      reusePort: config.reusePort,
+      onListen: () => {},
+    }, app.handler),
+  ];
+  if (config.instancePort !== undefined) {
+    servers.push(Deno.serve({
+      hostname: config.server.hostname,
+      port: config.instancePort,
+      onListen: () => {},
+    }, app.handler));
+  }
+  const [url, instanceUrl] = servers.map((server) => {
+    const address = server.addr as Deno.NetAddr;
+    const host = address.hostname.includes(":")
+      ? `[${address.hostname}]`
+      : address.hostname;
+    return `http://${host}:${address.port}`;
+  });
+  logger.info("Listening", {
+    url,
+    ...(instanceUrl ? { instance_url: instanceUrl } : {}),
+    reuse_port: config.reusePort,
+  });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
@@ -69,7 +90,7 @@ export async function serveSentinel(
       await sentinel.shutdown();
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        server.shutdown(),
+        Promise.all(servers.map((server) => server.shutdown())),
         new Promise((resolve) =>
           timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)
         ),
@@ -77,5 +98,5 @@ export async function serveSentinel(
       clearTimeout(timer);
       logger.info("Stopped");
     })();
-  return { url, services: sentinel.services, shutdown };
+  return { url, instanceUrl, services: sentinel.services, shutdown };
 }
