@@ -5,9 +5,9 @@ import { startupGate } from "./startup_gate.ts";
 
 Deno.test("startupGate - health and diagnostics say why the instance is not ready", async () => {
   const clock = new FakeClock();
-  let waiting: EngineWaiting | undefined;
+  const state: { waiting?: EngineWaiting } = {};
   const gate = startupGate({
-    waiting: () => waiting,
+    waiting: () => state.waiting,
     kind: "redis",
     instance: "n1",
     clock,
@@ -15,7 +15,7 @@ Deno.test("startupGate - health and diagnostics say why the instance is not read
   const first = gate(new Request("http://x/api/health"));
   assert.equal(first.status, 503);
   assert.equal((await first.json()).engine.attempts, 0);
-  waiting = {
+  state.waiting = {
     kind: "redis",
     attempts: 3,
     lastError: "ECONNREFUSED",
