@@ -225,12 +225,12 @@ export const redisUrl = z.preprocess(
   }).optional(),
 );
 
-/** A TCP port from 1 to 65535, optional. */
+/** A TCP port from 0 (any free one) to 65535, optional. */
 export const optionalPort = z.preprocess(
   emptyAsUndefined,
-  z.coerce.number({ error: "expected a port from 1 to 65535" }).int({
-    error: "expected a port from 1 to 65535",
-  }).min(1, { error: "expected a port from 1 to 65535" }).max(65535, {
-    error: "expected a port from 1 to 65535",
+  z.coerce.number({ error: "expected a port from 0 to 65535" }).int({
+    error: "expected a port from 0 to 65535",
+  }).min(0, { error: "expected a port from 0 to 65535" }).max(65535, {
+    error: "expected a port from 0 to 65535",
   }).optional(),
 );
