@@ -116,6 +116,25 @@ export class MemoryEngineStore {
     for (const instance of this.instances) instance.receive(event);
   }
 
+  /**
+   * Continues an earlier run's stream (a graceful restart of one process):
+   * its epoch, and each channel's seq and history.
+   */
+  restore(
+    epoch: string,
+    channels: Readonly<Record<string, readonly EngineEntry[]>>,
+  ): void {
+    this.epoch = epoch;
+    for (const [name, entries] of Object.entries(channels)) {
+      const channel = this.channel(name);
+      for (const entry of entries) {
+        if (entry.seq <= channel.seq) continue;
+        this.append(channel, entry);
+        channel.seq = entry.seq;
+      }
+    }
+  }
+
   /** Forgets everything, as a store that lost its data: a new epoch. */
   loseData(): void {
     this.epoch = crypto.randomUUID();
@@ -166,6 +185,11 @@ export class MemoryEngine implements StreamEngine {
 
   get historySize(): number {
     return this.#store.historySize;
+  }
+
+  /** The store this instance shares (to restore a saved stream at start). */
+  get store(): MemoryEngineStore {
+    return this.#store;
   }
 
   get epoch(): string {

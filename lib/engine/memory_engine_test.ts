@@ -44,3 +44,16 @@ Deno.test("MemoryEngine - publishNow delivers before it returns", () => {
   assert.ok(result.ok);
   assert.deepEqual(seen, [1]);
 });
+
+Deno.test("MemoryEngineStore - restore continues an earlier run's epoch and seqs", async () => {
+  const engine = new MemoryEngine({ historySize: 3 });
+  engine.store.restore("saved", {
+    A: [1, 2, 3, 4].map((seq) => ({ channel: "A", seq, data: "{}" })),
+  });
+  assert.equal(engine.epoch, "saved");
+  const read = await engine.history("A", 0);
+  assert.deepEqual(read.entries.map((e) => e.seq), [2, 3, 4]);
+  const next = engine.publishNow([{ channel: "A", data: "{}" }]);
+  assert.ok(next.ok);
+  assert.equal(next.entries[0].seq, 5);
+});

@@ -289,6 +289,23 @@ export class ThresholdStore {
     return formatAuditId(idMs);
   }
 
+  /**
+   * Takes a change another instance committed (announced through the stream
+   * engine) into this instance's values, without writing: the stored values
+   * already hold it. Unknown symbols and unusable values are ignored.
+   */
+  adopt(
+    symbol: string,
+    changes: Partial<Record<ThresholdKind, number>>,
+  ): void {
+    for (const kind of Object.keys(VALUE_PREFIX) as ThresholdKind[]) {
+      const value = validThreshold(changes[kind]);
+      if (value !== undefined && this.#values[kind].has(symbol)) {
+        this.#values[kind].set(symbol, value);
+      }
+    }
+  }
+
   /** Threshold changes, newest first, at most `limit`. */
   async audit(limit = 100): Promise<ThresholdChange[]> {
     return (await this.auditPage({ limit })).changes;

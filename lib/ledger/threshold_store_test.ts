@@ -367,3 +367,14 @@ Deno.test("ThresholdStore - audit pages follow the cursor and filter by symbol",
     assert.match(first.changes[0].id, AUDIT_ID_PATTERN);
   });
 });
+
+Deno.test("ThresholdStore - adopt takes another instance's change without writing", async () => {
+  await withKv(async (kv) => {
+    const store = await ThresholdStore.open(kv, { "BTC-USDT": 5 });
+    store.adopt("BTC-USDT", { whale: 9 });
+    store.adopt("NOPE-USDT", { whale: 9 });
+    store.adopt("BTC-USDT", { trade: 3 });
+    assert.equal(store.get("BTC-USDT"), 9);
+    assert.deepEqual(await store.audit(), []);
+  });
+});

@@ -30,6 +30,13 @@ export interface DiagnosticsInput {
   readonly upstreamHost: string;
   /** `INGEST_MODE`, shown before the first state arrives. Default `rest`. */
   readonly configuredMode?: "ws" | "rest";
+  /**
+   * Another instance leads the stream and ingests: this one's ingestion not
+   * running is expected, and `upstream` is the leader's last announced state.
+   */
+  readonly follower?: boolean;
+  /** Whether the stream engine's shared store is reachable. Default true. */
+  readonly engineConnected?: boolean;
 }
 
 const ageSeconds = (now: number, at: number | null | undefined) =>
@@ -58,9 +65,11 @@ export function diagnose(input: DiagnosticsInput): DiagnosticsResponse {
     (sinceSuccess === null || sinceSuccess > STALL_AFTER_SECONDS);
   const mode: FeedMode = upstream?.mode ?? input.configuredMode ?? "rest";
   let status: HealthStatus = "healthy";
-  if (stalled || !input.ingestion.running) status = "unhealthy";
-  else if (
+  if (stalled || (!input.ingestion.running && !input.follower)) {
+    status = "unhealthy";
+  } else if (
     warmingUp || (upstream?.consecutiveFailures ?? 0) > 0 ||
+    input.engineConnected === false ||
     mode === "rest-fallback" ||
     symbols.some((s) => !s.available || s.stale)
   ) status = "degraded";

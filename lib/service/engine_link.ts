@@ -41,10 +41,16 @@ export interface ThresholdAnnouncement {
   readonly changes: Partial<Record<ThresholdKind, number>>;
 }
 
+/** The leader's upstream status, with its ingestion state for diagnostics. */
+export interface StatusAnnouncement {
+  readonly kind: "status";
+  readonly frame: StatusFrame;
+  /** The leader's last ingestion state (JSON), shown by followers. */
+  readonly upstream?: unknown;
+}
+
 /** Every control event. */
-type ControlEvent =
-  | ThresholdAnnouncement
-  | { readonly kind: "status"; readonly frame: StatusFrame };
+type ControlEvent = ThresholdAnnouncement | StatusAnnouncement;
 
 /** Options of {@linkcode EngineLink}. */
 export interface EngineLinkOptions {
@@ -57,6 +63,8 @@ export interface EngineLinkOptions {
   readonly onAlert: (alert: AlertFrame) => void;
   /** A threshold change made on any instance (this one included). */
   readonly onThresholds: (announcement: ThresholdAnnouncement) => void;
+  /** The leader's status (on every instance, the leader included). */
+  readonly onStatus?: (announcement: StatusAnnouncement) => void;
   /**
    * This instance started or stopped leading: start or stop ingestion. Runs
    * after the handover state was adopted (when leading).
@@ -140,6 +148,13 @@ export class EngineLink {
       const read = await this.engine.history(symbol, 0);
       this.#hub.seed(symbol, read.entries);
     }
+    // A joining follower shows the leader's latest status at once.
+    const control = await this.engine.history(CONTROL_CHANNEL, 0);
+    const status = control.entries.map((e) =>
+      JSON.parse(e.data) as ControlEvent
+    )
+      .findLast((e) => e.kind === "status");
+    if (status) this.#onControl(status);
     seeding = false;
     // Duplicates of the seeded history are dropped by the hub (seq order).
     for (const event of early) this.#onEvent(event);
@@ -229,12 +244,17 @@ export class EngineLink {
     else this.#queue.push(drafts, this.#lease);
   }
 
-  /** Publishes an upstream status change (leader only). */
-  publishStatus(frame: StatusFrame): void {
+  /**
+   * Publishes the upstream status (leader only): on a change, and — with a
+   * shared engine — periodically, so followers' diagnostics stay current.
+   */
+  publishStatus(frame: StatusFrame, upstream?: unknown): void {
     if (!this.#lease || this.#stopped) return;
     const draft = {
       channel: CONTROL_CHANNEL,
-      data: JSON.stringify({ kind: "status", frame } satisfies ControlEvent),
+      data: JSON.stringify(
+        { kind: "status", frame, upstream } satisfies ControlEvent,
+      ),
     };
     if (this.#memory) this.#memory.publishNow([draft]);
     else this.#queue.push([draft], this.#lease);
@@ -320,6 +340,7 @@ export class EngineLink {
     if (event.kind === "status") {
       this.#hub.simulated = event.frame.simulated;
       this.#hub.publishStatus(event.frame);
+      this.#options.onStatus?.(event);
     } else if (event.kind === "thresholds") {
       this.#options.onThresholds(event);
     }

@@ -1,8 +1,9 @@
 /**
- * Composition of the running service: ingestion (worker or inline) feeds the
- * hub; the hub fans out to sockets; the read models behind the API are
- * assembled here. Everything with a lifetime is started here and stopped by
- * `shutdown()` in reverse order.
+ * Composition of the running service: ingestion (worker or inline, only on
+ * the instance that leads the stream) publishes to the stream engine; the
+ * engine delivers to every instance's hub, which fans out to sockets; the
+ * read models behind the API are assembled here. Everything with a lifetime
+ * is started here and stopped by `shutdown()` in reverse order.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import { repeatEvery } from "../clock/repeat.ts";
@@ -12,9 +13,11 @@ import { RingBuffer } from "../hub/ring_buffer.ts";
 import { AlertEngine } from "../alerts/alert_engine.ts";
 import { AlertPipeline } from "../alerts/alert_pipeline.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
-import { AlertStore } from "../ledger/alert_store.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
-import { StreamHub } from "../hub/stream_hub.ts";
+import { MemoryEngine } from "../engine/memory_engine.ts";
+import { RedisEngine } from "../engine/redis_engine.ts";
+import type { EngineEntry, StreamEngine } from "../engine/stream_engine.ts";
+import { type HubSnapshot, StreamHub } from "../hub/stream_hub.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
@@ -30,6 +33,10 @@ import { startFanoutGovernor } from "./fanout_governor_loop.ts";
 import { buildServices } from "./services_facade.ts";
 import { diagnose, statusFrame } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
+import { connectEngine, type EngineWaiting } from "./engine_connect.ts";
+import { EngineLink } from "./engine_link.ts";
+import { LeaderIngestion } from "./leader_ingestion.ts";
+import { openAlertLedger } from "./ledger_stores.ts";
 import { startCandleStage } from "./candle_stage.ts";
 import { PriceAlerts } from "./price_alerts.ts";
 
@@ -56,6 +63,10 @@ export interface SentinelOptions {
    * the intended answer, not a lost tick.
    */
   readonly loadShedding?: boolean;
+  /** Told about each failed attempt to reach the stream engine at start. */
+  readonly onEngineWaiting?: (waiting: EngineWaiting) => void;
+  /** Aborting it gives up waiting for the stream engine at start. */
+  readonly signal?: AbortSignal;
 }
 
 /** A running service. */
@@ -73,6 +84,14 @@ export interface Sentinel {
  */
 const RECENT_ALERTS = 100;
 
+/** How often a leader on a shared engine republishes its status, ms. */
+const STATUS_REPUBLISH_MS = 2_000;
+
+/** An instance id for logs and hello frames: short, random per process. */
+function randomInstanceId(): string {
+  return `i-${crypto.randomUUID().slice(0, 8)}`;
+}
+
 /** Starts ingestion and the hub, and returns the services routes use. */
 export async function startSentinel(
   options: SentinelOptions,
@@ -85,13 +104,43 @@ export async function startSentinel(
   const ids = config.symbols.map((s) => s.id);
   const table = symbolTable(ids);
 
-  const snapshot = await takeHubSnapshot(kv);
+  const instance = config.engine.instanceId ?? randomInstanceId();
+  const engine: StreamEngine = await connectEngine({
+    config,
+    logger,
+    kv,
+    clock,
+    historySize: config.historySize,
+    channels: ids,
+    instance,
+    onWaiting: options.onEngineWaiting,
+    signal: options.signal,
+    onWarning: (message, error) =>
+      logger.warn(message, { error, component: "engine" }),
+  });
+  const shared = !(engine instanceof MemoryEngine);
+  if (engine instanceof MemoryEngine) {
+    // One process: a graceful restart continues the sequences from KV.
+    const snapshot = await takeHubSnapshot(kv);
+    if (snapshot) {
+      engine.store.restore(snapshot.epoch, snapshotEntries(snapshot));
+      logger.info("Resumed stream sequences", { epoch: snapshot.epoch });
+    }
+  } else {
+    logger.info("Joined the shared stream", {
+      engine: engine.kind,
+      instance,
+      epoch: engine.epoch,
+    });
+    if (engine instanceof RedisEngine) warnWithoutAof(engine, logger);
+  }
   const hub = new StreamHub({
     symbols: ids,
     historySize: config.historySize,
     clock,
-  }, snapshot);
-  if (snapshot) logger.info("Resumed stream sequences", { epoch: hub.epoch });
+    epoch: engine.epoch,
+    instance: shared ? instance : undefined,
+  });
   const thresholds = await ThresholdStore.open(kv, {
     defaults: config.thresholds,
     alertDefaults: {
@@ -100,7 +149,8 @@ export async function startSentinel(
     },
     clock,
   });
-  const alertStore = await AlertStore.open(kv);
+  const ledger = await openAlertLedger(engine, kv);
+  const alertStore = ledger.trail;
   const candleStage = await startCandleStage({
     config,
     kv,
@@ -127,6 +177,8 @@ export async function startSentinel(
     maxSocketsPerIp: config.security.maxSocketsPerIp,
   });
   let upstream: UpstreamState | undefined;
+  /** The leader's ingestion state as its last status announced it. */
+  let leaderUpstream: UpstreamState | undefined;
   let lastStatus = "";
 
   const recentAlerts = new RingBuffer<AlertFrame>(RECENT_ALERTS);
@@ -136,7 +188,7 @@ export async function startSentinel(
   ) {
     recentAlerts.push(alert);
   }
-  const engine = new AlertEngine({
+  const alertRules = new AlertEngine({
     thresholds: Object.fromEntries(ids.map((id) => [id, {
       whale: thresholds.get(id, "whale")!,
       trade: thresholds.get(id, "trade")!,
@@ -147,10 +199,45 @@ export async function startSentinel(
     spikeWindowMs: config.alerts.spikeWindowMs,
     clock,
   });
-  // Stored first, pushed second: see alert_pipeline.ts.
-  const pipeline = new AlertPipeline({
-    sink: alertStore,
-    publish: (alert) => {
+
+  const ingestion = new LeaderIngestion({
+    mode: config.ingestInWorker ? "worker" : "inline",
+    start: (whaleLines) =>
+      startIngestion({
+        config: {
+          ...config,
+          thresholds: {
+            ...thresholds.all(),
+            ...Object.fromEntries(whaleLines),
+          },
+        },
+        mode: config.ingestInWorker ? "worker" : "inline",
+        clock,
+        onTicks: (ticks) => {
+          link.publishTicks(ticks);
+          candleStage.observeTicks(ticks);
+          raiseTickAlerts(ticks);
+        },
+        onTrades: (trades) => {
+          candleStage.observeTrades(trades);
+          raiseTradeAlerts(trades);
+        },
+        onState: (state) => {
+          upstream = state;
+          publishStatusIfChanged();
+        },
+        onLog: (level, message, fields) =>
+          logger[level](message, { ...fields, component: "ingestion" }),
+      }),
+  });
+
+  const link: EngineLink = new EngineLink({
+    engine,
+    hub,
+    leaseMs: config.engine.leaseMs,
+    logger,
+    clock,
+    onAlert: (alert) => {
       recentAlerts.push(alert);
       hub.publishAlert(alert);
       logger.info("Alert", {
@@ -161,6 +248,47 @@ export async function startSentinel(
         threshold: alert.threshold,
       });
     },
+    onThresholds: ({ symbol, changes }) => {
+      thresholds.adopt(symbol, changes);
+      if (!ids.includes(symbol)) return;
+      alertRules.setThresholds(symbol, changes);
+      if (changes.whale !== undefined) {
+        ingestion.setThreshold(symbol, changes.whale);
+      }
+    },
+    onStatus: (announcement) => {
+      candleStage.statusChanged(announcement.frame);
+      if (link.role === "follower") {
+        leaderUpstream = announcement.upstream as UpstreamState | undefined;
+      }
+    },
+    onRole: (role) => {
+      lastStatus = "";
+      if (role === "leader") {
+        leaderUpstream = undefined;
+        void ingestion.lead();
+      } else {
+        upstream = undefined;
+        void ingestion.follow();
+      }
+    },
+    handover: {
+      save: (at) => alertRules.handover(at),
+      adopt: (state) => alertRules.adopt(state),
+    },
+  });
+
+  // Stored first, pushed second: see alert_pipeline.ts and ledger_stores.ts.
+  // Every instance pushes what the engine delivers (link.onAlert above).
+  const pipeline = new AlertPipeline({
+    sink: {
+      append: async (drafts) => {
+        const stored = await ledger.append(drafts, link);
+        void link.saveHandover();
+        return stored;
+      },
+    },
+    publish: () => {},
     onError: (error, lost) =>
       logger.error("Alerts could not be stored and were not pushed", {
         error,
@@ -185,7 +313,7 @@ export async function startSentinel(
 
   const raiseTickAlerts = (ticks: readonly AnalyzedTick[]) =>
     pipeline.submit([
-      ...engine.observeTicks(ticks),
+      ...alertRules.observeTicks(ticks),
       ...priceAlerts.observeTicks(ticks),
     ]);
   /**
@@ -194,14 +322,18 @@ export async function startSentinel(
    */
   const raiseTradeAlerts = (trades: readonly MarketTrade[]) =>
     pipeline.submit(
-      engine.observeTrades(trades, upstream?.simulated ? "simulator" : "ws"),
+      alertRules.observeTrades(
+        trades,
+        upstream?.simulated ? "simulator" : "ws",
+      ),
     );
 
-  const diagnostics = () =>
-    diagnose({
+  const diagnostics = () => ({
+    ...diagnose({
       now: now(),
       startedAt,
-      upstream,
+      upstream: upstream ?? leaderUpstream,
+      follower: link.role === "follower",
       symbols: ids,
       lastTickAt: (symbol) => hub.latest(symbol)?.ts,
       ingestion: ingestionDiagnostics(),
@@ -211,7 +343,10 @@ export async function startSentinel(
           : config.upstream.tickersUrl,
       ).host,
       configuredMode: config.upstream.mode,
-    });
+      engineConnected: engine.connected,
+    }),
+    engine: link.diagnostics(),
+  });
 
   const ingestionDiagnostics = () => {
     const status = ingestion.status();
@@ -223,36 +358,17 @@ export async function startSentinel(
     };
   };
 
-  const publishStatusIfChanged = () => {
+  /** The leader tells every instance (this one too) when upstream changes. */
+  const publishStatusIfChanged = (force = false) => {
+    if (link.role !== "leader") return;
     const frame = statusFrame(diagnostics());
     const key = `${frame.upstream}|${frame.simulated}|${frame.mode}`;
-    if (key === lastStatus) return;
+    if (key === lastStatus && !force) return;
     lastStatus = key;
-    hub.publishStatus(frame);
-    candleStage.statusChanged(frame);
+    link.publishStatus(frame, shared ? upstream : undefined);
   };
 
-  const ingestion = startIngestion({
-    config: { ...config, thresholds: thresholds.all() },
-    mode: config.ingestInWorker ? "worker" : "inline",
-    clock,
-    onTicks: (ticks) => {
-      hub.publishTicks(ticks);
-      candleStage.observeTicks(ticks);
-      raiseTickAlerts(ticks);
-    },
-    onTrades: (trades) => {
-      candleStage.observeTrades(trades);
-      raiseTradeAlerts(trades);
-    },
-    onState: (state) => {
-      upstream = state;
-      hub.simulated = state.simulated;
-      publishStatusIfChanged();
-    },
-    onLog: (level, message, fields) =>
-      logger[level](message, { ...fields, component: "ingestion" }),
-  });
+  await link.start();
 
   retention.start();
   const sweeps = repeatEvery(clock, 250, () => hub.sweep());
@@ -263,6 +379,13 @@ export async function startSentinel(
     hub.heartbeat(heartbeatMs);
     publishStatusIfChanged();
   });
+  const statusRepeats = shared
+    ? repeatEvery(
+      clock,
+      STATUS_REPUBLISH_MS,
+      () => publishStatusIfChanged(true),
+    )
+    : undefined;
 
   const services = buildServices({
     config,
@@ -273,7 +396,8 @@ export async function startSentinel(
     thresholds,
     alertStore,
     recentAlerts,
-    engine,
+    engine: alertRules,
+    link,
     pipeline,
     ingestion,
     candleStage,
@@ -291,19 +415,54 @@ export async function startSentinel(
       sweeps.stop();
       governor?.stop();
       heartbeats.stop();
+      statusRepeats?.stop();
       await ingestion.stop();
       // Alerts raised by the last ticks are stored and pushed before the
       // sockets close; retention must not run while KV is being closed.
       await pipeline.drained();
+      // Releases the lease: a follower takes over now, not after it expires.
+      await link.stop();
       await retention.stop();
       await candleStage.stop();
-      try {
-        await saveHubSnapshot(kv, hub.snapshot());
-      } catch (error) {
-        logger.warn("Could not save the stream snapshot", { error });
+      if (engine instanceof MemoryEngine) {
+        try {
+          await saveHubSnapshot(kv, hub.snapshot());
+        } catch (error) {
+          logger.warn("Could not save the stream snapshot", { error });
+        }
       }
       streams.closeAll();
+      await engine.close();
     })();
 
   return { services, shutdown };
+}
+
+/** A saved hub's history as engine entries (data = the frame after `seq`). */
+function snapshotEntries(
+  snapshot: HubSnapshot,
+): Record<string, EngineEntry[]> {
+  const channels: Record<string, EngineEntry[]> = {};
+  for (const [symbol, entries] of Object.entries(snapshot.channels)) {
+    channels[symbol] = entries.map(({ seq, frame }) => {
+      const { type: _type, symbol: _symbol, seq: _seq, ...rest } = frame;
+      return { channel: symbol, seq, data: JSON.stringify(rest) };
+    });
+  }
+  return channels;
+}
+
+/**
+ * Durability check: without AOF a Redis restart loses the trail, thresholds
+ * and the stream's history (clients then get a reset). Managed Redis often
+ * refuses CONFIG; then nothing is said.
+ */
+function warnWithoutAof(engine: RedisEngine, logger: Logger): void {
+  void engine.appendOnly().then((aof) => {
+    if (aof === false) {
+      logger.warn(
+        "Redis runs without AOF (appendonly no): a Redis restart loses the alert trail, thresholds and stream history; run it with appendonly yes",
+      );
+    }
+  });
 }

@@ -18,7 +18,7 @@ import {
   thresholdUpdateResponse,
 } from "../alerts/threshold_update.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
-import type { AlertStore } from "../ledger/alert_store.ts";
+import type { AlertTrail } from "../ledger/alert_trail.ts";
 import type { ThresholdStore } from "../ledger/threshold_store.ts";
 import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
 import { TokenBucketLimiter } from "../http/token_bucket.ts";
@@ -33,6 +33,7 @@ import {
   answeringDomainErrorsAsync,
 } from "./domain_errors.ts";
 import { candleMetrics } from "../candles/candle_metrics.ts";
+import type { EngineLink } from "./engine_link.ts";
 import type { StreamGate } from "./stream_gate.ts";
 import type { CandleStage } from "./candle_stage.ts";
 import type { PriceAlerts } from "./price_alerts.ts";
@@ -46,10 +47,12 @@ export interface ServiceParts {
   /** Tracked symbols by upper-case id. */
   readonly table: SymbolTable;
   readonly thresholds: ThresholdStore;
-  readonly alertStore: AlertStore;
+  readonly alertStore: AlertTrail;
   /** Newest stored alerts, oldest first, for synchronous page renders. */
   readonly recentAlerts: RingBuffer<AlertFrame>;
   readonly engine: AlertEngine;
+  /** This instance's side of the shared stream. */
+  readonly link: EngineLink;
   readonly pipeline: AlertPipeline;
   readonly ingestion: IngestionHandle;
   /** Candles, their outages and the trades tape. */
@@ -166,6 +169,7 @@ export function buildServices(parts: ServiceParts): Services {
       ),
       ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
       candles: candleMetrics(parts.candleStage.candles.stats()),
+      engine: parts.link.metrics(),
     }),
     thresholds: () => ({
       thresholds: parts.thresholds.all("whale"),
@@ -181,6 +185,13 @@ export function buildServices(parts: ServiceParts): Services {
       if (changes.whale !== undefined) {
         parts.ingestion.setThreshold(id, changes.whale);
       }
+      // Every other instance (and the leader's ingestion) applies it from
+      // the stream before its next tick; the change is stored either way.
+      await parts.link.announceThresholds(id, changes).catch((error) =>
+        parts.logger.warn("Threshold change stored but not announced", {
+          error,
+        })
+      );
       for (const record of records) {
         parts.logger.info("Threshold changed", {
           symbol: id,

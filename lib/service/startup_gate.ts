@@ -8,7 +8,7 @@
  * 503 `starting` with `Retry-After` before any upgrade.
  */
 import type { Clock } from "../clock/clock.ts";
-import { jsonResponse } from "../http/http_error.ts";
+import { jsonResponse } from "../web/mod.ts";
 import type { EngineWaiting } from "./engine_connect.ts";
 
 /** Options of {@linkcode startupGate}. */

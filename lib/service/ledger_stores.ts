@@ -1,0 +1,82 @@
+/**
+ * Opens the ledger where the stream engine's instances share it: with
+ * `STREAM_ENGINE=redis` the alert trail lives in Redis beside the stream (so
+ * every instance lists, exports and prunes the same trail); otherwise in
+ * Deno KV (one file per process locally, the platform's KV on Deploy, shared
+ * by every isolate there).
+ *
+ * Alerts are stored before they are pushed, as always: the leader commits
+ * the batch to the trail — under its fence and per idempotency key where the
+ * store can check them (Redis) — and only then appends each stored alert to
+ * the engine, which delivers it to every instance once.
+ */
+import type { AlertDraft } from "../alerts/alert_draft.ts";
+import { RedisEngine } from "../engine/redis_engine.ts";
+import type { StreamEngine } from "../engine/stream_engine.ts";
+import { AlertStore } from "../ledger/alert_store.ts";
+import type { AlertTrail } from "../ledger/alert_trail.ts";
+import { RedisAlertStore } from "../ledger/redis_alert_store.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
+import type { EngineLink } from "./engine_link.ts";
+
+/** The trail and how the leader appends to it. */
+export interface AlertLedger {
+  readonly trail: AlertTrail;
+  /**
+   * Stores `drafts` (the leader's, fenced where the store can check it) and
+   * hands each stored alert to the engine for delivery; resolves with the
+   * stored frames. Throws when this instance does not lead.
+   */
+  append(
+    drafts: readonly AlertDraft[],
+    link: EngineLink,
+  ): Promise<AlertFrame[]>;
+}
+
+/** The key that makes an alert's append idempotent. */
+export function alertKey(draft: AlertDraft): string {
+  return `${draft.symbol}|${draft.kind}|${draft.at}|${draft.notional}`;
+}
+
+/** Opens the alert trail for `engine` (Redis beside it, else `kv`). */
+export async function openAlertLedger(
+  engine: StreamEngine,
+  kv: Deno.Kv,
+): Promise<AlertLedger> {
+  if (engine instanceof RedisEngine) {
+    const trail = await RedisAlertStore.open({
+      client: engine.client,
+      prefix: engine.prefix,
+    });
+    return {
+      trail,
+      append: async (drafts, link) => {
+        const lease = link.lease;
+        if (!lease) throw new Error("Not the leader: alerts not stored");
+        const result = await trail.appendOnce(
+          drafts.map((draft) => ({ key: alertKey(draft), draft })),
+          lease,
+        );
+        if (!result.ok) throw new Error("Fenced: alerts not stored");
+        await deliver(link, result.stored);
+        return [...result.stored];
+      },
+    };
+  }
+  const trail = await AlertStore.open(kv);
+  return {
+    trail,
+    append: async (drafts, link) => {
+      if (!link.lease) throw new Error("Not the leader: alerts not stored");
+      const stored = await trail.append(drafts);
+      await deliver(link, stored);
+      return stored;
+    },
+  };
+}
+
+async function deliver(link: EngineLink, stored: readonly AlertFrame[]) {
+  for (const alert of stored) {
+    await link.deliverAlert(`${alert.symbol}|${alert.kind}|${alert.id}`, alert);
+  }
+}
