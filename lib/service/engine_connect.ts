@@ -43,6 +43,14 @@ export interface ConnectEngineOptions
   readonly random?: () => number;
 }
 
+/**
+ * This instance's id: `INSTANCE_ID`, else short and random per process (a
+ * restarted process is a new instance to the lease and to diagnostics).
+ */
+export function instanceIdFor(config: ServiceConfig): string {
+  return config.engine.instanceId ?? `i-${crypto.randomUUID().slice(0, 8)}`;
+}
+
 /** Opens the engine, retrying until it opens or `signal` aborts. */
 export async function connectEngine(
   options: ConnectEngineOptions,

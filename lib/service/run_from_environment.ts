@@ -32,14 +32,17 @@ export async function runFromEnvironment(
   const onDeploy = env.DENO_DEPLOYMENT_ID !== undefined &&
     env.KV_PATH === undefined;
   const kv = await openKv({ path: onDeploy ? undefined : config.kvPath });
-  const served = await serveSentinel({ config, logger, kv });
-
+  // A stop signal while the stream engine is still unreachable at start
+  // gives up waiting; after start it shuts down gracefully.
+  const starting = new AbortController();
+  let served: Awaited<ReturnType<typeof serveSentinel>> | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("Shutting down", { signal });
-    await served.shutdown();
+    starting.abort(new Error(`Stopped by ${signal} during start-up`));
+    await served?.shutdown();
     kv.close();
     await options.afterStop?.();
     Deno.exit(0);
@@ -50,5 +53,16 @@ export async function runFromEnvironment(
     } catch {
       // Platforms without signals (Deno Deploy) stop the isolate themselves.
     }
+  }
+  try {
+    served = await serveSentinel({
+      config,
+      logger,
+      kv,
+      signal: starting.signal,
+    });
+  } catch (error) {
+    if (stopping) return;
+    throw error;
   }
 }

@@ -33,7 +33,11 @@ import { startFanoutGovernor } from "./fanout_governor_loop.ts";
 import { buildServices } from "./services_facade.ts";
 import { diagnose, statusFrame } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
-import { connectEngine, type EngineWaiting } from "./engine_connect.ts";
+import {
+  connectEngine,
+  type EngineWaiting,
+  instanceIdFor,
+} from "./engine_connect.ts";
 import { EngineLink } from "./engine_link.ts";
 import { LeaderIngestion } from "./leader_ingestion.ts";
 import { openAlertLedger } from "./ledger_stores.ts";
@@ -67,6 +71,8 @@ export interface SentinelOptions {
   readonly onEngineWaiting?: (waiting: EngineWaiting) => void;
   /** Aborting it gives up waiting for the stream engine at start. */
   readonly signal?: AbortSignal;
+  /** This instance's id. Default `INSTANCE_ID`, else a random one. */
+  readonly instance?: string;
 }
 
 /** A running service. */
@@ -87,11 +93,6 @@ const RECENT_ALERTS = 100;
 /** How often a leader on a shared engine republishes its status, ms. */
 const STATUS_REPUBLISH_MS = 2_000;
 
-/** An instance id for logs and hello frames: short, random per process. */
-function randomInstanceId(): string {
-  return `i-${crypto.randomUUID().slice(0, 8)}`;
-}
-
 /** Starts ingestion and the hub, and returns the services routes use. */
 export async function startSentinel(
   options: SentinelOptions,
@@ -104,7 +105,7 @@ export async function startSentinel(
   const ids = config.symbols.map((s) => s.id);
   const table = symbolTable(ids);
 
-  const instance = config.engine.instanceId ?? randomInstanceId();
+  const instance = options.instance ?? instanceIdFor(config);
   const engine: StreamEngine = await connectEngine({
     config,
     logger,

@@ -8,6 +8,9 @@ import type { Logger } from "../observability/logger.ts";
 import { createApp } from "../web/mod.ts";
 import type { AppState, Services } from "./app_state.ts";
 import { startSentinel } from "./sentinel_service.ts";
+import { type EngineWaiting, instanceIdFor } from "./engine_connect.ts";
+import { startupGate } from "./startup_gate.ts";
+import { systemClock } from "../clock/clock.ts";
 
 /** Options of {@linkcode serveSentinel}. */
 export interface ServeSentinelOptions {
@@ -20,6 +23,8 @@ export interface ServeSentinelOptions {
   readonly heartbeatMs?: number;
   /** Thin broadcasts while the event loop runs late. Default true. */
   readonly loadShedding?: boolean;
+  /** Aborting it gives up waiting for the stream engine at start. */
+  readonly signal?: AbortSignal;
 }
 
 /** A listening service. */
@@ -41,18 +46,22 @@ export async function serveSentinel(
   options: ServeSentinelOptions,
 ): Promise<ServedSentinel> {
   const { config, logger } = options;
-  const sentinel = await startSentinel({
-    config,
-    logger,
-    kv: options.kv,
-    heartbeatMs: options.heartbeatMs,
-    loadShedding: options.loadShedding,
+  const instance = instanceIdFor(config);
+  // Listen first: while the stream engine is unreachable (Redis down at
+  // start) the instance answers 503 saying why (see startup_gate.ts), and
+  // announces "Listening" only once it serves.
+  let waiting: EngineWaiting | undefined;
+  let handler: (
+    request: Request,
+    info: Deno.ServeHandlerInfo,
+  ) => Response | Promise<Response> = startupGate({
+    waiting: () => waiting,
+    kind: config.engine.kind,
+    instance,
+    clock: systemClock,
   });
-  const app = await createApp<AppState>({
-    root: options.root ?? new URL("../../", import.meta.url),
-    state: () => ({ services: sentinel.services, clientIp: "" }),
-    logger,
-  });
+  const serve = (request: Request, info: Deno.ServeHandlerInfo) =>
+    handler(request, info);
   // With REUSE_PORT several processes listen on one port and the kernel
   // spreads connections over them (Linux); INSTANCE_PORT adds a listener
   // that reaches this process only (diagnostics, tests, the cluster demo).
@@ -62,15 +71,38 @@ export async function serveSentinel(
       port: config.server.port,
       reusePort: config.reusePort,
       onListen: () => {},
-    }, app.handler),
+    }, serve),
   ];
   if (config.instancePort !== undefined) {
     servers.push(Deno.serve({
       hostname: config.server.hostname,
       port: config.instancePort,
       onListen: () => {},
-    }, app.handler));
+    }, serve));
   }
+  let sentinel;
+  try {
+    sentinel = await startSentinel({
+      config,
+      logger,
+      kv: options.kv,
+      heartbeatMs: options.heartbeatMs,
+      loadShedding: options.loadShedding,
+      instance,
+      signal: options.signal,
+      onEngineWaiting: (state) => waiting = state,
+    });
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.shutdown()));
+    throw error;
+  }
+  const { services } = sentinel;
+  const app = await createApp<AppState>({
+    root: options.root ?? new URL("../../", import.meta.url),
+    state: () => ({ services, clientIp: "" }),
+    logger,
+  });
+  handler = app.handler;
   const [url, instanceUrl] = servers.map((server) => {
     const address = server.addr as Deno.NetAddr;
     const host = address.hostname.includes(":")
