@@ -82,7 +82,10 @@ async function main(): Promise<number> {
       );
       return 1;
     }
-    const redis = await startRedisServer({ args: ["--appendonly", "yes"] });
+    const redis = await startRedisServer({
+      args: ["--appendonly", "yes"],
+      ownSession: true,
+    });
     redisUrl = redis.url;
     stopRedis = () => redis.stop("SIGTERM");
     log("Local redis-server running (AOF on)", {

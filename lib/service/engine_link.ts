@@ -189,7 +189,7 @@ export class EngineLink {
       this.#lease = lease;
       logger.info("Leading the stream", {
         instance: this.engine.instance,
-        token: lease.token,
+        lease_term: lease.token,
       });
       this.#scheduleHandover();
     } else {

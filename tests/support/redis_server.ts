@@ -12,11 +12,7 @@ export const REDIS_SERVER_PATH = "/usr/bin/redis-server";
 
 /** Whether `redis-server` is installed (tests skip themselves otherwise). */
 export function redisServerAvailable(): boolean {
-  try {
-    return Deno.statSync(REDIS_SERVER_PATH).isFile;
-  } catch {
-    return false;
-  }
+  return exists(REDIS_SERVER_PATH);
 }
 
 /** A running `redis-server`. */
@@ -40,6 +36,11 @@ export interface RedisServerOptions {
   readonly readyTimeoutMs?: number;
   /** Extra `redis-server` arguments (e.g. `["--requirepass", "x"]`). */
   readonly args?: readonly string[];
+  /**
+   * Runs the server in a session of its own (`setsid`), so a Ctrl-C meant
+   * for a demo's instances does not stop Redis before they have shut down.
+   */
+  readonly ownSession?: boolean;
 }
 
 /** A port nobody listens on right now. */
@@ -57,7 +58,14 @@ export async function startRedisServer(
   const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "sentinel-redis-" });
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
-  let child = await launch(port, dir, options.args ?? [], readyTimeoutMs);
+  const launchOptions = {
+    port,
+    dir,
+    extra: options.args ?? [],
+    readyTimeoutMs,
+    ownSession: options.ownSession ?? false,
+  };
+  let child = await launch(launchOptions);
   const url = `redis://127.0.0.1:${port}`;
   const stopChild = async (signal: Deno.Signal) => {
     try {
@@ -79,7 +87,7 @@ export async function startRedisServer(
     },
     restart: async () => {
       await stopChild("SIGKILL");
-      child = await launch(port, dir, options.args ?? [], readyTimeoutMs);
+      child = await launch(launchOptions);
     },
     command: async (...args) => {
       const client = new Redis(url, {
@@ -96,30 +104,40 @@ export async function startRedisServer(
   };
 }
 
-async function launch(
-  port: number,
-  dir: string,
-  extra: readonly string[],
-  readyTimeoutMs: number,
-): Promise<Deno.ChildProcess> {
-  const child = new Deno.Command(REDIS_SERVER_PATH, {
-    args: [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-      ...extra,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+interface LaunchOptions {
+  readonly port: number;
+  readonly dir: string;
+  readonly extra: readonly string[];
+  readonly readyTimeoutMs: number;
+  readonly ownSession: boolean;
+}
+
+async function launch(options: LaunchOptions): Promise<Deno.ChildProcess> {
+  const { port, dir, extra, readyTimeoutMs } = options;
+  // setsid execs the server in place (same PID), in a new session.
+  const setsid = options.ownSession && exists("/usr/bin/setsid");
+  const child = new Deno.Command(
+    setsid ? "/usr/bin/setsid" : REDIS_SERVER_PATH,
+    {
+      args: [
+        ...(setsid ? [REDIS_SERVER_PATH] : []),
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        ...extra,
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    },
+  ).spawn();
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (await answersPing(port)) return child;
@@ -131,6 +149,14 @@ async function launch(
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
   }
 }
 
