@@ -63,10 +63,16 @@ export async function withKillAndRestart(
 export interface ServiceProcess {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** This process's own URL when it also listens on `INSTANCE_PORT`. */
+  readonly instanceUrl?: string;
+  /** The child's process id. */
+  readonly pid: number;
   /** stdout and stderr lines so far. */
   readonly output: readonly string[];
   /** Sends `signal` and resolves with the exit status once the child is gone. */
   stop(signal: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** Sends `signal` without waiting (SIGSTOP / SIGCONT). */
+  signal(signal: Deno.Signal): void;
 }
 
 /** Starts `main.ts` with `env` on top of this process's environment. */
@@ -83,8 +89,8 @@ export async function spawnService(
     stderr: "piped",
   }).spawn();
   const output: string[] = [];
-  let announce: (url: string) => void;
-  const listening = new Promise<string>((resolve) => announce = resolve);
+  let announce: (urls: ListeningUrls) => void;
+  const listening = new Promise<ListeningUrls>((resolve) => announce = resolve);
   const drain = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
     let rest = "";
@@ -94,15 +100,15 @@ export async function spawnService(
       rest = lines.pop()!;
       for (const line of lines) {
         output.push(line);
-        const url = listeningUrl(line);
-        if (url) announce(url);
+        const urls = listeningUrls(line);
+        if (urls) announce(urls);
       }
     }
     if (rest) output.push(rest);
   };
   const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const url = await Promise.race([
+  const urls = await Promise.race([
     listening,
     child.status.then((status) => {
       throw new Error(
@@ -133,8 +139,11 @@ export async function spawnService(
 
   let stopped: Promise<Deno.CommandStatus> | undefined;
   return {
-    url,
+    url: urls.url,
+    instanceUrl: urls.instanceUrl,
+    pid: child.pid,
     output,
+    signal: (signal) => child.kill(signal),
     stop: (signal) =>
       stopped ??= (async () => {
         try {
@@ -149,13 +158,24 @@ export async function spawnService(
   };
 }
 
-function listeningUrl(line: string): string | undefined {
+interface ListeningUrls {
+  readonly url: string;
+  readonly instanceUrl?: string;
+}
+
+function listeningUrls(line: string): ListeningUrls | undefined {
   if (!line.startsWith("{")) return undefined;
   try {
     const record = JSON.parse(line);
-    return record.msg === "Listening" && typeof record.url === "string"
-      ? record.url
-      : undefined;
+    if (record.msg !== "Listening" || typeof record.url !== "string") {
+      return undefined;
+    }
+    return {
+      url: record.url,
+      instanceUrl: typeof record.instance_url === "string"
+        ? record.instance_url
+        : undefined,
+    };
   } catch {
     return undefined;
   }
