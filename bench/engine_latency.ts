@@ -9,13 +9,16 @@
  *     deno task bench:engine [--count=2000] [--rate=200]
  */
 import { KvEngine } from "../lib/engine/kv_engine.ts";
-import { MemoryEngine, MemoryEngineStore } from "../lib/engine/memory_engine.ts";
+import {
+  MemoryEngine,
+  MemoryEngineStore,
+} from "../lib/engine/memory_engine.ts";
 import { RedisEngine } from "../lib/engine/redis_engine.ts";
 import type { StreamEngine } from "../lib/engine/stream_engine.ts";
 import {
   redisServerAvailable,
   startRedisServer,
-} from "../tests/support/redis_server.ts";
+} from "../lib/engine/redis_server_process.ts";
 
 /** Quantiles of a sample, ms, rounded to µs. */
 export function quantiles(samples: readonly number[]): Record<string, number> {
@@ -133,7 +136,10 @@ async function main() {
   if (redisServerAvailable()) {
     const redis = await startRedisServer();
     try {
-      const leader = await RedisEngine.open({ url: redis.url, historySize: 300 });
+      const leader = await RedisEngine.open({
+        url: redis.url,
+        historySize: 300,
+      });
       const follower = await RedisEngine.open({
         url: redis.url,
         historySize: 300,

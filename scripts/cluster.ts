@@ -13,7 +13,7 @@ import {
   REDIS_SERVER_PATH,
   redisServerAvailable,
   startRedisServer,
-} from "../tests/support/redis_server.ts";
+} from "../lib/engine/redis_server_process.ts";
 
 /** Parsed flags of the cluster script. */
 export interface ClusterFlags {

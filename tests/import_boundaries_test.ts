@@ -15,8 +15,10 @@
  * | `hub`            | market, protocol, clock                                  |
  * | `candles`        | market, protocol, clock                                  |
  * | `tape`           | market, protocol, clock, `hub/ring_buffer.ts`            |
+ * | `engine`         | market, protocol, clock, alerts (the handover it keeps)  |
  * | `ledger`         | market, protocol, clock, alerts, hub, candles (what it   |
- * |                  | stores)                                                  |
+ * |                  | stores), engine (the Redis ledger shares its store and   |
+ * |                  | fence)                                                   |
  * | `web`            | nothing outside `lib/web` (a self-contained framework)   |
  * | `http`           | market, protocol, clock, the web runtime's server entry  |
  * | `client`         | market, protocol, clock, the web runtime's browser entry |
@@ -66,7 +68,8 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   hub: [...BOTTOM],
   candles: [...BOTTOM],
   tape: [...BOTTOM, "lib/hub/ring_buffer.ts"],
-  ledger: [...BOTTOM, "lib/alerts/", "lib/hub/", "lib/candles/"],
+  engine: [...BOTTOM, "lib/alerts/"],
+  ledger: [...BOTTOM, "lib/alerts/", "lib/hub/", "lib/candles/", "lib/engine/"],
   web: [],
   http: [...BOTTOM, WEB_SERVER],
   client: [...BOTTOM, WEB_BROWSER],
@@ -80,6 +83,7 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
     "lib/hub/",
     "lib/candles/",
     "lib/tape/",
+    "lib/engine/",
     "lib/ledger/",
     "lib/http/",
     "lib/client/",

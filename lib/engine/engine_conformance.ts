@@ -105,6 +105,23 @@ const seqsOf = (entries: readonly EngineEntry[]) => entries.map((e) => e.seq);
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/**
+ * Resolves once `condition` holds, polling every 20 ms; throws naming `what`
+ * at the deadline. For the engine's tests and their neighbours' (no sleeps
+ * as synchronisation).
+ */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await pollFor(
+    async () => (await condition()) ? true : undefined,
+    what,
+    timeoutMs,
+  );
+}
+
 async function pollFor<T>(
   attempt: () => Promise<T | undefined>,
   what: string,

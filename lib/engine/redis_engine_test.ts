@@ -4,15 +4,14 @@
  * a restarted (emptied) server, and the AOF check.
  */
 import assert from "node:assert/strict";
-import { runEngineConformance } from "./engine_conformance.ts";
+import { runEngineConformance, waitUntil } from "./engine_conformance.ts";
 import { RedisEngine } from "./redis_engine.ts";
 import type { EngineEvent } from "./stream_engine.ts";
 import {
   type RedisServer,
   redisServerAvailable,
   startRedisServer,
-} from "../../tests/support/redis_server.ts";
-import { pollUntil } from "../../tests/support/poll_until.ts";
+} from "./redis_server_process.ts";
 
 const available = redisServerAvailable();
 let server: RedisServer | undefined;
@@ -25,7 +24,7 @@ async function sharedServer(): Promise<RedisServer> {
 }
 
 async function waitReconnected(engines: RedisEngine[], before: number[]) {
-  await pollUntil(
+  await waitUntil(
     () =>
       engines.every((e, i) =>
         e.stats().reconnects > before[i] && e.connected &&
@@ -98,18 +97,18 @@ Deno.test({
       follower.subscribe((e) => e.type === "entry" && seqs.push(e.entry.seq));
       const before = follower.stats().reconnects;
       await leader.publish([{ channel: "A", data: "{}" }]);
-      await pollUntil(() => seqs.length === 1, "first delivery");
+      await waitUntil(() => seqs.length === 1, "first delivery");
       await redis.command("CLIENT", "KILL", "TYPE", "pubsub");
       // Published while the follower's subscription is down or coming back.
       for (let i = 0; i < 20; i++) {
         await leader.publish([{ channel: "A", data: "{}" }]);
       }
-      await pollUntil(
+      await waitUntil(
         () => follower.stats().reconnects > before,
         "the follower's reconnect",
       );
       await leader.publish([{ channel: "A", data: "{}" }]);
-      await pollUntil(() => seqs.length >= 22, "22 deliveries");
+      await waitUntil(() => seqs.length >= 22, "22 deliveries");
       assert.deepEqual(seqs, Array.from({ length: 22 }, (_, i) => i + 1));
     } finally {
       await leader.close();
@@ -134,12 +133,12 @@ Deno.test({
       const before = a.epoch;
       await a.publish([{ channel: "A", data: "{}" }]);
       await redis.restart();
-      await pollUntil(
+      await waitUntil(
         () => events.some((e) => e.type === "epoch") && b.epoch !== before,
         "an epoch event on b",
       );
       assert.ok(events.some((e) => e.type === "connection" && !e.connected));
-      await pollUntil(() => a.connected && a.epoch !== before, "a reconnected");
+      await waitUntil(() => a.connected && a.epoch !== before, "a reconnected");
       assert.equal(a.epoch, b.epoch);
       const result = await a.publish([{ channel: "A", data: "{}" }]);
       assert.ok(result.ok);

@@ -12,7 +12,7 @@ import {
   type RedisServer,
   redisServerAvailable,
   startRedisServer,
-} from "../../tests/support/redis_server.ts";
+} from "../engine/redis_server_process.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
 const available = redisServerAvailable();

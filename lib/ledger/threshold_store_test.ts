@@ -370,7 +370,9 @@ Deno.test("ThresholdStore - audit pages follow the cursor and filter by symbol",
 
 Deno.test("ThresholdStore - adopt takes another instance's change without writing", async () => {
   await withKv(async (kv) => {
-    const store = await ThresholdStore.open(kv, { "BTC-USDT": 5 });
+    const store = await ThresholdStore.open(kv, {
+      defaults: { "BTC-USDT": 5 },
+    });
     store.adopt("BTC-USDT", { whale: 9 });
     store.adopt("NOPE-USDT", { whale: 9 });
     store.adopt("BTC-USDT", { trade: 3 });

@@ -7,7 +7,7 @@ import { analyzedTick, FakeSocket } from "../hub/test_utils.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { createLogger } from "../observability/logger.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
-import { pollUntil } from "../../tests/support/poll_until.ts";
+import { waitUntil } from "../engine/engine_conformance.ts";
 import { EngineLink, type ThresholdAnnouncement } from "./engine_link.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
@@ -89,14 +89,14 @@ Deno.test({
     const b = instance(await open(), 600);
     try {
       await a.link.start();
-      await pollUntil(() => a.link.role === "leader", "a leads");
+      await waitUntil(() => a.link.role === "leader", "a leads");
       await b.link.start();
       const socket = new FakeSocket();
       b.hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
       a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
       b.link.publishTicks([analyzedTick("BTC-USDT", 99)]); // a follower publishes nothing
       a.link.publishTicks([analyzedTick("BTC-USDT", 2)]);
-      await pollUntil(
+      await waitUntil(
         () => socket.seqs("BTC-USDT").length === 2,
         "two ticks on b",
       );
@@ -105,15 +105,15 @@ Deno.test({
       assert.deepEqual(a.hub.history("BTC-USDT").map((t) => t.seq), [1, 2]);
       assert.equal(await b.link.deliverAlert("k", ALERT), false);
       assert.equal(await a.link.deliverAlert("k", ALERT), true);
-      await pollUntil(() => b.alerts.length === 1, "the alert on b");
+      await waitUntil(() => b.alerts.length === 1, "the alert on b");
       await b.link.announceThresholds("ETH-USDT", { trade: 7 });
-      await pollUntil(() => a.announcements.length === 1, "the change on a");
+      await waitUntil(() => a.announcements.length === 1, "the change on a");
       assert.deepEqual(b.roles, []);
       await a.link.stop();
-      await pollUntil(() => b.link.role === "leader", "b takes over");
+      await waitUntil(() => b.link.role === "leader", "b takes over");
       assert.deepEqual(b.adopted.map((s) => s.seenTrades), [["S:1"]]);
       b.link.publishTicks([analyzedTick("BTC-USDT", 3)]);
-      await pollUntil(
+      await waitUntil(
         () => socket.seqs("BTC-USDT").length === 3,
         "the third tick",
       );
