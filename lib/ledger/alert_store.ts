@@ -104,6 +104,25 @@ function indexPrefix(filter: AlertFilter): Deno.KvKey {
   return [...BY_ID];
 }
 
+/**
+ * One page of `query` read from `iterate` (newest first, in batches of the
+ * given size): the page logic every alert trail shares. Throws a
+ * `RangeError` naming `limit` for a bad page size.
+ */
+export async function pageOfAlerts(
+  query: AlertPageQuery,
+  iterate: (batch: number) => AsyncIterable<AlertFrame>,
+): Promise<AlertPage> {
+  const limit = query.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERT_PAGE) {
+    throw new RangeError(
+      `limit must be an integer from 1 to ${MAX_ALERT_PAGE}, got ${limit}`,
+    );
+  }
+  const page = await takePage(iterate(limit + 1), limit);
+  return { alerts: page.items, next_cursor: page.next_cursor };
+}
+
 /** Alerts in Deno KV: append, page, export and prune. */
 export class AlertStore {
   #kv: Deno.Kv;
@@ -145,15 +164,8 @@ export class AlertStore {
   }
 
   /** One page of alerts matching `query`, newest first. */
-  async list(query: AlertPageQuery = {}): Promise<AlertPage> {
-    const limit = query.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERT_PAGE) {
-      throw new RangeError(
-        `limit must be an integer from 1 to ${MAX_ALERT_PAGE}, got ${limit}`,
-      );
-    }
-    const page = await takePage(this.iterate(query, limit + 1), limit);
-    return { alerts: page.items, next_cursor: page.next_cursor };
+  list(query: AlertPageQuery = {}): Promise<AlertPage> {
+    return pageOfAlerts(query, (batch) => this.iterate(query, batch));
   }
 
   /**

@@ -27,7 +27,7 @@ import {
   type AlertFilter,
   type AlertPage,
   type AlertPageQuery,
-  MAX_ALERT_PAGE,
+  pageOfAlerts,
   type PruneOptions,
   type PruneResult,
 } from "./alert_store.ts";
@@ -209,26 +209,8 @@ export class RedisAlertStore {
   }
 
   /** One page of alerts matching `query`, newest first. */
-  async list(query: AlertPageQuery = {}): Promise<AlertPage> {
-    const limit = query.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERT_PAGE) {
-      throw new RangeError(
-        `limit must be an integer from 1 to ${MAX_ALERT_PAGE}, got ${limit}`,
-      );
-    }
-    const alerts: AlertFrame[] = [];
-    let more = false;
-    for await (const alert of this.iterate(query, limit + 1)) {
-      if (alerts.length === limit) {
-        more = true;
-        break;
-      }
-      alerts.push(alert);
-    }
-    return {
-      alerts,
-      next_cursor: more ? alerts[alerts.length - 1].id : null,
-    };
+  list(query: AlertPageQuery = {}): Promise<AlertPage> {
+    return pageOfAlerts(query, (batch) => this.iterate(query, batch));
   }
 
   /** Every alert matching `query`, newest first, read in batches. */

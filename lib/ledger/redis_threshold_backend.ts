@@ -14,7 +14,7 @@ import type {
   ThresholdBackend,
   ThresholdRead,
 } from "./threshold_backend.ts";
-import type { ThresholdChange } from "./threshold_store.ts";
+import type { LineChange, ThresholdChange } from "./threshold_store.ts";
 
 const KINDS: readonly ThresholdKind[] = ["whale", "trade", "spike"];
 
@@ -103,7 +103,7 @@ export class RedisThresholdBackend implements ThresholdBackend {
 
   async commit(
     read: ThresholdRead,
-    changes: readonly ThresholdChange[],
+    changes: readonly LineChange[],
   ): Promise<boolean> {
     const expected = read.token as string[];
     const args: (string | number)[] = [this.#prefix, changes.length];

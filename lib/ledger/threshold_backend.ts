@@ -8,7 +8,7 @@
  * read again instead of overwritten unrecorded.
  */
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
-import type { ThresholdChange } from "./threshold_store.ts";
+import type { LineChange, ThresholdChange } from "./threshold_store.ts";
 
 /** One stored override. */
 export interface StoredThreshold {
@@ -37,9 +37,15 @@ export interface ThresholdBackend {
    * Writes each change's value and audit entry in one atomic step, only if
    * the values are still those of `read`; false when they changed meanwhile.
    */
-  commit(
-    read: ThresholdRead,
-    changes: readonly ThresholdChange[],
+  commit(read: ThresholdRead, changes: readonly LineChange[]): Promise<boolean>;
+  /**
+   * Commits one audit entry with what `mutate` adds to the same Deno KV
+   * commit (price-level alerts); false when a check `mutate` added failed.
+   * Only the KV backend has it.
+   */
+  commitWith?(
+    change: ThresholdChange,
+    mutate: (op: Deno.AtomicOperation) => void,
   ): Promise<boolean>;
   /** Audit entries newest first, below `cursor` when given. */
   audit(cursor?: string): AsyncIterable<ThresholdChange>;

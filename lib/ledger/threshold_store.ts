@@ -2,18 +2,22 @@
  * Thresholds that survive restarts, with an audit entry for every change.
  * Three kinds per symbol: the whale line (24 h turnover), and the trade and
  * spike lines alerts use. The configured values are the defaults; a stored
- * override wins. Values and their audit entries are written in one atomic KV
- * commit, so a change is never applied without its record. Each record's
- * `previous` is the value it replaced: changes from this process are applied
- * one at a time, and the commit checks the stored values it read, so a change
- * written meanwhile by another instance on the same KV is read again, not
- * overwritten unrecorded.
+ * override wins. Values and their audit entries are written in one atomic
+ * commit (Deno KV, or Redis with `STREAM_ENGINE=redis`: see
+ * `threshold_backend.ts`), so a change is never applied without its record.
+ * Each record's `previous` is the value it replaced: changes from this
+ * process are applied one at a time, and the commit checks the stored values
+ * it read, so a change written meanwhile by another instance is read again,
+ * not overwritten unrecorded. Other instances' changes reach this one's
+ * values through `adopt` (announced on the stream engine).
  */
 import { auditIdMs, formatAuditId } from "../alerts/audit_id.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 import { takePage } from "./paging.ts";
 import type { PriceAlertDirection } from "../protocol/price_alerts.ts";
+import { KvThresholdBackend } from "./kv_threshold_backend.ts";
+import type { ThresholdBackend } from "./threshold_backend.ts";
 
 /**
  * What an audit entry records: a threshold line, or a price-level alert
@@ -86,19 +90,13 @@ export interface AuditPageQuery {
   readonly limit?: number;
 }
 
-/** KV prefix of each kind; `whale` keeps the key used before kinds existed. */
-const VALUE_PREFIX: Readonly<Record<ThresholdKind, string>> = {
-  whale: "threshold",
-  trade: "threshold_trade",
-  spike: "threshold_spike",
-};
-const AUDIT_PREFIX = ["audit", "threshold"] as const;
+const KINDS: readonly ThresholdKind[] = ["whale", "trade", "spike"];
 /** Commits tried before a change that keeps conflicting is given up. */
 const MAX_COMMIT_ATTEMPTS = 5;
 
-/** Current thresholds in memory, persisted in KV. */
+/** Current thresholds in memory, persisted in a {@linkcode ThresholdBackend}. */
 export class ThresholdStore {
-  #kv: Deno.Kv;
+  #backend: ThresholdBackend;
   #values: Record<ThresholdKind, Map<string, number>>;
   #clock: Clock;
   /**
@@ -111,12 +109,12 @@ export class ThresholdStore {
   #writes: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    kv: Deno.Kv,
+    backend: ThresholdBackend,
     values: Record<ThresholdKind, Map<string, number>>,
     clock: Clock,
     lastIdMs: number,
   ) {
-    this.#kv = kv;
+    this.#backend = backend;
     this.#values = values;
     this.#clock = clock;
     this.#lastIdMs = lastIdMs;
@@ -128,34 +126,25 @@ export class ThresholdStore {
    * tracked are ignored.
    */
   static async open(
-    kv: Deno.Kv,
+    store: Deno.Kv | ThresholdBackend,
     options: ThresholdStoreOptions,
   ): Promise<ThresholdStore> {
     const { defaults, alertDefaults = {}, clock = systemClock } = options;
+    const backend = isBackend(store) ? store : new KvThresholdBackend(store);
     const values: Record<ThresholdKind, Map<string, number>> = {
       whale: new Map(Object.entries(defaults)),
       trade: new Map(Object.entries(alertDefaults.trade ?? {})),
       spike: new Map(Object.entries(alertDefaults.spike ?? {})),
     };
-    for (const kind of Object.keys(VALUE_PREFIX) as ThresholdKind[]) {
-      const stored = kv.list<number>({ prefix: [VALUE_PREFIX[kind]] });
-      for await (const entry of stored) {
-        const symbol = String(entry.key[1]);
-        const value = validThreshold(entry.value);
-        if (values[kind].has(symbol) && value !== undefined) {
-          values[kind].set(symbol, value);
-        }
+    for (const stored of await backend.overrides()) {
+      const value = validThreshold(stored.value);
+      if (values[stored.kind].has(stored.symbol) && value !== undefined) {
+        values[stored.kind].set(stored.symbol, value);
       }
     }
-    let lastIdMs = 0;
-    const newest = kv.list<ThresholdChange>({ prefix: [...AUDIT_PREFIX] }, {
-      reverse: true,
-      limit: 1,
-    });
-    for await (const entry of newest) {
-      lastIdMs = auditIdMs(String(entry.key[2]));
-    }
-    return new ThresholdStore(kv, values, clock, lastIdMs);
+    const newest = await backend.newestAuditId();
+    const lastIdMs = newest === undefined ? 0 : auditIdMs(newest);
+    return new ThresholdStore(backend, values, clock, lastIdMs);
   }
 
   /** Every tracked symbol's threshold of `kind` (default the whale line). */
@@ -188,9 +177,7 @@ export class ThresholdStore {
     changes: Partial<Record<ThresholdKind, number>>,
     actorIp: string,
   ): Promise<LineChange[]> {
-    const kinds = (Object.keys(VALUE_PREFIX) as ThresholdKind[]).filter((k) =>
-      changes[k] !== undefined
-    );
+    const kinds = KINDS.filter((k) => changes[k] !== undefined);
     for (const kind of kinds) {
       if (!this.#values[kind].has(symbol)) {
         throw new RangeError(
@@ -217,29 +204,22 @@ export class ThresholdStore {
   ): Promise<LineChange[]> {
     if (kinds.length === 0) return [];
     for (let attempt = 1;; attempt++) {
-      const stored = await this.#kv.getMany<number[]>(
-        kinds.map((kind) => [VALUE_PREFIX[kind], symbol]),
-      );
+      const stored = await this.#backend.read(symbol, kinds);
       const now = this.#clock.now();
-      const op = this.#kv.atomic();
-      for (const entry of stored) op.check(entry);
       const records = kinds.map((kind, i) => {
         const change: LineChange = {
           id: this.#nextAuditId(now),
           time: new Date(now).toISOString(),
           symbol,
           kind,
-          previous: validThreshold(stored[i].value) ??
+          previous: validThreshold(stored.values[i]) ??
             this.#values[kind].get(symbol)!,
           threshold: changes[kind]!,
           actor_ip: actorIp,
         };
-        op.set([VALUE_PREFIX[kind], symbol], change.threshold)
-          .set([...AUDIT_PREFIX, change.id], change);
         return change;
       });
-      const result = await op.commit();
-      if (result.ok) {
+      if (await this.#backend.commit(stored, records)) {
         for (const change of records) {
           this.#values[change.kind].set(symbol, change.threshold);
         }
@@ -257,7 +237,8 @@ export class ThresholdStore {
    * Commits `entry` to the audit trail in one atomic commit with what
    * `mutate` adds (e.g. the price alert it records), so neither is ever
    * written without the other. `mutate` may add checks: when one fails,
-   * nothing is written and the promise rejects.
+   * nothing is written and the promise rejects. Needs a Deno KV backend
+   * (the price alerts it records live in KV); throws otherwise.
    */
   async audited(
     entry: AuditEntry,
@@ -270,10 +251,10 @@ export class ThresholdStore {
         id: this.#nextAuditId(now),
         time: new Date(now).toISOString(),
       };
-      const op = this.#kv.atomic().set([...AUDIT_PREFIX, change.id], change);
-      mutate(op);
-      const result = await op.commit();
-      if (!result.ok) {
+      if (!this.#backend.commitWith) {
+        throw new Error("Audited KV writes need the Deno KV ledger");
+      }
+      if (!await this.#backend.commitWith(change, mutate)) {
         throw new Error("The change was not committed: a check failed");
       }
       return change;
@@ -298,7 +279,7 @@ export class ThresholdStore {
     symbol: string,
     changes: Partial<Record<ThresholdKind, number>>,
   ): void {
-    for (const kind of Object.keys(VALUE_PREFIX) as ThresholdKind[]) {
+    for (const kind of KINDS) {
       const value = validThreshold(changes[kind]);
       if (value !== undefined && this.#values[kind].has(symbol)) {
         this.#values[kind].set(symbol, value);
@@ -322,17 +303,18 @@ export class ThresholdStore {
 
   /** Stored changes below `query.cursor`, newest first, of `query.symbol`. */
   async *#changes(query: AuditPageQuery): AsyncGenerator<ThresholdChange> {
-    const selector: Deno.KvListSelector = query.cursor === undefined
-      ? { prefix: [...AUDIT_PREFIX] }
-      : { prefix: [...AUDIT_PREFIX], end: [...AUDIT_PREFIX, query.cursor] };
-    const entries = this.#kv.list<ThresholdChange>(selector, { reverse: true });
-    for await (const entry of entries) {
-      const change = { ...entry.value, kind: entry.value.kind ?? "whale" };
+    for await (const change of this.#backend.audit(query.cursor)) {
       if (query.symbol === undefined || change.symbol === query.symbol) {
         yield change;
       }
     }
   }
+}
+
+function isBackend(
+  store: Deno.Kv | ThresholdBackend,
+): store is ThresholdBackend {
+  return typeof (store as ThresholdBackend).overrides === "function";
 }
 
 /** A stored threshold if it is usable (a positive finite number). */

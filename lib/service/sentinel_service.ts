@@ -16,6 +16,8 @@ import type { MarketTrade } from "../market/market_trade.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { MemoryEngine } from "../engine/memory_engine.ts";
 import { RedisEngine } from "../engine/redis_engine.ts";
+import { KvEngine } from "../engine/kv_engine.ts";
+import { ThresholdStore } from "../ledger/threshold_store.ts";
 import type { EngineEntry, StreamEngine } from "../engine/stream_engine.ts";
 import { type HubSnapshot, StreamHub } from "../hub/stream_hub.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
@@ -26,7 +28,6 @@ import {
   saveHubSnapshot,
   takeHubSnapshot,
 } from "../ledger/hub_snapshot_store.ts";
-import { ThresholdStore } from "../ledger/threshold_store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
 import { startFanoutGovernor } from "./fanout_governor_loop.ts";
@@ -40,7 +41,7 @@ import {
 } from "./engine_connect.ts";
 import { EngineLink } from "./engine_link.ts";
 import { LeaderIngestion } from "./leader_ingestion.ts";
-import { openAlertLedger } from "./ledger_stores.ts";
+import { openAlertLedger, openThresholds } from "./shared_ledger.ts";
 import { startCandleStage } from "./candle_stage.ts";
 import { PriceAlerts } from "./price_alerts.ts";
 
@@ -142,7 +143,7 @@ export async function startSentinel(
     epoch: engine.epoch,
     instance: shared ? instance : undefined,
   });
-  const thresholds = await ThresholdStore.open(kv, {
+  const thresholds = await openThresholds(engine, kv, {
     defaults: config.thresholds,
     alertDefaults: {
       trade: config.alerts.tradeThresholds,
@@ -161,7 +162,10 @@ export async function startSentinel(
   });
   const priceAlerts = await PriceAlerts.open({
     kv,
-    audit: thresholds,
+    // Price alerts live in KV; with Redis their audit stays in KV beside them.
+    audit: shared && !(engine instanceof KvEngine)
+      ? await ThresholdStore.open(kv, { defaults: {}, clock })
+      : thresholds,
     hysteresis: config.alerts.hysteresis,
     cooldownMs: config.alerts.cooldownMs,
     logger,
@@ -279,7 +283,7 @@ export async function startSentinel(
     },
   });
 
-  // Stored first, pushed second: see alert_pipeline.ts and ledger_stores.ts.
+  // Stored first, pushed second: see alert_pipeline.ts and shared_ledger.ts.
   // Every instance pushes what the engine delivers (link.onAlert above).
   const pipeline = new AlertPipeline({
     sink: {

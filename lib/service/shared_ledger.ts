@@ -1,9 +1,10 @@
 /**
  * Opens the ledger where the stream engine's instances share it: with
- * `STREAM_ENGINE=redis` the alert trail lives in Redis beside the stream (so
- * every instance lists, exports and prunes the same trail); otherwise in
- * Deno KV (one file per process locally, the platform's KV on Deploy, shared
- * by every isolate there).
+ * `STREAM_ENGINE=redis` the alert trail and the thresholds with their audit
+ * live in Redis beside the stream (so every instance lists, exports and
+ * prunes the same trail and starts with the same lines); otherwise in Deno KV
+ * (one file per process locally, the platform's KV on Deploy, shared by every
+ * isolate there).
  *
  * Alerts are stored before they are pushed, as always: the leader commits
  * the batch to the trail — under its fence and per idempotency key where the
@@ -16,6 +17,11 @@ import type { StreamEngine } from "../engine/stream_engine.ts";
 import { AlertStore } from "../ledger/alert_store.ts";
 import type { AlertTrail } from "../ledger/alert_trail.ts";
 import { RedisAlertStore } from "../ledger/redis_alert_store.ts";
+import { RedisThresholdBackend } from "../ledger/redis_threshold_backend.ts";
+import {
+  ThresholdStore,
+  type ThresholdStoreOptions,
+} from "../ledger/threshold_store.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
 import type { EngineLink } from "./engine_link.ts";
 
@@ -31,6 +37,21 @@ export interface AlertLedger {
     drafts: readonly AlertDraft[],
     link: EngineLink,
   ): Promise<AlertFrame[]>;
+}
+
+/** The thresholds for `engine`: in Redis beside it, else in `kv`. */
+export async function openThresholds(
+  engine: StreamEngine,
+  kv: Deno.Kv,
+  options: ThresholdStoreOptions,
+): Promise<ThresholdStore> {
+  const store = engine instanceof RedisEngine
+    ? new RedisThresholdBackend({
+      client: engine.client,
+      prefix: engine.prefix,
+    })
+    : kv;
+  return await ThresholdStore.open(store, options);
 }
 
 /** The key that makes an alert's append idempotent. */
