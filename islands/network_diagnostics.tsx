@@ -67,10 +67,33 @@ function socketTile(
 }
 
 /**
+ * The stream engine tile: which engine, the instance this page's socket is
+ * on (from its hello frame), and whether the shared store is reachable as
+ * the polled diagnostics say (they may come from another instance behind
+ * the same port).
+ */
+function engineTile(
+  engine: DiagnosticsResponse["engine"],
+  socketInstance: string | undefined,
+): [string, string, Tone] {
+  if (!engine) return ["—", "", "idle"];
+  const kind = engine.kind === "kv"
+    ? "Deno KV"
+    : engine.kind === "redis"
+    ? "Redis"
+    : "Memory";
+  if (engine.kind === "memory") return [kind, "single instance", "good"];
+  const on = socketInstance ? `socket on ${socketInstance}` : "socket: —";
+  if (!engine.connected) return [kind, `${on} · store unreachable`, "warn"];
+  const lag = engine.lag_ms === null ? "" : ` · lag ${engine.lag_ms} ms`;
+  return [kind, `${on}${lag}`, "good"];
+}
+
+/**
  * Network diagnostics: upstream latency and health, the page's socket, tick
- * freshness, service uptime and the data source. Upstream facts come from
- * `/api/diagnostics` (which never calls upstream); freshness is live from the
- * socket.
+ * freshness, service uptime, the data source and the stream engine.
+ * Upstream facts come from `/api/diagnostics` (which never calls upstream);
+ * freshness is live from the socket.
  */
 export default function NetworkDiagnostics(props: NetworkDiagnosticsProps) {
   const dashboard = useDashboard({
@@ -99,6 +122,10 @@ export default function NetworkDiagnostics(props: NetworkDiagnosticsProps) {
     now,
   );
   const latency = diagnostics.upstream.latency_ms;
+  const [engineValue, engineDetail, engineTone] = engineTile(
+    diagnostics.engine,
+    store.session.value?.instance,
+  );
   const healthTone: Tone = diagnostics.status === "healthy"
     ? "good"
     : diagnostics.status === "degraded"
@@ -178,6 +205,13 @@ export default function NetworkDiagnostics(props: NetworkDiagnosticsProps) {
             : diagnostics.upstream.consecutive_failures > 0
             ? "warn"
             : "good"}
+        />
+        <Tile
+          field="engine"
+          label="Engine"
+          value={engineValue}
+          detail={engineDetail}
+          tone={engineTone}
         />
       </div>
     </section>

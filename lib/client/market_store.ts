@@ -34,6 +34,8 @@ export interface Session {
   readonly simulated: boolean;
   /** Server clock minus client clock, ms (for freshness against server time). */
   readonly clockOffsetMs: number;
+  /** The instance serving the socket, when several serve one stream. */
+  readonly instance?: string;
 }
 
 /** What applying frames produced that the connection must act on. */
@@ -205,6 +207,7 @@ export class MarketStore {
       epoch: frame.epoch,
       simulated: frame.simulated,
       clockOffsetMs: frame.server_time - this.#clock.now(),
+      ...(frame.instance === undefined ? {} : { instance: frame.instance }),
     };
   }
 

@@ -137,3 +137,11 @@ Deno.test("MarketStore - server-rendered seeds never overwrite newer live data",
     "ticks carry the threshold",
   );
 });
+
+Deno.test("MarketStore - the session names the instance a hello came from", () => {
+  const store = new MarketStore([BTC]);
+  store.apply([hello()]);
+  assert.equal(store.session.value?.instance, undefined);
+  store.apply([{ ...hello(), instance: "node-2" }]);
+  assert.equal(store.session.value?.instance, "node-2");
+});
