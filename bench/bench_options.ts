@@ -71,6 +71,11 @@ const benchSchema = z.object({
     .min(0, { error: "Flag --mux-ratio must be from 0 to 1" })
     .max(1, { error: "Flag --mux-ratio must be from 0 to 1" })
     .default(0),
+  cluster: z.coerce.number({ error: "Flag --cluster must be a number" })
+    .int({ error: "Flag --cluster must be an integer" })
+    .min(2, { error: "Flag --cluster must be from 2 to 8 instances" })
+    .max(8, { error: "Flag --cluster must be from 2 to 8 instances" })
+    .optional(),
   resultsDir: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -89,6 +94,11 @@ export interface BenchOptions {
   readonly repeat: number;
   /** Share of the service's sockets on the multiplexed route (all symbols). */
   readonly muxRatio: number;
+  /**
+   * Also run the service as this many instances on a Redis engine, sharing
+   * one port, after the single-instance run at each count.
+   */
+  readonly cluster?: number;
   /** Where the JSON report goes. */
   readonly resultsDir: string;
   readonly dryRun: boolean;
@@ -106,6 +116,8 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
                            the table shows medians, the JSON every run
   --mux-ratio=0            share of the service's sockets on /ws/stream with
                            every symbol (the peers have no such route)
+  --cluster=N              also run N service instances (Redis engine, one
+                           shared port) beside the single-instance run (2-8)
   --results-dir=DIR        where the JSON report goes (default bench/results,
                            bench/results/dry-run with --dry-run)
   --dry-run                small settings for development: ${
@@ -130,6 +142,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
         rate: { type: "string" },
         repeat: { type: "string" },
         "mux-ratio": { type: "string" },
+        cluster: { type: "string" },
         "results-dir": { type: "string" },
         "dry-run": { type: "boolean" },
         help: { type: "boolean" },
@@ -151,6 +164,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     rate: values.rate,
     repeat: values.repeat,
     muxRatio: values["mux-ratio"],
+    cluster: values.cluster,
     resultsDir: values["results-dir"],
     dryRun,
     help: values.help,
@@ -168,6 +182,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     rate: o.rate,
     repeat: o.repeat,
     muxRatio: o.muxRatio,
+    cluster: o.cluster,
     resultsDir: o.resultsDir ??
       (o.dryRun ? "bench/results/dry-run" : "bench/results"),
     dryRun: o.dryRun,

@@ -84,3 +84,10 @@ Deno.test("parseBenchOptions - bad flags are named with their values", () => {
   assert.match(problems(["--repeat=2.5"]), /Flag --repeat must be an integer/);
   assert.match(problems(["--frobnicate"]), /frobnicate/);
 });
+
+Deno.test("parseBenchOptions - --cluster takes 2 to 8 instances", () => {
+  assert.equal(parseBenchOptions([]).cluster, undefined);
+  assert.equal(parseBenchOptions(["--cluster=3"]).cluster, 3);
+  assert.throws(() => parseBenchOptions(["--cluster=1"]), /--cluster/);
+  assert.throws(() => parseBenchOptions(["--cluster=x"]), /--cluster/);
+});

@@ -11,6 +11,8 @@
  */
 import { BENCH_USAGE, parseBenchOptions } from "./bench_options.ts";
 import { runTarget } from "./bench_run.ts";
+import { type ClusterRunResult, runCluster } from "./cluster_run.ts";
+import { formatClusterTable } from "./cluster_table.ts";
 import { OptionsError, type TargetKind } from "./load_options.ts";
 import { readMachineInfo } from "./machine_info.ts";
 import { ManagedProcess } from "./managed_process.ts";
@@ -143,6 +145,8 @@ async function main(): Promise<number> {
   // Repetitions go round the targets in turn, so a drift of the machine's
   // state over the run touches every target alike.
   const results: RunResult[] = [];
+  const clusterResults: ClusterRunResult[] = [];
+  const clusterTables: string[] = [];
   for (const subscribers of options.subscribers) {
     for (let repetition = 1; repetition <= options.repeat; repetition++) {
       for (const kind of options.targets) {
@@ -181,6 +185,29 @@ async function main(): Promise<number> {
         results.push({ ...result, ...tag });
       }
     }
+    if (options.cluster !== undefined && !controller.signal.aborted) {
+      log(
+        `cluster of ${options.cluster} × ${subscribers} subscribers, ${options.duration} s window`,
+      );
+      const cluster = await runCluster(options.cluster, subscribers, {
+        root: ROOT,
+        rate: options.rate,
+        muxRatio: options.muxRatio,
+        duration: options.duration,
+        deno: Deno.execPath(),
+        node: "node",
+        signal: controller.signal,
+        log,
+      });
+      if (cluster.status !== "ok") {
+        log(`cluster ${cluster.status}: ${cluster.error}`);
+      }
+      clusterResults.push(cluster);
+      const single = results.findLast((r) =>
+        r.target === "sentinel" && r.subscribers === subscribers
+      );
+      clusterTables.push(formatClusterTable(single, cluster, Deno.loadavg()));
+    }
   }
 
   console.log(
@@ -189,6 +216,7 @@ async function main(): Promise<number> {
       durationSeconds: options.duration,
     }),
   );
+  for (const table of clusterTables) console.log(table);
   console.log(
     `\npage weight of /: ${
       checks.pageWeight
@@ -206,6 +234,7 @@ async function main(): Promise<number> {
       rate_per_symbol: options.rate,
       repeat: options.repeat,
       sentinel_mux_ratio: options.muxRatio,
+      cluster: options.cluster ?? null,
       targets: options.targets,
       dry_run: options.dryRun,
     },
@@ -216,6 +245,7 @@ async function main(): Promise<number> {
     page_weight: checks.pageWeight ?? null,
     socketio_official_client: checks.socketIoClient ?? null,
     results,
+    cluster_results: clusterResults,
   };
   const dir = options.resultsDir.startsWith("/")
     ? options.resultsDir
@@ -230,7 +260,9 @@ async function main(): Promise<number> {
   Deno.removeSignalListener("SIGINT", interrupt);
   Deno.removeSignalListener("SIGTERM", interrupt);
   if (controller.signal.aborted) return 130;
-  return results.some((r) => r.status === "failed") ? 1 : 0;
+  return [...results, ...clusterResults].some((r) => r.status === "failed")
+    ? 1
+    : 0;
 }
 
 if (import.meta.main) {

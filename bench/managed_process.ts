@@ -121,6 +121,11 @@ export class ManagedProcess {
     return final;
   }
 
+  /** Sends `signal` now (SIGKILL for a failover measurement). */
+  kill(signal: Deno.Signal): void {
+    this.#signal(signal);
+  }
+
   #signal(signal: Deno.Signal): void {
     try {
       this.#child.kill(signal);
