@@ -50,7 +50,7 @@ export async function runTarget(
   subscribers: number,
   context: RunContext,
 ): Promise<RunResult> {
-  const { root, rate, duration, signal, log } = context;
+  const { root, rate, duration, signal } = context;
   const launch = targetLaunch(kind, {
     rate,
     port: freePort(),
@@ -105,60 +105,22 @@ export async function runTarget(
       duration,
       readyTimeout: 30,
     });
-    const marks: Promise<unknown>[] = [];
-    const stdout: string[] = [];
-    generator = ManagedProcess.start({
-      name: "load generator",
-      command: context.deno,
-      args: ["run", "--allow-net", "bench/load_generator.ts", ...args],
-      cwd: root,
-      onStdoutLine: (line) => stdout.push(line),
-      onStderrLine: (line) => {
-        const phase = phaseOf(line);
-        if (phase === "window-start" || phase === "window-end") {
-          const name = phase === "window-start" ? "start" : "end";
-          for (const sampler of samplers) marks.push(sampler.mark(name));
-        }
-        if (phase) log(`  ${kind} ${subscribers}: ${phase}`);
+    let generatorSampler: ProcessSampler | undefined;
+    const load = await runGenerator(args, context, {
+      label: `${kind} ${subscribers}`,
+      samplers,
+      onStart: (process) => {
+        generator = process;
+        generatorSampler = new ProcessSampler(process.pid);
+        samplers.push(generatorSampler);
       },
     });
-    const generatorSampler = new ProcessSampler(generator.pid);
-    samplers.push(generatorSampler);
-
-    // The generator bounds itself; this is the backstop if it does not.
-    const limitMs = parseLoadOptions(args).deadline * 1000 +
-      GENERATOR_KILL_MARGIN_MS;
-    const aborted = new Promise<null>((resolve) =>
-      signal?.addEventListener("abort", () => resolve(null), { once: true })
-    );
-    const status = await Promise.race([generator.waitExit(limitMs), aborted]);
-    await Promise.all(marks);
-    if (status === null) {
-      throw new Error(
-        signal?.aborted
-          ? "Interrupted"
-          : `Load generator did not finish within ${limitMs / 1000} s`,
-      );
-    }
-    const json = stdout.findLast((line) => line.startsWith("{"));
-    if (!json) {
-      throw new Error(
-        `Load generator printed no summary (exit ${status.code}): ${
-          generator.tail().slice(-1_500)
-        }`,
-      );
-    }
-    const load = JSON.parse(json) as LoadSummary;
     const window = (s: ProcessSampler | undefined) =>
       s ? windowCpu(s.get("start"), s.get("end")) : null;
     return {
       target: kind,
       subscribers,
-      status: load.aborted === null ? "ok" : "failed",
-      error: load.aborted === null
-        ? undefined
-        : `Run cut short: ${load.aborted}`,
-      load,
+      ...runStatus(load),
       server: serverFigures(serverSampler, load.handshakes.accepted),
       generator_cpu_percent: window(generatorSampler),
       simulator_cpu_percent: window(simulatorSampler),
@@ -181,6 +143,87 @@ export async function runTarget(
     await generator?.stop();
     for (const child of started.reverse()) await child.stop();
   }
+}
+
+/** Hooks of {@linkcode runGenerator}. */
+export interface GeneratorHooks {
+  /** Prefix of the progress lines, e.g. `sentinel 1000`. */
+  readonly label: string;
+  /** Marked `start` and `end` at the window's phase markers. */
+  readonly samplers: readonly ProcessSampler[];
+  /** Called with the started generator (to sample it). */
+  readonly onStart?: (process: ManagedProcess) => void;
+  /** Called at each phase marker. */
+  readonly onPhase?: (phase: string) => void;
+}
+
+/**
+ * Runs the load generator with `args` as its own process, marks the
+ * samplers at the window's start and end, and returns its summary. Throws
+ * when it is interrupted, overruns its own deadline, or prints no summary.
+ */
+export async function runGenerator(
+  args: readonly string[],
+  context: RunContext,
+  hooks: GeneratorHooks,
+): Promise<LoadSummary> {
+  const { signal, log } = context;
+  const marks: Promise<unknown>[] = [];
+  const stdout: string[] = [];
+  const generator = ManagedProcess.start({
+    name: "load generator",
+    command: context.deno,
+    args: ["run", "--allow-net", "bench/load_generator.ts", ...args],
+    cwd: context.root,
+    onStdoutLine: (line) => stdout.push(line),
+    onStderrLine: (line) => {
+      const phase = phaseOf(line);
+      if (phase === "window-start" || phase === "window-end") {
+        const name = phase === "window-start" ? "start" : "end";
+        for (const sampler of hooks.samplers) marks.push(sampler.mark(name));
+      }
+      if (phase) {
+        hooks.onPhase?.(phase);
+        log(`  ${hooks.label}: ${phase}`);
+      }
+    },
+  });
+  hooks.onStart?.(generator);
+  // The generator bounds itself; this is the backstop if it does not.
+  const limitMs = parseLoadOptions([...args]).deadline * 1000 +
+    GENERATOR_KILL_MARGIN_MS;
+  const aborted = new Promise<null>((resolve) =>
+    signal?.addEventListener("abort", () => resolve(null), { once: true })
+  );
+  const status = await Promise.race([generator.waitExit(limitMs), aborted]);
+  await Promise.all(marks);
+  if (status === null) {
+    throw new Error(
+      signal?.aborted
+        ? "Interrupted"
+        : `Load generator did not finish within ${limitMs / 1000} s`,
+    );
+  }
+  const json = stdout.findLast((line) => line.startsWith("{"));
+  if (!json) {
+    throw new Error(
+      `Load generator printed no summary (exit ${status.code}): ${
+        generator.tail().slice(-1_500)
+      }`,
+    );
+  }
+  return JSON.parse(json) as LoadSummary;
+}
+
+/** A run's status, error and load from the generator's summary. */
+export function runStatus(
+  load: LoadSummary,
+): Pick<RunResult, "status" | "error" | "load"> {
+  return {
+    status: load.aborted === null ? "ok" : "failed",
+    error: load.aborted === null ? undefined : `Run cut short: ${load.aborted}`,
+    load,
+  };
 }
 
 /** The phase named by a generator stderr line, if it is a phase marker. */

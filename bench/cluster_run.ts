@@ -11,14 +11,13 @@
 import { startRedisServer } from "../lib/engine/redis_server_process.ts";
 import type { EngineMetrics } from "../lib/protocol/api_types.ts";
 import type { RunContext } from "./bench_run.ts";
-import { phaseOf, serverFigures } from "./bench_run.ts";
-import { loadOptionsToArgs, parseLoadOptions } from "./load_options.ts";
-import type { LoadSummary } from "./load_run.ts";
+import { runGenerator, runStatus, serverFigures } from "./bench_run.ts";
+import { loadOptionsToArgs } from "./load_options.ts";
 import { ManagedProcess } from "./managed_process.ts";
 import { cpuPercent, ProcessSampler } from "./proc_sampler.ts";
 import { waitForReady } from "./readiness.ts";
 import type { RunResult } from "./result_table.ts";
-import { freePort, SENTINEL_MAX_SOCKETS_PER_IP } from "./targets.ts";
+import { freePort, serviceEnv, simulatorSpec } from "./targets.ts";
 
 /** What a cluster run measures besides the load summary. */
 export interface ClusterFigures {
@@ -31,7 +30,7 @@ export interface ClusterFigures {
   readonly failover_lead_ms: number | null;
   /** SIGKILL of the leader → the next tick on a probe socket, ms. */
   readonly failover_tick_ms: number | null;
-  /** Whether the probe socket saw a reset or a seq gap across the failover. */
+  /** The probe socket saw no reset and no repeated seq across the failover. */
   readonly failover_clean: boolean | null;
   /** CPU of every instance over the window, % of one core each. */
   readonly instance_cpu_percent: readonly (number | null)[];
@@ -60,28 +59,11 @@ export async function runCluster(
   try {
     redis = await startRedisServer();
     const simPort = freePort();
-    const sim = `http://${HOST}:${simPort}`;
     stage = "starting the simulator";
-    const simulator = ManagedProcess.start({
-      name: "simulator",
-      command: deno,
-      args: [
-        "run",
-        "--unstable-no-legacy-abort",
-        "--allow-net",
-        "--allow-env",
-        "lib/simulator/main.ts",
-      ],
-      env: {
-        SIM_PORT: String(simPort),
-        SIM_HOSTNAME: HOST,
-        SIM_SEED: "1",
-        SIM_WS_PUSH_MS: String(Math.round(1000 / rate)),
-      },
-      cwd: root,
-    });
+    const spec = simulatorSpec(deno, simPort, rate);
+    const simulator = ManagedProcess.start({ ...spec, cwd: root });
     started.push(simulator);
-    await waitForReady(`${sim}/v5/market/tickers?category=spot`, {
+    await waitForReady(spec.readyUrl, {
       timeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
     });
@@ -95,20 +77,12 @@ export async function runCluster(
         command: deno,
         args: ["run", "--allow-all", "main.ts"],
         env: {
-          PORT: String(shared),
+          ...serviceEnv(shared, simPort, rate),
           INSTANCE_PORT: String(own),
           INSTANCE_ID: `node-${i}`,
           REUSE_PORT: "true",
           STREAM_ENGINE: "redis",
           REDIS_URL: redis.url,
-          HOSTNAME: HOST,
-          BYBIT_API_URL: `${sim}/v5/market/tickers`,
-          BYBIT_WS_URL: `${sim.replace(/^http/, "ws")}/v5/public/spot`,
-          STREAM_HEARTBEAT_DELAY: String(1 / rate),
-          MAX_SOCKETS_PER_IP: String(SENTINEL_MAX_SOCKETS_PER_IP),
-          API_RATE_LIMIT_PER_MINUTE: "100000",
-          LOG_LEVEL: "warn",
-          KV_PATH: ":memory:",
         },
         cwd: root,
       });
@@ -135,37 +109,18 @@ export async function runCluster(
       duration,
       readyTimeout: 30,
     });
-    const marks: Promise<unknown>[] = [];
-    const stdout: string[] = [];
     let atWindowEnd: Promise<number[]> | undefined;
-    const generator = ManagedProcess.start({
-      name: "load generator",
-      command: deno,
-      args: ["run", "--allow-net", "bench/load_generator.ts", ...args],
-      cwd: root,
-      onStdoutLine: (line) => stdout.push(line),
-      onStderrLine: (line) => {
-        const phase = phaseOf(line);
-        if (phase === "window-start" || phase === "window-end") {
-          const name = phase === "window-start" ? "start" : "end";
-          for (const sampler of samplers) marks.push(sampler.mark(name));
-          if (phase === "window-end") {
-            atWindowEnd = Promise.all(
-              nodes.map((n) => engineOf(n.url).then((m) => m?.sockets ?? 0)),
-            );
-          }
-        }
-        if (phase) log(`  cluster×${instances} ${subscribers}: ${phase}`);
+    const load = await runGenerator(args, context, {
+      label: `cluster×${instances} ${subscribers}`,
+      samplers,
+      onStart: (process) => started.push(process),
+      onPhase: (phase) => {
+        if (phase !== "window-end") return;
+        atWindowEnd = Promise.all(
+          nodes.map((n) => engineOf(n.url).then((m) => m?.sockets ?? 0)),
+        );
       },
     });
-    started.push(generator);
-    const limitMs = parseLoadOptions(args).deadline * 1000 + 15_000;
-    const status = await generator.waitExit(limitMs);
-    await Promise.all(marks);
-    if (status === null) throw new Error("Load generator did not finish");
-    const json = stdout.findLast((line) => line.startsWith("{"));
-    if (!json) throw new Error(`No summary: ${generator.tail().slice(-800)}`);
-    const load = JSON.parse(json) as LoadSummary;
 
     const metrics = await Promise.all(nodes.map((n) => engineOf(n.url)));
     const followers = metrics.filter((m) => m && m.engine.leader === 0);
@@ -185,11 +140,7 @@ export async function runCluster(
     return {
       target: "sentinel",
       subscribers,
-      status: load.aborted === null ? "ok" : "failed",
-      error: load.aborted === null
-        ? undefined
-        : `Run cut short: ${load.aborted}`,
-      load,
+      ...runStatus(load),
       server: serverFigures(nodeSamplers[0], load.handshakes.accepted),
       cluster: {
         instances,
@@ -290,11 +241,13 @@ async function measureFailover(
     await new Promise((r) => setTimeout(r, 20));
   }
   probe.close();
-  const gapless = seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1);
+  // Under overload the slow-consumer policy may conflate (skip) seqs by
+  // design; what a failover must never do is reset or repeat.
+  const increasing = seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]);
   const result = {
     failover_lead_ms: leadAt === null ? null : Math.round(leadAt - killedAt),
     failover_tick_ms: lastAt > killedAt ? Math.round(lastAt - killedAt) : null,
-    failover_clean: !reset && gapless,
+    failover_clean: !reset && increasing,
   };
   log(
     `  failover: leader after ${result.failover_lead_ms} ms, next tick after ${result.failover_tick_ms} ms, clean ${result.failover_clean}`,

@@ -144,6 +144,16 @@ async function main(): Promise<number> {
 
   // Repetitions go round the targets in turn, so a drift of the machine's
   // state over the run touches every target alike.
+  const context = {
+    root: ROOT,
+    rate: options.rate,
+    muxRatio: options.muxRatio,
+    duration: options.duration,
+    deno: Deno.execPath(),
+    node: "node",
+    signal: controller.signal,
+    log,
+  };
   const results: RunResult[] = [];
   const clusterResults: ClusterRunResult[] = [];
   const clusterTables: string[] = [];
@@ -169,14 +179,7 @@ async function main(): Promise<number> {
           }`,
         );
         const result = await runTarget(kind, subscribers, {
-          root: ROOT,
-          rate: options.rate,
-          muxRatio: options.muxRatio,
-          duration: options.duration,
-          deno: Deno.execPath(),
-          node: "node",
-          signal: controller.signal,
-          log,
+          ...context,
           afterReady,
         });
         if (result.status !== "ok") {
@@ -189,16 +192,7 @@ async function main(): Promise<number> {
       log(
         `cluster of ${options.cluster} × ${subscribers} subscribers, ${options.duration} s window`,
       );
-      const cluster = await runCluster(options.cluster, subscribers, {
-        root: ROOT,
-        rate: options.rate,
-        muxRatio: options.muxRatio,
-        duration: options.duration,
-        deno: Deno.execPath(),
-        node: "node",
-        signal: controller.signal,
-        log,
-      });
+      const cluster = await runCluster(options.cluster, subscribers, context);
       if (cluster.status !== "ok") {
         log(`cluster ${cluster.status}: ${cluster.error}`);
       }

@@ -64,46 +64,16 @@ export function targetLaunch(
   const peerArgs = [`--port=${port}`, `--hostname=${HOST}`, `--rate=${rate}`];
   switch (kind) {
     case "sentinel": {
-      const sim = `http://${HOST}:${context.simulatorPort}`;
       return {
         kind,
         url,
         processes: [
-          {
-            name: "simulator",
-            command: deno,
-            // Exactly as `deno task exchange` runs it.
-            args: [
-              "run",
-              "--unstable-no-legacy-abort",
-              "--allow-net",
-              "--allow-env",
-              "lib/simulator/main.ts",
-            ],
-            env: {
-              SIM_PORT: String(context.simulatorPort),
-              SIM_HOSTNAME: HOST,
-              SIM_SEED: "1",
-              SIM_WS_PUSH_MS: String(Math.round(1000 / rate)),
-            },
-            readyUrl: `${sim}/v5/market/tickers?category=spot`,
-            role: "simulator",
-          },
+          simulatorSpec(deno, context.simulatorPort, rate),
           {
             name: "sentinel",
             command: deno,
             args: ["run", "--allow-all", "main.ts"],
-            env: {
-              PORT: String(port),
-              HOSTNAME: HOST,
-              BYBIT_API_URL: `${sim}/v5/market/tickers`,
-              BYBIT_WS_URL: `${sim.replace(/^http/, "ws")}/v5/public/spot`,
-              STREAM_HEARTBEAT_DELAY: String(1 / rate),
-              MAX_SOCKETS_PER_IP: String(SENTINEL_MAX_SOCKETS_PER_IP),
-              API_RATE_LIMIT_PER_MINUTE: "100000",
-              LOG_LEVEL: "warn",
-              KV_PATH: ":memory:",
-            },
+            env: serviceEnv(port, context.simulatorPort, rate),
             readyUrl: health,
             role: "server",
           },
@@ -140,6 +110,60 @@ export function targetLaunch(
       };
     }
   }
+}
+
+/**
+ * The service's environment for a benchmark: listening on `port`, fed by the
+ * simulator on `simulatorPort` at `rate` ticks/s per symbol, every socket
+ * admitted from loopback, quiet logs, nothing kept on disk.
+ */
+export function serviceEnv(
+  port: number,
+  simulatorPort: number,
+  rate: number,
+): Record<string, string> {
+  const sim = `http://${HOST}:${simulatorPort}`;
+  return {
+    PORT: String(port),
+    HOSTNAME: HOST,
+    BYBIT_API_URL: `${sim}/v5/market/tickers`,
+    BYBIT_WS_URL: `${sim.replace(/^http/, "ws")}/v5/public/spot`,
+    STREAM_HEARTBEAT_DELAY: String(1 / rate),
+    MAX_SOCKETS_PER_IP: String(SENTINEL_MAX_SOCKETS_PER_IP),
+    API_RATE_LIMIT_PER_MINUTE: "100000",
+    LOG_LEVEL: "warn",
+    KV_PATH: ":memory:",
+  };
+}
+
+/**
+ * The exchange simulator on `port`, pushing `rate` ticks/s per symbol,
+ * exactly as `deno task exchange` runs it.
+ */
+export function simulatorSpec(
+  deno: string,
+  port: number,
+  rate: number,
+): ProcessSpec {
+  return {
+    name: "simulator",
+    command: deno,
+    args: [
+      "run",
+      "--unstable-no-legacy-abort",
+      "--allow-net",
+      "--allow-env",
+      "lib/simulator/main.ts",
+    ],
+    env: {
+      SIM_PORT: String(port),
+      SIM_HOSTNAME: HOST,
+      SIM_SEED: "1",
+      SIM_WS_PUSH_MS: String(Math.round(1000 / rate)),
+    },
+    readyUrl: `http://${HOST}:${port}/v5/market/tickers?category=spot`,
+    role: "simulator",
+  };
 }
 
 /** A TCP port free on loopback right now (the OS picks it). */

@@ -18,21 +18,10 @@ import {
   isAlertHandover,
 } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import { OrderedDelivery } from "./ordered_delivery.ts";
-import {
-  ALERT_CHANNEL,
-  type AppendResult,
-  CONTROL_CHANNEL,
-  type EngineDraft,
-  type EngineEntry,
-  type EngineEvent,
-  type EngineListener,
-  type EngineStats,
-  type HistoryRead,
-  type Lease,
-  type PublishResult,
-  type StreamEngine,
-} from "./stream_engine.ts";
+import { checkHistorySize, EngineEvents } from "./engine_events.ts";
+import type { OrderedDelivery } from "./ordered_delivery.ts";
+import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
+import type * as api from "./stream_engine.ts";
 
 /** Options of {@linkcode KvEngine.open}. */
 export interface KvEngineOptions {
@@ -65,7 +54,7 @@ const KEYS_PER_CALL = 10;
 const ATTEMPTS = 20;
 
 /** The shared stream on Deno KV. */
-export class KvEngine implements StreamEngine {
+export class KvEngine implements api.StreamEngine {
   readonly kind = "kv" as const;
   readonly instance: string;
   readonly historySize: number;
@@ -76,20 +65,13 @@ export class KvEngine implements StreamEngine {
   #channels: string[];
   #epoch: string;
   #epochStamp: string;
-  #listeners = new Set<EngineListener>();
+  #events = new EngineEvents();
   #delivery: OrderedDelivery;
   #watches: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>[] = [];
   /** Versionstamps of the lease records this instance wrote, by token. */
   #leaseStamps = new Map<number, string>();
   #pulling = new Map<string, { again: boolean }>();
   #closed = false;
-  #stats = {
-    publishes: 0,
-    gapBackfills: 0,
-    leaseAcquisitions: 0,
-    leaseLosses: 0,
-    reconnects: 0,
-  };
 
   private constructor(
     options: KvEngineOptions,
@@ -106,22 +88,16 @@ export class KvEngine implements StreamEngine {
     ];
     this.#epoch = epoch.value;
     this.#epochStamp = epoch.versionstamp;
-    this.#delivery = new OrderedDelivery({
-      fetch: (channel, after) => this.history(channel, after),
-      emit: (event) => this.#emit(event),
-      onBackfill: (n) => this.#stats.gapBackfills += n,
-      onError: (error) =>
-        options.onWarning?.("Listing KV history failed", error),
-    });
+    this.#delivery = this.#events.ordered(
+      (channel, after) => this.history(channel, after),
+      "Listing KV history failed",
+      options.onWarning,
+    );
   }
 
   /** Reads or creates the epoch, reads each channel's head, starts watching. */
   static async open(options: KvEngineOptions): Promise<KvEngine> {
-    if (!Number.isInteger(options.historySize) || options.historySize < 1) {
-      throw new RangeError(
-        `historySize must be a positive integer, got ${options.historySize}`,
-      );
-    }
+    checkHistorySize(options.historySize);
     const prefix = options.prefix ?? ["engine"];
     const epoch = await ensureEpoch(options.kv, prefix);
     const engine = new KvEngine(options, epoch);
@@ -137,8 +113,8 @@ export class KvEngine implements StreamEngine {
     return !this.#closed;
   }
 
-  stats(): EngineStats {
-    return { ...this.#stats };
+  stats(): api.EngineStats {
+    return this.#events.stats();
   }
 
   #key(...parts: Deno.KvKeyPart[]): Deno.KvKey {
@@ -207,7 +183,7 @@ export class KvEngine implements StreamEngine {
         // A watch reports the latest head only: whatever was listed before
         // it is what the report skipped.
         if (read.entries.length > 1) {
-          this.#stats.gapBackfills += read.entries.length - 1;
+          this.#events.counts.gapBackfills += read.entries.length - 1;
         }
         for (const entry of read.entries) this.#delivery.offer(entry);
       }
@@ -224,12 +200,8 @@ export class KvEngine implements StreamEngine {
     if (epoch.value === this.#epoch) return;
     this.#epoch = epoch.value;
     this.#delivery.reset();
-    this.#emit({ type: "epoch", epoch: epoch.value });
+    this.#events.emit({ type: "epoch", epoch: epoch.value });
     for (const channel of this.#channels) void this.#pull(channel);
-  }
-
-  #emit(event: EngineEvent): void {
-    for (const listener of this.#listeners) listener(event);
   }
 
   async #getMany<T>(keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
@@ -243,7 +215,7 @@ export class KvEngine implements StreamEngine {
   }
 
   /** The lease check of a fenced commit, or "fenced" when it is not ours. */
-  #fenceCheck(fence: Lease): Deno.AtomicCheck | "fenced" {
+  #fenceCheck(fence: api.Lease): Deno.AtomicCheck | "fenced" {
     const stamp = this.#leaseStamps.get(fence.token);
     if (stamp === undefined || fence.holder !== this.instance) return "fenced";
     return { key: this.#key("lease"), versionstamp: stamp };
@@ -254,11 +226,11 @@ export class KvEngine implements StreamEngine {
    * checks; retries when another writer moved a head first.
    */
   async #commit(
-    drafts: readonly EngineDraft[],
-    fence: Lease | undefined,
+    drafts: readonly api.EngineDraft[],
+    fence: api.Lease | undefined,
     extra?: (op: Deno.AtomicOperation) => void,
     abandon?: () => Promise<boolean>,
-  ): Promise<PublishResult | { ok: false; reason: "abandoned" }> {
+  ): Promise<api.PublishResult | { ok: false; reason: "abandoned" }> {
     const check = fence ? this.#fenceCheck(fence) : undefined;
     if (check === "fenced") return { ok: false, reason: "fenced" };
     const channels = [...new Set(drafts.map((d) => d.channel))];
@@ -276,7 +248,7 @@ export class KvEngine implements StreamEngine {
         op.check(heads[i]);
         next.set(c, heads[i].value ?? 0);
       });
-      const entries = drafts.map((draft): EngineEntry => {
+      const entries = drafts.map((draft): api.EngineEntry => {
         const seq = next.get(draft.channel)! + 1;
         next.set(draft.channel, seq);
         op.set(this.#key("log", draft.channel, seq), draft.data);
@@ -291,7 +263,7 @@ export class KvEngine implements StreamEngine {
       extra?.(op);
       const result = await op.commit();
       if (result.ok) {
-        this.#stats.publishes += entries.length;
+        this.#events.counts.publishes += entries.length;
         return { ok: true, entries };
       }
       // Lost a race: find out whether it was the epoch, the fence or a head.
@@ -315,20 +287,20 @@ export class KvEngine implements StreamEngine {
   }
 
   publish(
-    drafts: readonly EngineDraft[],
-    fence?: Lease,
-  ): Promise<PublishResult> {
+    drafts: readonly api.EngineDraft[],
+    fence?: api.Lease,
+  ): Promise<api.PublishResult> {
     if (drafts.length === 0) return Promise.resolve({ ok: true, entries: [] });
-    return this.#commit(drafts, fence) as Promise<PublishResult>;
+    return this.#commit(drafts, fence) as Promise<api.PublishResult>;
   }
 
-  async history(channel: string, after: number): Promise<HistoryRead> {
+  async history(channel: string, after: number): Promise<api.HistoryRead> {
     const [head, epoch] = await this.#kv.getMany<[number, string]>([
       this.#key("head", channel),
       this.#key("epoch"),
     ]);
     const prefix = this.#key("log", channel);
-    const entries: EngineEntry[] = [];
+    const entries: api.EngineEntry[] = [];
     const listed = this.#kv.list<string>({
       prefix,
       start: [...prefix, after + 1],
@@ -354,12 +326,11 @@ export class KvEngine implements StreamEngine {
     };
   }
 
-  subscribe(listener: EngineListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: api.EngineListener): () => void {
+    return this.#events.subscribe(listener);
   }
 
-  async acquireLease(ttlMs: number): Promise<Lease | undefined> {
+  async acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
     const [lease, expiry, counter] = await this.#kv.getMany<
       [LeaseRecord, number, number]
     >([
@@ -379,11 +350,14 @@ export class KvEngine implements StreamEngine {
       .commit();
     if (!result.ok) return undefined;
     this.#leaseStamps.set(token, result.versionstamp);
-    this.#stats.leaseAcquisitions++;
+    this.#events.counts.leaseAcquisitions++;
     return { token, holder: this.instance, expiresAt };
   }
 
-  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+  async renewLease(
+    lease: api.Lease,
+    ttlMs: number,
+  ): Promise<api.Lease | undefined> {
     const check = this.#fenceCheck(lease);
     const expiresAt = this.#clock.now() + ttlMs;
     if (check !== "fenced") {
@@ -392,24 +366,24 @@ export class KvEngine implements StreamEngine {
       if (result.ok) return { ...lease, expiresAt };
     }
     this.#leaseStamps.delete(lease.token);
-    this.#stats.leaseLosses++;
+    this.#events.counts.leaseLosses++;
     return undefined;
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
+  async releaseLease(lease: api.Lease): Promise<void> {
     const check = this.#fenceCheck(lease);
     this.#leaseStamps.delete(lease.token);
     if (check === "fenced") return;
     await this.#kv.atomic().check(check).delete(this.#key("lease"))
       .delete(this.#key("lease_expiry")).commit();
-    this.#stats.leaseLosses++;
+    this.#events.counts.leaseLosses++;
   }
 
   async appendAlert(
     key: string,
     data: string,
-    fence: Lease,
-  ): Promise<AppendResult> {
+    fence: api.Lease,
+  ): Promise<api.AppendResult> {
     const alertKey = this.#key("alert_key", key);
     const known = async () => (await this.#kv.get(alertKey)).value !== null;
     if (await known()) return { ok: true, stored: false };
@@ -430,7 +404,7 @@ export class KvEngine implements StreamEngine {
     return { ok: true, stored: true, entry: result.entries[0] };
   }
 
-  async saveHandover(state: AlertHandover, fence: Lease): Promise<boolean> {
+  async saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
     const check = this.#fenceCheck(fence);
     if (check === "fenced") return false;
     const result = await this.#kv.atomic().check(check)
@@ -445,7 +419,7 @@ export class KvEngine implements StreamEngine {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#listeners.clear();
+    this.#events.clear();
     for (const reader of this.#watches) {
       await reader.cancel().catch(() => {});
     }

@@ -4,17 +4,27 @@ import { type EngineRole, LeaseKeeper } from "./lease_keeper.ts";
 import { MemoryEngine, MemoryEngineStore } from "./memory_engine.ts";
 import type { Lease } from "./stream_engine.ts";
 
+type KeeperEngine = ConstructorParameters<typeof LeaseKeeper>[0]["engine"];
+
 function setup(clock = new FakeClock()) {
   const store = new MemoryEngineStore({ historySize: 10, clock });
   const roles: Record<string, EngineRole[]> = { a: [], b: [] };
-  const keeper = (name: "a" | "b") =>
+  /** Role changes of both, in order, with the monotonic time. */
+  const log: string[] = [];
+  const keeper = (
+    name: "a" | "b",
+    engine: KeeperEngine = new MemoryEngine({ store, instance: name }),
+  ) =>
     new LeaseKeeper({
-      engine: new MemoryEngine({ store, instance: name }),
+      engine,
       ttlMs: 3_000,
       clock,
-      onRole: (role) => roles[name].push(role),
+      onRole: (role) => {
+        roles[name].push(role);
+        log.push(`${name}:${role}@${clock.monotonic()}`);
+      },
     });
-  return { clock, store, roles, keeper };
+  return { clock, store, roles, log, keeper };
 }
 
 async function advance(clock: FakeClock, ms: number, step = 100) {
@@ -24,13 +34,20 @@ async function advance(clock: FakeClock, ms: number, step = 100) {
   }
 }
 
-Deno.test("LeaseKeeper - one of two instances leads and keeps leading", async () => {
-  const { clock, roles, keeper } = setup();
-  const a = keeper("a");
-  const b = keeper("b");
+/** Starts a, lets it lead, then starts b. */
+async function startBoth(setupResult: ReturnType<typeof setup>) {
+  const a = setupResult.keeper("a");
+  const b = setupResult.keeper("b");
   a.start();
-  await advance(clock, 100);
+  await advance(setupResult.clock, 100);
   b.start();
+  return [a, b];
+}
+
+Deno.test("LeaseKeeper - one of two instances leads and keeps leading", async () => {
+  const both = setup();
+  const { clock, roles } = both;
+  const [a, b] = await startBoth(both);
   await advance(clock, 20_000);
   assert.deepEqual(roles.a, ["leader"]);
   assert.deepEqual(roles.b, []);
@@ -39,29 +56,17 @@ Deno.test("LeaseKeeper - one of two instances leads and keeps leading", async ()
 });
 
 Deno.test("LeaseKeeper - when the leader stalls, it steps down before a follower takes over within the lease", async () => {
-  const clock = new FakeClock();
-  const store = new MemoryEngineStore({ historySize: 10, clock });
-  const log: string[] = [];
+  const { clock, store, log, keeper } = setup();
   let stalled = false;
   const engineA = new MemoryEngine({ store, instance: "a" });
-  const a = new LeaseKeeper({
-    engine: {
-      acquireLease: (ttl) => engineA.acquireLease(ttl),
-      // A paused leader's renewals never reach the store.
-      renewLease: (lease, ttl) =>
-        stalled ? new Promise(() => {}) : engineA.renewLease(lease, ttl),
-      releaseLease: (lease) => engineA.releaseLease(lease),
-    },
-    ttlMs: 3_000,
-    clock,
-    onRole: (role) => log.push(`a:${role}@${clock.monotonic()}`),
+  const a = keeper("a", {
+    acquireLease: (ttl) => engineA.acquireLease(ttl),
+    // A paused leader's renewals never reach the store.
+    renewLease: (lease, ttl) =>
+      stalled ? new Promise(() => {}) : engineA.renewLease(lease, ttl),
+    releaseLease: (lease) => engineA.releaseLease(lease),
   });
-  const b = new LeaseKeeper({
-    engine: new MemoryEngine({ store, instance: "b" }),
-    ttlMs: 3_000,
-    clock,
-    onRole: (role) => log.push(`b:${role}@${clock.monotonic()}`),
-  });
+  const b = keeper("b");
   a.start();
   await advance(clock, 100);
   b.start();
@@ -77,12 +82,9 @@ Deno.test("LeaseKeeper - when the leader stalls, it steps down before a follower
 });
 
 Deno.test("LeaseKeeper - stop releases the lease so a follower leads at once", async () => {
-  const { clock, roles, keeper } = setup();
-  const a = keeper("a");
-  const b = keeper("b");
-  a.start();
-  await advance(clock, 100);
-  b.start();
+  const both = setup();
+  const { clock, roles } = both;
+  const [a, b] = await startBoth(both);
   await advance(clock, 100);
   await a.stop();
   assert.deepEqual(roles.a, ["leader", "follower"]);

@@ -7,19 +7,9 @@
  */
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import {
-  ALERT_CHANNEL,
-  type AppendResult,
-  type EngineDraft,
-  type EngineEntry,
-  type EngineEvent,
-  type EngineListener,
-  type EngineStats,
-  type HistoryRead,
-  type Lease,
-  type PublishResult,
-  type StreamEngine,
-} from "./stream_engine.ts";
+import { ALERT_CHANNEL } from "./stream_engine.ts";
+import type * as api from "./stream_engine.ts";
+import { checkHistorySize, EngineEvents } from "./engine_events.ts";
 
 /** Options of {@linkcode MemoryEngineStore}. */
 export interface MemoryEngineStoreOptions {
@@ -38,7 +28,7 @@ export interface MemoryEngineStoreOptions {
  */
 interface MemoryChannel {
   seq: number;
-  entries: EngineEntry[];
+  entries: api.EngineEntry[];
 }
 
 /** What the instances of one memory engine share. */
@@ -47,7 +37,7 @@ export class MemoryEngineStore {
   readonly clock: Clock;
   epoch: string = crypto.randomUUID();
   /** @internal */ channels = new Map<string, MemoryChannel>();
-  /** @internal */ lease: Lease | undefined;
+  /** @internal */ lease: api.Lease | undefined;
   /** @internal */ tokens = 0;
   /** @internal */ alertKeys = new Set<string>();
   /** @internal */ handover: AlertHandover | undefined;
@@ -56,11 +46,7 @@ export class MemoryEngineStore {
 
   /** Throws a `RangeError` naming the option for a bad value. */
   constructor(options: MemoryEngineStoreOptions) {
-    if (!Number.isInteger(options.historySize) || options.historySize < 1) {
-      throw new RangeError(
-        `historySize must be a positive integer, got ${options.historySize}`,
-      );
-    }
+    checkHistorySize(options.historySize);
     this.historySize = options.historySize;
     this.clock = options.clock ?? systemClock;
     this.#maxAlertKeys = options.alertKeys ?? 100_000;
@@ -77,7 +63,7 @@ export class MemoryEngineStore {
   }
 
   /** Whether `fence` is the lease in force now. */
-  holds(fence: Lease | undefined): boolean {
+  holds(fence: api.Lease | undefined): boolean {
     if (fence === undefined) return true;
     const lease = this.lease;
     return lease !== undefined && lease.token === fence.token &&
@@ -85,7 +71,7 @@ export class MemoryEngineStore {
   }
 
   /** Appends `entry` to `channel`'s history, trimming in bulk. */
-  append(channel: MemoryChannel, entry: EngineEntry): void {
+  append(channel: MemoryChannel, entry: api.EngineEntry): void {
     channel.entries.push(entry);
     if (channel.entries.length >= 2 * this.historySize) {
       channel.entries = channel.entries.slice(-this.historySize);
@@ -93,7 +79,7 @@ export class MemoryEngineStore {
   }
 
   /** The entries of `channel` still in history, oldest first. */
-  held(channel: MemoryChannel | undefined): EngineEntry[] {
+  held(channel: MemoryChannel | undefined): api.EngineEntry[] {
     if (!channel) return [];
     const { entries } = channel;
     return entries.length <= this.historySize
@@ -112,7 +98,7 @@ export class MemoryEngineStore {
   }
 
   /** Delivers `event` to every instance. */
-  deliver(event: EngineEvent): void {
+  deliver(event: api.EngineEvent): void {
     for (const instance of this.instances) instance.receive(event);
   }
 
@@ -122,7 +108,7 @@ export class MemoryEngineStore {
    */
   restore(
     epoch: string,
-    channels: Readonly<Record<string, readonly EngineEntry[]>>,
+    channels: Readonly<Record<string, readonly api.EngineEntry[]>>,
   ): void {
     this.epoch = epoch;
     for (const [name, entries] of Object.entries(channels)) {
@@ -159,19 +145,12 @@ export interface MemoryEngineOptions {
 }
 
 /** One instance on a {@linkcode MemoryEngineStore}. */
-export class MemoryEngine implements StreamEngine {
+export class MemoryEngine implements api.StreamEngine {
   readonly kind = "memory" as const;
   readonly instance: string;
   readonly #store: MemoryEngineStore;
-  #listeners = new Set<EngineListener>();
+  #events = new EngineEvents();
   #closed = false;
-  #stats = {
-    publishes: 0,
-    gapBackfills: 0,
-    leaseAcquisitions: 0,
-    leaseLosses: 0,
-    reconnects: 0,
-  };
 
   /** Joins `options.store` (or a new store). */
   constructor(options: MemoryEngineOptions = {}) {
@@ -200,14 +179,14 @@ export class MemoryEngine implements StreamEngine {
     return !this.#closed;
   }
 
-  stats(): EngineStats {
-    return { ...this.#stats };
+  stats(): api.EngineStats {
+    return this.#events.stats();
   }
 
   publish(
-    drafts: readonly EngineDraft[],
-    fence?: Lease,
-  ): Promise<PublishResult> {
+    drafts: readonly api.EngineDraft[],
+    fence?: api.Lease,
+  ): Promise<api.PublishResult> {
     return Promise.resolve(this.publishNow(drafts, fence));
   }
 
@@ -215,10 +194,13 @@ export class MemoryEngine implements StreamEngine {
    * {@linkcode publish} without the promise: the single-process hot path,
    * delivered to every subscriber before it returns.
    */
-  publishNow(drafts: readonly EngineDraft[], fence?: Lease): PublishResult {
+  publishNow(
+    drafts: readonly api.EngineDraft[],
+    fence?: api.Lease,
+  ): api.PublishResult {
     const store = this.#store;
     if (!store.holds(fence)) return { ok: false, reason: "fenced" };
-    const entries: EngineEntry[] = [];
+    const entries: api.EngineEntry[] = [];
     for (const draft of drafts) {
       const channel = store.channel(draft.channel);
       const entry = {
@@ -229,12 +211,12 @@ export class MemoryEngine implements StreamEngine {
       store.append(channel, entry);
       entries.push(entry);
     }
-    this.#stats.publishes += entries.length;
+    this.#events.counts.publishes += entries.length;
     for (const entry of entries) store.deliver({ type: "entry", entry });
     return { ok: true, entries };
   }
 
-  history(channel: string, after: number): Promise<HistoryRead> {
+  history(channel: string, after: number): Promise<api.HistoryRead> {
     const state = this.#store.channels.get(channel);
     const held = this.#store.held(state);
     const oldest = held[0]?.seq;
@@ -249,17 +231,16 @@ export class MemoryEngine implements StreamEngine {
     });
   }
 
-  subscribe(listener: EngineListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: api.EngineListener): () => void {
+    return this.#events.subscribe(listener);
   }
 
   /** Hands `event` to this instance's listeners (called by the store). */
-  receive(event: EngineEvent): void {
-    for (const listener of this.#listeners) listener(event);
+  receive(event: api.EngineEvent): void {
+    this.#events.emit(event);
   }
 
-  acquireLease(ttlMs: number): Promise<Lease | undefined> {
+  acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
     const store = this.#store;
     const now = store.clock.now();
     if (store.lease && store.lease.expiresAt > now) {
@@ -271,29 +252,33 @@ export class MemoryEngine implements StreamEngine {
       expiresAt: now + ttlMs,
     };
     store.lease = lease;
-    this.#stats.leaseAcquisitions++;
+    this.#events.counts.leaseAcquisitions++;
     return Promise.resolve(lease);
   }
 
-  renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+  renewLease(lease: api.Lease, ttlMs: number): Promise<api.Lease | undefined> {
     const store = this.#store;
     if (!store.holds(lease)) {
-      this.#stats.leaseLosses++;
+      this.#events.counts.leaseLosses++;
       return Promise.resolve(undefined);
     }
     store.lease = { ...lease, expiresAt: store.clock.now() + ttlMs };
     return Promise.resolve(store.lease);
   }
 
-  releaseLease(lease: Lease): Promise<void> {
+  releaseLease(lease: api.Lease): Promise<void> {
     if (this.#store.holds(lease)) {
       this.#store.lease = undefined;
-      this.#stats.leaseLosses++;
+      this.#events.counts.leaseLosses++;
     }
     return Promise.resolve();
   }
 
-  appendAlert(key: string, data: string, fence: Lease): Promise<AppendResult> {
+  appendAlert(
+    key: string,
+    data: string,
+    fence: api.Lease,
+  ): Promise<api.AppendResult> {
     const store = this.#store;
     if (!store.holds(fence)) {
       return Promise.resolve({ ok: false, reason: "fenced" });
@@ -310,7 +295,7 @@ export class MemoryEngine implements StreamEngine {
     });
   }
 
-  saveHandover(state: AlertHandover, fence: Lease): Promise<boolean> {
+  saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
     if (!this.#store.holds(fence)) return Promise.resolve(false);
     this.#store.handover = state;
     return Promise.resolve(true);
@@ -322,7 +307,7 @@ export class MemoryEngine implements StreamEngine {
 
   close(): Promise<void> {
     this.#closed = true;
-    this.#listeners.clear();
+    this.#events.clear();
     this.#store.instances.delete(this);
     return Promise.resolve();
   }

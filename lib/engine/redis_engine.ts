@@ -14,7 +14,8 @@ import { Redis, type RedisOptions } from "ioredis";
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { isAlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import { OrderedDelivery } from "./ordered_delivery.ts";
+import { checkHistorySize, EngineEvents } from "./engine_events.ts";
+import type { OrderedDelivery } from "./ordered_delivery.ts";
 import {
   ACQUIRE_SCRIPT,
   APPEND_ALERT_SCRIPT,
@@ -25,21 +26,8 @@ import {
   RENEW_SCRIPT,
   runScript,
 } from "./redis_scripts.ts";
-import {
-  ALERT_CHANNEL,
-  type AppendResult,
-  CONTROL_CHANNEL,
-  type EngineDraft,
-  type EngineEntry,
-  type EngineEvent,
-  type EngineListener,
-  type EngineStats,
-  type HistoryRead,
-  type Lease,
-  type PublishResult,
-  type RefusedReason,
-  type StreamEngine,
-} from "./stream_engine.ts";
+import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
+import type * as api from "./stream_engine.ts";
 
 /** Options of {@linkcode RedisEngine.open}. */
 export interface RedisEngineOptions {
@@ -64,7 +52,7 @@ export interface RedisEngineOptions {
 }
 
 /** The shared stream on one Redis. */
-export class RedisEngine implements StreamEngine {
+export class RedisEngine implements api.StreamEngine {
   readonly kind = "redis" as const;
   readonly instance: string;
   readonly historySize: number;
@@ -74,18 +62,11 @@ export class RedisEngine implements StreamEngine {
   #subscriber: Redis;
   #epoch: string;
   #clock: Clock;
-  #listeners = new Set<EngineListener>();
+  #events = new EngineEvents();
   #delivery: OrderedDelivery;
   #connected = true;
   #closed = false;
   #checkingEpoch: Promise<void> | undefined;
-  #stats = {
-    publishes: 0,
-    gapBackfills: 0,
-    leaseAcquisitions: 0,
-    leaseLosses: 0,
-    reconnects: 0,
-  };
 
   private constructor(
     options: RedisEngineOptions,
@@ -101,13 +82,11 @@ export class RedisEngine implements StreamEngine {
     this.#subscriber = subscriber;
     this.#epoch = epoch;
     this.#clock = options.clock ?? systemClock;
-    this.#delivery = new OrderedDelivery({
-      fetch: (channel, after) => this.history(channel, after),
-      emit: (event) => this.#emit(event),
-      onBackfill: (n) => this.#stats.gapBackfills += n,
-      onError: (error) =>
-        options.onWarning?.("Backfill from Redis failed", error),
-    });
+    this.#delivery = this.#events.ordered(
+      (channel, after) => this.history(channel, after),
+      "Backfill from Redis failed",
+      options.onWarning,
+    );
   }
 
   /**
@@ -116,11 +95,7 @@ export class RedisEngine implements StreamEngine {
    * reached within `connectTimeoutMs`; the caller decides how to retry.
    */
   static async open(options: RedisEngineOptions): Promise<RedisEngine> {
-    if (!Number.isInteger(options.historySize) || options.historySize < 1) {
-      throw new RangeError(
-        `historySize must be a positive integer, got ${options.historySize}`,
-      );
-    }
+    checkHistorySize(options.historySize);
     const prefix = options.prefix ?? "sentinel:";
     const clientOptions: RedisOptions = {
       lazyConnect: true,
@@ -166,8 +141,8 @@ export class RedisEngine implements StreamEngine {
     return this.#connected;
   }
 
-  stats(): EngineStats {
-    return { ...this.#stats };
+  stats(): api.EngineStats {
+    return this.#events.stats();
   }
 
   /** The command connection, for stores that live beside the engine. */
@@ -222,9 +197,9 @@ export class RedisEngine implements StreamEngine {
       this.#subscriber.status === "ready";
     if (now === this.#connected) return;
     this.#connected = now;
-    this.#emit({ type: "connection", connected: now });
+    this.#events.emit({ type: "connection", connected: now });
     if (now) {
-      this.#stats.reconnects++;
+      this.#events.counts.reconnects++;
       void this.#afterReconnect();
     }
   }
@@ -256,7 +231,7 @@ export class RedisEngine implements StreamEngine {
         if (epoch !== this.#epoch) {
           this.#epoch = epoch;
           this.#delivery.reset();
-          this.#emit({ type: "epoch", epoch });
+          this.#events.emit({ type: "epoch", epoch });
           await this.#delivery.resync();
         }
       } finally {
@@ -289,17 +264,13 @@ export class RedisEngine implements StreamEngine {
     }
   }
 
-  #emit(event: EngineEvent): void {
-    for (const listener of this.#listeners) listener(event);
-  }
-
   /** Runs a script; a missing epoch becomes an `epoch-changed` refusal. */
   async #write(
     script: string,
     keys: string[],
     args: (string | number)[],
   ): Promise<
-    { ok: true; seqs: number[] } | { ok: false; reason: RefusedReason } | {
+    { ok: true; seqs: number[] } | { ok: false; reason: api.RefusedReason } | {
       ok: "dup";
     }
   > {
@@ -317,9 +288,9 @@ export class RedisEngine implements StreamEngine {
   }
 
   async publish(
-    drafts: readonly EngineDraft[],
-    fence?: Lease,
-  ): Promise<PublishResult> {
+    drafts: readonly api.EngineDraft[],
+    fence?: api.Lease,
+  ): Promise<api.PublishResult> {
     return await this.publishRaw(drafts, fence, true);
   }
 
@@ -329,10 +300,10 @@ export class RedisEngine implements StreamEngine {
    * follower. For fault-injection tests only.
    */
   async publishRaw(
-    drafts: readonly EngineDraft[],
-    fence: Lease | undefined,
+    drafts: readonly api.EngineDraft[],
+    fence: api.Lease | undefined,
     deliver: boolean,
-  ): Promise<PublishResult> {
+  ): Promise<api.PublishResult> {
     if (drafts.length === 0) return { ok: true, entries: [] };
     const args: (string | number)[] = [
       this.#epoch,
@@ -348,15 +319,15 @@ export class RedisEngine implements StreamEngine {
       [this.#key("epoch"), this.#key("lease")],
       args,
     );
-    if (result.ok !== true) return result as PublishResult;
-    this.#stats.publishes += drafts.length;
+    if (result.ok !== true) return result as api.PublishResult;
+    this.#events.counts.publishes += drafts.length;
     return {
       ok: true,
       entries: drafts.map((d, i) => ({ ...d, seq: result.seqs[i] })),
     };
   }
 
-  async history(channel: string, after: number): Promise<HistoryRead> {
+  async history(channel: string, after: number): Promise<api.HistoryRead> {
     const key = this.#key("hist:", channel);
     const replies = await this.#commands.multi()
       .xrange(key, `${after + 1}-0`, "+")
@@ -367,7 +338,7 @@ export class RedisEngine implements StreamEngine {
     if (!replies) throw new Error("Redis transaction was discarded");
     for (const [error] of replies) if (error) throw error;
     const toEntries = (raw: unknown) =>
-      (raw as [string, string[]][]).map(([id, fields]): EngineEntry => ({
+      (raw as [string, string[]][]).map(([id, fields]): api.EngineEntry => ({
         channel,
         seq: parseInt(id, 10),
         data: fields[1],
@@ -382,12 +353,11 @@ export class RedisEngine implements StreamEngine {
     };
   }
 
-  subscribe(listener: EngineListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: api.EngineListener): () => void {
+    return this.#events.subscribe(listener);
   }
 
-  async acquireLease(ttlMs: number): Promise<Lease | undefined> {
+  async acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
     const startedAt = this.#clock.now();
     const token = await runScript(
       this.#commands,
@@ -396,7 +366,7 @@ export class RedisEngine implements StreamEngine {
       [this.instance, Math.round(ttlMs)],
     );
     if (token === null || token === false) return undefined;
-    this.#stats.leaseAcquisitions++;
+    this.#events.counts.leaseAcquisitions++;
     return {
       token: Number(token),
       holder: this.instance,
@@ -404,7 +374,10 @@ export class RedisEngine implements StreamEngine {
     };
   }
 
-  async renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+  async renewLease(
+    lease: api.Lease,
+    ttlMs: number,
+  ): Promise<api.Lease | undefined> {
     const startedAt = this.#clock.now();
     const renewed = await runScript(
       this.#commands,
@@ -413,24 +386,24 @@ export class RedisEngine implements StreamEngine {
       [leaseValue(lease), Math.round(ttlMs)],
     );
     if (Number(renewed) !== 1) {
-      this.#stats.leaseLosses++;
+      this.#events.counts.leaseLosses++;
       return undefined;
     }
     return { ...lease, expiresAt: startedAt + ttlMs };
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
+  async releaseLease(lease: api.Lease): Promise<void> {
     await runScript(this.#commands, RELEASE_SCRIPT, [this.#key("lease")], [
       leaseValue(lease),
     ]);
-    this.#stats.leaseLosses++;
+    this.#events.counts.leaseLosses++;
   }
 
   async appendAlert(
     key: string,
     data: string,
-    fence: Lease,
-  ): Promise<AppendResult> {
+    fence: api.Lease,
+  ): Promise<api.AppendResult> {
     const result = await this.#write(
       APPEND_ALERT_SCRIPT,
       [this.#key("epoch"), this.#key("lease"), this.#key("alert_key:", key)],
@@ -447,7 +420,7 @@ export class RedisEngine implements StreamEngine {
     );
     if (result.ok === "dup") return { ok: true, stored: false };
     if (result.ok === false) return result;
-    this.#stats.publishes++;
+    this.#events.counts.publishes++;
     return {
       ok: true,
       stored: true,
@@ -455,7 +428,7 @@ export class RedisEngine implements StreamEngine {
     };
   }
 
-  async saveHandover(state: AlertHandover, fence: Lease): Promise<boolean> {
+  async saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
     const saved = await runScript(
       this.#commands,
       FENCED_SET_SCRIPT,
@@ -499,7 +472,7 @@ export class RedisEngine implements StreamEngine {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#listeners.clear();
+    this.#events.clear();
     this.#subscriber.disconnect();
     this.#commands.disconnect();
     await Promise.resolve();
@@ -507,6 +480,6 @@ export class RedisEngine implements StreamEngine {
 }
 
 /** The lease's value in Redis: holder and token. */
-function leaseValue(lease: Lease): string {
+function leaseValue(lease: api.Lease): string {
   return `${lease.holder}|${lease.token}`;
 }

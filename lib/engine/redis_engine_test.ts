@@ -8,20 +8,16 @@ import { runEngineConformance, waitUntil } from "./engine_conformance.ts";
 import { RedisEngine } from "./redis_engine.ts";
 import type { EngineEvent } from "./stream_engine.ts";
 import {
-  type RedisServer,
   redisServerAvailable,
+  redisTests,
   startRedisServer,
 } from "./redis_server_process.ts";
 
 const available = redisServerAvailable();
-let server: RedisServer | undefined;
-let cases = 0;
-
 /** One server for the file; every case gets its own key prefix. */
-async function sharedServer(): Promise<RedisServer> {
-  server ??= await startRedisServer();
-  return server;
-}
+const tests = redisTests("RedisEngine");
+const sharedServer = tests.server;
+let cases = 0;
 
 async function waitReconnected(engines: RedisEngine[], before: number[]) {
   await waitUntil(
@@ -190,14 +186,4 @@ Deno.test({
   },
 });
 
-// Stops the file's server after its last test.
-Deno.test({
-  name: "RedisEngine - (stop the test server)",
-  ignore: !available,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    await server?.stop();
-    server = undefined;
-  },
-});
+tests.done();

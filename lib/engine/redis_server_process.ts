@@ -177,3 +177,42 @@ async function answersPing(port: number): Promise<boolean> {
     conn?.close();
   }
 }
+
+/** Tests of one file that share one `redis-server` (see {@linkcode redisTests}). */
+export interface RedisTests {
+  /** Registers `Deno.test("<subject> - <name>")`, skipped without Redis. */
+  test(name: string, fn: (server: RedisServer) => Promise<void>): void;
+  /** The file's server, started on first use. */
+  server(): Promise<RedisServer>;
+  /** Registers the last test of the file: it stops the server. */
+  done(): void;
+}
+
+/**
+ * One `redis-server` for a test file's cases (each case uses its own key
+ * prefix), started on first use and stopped by the file's last test; every
+ * case is skipped where `redis-server` is not installed.
+ */
+export function redisTests(subject: string): RedisTests {
+  const ignore = !redisServerAvailable();
+  let server: Promise<RedisServer> | undefined;
+  const shared = () => server ??= startRedisServer();
+  const register = (name: string, fn: () => Promise<void>) =>
+    Deno.test({
+      name: `${subject} - ${name}`,
+      ignore,
+      sanitizeOps: false,
+      sanitizeResources: false,
+      fn,
+    });
+  return {
+    test: (name, fn) => register(name, async () => await fn(await shared())),
+    server: shared,
+    done: () =>
+      register("(stop the test server)", async () => {
+        const running = server;
+        server = undefined;
+        await (await running)?.stop();
+      }),
+  };
+}

@@ -105,6 +105,20 @@ function indexPrefix(filter: AlertFilter): Deno.KvKey {
 }
 
 /**
+ * The ids a query covers: from `low` (inclusive; "" = from the oldest) up to
+ * `high` (exclusive), from its time bounds and its cursor — the range every
+ * alert trail reads, since an id starts with its time.
+ */
+export function alertIdRange(
+  query: Omit<AlertPageQuery, "limit">,
+): { readonly low: string; readonly high: string } {
+  const low = query.since === undefined ? "" : alertIdFloor(query.since);
+  let high = query.until === undefined ? ID_CEILING : alertIdFloor(query.until);
+  if (query.cursor !== undefined && query.cursor < high) high = query.cursor;
+  return { low, high };
+}
+
+/**
  * One page of `query` read from `iterate` (newest first, in batches of the
  * given size): the page logic every alert trail shares. Throws a
  * `RangeError` naming `limit` for a bad page size.
@@ -177,11 +191,7 @@ export class AlertStore {
     batch = 200,
   ): AsyncGenerator<AlertFrame> {
     const prefix = indexPrefix(query);
-    const low = query.since === undefined ? "" : alertIdFloor(query.since);
-    let high = query.until === undefined
-      ? ID_CEILING
-      : alertIdFloor(query.until);
-    if (query.cursor !== undefined && query.cursor < high) high = query.cursor;
+    const { low, high } = alertIdRange(query);
     if (low >= high) return;
     const entries = this.#kv.list<AlertFrame>(
       { start: [...prefix, low], end: [...prefix, high] },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withKv } from "./test_utils.ts";
+import { alertDraft, withKv } from "./test_utils.ts";
 import type { AlertDraft } from "../alerts/alert_draft.ts";
 import type { AlertKind } from "../protocol/frames.ts";
 import { AlertStore } from "./alert_store.ts";
@@ -7,22 +7,7 @@ import { AlertStore } from "./alert_store.ts";
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
 const DAY = 86_400_000;
 
-function draft(
-  at: number,
-  symbol = "BTC-USDT",
-  kind: AlertKind = "whale_trade",
-): AlertDraft {
-  return {
-    at,
-    symbol,
-    kind,
-    price: 60_000,
-    notional: 300_000,
-    threshold: 250_000,
-    ...(kind === "whale_trade" ? { side: "Buy" as const } : {}),
-    source: "simulator",
-  };
-}
+const draft = alertDraft;
 
 /** Ten alerts a second apart, alternating symbols and kinds. */
 function mixed(): AlertDraft[] {

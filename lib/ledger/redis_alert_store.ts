@@ -25,6 +25,7 @@ import { runScript } from "../engine/redis_scripts.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
 import {
   type AlertFilter,
+  alertIdRange,
   type AlertPage,
   type AlertPageQuery,
   pageOfAlerts,
@@ -219,9 +220,9 @@ export class RedisAlertStore {
     batch = 200,
   ): AsyncGenerator<AlertFrame> {
     const index = this.#index(query);
-    const low = query.since === undefined ? "" : alertIdFloor(query.since);
-    let high = query.until === undefined ? "~" : alertIdFloor(query.until);
-    if (query.cursor !== undefined && query.cursor < high) high = query.cursor;
+    const range = alertIdRange(query);
+    const low = range.low;
+    let high = range.high;
     for (;;) {
       if (low >= high) return;
       const ids = await this.#client.zrevrangebylex(

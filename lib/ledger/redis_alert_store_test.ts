@@ -5,41 +5,21 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import type { AlertDraft } from "../alerts/alert_draft.ts";
 import type { AlertKind } from "../protocol/frames.ts";
 import { RedisAlertStore } from "./redis_alert_store.ts";
-import {
-  type RedisServer,
-  redisServerAvailable,
-  startRedisServer,
-} from "../engine/redis_server_process.ts";
+import { redisTests } from "../engine/redis_server_process.ts";
+import { alertDraft } from "./test_utils.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
-const available = redisServerAvailable();
-let server: RedisServer | undefined;
+const redis = redisTests("RedisAlertStore");
 let cases = 0;
 
-function draft(
-  at: number,
-  symbol = "BTC-USDT",
-  kind: AlertKind = "whale_trade",
-): AlertDraft {
-  return {
-    at,
-    symbol,
-    kind,
-    price: 60_000,
-    notional: 300_000,
-    threshold: 250_000,
-    source: "simulator",
-  };
-}
+const draft = alertDraft;
 
 async function withStore(
   fn: (store: RedisAlertStore, client: Redis, prefix: string) => Promise<void>,
 ) {
-  server ??= await startRedisServer();
-  const client = new Redis(server.url);
+  const client = new Redis((await redis.server()).url);
   const prefix = `trail${++cases}:`;
   try {
     await fn(await RedisAlertStore.open({ client, prefix }), client, prefix);
@@ -48,14 +28,7 @@ async function withStore(
   }
 }
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({
-    name: `RedisAlertStore - ${name}`,
-    ignore: !available,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn,
-  });
+const test = (name: string, fn: () => Promise<void>) => redis.test(name, fn);
 
 test("pages newest first with filters and cursors", async () => {
   await withStore(async (store) => {
@@ -168,13 +141,4 @@ test("ids continue after a reopen", async () => {
   });
 });
 
-Deno.test({
-  name: "RedisAlertStore - (stop the test server)",
-  ignore: !available,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    await server?.stop();
-    server = undefined;
-  },
-});
+redis.done();
