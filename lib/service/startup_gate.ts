@@ -50,7 +50,7 @@ export function startupGate(
             attempts: waiting?.attempts ?? 0,
             last_error: waiting?.lastError ?? null,
             next_attempt_in_ms: waiting
-              ? Math.max(0, waiting.nextAttemptAt - now)
+              ? Math.max(0, Math.round(waiting.nextAttemptAt - now))
               : null,
           },
           server_time: now,
