@@ -13,10 +13,8 @@
  * (not other processes on the same file): several instances on one machine
  * need Redis; on Deploy, KV is one store for all isolates.
  */
-import {
-  type AlertHandover,
-  isAlertHandover,
-} from "../alerts/alert_handover.ts";
+import type { AlertHandover } from "../alerts/alert_handover.ts";
+import { KvLease, type LeaseRecord } from "./kv_lease.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import { checkHistorySize, EngineEvents } from "./engine_events.ts";
 import type { OrderedDelivery } from "./ordered_delivery.ts";
@@ -43,11 +41,6 @@ export interface KvEngineOptions {
   readonly onWarning?: (message: string, error?: unknown) => void;
 }
 
-interface LeaseRecord {
-  readonly holder: string;
-  readonly token: number;
-}
-
 /** Keys per `watch` and `getMany` call (a Deno KV limit). */
 const KEYS_PER_CALL = 10;
 /** Commits retried after losing a race before giving up. */
@@ -68,8 +61,7 @@ export class KvEngine implements api.StreamEngine {
   #events = new EngineEvents();
   #delivery: OrderedDelivery;
   #watches: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>[] = [];
-  /** Versionstamps of the lease records this instance wrote, by token. */
-  #leaseStamps = new Map<number, string>();
+  #lease: KvLease;
   #pulling = new Map<string, { again: boolean }>();
   #closed = false;
 
@@ -88,6 +80,13 @@ export class KvEngine implements api.StreamEngine {
     ];
     this.#epoch = epoch.value;
     this.#epochStamp = epoch.versionstamp;
+    this.#lease = new KvLease({
+      kv: this.#kv,
+      key: (...parts) => this.#key(...parts),
+      instance: this.instance,
+      clock: this.#clock,
+      events: this.#events,
+    });
     this.#delivery = this.#events.ordered(
       (channel, after) => this.history(channel, after),
       "Listing KV history failed",
@@ -214,13 +213,6 @@ export class KvEngine implements api.StreamEngine {
     return out;
   }
 
-  /** The lease check of a fenced commit, or "fenced" when it is not ours. */
-  #fenceCheck(fence: api.Lease): Deno.AtomicCheck | "fenced" {
-    const stamp = this.#leaseStamps.get(fence.token);
-    if (stamp === undefined || fence.holder !== this.instance) return "fenced";
-    return { key: this.#key("lease"), versionstamp: stamp };
-  }
-
   /**
    * Commits `drafts` (and `extra` mutations) with the epoch, fence and head
    * checks; retries when another writer moved a head first.
@@ -231,7 +223,7 @@ export class KvEngine implements api.StreamEngine {
     extra?: (op: Deno.AtomicOperation) => void,
     abandon?: () => Promise<boolean>,
   ): Promise<api.PublishResult | { ok: false; reason: "abandoned" }> {
-    const check = fence ? this.#fenceCheck(fence) : undefined;
+    const check = fence ? this.#lease.check(fence) : undefined;
     if (check === "fenced") return { ok: false, reason: "fenced" };
     const channels = [...new Set(drafts.map((d) => d.channel))];
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -330,53 +322,16 @@ export class KvEngine implements api.StreamEngine {
     return this.#events.subscribe(listener);
   }
 
-  async acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
-    const [lease, expiry, counter] = await this.#kv.getMany<
-      [LeaseRecord, number, number]
-    >([
-      this.#key("lease"),
-      this.#key("lease_expiry"),
-      this.#key("lease_token"),
-    ]);
-    const now = this.#clock.now();
-    if (lease.value !== null && (expiry.value ?? 0) > now) return undefined;
-    const token = (counter.value ?? 0) + 1;
-    const expiresAt = now + ttlMs;
-    const result = await this.#kv.atomic()
-      .check(lease, expiry, counter)
-      .set(this.#key("lease"), { holder: this.instance, token })
-      .set(this.#key("lease_expiry"), expiresAt)
-      .set(this.#key("lease_token"), token)
-      .commit();
-    if (!result.ok) return undefined;
-    this.#leaseStamps.set(token, result.versionstamp);
-    this.#events.counts.leaseAcquisitions++;
-    return { token, holder: this.instance, expiresAt };
+  acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
+    return this.#lease.acquire(ttlMs);
   }
 
-  async renewLease(
-    lease: api.Lease,
-    ttlMs: number,
-  ): Promise<api.Lease | undefined> {
-    const check = this.#fenceCheck(lease);
-    const expiresAt = this.#clock.now() + ttlMs;
-    if (check !== "fenced") {
-      const result = await this.#kv.atomic().check(check)
-        .set(this.#key("lease_expiry"), expiresAt).commit();
-      if (result.ok) return { ...lease, expiresAt };
-    }
-    this.#leaseStamps.delete(lease.token);
-    this.#events.counts.leaseLosses++;
-    return undefined;
+  renewLease(lease: api.Lease, ttlMs: number): Promise<api.Lease | undefined> {
+    return this.#lease.renew(lease, ttlMs);
   }
 
-  async releaseLease(lease: api.Lease): Promise<void> {
-    const check = this.#fenceCheck(lease);
-    this.#leaseStamps.delete(lease.token);
-    if (check === "fenced") return;
-    await this.#kv.atomic().check(check).delete(this.#key("lease"))
-      .delete(this.#key("lease_expiry")).commit();
-    this.#events.counts.leaseLosses++;
+  releaseLease(lease: api.Lease): Promise<void> {
+    return this.#lease.release(lease);
   }
 
   async appendAlert(
@@ -404,17 +359,12 @@ export class KvEngine implements api.StreamEngine {
     return { ok: true, stored: true, entry: result.entries[0] };
   }
 
-  async saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
-    const check = this.#fenceCheck(fence);
-    if (check === "fenced") return false;
-    const result = await this.#kv.atomic().check(check)
-      .set(this.#key("handover"), state).commit();
-    return result.ok;
+  saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
+    return this.#lease.saveHandover(state, fence);
   }
 
-  async loadHandover(): Promise<AlertHandover | undefined> {
-    const state = await this.#kv.get(this.#key("handover"));
-    return isAlertHandover(state.value) ? state.value : undefined;
+  loadHandover(): Promise<AlertHandover | undefined> {
+    return this.#lease.loadHandover();
   }
 
   async close(): Promise<void> {

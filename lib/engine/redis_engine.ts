@@ -10,22 +10,20 @@
  * changes and restarts of the service, and is gone only when Redis lost its
  * data — the next publish then finds it missing and a new one is made.
  */
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis } from "ioredis";
+import { connectRedisPair } from "./redis_connection.ts";
 import type { AlertHandover } from "../alerts/alert_handover.ts";
-import { isAlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import { checkHistorySize, EngineEvents } from "./engine_events.ts";
 import type { OrderedDelivery } from "./ordered_delivery.ts";
 import {
-  ACQUIRE_SCRIPT,
   APPEND_ALERT_SCRIPT,
   EPOCH_SCRIPT,
-  FENCED_SET_SCRIPT,
+  parseEventMessage,
   PUBLISH_SCRIPT,
-  RELEASE_SCRIPT,
-  RENEW_SCRIPT,
   runScript,
 } from "./redis_scripts.ts";
+import { leaseValue, RedisLease } from "./redis_lease.ts";
 import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 
@@ -63,6 +61,7 @@ export class RedisEngine implements api.StreamEngine {
   #epoch: string;
   #clock: Clock;
   #events = new EngineEvents();
+  #lease: RedisLease;
   #delivery: OrderedDelivery;
   #connected = true;
   #closed = false;
@@ -82,6 +81,12 @@ export class RedisEngine implements api.StreamEngine {
     this.#subscriber = subscriber;
     this.#epoch = epoch;
     this.#clock = options.clock ?? systemClock;
+    this.#lease = new RedisLease(commands, {
+      prefix: this.#prefix,
+      instance: this.instance,
+      clock: this.#clock,
+      events: this.#events,
+    });
     this.#delivery = this.#events.ordered(
       (channel, after) => this.history(channel, after),
       "Backfill from Redis failed",
@@ -97,27 +102,11 @@ export class RedisEngine implements api.StreamEngine {
   static async open(options: RedisEngineOptions): Promise<RedisEngine> {
     checkHistorySize(options.historySize);
     const prefix = options.prefix ?? "sentinel:";
-    const clientOptions: RedisOptions = {
-      lazyConnect: true,
-      // Fail fast while disconnected: a queued write replayed after a
-      // reconnect would be stale (it is fenced anyway, but the caller must
-      // know now that it did not happen).
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: options.connectTimeoutMs ?? 5_000,
-      retryStrategy: (attempt) =>
-        Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) *
-        (0.5 + Math.random() / 2),
-    };
-    const commands = new Redis(options.url, clientOptions);
-    const subscriber = new Redis(options.url, clientOptions);
-    // ioredis reports connection errors as events; they are handled through
-    // the connection state, and must not crash the process as unhandled.
-    commands.on("error", () => {});
-    subscriber.on("error", () => {});
+    const { commands, subscriber } = await connectRedisPair(
+      options.url,
+      options.connectTimeoutMs ?? 5_000,
+    );
     try {
-      await commands.connect();
-      await subscriber.connect();
       const epoch = String(
         await runScript(commands, EPOCH_SCRIPT, [`${prefix}epoch`], [
           crypto.randomUUID(),
@@ -242,8 +231,8 @@ export class RedisEngine implements api.StreamEngine {
   }
 
   #onMessage(message: string): void {
-    const lines = message.split("\n");
-    if (lines[0] !== this.#epoch) {
+    const { epoch, entries } = parseEventMessage(message);
+    if (epoch !== this.#epoch) {
       // Another epoch: confirm with Redis before trusting it (a message from
       // the old epoch may still be in flight). History fills in afterwards.
       void this.#checkEpoch().catch((error) =>
@@ -251,17 +240,7 @@ export class RedisEngine implements api.StreamEngine {
       );
       return;
     }
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      const a = line.indexOf("\t");
-      const b = line.indexOf("\t", a + 1);
-      if (a < 0 || b < 0) continue;
-      this.#delivery.offer({
-        channel: line.slice(0, a),
-        seq: Number(line.slice(a + 1, b)),
-        data: line.slice(b + 1),
-      });
-    }
+    for (const entry of entries) this.#delivery.offer(entry);
   }
 
   /** Runs a script; a missing epoch becomes an `epoch-changed` refusal. */
@@ -357,46 +336,16 @@ export class RedisEngine implements api.StreamEngine {
     return this.#events.subscribe(listener);
   }
 
-  async acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
-    const startedAt = this.#clock.now();
-    const token = await runScript(
-      this.#commands,
-      ACQUIRE_SCRIPT,
-      [this.#key("lease"), this.#key("lease_token")],
-      [this.instance, Math.round(ttlMs)],
-    );
-    if (token === null || token === false) return undefined;
-    this.#events.counts.leaseAcquisitions++;
-    return {
-      token: Number(token),
-      holder: this.instance,
-      expiresAt: startedAt + ttlMs,
-    };
+  acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
+    return this.#lease.acquire(ttlMs);
   }
 
-  async renewLease(
-    lease: api.Lease,
-    ttlMs: number,
-  ): Promise<api.Lease | undefined> {
-    const startedAt = this.#clock.now();
-    const renewed = await runScript(
-      this.#commands,
-      RENEW_SCRIPT,
-      [this.#key("lease")],
-      [leaseValue(lease), Math.round(ttlMs)],
-    );
-    if (Number(renewed) !== 1) {
-      this.#events.counts.leaseLosses++;
-      return undefined;
-    }
-    return { ...lease, expiresAt: startedAt + ttlMs };
+  renewLease(lease: api.Lease, ttlMs: number): Promise<api.Lease | undefined> {
+    return this.#lease.renew(lease, ttlMs);
   }
 
-  async releaseLease(lease: api.Lease): Promise<void> {
-    await runScript(this.#commands, RELEASE_SCRIPT, [this.#key("lease")], [
-      leaseValue(lease),
-    ]);
-    this.#events.counts.leaseLosses++;
+  releaseLease(lease: api.Lease): Promise<void> {
+    return this.#lease.release(lease);
   }
 
   async appendAlert(
@@ -428,25 +377,12 @@ export class RedisEngine implements api.StreamEngine {
     };
   }
 
-  async saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
-    const saved = await runScript(
-      this.#commands,
-      FENCED_SET_SCRIPT,
-      [this.#key("lease"), this.#key("handover")],
-      [leaseValue(fence), JSON.stringify(state)],
-    );
-    return Number(saved) === 1;
+  saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
+    return this.#lease.saveHandover(state, fence);
   }
 
-  async loadHandover(): Promise<AlertHandover | undefined> {
-    const text = await this.#commands.get(this.#key("handover"));
-    if (text === null) return undefined;
-    try {
-      const value = JSON.parse(text);
-      return isAlertHandover(value) ? value : undefined;
-    } catch {
-      return undefined;
-    }
+  loadHandover(): Promise<AlertHandover | undefined> {
+    return this.#lease.loadHandover();
   }
 
   /**
@@ -477,9 +413,4 @@ export class RedisEngine implements api.StreamEngine {
     this.#commands.disconnect();
     await Promise.resolve();
   }
-}
-
-/** The lease's value in Redis: holder and token. */
-function leaseValue(lease: api.Lease): string {
-  return `${lease.holder}|${lease.token}`;
 }

@@ -9,6 +9,7 @@
  * single Redis (or a primary with replicas), not Redis Cluster.
  */
 import type { Redis } from "ioredis";
+import type { EngineEntry } from "./stream_engine.ts";
 
 /**
  * Checks the epoch and the fence, then per item: INCR the channel's seq, XADD
@@ -91,6 +92,30 @@ export const EPOCH_SCRIPT = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 return redis.call('GET', KEYS[1])
 `;
+
+/**
+ * Reads a message the scripts PUBLISH: the epoch on the first line, then one
+ * `<channel>\t<seq>\t<data>` line per entry (data is JSON text, which never
+ * holds a raw tab or newline). Malformed lines are skipped.
+ */
+export function parseEventMessage(
+  message: string,
+): { epoch: string; entries: EngineEntry[] } {
+  const lines = message.split("\n");
+  const entries: EngineEntry[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const a = line.indexOf("\t");
+    const b = line.indexOf("\t", a + 1);
+    if (a < 0 || b < 0) continue;
+    entries.push({
+      channel: line.slice(0, a),
+      seq: Number(line.slice(a + 1, b)),
+      data: line.slice(b + 1),
+    });
+  }
+  return { epoch: lines[0], entries };
+}
 
 const shas = new Map<string, Promise<string>>();
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { analyzedTick } from "./test_utils.ts";
-import { tickData, tickEntry } from "./tick_codec.ts";
+import { tickData, tickDataTs, tickEntry } from "./tick_codec.ts";
 
 Deno.test("tickEntry - the text is exactly the frame's JSON", () => {
   const { symbol, ...fields } = analyzedTick("BTC-USDT", 64_000.5);
@@ -11,4 +11,9 @@ Deno.test("tickEntry - the text is exactly the frame's JSON", () => {
   assert.equal(entry.encoded, JSON.stringify(frame));
   assert.deepEqual(entry.frame, frame);
   assert.equal(entry.seq, 42);
+});
+
+Deno.test("tickDataTs - reads the stamp a tick's data starts with", () => {
+  assert.equal(tickDataTs(tickData(analyzedTick("A"), 1_234)), 1_234);
+  assert.equal(tickDataTs('{"price":1}'), undefined);
 });

@@ -6,6 +6,7 @@
  */
 import type { ChannelEntry } from "../hub/channel.ts";
 import type { HubSnapshot } from "../hub/stream_hub.ts";
+import type { EngineEntry } from "../engine/stream_engine.ts";
 
 const PREFIX = ["hub-snapshot"] as const;
 /** Entries per KV value: keeps each value well under KV's 64 KiB limit. */
@@ -57,4 +58,21 @@ async function deleteHubSnapshot(kv: Deno.Kv): Promise<void> {
   for await (const entry of kv.list({ prefix: [...PREFIX] })) {
     await kv.delete(entry.key);
   }
+}
+
+/**
+ * A saved hub's history as stream engine entries (data = the frame's fields
+ * after `seq`), for the memory engine to continue from.
+ */
+export function snapshotEntries(
+  snapshot: HubSnapshot,
+): Record<string, EngineEntry[]> {
+  const channels: Record<string, EngineEntry[]> = {};
+  for (const [symbol, entries] of Object.entries(snapshot.channels)) {
+    channels[symbol] = entries.map(({ seq, frame }) => {
+      const { type: _type, symbol: _symbol, seq: _seq, ...rest } = frame;
+      return { channel: symbol, seq, data: JSON.stringify(rest) };
+    });
+  }
+  return channels;
 }

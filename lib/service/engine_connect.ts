@@ -14,6 +14,7 @@ import {
   type OpenStreamEngineOptions,
 } from "../engine/open_engine.ts";
 import type { StreamEngine } from "../engine/stream_engine.ts";
+import type { RedisEngine } from "../engine/redis_engine.ts";
 import { fullJitterDelay } from "../ingestion/bybit/backoff.ts";
 import type { Logger } from "../observability/logger.ts";
 
@@ -111,4 +112,19 @@ export async function connectEngine(
 function describe(error: unknown): string {
   const message = String((error as Error)?.message ?? error);
   return message.replace(/\/\/[^@/\s]*@/g, "//***@").slice(0, 300);
+}
+
+/**
+ * Durability check: without AOF a Redis restart loses the trail, thresholds
+ * and the stream's history (clients then get a reset). Managed Redis often
+ * refuses CONFIG; then nothing is said.
+ */
+export function warnWithoutAof(engine: RedisEngine, logger: Logger): void {
+  void engine.appendOnly().then((aof) => {
+    if (aof === false) {
+      logger.warn(
+        "Redis runs without AOF (appendonly no): a Redis restart loses the alert trail, thresholds and stream history; run it with appendonly yes",
+      );
+    }
+  });
 }

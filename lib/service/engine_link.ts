@@ -25,7 +25,7 @@ import {
   type StreamEngine,
 } from "../engine/stream_engine.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
-import { tickData } from "../hub/tick_codec.ts";
+import { tickData, tickDataTs } from "../hub/tick_codec.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type {
@@ -329,7 +329,7 @@ export class EngineLink {
       this.#onControl(JSON.parse(entry.data) as ControlEvent);
       return;
     }
-    const ts = leadingTs(entry.data);
+    const ts = tickDataTs(entry.data);
     if (ts !== undefined && !this.#memory) {
       this.#latency.add(this.#clock.now() - ts);
     }
@@ -397,12 +397,4 @@ export class EngineLink {
     this.#lease = undefined;
     this.#unsubscribe?.();
   }
-}
-
-/** The `ts` a tick's data starts with (`{"ts":123,...`), without parsing. */
-function leadingTs(data: string): number | undefined {
-  if (!data.startsWith('{"ts":')) return undefined;
-  const end = data.indexOf(",", 6);
-  const ts = Number(data.slice(6, end < 0 ? undefined : end));
-  return Number.isFinite(ts) ? ts : undefined;
 }

@@ -18,14 +18,15 @@ import { MemoryEngine } from "../engine/memory_engine.ts";
 import { RedisEngine } from "../engine/redis_engine.ts";
 import { KvEngine } from "../engine/kv_engine.ts";
 import { ThresholdStore } from "../ledger/threshold_store.ts";
-import type { EngineEntry, StreamEngine } from "../engine/stream_engine.ts";
-import { type HubSnapshot, StreamHub } from "../hub/stream_hub.ts";
+import type { StreamEngine } from "../engine/stream_engine.ts";
+import { StreamHub } from "../hub/stream_hub.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
 import {
   saveHubSnapshot,
+  snapshotEntries,
   takeHubSnapshot,
 } from "../ledger/hub_snapshot_store.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -38,6 +39,7 @@ import {
   connectEngine,
   type EngineWaiting,
   instanceIdFor,
+  warnWithoutAof,
 } from "./engine_connect.ts";
 import { EngineLink } from "./engine_link.ts";
 import { LeaderIngestion } from "./leader_ingestion.ts";
@@ -441,33 +443,4 @@ export async function startSentinel(
     })();
 
   return { services, shutdown };
-}
-
-/** A saved hub's history as engine entries (data = the frame after `seq`). */
-function snapshotEntries(
-  snapshot: HubSnapshot,
-): Record<string, EngineEntry[]> {
-  const channels: Record<string, EngineEntry[]> = {};
-  for (const [symbol, entries] of Object.entries(snapshot.channels)) {
-    channels[symbol] = entries.map(({ seq, frame }) => {
-      const { type: _type, symbol: _symbol, seq: _seq, ...rest } = frame;
-      return { channel: symbol, seq, data: JSON.stringify(rest) };
-    });
-  }
-  return channels;
-}
-
-/**
- * Durability check: without AOF a Redis restart loses the trail, thresholds
- * and the stream's history (clients then get a reset). Managed Redis often
- * refuses CONFIG; then nothing is said.
- */
-function warnWithoutAof(engine: RedisEngine, logger: Logger): void {
-  void engine.appendOnly().then((aof) => {
-    if (aof === false) {
-      logger.warn(
-        "Redis runs without AOF (appendonly no): a Redis restart loses the alert trail, thresholds and stream history; run it with appendonly yes",
-      );
-    }
-  });
 }
