@@ -5,6 +5,7 @@
  * way each is encoded exactly once per instance.
  */
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
+import type { ResetFrame } from "../protocol/frames.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { HistoryWindow, ResumePlan } from "./resume_plan.ts";
 import { type ChannelEntry, tickData, tickEntry } from "./tick_codec.ts";
@@ -64,6 +65,18 @@ export class Channel {
   /** Restores previously published entries (after a graceful restart). */
   restore(entries: readonly ChannelEntry[]): void {
     for (const entry of entries) this.append(entry);
+  }
+
+  /** The encoded `reset` frame for this channel at its newest seq. */
+  resetFrame(epoch: string, reason: ResetFrame["reason"]): string {
+    const frame: ResetFrame = {
+      type: "reset",
+      symbol: this.symbol,
+      epoch,
+      seq: this.#seq,
+      reason,
+    };
+    return JSON.stringify(frame);
   }
 
   /** The history window `planResume` needs. */

@@ -230,15 +230,7 @@ export class StreamHub {
     const channel = this.#channels.get(symbol)!;
     channel.clear(seq);
     this.#held.delete(symbol);
-    const encoded = JSON.stringify(
-      {
-        type: "reset",
-        symbol,
-        epoch: this.#epoch,
-        seq,
-        reason,
-      } satisfies ResetFrame,
-    );
+    const encoded = channel.resetFrame(this.#epoch, reason);
     const now = this.#clock.now();
     for (const subscriber of this.#rooms.get(symbol)!) {
       if (subscriber.deliverReliable(encoded, now) === "closed") {
@@ -453,14 +445,7 @@ export class StreamHub {
       channel.window(this.#epoch),
     );
     if (plan.kind === "reset") {
-      const reset: ResetFrame = {
-        type: "reset",
-        symbol: channel.symbol,
-        epoch: this.#epoch,
-        seq: channel.latestSeq,
-        reason: plan.reason,
-      };
-      subscriber.sendNow(JSON.stringify(reset));
+      subscriber.sendNow(channel.resetFrame(this.#epoch, plan.reason));
       const latest = channel.latest;
       if (latest) subscriber.sendNow(latest.encoded);
       return latest?.seq ?? 0;
