@@ -81,6 +81,8 @@ export async function startCluster(
       STREAM_ENGINE: "redis",
       REDIS_URL: redis.url,
       LEADER_LEASE_SECONDS: "2",
+      // History long enough to replay a whole test's stream (20 ticks/s).
+      HISTORY_SIZE: "5000",
       KV_PATH: ":memory:",
       API_RATE_LIMIT_PER_MINUTE: "1000000",
       ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN,
