@@ -113,19 +113,26 @@ test("three instances: one upstream connection, one seq per tick, resume on anot
       clients.push(await follow(instance));
     }
 
-    // One upstream connection for the whole cluster.
+    // One upstream connection for the whole cluster: never two open at once
+    // (sampled while ticks flow; a reconnect of the one leader is allowed).
     const ws = () => cluster.exchange.exchange.state().ws.connections;
     await pollUntil(() => ws().open === 1, "one upstream WebSocket");
-    await Promise.all(
-      clients.map((client) =>
+    let mostOpen = 0;
+    const sampler = setInterval(() => {
+      mostOpen = Math.max(mostOpen, ws().open);
+    }, 20);
+    try {
+      await Promise.all(clients.map((client) =>
         client.waitForCount(
           (f) => isTick(f) && f.symbol === "BTC-USDT",
           20,
           20_000,
         )
-      ),
-    );
-    assert.deepEqual(ws(), { open: 1, total: 1 });
+      ));
+    } finally {
+      clearInterval(sampler);
+    }
+    assert.equal(mostOpen, 1);
 
     // The same tick has the same seq (and bytes) on every instance.
     const bySeq = clients.map((client) =>
