@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
-import type { AlertFrame, AlertKind } from "../lib/protocol/frames.ts";
+import type { AlertFrame } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
 import { formatIsoUtc, formatPrice, formatUsd } from "../lib/client/format.ts";
-import { severityOf } from "../lib/client/severity.ts";
+import { formatMultiple, severityOf } from "../lib/client/severity.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode AlertLedger}. */
@@ -12,18 +12,25 @@ export interface AlertLedgerProps {
   readonly alerts: readonly AlertFrame[];
 }
 
-const KIND_LABEL: Readonly<Record<AlertKind, string>> = {
-  threshold_crossing: "Turnover crossed threshold",
+const KIND_LABEL: Readonly<Record<string, string>> = {
+  threshold_crossing: "24 h turnover crossed the line",
   volume_spike: "Volume spike",
   whale_trade: "Whale trade",
   price_level: "Price level",
 };
 
+/** The query string of the ledger's filter, for the export links. */
+function exportQuery(symbol: string | null): string {
+  return symbol === null ? "" : `?${new URLSearchParams({ symbol })}`;
+}
+
 /**
- * The whale / alert ledger: every alert the service stored, newest first,
- * pushed live over the socket (never polled), filterable by symbol, with the
- * original's severity labels and ISO-8601 UTC timestamps. New rows are
- * announced politely to screen readers.
+ * The alert ledger: every alert the service stored, newest first, pushed
+ * live over the socket (never polled). Severity is measured against the
+ * pair's own line (NOTABLE ≥ 1×, LARGE ≥ 5×, EXTREME ≥ 20×), for every kind.
+ * Filter by pair; mute a noisy pair (hidden from "All" and never chimes,
+ * remembered in this browser); export what the filter shows as CSV or
+ * NDJSON. New rows are announced politely to screen readers.
  */
 export default function AlertLedger(props: AlertLedgerProps) {
   const dashboard = useDashboard({
@@ -31,31 +38,77 @@ export default function AlertLedger(props: AlertLedgerProps) {
     alerts: props.alerts,
   });
   const filter = useSignal<string | null>(null);
+  const muted = dashboard.muted.value;
   const all = dashboard.store.alerts.value;
   const shown = filter.value === null
-    ? all
+    ? all.filter((a) => !muted.includes(a.symbol))
     : all.filter((a) => a.symbol === filter.value);
+  const hidden = filter.value === null ? all.length - shown.length : 0;
+  const isMuted = filter.value !== null && muted.includes(filter.value);
+  const query = exportQuery(filter.value);
   return (
     <section class="panel ledger" aria-labelledby="ledger-title">
       <header class="panel-head">
-        <h2 id="ledger-title">Whale ledger</h2>
-        <span class="count num" aria-label={`${shown.length} alerts shown`}>
-          {shown.length}
-        </span>
+        <h2 id="ledger-title">Alert ledger</h2>
+        <div class="ledger-tools">
+          <a
+            class="chip"
+            href={`/api/alerts.csv${query}`}
+            download
+            data-field="export-csv"
+          >
+            CSV
+          </a>
+          <a
+            class="chip"
+            href={`/api/alerts.ndjson${query}`}
+            download
+            data-field="export-ndjson"
+          >
+            NDJSON
+          </a>
+          <span class="count num" aria-label={`${shown.length} alerts shown`}>
+            {shown.length}
+          </span>
+        </div>
       </header>
-      <div class="chips" role="group" aria-label="Filter alerts by symbol">
+      <div class="chips" role="group" aria-label="Filter alerts by pair">
         {[null, ...props.symbols].map((symbol) => (
           <button
             key={symbol ?? "all"}
             type="button"
-            class={cx("chip", filter.value === symbol && "is-active")}
+            class={cx(
+              "chip",
+              filter.value === symbol && "is-active",
+              symbol !== null && muted.includes(symbol) && "is-muted",
+            )}
             aria-pressed={filter.value === symbol}
+            title={symbol !== null && muted.includes(symbol)
+              ? "Muted"
+              : undefined}
             onClick={() => (filter.value = symbol)}
           >
             {symbol === null ? "All" : symbol.replace("-USDT", "")}
           </button>
         ))}
+        {filter.value !== null && (
+          <button
+            type="button"
+            class={cx("chip mute", isMuted && "is-active")}
+            aria-pressed={isMuted}
+            data-field="mute"
+            onClick={() => dashboard.setMuted(filter.value!, !isMuted)}
+          >
+            {isMuted ? "Unmute" : "Mute"} {filter.value.replace("-USDT", "")}
+          </button>
+        )}
       </div>
+      {hidden > 0 && (
+        <p class="muted-note">
+          {hidden} {hidden === 1 ? "alert" : "alerts"} from muted pairs hidden (
+          {muted.map((s) => s.replace("-USDT", "")).join(", ")})
+        </p>
+      )}
       <ol
         class="ledger-list"
         aria-live="polite"
@@ -63,12 +116,14 @@ export default function AlertLedger(props: AlertLedgerProps) {
         data-field="ledger"
       >
         {shown.map((alert) => {
-          const severity = severityOf(alert.notional);
+          const severity = severityOf(alert);
+          const direction = (alert as { direction?: string }).direction;
           return (
             <li
               key={alert.id}
               class={cx("ledger-row", `sev-${severity.level}`)}
               data-alert-id={alert.id}
+              data-kind={alert.kind}
             >
               <div class="row-top">
                 <span class="sev">{severity.label}</span>
@@ -77,19 +132,37 @@ export default function AlertLedger(props: AlertLedgerProps) {
                   {formatIsoUtc(alert.time)}
                 </time>
               </div>
-              <div class="row-body num">
-                <span class="notional">{formatUsd(alert.notional)}</span>
-                <span class="muted">
-                  {KIND_LABEL[alert.kind] ?? alert.kind}
-                </span>
-                {alert.side && (
-                  <span class={alert.side === "Buy" ? "up" : "down"}>
-                    {alert.side}
-                  </span>
+              {severity.level === "level"
+                ? (
+                  <div class="row-body num">
+                    <span class="notional">
+                      {direction === "below" ? "▼ Fell below" : "▲ Rose above"}
+                      {" "}
+                      {formatPrice(alert.threshold)}
+                    </span>
+                    <span class="muted">@ {formatPrice(alert.price)}</span>
+                  </div>
+                )
+                : (
+                  <div class="row-body num">
+                    <span class="notional">{formatUsd(alert.notional)}</span>
+                    {severity.ratio !== null && (
+                      <span class="multiple">
+                        {formatMultiple(severity.ratio)} line
+                      </span>
+                    )}
+                    <span class="muted">
+                      {KIND_LABEL[alert.kind] ?? alert.kind}
+                    </span>
+                    {alert.side && (
+                      <span class={alert.side === "Buy" ? "up" : "down"}>
+                        {alert.side}
+                      </span>
+                    )}
+                    <span class="muted">@ {formatPrice(alert.price)}</span>
+                    <span class="muted">line {formatUsd(alert.threshold)}</span>
+                  </div>
                 )}
-                <span class="muted">@ {formatPrice(alert.price)}</span>
-                <span class="muted">thr {formatUsd(alert.threshold)}</span>
-              </div>
             </li>
           );
         })}
@@ -97,7 +170,7 @@ export default function AlertLedger(props: AlertLedgerProps) {
       {shown.length === 0 && (
         <p class="empty-note">
           {filter.value === null
-            ? "No alerts yet. Whales appear here the moment turnover crosses a threshold."
+            ? "No alerts yet. They appear here the moment a pair crosses one of its lines."
             : `No alerts for ${filter.value} yet.`}
         </p>
       )}

@@ -1,6 +1,7 @@
 import { useRef } from "preact/hooks";
 import { formatDuration } from "../lib/client/format.ts";
-import { upstreamOfflineText } from "../lib/client/upstream_notice.ts";
+import { ageMs } from "../lib/client/freshness.ts";
+import { liveStatus } from "../lib/client/live_status.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode ConnectionBanner}. */
@@ -14,82 +15,79 @@ const QUIET_CONNECT_MS = 2_500;
 const RECOVERED_MS = 4_000;
 
 /**
- * Says when the live view is not live: reconnecting (with the countdown and
- * a "retry now" button), offline, refused by the server (its reason; 429
- * with the advised wait), upstream offline (with the age of the data shown,
- * or that there is none yet), or upstream degraded —
- * and briefly that it is live again after any of those. Hidden while all is
- * well.
+ * Says, in words for people, when the prices on screen are not live and what
+ * the page is doing about it: reconnecting (with a countdown and "retry
+ * now"), offline, refused, the exchange feed failing or silent, no data —
+ * and briefly that it is live again after any of those, and for how long it
+ * was not. The technical detail (the service's error text, close reasons)
+ * is one click away in a disclosure. Hidden while all is well.
  */
 export default function ConnectionBanner(props: ConnectionBannerProps) {
   const dashboard = useDashboard({ symbols: props.symbols });
-  const state = dashboard.connectionState.value;
+  const connection = dashboard.connectionState.value;
   const now = dashboard.now.value;
-  const upstream = dashboard.store.upstream.value;
+  const newest = dashboard.store.newestTick();
+  const offset = dashboard.store.session.value?.clockOffsetMs ?? 0;
+  const status = liveStatus({
+    connection,
+    upstream: dashboard.store.upstream.value,
+    tickAgeMs: newest ? ageMs(newest.ts, now, offset) : null,
+    now,
+  });
   const since = useRef(now);
-  const wasDown = useRef(false);
-  if (state.phase !== "connecting") since.current = now;
+  const downSince = useRef<number | null>(null);
+  const recovered = useRef<{ at: number; after: number } | null>(null);
+  if (connection.phase !== "connecting") since.current = now;
 
-  let tone = "warn";
-  let text = "";
-  let action: { label: string; run: () => void } | undefined;
-  switch (state.phase) {
-    case "connecting":
-      if (state.attempt > 0 || now - since.current > QUIET_CONNECT_MS) {
-        text = "Connecting to the live stream…";
-      }
-      break;
-    case "retrying":
-      text = `${state.reason}. Reconnecting in ${
-        formatDuration(Math.max(0, state.retryAt - now))
-      }`;
-      action = { label: "Retry now", run: () => dashboard.retryNow() };
-      break;
-    case "offline":
-      tone = "bad";
-      text = "You are offline. Live updates resume when the network returns.";
-      break;
-    case "rejected":
-      tone = "bad";
-      text = state.retryAt === null
-        ? `The server refused the live stream: ${state.detail} (HTTP ${state.status}).`
-        : `${state.detail}. Retrying in ${
-          formatDuration(Math.max(0, state.retryAt - now))
-        }.`;
-      action = { label: "Try again", run: () => dashboard.retryNow() };
-      break;
-    case "open":
-      if (upstream?.upstream === "offline") {
-        tone = "bad";
-        text = upstreamOfflineText(
-          upstream,
-          now,
-          dashboard.store.session.value?.clockOffsetMs ?? 0,
-        );
-      } else if (upstream?.upstream === "degraded") {
-        text = `Upstream degraded${
-          upstream.detail ? `: ${upstream.detail}` : ""
-        }. Prices are still updating.`;
-      } else if (wasDown.current && now - state.openedAt < RECOVERED_MS) {
-        tone = "good";
-        text = "Live again. Ticks missed while disconnected were replayed.";
-      }
-      break;
+  let { message, tone } = status as { message?: string; tone: string };
+  if (
+    connection.phase === "connecting" && connection.attempt === 0 &&
+    now - since.current <= QUIET_CONNECT_MS
+  ) {
+    message = undefined;
   }
-  if (state.phase !== "open" && text !== "") wasDown.current = true;
-  if (state.phase === "open" && now - state.openedAt >= RECOVERED_MS) {
-    wasDown.current = false;
+  // Recovery: remember when trouble began; say "live again" for a moment.
+  if (status.tone !== "good") {
+    if (message !== undefined) downSince.current ??= now;
+  } else if (downSince.current !== null) {
+    recovered.current = { at: now, after: now - downSince.current };
+    downSince.current = null;
   }
-  if (text === "") return <div class="banner-slot" data-phase={state.phase} />;
+  if (
+    message === undefined && recovered.current &&
+    now - recovered.current.at < RECOVERED_MS
+  ) {
+    tone = "good";
+    message = `Live again after ${
+      formatDuration(recovered.current.after)
+    }. Time without data is marked on the chart.`;
+  }
+  const action = connection.phase === "retrying"
+    ? { label: "Retry now", run: () => dashboard.retryNow() }
+    : connection.phase === "rejected"
+    ? { label: "Try again", run: () => dashboard.retryNow() }
+    : undefined;
+  if (message === undefined) {
+    return <div class="banner-slot" data-phase={connection.phase} />;
+  }
   return (
     <div
       class={`banner banner-${tone}`}
       role="status"
       aria-live="polite"
-      data-phase={state.phase}
+      data-phase={connection.phase}
+      data-state={status.state}
     >
       <span class="banner-dot" aria-hidden="true" />
-      <span class="banner-text">{text}</span>
+      <div class="banner-text">
+        <span data-field="banner-message">{message}</span>
+        {status.detail && tone !== "good" && (
+          <details class="banner-detail">
+            <summary>Details</summary>
+            <code>{status.detail}</code>
+          </details>
+        )}
+      </div>
       {action && (
         <button type="button" class="banner-action" onClick={action.run}>
           {action.label}

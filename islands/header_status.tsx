@@ -1,5 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { cx } from "../lib/client/class_names.ts";
+import { ageMs } from "../lib/client/freshness.ts";
+import { liveStatus } from "../lib/client/live_status.ts";
 import { afterHydration } from "../lib/web/browser.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
@@ -10,41 +12,43 @@ export interface HeaderStatusProps {
   readonly epoch: string;
 }
 
-const PHASE_LABEL = {
-  open: "Live",
-  connecting: "Connecting",
-  retrying: "Reconnecting",
-  offline: "Offline",
-  rejected: "Refused",
-  stopped: "Paused",
-} as const;
+const LOCKED_HINT = " — click to enable";
 
-/** The header's live indicator, the simulated marker and the chime toggle. */
+/**
+ * The header's live indicator (green only while prices arrive, amber the
+ * moment the exchange feed reports trouble, red once data is stale), the
+ * simulated marker and the alert chime toggle — which, remembered as on from
+ * an earlier visit, says "sound locked" until the browser lets it play.
+ */
 export default function HeaderStatus(props: HeaderStatusProps) {
   const dashboard = useDashboard({
     symbols: props.symbols,
     epoch: props.epoch,
     simulated: props.simulated,
   });
-  const phase = dashboard.connectionState.value.phase;
-  // A connected socket with no upstream data is not "live": say so, rather
-  // than pulse green over a frozen market.
-  const upstreamOffline = phase === "open" &&
-    dashboard.store.upstream.value?.upstream === "offline";
+  const connection = dashboard.connectionState.value;
+  const newest = dashboard.store.newestTick();
+  const offset = dashboard.store.session.value?.clockOffsetMs ?? 0;
+  const status = liveStatus({
+    connection,
+    upstream: dashboard.store.upstream.value,
+    tickAgeMs: newest ? ageMs(newest.ts, dashboard.now.value, offset) : null,
+    now: dashboard.now.value,
+  });
   const simulated = dashboard.store.session.value?.simulated ?? props.simulated;
-  const chimeOn = dashboard.chimeOn.value;
+  const chime = dashboard.chimeState.value;
   useEffect(() => {
-    // A saved "on" needs a user gesture before audio may start: arm it on
-    // the first click anywhere.
-    if (!dashboard.preferences.chime) return;
-    const unlock = () => dashboard.setChime(dashboard.chimeOn.peek());
+    // Browsers allow audio only after a gesture: the first click or key
+    // anywhere unlocks a chime remembered as on.
+    const unlock = () => dashboard.chime.unlock();
     const cancel = afterHydration(() => {
-      dashboard.chimeOn.value = true;
-      document.addEventListener("pointerdown", unlock, { once: true });
+      document.addEventListener("pointerdown", unlock, { capture: true });
+      document.addEventListener("keydown", unlock, { capture: true });
     });
     return () => {
       cancel();
-      document.removeEventListener("pointerdown", unlock);
+      document.removeEventListener("pointerdown", unlock, { capture: true });
+      document.removeEventListener("keydown", unlock, { capture: true });
     };
   }, []);
   return (
@@ -52,13 +56,16 @@ export default function HeaderStatus(props: HeaderStatusProps) {
       <span
         class={cx(
           "live-pill",
-          `phase-${phase}`,
-          upstreamOffline && "upstream-offline",
+          `phase-${connection.phase}`,
+          `tone-${status.tone}`,
         )}
         data-field="live-pill"
+        data-state={status.state}
+        role="status"
+        title={status.message}
       >
         <span class="live-dot" aria-hidden="true" />
-        {upstreamOffline ? "No data" : PHASE_LABEL[phase]}
+        {status.pill}
       </span>
       {simulated && (
         <span
@@ -70,14 +77,18 @@ export default function HeaderStatus(props: HeaderStatusProps) {
       )}
       <button
         type="button"
-        class={cx("chime-toggle", chimeOn && "is-on")}
-        aria-pressed={chimeOn}
-        title="Play a chime on whale alerts"
-        onClick={() => dashboard.setChime(!chimeOn)}
+        class={cx("chime-toggle", `chime-${chime}`)}
+        aria-pressed={chime !== "off"}
+        data-field="chime"
+        title={chime === "locked"
+          ? "The browser blocks sound until you interact with the page: click to enable"
+          : "Play a chime on alerts"}
+        onClick={() =>
+          dashboard.setChime(chime === "off" || chime === "locked")}
       >
         <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
           <path d="M4 9h4l5-4v14l-5-4H4z" class="icon-fill" />
-          {chimeOn
+          {chime === "on"
             ? (
               <path
                 d="M16 8.5a4.5 4.5 0 0 1 0 7M18.5 6a8 8 0 0 1 0 12"
@@ -86,7 +97,13 @@ export default function HeaderStatus(props: HeaderStatusProps) {
             )
             : <path d="M16.5 9.5l5 5M21.5 9.5l-5 5" class="icon-stroke" />}
         </svg>
-        {chimeOn ? "Chime on" : "Chime off"}
+        {chime === "on" ? "Chime on" : chime === "locked"
+          ? (
+            <>
+              Sound locked<span class="wide-only">{LOCKED_HINT}</span>
+            </>
+          )
+          : "Chime off"}
       </button>
     </div>
   );

@@ -8,6 +8,7 @@ import { cx } from "../lib/client/class_names.ts";
 import { formatCount, formatDuration } from "../lib/client/format.ts";
 import { ageMs, STALE_AFTER_MS } from "../lib/client/freshness.ts";
 import type { ConnectionState } from "../lib/client/stream_connection.ts";
+import { describeUpstreamProblem } from "../lib/client/upstream_notice.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode NetworkDiagnostics}. */
@@ -199,7 +200,13 @@ export default function NetworkDiagnostics(props: NetworkDiagnosticsProps) {
           value={diagnostics.upstream.stalled
             ? "Stalled"
             : `${diagnostics.upstream.consecutive_failures} fails`}
-          detail={diagnostics.upstream.last_error ?? "no recent errors"}
+          detail={diagnostics.upstream.last_error === null
+            ? "no recent errors"
+            : (
+              <span title={diagnostics.upstream.last_error}>
+                {describeUpstreamProblem(diagnostics.upstream.last_error)}
+              </span>
+            )}
           tone={diagnostics.upstream.stalled
             ? "bad"
             : diagnostics.upstream.consecutive_failures > 0

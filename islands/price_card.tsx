@@ -10,6 +10,10 @@ import {
   formatUsd,
 } from "../lib/client/format.ts";
 import { ageMs, isStale } from "../lib/client/freshness.ts";
+import {
+  FLASH_MIN_INTERVAL_MS,
+  FlashThrottle,
+} from "../lib/client/price_flash.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode PriceCard}. */
@@ -23,12 +27,14 @@ export interface PriceCardProps {
   readonly renderedAt: number;
 }
 
+// Only the background is tinted, lightly: the digits keep their colour, so
+// their contrast stays far above AA during a flash.
 const FLASH = {
-  up: [{ backgroundColor: "rgba(22, 199, 132, 0.35)", color: "#16c784" }, {
+  up: [{ backgroundColor: "rgba(22, 199, 132, 0.2)" }, {
     backgroundColor: "rgba(22, 199, 132, 0)",
   }],
-  down: [{ backgroundColor: "rgba(234, 57, 67, 0.35)", color: "#ea3943" }, {
-    backgroundColor: "rgba(234, 57, 67, 0)",
+  down: [{ backgroundColor: "rgba(242, 85, 94, 0.2)" }, {
+    backgroundColor: "rgba(242, 85, 94, 0)",
   }],
 };
 
@@ -39,10 +45,10 @@ const TIER_LABEL = {
 } as const;
 
 /**
- * The selected pair in detail: price (flashing on each up/down tick), 24 h
- * change, where the price sits in the 24 h range, volatility tier, whale
- * state, turnover against the whale threshold, and honest markers when the
- * data is stale or simulated.
+ * The selected pair in detail: price (flashing up or down at most twice a
+ * second), 24 h change, where the price sits in the 24 h range, volatility
+ * tier, whale state, turnover against the whale threshold, and honest
+ * markers when the data is stale or simulated.
  */
 export default function PriceCard(props: PriceCardProps) {
   const dashboard = useDashboard({
@@ -64,22 +70,20 @@ export default function PriceCard(props: PriceCardProps) {
   const simulated = session?.simulated ?? props.simulated;
   const threshold = store.thresholds.value[symbol] ?? tick?.whale_threshold;
   const priceRef = useRef<HTMLSpanElement>(null);
-  const last = useRef<{ symbol: string; price: number } | null>(null);
+  const flash = useRef(new FlashThrottle());
 
   useEffect(() => {
     const element = priceRef.current;
     if (!tick || !element) return;
-    const previous = last.current;
-    last.current = { symbol, price: tick.price };
-    if (
-      !previous || previous.symbol !== symbol || previous.price === tick.price
-    ) return;
-    const direction = tick.price > previous.price ? "up" : "down";
+    const direction = flash.current.next(symbol, tick.price, performance.now());
+    if (!direction) return;
     element.dataset.flash = direction;
-    // The Web Animations API needs no class toggling and no forced reflow,
-    // which matters at 20 ticks a second.
+    // The Web Animations API needs no class toggling and no forced reflow.
     if (matchMedia("(prefers-reduced-motion: reduce)").matches) return;
-    element.animate(FLASH[direction], { duration: 700, easing: "ease-out" });
+    element.animate(FLASH[direction], {
+      duration: FLASH_MIN_INTERVAL_MS - 50,
+      easing: "ease-out",
+    });
   }, [tick?.seq, symbol]);
 
   const change = tick?.change ?? 0;

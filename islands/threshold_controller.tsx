@@ -1,15 +1,13 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { readAdminToken, writeAdminToken } from "../lib/client/admin_token.ts";
 import { putThreshold } from "../lib/client/api_client.ts";
 import { cx } from "../lib/client/class_names.ts";
-import { safeStorage } from "../lib/client/dashboard.ts";
 import { formatUsd, formatUsdt } from "../lib/client/format.ts";
 import {
   parseThresholdInput,
   THRESHOLD_PRESETS,
 } from "../lib/client/threshold_input.ts";
-import { IS_BROWSER, useDashboard } from "../lib/client/use_dashboard.ts";
+import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode ThresholdController}. */
 export interface ThresholdControllerProps {
@@ -22,14 +20,11 @@ export interface ThresholdControllerProps {
 
 type Message = { readonly kind: "ok" | "error"; readonly text: string } | null;
 
-function session(): Storage | undefined {
-  return IS_BROWSER ? safeStorage(() => sessionStorage) : undefined;
-}
-
 /**
  * Sets a pair's whale threshold: presets from $1M to $100M or a typed amount,
  * checked in the browser with the server's rules, then sent with the admin
- * token, which the operator types and which stays in this tab only. The
+ * token, which the operator types and which stays in this tab only (shared
+ * with the price-alert form). The
  * server's answer — success or its exact error — is shown.
  */
 export default function ThresholdController(props: ThresholdControllerProps) {
@@ -43,9 +38,10 @@ export default function ThresholdController(props: ThresholdControllerProps) {
   const message = useSignal<Message>(null);
   const busy = useSignal(false);
 
+  const saved = dashboard.adminToken.value;
   useEffect(() => {
-    token.value = readAdminToken(session());
-  }, []);
+    if (saved !== "" && token.peek() === "") token.value = saved;
+  }, [saved]);
   useEffect(() => {
     symbol.value = props.selected.value;
   }, [props.selected.value]);
@@ -76,7 +72,7 @@ export default function ThresholdController(props: ThresholdControllerProps) {
     busy.value = false;
     if (result.ok) {
       dashboard.store.setThreshold(result.data.symbol, result.data.threshold);
-      writeAdminToken(session(), token.value.trim());
+      dashboard.rememberAdminToken(token.value.trim());
       message.value = {
         kind: "ok",
         text: `${result.data.symbol} threshold set to ${

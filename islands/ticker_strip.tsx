@@ -22,7 +22,8 @@ export interface TickerStripProps {
 
 /**
  * Every tracked symbol at a glance — price, 24 h change, turnover — doubling
- * as the pair tabs: choosing one selects it for the whole dashboard.
+ * as the pair tabs: choosing one selects it for the whole dashboard. Arrow
+ * keys move between tabs, Home and End jump to the first and last.
  */
 export default function TickerStrip(props: TickerStripProps) {
   const { symbols, selected } = props;
@@ -35,15 +36,19 @@ export default function TickerStrip(props: TickerStripProps) {
     [],
   );
   const onKeyDown = (event: KeyboardEvent) => {
-    const step = event.key === "ArrowRight"
-      ? 1
-      : event.key === "ArrowLeft"
-      ? -1
-      : 0;
-    if (step === 0) return;
-    event.preventDefault();
     const at = symbols.indexOf(selected.value);
-    const next = symbols[(at + step + symbols.length) % symbols.length];
+    const index = event.key === "ArrowRight"
+      ? at + 1
+      : event.key === "ArrowLeft"
+      ? at - 1
+      : event.key === "Home"
+      ? 0
+      : event.key === "End"
+      ? symbols.length - 1
+      : undefined;
+    if (index === undefined) return;
+    event.preventDefault();
+    const next = symbols[(index + symbols.length) % symbols.length];
     selected.value = next;
     document.getElementById(`tab-${next}`)?.focus();
   };

@@ -3,11 +3,13 @@ import AlertLedger from "../islands/alert_ledger.tsx";
 import ConnectionBanner from "../islands/connection_banner.tsx";
 import HeaderStatus from "../islands/header_status.tsx";
 import NetworkDiagnostics from "../islands/network_diagnostics.tsx";
+import PriceAlerts from "../islands/price_alerts.tsx";
 import PriceCard from "../islands/price_card.tsx";
+import PriceChart from "../islands/price_chart.tsx";
 import RoomMetrics from "../islands/room_metrics.tsx";
 import ThresholdController from "../islands/threshold_controller.tsx";
 import TickerStrip from "../islands/ticker_strip.tsx";
-import VelocityChart from "../islands/velocity_chart.tsx";
+import TradesTape from "../islands/trades_tape.tsx";
 import {
   type DashboardPageData,
   dashboardPageData,
@@ -22,9 +24,9 @@ export const handler: Handlers<AppState, DashboardPageData> = {
 };
 
 /**
- * The dashboard layout. Static markup here; the live parts are islands that
- * share one connection and the `selected` signal (serialised once, revived as
- * one signal in the browser).
+ * The dashboard layout. Static markup here (one `h1`, a skip link to the
+ * chart); the live parts are islands that share one connection and the
+ * `selected` signal (serialised once, revived as one signal in the browser).
  */
 export default function Dashboard({ data }: PageProps<DashboardPageData>) {
   const selected = signal(data.selected);
@@ -32,8 +34,9 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
   return (
     <div class="app">
       <Head>
-        <title>{`${data.selected} · SATS Sentinel`}</title>
+        <title>{`${data.selected.replace("-", "/")} · SATS Sentinel`}</title>
       </Head>
+      <a class="skip-link" href="#main">Skip to the chart</a>
       <header class="topbar">
         <a class="brand" href="/">
           <svg
@@ -47,7 +50,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
             <path d="M6 21l6-7 5 4 9-10" class="brand-line" />
             <circle cx="26" cy="8" r="2.4" class="brand-dot" />
           </svg>
-          <span class="brand-name">SATS Sentinel</span>
+          <h1 class="brand-name">SATS Sentinel</h1>
           <span class="brand-tag">market telemetry</span>
         </a>
         <HeaderStatus
@@ -63,7 +66,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
         ticks={data.ticks}
         deepLinked={data.deepLinked}
       />
-      <main class="layout">
+      <main class="layout" id="main" tabIndex={-1}>
         <div class="col-main">
           <PriceCard
             symbols={symbols}
@@ -74,16 +77,31 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
             simulated={data.simulated}
             renderedAt={data.renderedAt}
           />
-          <VelocityChart
+          <PriceChart
             symbols={symbols}
             selected={selected}
-            history={data.history}
+            candles={data.candles}
+            priceAlerts={data.priceAlerts.price_alerts}
+            renderedAt={data.renderedAt}
           />
         </div>
         <aside class="col-side">
+          <TradesTape
+            symbols={symbols}
+            selected={selected}
+            trades={data.trades}
+            tradeThresholds={data.thresholds.trade_thresholds}
+            mode={data.diagnostics.mode}
+          />
           <AlertLedger symbols={symbols} alerts={data.alerts} />
         </aside>
         <div class="row-ops">
+          <PriceAlerts
+            symbols={symbols}
+            selected={selected}
+            priceAlerts={data.priceAlerts.price_alerts}
+            writable={data.thresholds.writable}
+          />
           <ThresholdController
             symbols={symbols}
             selected={selected}

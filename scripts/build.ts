@@ -1,7 +1,7 @@
 /**
  * `deno task build`: builds the island bundles into the build directory and
  * reports their weight, including the JavaScript `/` loads (gzip), which the
- * project keeps under 30 KB.
+ * project keeps under 40 KB (candles, the tape and price alerts included).
  */
 import {
   buildBundles,
@@ -11,7 +11,7 @@ import {
 } from "../lib/web/mod.ts";
 
 /** The gzip budget of `/`, bytes. */
-const DASHBOARD_BUDGET = 30 * 1024;
+const DASHBOARD_BUDGET = 40 * 1024;
 
 /** Islands a route file renders, from its `islands/` imports. */
 async function islandsOf(routeFile: URL): Promise<string[]> {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { deserializeProps } from "../lib/web/island_props.ts";
 import type { IslandPayload } from "../lib/web/island_protocol.ts";
+import type { CandlesResponse } from "../lib/protocol/candles.ts";
 import { pollUntil, startStack } from "./support/start_stack.ts";
 
 const HTML = { headers: { accept: "text/html" } };
@@ -18,7 +19,7 @@ function islandPayload(html: string): IslandPayload {
   return deserializeProps(json) as IslandPayload;
 }
 
-Deno.test("pages - / renders every pair's latest price and the selected history", async () => {
+Deno.test("pages - / renders every pair's latest price and the selected pair's candles", async () => {
   const stack = await startStack();
   try {
     await pollUntil(
@@ -40,10 +41,11 @@ Deno.test("pages - / renders every pair's latest price and the selected history"
     assert.doesNotMatch(html, /<script>|<script type="module">|\sstyle="/);
     assert.doesNotMatch(html, /\son[a-z]+="/, "no inline event handlers");
     const payload = islandPayload(html);
-    const chart = payload.islands.find(([name]) => name === "velocity_chart")!;
-    const history = chart[1].history as { symbol: string; points: unknown[] };
-    assert.equal(history.symbol, "BTC-USDT");
-    assert.ok(history.points.length > 0);
+    const chart = payload.islands.find(([name]) => name === "price_chart")!;
+    const candles = chart[1].candles as CandlesResponse;
+    assert.equal(candles.symbol, "BTC-USDT");
+    assert.equal(candles.interval, "1m");
+    assert.ok(candles.candles.length > 0);
     const strip = payload.islands.find(([name]) => name === "ticker_strip")![1];
     const card = payload.islands.find(([name]) => name === "price_card")![1];
     assert.equal(strip.selected, card.selected, "one selected signal shared");
@@ -58,7 +60,7 @@ Deno.test("pages - /s/:symbol deep-links a pair, canonicalises case, 404s unknow
     const page = await fetch(`${stack.service.url}/s/SOL-USDT`, HTML);
     assert.equal(page.status, 200);
     const html = await page.text();
-    assert.match(html, /<title>SOL-USDT · SATS Sentinel<\/title>/);
+    assert.match(html, /<title>SOL\/USDT · SATS Sentinel<\/title>/);
     assert.match(html, /class="panel price-card"[^>]*data-symbol="SOL-USDT"/);
 
     const lower = await fetch(`${stack.service.url}/s/sol-usdt`, {
@@ -111,25 +113,25 @@ Deno.test("pages - static files and bundles are cacheable and compressed", async
   }
 });
 
-Deno.test("pages - the chart marks the window's high and low inside the plot", async () => {
+Deno.test("pages - the chart is drawn on the server: candles, axes and the last price, sized by the stylesheet", async () => {
   const stack = await startStack();
   try {
-    await pollUntil(() => {
-      const prices = stack.service.services.history("BTC-USDT").map((t) =>
-        t.price
-      );
-      return prices.length > 5 && Math.max(...prices) > Math.min(...prices);
-    }, "BTC prices that moved");
+    await pollUntil(
+      () => stack.service.services.history("BTC-USDT").length > 5,
+      "BTC ticks",
+    );
     const html = await (await fetch(stack.service.url, HTML)).text();
-    const labels = [
-      ...html.matchAll(
-        /class="extreme-label"[^>]*>([^<]*(?:<!--[^>]*-->[^<]*)*)</g,
-      ),
-    ]
-      .map((m) => m[1].replaceAll(/<!--[^>]*-->/g, ""));
-    assert.equal(labels.length, 2, html.slice(0, 200));
-    assert.match(labels[0], /^H [\d,.]+$/);
-    assert.match(labels[1], /^L [\d,.]+$/);
+    const svg = /<svg class="chart style-candles"[^>]*>/.exec(html)?.[0];
+    assert.ok(svg, "the chart's svg");
+    assert.match(svg, /data-interval="1m"/);
+    assert.ok(Number(/data-candles="(\d+)"/.exec(svg)?.[1]) >= 1);
+    // No viewBox of its own: the box's size comes from the stylesheet, so
+    // it is the same before and after scripts run.
+    assert.doesNotMatch(svg, /viewBox|width=|height=/);
+    const bodies = /class="body (?:up|down)" d="(M[^"]+)"/.exec(html);
+    assert.ok(bodies, "candle bodies drawn");
+    assert.match(html, /data-field="last-price"/);
+    assert.match(html, /class="x-label[^"]*"[^>]*>\d\d:\d\d/);
   } finally {
     await stack.stop();
   }

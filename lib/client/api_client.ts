@@ -4,6 +4,10 @@
  * what the server said. `fetch` is injected for tests.
  */
 import type { ThresholdUpdateResponse } from "../protocol/api_types.ts";
+import type {
+  PriceAlert,
+  PriceAlertRequest,
+} from "../protocol/price_alerts.ts";
 
 /** A successful body, or the server's (or the network's) error. */
 export type ApiResult<T> =
@@ -78,11 +82,45 @@ export function putThreshold(
     `/api/thresholds/${encodeURIComponent(symbol)}`,
     {
       method: "PUT",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Bearer ${token}`,
-      },
+      headers: adminHeaders(token),
       body: JSON.stringify({ threshold }),
     },
   );
+}
+
+function adminHeaders(token: string): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    authorization: `Bearer ${token}`,
+  };
+}
+
+/** `POST /api/price-alerts` with the admin token. */
+export function postPriceAlert(
+  fetcher: Fetch,
+  request: PriceAlertRequest,
+  token: string,
+): Promise<ApiResult<PriceAlert>> {
+  return call<PriceAlert>(fetcher, "/api/price-alerts", {
+    method: "POST",
+    headers: adminHeaders(token),
+    body: JSON.stringify(request),
+  });
+}
+
+/** `DELETE /api/price-alerts/:id` with the admin token (204: no body). */
+export async function deletePriceAlert(
+  fetcher: Fetch,
+  id: string,
+  token: string,
+): Promise<ApiResult<null>> {
+  const result = await call<null>(
+    fetcher,
+    `/api/price-alerts/${encodeURIComponent(id)}`,
+    { method: "DELETE", headers: adminHeaders(token) },
+  );
+  // A 204 has no JSON body, which `call` reports as an error.
+  return !result.ok && result.status >= 200 && result.status < 300
+    ? { ok: true, data: null }
+    : result;
 }

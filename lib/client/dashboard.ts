@@ -1,9 +1,12 @@
 /**
  * The dashboard's shared client: one per page, shared by every island. It
- * wires the socket to the store (frames batched per animation frame), reloads
- * history after a `reset`, rings the chime on live alerts, polls the few
- * numbers the socket does not carry (diagnostics, rooms, metrics: every 10 s,
- * only while the tab is visible), keeps a 1 s clock for freshness and
+ * wires the socket to the stores (frames batched per animation frame): ticks
+ * and alerts to the market store, candles and ticks to the candle store,
+ * trades to the tape, status frames and its own connection to the outage
+ * log. It loads the candles the chart shows (again after every reconnect:
+ * candle frames are not replayed), rings the chime on live alerts, polls the
+ * few numbers the socket does not carry (diagnostics, rooms, metrics: every
+ * 10 s, only while the tab is visible), keeps a 1 s clock for freshness and
  * countdowns, and remembers preferences.
  *
  * Islands get it from `useDashboard` (see `use_dashboard.ts`), which also
@@ -13,36 +16,57 @@
  * is shared between requests.
  */
 import {
+  batch,
   effect,
   type ReadonlySignal,
   type Signal,
   signal,
 } from "@preact/signals";
 import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
-import type { AlertFrame, ServerFrame, TickFrame } from "../protocol/frames.ts";
+import type {
+  AlertFrame,
+  ServerFrame,
+  StatusFrame,
+  TickFrame,
+} from "../protocol/frames.ts";
 import type {
   DiagnosticsResponse,
   MetricsResponse,
   RoomsResponse,
 } from "../protocol/api_types.ts";
+import type { CandleFrame, CandlesResponse } from "../protocol/candles.ts";
+import type { PriceAlert } from "../protocol/price_alerts.ts";
+import type { TapeTrade, TradesFrame } from "../protocol/trades.ts";
+import { readAdminToken, writeAdminToken } from "./admin_token.ts";
 import { type Fetch, getJson } from "./api_client.ts";
+import { CandleStore } from "./candle_store.ts";
+import {
+  CHART_WINDOWS,
+  type ChartWindow,
+  DEFAULT_CHART_WINDOW,
+  INTERVAL_MS,
+  loadSpanMs,
+  STREAM_INTERVAL,
+} from "./chart_windows.ts";
 import { FrameBatcher, type Schedule } from "./frame_batcher.ts";
 import { MarketStore } from "./market_store.ts";
+import { noteConnection, noteStatus } from "./outage_tracker.ts";
+import { OutageLog } from "./outages.ts";
 import {
-  type ChartWindow,
+  type ChartStyle,
   type Preferences,
   readPreferences,
   writePreferences,
 } from "./preferences.ts";
 import { streamUrl } from "./reconnect_policy.ts";
-import { severityOf } from "./severity.ts";
+import { type SeverityLevel, severityOf } from "./severity.ts";
 import {
   type BrowserEvents,
   type ConnectionState,
   StreamConnection,
 } from "./stream_connection.ts";
-import type { SeriesPoint } from "./tick_series.ts";
-import { WhaleChime } from "./whale_chime.ts";
+import { TradeTape } from "./trade_tape.ts";
+import { type ChimeState, WhaleChime } from "./whale_chime.ts";
 
 /** Server-rendered data an island hands to the client (all optional but symbols). */
 export interface DashboardSeed {
@@ -50,17 +74,22 @@ export interface DashboardSeed {
   readonly epoch?: string;
   readonly simulated?: boolean;
   readonly ticks?: readonly (TickFrame | null)[];
-  readonly history?: {
-    readonly symbol: string;
-    readonly points: readonly SeriesPoint[];
-  };
   readonly alerts?: readonly AlertFrame[];
   readonly thresholds?: Readonly<Record<string, number>>;
+  readonly tradeThresholds?: Readonly<Record<string, number>>;
   readonly diagnostics?: DiagnosticsResponse;
   readonly rooms?: RoomsResponse;
   readonly metrics?: MetricsResponse;
   /** Server time the page was rendered, epoch ms. */
   readonly renderedAt?: number;
+  /** The selected pair's candles for the default window. */
+  readonly candles?: CandlesResponse;
+  /** The selected pair's recent trades. */
+  readonly trades?: {
+    readonly symbol: string;
+    readonly trades: readonly TapeTrade[];
+  };
+  readonly priceAlerts?: readonly PriceAlert[];
 }
 
 /** A value polled from the API, with the client time it arrived. */
@@ -77,9 +106,13 @@ export interface DashboardEnvironment {
   readonly clock: Clock;
   readonly events: BrowserEvents;
   readonly localStorage?: Storage;
+  /** Where the admin token lives (gone with the tab). */
+  readonly sessionStorage?: Storage;
   readonly random?: () => number;
   /** How frame flushes are scheduled. Default: animation frames. */
   readonly schedule?: Schedule;
+  /** Sets the document title. Default: none. */
+  readonly setTitle?: (title: string) => void;
 }
 
 /** Least time between two renders of live data, ms (10 updates a second). */
@@ -90,9 +123,22 @@ export const POLL_INTERVAL_MS = 10_000;
 /** First poll after start: late enough to count this page's own socket. */
 export const FIRST_POLL_MS = 1_500;
 
+const LOUDNESS: readonly SeverityLevel[] = [
+  "notable",
+  "level",
+  "large",
+  "extreme",
+];
+
 /** The page's client state and connection. */
 export class Dashboard {
   readonly store: MarketStore;
+  readonly candles: CandleStore;
+  readonly tape = new TradeTape();
+  /** The page's own outages (feed down, service unreachable). */
+  readonly outages = new OutageLog();
+  /** Bumped when {@linkcode outages} changes. */
+  readonly outageVersion: Signal<number> = signal(0);
   /** Client clock, updated every second while running. */
   readonly now: Signal<number>;
   readonly diagnostics: Signal<Polled<DiagnosticsResponse> | null> = signal(
@@ -100,9 +146,19 @@ export class Dashboard {
   );
   readonly rooms: Signal<Polled<RoomsResponse> | null> = signal(null);
   readonly metrics: Signal<Polled<MetricsResponse> | null> = signal(null);
-  readonly chartWindow: Signal<ChartWindow> = signal("5m");
-  readonly chimeOn: Signal<boolean> = signal(false);
-  readonly chime = new WhaleChime();
+  readonly chartWindow: Signal<ChartWindow> = signal(DEFAULT_CHART_WINDOW);
+  readonly chartStyle: Signal<ChartStyle> = signal("candles");
+  readonly chimeState: Signal<ChimeState> = signal("off");
+  /** Pairs whose alerts the ledger hides and the chime ignores. */
+  readonly muted: Signal<readonly string[]> = signal([]);
+  readonly priceAlerts: Signal<readonly PriceAlert[]> = signal([]);
+  /** Per-pair single-trade alert lines (the tape highlights trades by them). */
+  readonly tradeThresholds: Signal<Readonly<Record<string, number>>> = signal(
+    {},
+  );
+  /** The admin token typed in this tab (sessionStorage), or "". */
+  readonly adminToken: Signal<string> = signal("");
+  readonly chime: WhaleChime;
   readonly #environment: DashboardEnvironment | undefined;
   readonly #connection: StreamConnection | undefined;
   readonly #idle = signal<ConnectionState>({ phase: "connecting", attempt: 0 });
@@ -111,13 +167,27 @@ export class Dashboard {
   #stopEffects: (() => void)[] = [];
   #running = false;
   #preferences: Preferences;
+  #selected: Signal<string> | undefined;
+  #chartKey = "";
+  #barT: number | undefined;
+  #refreshTimer: TimerId | undefined;
 
   /** A dashboard; without `environment` (the server) it never connects. */
   constructor(symbols: readonly string[], environment?: DashboardEnvironment) {
     this.#environment = environment;
     const clock = environment?.clock ?? systemClock;
+    const clockNow = () => clock.now();
     this.store = new MarketStore(symbols, clock);
-    this.now = signal(clock.now());
+    this.candles = new CandleStore({
+      fetch: environment?.fetch ?? (() => Promise.reject(new Error("server"))),
+      now: clockNow,
+      clockOffset: () => this.store.session.peek()?.clockOffsetMs ?? 0,
+    });
+    this.now = signal(clockNow());
+    this.chime = new WhaleChime(
+      undefined,
+      (state) => (this.chimeState.value = state),
+    );
     this.#preferences = readPreferences(environment?.localStorage, symbols);
     this.#batcher = new FrameBatcher((frames) => this.#applyFrames(frames), {
       minIntervalMs: RENDER_INTERVAL_MS,
@@ -134,6 +204,7 @@ export class Dashboard {
             this.store.symbols.peek(),
             this.store.resumePoints(),
             this.store.session.peek()?.epoch,
+            { history: "1", candles: STREAM_INTERVAL, trades: "1" },
           );
         },
         onFrame: (frame) => this.#batcher.push(frame),
@@ -156,6 +227,11 @@ export class Dashboard {
     return this.#preferences;
   }
 
+  /** The server's clock now, as far as the page knows it, epoch ms. */
+  serverNow(): number {
+    return this.now.peek() + (this.store.session.peek()?.clockOffsetMs ?? 0);
+  }
+
   /** Takes in server-rendered data; newer live data always wins. */
   seed(seed: DashboardSeed): void {
     const { store } = this;
@@ -168,11 +244,25 @@ export class Dashboard {
       });
     }
     if (seed.ticks) store.seedTicks(seed.ticks);
-    if (seed.history) {
-      store.seedHistory(seed.history.symbol, seed.history.points);
-    }
     if (seed.alerts) store.seedAlerts(seed.alerts);
     if (seed.thresholds) store.seedThresholds(seed.thresholds);
+    if (seed.tradeThresholds) {
+      this.tradeThresholds.value = {
+        ...seed.tradeThresholds,
+        ...this.tradeThresholds.peek(),
+      };
+    }
+    if (seed.candles) {
+      const { symbol, interval } = seed.candles;
+      if (this.candles.series(symbol, interval).bars.length === 0) {
+        this.candles.seed(seed.candles);
+      }
+      this.#chartKey ||= `${symbol}|${DEFAULT_CHART_WINDOW}`;
+    }
+    if (seed.trades) this.tape.add(seed.trades.symbol, seed.trades.trades);
+    if (seed.priceAlerts && this.priceAlerts.peek().length === 0) {
+      this.priceAlerts.value = seed.priceAlerts;
+    }
     if (seed.diagnostics && !this.diagnostics.peek()) {
       this.diagnostics.value = { value: seed.diagnostics, at };
     }
@@ -186,10 +276,11 @@ export class Dashboard {
 
   /**
    * Ties the page's selected-symbol signal to preferences: on `/` the saved
-   * symbol is restored; every change is saved, and on a deep link the URL
-   * follows the selection.
+   * symbol is restored; every change is saved, the title names it, and on a
+   * deep link the URL follows the selection.
    */
   adoptSelection(selected: Signal<string>, deepLinked: boolean): void {
+    this.#selected = selected;
     const saved = this.#preferences.symbol;
     if (!deepLinked && saved && saved !== selected.peek()) {
       selected.value = saved;
@@ -197,17 +288,20 @@ export class Dashboard {
     this.#stopEffects.push(effect(() => {
       const symbol = selected.value;
       this.#savePreferences({ symbol });
+      this.#environment?.setTitle?.(
+        `${symbol.replace("-", "/")} · SATS Sentinel`,
+      );
       if (deepLinked && typeof history !== "undefined") {
         const path = `/s/${encodeURIComponent(symbol)}`;
         if (location.pathname !== path) history.replaceState(null, "", path);
       }
     }));
+    this.#watchChart();
   }
 
   /** Turns the chime on (from a click) or off, and remembers it. */
   setChime(on: boolean): void {
     this.chime.setEnabled(on);
-    this.chimeOn.value = on;
     this.#savePreferences({ chime: on });
   }
 
@@ -215,6 +309,38 @@ export class Dashboard {
   setChartWindow(window: ChartWindow): void {
     this.chartWindow.value = window;
     this.#savePreferences({ window });
+  }
+
+  /** Chooses candles or a line, and remembers it. */
+  setChartStyle(style: ChartStyle): void {
+    this.chartStyle.value = style;
+    this.#savePreferences({ style });
+  }
+
+  /** Mutes or unmutes a pair's alerts, and remembers it. */
+  setMuted(symbol: string, muted: boolean): void {
+    const others = this.muted.peek().filter((s) => s !== symbol);
+    this.muted.value = muted ? [...others, symbol] : others;
+    this.#savePreferences({ muted: this.muted.peek() });
+  }
+
+  /** Keeps the admin token the operator typed, for this tab only. */
+  rememberAdminToken(token: string): void {
+    this.adminToken.value = token;
+    writeAdminToken(this.#environment?.sessionStorage, token);
+  }
+
+  /** Reloads the price-alert list. */
+  async refreshPriceAlerts(): Promise<void> {
+    const environment = this.#environment;
+    if (!environment) return;
+    const result = await getJson<{ price_alerts: PriceAlert[] }>(
+      environment.fetch,
+      "/api/price-alerts",
+    );
+    if (result.ok && Array.isArray(result.data.price_alerts)) {
+      this.priceAlerts.value = result.data.price_alerts;
+    }
   }
 
   /** Reconnects now, dropping any backoff (the banner's button). */
@@ -229,6 +355,9 @@ export class Dashboard {
     this.#running = true;
     // Saved preferences apply only now: the server rendered the defaults.
     this.chartWindow.value = this.#preferences.window;
+    this.chartStyle.value = this.#preferences.style;
+    this.muted.value = this.#preferences.muted;
+    if (this.#preferences.chime) this.chime.setEnabled(true, false);
     const { clock } = environment;
     const tickClock = () => {
       this.now.value = clock.now();
@@ -240,7 +369,19 @@ export class Dashboard {
       this.#timers[1] = clock.setTimer(poll, POLL_INTERVAL_MS);
     };
     this.#timers[1] = clock.setTimer(poll, FIRST_POLL_MS);
+    this.adminToken.value = readAdminToken(environment.sessionStorage);
+    let wasOpen = false;
+    this.#stopEffects.push(effect(() => {
+      const open = this.connectionState.value.phase === "open";
+      // Only a socket that was open and closed is an outage of this page.
+      if (open !== wasOpen) {
+        noteConnection(this.outages, open, this.serverNow());
+        this.outageVersion.value++;
+      }
+      wasOpen = open;
+    }));
     this.#connection?.start();
+    this.#watchChart();
   }
 
   /** Stops everything `start` began. */
@@ -250,19 +391,103 @@ export class Dashboard {
     this.#connection?.dispose();
     this.#batcher.dispose();
     for (const id of this.#timers) this.#environment?.clock.clearTimer(id);
+    if (this.#refreshTimer !== undefined) {
+      this.#environment?.clock.clearTimer(this.#refreshTimer);
+      this.#refreshTimer = undefined;
+    }
     this.#timers = [];
     for (const stop of this.#stopEffects) stop();
     this.#stopEffects = [];
   }
 
-  #applyFrames(frames: ServerFrame[]): void {
-    const outcome = this.store.apply(frames);
-    if (outcome.resetSymbols.length > 0) this.#connection?.reloadHistory();
-    const loudest = outcome.newAlerts.reduce<AlertFrame | undefined>(
-      (top, alert) => (!top || alert.notional > top.notional ? alert : top),
-      undefined,
+  /** Loads the chart's candles whenever its pair or window changes. */
+  #watchChart(): void {
+    const selected = this.#selected;
+    if (!this.#running || !selected) return;
+    this.#stopEffects.push(effect(() => {
+      const key = `${selected.value}|${this.chartWindow.value}`;
+      if (key !== this.#chartKey) this.#loadChart();
+    }));
+  }
+
+  #loadChart(): void {
+    const symbol = this.#selected?.peek();
+    if (!symbol) return;
+    const window = this.chartWindow.peek();
+    this.#chartKey = `${symbol}|${window}`;
+    this.#barT = undefined;
+    this.candles.load(
+      symbol,
+      CHART_WINDOWS[window].interval,
+      loadSpanMs(window),
     );
-    if (loudest) this.chime.play(severityOf(loudest.notional).level);
+  }
+
+  #applyFrames(frames: ServerFrame[]): void {
+    batch(() => {
+      const outcome = this.store.apply(frames);
+      const candles: CandleFrame[] = [];
+      const trades: TradesFrame[] = [];
+      for (const frame of frames) {
+        if (frame.type === "candle") candles.push(frame);
+        else if (frame.type === "trades") trades.push(frame);
+        else if (frame.type === "status") this.#noteStatus(frame);
+      }
+      this.candles.applyCandles(candles);
+      this.candles.applyTicks(outcome.ticks);
+      this.tape.apply(trades);
+      if (outcome.connected) {
+        // Candle frames are not replayed: reload what the chart shows.
+        this.#loadChart();
+        this.refreshPriceAlerts();
+      } else if (
+        outcome.newAlerts.some((a) => severityOf(a).level === "level")
+      ) {
+        this.refreshPriceAlerts();
+      }
+      this.#refreshClosedBar();
+      this.#ring(outcome.newAlerts);
+    });
+  }
+
+  #noteStatus(frame: StatusFrame): void {
+    noteStatus(this.outages, frame, this.serverNow());
+    this.outageVersion.value++;
+  }
+
+  #ring(alerts: readonly AlertFrame[]): void {
+    const muted = this.muted.peek();
+    let loudest = -1;
+    for (const alert of alerts) {
+      if (muted.includes(alert.symbol)) continue;
+      loudest = Math.max(loudest, LOUDNESS.indexOf(severityOf(alert).level));
+    }
+    if (loudest >= 0) this.chime.play(LOUDNESS[loudest]);
+  }
+
+  /**
+   * Bars longer than the stream's are aggregated here from 1 s frames, which
+   * is exact for prices but can count a second's volume twice around a
+   * reload: when such a bar closes, its final state is fetched (after a
+   * random 1–3 s, so a crowd of pages does not ask at once).
+   */
+  #refreshClosedBar(): void {
+    const environment = this.#environment;
+    const symbol = this.#selected?.peek();
+    const { interval } = CHART_WINDOWS[this.chartWindow.peek()];
+    if (!environment || !symbol || interval === STREAM_INTERVAL) return;
+    const last = this.candles.series(symbol, interval).bars.at(-1)?.t;
+    const closed = this.#barT;
+    this.#barT = last;
+    if (
+      closed === undefined || last === undefined || last <= closed ||
+      this.#refreshTimer !== undefined
+    ) return;
+    const random = environment.random ?? Math.random;
+    this.#refreshTimer = environment.clock.setTimer(() => {
+      this.#refreshTimer = undefined;
+      this.candles.load(symbol, interval, 3 * INTERVAL_MS[interval], true);
+    }, 1_000 + random() * 2_000);
   }
 
   async #poll(environment: DashboardEnvironment): Promise<void> {
@@ -308,6 +533,8 @@ export function browserEnvironment(): DashboardEnvironment {
       isVisible: () => document.visibilityState === "visible",
     },
     localStorage: safeStorage(() => localStorage),
+    sessionStorage: safeStorage(() => sessionStorage),
+    setTitle: (title) => (document.title = title),
   };
 }
 

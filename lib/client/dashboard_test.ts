@@ -10,7 +10,6 @@ import type { Schedule } from "./frame_batcher.ts";
 import { PREFERENCES_KEY } from "./preferences.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { FakeEvents, FakeSocket, tickFrame } from "./test_utils.ts";
-import { toPoint } from "./tick_series.ts";
 
 const BTC = "BTC-USDT";
 const ETH = "ETH-USDT";
@@ -26,6 +25,24 @@ function memoryStorage(initial: Record<string, string> = {}): Storage {
     key: (i) => [...data.keys()][i] ?? null,
     removeItem: (key) => void data.delete(key),
     setItem: (key, value) => void data.set(key, value),
+  };
+}
+
+/** Answers a candle request with one flat bar per interval of its range. */
+function candleAnswer(url: URL) {
+  const interval = url.searchParams.get("interval")!;
+  const size = interval === "1s" ? 1_000 : 60_000;
+  const from = Number(url.searchParams.get("from"));
+  const to = Number(url.searchParams.get("to"));
+  const candles = [];
+  for (let t = Math.ceil(from / size) * size; t < to; t += size) {
+    candles.push({ t, o: 1, h: 2, l: 1, c: 2, v: 5, turnover: 10 });
+  }
+  return {
+    symbol: url.searchParams.get("symbol"),
+    interval,
+    candles,
+    outages: [],
   };
 }
 
@@ -45,6 +62,10 @@ function harness(storage = memoryStorage()) {
       fetched.push(url);
       const body = url.endsWith("/api/rooms")
         ? { total: 1, rooms: { [BTC]: 1, [ETH]: 1 } }
+        : url.startsWith("/api/candles")
+        ? candleAnswer(new URL(url, "http://sats.test"))
+        : url === "/api/price-alerts"
+        ? { price_alerts: [] }
         : {};
       return Promise.resolve(Response.json(body));
     },
@@ -74,29 +95,24 @@ function harness(storage = memoryStorage()) {
     storage,
     runFrame,
     frames,
+    last: () => sockets.at(-1)!,
   };
 }
 
-Deno.test("Dashboard - resumes the server-rendered history and applies frames per frame", () => {
+Deno.test("Dashboard - resumes from the server-rendered ticks, asks for candles and trades, applies frames per frame", () => {
   const h = harness();
   h.dashboard.seed({
     symbols: [BTC, ETH],
     epoch: "e1",
     ticks: [tickFrame(BTC, 5), tickFrame(ETH, 9)],
-    history: {
-      symbol: BTC,
-      points: [4, 5].map((s) => toPoint(tickFrame(BTC, s))),
-    },
   });
   h.dashboard.start();
   const url = new URL(h.sockets[0].url);
   assert.equal(url.href.split("?")[0], "ws://sats.test/ws/stream");
-  assert.equal(
-    url.searchParams.get("since"),
-    `${BTC}:5`,
-    "ETH has no history: full replay",
-  );
+  assert.equal(url.searchParams.get("since"), `${BTC}:5,${ETH}:9`);
   assert.equal(url.searchParams.get("epoch"), "e1");
+  assert.equal(url.searchParams.get("candles"), "1s");
+  assert.equal(url.searchParams.get("trades"), "1");
 
   h.sockets[0].open();
   h.sockets[0].send(tickFrame(BTC, 6));
@@ -110,29 +126,78 @@ Deno.test("Dashboard - resumes the server-rendered history and applies frames pe
   h.dashboard.stop();
 });
 
-Deno.test("Dashboard - a reset reconnects at once without the reset symbol's resume point", () => {
+Deno.test("Dashboard - every hello reloads the chart's candles; frames and ticks keep them live", async () => {
   const h = harness();
-  h.dashboard.seed({
-    symbols: [BTC, ETH],
+  h.dashboard.start();
+  const selected = signal(BTC);
+  h.dashboard.adoptSelection(selected, true);
+  const loads = () => h.fetched.filter((u) => u.startsWith("/api/candles"));
+  assert.equal(loads().length, 1, "nothing server-rendered: loaded at once");
+  h.dashboard.setChartWindow("1m");
+  await h.clock.settle();
+  assert.equal(loads().length, 2, "the window change loaded");
+  h.sockets[0].open();
+  h.sockets[0].send({
+    type: "hello",
     epoch: "e1",
-    ticks: [tickFrame(BTC, 5), tickFrame(ETH, 9)],
-    history: { symbol: BTC, points: [toPoint(tickFrame(BTC, 5))] },
+    symbols: [BTC, ETH],
+    server_time: h.clock.now(),
+    simulated: true,
   });
+  h.runFrame();
+  await h.clock.settle();
+  assert.equal(loads().length, 3, "reloaded after the hello");
+  assert.ok(h.fetched.includes("/api/price-alerts"));
+  const series = h.dashboard.candles.series(BTC, "1s");
+  const bars = series.bars.length;
+  assert.ok(bars >= 300, `${bars} bars`);
+  const t = series.bars.at(-1)!.t + 1_000;
+  h.clock.advance(RENDER_INTERVAL_MS);
+  h.sockets[0].send({
+    type: "candle",
+    symbol: BTC,
+    interval: "1s",
+    t,
+    o: 2,
+    h: 3,
+    l: 2,
+    c: 3,
+    v: 1,
+    closed: false,
+  });
+  h.sockets[0].send(tickFrame(BTC, 1, { ts: t + 500, price: 4 }));
+  h.runFrame();
+  assert.equal(series.bars.length, bars + 1);
+  assert.deepEqual(
+    [series.bars.at(-1)!.h, series.bars.at(-1)!.c],
+    [4, 4],
+    "the tick moved the open bar",
+  );
+  h.dashboard.stop();
+});
+
+Deno.test("Dashboard - a lost socket and a failing feed become outages on the server's clock", () => {
+  const h = harness();
   h.dashboard.start();
   h.sockets[0].open();
   h.sockets[0].send({
-    type: "reset",
-    symbol: BTC,
-    epoch: "e1",
-    seq: 2,
-    reason: "ahead",
+    type: "status",
+    upstream: "degraded",
+    simulated: true,
+    last_success: h.clock.now() - 3_000,
+    detail: "network: Network error: fetch failed",
+    mode: "rest",
   });
-  h.sockets[0].send(tickFrame(BTC, 2));
-  h.clock.advance(RENDER_INTERVAL_MS);
   h.runFrame();
-  assert.equal(h.sockets.length, 2, "reconnected for the history");
-  assert.equal(new URL(h.sockets[1].url).searchParams.get("since"), null);
-  assert.equal(h.dashboard.store.tick(BTC).value?.seq, 2);
+  assert.equal(h.dashboard.outages.outages.length, 1);
+  assert.match(h.dashboard.outages.outages[0].reason, /cannot be reached/);
+  h.sockets[0].drop(1006);
+  h.clock.advance(5_000);
+  h.last().open();
+  const page = h.dashboard.outages.outages.find((o) =>
+    /this page/.test(o.reason)
+  );
+  assert.ok(page && page.to !== null && page.to - page.from >= 2_000);
   h.dashboard.stop();
 });
 
@@ -163,7 +228,7 @@ Deno.test("Dashboard - preferences apply at start and selections are saved", () 
   }));
   assert.equal(
     h.dashboard.chartWindow.value,
-    "5m",
+    "1h",
     "the server's default until start",
   );
   h.dashboard.start();

@@ -53,6 +53,16 @@ export function directionArrow(value: number | null | undefined): string {
 
 /** `$63.89M`, `$1.2B`, `$950K`, `$12`: compact USDT amounts. */
 export function formatUsd(value: number | null | undefined): string {
+  const compact = formatCompact(value);
+  return compact === DASH
+    ? DASH
+    : compact.startsWith(MINUS)
+    ? `${MINUS}$${compact.slice(1)}`
+    : `$${compact}`;
+}
+
+/** `63.89M`, `950K`, `12.35`, `0.0042`: compact amounts (sizes, volumes). */
+export function formatCompact(value: number | null | undefined): string {
   if (!finite(value)) return DASH;
   const abs = Math.abs(value);
   const sign = value < 0 ? MINUS : "";
@@ -64,10 +74,11 @@ export function formatUsd(value: number | null | undefined): string {
     if (abs >= size) {
       const scaled = abs / size;
       const digits = scaled >= 100 ? 0 : scaled >= 10 ? 1 : 2;
-      return `${sign}$${Number(scaled.toFixed(digits))}${suffix}`;
+      return `${sign}${Number(scaled.toFixed(digits))}${suffix}`;
     }
   }
-  return `${sign}$${Number(abs.toFixed(2))}`;
+  if (abs > 0 && abs < 0.01) return `${sign}${Number(abs.toPrecision(2))}`;
+  return `${sign}${Number(abs.toFixed(2))}`;
 }
 
 /** `50,000,000 USDT`: exact amounts (thresholds). */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   directionArrow,
   formatClockUtc,
+  formatCompact,
   formatCount,
   formatDuration,
   formatIsoUtc,
@@ -58,4 +59,12 @@ Deno.test("formatDuration - scales its unit", () => {
   assert.equal(formatDuration(367_200_000), "4 d 06 h");
   assert.equal(formatDuration(-1), "—");
   assert.equal(formatCount(12408.4), "12,408");
+});
+
+Deno.test("formatCompact - sizes and volumes without a currency", () => {
+  assert.equal(formatCompact(12_345), "12.3K");
+  assert.equal(formatCompact(0.0042), "0.0042");
+  assert.equal(formatCompact(1.5), "1.5");
+  assert.equal(formatCompact(-2_500_000), "\u22122.5M");
+  assert.equal(formatCompact(NaN), "—");
 });

@@ -1,13 +1,15 @@
 /**
- * The dashboard's market state as signals: the latest tick per symbol, chart
- * series, alerts, upstream status and session facts. Islands read these;
- * only the connection module writes them, through {@linkcode MarketStore.apply}
- * (frames from the socket, a batch at a time) or the `seed*` methods (data the
- * server rendered into the page).
+ * The dashboard's market state as signals: the latest tick per symbol,
+ * alerts, upstream status and session facts. Islands read these; only the
+ * dashboard writes them, through {@linkcode MarketStore.apply} (frames from
+ * the socket, a batch at a time) or the `seed*` methods (data the server
+ * rendered into the page). Charts draw candles (`candle_store.ts`), not
+ * ticks, so no tick history is kept here: live ticks are handed back to the
+ * caller to move the open bars.
  *
  * Sequence rules live here: a tick older than what the store holds is
  * ignored; a `reset` (or a new epoch) forgets the symbol's sequence, so the
- * next snapshot and the history replay that follows are accepted.
+ * next snapshot is accepted.
  */
 import {
   batch,
@@ -23,7 +25,6 @@ import type {
   TickFrame,
 } from "../protocol/frames.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import { type SeriesPoint, TickSeries, toPoint } from "./tick_series.ts";
 
 /** Alerts kept in the ledger. */
 export const MAX_ALERTS = 100;
@@ -38,20 +39,20 @@ export interface Session {
   readonly instance?: string;
 }
 
-/** What applying frames produced that the connection must act on. */
+/** What applying frames produced that the dashboard must act on. */
 export interface ApplyOutcome {
-  /** Symbols whose history was reset and must be replayed in full. */
-  readonly resetSymbols: readonly string[];
   /** Alerts that arrived live (for the chime). */
   readonly newAlerts: readonly AlertFrame[];
+  /** Live ticks accepted, in order (to move the chart's open bars). */
+  readonly ticks: readonly TickFrame[];
+  /** A hello arrived: the socket (re)connected. */
+  readonly connected: boolean;
 }
 
 /** The dashboard's market state. */
 export class MarketStore {
   /** Tracked symbols, in display order. */
   readonly symbols: Signal<readonly string[]>;
-  /** Bumped whenever a series changes (series are mutated in place). */
-  readonly seriesVersion: Signal<number> = signal(0);
   /** Newest first, at most {@linkcode MAX_ALERTS}. */
   readonly alerts: Signal<readonly AlertFrame[]> = signal([]);
   /** The latest upstream status frame. */
@@ -61,11 +62,8 @@ export class MarketStore {
   readonly thresholds: Signal<Readonly<Record<string, number>>> = signal({});
 
   #ticks = new Map<string, Signal<TickFrame | null>>();
-  #series = new Map<string, TickSeries>();
   /** Highest seq accepted per symbol in the current epoch. */
   #seq = new Map<string, number>();
-  /** Symbols whose series holds the server's history (safe to resume). */
-  #withHistory = new Set<string>();
   #clock: Clock;
 
   /** Creates a store for `symbols`; `clock` is the client's. */
@@ -79,25 +77,25 @@ export class MarketStore {
     return this.#tickSignal(symbol);
   }
 
-  /** The chart series of `symbol`; subscribe to `seriesVersion` for changes. */
-  series(symbol: string): TickSeries {
-    let series = this.#series.get(symbol);
-    if (!series) {
-      series = new TickSeries();
-      this.#series.set(symbol, series);
+  /** The newest tick of any symbol (reading subscribes to every symbol). */
+  newestTick(): TickFrame | null {
+    let newest: TickFrame | null = null;
+    for (const symbol of this.symbols.value) {
+      const tick = this.tick(symbol).value;
+      if (tick && (!newest || tick.ts > newest.ts)) newest = tick;
     }
-    return series;
+    return newest;
   }
 
   /**
-   * Where to resume each symbol: its last seq, for symbols whose history the
-   * client holds. Others are left out, so the server replays their history.
+   * Where to resume each symbol: its last seq, for symbols the client has a
+   * tick of in this epoch. Others are left out (the server sends their
+   * latest snapshot).
    */
   resumePoints(): Map<string, number> {
     const points = new Map<string, number>();
-    for (const symbol of this.#withHistory) {
-      const seq = this.#seq.get(symbol);
-      if (seq !== undefined && seq > 0) points.set(symbol, seq);
+    for (const [symbol, seq] of this.#seq) {
+      if (seq > 0) points.set(symbol, seq);
     }
     return points;
   }
@@ -105,15 +103,8 @@ export class MarketStore {
   /** Seeds server-rendered latest ticks (ignored where the store is newer). */
   seedTicks(ticks: readonly (TickFrame | null)[]): void {
     batch(() => {
-      for (const tick of ticks) if (tick) this.#acceptTick(tick, false);
+      for (const tick of ticks) if (tick) this.#acceptTick(tick);
     });
-  }
-
-  /** Seeds server-rendered history of `symbol` (oldest first). */
-  seedHistory(symbol: string, points: readonly SeriesPoint[]): void {
-    if (points.length === 0) return;
-    if (this.series(symbol).merge(points) > 0) this.seriesVersion.value++;
-    this.#withHistory.add(symbol);
   }
 
   /** Seeds server-rendered alerts (newest first). */
@@ -138,50 +129,41 @@ export class MarketStore {
 
   /** Applies socket frames in one signal batch (one re-render). */
   apply(frames: readonly ServerFrame[]): ApplyOutcome {
-    const resetSymbols: string[] = [];
     const newAlerts: AlertFrame[] = [];
-    let seriesChanged = false;
+    const ticks: TickFrame[] = [];
+    let connected = false;
     batch(() => {
       for (const frame of frames) {
         switch (frame.type) {
           case "hello":
             this.#hello(frame);
-            seriesChanged = true;
+            connected = true;
             break;
           case "status":
             this.upstream.value = frame;
             break;
           case "tick":
-            seriesChanged = this.#acceptTick(frame, true) || seriesChanged;
+            if (this.#acceptTick(frame)) ticks.push(frame);
             break;
-          case "batch": {
-            const fresh = frame.frames.filter((tick) =>
-              tick.seq > (this.#seq.get(frame.symbol) ?? 0)
-            );
-            const latest = fresh.at(-1);
-            if (latest) this.#acceptTick(latest, false);
-            const added = this.series(frame.symbol).merge(
-              frame.frames.map(toPoint),
-            );
-            seriesChanged = added > 0 || seriesChanged;
-            this.#withHistory.add(frame.symbol);
+          case "batch":
+            // Replayed ticks: only the newest matters for the latest price,
+            // but each moves the chart's open bar like a live one.
+            for (const tick of frame.frames) {
+              if (this.#acceptTick(tick)) ticks.push(tick);
+            }
             break;
-          }
           case "reset":
-            this.#forget(frame.symbol);
-            resetSymbols.push(frame.symbol);
-            seriesChanged = true;
+            this.#seq.delete(frame.symbol);
             break;
           case "alert":
             if (this.#addAlerts([frame])) newAlerts.push(frame);
             break;
-          case "heartbeat":
+          default:
             break;
         }
       }
-      if (seriesChanged) this.seriesVersion.value++;
     });
-    return { resetSymbols, newAlerts };
+    return { newAlerts, ticks, connected };
   }
 
   #tickSignal(symbol: string): Signal<TickFrame | null> {
@@ -197,11 +179,7 @@ export class MarketStore {
     const previous = this.session.peek();
     if (previous && previous.epoch !== frame.epoch) {
       // A new epoch restarts every sequence: old seqs mean nothing now.
-      for (
-        const symbol of new Set([...this.#seq.keys(), ...this.#series.keys()])
-      ) {
-        this.#forget(symbol);
-      }
+      this.#seq.clear();
     }
     this.session.value = {
       epoch: frame.epoch,
@@ -211,8 +189,8 @@ export class MarketStore {
     };
   }
 
-  /** Accepts a newer tick; returns whether the series changed. */
-  #acceptTick(tick: TickFrame, live: boolean): boolean {
+  /** Accepts a newer tick; returns whether it was newer. */
+  #acceptTick(tick: TickFrame): boolean {
     if (tick.seq <= (this.#seq.get(tick.symbol) ?? 0)) return false;
     this.#seq.set(tick.symbol, tick.seq);
     this.#tickSignal(tick.symbol).value = tick;
@@ -222,13 +200,7 @@ export class MarketStore {
     ) {
       this.setThreshold(tick.symbol, tick.whale_threshold);
     }
-    return live ? this.series(tick.symbol).append(toPoint(tick)) : false;
-  }
-
-  #forget(symbol: string): void {
-    this.#seq.delete(symbol);
-    this.#withHistory.delete(symbol);
-    this.#series.get(symbol)?.clear();
+    return true;
   }
 
   /** Adds alerts (oldest first) not seen before; true if any was new. */

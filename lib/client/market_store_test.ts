@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { effect } from "@preact/signals";
 import { MarketStore, MAX_ALERTS } from "./market_store.ts";
 import { alertFrame, tickFrame } from "./test_utils.ts";
-import { toPoint } from "./tick_series.ts";
 
 const BTC = "BTC-USDT";
 const ETH = "ETH-USDT";
@@ -27,7 +26,23 @@ Deno.test("MarketStore - live ticks: newer seq wins, duplicates and late frames 
     tickFrame(BTC, 3),
   ]);
   assert.equal(store.tick(BTC).value?.seq, 3);
-  assert.deepEqual(store.series(BTC).points.map((p) => p.seq), [1, 3]);
+});
+
+Deno.test("MarketStore - hands back the live ticks it accepted, and says when a hello arrived", () => {
+  const store = new MarketStore([BTC]);
+  const outcome = store.apply([
+    hello(),
+    tickFrame(BTC, 1),
+    tickFrame(BTC, 1),
+    {
+      type: "batch",
+      symbol: BTC,
+      frames: [1, 2, 3].map((s) => tickFrame(BTC, s)),
+    },
+  ]);
+  assert.deepEqual(outcome.ticks.map((t) => t.seq), [1, 2, 3]);
+  assert.equal(outcome.connected, true);
+  assert.equal(store.apply([tickFrame(BTC, 4)]).connected, false);
 });
 
 Deno.test("MarketStore - applies a batch of frames as one signal update", () => {
@@ -35,7 +50,6 @@ Deno.test("MarketStore - applies a batch of frames as one signal update", () => 
   let runs = 0;
   const stop = effect(() => {
     store.tick(BTC).value;
-    store.seriesVersion.value;
     runs++;
   });
   store.apply([tickFrame(BTC, 1), tickFrame(BTC, 2), tickFrame(BTC, 3)]);
@@ -43,64 +57,34 @@ Deno.test("MarketStore - applies a batch of frames as one signal update", () => 
   assert.equal(runs, 2, "initial run + one for the whole batch");
 });
 
-Deno.test("MarketStore - history batch fills the series and becomes a resume point", () => {
+Deno.test("MarketStore - every symbol with a tick is a resume point", () => {
   const store = new MarketStore([BTC, ETH]);
   store.apply([hello(), {
     type: "batch",
     symbol: BTC,
     frames: [1, 2, 3].map((s) => tickFrame(BTC, s)),
   }]);
+  assert.deepEqual([...store.resumePoints()], [[BTC, 3]]);
   store.apply([tickFrame(ETH, 9)]);
-  assert.deepEqual(store.series(BTC).points.map((p) => p.seq), [1, 2, 3]);
-  assert.equal(store.tick(BTC).value?.seq, 3);
-  assert.deepEqual(
-    [...store.resumePoints()],
-    [[BTC, 3]],
-    "ETH has no history yet",
-  );
+  assert.deepEqual([...store.resumePoints()], [[BTC, 3], [ETH, 9]]);
 });
 
-Deno.test("MarketStore - a reset forgets the symbol so the lower-seq snapshot and the replay are accepted", () => {
+Deno.test("MarketStore - a reset forgets the symbol so the lower-seq snapshot is accepted", () => {
   const store = new MarketStore([BTC]);
-  store.apply([hello(), {
-    type: "batch",
-    symbol: BTC,
-    frames: [10, 11].map((s) => tickFrame(BTC, s)),
-  }]);
-  const outcome = store.apply([
+  store.apply([hello(), tickFrame(BTC, 10), tickFrame(BTC, 11)]);
+  store.apply([
     { type: "reset", symbol: BTC, epoch: "e1", seq: 4, reason: "ahead" },
     tickFrame(BTC, 4),
   ]);
-  assert.deepEqual(outcome.resetSymbols, [BTC]);
   assert.equal(store.tick(BTC).value?.seq, 4);
-  assert.equal(
-    store.resumePoints().size,
-    0,
-    "history must be replayed in full",
-  );
-  store.apply([{
-    type: "batch",
-    symbol: BTC,
-    frames: [2, 3, 4].map((s) => tickFrame(BTC, s)),
-  }]);
-  assert.deepEqual(store.series(BTC).points.map((p) => p.seq), [2, 3, 4]);
   assert.equal(store.resumePoints().get(BTC), 4);
 });
 
 Deno.test("MarketStore - a new epoch in hello forgets every sequence", () => {
   const store = new MarketStore([BTC]);
-  store.apply([hello("e1"), {
-    type: "batch",
-    symbol: BTC,
-    frames: [tickFrame(BTC, 50)],
-  }]);
-  store.apply([hello("e2"), {
-    type: "batch",
-    symbol: BTC,
-    frames: [tickFrame(BTC, 1)],
-  }]);
+  store.apply([hello("e1"), tickFrame(BTC, 50)]);
+  store.apply([hello("e2"), tickFrame(BTC, 1)]);
   assert.equal(store.tick(BTC).value?.seq, 1);
-  assert.deepEqual(store.series(BTC).points.map((p) => p.seq), [1]);
   assert.equal(store.session.value?.epoch, "e2");
   assert.equal(store.session.value?.simulated, true);
 });
@@ -126,11 +110,6 @@ Deno.test("MarketStore - server-rendered seeds never overwrite newer live data",
   store.apply([tickFrame(BTC, 7)]);
   store.seedTicks([tickFrame(BTC, 5), null]);
   assert.equal(store.tick(BTC).value?.seq, 7);
-  store.seedHistory(
-    BTC,
-    [1, 2].map((s) => toPoint(tickFrame(BTC, s))),
-  );
-  assert.deepEqual(store.series(BTC).points.map((p) => p.seq), [1, 2, 7]);
   assert.equal(
     store.thresholds.value[BTC],
     5_000_000,

@@ -1,34 +1,40 @@
 /**
- * The viewer's preferences (selected symbol, chime, chart window) in
- * localStorage. Storage is user-controlled input: every field is validated on
- * read and anything unknown falls back to its default, so a stale or edited
- * entry cannot break the page.
+ * The viewer's preferences (selected symbol, chime, chart window and style,
+ * pairs muted in the ledger) in localStorage. Storage is user-controlled
+ * input: every field is validated on read and anything unknown falls back to
+ * its default, so a stale or edited entry cannot break the page.
  */
+import {
+  type ChartWindow,
+  DEFAULT_CHART_WINDOW,
+  isChartWindow,
+} from "./chart_windows.ts";
 
-/** Chart windows the selector offers, in ms. */
-export const CHART_WINDOWS = {
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-} as const;
-
-/** A chart window name. */
-export type ChartWindow = keyof typeof CHART_WINDOWS;
+/** How the chart draws prices. */
+export type ChartStyle = "candles" | "line";
 
 /** Saved preferences. */
 export interface Preferences {
   /** Undefined when none (or an untracked one) was saved. */
   readonly symbol?: string;
-  /** Whale chime on; off unless the user turned it on. */
+  /** Alert chime on; off unless the user turned it on. */
   readonly chime: boolean;
   readonly window: ChartWindow;
+  readonly style: ChartStyle;
+  /** Pairs whose alerts are hidden from the ledger and never chime. */
+  readonly muted: readonly string[];
 }
 
 /** The storage key. */
 export const PREFERENCES_KEY = "sats-sentinel:prefs:v1";
 
-/** Defaults: no symbol, chime muted, 5-minute window. */
-export const DEFAULT_PREFERENCES: Preferences = { chime: false, window: "5m" };
+/** Defaults: no symbol, chime muted, an hour of candles, nothing muted. */
+export const DEFAULT_PREFERENCES: Preferences = {
+  chime: false,
+  window: DEFAULT_CHART_WINDOW,
+  style: "candles",
+  muted: [],
+};
 
 /** Reads and validates preferences; `symbols` are the tracked ones. */
 export function readPreferences(
@@ -48,10 +54,13 @@ export function readPreferences(
       ? record.symbol
       : undefined,
     chime: record.chime === true,
-    window: typeof record.window === "string" &&
-        Object.hasOwn(CHART_WINDOWS, record.window)
-      ? record.window as ChartWindow
+    window: isChartWindow(record.window)
+      ? record.window
       : DEFAULT_PREFERENCES.window,
+    style: record.style === "line" ? "line" : "candles",
+    muted: Array.isArray(record.muted)
+      ? symbols.filter((symbol) => (record.muted as unknown[]).includes(symbol))
+      : [],
   };
 }
 

@@ -19,12 +19,33 @@ function storageWith(value: string | null) {
 
 Deno.test("readPreferences - round-trips valid preferences", () => {
   const storage = storageWith(null);
-  writePreferences(storage, { symbol: "ETH-USDT", chime: true, window: "15m" });
-  assert.deepEqual(readPreferences(storage, SYMBOLS), {
+  const saved = {
     symbol: "ETH-USDT",
     chime: true,
-    window: "15m",
-  });
+    window: "1d",
+    style: "line",
+    muted: ["BTC-USDT"],
+  } as const;
+  writePreferences(storage, saved);
+  assert.deepEqual(readPreferences(storage, SYMBOLS), saved);
+});
+
+Deno.test("readPreferences - entries saved before windows and mutes existed still load", () => {
+  assert.deepEqual(
+    readPreferences(
+      storageWith(
+        JSON.stringify({ symbol: "BTC-USDT", chime: true, window: "5m" }),
+      ),
+      SYMBOLS,
+    ),
+    {
+      symbol: "BTC-USDT",
+      chime: true,
+      window: "5m",
+      style: "candles",
+      muted: [],
+    },
+  );
 });
 
 Deno.test("readPreferences - invalid or hostile entries fall back field by field", () => {
@@ -33,9 +54,8 @@ Deno.test("readPreferences - invalid or hostile entries fall back field by field
     DEFAULT_PREFERENCES,
   );
   assert.deepEqual(readPreferences(storageWith("[1]"), SYMBOLS), {
+    ...DEFAULT_PREFERENCES,
     symbol: undefined,
-    chime: false,
-    window: "5m",
   });
   assert.deepEqual(
     readPreferences(
@@ -44,11 +64,13 @@ Deno.test("readPreferences - invalid or hostile entries fall back field by field
           symbol: "DOGE-USDT",
           chime: "yes",
           window: "__proto__",
+          style: "bars",
+          muted: ["DOGE-USDT", 7, "ETH-USDT"],
         }),
       ),
       SYMBOLS,
     ),
-    { symbol: undefined, chime: false, window: "5m" },
+    { ...DEFAULT_PREFERENCES, symbol: undefined, muted: ["ETH-USDT"] },
   );
   assert.deepEqual(readPreferences(undefined, SYMBOLS), DEFAULT_PREFERENCES);
 });

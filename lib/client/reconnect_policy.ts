@@ -129,17 +129,22 @@ export function parseRetryAfterSeconds(
 
 /**
  * The multiplexed stream URL for `symbols`, resuming each symbol that has a
- * resume point (`since=A:12,B:7&epoch=…`). `base` is the page URL.
+ * resume point (`since=A:12,B:7&epoch=…`). `base` is the page URL; `extra`
+ * adds parameters (`candles`, `trades`, `history`).
  */
 export function streamUrl(
   base: string,
   symbols: readonly string[],
   resume: ReadonlyMap<string, number>,
   epoch: string | undefined,
+  extra: Readonly<Record<string, string>> = {},
 ): string {
   const url = new URL("/ws/stream", base);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("symbols", symbols.join(","));
+  for (const [name, value] of Object.entries(extra)) {
+    url.searchParams.set(name, value);
+  }
   const since = symbols.filter((s) => resume.has(s)).map((s) =>
     `${s}:${resume.get(s)}`
   );

@@ -136,3 +136,14 @@ Deno.test("streamUrl - resumes only symbols with a point, with the epoch", () =>
   assert.equal(fresh.protocol, "ws:");
   assert.equal(fresh.searchParams.has("since"), false);
 });
+
+Deno.test("streamUrl - adds the extra parameters (candles, trades, history)", () => {
+  const url = new URL(
+    streamUrl("http://127.0.0.1:8000/", ["A"], new Map(), undefined, {
+      candles: "1s",
+      trades: "1",
+    }),
+  );
+  assert.equal(url.searchParams.get("candles"), "1s");
+  assert.equal(url.searchParams.get("trades"), "1");
+});

@@ -3,7 +3,10 @@
  * and full jitter (reset once a connection has proved stable), resumes from
  * the last seq it holds, treats a silent socket as dead, stops on policy
  * refusals (with the server's reason), waits out 429s, and follows the
- * browser's online/offline and visibility events. Its state is a signal the
+ * browser's online/offline and visibility events. While it waits to retry it
+ * asks `/api/health` about once a second (at jittered times, so a crowd of
+ * pages spreads out) and reconnects as soon as the service answers, instead
+ * of sleeping out a backoff that grew while the service was down. Its state is a signal the
  * banner renders. Every timer and listener goes away in `dispose()`.
  *
  * Sockets, timers, fetch and the window are injected, so the whole lifecycle
@@ -79,8 +82,10 @@ export interface StreamConnectionOptions {
   readonly heartbeatMs?: number;
   /** A connection open this long resets the backoff, ms. Default 10 000. */
   readonly stableAfterMs?: number;
-  /** At most this many history reloads (after `reset`) per minute. Default 3. */
-  readonly maxReloadsPerMinute?: number;
+  /** Polled while waiting to retry; any answer reconnects. Default `/api/health`. */
+  readonly healthUrl?: string;
+  /** Longest pause between health probes, ms (each is 50–100 % of it). Default 1 000. */
+  readonly healthProbeMs?: number;
 }
 
 /** Close code the client uses for a socket it declared dead. */
@@ -94,10 +99,10 @@ export class StreamConnection {
   #attempt = 0;
   #retryTimer: TimerId | undefined;
   #watchdog: TimerId | undefined;
+  #healthTimer: TimerId | undefined;
   #heartbeatMs: number;
   #lastMessageAt = 0;
   #openedAt: number | undefined;
-  #reloads: number[] = [];
   #started = false;
   readonly #onOnline = () => this.#handleOnline();
   readonly #onOffline = () => this.#handleOffline();
@@ -131,21 +136,6 @@ export class StreamConnection {
     if (!this.#started) return;
     this.#attempt = 0;
     this.#connect();
-  }
-
-  /**
-   * Reconnects at once so the server replays full history (after `reset`).
-   * Rate-limited, so a server that keeps resetting cannot cause a loop.
-   */
-  reloadHistory(): boolean {
-    const now = this.#options.clock.now();
-    this.#reloads = this.#reloads.filter((at) => now - at < 60_000);
-    if (this.#reloads.length >= (this.#options.maxReloadsPerMinute ?? 3)) {
-      return false;
-    }
-    this.#reloads.push(now);
-    this.#connect();
-    return true;
   }
 
   /** Closes the socket and removes every timer and listener. */
@@ -275,6 +265,28 @@ export class StreamConnection {
       reason: decision.reason,
     };
     this.#retryTimer = clock.setTimer(() => this.#connect(), delay);
+    this.#probeHealth();
+  }
+
+  /** Asks the service whether it answers; reconnects at once if it does. */
+  #probeHealth(): void {
+    const { clock, fetch } = this.#options;
+    const random = this.#options.random ?? Math.random;
+    const wait = (this.#options.healthProbeMs ?? 1_000) * (0.5 + random() / 2);
+    this.#healthTimer = clock.setTimer(async () => {
+      this.#healthTimer = undefined;
+      let answered = false;
+      try {
+        const response = await fetch(this.#options.healthUrl ?? "/api/health");
+        answered = response.ok || response.status === 429;
+        await response.body?.cancel();
+      } catch {
+        // Still unreachable.
+      }
+      if (!this.#started || this.#state.peek().phase !== "retrying") return;
+      if (answered) this.#connect();
+      else this.#probeHealth();
+    }, wait);
   }
 
   #armWatchdog(): void {
@@ -311,6 +323,10 @@ export class StreamConnection {
     if (this.#retryTimer !== undefined) {
       this.#options.clock.clearTimer(this.#retryTimer);
       this.#retryTimer = undefined;
+    }
+    if (this.#healthTimer !== undefined) {
+      this.#options.clock.clearTimer(this.#healthTimer);
+      this.#healthTimer = undefined;
     }
   }
 

@@ -228,19 +228,78 @@ Deno.test("StreamConnection - returning to the tab skips a pending backoff", () 
   h.connection.dispose();
 });
 
-Deno.test("StreamConnection - history reloads reconnect at once but are rate-limited", () => {
-  const h = harness();
+Deno.test("StreamConnection - while waiting out a long backoff, the service answering its health check reconnects within a second", async () => {
+  let up = false;
+  const h = harness(() =>
+    up
+      ? Promise.resolve(new Response("{}", { status: 200 }))
+      : Promise.reject(new TypeError("down"))
+  );
   h.connection.start();
-  h.last().open();
-  assert.equal(h.connection.reloadHistory(), true);
-  assert.equal(h.connection.reloadHistory(), true);
-  assert.equal(h.connection.reloadHistory(), true);
-  assert.equal(h.connection.reloadHistory(), false);
-  assert.equal(h.sockets.length, 4);
-  assert.equal(h.sockets[0].closedWith, 1000);
-  h.clock.advance(60_000);
-  assert.equal(h.connection.reloadHistory(), true);
+  // Five failed handshakes: the next backoff ceiling is 32 s (capped at 16).
+  for (let i = 0; i < 5; i++) {
+    h.last().drop();
+    await h.clock.settle();
+    h.clock.advance(20_000);
+    await h.clock.settle();
+  }
+  h.last().drop();
+  await h.clock.settle();
+  const waiting = h.connection.state.value;
+  assert.equal(waiting.phase, "retrying");
+  assert.ok(
+    waiting.phase === "retrying" && waiting.retryAt - h.clock.now() >= 8_000,
+  );
+  const sockets = h.sockets.length;
+  h.clock.advance(2_000);
+  await h.clock.settle();
+  assert.equal(h.sockets.length, sockets, "still down: no reconnect");
+  assert.ok(h.probes.filter((url) => url === "/api/health").length >= 2);
+  up = true;
+  const upAt = h.clock.now();
+  for (let i = 0; i < 10 && h.sockets.length === sockets; i++) {
+    h.clock.advance(100);
+    await h.clock.settle();
+  }
+  assert.equal(h.sockets.length, sockets + 1, "reconnected");
+  assert.ok(h.clock.now() - upAt <= 1_000, `${h.clock.now() - upAt} ms`);
   h.connection.dispose();
+  assert.equal(h.clock.pending().length, 0);
+});
+
+Deno.test("StreamConnection - health probes are spread: each pause is half to all of a second", async () => {
+  const clock = new FakeClock(0);
+  const randoms = [0.99, 0, 0.999];
+  const probedAt: number[] = [];
+  const sockets: FakeSocket[] = [];
+  const connection = new StreamConnection({
+    url: () => "ws://svc/ws/stream",
+    onFrame: () => {},
+    createSocket: (url) => {
+      sockets.push(new FakeSocket(url));
+      return sockets.at(-1)!;
+    },
+    fetch: (url) => {
+      if (url === "/api/health") probedAt.push(clock.now());
+      return Promise.reject(new TypeError("down"));
+    },
+    clock,
+    random: () => randoms.shift() ?? 0.5,
+    events: new FakeEvents(),
+  });
+  connection.start();
+  sockets[0].open();
+  clock.advance(20_000);
+  // Stable for 20 s, so attempt 0: a retry within 990 ms, probes before it.
+  sockets[0].drop();
+  clock.advance(499);
+  await clock.settle();
+  assert.deepEqual(probedAt, []);
+  clock.advance(1);
+  await clock.settle();
+  assert.deepEqual(probedAt, [20_500], "first pause: 500 ms (random 0)");
+  connection.dispose();
+  assert.equal(clock.pending().length, 0);
 });
 
 Deno.test("StreamConnection - dispose clears every timer, listener and socket", () => {

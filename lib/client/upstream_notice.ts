@@ -1,26 +1,35 @@
 /**
- * What the dashboard says while the exchange is unreachable. The page keeps
- * showing what it has, so the notice must say whether that is anything: the
- * last good data and its age, or that nothing has arrived yet (a first start
- * without network), never "last good data" when there is none.
+ * What the dashboard says about the exchange feed, in words for people. The
+ * service reports failures as `kind: message` (for operators, e.g.
+ * `network: Network error: fetch failed`); the page shows what that means
+ * for a trader and keeps the original one click away.
  */
-import type { StatusFrame } from "../protocol/frames.ts";
-import { formatDuration } from "./format.ts";
-import { ageMs } from "./freshness.ts";
+
+const PROBLEMS: readonly (readonly [RegExp, string])[] = [
+  [/^network:/, "the exchange cannot be reached"],
+  [/^timeout:/, "the exchange is not answering in time"],
+  [/^rate-limited:/, "the exchange is limiting how often we may ask"],
+  [/^http:/, "the exchange answered with an error"],
+  [/^ret-code:/, "the exchange refused the request"],
+  [
+    /^(malformed-json|invalid-envelope):/,
+    "the exchange sent data we could not read",
+  ],
+  [
+    /^WebSocket down/,
+    "the exchange's live stream is down, so prices are polled instead",
+  ],
+];
 
 /**
- * The banner text for an `offline` upstream status, at client time `now`;
- * `clockOffsetMs` (server minus client clock) dates the server's timestamp.
+ * The service's technical `detail` of an upstream problem as a phrase for
+ * people (lower case, no full stop), or a generic phrase for anything else.
  */
-export function upstreamOfflineText(
-  status: StatusFrame,
-  now: number,
-  clockOffsetMs: number,
-): string {
-  const detail = status.detail ? ` (${status.detail})` : "";
-  if (status.last_success === null) {
-    return `Upstream offline: no market data received yet${detail}. Prices appear as soon as the exchange answers.`;
+export function describeUpstreamProblem(detail: string | undefined): string {
+  if (detail !== undefined) {
+    for (const [pattern, phrase] of PROBLEMS) {
+      if (pattern.test(detail)) return phrase;
+    }
   }
-  const age = formatDuration(ageMs(status.last_success, now, clockOffsetMs));
-  return `Upstream offline: showing the last good data, ${age} old${detail}.`;
+  return "the exchange feed has a problem";
 }

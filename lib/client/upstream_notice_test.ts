@@ -1,41 +1,32 @@
 import assert from "node:assert/strict";
-import type { StatusFrame } from "../protocol/frames.ts";
-import { upstreamOfflineText } from "./upstream_notice.ts";
+import { describeUpstreamProblem } from "./upstream_notice.ts";
 
-const offline = (fields: Partial<StatusFrame>): StatusFrame => ({
-  type: "status",
-  upstream: "offline",
-  simulated: false,
-  last_success: null,
-  ...fields,
-});
-
-Deno.test("upstreamOfflineText - without any data it says none has arrived", () => {
-  const text = upstreamOfflineText(
-    offline({ detail: "HTTP 503 from the exchange" }),
-    1_000,
-    0,
-  );
-  assert.match(
-    text,
-    /no market data received yet \(HTTP 503 from the exchange\)/,
-  );
-  assert.doesNotMatch(text, /last good data/);
-});
-
-Deno.test("upstreamOfflineText - with data it says how old the last good data is, on the server's clock", () => {
-  const text = upstreamOfflineText(
-    offline({ last_success: 100_000 }),
-    100_000 + 95_000 - 2_000,
-    2_000,
+Deno.test("describeUpstreamProblem - turns the service's error kinds into plain words", () => {
+  assert.equal(
+    describeUpstreamProblem("network: Network error: fetch failed"),
+    "the exchange cannot be reached",
   );
   assert.equal(
-    text,
-    "Upstream offline: showing the last good data, 1 m 35 s old.",
+    describeUpstreamProblem("http: HTTP 503 Service Unavailable"),
+    "the exchange answered with an error",
+  );
+  assert.equal(
+    describeUpstreamProblem("timeout: no answer within 10 s"),
+    "the exchange is not answering in time",
+  );
+  assert.match(
+    describeUpstreamProblem("WebSocket down; polling REST"),
+    /live stream is down/,
   );
 });
 
-Deno.test("upstreamOfflineText - a client clock behind the server never shows a negative age", () => {
-  const text = upstreamOfflineText(offline({ last_success: 5_000 }), 4_000, 0);
-  assert.match(text, /0 ms old/);
+Deno.test("describeUpstreamProblem - never shows raw text it does not know", () => {
+  assert.equal(
+    describeUpstreamProblem("weird: something <b>odd</b>"),
+    "the exchange feed has a problem",
+  );
+  assert.equal(
+    describeUpstreamProblem(undefined),
+    "the exchange feed has a problem",
+  );
 });

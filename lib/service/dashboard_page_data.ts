@@ -1,8 +1,8 @@
 /**
  * What the dashboard page renders on the server: the latest snapshot of every
- * symbol, the selected symbol's history, recent alerts, thresholds and the
- * service's numbers, read from the running service (never from upstream), so
- * the first paint already shows live data.
+ * symbol, the selected symbol's candles and recent trades, recent alerts,
+ * price alerts, thresholds and the service's numbers, read from the running
+ * service (never from upstream), so the first paint already shows live data.
  */
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type {
@@ -11,8 +11,15 @@ import type {
   RoomsResponse,
   ThresholdsResponse,
 } from "../protocol/api_types.ts";
+import type { CandlesResponse } from "../protocol/candles.ts";
+import type { PriceAlertsResponse } from "../protocol/price_alerts.ts";
+import type { TapeTrade } from "../protocol/trades.ts";
 import type { Services } from "./app_state.ts";
-import { type SeriesPoint, toPoint } from "../client/tick_series.ts";
+import {
+  CHART_WINDOWS,
+  DEFAULT_CHART_WINDOW,
+  INTERVAL_MS,
+} from "../client/chart_windows.ts";
 
 /** Alerts rendered into the page (the ledger shows the newest first). */
 export const PAGE_ALERTS = 20;
@@ -29,10 +36,14 @@ export interface DashboardPageData {
   readonly renderedAt: number;
   /** Latest tick per symbol, in `symbols` order (null before the first). */
   readonly ticks: readonly (TickFrame | null)[];
-  readonly history: {
+  /** The selected symbol's bars for the default chart window. */
+  readonly candles: CandlesResponse;
+  /** The selected symbol's recent trades, oldest first. */
+  readonly trades: {
     readonly symbol: string;
-    readonly points: readonly SeriesPoint[];
+    readonly trades: readonly TapeTrade[];
   };
+  readonly priceAlerts: PriceAlertsResponse;
   readonly alerts: readonly AlertFrame[];
   readonly thresholds: ThresholdsResponse;
   readonly diagnostics: DiagnosticsResponse;
@@ -53,6 +64,7 @@ export function dashboardPageData(
   const symbols = snapshots.map((s) => s.symbol);
   const chosen = selected ?? symbols[0];
   const diagnostics = services.diagnostics();
+  const chart = CHART_WINDOWS[DEFAULT_CHART_WINDOW];
   return {
     symbols,
     selected: chosen,
@@ -61,7 +73,13 @@ export function dashboardPageData(
     simulated: diagnostics.simulated,
     renderedAt: now,
     ticks: snapshots.map((s) => s.tick),
-    history: { symbol: chosen, points: services.history(chosen).map(toPoint) },
+    candles: services.recentCandles(
+      chosen,
+      chart.interval,
+      Math.ceil(chart.spanMs / INTERVAL_MS[chart.interval]) + 1,
+    ),
+    trades: { symbol: chosen, trades: services.recentTrades(chosen) },
+    priceAlerts: services.priceAlerts(),
     alerts: services.alerts().alerts.slice(0, PAGE_ALERTS),
     thresholds: services.thresholds(),
     diagnostics,
