@@ -31,6 +31,7 @@ export default function ConnectionBanner(props: ConnectionBannerProps) {
   const status = liveStatus({
     connection,
     upstream: dashboard.store.upstream.value,
+    ticksSinceStatus: dashboard.store.ticksSinceStatus(),
     tickAgeMs: newest ? ageMs(newest.ts, now, offset) : null,
     now,
   });

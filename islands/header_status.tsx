@@ -32,6 +32,7 @@ export default function HeaderStatus(props: HeaderStatusProps) {
   const status = liveStatus({
     connection,
     upstream: dashboard.store.upstream.value,
+    ticksSinceStatus: dashboard.store.ticksSinceStatus(),
     tickAgeMs: newest ? ageMs(newest.ts, dashboard.now.value, offset) : null,
     now: dashboard.now.value,
   });

@@ -17,6 +17,7 @@ import {
   viewOldest,
   type ViewState,
   wheelFactor,
+  windowView,
   zoomView,
 } from "../lib/client/chart_view.ts";
 import {
@@ -89,10 +90,8 @@ export default function PriceChart(props: PriceChartProps) {
   const viewKey = `${symbol}|${windowName}`;
   const [viewState, setViewState] = useState<
     { key: string; view: ViewState }
-  >({ key: viewKey, view: { span: spanMs, end: null } });
-  const view = viewState.key === viewKey
-    ? viewState.view
-    : { span: spanMs, end: null };
+  >({ key: viewKey, view: windowView(spanMs) });
+  const view = viewState.key === viewKey ? viewState.view : windowView(spanMs);
   const setView = (next: ViewState) =>
     setViewState({ key: viewKey, view: next });
   const [hover, setHover] = useState<Hover | null>(null);
@@ -104,7 +103,7 @@ export default function PriceChart(props: PriceChartProps) {
     first: bars[0]?.t ?? serverNow - spanMs,
     last: (bars.at(-1)?.t ?? serverNow) + intervalMs,
     intervalMs,
-    windowMs: spanMs,
+    windowMs: windowView(spanMs).span,
   };
   const clamped = clampView(view, bounds);
   const range = resolveView(clamped, bounds);

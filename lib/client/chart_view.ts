@@ -26,7 +26,7 @@ export interface ViewBounds {
   /** End of the newest bar, epoch ms. */
   readonly last: number;
   readonly intervalMs: number;
-  /** The window's own span: zooming out may always reach it. */
+  /** The window's own view span: zooming out may always reach it. */
   readonly windowMs: number;
 }
 
@@ -40,6 +40,14 @@ export interface ViewRange {
 export const MIN_VIEW_BARS = 12;
 /** Empty space right of the newest bar while following, as a share of the span. */
 export const FOLLOW_MARGIN = 0.04;
+
+/**
+ * The view a window opens with: following, wide enough that the window's
+ * whole span of bars fits left of the follow margin.
+ */
+export function windowView(windowMs: number): ViewState {
+  return { span: windowMs / (1 - FOLLOW_MARGIN), end: null };
+}
 
 /** The largest span: everything loaded, or the window if that is more. */
 export function maxSpan(bounds: ViewBounds): number {

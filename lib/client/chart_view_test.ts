@@ -8,6 +8,7 @@ import {
   type ViewBounds,
   viewOldest,
   wheelFactor,
+  windowView,
   zoomView,
 } from "./chart_view.ts";
 
@@ -87,4 +88,10 @@ Deno.test("wheelFactor - a notch zooms about 10 %, down zooms out, lines and pag
   assert.ok(wheelFactor(-100) < 1);
   assert.equal(wheelFactor(3, 1), wheelFactor(48));
   assert.equal(wheelFactor(100_000), wheelFactor(400), "bounded");
+});
+
+Deno.test("windowView - a window's whole span of bars fits left of the follow margin", () => {
+  const view = windowView(HOUR);
+  const range = resolveView(view, { ...BOUNDS, windowMs: view.span });
+  assert.ok(Math.abs(BOUNDS.last - range.start - HOUR) < 1e-6);
 });

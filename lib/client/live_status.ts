@@ -6,7 +6,8 @@
  *
  * - The pill turns amber as soon as a status frame says the exchange feed is
  *   failing, not only once data has gone stale.
- * - "Prices are still updating" is said only while ticks actually arrive.
+ * - "Prices are still updating" is said only while ticks actually arrive:
+ *   recently, and after the status frame that reported trouble.
  * - Past the staleness limit it is red "No data", whatever the status says.
  *
  * Messages are written for people; the technical detail (the service's error
@@ -19,8 +20,13 @@ import { STALE_AFTER_MS } from "./freshness.ts";
 import type { ConnectionState } from "./stream_connection.ts";
 import { describeUpstreamProblem } from "./upstream_notice.ts";
 
-/** No tick for this long, ms, and prices no longer count as updating. */
+/** No tick for this long, ms, and a quiet feed turns the pill amber. */
 export const QUIET_AFTER_MS = 5_000;
+/**
+ * While the feed reports trouble, prices count as "still updating" only if
+ * a tick came this recently, ms (a failing feed usually means none do).
+ */
+export const UPDATING_MS = 2_000;
 
 /** Colour of the state: green, amber, red. */
 export type LiveTone = "good" | "warn" | "bad";
@@ -56,6 +62,8 @@ export interface LiveStatusInput {
   readonly tickAgeMs: number | null;
   /** Client time, epoch ms (for countdowns). */
   readonly now: number;
+  /** A tick arrived after the latest status frame. Default true. */
+  readonly ticksSinceStatus?: boolean;
 }
 
 /** The page's live state from `input`. */
@@ -114,7 +122,8 @@ function feedStatus(input: LiveStatusInput): LiveStatus {
   const { upstream, tickAgeMs } = input;
   const detail = upstream?.detail;
   const problem = describeUpstreamProblem(detail);
-  const updating = tickAgeMs !== null && tickAgeMs <= QUIET_AFTER_MS;
+  const updating = tickAgeMs !== null && tickAgeMs <= UPDATING_MS &&
+    (input.ticksSinceStatus ?? true);
   const age = tickAgeMs === null ? "" : formatDuration(tickAgeMs);
   const notUpdating = tickAgeMs === null
     ? "No prices have arrived yet."
@@ -161,7 +170,7 @@ function feedStatus(input: LiveStatusInput): LiveStatus {
       message: "Connected. Waiting for the first prices from the exchange.",
     };
   }
-  if (!updating) {
+  if (tickAgeMs > QUIET_AFTER_MS) {
     return {
       tone: "warn",
       state: "quiet",

@@ -39,6 +39,20 @@ Deno.test("liveStatus - amber at once when a status frame says the feed is faili
   assert.equal(down.pill, "Feed down");
   assert.match(down.message!, /the exchange cannot be reached/);
   assert.match(down.message!, /still updating/);
+  const stopped = judge({
+    upstream: status({
+      upstream: "degraded",
+      detail: "timeout: x",
+      mode: "rest",
+    }),
+    tickAgeMs: 300,
+    ticksSinceStatus: false,
+  });
+  assert.match(
+    stopped.message!,
+    /Prices are not updating/,
+    "no tick since the failure",
+  );
   assert.doesNotMatch(down.message!, /fetch failed/);
   assert.equal(down.detail, "network: Network error: fetch failed");
   const frozen = judge({
@@ -47,11 +61,11 @@ Deno.test("liveStatus - amber at once when a status frame says the feed is faili
       detail: "timeout: x",
       mode: "rest",
     }),
-    tickAgeMs: 6_000,
+    tickAgeMs: 2_500,
   });
   assert.match(
     frozen.message!,
-    /Prices are not updating; the last one is 6 s old/,
+    /Prices are not updating; the last one is 2 s old/,
   );
   assert.doesNotMatch(frozen.message!, /still updating/);
 });

@@ -57,6 +57,12 @@ export class MarketStore {
   readonly alerts: Signal<readonly AlertFrame[]> = signal([]);
   /** The latest upstream status frame. */
   readonly upstream: Signal<StatusFrame | null> = signal(null);
+  /**
+   * Client time a live tick last arrived, and the time the latest status
+   * frame did: a tick after a "feed failing" status means prices still flow.
+   */
+  readonly tickArrivedAt: Signal<number | null> = signal(null);
+  #statusAt = -Infinity;
   readonly session: Signal<Session | null> = signal(null);
   /** Per-symbol whale thresholds known to the client. */
   readonly thresholds: Signal<Readonly<Record<string, number>>> = signal({});
@@ -75,6 +81,11 @@ export class MarketStore {
   /** The latest tick of `symbol` (a signal, created on first use). */
   tick(symbol: string): ReadonlySignal<TickFrame | null> {
     return this.#tickSignal(symbol);
+  }
+
+  /** Whether a live tick arrived after the latest status frame. */
+  ticksSinceStatus(): boolean {
+    return (this.tickArrivedAt.value ?? -Infinity) > this.#statusAt;
   }
 
   /** The newest tick of any symbol (reading subscribes to every symbol). */
@@ -141,6 +152,7 @@ export class MarketStore {
             break;
           case "status":
             this.upstream.value = frame;
+            this.#statusAt = this.#clock.now();
             break;
           case "tick":
             if (this.#acceptTick(frame)) ticks.push(frame);
@@ -163,6 +175,7 @@ export class MarketStore {
         }
       }
     });
+    if (ticks.length > 0) this.tickArrivedAt.value = this.#clock.now();
     return { newAlerts, ticks, connected };
   }
 

@@ -81,3 +81,54 @@ export async function waitForLive(
     timeout: timeoutMs,
   });
 }
+
+/** A task on the renderer's main thread. */
+export interface TracedTask {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * Traces `page` for `ms` and returns its main thread's tasks, with CPU time:
+ * on a shared 2-core machine a descheduled 5 ms task can last 60 ms on the
+ * clock without being long work, so budgets are judged on CPU time.
+ */
+export async function traceMainThreadTasks(
+  browser: Browser,
+  page: Page,
+  ms: number,
+): Promise<TracedTask[]> {
+  await browser.startTracing(page, {
+    categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"],
+  });
+  // Measuring over a window, not waiting for an event: the window is the point.
+  await page.evaluate(
+    (duration) => new Promise((resolve) => setTimeout(resolve, duration)),
+    ms,
+  );
+  const trace = JSON.parse(
+    new TextDecoder().decode(await browser.stopTracing()),
+  ) as {
+    traceEvents: {
+      name: string;
+      ph: string;
+      pid: number;
+      tid: number;
+      dur?: number;
+      tdur?: number;
+      args?: { name?: string };
+    }[];
+  };
+  const main = trace.traceEvents.filter((e) =>
+    e.ph === "M" && e.name === "thread_name" &&
+    e.args?.name === "CrRendererMain"
+  ).map((e) => `${e.pid}:${e.tid}`);
+  return trace.traceEvents
+    .filter((e) =>
+      e.name === "RunTask" && e.ph === "X" && main.includes(`${e.pid}:${e.tid}`)
+    )
+    .map((e) => ({
+      wallMs: (e.dur ?? 0) / 1_000,
+      cpuMs: (e.tdur ?? e.dur ?? 0) / 1_000,
+    }));
+}
