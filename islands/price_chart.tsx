@@ -8,7 +8,11 @@ import {
   PRICE_PANE_PCT,
 } from "../lib/client/candle_geometry.ts";
 import { ChartGestures } from "../lib/client/chart_gestures.ts";
-import { AXIS_WIDTH_PX, bandText, ChartSvg } from "../lib/client/chart_svg.tsx";
+import { bandText, ChartSvg } from "../lib/client/chart_svg.tsx";
+import {
+  ChartCrosshair,
+  type ChartHover,
+} from "../lib/client/chart_crosshair.tsx";
 import {
   clampView,
   panView,
@@ -49,14 +53,6 @@ const WINDOWS = Object.keys(CHART_WINDOWS) as ChartWindow[];
 const KEY_PAN = 0.1;
 const KEY_ZOOM = 1.25;
 
-/** Where the pointer is, as fractions of the chart's box, and its width. */
-interface Hover {
-  readonly fx: number;
-  readonly fy: number;
-  readonly width: number;
-  readonly height: number;
-}
-
 /**
  * The selected pair's candles with volume (or a line), from a minute to a
  * day, drawn in inline SVG that the server renders with real bars. Zoom with
@@ -94,7 +90,7 @@ export default function PriceChart(props: PriceChartProps) {
   const view = viewState.key === viewKey ? viewState.view : windowView(spanMs);
   const setView = (next: ViewState) =>
     setViewState({ key: viewKey, view: next });
-  const [hover, setHover] = useState<Hover | null>(null);
+  const [hover, setHover] = useState<ChartHover | null>(null);
   const [cursor, setCursor] = useState<number | null>(null);
   const gestures = useRef(new ChartGestures());
   const gestureStart = useRef<ViewState>(view);
@@ -143,7 +139,7 @@ export default function PriceChart(props: PriceChartProps) {
 
   const boxOf = (event: Event) =>
     (event.currentTarget as SVGSVGElement).getBoundingClientRect();
-  const hoverAt = (event: PointerEvent | MouseEvent): Hover => {
+  const hoverAt = (event: PointerEvent | MouseEvent): ChartHover => {
     const box = boxOf(event);
     return {
       fx: Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)),
@@ -353,7 +349,7 @@ export default function PriceChart(props: PriceChartProps) {
         >
           <ChartSvg model={model} style={style} emptyText={emptyText}>
             {(hover || cursor !== null) && inspectTime !== null && (
-              <Crosshair
+              <ChartCrosshair
                 time={inspectTime}
                 range={range}
                 hover={hover}
@@ -374,70 +370,5 @@ export default function PriceChart(props: PriceChartProps) {
         )}
       </p>
     </section>
-  );
-}
-
-/** Crosshair lines with the time on the time axis and the price on the price axis. */
-function Crosshair(props: {
-  time: number;
-  range: { start: number; end: number };
-  hover: Hover | null;
-  price: number | undefined;
-  barTime: number | undefined;
-}) {
-  const { time, range, hover, price } = props;
-  const fx = (time - range.start) / (range.end - range.start);
-  const label = formatClockUtc(props.barTime ?? time);
-  const labelWidth = label.length * 6.7 + 12;
-  // Kept inside the box (plus the axis column) when the width is known.
-  const width = hover?.width;
-  const x = width === undefined ? `${fx * 100}%` : Math.min(
-    width + AXIS_WIDTH_PX - labelWidth / 2,
-    Math.max(labelWidth / 2, fx * width),
-  );
-  const pct = hover ? hover.fy * 100 : undefined;
-  return (
-    <g class="crosshair" pointer-events="none" data-field="crosshair">
-      <line x1={`${fx * 100}%`} x2={`${fx * 100}%`} y1="0" y2="100%" />
-      {price !== undefined && pct !== undefined && (
-        <>
-          <line x1="0" x2="100%" y1={`${pct}%`} y2={`${pct}%`} />
-          <rect
-            class="cross-tag"
-            x="100%"
-            y={`${pct}%`}
-            width={AXIS_WIDTH_PX - 2}
-            height="18"
-            rx="3"
-            transform="translate(2 -9)"
-          />
-          <text class="cross-text" x="100%" dx="8" y={`${pct}%`} dy="4">
-            {formatPrice(price)}
-          </text>
-        </>
-      )}
-      <g transform={typeof x === "number" ? `translate(${x} 0)` : undefined}>
-        <rect
-          class="cross-tag"
-          x={typeof x === "number" ? -labelWidth / 2 : x}
-          y="100%"
-          width={labelWidth}
-          height="18"
-          rx="3"
-          transform={typeof x === "number"
-            ? "translate(0 3)"
-            : `translate(${-labelWidth / 2} 3)`}
-        />
-        <text
-          class="cross-text"
-          x={typeof x === "number" ? 0 : x}
-          y="100%"
-          dy="16"
-          text-anchor="middle"
-        >
-          {label}
-        </text>
-      </g>
-    </g>
   );
 }

@@ -22,33 +22,30 @@ import {
   type Signal,
   signal,
 } from "@preact/signals";
-import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
+import { systemClock, type TimerId } from "../clock/clock.ts";
 import type {
   AlertFrame,
   ServerFrame,
   StatusFrame,
-  TickFrame,
 } from "../protocol/frames.ts";
 import type {
   DiagnosticsResponse,
   MetricsResponse,
   RoomsResponse,
 } from "../protocol/api_types.ts";
-import type { CandleFrame, CandlesResponse } from "../protocol/candles.ts";
+import type { CandleFrame } from "../protocol/candles.ts";
 import type { PriceAlert } from "../protocol/price_alerts.ts";
-import type { TapeTrade, TradesFrame } from "../protocol/trades.ts";
+import type { TradesFrame } from "../protocol/trades.ts";
 import { readAdminToken, writeAdminToken } from "./admin_token.ts";
-import { type Fetch, getJson } from "./api_client.ts";
+import { getJson } from "./api_client.ts";
 import { CandleStore } from "./candle_store.ts";
+import { ChartFeed } from "./chart_feed.ts";
 import {
-  CHART_WINDOWS,
   type ChartWindow,
   DEFAULT_CHART_WINDOW,
-  INTERVAL_MS,
-  loadSpanMs,
   STREAM_INTERVAL,
 } from "./chart_windows.ts";
-import { FrameBatcher, type Schedule } from "./frame_batcher.ts";
+import { FrameBatcher } from "./frame_batcher.ts";
 import { MarketStore } from "./market_store.ts";
 import { noteConnection, noteStatus } from "./outage_tracker.ts";
 import { OutageLog } from "./outages.ts";
@@ -60,60 +57,14 @@ import {
 } from "./preferences.ts";
 import { streamUrl } from "./reconnect_policy.ts";
 import { type SeverityLevel, severityOf } from "./severity.ts";
-import {
-  type BrowserEvents,
-  type ConnectionState,
-  StreamConnection,
-} from "./stream_connection.ts";
+import { type ConnectionState, StreamConnection } from "./stream_connection.ts";
 import { TradeTape } from "./trade_tape.ts";
 import { type ChimeState, WhaleChime } from "./whale_chime.ts";
-
-/** Server-rendered data an island hands to the client (all optional but symbols). */
-export interface DashboardSeed {
-  readonly symbols: readonly string[];
-  readonly epoch?: string;
-  readonly simulated?: boolean;
-  readonly ticks?: readonly (TickFrame | null)[];
-  readonly alerts?: readonly AlertFrame[];
-  readonly thresholds?: Readonly<Record<string, number>>;
-  readonly tradeThresholds?: Readonly<Record<string, number>>;
-  readonly diagnostics?: DiagnosticsResponse;
-  readonly rooms?: RoomsResponse;
-  readonly metrics?: MetricsResponse;
-  /** Server time the page was rendered, epoch ms. */
-  readonly renderedAt?: number;
-  /** The selected pair's candles for the default window. */
-  readonly candles?: CandlesResponse;
-  /** The selected pair's recent trades. */
-  readonly trades?: {
-    readonly symbol: string;
-    readonly trades: readonly TapeTrade[];
-  };
-  readonly priceAlerts?: readonly PriceAlert[];
-}
-
-/** A value polled from the API, with the client time it arrived. */
-export interface Polled<T> {
-  readonly value: T;
-  readonly at: number;
-}
-
-/** Browser facilities the dashboard uses (injected for tests). */
-export interface DashboardEnvironment {
-  readonly pageUrl: () => string;
-  readonly fetch: Fetch;
-  readonly createSocket: (url: string) => WebSocket;
-  readonly clock: Clock;
-  readonly events: BrowserEvents;
-  readonly localStorage?: Storage;
-  /** Where the admin token lives (gone with the tab). */
-  readonly sessionStorage?: Storage;
-  readonly random?: () => number;
-  /** How frame flushes are scheduled. Default: animation frames. */
-  readonly schedule?: Schedule;
-  /** Sets the document title. Default: none. */
-  readonly setTitle?: (title: string) => void;
-}
+import type {
+  DashboardEnvironment,
+  DashboardSeed,
+  Polled,
+} from "./dashboard_inputs.ts";
 
 /** Least time between two renders of live data, ms (10 updates a second). */
 export const RENDER_INTERVAL_MS = 100;
@@ -164,13 +115,11 @@ export class Dashboard {
   readonly #idle = signal<ConnectionState>({ phase: "connecting", attempt: 0 });
   readonly #batcher: FrameBatcher<ServerFrame>;
   #timers: TimerId[] = [];
+  #selected: Signal<string> | undefined;
   #stopEffects: (() => void)[] = [];
   #running = false;
   #preferences: Preferences;
-  #selected: Signal<string> | undefined;
-  #chartKey = "";
-  #barT: number | undefined;
-  #refreshTimer: TimerId | undefined;
+  readonly #chart: ChartFeed;
 
   /** A dashboard; without `environment` (the server) it never connects. */
   constructor(symbols: readonly string[], environment?: DashboardEnvironment) {
@@ -189,6 +138,12 @@ export class Dashboard {
       (state) => (this.chimeState.value = state),
     );
     this.#preferences = readPreferences(environment?.localStorage, symbols);
+    this.#chart = new ChartFeed({
+      candles: this.candles,
+      window: this.chartWindow,
+      clock,
+      random: environment?.random,
+    });
     this.#batcher = new FrameBatcher((frames) => this.#applyFrames(frames), {
       minIntervalMs: RENDER_INTERVAL_MS,
       schedule: environment?.schedule,
@@ -257,7 +212,7 @@ export class Dashboard {
       if (this.candles.series(symbol, interval).bars.length === 0) {
         this.candles.seed(seed.candles);
       }
-      this.#chartKey ||= `${symbol}|${DEFAULT_CHART_WINDOW}`;
+      this.#chart.seeded(symbol, DEFAULT_CHART_WINDOW);
     }
     if (seed.trades) this.tape.add(seed.trades.symbol, seed.trades.trades);
     if (seed.priceAlerts && this.priceAlerts.peek().length === 0) {
@@ -280,7 +235,6 @@ export class Dashboard {
    * deep link the URL follows the selection.
    */
   adoptSelection(selected: Signal<string>, deepLinked: boolean): void {
-    this.#selected = selected;
     const saved = this.#preferences.symbol;
     if (!deepLinked && saved && saved !== selected.peek()) {
       selected.value = saved;
@@ -296,7 +250,8 @@ export class Dashboard {
         if (location.pathname !== path) history.replaceState(null, "", path);
       }
     }));
-    this.#watchChart();
+    this.#selected = selected;
+    if (this.#running) this.#chart.watch(selected);
   }
 
   /** Turns the chime on (from a click) or off, and remembers it. */
@@ -381,7 +336,7 @@ export class Dashboard {
       wasOpen = open;
     }));
     this.#connection?.start();
-    this.#watchChart();
+    if (this.#selected) this.#chart.watch(this.#selected);
   }
 
   /** Stops everything `start` began. */
@@ -391,36 +346,10 @@ export class Dashboard {
     this.#connection?.dispose();
     this.#batcher.dispose();
     for (const id of this.#timers) this.#environment?.clock.clearTimer(id);
-    if (this.#refreshTimer !== undefined) {
-      this.#environment?.clock.clearTimer(this.#refreshTimer);
-      this.#refreshTimer = undefined;
-    }
+    this.#chart.stop();
     this.#timers = [];
     for (const stop of this.#stopEffects) stop();
     this.#stopEffects = [];
-  }
-
-  /** Loads the chart's candles whenever its pair or window changes. */
-  #watchChart(): void {
-    const selected = this.#selected;
-    if (!this.#running || !selected) return;
-    this.#stopEffects.push(effect(() => {
-      const key = `${selected.value}|${this.chartWindow.value}`;
-      if (key !== this.#chartKey) this.#loadChart();
-    }));
-  }
-
-  #loadChart(): void {
-    const symbol = this.#selected?.peek();
-    if (!symbol) return;
-    const window = this.chartWindow.peek();
-    this.#chartKey = `${symbol}|${window}`;
-    this.#barT = undefined;
-    this.candles.load(
-      symbol,
-      CHART_WINDOWS[window].interval,
-      loadSpanMs(window),
-    );
   }
 
   #applyFrames(frames: ServerFrame[]): void {
@@ -438,14 +367,14 @@ export class Dashboard {
       this.tape.apply(trades);
       if (outcome.connected) {
         // Candle frames are not replayed: reload what the chart shows.
-        this.#loadChart();
+        this.#chart.reload();
         this.refreshPriceAlerts();
       } else if (
         outcome.newAlerts.some((a) => severityOf(a).level === "level")
       ) {
         this.refreshPriceAlerts();
       }
-      this.#refreshClosedBar();
+      this.#chart.framesApplied();
       this.#ring(outcome.newAlerts);
     });
   }
@@ -463,31 +392,6 @@ export class Dashboard {
       loudest = Math.max(loudest, LOUDNESS.indexOf(severityOf(alert).level));
     }
     if (loudest >= 0) this.chime.play(LOUDNESS[loudest]);
-  }
-
-  /**
-   * Bars longer than the stream's are aggregated here from 1 s frames, which
-   * is exact for prices but can count a second's volume twice around a
-   * reload: when such a bar closes, its final state is fetched (after a
-   * random 1–3 s, so a crowd of pages does not ask at once).
-   */
-  #refreshClosedBar(): void {
-    const environment = this.#environment;
-    const symbol = this.#selected?.peek();
-    const { interval } = CHART_WINDOWS[this.chartWindow.peek()];
-    if (!environment || !symbol || interval === STREAM_INTERVAL) return;
-    const last = this.candles.series(symbol, interval).bars.at(-1)?.t;
-    const closed = this.#barT;
-    this.#barT = last;
-    if (
-      closed === undefined || last === undefined || last <= closed ||
-      this.#refreshTimer !== undefined
-    ) return;
-    const random = environment.random ?? Math.random;
-    this.#refreshTimer = environment.clock.setTimer(() => {
-      this.#refreshTimer = undefined;
-      this.candles.load(symbol, interval, 3 * INTERVAL_MS[interval], true);
-    }, 1_000 + random() * 2_000);
   }
 
   async #poll(environment: DashboardEnvironment): Promise<void> {
@@ -508,41 +412,5 @@ export class Dashboard {
   #savePreferences(change: Partial<Preferences>): void {
     this.#preferences = { ...this.#preferences, ...change };
     writePreferences(this.#environment?.localStorage, this.#preferences);
-  }
-}
-
-/** The browser's facilities. */
-export function browserEnvironment(): DashboardEnvironment {
-  return {
-    pageUrl: () => location.href,
-    fetch: (input, init) => fetch(input, init),
-    createSocket: (url) => new WebSocket(url),
-    clock: systemClock,
-    events: {
-      addEventListener: (type, listener) =>
-        (type === "visibilitychange" ? document : window).addEventListener(
-          type,
-          listener,
-        ),
-      removeEventListener: (type, listener) =>
-        (type === "visibilitychange" ? document : window).removeEventListener(
-          type,
-          listener,
-        ),
-      isOnline: () => navigator.onLine,
-      isVisible: () => document.visibilityState === "visible",
-    },
-    localStorage: safeStorage(() => localStorage),
-    sessionStorage: safeStorage(() => sessionStorage),
-    setTitle: (title) => (document.title = title),
-  };
-}
-
-/** Storage access throws in some privacy modes: treat that as no storage. */
-export function safeStorage(get: () => Storage): Storage | undefined {
-  try {
-    return get();
-  } catch {
-    return undefined;
   }
 }

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
-import {
-  Dashboard,
-  type DashboardEnvironment,
-  FIRST_POLL_MS,
-  RENDER_INTERVAL_MS,
-} from "./dashboard.ts";
+import { Dashboard, FIRST_POLL_MS, RENDER_INTERVAL_MS } from "./dashboard.ts";
+import type { DashboardEnvironment } from "./dashboard_inputs.ts";
 import type { Schedule } from "./frame_batcher.ts";
 import { PREFERENCES_KEY } from "./preferences.ts";
 import { FakeClock } from "../clock/fake_clock.ts";

@@ -8,11 +8,9 @@
  */
 import { useEffect, useMemo } from "preact/hooks";
 import { afterHydration } from "../web/browser.ts";
-import {
-  browserEnvironment,
-  Dashboard,
-  type DashboardSeed,
-} from "./dashboard.ts";
+import { browserEnvironment } from "./browser_environment.ts";
+import { Dashboard } from "./dashboard.ts";
+import type { DashboardSeed } from "./dashboard_inputs.ts";
 
 /** True in the browser, false while rendering on the server. */
 export const IS_BROWSER = typeof document !== "undefined";
