@@ -51,22 +51,17 @@ export default function AlertLedger(props: AlertLedgerProps) {
       <header class="panel-head">
         <h2 id="ledger-title">Alert ledger</h2>
         <div class="ledger-tools">
-          <a
-            class="chip"
-            href={`/api/alerts.csv${query}`}
-            download
-            data-field="export-csv"
-          >
-            CSV
-          </a>
-          <a
-            class="chip"
-            href={`/api/alerts.ndjson${query}`}
-            download
-            data-field="export-ndjson"
-          >
-            NDJSON
-          </a>
+          {(["csv", "ndjson"] as const).map((format) => (
+            <a
+              key={format}
+              class="chip"
+              href={`/api/alerts.${format}${query}`}
+              download
+              data-field={`export-${format}`}
+            >
+              {format.toUpperCase()}
+            </a>
+          ))}
           <span class="count num" aria-label={`${shown.length} alerts shown`}>
             {shown.length}
           </span>

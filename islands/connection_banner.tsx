@@ -1,7 +1,5 @@
 import { useRef } from "preact/hooks";
 import { formatDuration } from "../lib/client/format.ts";
-import { ageMs } from "../lib/client/freshness.ts";
-import { liveStatus } from "../lib/client/live_status.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode ConnectionBanner}. */
@@ -26,15 +24,7 @@ export default function ConnectionBanner(props: ConnectionBannerProps) {
   const dashboard = useDashboard({ symbols: props.symbols });
   const connection = dashboard.connectionState.value;
   const now = dashboard.now.value;
-  const newest = dashboard.store.newestTick();
-  const offset = dashboard.store.session.value?.clockOffsetMs ?? 0;
-  const status = liveStatus({
-    connection,
-    upstream: dashboard.store.upstream.value,
-    ticksSinceStatus: dashboard.store.ticksSinceStatus(),
-    tickAgeMs: newest ? ageMs(newest.ts, now, offset) : null,
-    now,
-  });
+  const status = dashboard.liveStatus();
   const since = useRef(now);
   const downSince = useRef<number | null>(null);
   const recovered = useRef<{ at: number; after: number } | null>(null);

@@ -1,7 +1,5 @@
 import { useEffect } from "preact/hooks";
 import { cx } from "../lib/client/class_names.ts";
-import { ageMs } from "../lib/client/freshness.ts";
-import { liveStatus } from "../lib/client/live_status.ts";
 import { afterHydration } from "../lib/web/browser.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
@@ -27,15 +25,7 @@ export default function HeaderStatus(props: HeaderStatusProps) {
     simulated: props.simulated,
   });
   const connection = dashboard.connectionState.value;
-  const newest = dashboard.store.newestTick();
-  const offset = dashboard.store.session.value?.clockOffsetMs ?? 0;
-  const status = liveStatus({
-    connection,
-    upstream: dashboard.store.upstream.value,
-    ticksSinceStatus: dashboard.store.ticksSinceStatus(),
-    tickAgeMs: newest ? ageMs(newest.ts, dashboard.now.value, offset) : null,
-    now: dashboard.now.value,
-  });
+  const status = dashboard.liveStatus();
   const simulated = dashboard.store.session.value?.simulated ?? props.simulated;
   const chime = dashboard.chimeState.value;
   useEffect(() => {

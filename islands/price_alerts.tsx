@@ -4,6 +4,11 @@ import type {
   PriceAlertDirection,
 } from "../lib/protocol/price_alerts.ts";
 import { deletePriceAlert, postPriceAlert } from "../lib/client/api_client.ts";
+import {
+  type FormNotice,
+  FormStatus,
+  TokenField,
+} from "../lib/client/admin_form.tsx";
 import { cx } from "../lib/client/class_names.ts";
 import { formatPrice } from "../lib/client/format.ts";
 import { parsePriceInput } from "../lib/client/price_input.ts";
@@ -17,8 +22,6 @@ export interface PriceAlertsProps {
   /** False when the server has no admin token: changes are disabled. */
   readonly writable: boolean;
 }
-
-type Message = { readonly kind: "ok" | "error"; readonly text: string } | null;
 
 /**
  * Price-level alerts: one fires when the selected pair's last price crosses a
@@ -37,7 +40,7 @@ export default function PriceAlerts(props: PriceAlertsProps) {
   const last = dashboard.store.tick(symbol).value?.price;
   const price = useSignal("");
   const chosen = useSignal<PriceAlertDirection | null>(null);
-  const message = useSignal<Message>(null);
+  const message = useSignal<FormNotice>(null);
   const busy = useSignal(false);
   const typed = useSignal("");
   const saved = dashboard.adminToken.value;
@@ -158,38 +161,22 @@ export default function PriceAlerts(props: PriceAlertsProps) {
           ))}
         </div>
         {saved === "" && (
-          <label class="field">
-            <span>Admin token</span>
-            <input
-              name="token"
-              type="password"
-              autoComplete="off"
-              placeholder="kept in this tab only"
-              value={typed.value}
-              disabled={disabled}
-              onInput={(
-                event,
-              ) => (typed.value =
-                (event.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
+          <TokenField
+            value={typed.value}
+            disabled={disabled}
+            onInput={(value) => (typed.value = value)}
+          />
         )}
         <button class="primary" type="submit" disabled={disabled}>
           {busy.value ? "Saving…" : "Set alert"}
         </button>
-        <p
+        <FormStatus
           id="price-alert-message"
-          class={cx(
-            "form-message",
-            message.value?.kind ?? (parsed && !parsed.ok ? "error" : undefined),
-          )}
-          role="status"
-          data-field="price-alert-message"
-        >
-          {props.writable
-            ? message.value?.text ?? (parsed && !parsed.ok ? parsed.detail : "")
-            : "Changes are disabled: the server has no ADMIN_TOKEN configured."}
-        </p>
+          field="price-alert-message"
+          writable={props.writable}
+          notice={message.value}
+          invalid={parsed && !parsed.ok ? parsed.detail : undefined}
+        />
       </form>
       <ul class="price-alert-list" data-field="price-alerts">
         {alerts.map((alert) => (

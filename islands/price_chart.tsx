@@ -291,7 +291,7 @@ export default function PriceChart(props: PriceChartProps) {
           </div>
           <button
             type="button"
-            class="chart-live"
+            class="chip chart-live"
             disabled={following}
             onClick={() => {
               setView({ span: clamped.span, end: null });

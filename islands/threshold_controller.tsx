@@ -1,6 +1,11 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { putThreshold } from "../lib/client/api_client.ts";
+import {
+  type FormNotice,
+  FormStatus,
+  TokenField,
+} from "../lib/client/admin_form.tsx";
 import { cx } from "../lib/client/class_names.ts";
 import { formatUsd, formatUsdt } from "../lib/client/format.ts";
 import {
@@ -18,8 +23,6 @@ export interface ThresholdControllerProps {
   readonly writable: boolean;
 }
 
-type Message = { readonly kind: "ok" | "error"; readonly text: string } | null;
-
 /**
  * Sets a pair's whale threshold: presets from $1M to $100M or a typed amount,
  * checked in the browser with the server's rules, then sent with the admin
@@ -35,7 +38,7 @@ export default function ThresholdController(props: ThresholdControllerProps) {
   const symbol = useSignal(props.selected.peek());
   const amount = useSignal("");
   const token = useSignal("");
-  const message = useSignal<Message>(null);
+  const message = useSignal<FormNotice>(null);
   const busy = useSignal(false);
 
   const saved = dashboard.adminToken.value;
@@ -146,37 +149,21 @@ export default function ThresholdController(props: ThresholdControllerProps) {
             }}
           />
         </label>
-        <label class="field">
-          <span>Admin token</span>
-          <input
-            name="token"
-            type="password"
-            autoComplete="off"
-            placeholder="kept in this tab only"
-            value={token.value}
-            disabled={disabled}
-            onInput={(
-              event,
-            ) => (token.value =
-              (event.currentTarget as HTMLInputElement).value)}
-          />
-        </label>
+        <TokenField
+          value={token.value}
+          disabled={disabled}
+          onInput={(value) => (token.value = value)}
+        />
         <button class="primary" type="submit" disabled={disabled}>
           {busy.value ? "Applying…" : "Apply threshold"}
         </button>
-        <p
+        <FormStatus
           id="threshold-message"
-          class={cx(
-            "form-message",
-            message.value?.kind ?? (parsed && !parsed.ok ? "error" : undefined),
-          )}
-          role="status"
-          data-field="threshold-message"
-        >
-          {props.writable
-            ? message.value?.text ?? (parsed && !parsed.ok ? parsed.detail : "")
-            : "Writes are disabled: the server has no ADMIN_TOKEN configured."}
-        </p>
+          field="threshold-message"
+          writable={props.writable}
+          notice={message.value}
+          invalid={parsed && !parsed.ok ? parsed.detail : undefined}
+        />
       </form>
     </section>
   );

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Candle } from "../protocol/candles.ts";
+import { candle } from "./test_utils.ts";
 import {
   barAt,
   buildCandleChart,
@@ -9,22 +9,7 @@ import {
 } from "./candle_geometry.ts";
 import { outageBands } from "./outages.ts";
 
-const bar = (
-  t: number,
-  o: number,
-  h: number,
-  l: number,
-  c: number,
-  v = 1,
-): Candle => ({
-  t,
-  o,
-  h,
-  l,
-  c,
-  v,
-  turnover: 0,
-});
+const bar = candle;
 
 /** Path commands as [letter, numbers] pairs. */
 function commands(d: string): [string, number[]][] {

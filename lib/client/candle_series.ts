@@ -16,14 +16,7 @@
 import type { Candle } from "../protocol/candles.ts";
 
 /** The bar fields a stream frame carries. */
-export interface BarUpdate {
-  readonly t: number;
-  readonly o: number;
-  readonly h: number;
-  readonly l: number;
-  readonly c: number;
-  readonly v: number;
-}
+export type BarUpdate = Pick<Candle, "t" | "o" | "h" | "l" | "c" | "v">;
 
 /** Options of {@linkcode CandleSeries}. */
 export interface CandleSeriesOptions {

@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
-import type { Candle } from "../protocol/candles.ts";
+import { candle } from "./test_utils.ts";
 import { CandleSeries } from "./candle_series.ts";
 
-const bar = (
-  t: number,
-  o: number,
-  h: number,
-  l: number,
-  c: number,
-  v = 1,
-): Candle => ({
-  t,
-  o,
-  h,
-  l,
-  c,
-  v,
-  turnover: v * c,
-});
+const bar = candle;
 
 Deno.test("CandleSeries - merges API answers by bar start, oldest first, de-duplicated", () => {
   const series = new CandleSeries({ intervalMs: 1_000 });

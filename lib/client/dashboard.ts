@@ -46,6 +46,8 @@ import {
   STREAM_INTERVAL,
 } from "./chart_windows.ts";
 import { FrameBatcher } from "./frame_batcher.ts";
+import { ageMs } from "./freshness.ts";
+import { type LiveStatus, liveStatus } from "./live_status.ts";
 import { MarketStore } from "./market_store.ts";
 import { noteConnection, noteStatus } from "./outage_tracker.ts";
 import { OutageLog } from "./outages.ts";
@@ -175,6 +177,23 @@ export class Dashboard {
   /** The connection state (always "connecting" on the server). */
   get connectionState(): ReadonlySignal<ConnectionState> {
     return this.#connection?.state ?? this.#idle;
+  }
+
+  /**
+   * Whether the prices on screen are live, for the pill and the banner
+   * (reading it subscribes to what it depends on).
+   */
+  liveStatus(): LiveStatus {
+    const newest = this.store.newestTick();
+    const now = this.now.value;
+    const offset = this.store.session.value?.clockOffsetMs ?? 0;
+    return liveStatus({
+      connection: this.connectionState.value,
+      upstream: this.store.upstream.value,
+      ticksSinceStatus: this.store.ticksSinceStatus(),
+      tickAgeMs: newest ? ageMs(newest.ts, now, offset) : null,
+      now,
+    });
   }
 
   /** The viewer's saved preferences (applied by `start`). */

@@ -4,6 +4,7 @@
  * realistic defaults (override what the test is about). Time is driven with
  * `FakeClock` from `lib/clock/fake_clock.ts`, the one fake clock.
  */
+import type { Candle } from "../protocol/candles.ts";
 import type { AlertFrame, ServerFrame, TickFrame } from "../protocol/frames.ts";
 import type { BrowserEvents, SocketLike } from "./stream_connection.ts";
 
@@ -103,4 +104,16 @@ export function alertFrame(
     source: "simulator",
     ...overrides,
   };
+}
+
+/** A bar at `t` with these prices, volume `v` and turnover `v × c`. */
+export function candle(
+  t: number,
+  o: number,
+  h: number,
+  l: number,
+  c: number,
+  v = 1,
+): Candle {
+  return { t, o, h, l, c, v, turnover: v * c };
 }

@@ -4,6 +4,12 @@
  * and screenshots written to `test-output/`. Never downloads a browser.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
+import {
+  pollUntil,
+  type Stack,
+  type StackOptions,
+  startStack,
+} from "../support/start_stack.ts";
 
 /** Where Debian installs Chromium (`apt-get install chromium`). */
 export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
@@ -35,6 +41,30 @@ export async function withBrowser<T>(
     return await body(browser);
   } finally {
     await browser.close();
+  }
+}
+
+/** A stack whose every symbol already has a tick (so first paint has prices). */
+export async function liveStack(options: StackOptions = {}): Promise<Stack> {
+  const stack = await startStack(options);
+  await pollUntil(
+    () =>
+      stack.service.services.symbols().symbols.every((s) => s.tick !== null),
+    "a tick for every symbol",
+  );
+  return stack;
+}
+
+/** Runs `body` with a live stack and a headless Chromium, both stopped after. */
+export async function withLiveStack(
+  body: (stack: Stack, browser: Browser) => Promise<void>,
+  options: StackOptions = {},
+): Promise<void> {
+  const stack = await liveStack(options);
+  try {
+    await withBrowser((browser) => body(stack, browser));
+  } finally {
+    await stack.stop();
   }
 }
 

@@ -12,30 +12,20 @@ import type { Candle, CandlesResponse } from "../../lib/protocol/candles.ts";
 import {
   pollUntil,
   type Stack,
-  type StackOptions,
   startServiceAgainst,
-  startStack,
 } from "../support/start_stack.ts";
 import {
+  liveStack,
   screenshot,
   traceMainThreadTasks,
   waitForLive,
   watchedPage,
   withBrowser,
+  withLiveStack,
 } from "./browser_support.ts";
 import { lowContrastText } from "./contrast_audit.ts";
 
 const CHART = "svg.chart";
-
-async function liveStack(options: StackOptions = {}): Promise<Stack> {
-  const stack = await startStack(options);
-  await pollUntil(
-    () =>
-      stack.service.services.symbols().symbols.every((s) => s.tick !== null),
-    "a tick for every symbol",
-  );
-  return stack;
-}
 
 async function attribute(page: Page, name: string): Promise<string> {
   return (await page.getAttribute(CHART, name)) ?? "";
@@ -52,6 +42,16 @@ async function chartWhere(
     const value = await attribute(page, name);
     return test(value) ? value : undefined;
   }, description);
+}
+
+/** Waits until the chart follows the newest bar (or stops following). */
+function untilFollowing(page: Page, following: boolean): Promise<string> {
+  return chartWhere(
+    page,
+    "data-following",
+    (v) => v === String(following),
+    following ? "following the newest bar" : "panned away from it",
+  );
 }
 
 /** Answers `/api/candles` for minute bars with a synthetic day ending now. */
@@ -88,101 +88,85 @@ async function serveSyntheticDay(page: Page): Promise<void> {
   });
 }
 
-Deno.test("chart - wheel, drag and keys zoom and pan; End returns to live", async () => {
-  const stack = await liveStack();
-  try {
-    await withBrowser(async (browser) => {
-      const { page, errors } = await watchedPage(browser);
-      await serveSyntheticDay(page);
-      await page.goto(stack.service.url);
-      await waitForLive(page);
-      await page.locator('.chart-tools button:has-text("1d")').click();
-      const day = Number(
-        await chartWhere(
-          page,
-          "data-candles",
-          (v) => Number(v) > 1_000,
-          "a day of bars",
-        ),
-      );
-      assert.equal(await attribute(page, "data-interval"), "1m");
-      const box = (await page.locator(CHART).boundingBox())!;
-      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
-      await page.mouse.wheel(0, -600);
-      const zoomed = Number(
-        await chartWhere(
-          page,
-          "data-candles",
-          (v) => Number(v) < day * 0.8,
-          "zoomed in",
-        ),
-      );
-      assert.equal(
-        await attribute(page, "data-following"),
-        "true",
-        "zooming at the live edge keeps following it",
-      );
-      await page.locator('[data-field="crosshair"]').waitFor();
-      await screenshot(page, "chart-zoomed");
+/** Opens the dashboard live on a (synthetic) day of 1 m bars; the bars drawn. */
+async function openDay(page: Page, url: string): Promise<number> {
+  await serveSyntheticDay(page);
+  await page.goto(url);
+  await waitForLive(page);
+  await page.locator('.chart-tools button:has-text("1d")').click();
+  return Number(
+    await chartWhere(
+      page,
+      "data-candles",
+      (v) => Number(v) >= 1_400,
+      "a day of bars",
+    ),
+  );
+}
 
-      // Drag right: back in time, fewer recent bars; the view stops following.
-      const before = await page.textContent('[data-field="legend"]');
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.4, {
-        steps: 8,
-      });
-      await page.mouse.up();
-      assert.notEqual(await page.textContent('[data-field="legend"]'), before);
-
-      // Keys: End follows live again, + and - zoom, arrows pan.
-      await page.locator(CHART).focus();
-      await page.keyboard.press("End");
-      await chartWhere(
-        page,
-        "data-following",
-        (v) => v === "true",
-        "following",
-      );
-      await page.keyboard.press("+");
+Deno.test("chart - wheel, drag and keys zoom and pan; End returns to live", () =>
+  withLiveStack(async (stack, browser) => {
+    const { page, errors } = await watchedPage(browser);
+    const day = await openDay(page, stack.service.url);
+    assert.equal(await attribute(page, "data-interval"), "1m");
+    const box = (await page.locator(CHART).boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
+    await page.mouse.wheel(0, -600);
+    const zoomed = Number(
       await chartWhere(
         page,
         "data-candles",
-        (v) => Number(v) < zoomed,
-        "zoomed in by key",
-      );
-      const byKey = Number(await attribute(page, "data-candles"));
-      await page.keyboard.press("-");
-      await page.keyboard.press("-");
-      await chartWhere(
-        page,
-        "data-candles",
-        (v) => Number(v) > byKey,
-        "zoomed out by key",
-      );
-      await page.keyboard.press("ArrowLeft");
-      await chartWhere(
-        page,
-        "data-following",
-        (v) => v === "false",
-        "panned back",
-      );
-      await page.keyboard.press("Shift+ArrowLeft");
-      await page.locator('[data-field="crosshair"]').waitFor();
-      await page.keyboard.press("ArrowRight");
-      await page.keyboard.press("ArrowRight");
-      await chartWhere(
-        page,
-        "data-following",
-        (v) => v === "true",
-        "back to live",
-      );
-      assert.deepEqual(errors, []);
+        (v) => Number(v) < day * 0.8,
+        "zoomed in",
+      ),
+    );
+    assert.equal(
+      await attribute(page, "data-following"),
+      "true",
+      "zooming at the live edge keeps following it",
+    );
+    await page.locator('[data-field="crosshair"]').waitFor();
+    await screenshot(page, "chart-zoomed");
+
+    // Drag right: back in time, fewer recent bars; the view stops following.
+    const before = await page.textContent('[data-field="legend"]');
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.4, {
+      steps: 8,
     });
-  } finally {
-    await stack.stop();
-  }
-});
+    await page.mouse.up();
+    assert.notEqual(await page.textContent('[data-field="legend"]'), before);
+
+    // Keys: End follows live again, + and - zoom, arrows pan.
+    await page.locator(CHART).focus();
+    await page.keyboard.press("End");
+    await untilFollowing(page, true);
+    await page.keyboard.press("+");
+    await chartWhere(
+      page,
+      "data-candles",
+      (v) => Number(v) < zoomed,
+      "zoomed in by key",
+    );
+    const byKey = Number(await attribute(page, "data-candles"));
+    await page.keyboard.press("-");
+    await page.keyboard.press("-");
+    await chartWhere(
+      page,
+      "data-candles",
+      (v) => Number(v) > byKey,
+      "zoomed out by key",
+    );
+    await page.keyboard.press("ArrowLeft");
+    await untilFollowing(page, false);
+    await page.keyboard.press("Shift+ArrowLeft");
+    await page.locator('[data-field="crosshair"]').waitFor();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await untilFollowing(page, true);
+    assert.deepEqual(errors, []);
+  }));
 
 Deno.test("chart - a service outage is a gap with a band saying so, never a line across it", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -243,188 +227,155 @@ Deno.test("chart - a service outage is a gap with a band saying so, never a line
   }
 });
 
-Deno.test("chart - the layout does not move when scripts take over, at desktop and phone widths", async () => {
-  const stack = await liveStack();
-  try {
-    await withBrowser(async (browser) => {
-      for (const [width, height] of [[1440, 960], [375, 812]]) {
-        const boxes = [];
-        for (const javaScriptEnabled of [false, true]) {
-          const { page, errors } = await watchedPage(browser, {
-            width,
-            height,
-            javaScriptEnabled,
-          });
-          await page.goto(stack.service.url);
-          if (javaScriptEnabled) {
-            await page.locator("html[data-hydrated]").waitFor({
-              state: "attached",
-            });
-            await waitForLive(page);
-          }
-          boxes.push(
-            await page.evaluate(() => {
-              const box = (selector: string) => {
-                const r = document.querySelector(selector)!
-                  .getBoundingClientRect();
-                return [r.x, r.y, r.width, r.height].map(Math.round);
-              };
-              const sizes = [...document.querySelectorAll("svg.chart text")]
-                .map((t) => parseFloat(getComputedStyle(t).fontSize));
-              return {
-                chart: box("svg.chart"),
-                ledger: box(".ledger"),
-                smallestLabel: Math.min(...sizes),
-              };
-            }),
-          );
-          if (!javaScriptEnabled) {
-            await screenshot(page, `chart-no-js-${width}`);
-          }
-          assert.deepEqual(errors, []);
-          await page.context().close();
-        }
-        assert.deepEqual(boxes[1], boxes[0], `at ${width} px`);
-        assert.ok(boxes[0].smallestLabel >= 11, "labels at their real size");
-      }
-    });
-  } finally {
-    await stack.stop();
-  }
-});
-
-Deno.test("chart - a day of 1 m candles stays live for 60 s with no long task over 50 ms", async () => {
-  const stack = await liveStack();
-  try {
-    await withBrowser(async (browser) => {
-      const { page, errors } = await watchedPage(browser);
-      await serveSyntheticDay(page);
-      await page.goto(stack.service.url);
-      await waitForLive(page);
-      await page.locator('.chart-tools button:has-text("1d")').click();
-      await chartWhere(
-        page,
-        "data-candles",
-        (v) => Number(v) >= 1_400,
-        "a day of bars",
-      );
-      const ticksBefore = stack.service.services.metrics().ticks_processed;
-      const tasks = await traceMainThreadTasks(browser, page, 60_000);
-      const ticks = stack.service.services.metrics().ticks_processed -
-        ticksBefore;
-      const worst = Math.max(...tasks.map((task) => task.cpuMs));
-      console.log(
-        `60 s with ${await attribute(
-          page,
-          "data-candles",
-        )} candles: ${ticks} ticks, ${tasks.length} tasks, longest ${
-          worst.toFixed(1)
-        } ms CPU, ${
-          tasks.filter((t) => t.wallMs > 50).length
-        } over 50 ms wall-clock`,
-      );
-      assert.ok(ticks >= 1_000, `load was applied (${ticks} ticks)`);
-      // CPU time, not wall time: see traceMainThreadTasks.
-      assert.deepEqual(tasks.filter((task) => task.cpuMs > 50), []);
-      assert.deepEqual(errors, []);
-    });
-  } finally {
-    await stack.stop();
-  }
-});
-
-Deno.test("dashboard - every text keeps 4.5:1 contrast, at both widths, on a rising and a falling pair", async () => {
-  const stack = await liveStack();
-  try {
-    await withBrowser(async (browser) => {
-      for (const width of [1440, 375]) {
-        const { page } = await watchedPage(browser, { width, height: 900 });
+Deno.test("chart - the layout does not move when scripts take over, at desktop and phone widths", () =>
+  withLiveStack(async (stack, browser) => {
+    for (const [width, height] of [[1440, 960], [375, 812]]) {
+      const boxes = [];
+      for (const javaScriptEnabled of [false, true]) {
+        const { page, errors } = await watchedPage(browser, {
+          width,
+          height,
+          javaScriptEnabled,
+        });
         await page.goto(stack.service.url);
-        await waitForLive(page);
-        for (
-          const symbol of ["BTC-USDT", "ETH-USDT", "SOL-USDT", "1000SATS-USDT"]
-        ) {
-          await page.locator(`.ticker[data-symbol="${symbol}"]`).click();
-          await page.locator(`.price-card[data-symbol="${symbol}"]`).waitFor();
-          const box = (await page.locator(CHART).boundingBox())!;
-          await page.mouse.move(
-            box.x + box.width * 0.9,
-            box.y + box.height * 0.2,
-          );
-          // Let a running price flash end: its tint is light, but measured after.
-          await page.waitForFunction(() =>
-            document.getAnimations().every((a) =>
-              a.playState !== "running" ||
-              a.effect?.getTiming().iterations === Infinity
-            )
-          );
-          assert.deepEqual(
-            await lowContrastText(page),
-            [],
-            `${symbol} at ${width} px`,
-          );
+        if (javaScriptEnabled) {
+          await page.locator("html[data-hydrated]").waitFor({
+            state: "attached",
+          });
+          await waitForLive(page);
         }
+        boxes.push(
+          await page.evaluate(() => {
+            const box = (selector: string) => {
+              const r = document.querySelector(selector)!
+                .getBoundingClientRect();
+              return [r.x, r.y, r.width, r.height].map(Math.round);
+            };
+            const sizes = [...document.querySelectorAll("svg.chart text")]
+              .map((t) => parseFloat(getComputedStyle(t).fontSize));
+            return {
+              chart: box("svg.chart"),
+              ledger: box(".ledger"),
+              smallestLabel: Math.min(...sizes),
+            };
+          }),
+        );
+        if (!javaScriptEnabled) {
+          await screenshot(page, `chart-no-js-${width}`);
+        }
+        assert.deepEqual(errors, []);
         await page.context().close();
       }
-    });
-  } finally {
-    await stack.stop();
-  }
-});
+      assert.deepEqual(boxes[1], boxes[0], `at ${width} px`);
+      assert.ok(boxes[0].smallestLabel >= 11, "labels at their real size");
+    }
+  }));
 
-Deno.test("ledger - a muted pair stays muted after a reload; exports follow the filter; a remembered chime says it is locked", async () => {
-  const stack = await liveStack();
-  try {
-    await withBrowser(async (browser) => {
-      const { page, errors } = await watchedPage(browser);
+Deno.test("chart - a day of 1 m candles stays live for 60 s with no long task over 50 ms", () =>
+  withLiveStack(async (stack, browser) => {
+    const { page, errors } = await watchedPage(browser);
+    assert.ok(await openDay(page, stack.service.url) >= 1_400);
+    const ticksBefore = stack.service.services.metrics().ticks_processed;
+    const tasks = await traceMainThreadTasks(browser, page, 60_000);
+    const ticks = stack.service.services.metrics().ticks_processed -
+      ticksBefore;
+    const worst = Math.max(...tasks.map((task) => task.cpuMs));
+    console.log(
+      `60 s with ${await attribute(
+        page,
+        "data-candles",
+      )} candles: ${ticks} ticks, ${tasks.length} tasks, longest ${
+        worst.toFixed(1)
+      } ms CPU, ${
+        tasks.filter((t) => t.wallMs > 50).length
+      } over 50 ms wall-clock`,
+    );
+    assert.ok(ticks >= 1_000, `load was applied (${ticks} ticks)`);
+    // CPU time, not wall time: see traceMainThreadTasks.
+    assert.deepEqual(tasks.filter((task) => task.cpuMs > 50), []);
+    assert.deepEqual(errors, []);
+  }));
+
+Deno.test("dashboard - every text keeps 4.5:1 contrast, at both widths, on a rising and a falling pair", () =>
+  withLiveStack(async (stack, browser) => {
+    for (const width of [1440, 375]) {
+      const { page } = await watchedPage(browser, { width, height: 900 });
       await page.goto(stack.service.url);
       await waitForLive(page);
-      const ledger = page.locator(".ledger");
-      assert.equal(
-        await ledger.locator('[data-field="export-csv"]').getAttribute("href"),
-        "/api/alerts.csv",
-      );
-      await ledger.locator('.chip:has-text("SOL")').click();
-      assert.equal(
-        await ledger.locator('[data-field="export-ndjson"]').getAttribute(
-          "href",
-        ),
-        "/api/alerts.ndjson?symbol=SOL-USDT",
-      );
-      const csv = await fetch(
-        `${stack.service.url}/api/alerts.csv?symbol=SOL-USDT`,
-      );
-      assert.equal(csv.status, 200);
-      assert.match(csv.headers.get("content-type")!, /text\/csv/);
-      await csv.body?.cancel();
-      await ledger.locator('[data-field="mute"]').click();
-      assert.equal(
-        await ledger.locator('[data-field="mute"]').textContent(),
-        "Unmute SOL",
-      );
+      for (
+        const symbol of ["BTC-USDT", "ETH-USDT", "SOL-USDT", "1000SATS-USDT"]
+      ) {
+        await page.locator(`.ticker[data-symbol="${symbol}"]`).click();
+        await page.locator(`.price-card[data-symbol="${symbol}"]`).waitFor();
+        const box = (await page.locator(CHART).boundingBox())!;
+        await page.mouse.move(
+          box.x + box.width * 0.9,
+          box.y + box.height * 0.2,
+        );
+        // Let a running price flash end: its tint is light, but measured after.
+        await page.waitForFunction(() =>
+          document.getAnimations().every((a) =>
+            a.playState !== "running" ||
+            a.effect?.getTiming().iterations === Infinity
+          )
+        );
+        assert.deepEqual(
+          await lowContrastText(page),
+          [],
+          `${symbol} at ${width} px`,
+        );
+      }
+      await page.context().close();
+    }
+  }));
 
-      // The chime was turned on by a click: on now, and remembered.
-      await page.locator('[data-field="chime"]').click();
-      await page.locator('[data-field="chime"].chime-on').waitFor();
-      await page.reload();
-      await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
-      const chime = page.locator('[data-field="chime"]');
-      await page.locator('[data-field="chime"].chime-locked').waitFor();
-      assert.match(
-        (await chime.textContent())!,
-        /Sound locked — click to enable/,
-      );
-      await screenshot(page, "dashboard-sound-locked");
-      await chime.click();
-      await page.locator('[data-field="chime"].chime-on').waitFor();
-      await ledger.locator('.chip:has-text("SOL")').waitFor();
-      assert.match(
-        (await ledger.locator('.chip:has-text("SOL")').getAttribute("class"))!,
-        /is-muted/,
-      );
-      assert.deepEqual(errors, []);
-    });
-  } finally {
-    await stack.stop();
-  }
-});
+Deno.test("ledger - a muted pair stays muted after a reload; exports follow the filter; a remembered chime says it is locked", () =>
+  withLiveStack(async (stack, browser) => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(stack.service.url);
+    await waitForLive(page);
+    const ledger = page.locator(".ledger");
+    assert.equal(
+      await ledger.locator('[data-field="export-csv"]').getAttribute("href"),
+      "/api/alerts.csv",
+    );
+    await ledger.locator('.chip:has-text("SOL")').click();
+    assert.equal(
+      await ledger.locator('[data-field="export-ndjson"]').getAttribute(
+        "href",
+      ),
+      "/api/alerts.ndjson?symbol=SOL-USDT",
+    );
+    const csv = await fetch(
+      `${stack.service.url}/api/alerts.csv?symbol=SOL-USDT`,
+    );
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get("content-type")!, /text\/csv/);
+    await csv.body?.cancel();
+    await ledger.locator('[data-field="mute"]').click();
+    assert.equal(
+      await ledger.locator('[data-field="mute"]').textContent(),
+      "Unmute SOL",
+    );
+
+    // The chime was turned on by a click: on now, and remembered.
+    await page.locator('[data-field="chime"]').click();
+    await page.locator('[data-field="chime"].chime-on').waitFor();
+    await page.reload();
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    const chime = page.locator('[data-field="chime"]');
+    await page.locator('[data-field="chime"].chime-locked').waitFor();
+    assert.match(
+      (await chime.textContent())!,
+      /Sound locked — click to enable/,
+    );
+    await screenshot(page, "dashboard-sound-locked");
+    await chime.click();
+    await page.locator('[data-field="chime"].chime-on').waitFor();
+    await ledger.locator('.chip:has-text("SOL")').waitFor();
+    assert.match(
+      (await ledger.locator('.chip:has-text("SOL")').getAttribute("class"))!,
+      /is-muted/,
+    );
+    assert.deepEqual(errors, []);
+  }));

@@ -13,12 +13,11 @@ import type {
 import {
   pollUntil,
   type Stack,
-  type StackOptions,
   startServiceAgainst,
-  startStack,
 } from "../support/start_stack.ts";
 import type { Locator } from "playwright-core";
 import {
+  liveStack,
   screenshot,
   traceMainThreadTasks,
   waitForLive,
@@ -29,17 +28,6 @@ import {
 const ADMIN_TOKEN = "browser-test-admin-token-0123";
 const PRICE = '.price-card [data-field="price"]';
 const CANDLES = 'svg.chart [data-field="candles"] path.wick';
-
-/** A stack whose every symbol already has a tick (so first paint has prices). */
-async function liveStack(options: StackOptions = {}): Promise<Stack> {
-  const stack = await startStack(options);
-  await pollUntil(
-    () =>
-      stack.service.services.symbols().symbols.every((s) => s.tick !== null),
-    "a tick for every symbol",
-  );
-  return stack;
-}
 
 Deno.test("dashboard - first paint shows live prices before any JavaScript runs", async () => {
   const stack = await liveStack();
