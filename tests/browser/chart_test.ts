@@ -208,11 +208,13 @@ Deno.test("chart - a service outage is a gap with a band saying so, never a line
           Math.round(performance.now() - reconnectAt)
         } ms after the service answered`,
       );
-      const band = page.locator('[data-field="outage"]').first();
-      await band.waitFor({ state: "attached" });
-      assert.match(
-        (await band.locator("title").textContent())!,
-        /No data \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC \(\d+ s\): SATS Sentinel could not be reached from this page/,
+      // The band closes (its end no longer "now") once the page is back.
+      const title = page.locator('[data-field="outage"] title').first();
+      const closed =
+        /No data \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC \(\d+ s\): SATS Sentinel could not be reached from this page/;
+      await pollUntil(
+        async () => closed.test((await title.textContent()) ?? ""),
+        "a closed outage band",
       );
       // The line breaks: one sub-path before the outage, one after.
       await pollUntil(async () => {
