@@ -19,6 +19,8 @@ export interface PriceAlertsProps {
   readonly symbols: readonly string[];
   readonly selected: Signal<string>;
   readonly priceAlerts: readonly PriceAlert[];
+  /** The selected pair's last price when the page was rendered. */
+  readonly lastPrice?: number;
   /** False when the server has no admin token: changes are disabled. */
   readonly writable: boolean;
 }
@@ -37,7 +39,8 @@ export default function PriceAlerts(props: PriceAlertsProps) {
     priceAlerts: props.priceAlerts,
   });
   const symbol = props.selected.value;
-  const last = dashboard.store.tick(symbol).value?.price;
+  const last = dashboard.store.tick(symbol).value?.price ??
+    (symbol === props.selected.peek() ? props.lastPrice : undefined);
   const price = useSignal("");
   const chosen = useSignal<PriceAlertDirection | null>(null);
   const message = useSignal<FormNotice>(null);

@@ -100,6 +100,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
             symbols={symbols}
             selected={selected}
             priceAlerts={data.priceAlerts.price_alerts}
+            lastPrice={data.ticks[symbols.indexOf(data.selected)]?.price}
             writable={data.thresholds.writable}
           />
           <ThresholdController
