@@ -58,7 +58,10 @@ export default function TradesTape(props: TradesTapeProps) {
     ? "Waiting for trades…"
     : undefined;
   return (
-    <section class="panel tape" aria-labelledby="tape-title">
+    <section
+      class={cx("panel tape", mode === "rest" && "is-idle")}
+      aria-labelledby="tape-title"
+    >
       <header class="panel-head">
         <h2 id="tape-title">
           Trades <span class="muted">· {symbol.replace("-", "/")}</span>
