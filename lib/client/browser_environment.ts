@@ -29,6 +29,11 @@ export function browserEnvironment(): DashboardEnvironment {
     },
     localStorage: safeStorage(() => localStorage),
     sessionStorage: safeStorage(() => sessionStorage),
+    // Only some browsers tell (navigator.getAutoplayPolicy); the rest say
+    // nothing, and the chime waits for a gesture.
+    audioAllowed: () =>
+      (navigator as { getAutoplayPolicy?: (type: string) => string })
+        .getAutoplayPolicy?.("audiocontext") === "allowed",
     setTitle: (title) => (document.title = title),
   };
 }

@@ -331,7 +331,9 @@ export class Dashboard {
     this.chartWindow.value = this.#preferences.window;
     this.chartStyle.value = this.#preferences.style;
     this.muted.value = this.#preferences.muted;
-    if (this.#preferences.chime) this.chime.setEnabled(true, false);
+    if (this.#preferences.chime) {
+      this.chime.setEnabled(true, environment.audioAllowed?.() ?? false);
+    }
     const { clock } = environment;
     const tickClock = () => {
       this.now.value = clock.now();

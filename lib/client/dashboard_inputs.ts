@@ -60,6 +60,11 @@ export interface DashboardEnvironment {
   readonly random?: () => number;
   /** How frame flushes are scheduled. Default: animation frames. */
   readonly schedule?: Schedule;
+  /**
+   * Whether the browser lets audio start without a gesture (its autoplay
+   * policy, where it tells). Default: it does not.
+   */
+  readonly audioAllowed?: () => boolean;
   /** Sets the document title. Default: none. */
   readonly setTitle?: (title: string) => void;
 }
