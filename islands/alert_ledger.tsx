@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import type { AlertFrame } from "../lib/protocol/frames.ts";
+import type { AlertFrame, AlertKind } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
 import { formatIsoUtc, formatPrice, formatUsd } from "../lib/client/format.ts";
 import { formatMultiple, severityOf } from "../lib/client/severity.ts";
@@ -12,7 +12,7 @@ export interface AlertLedgerProps {
   readonly alerts: readonly AlertFrame[];
 }
 
-const KIND_LABEL: Readonly<Record<string, string>> = {
+const KIND_LABEL: Readonly<Record<AlertKind, string>> = {
   threshold_crossing: "24 h turnover crossed the line",
   volume_spike: "Volume spike",
   whale_trade: "Whale trade",
@@ -112,7 +112,6 @@ export default function AlertLedger(props: AlertLedgerProps) {
       >
         {shown.map((alert) => {
           const severity = severityOf(alert);
-          const direction = (alert as { direction?: string }).direction;
           return (
             <li
               key={alert.id}
@@ -131,9 +130,9 @@ export default function AlertLedger(props: AlertLedgerProps) {
                 ? (
                   <div class="row-body num">
                     <span class="notional">
-                      {direction === "below" ? "▼ Fell below" : "▲ Rose above"}
-                      {" "}
-                      {formatPrice(alert.threshold)}
+                      {alert.direction === "below"
+                        ? "▼ Fell below"
+                        : "▲ Rose above"} {formatPrice(alert.threshold)}
                     </span>
                     <span class="muted">@ {formatPrice(alert.price)}</span>
                   </div>
