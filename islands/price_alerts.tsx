@@ -195,8 +195,13 @@ export default function PriceAlerts(props: PriceAlertsProps) {
               {alert.direction === "above" ? "▲" : "▼"}{" "}
               {formatPrice(alert.price)}
             </span>
-            <span class="muted">
-              {alert.armed ? "armed" : "fired, re-arms on the way back"}
+            <span
+              class="muted"
+              title={alert.armed
+                ? "Fires once when the price crosses the level"
+                : "Fired; re-arms once the price has moved back past the level"}
+            >
+              {alert.armed ? "armed" : "fired"}
             </span>
             <button
               type="button"

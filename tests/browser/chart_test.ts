@@ -3,7 +3,8 @@
  * simulator: zoom and pan by wheel, drag and keys; a service outage drawn as
  * a gap with a band; a layout that does not move when scripts take over; no
  * long task while a day of 1 m candles is live; AA contrast everywhere;
- * the ledger's mute, exports and locked-sound state. Screenshots land in
+ * the ledger's mute, exports and locked-sound state; a price alert set from
+ * the form that fires once. Screenshots land in
  * `test-output/`.
  */
 import assert from "node:assert/strict";
@@ -26,6 +27,7 @@ import {
 import { lowContrastText } from "./contrast_audit.ts";
 
 const CHART = "svg.chart";
+const ADMIN_TOKEN = "browser-test-admin-token-0123";
 
 async function attribute(page: Page, name: string): Promise<string> {
   return (await page.getAttribute(CHART, name)) ?? "";
@@ -381,3 +383,66 @@ Deno.test("ledger - a muted pair stays muted after a reload; exports follow the 
     );
     assert.deepEqual(errors, []);
   }));
+
+Deno.test("price alert - set from the form, fires once in the ledger when the price crosses, shown as fired", () =>
+  withLiveStack(async (stack, browser) => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(stack.service.url);
+    await waitForLive(page);
+    stack.exchange.exchange.market.setPrice("SOLUSDT", 150);
+    await page.locator('.ticker[data-symbol="SOL-USDT"]').click();
+    const form = page.locator(".price-alert-form");
+    assert.equal(
+      await form.locator('[data-field="price-alert-symbol"]').textContent(),
+      "SOL-USDT",
+    );
+    await form.locator('input[name="price"]').fill("152");
+    await form.locator('button:has-text("Above")').click();
+    await form.locator('input[name="token"]').fill(ADMIN_TOKEN);
+    await form.locator('button[type="submit"]').click();
+    await form.locator('[data-field="price-alert-message"]', {
+      hasText: "Alert set: SOL-USDT above 152.0000",
+    }).waitFor();
+    const listed = page.locator("[data-price-alert-id]");
+    await listed.filter({ hasText: "armed" }).waitFor();
+
+    stack.exchange.exchange.market.setPrice("SOLUSDT", 153);
+    const row = page.locator('[data-kind="price_level"]');
+    await row.first().waitFor({ timeout: 15_000 });
+    assert.match(
+      (await row.first().textContent())!,
+      /PRICE LEVEL.*SOL-USDT.*Rose above 152\.0000/,
+    );
+    await listed.filter({ hasText: "fired" }).waitFor();
+    // The price stays above the level for a while: still one alert.
+    const ticks = stack.service.services.metrics().ticks_processed;
+    await pollUntil(
+      () => stack.service.services.metrics().ticks_processed > ticks + 200,
+      "more ticks above the level",
+    );
+    assert.equal(await row.count(), 1);
+    const stored = await (await fetch(
+      `${stack.service.url}/api/alerts?kind=price_level`,
+    )).json() as { alerts: unknown[] };
+    assert.equal(stored.alerts.length, 1);
+    await screenshot(page, "dashboard-price-alert");
+    assert.deepEqual(errors, []);
+  }, { env: { ADMIN_TOKEN, ALERT_COOLDOWN_SECONDS: "0" } }));
+
+Deno.test("tape - with the WebSocket feed the selected pair's trades print, large ones marked against its line", () =>
+  withLiveStack(async (stack, browser) => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(stack.service.url);
+    await waitForLive(page);
+    const rows = page.locator('[data-field="tape"] tbody tr');
+    await rows.first().waitFor({ timeout: 15_000 });
+    assert.match(
+      (await rows.first().textContent())!,
+      /^\d\d:\d\d:\d\d(Buy|Sell)[\d,.]+[\d.,KM]+\$[\d.]+[KM]?/,
+    );
+    await page.locator('.ticker[data-symbol="ETH-USDT"]').click();
+    await page.locator("#tape-title", { hasText: "ETH/USDT" }).waitFor();
+    await rows.first().waitFor();
+    assert.equal(await page.locator('[data-field="tape-note"]').count(), 0);
+    assert.deepEqual(errors, []);
+  }, { env: { INGEST_MODE: "ws" } }));

@@ -67,6 +67,11 @@ Deno.test("dashboard - first paint shows live prices before any JavaScript runs"
         ),
       );
       assert.equal(await page.locator("sats-island").count(), 11);
+      // Polling REST (the test stacks' default): no trade can arrive.
+      assert.match(
+        (await page.textContent('[data-field="tape-note"]'))!,
+        /Trades need the exchange's WebSocket feed/,
+      );
       await screenshot(page, "dashboard-no-js");
     });
   } finally {
