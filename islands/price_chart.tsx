@@ -1,6 +1,9 @@
 import type { Signal } from "@preact/signals";
 import { useMemo, useRef, useState } from "preact/hooks";
-import type { CandlesResponse } from "../lib/protocol/candles.ts";
+import {
+  CANDLE_INTERVAL_MS,
+  type CandlesResponse,
+} from "../lib/protocol/candles.ts";
 import type { PriceAlert } from "../lib/protocol/price_alerts.ts";
 import {
   barAt,
@@ -27,7 +30,6 @@ import {
 import {
   CHART_WINDOWS,
   type ChartWindow,
-  INTERVAL_MS,
 } from "../lib/client/chart_windows.ts";
 import { cx } from "../lib/client/class_names.ts";
 import {
@@ -73,7 +75,7 @@ export default function PriceChart(props: PriceChartProps) {
   const windowName = dashboard.chartWindow.value;
   const style = dashboard.chartStyle.value;
   const { interval, spanMs } = CHART_WINDOWS[windowName];
-  const intervalMs = INTERVAL_MS[interval];
+  const intervalMs = CANDLE_INTERVAL_MS[interval];
   dashboard.candles.version.value;
   dashboard.outageVersion.value;
   const series = dashboard.candles.series(symbol, interval);

@@ -6,7 +6,10 @@
  * is always exactly its fifteen 1 m bars. Bars start on multiples of their
  * length since the epoch, i.e. in UTC, as Bybit's klines do.
  */
-import type { CandleInterval } from "../protocol/candles.ts";
+import {
+  CANDLE_INTERVAL_MS,
+  type CandleInterval,
+} from "../protocol/candles.ts";
 
 /** The resolutions bars are built and stored at. */
 export const STORED_RESOLUTIONS = ["1s", "1m", "1h"] as const;
@@ -14,16 +17,8 @@ export const STORED_RESOLUTIONS = ["1s", "1m", "1h"] as const;
 /** One of {@linkcode STORED_RESOLUTIONS}. */
 export type StoredResolution = typeof STORED_RESOLUTIONS[number];
 
-/** Length of each interval, ms. */
-export const INTERVAL_MS: Readonly<Record<CandleInterval, number>> = {
-  "1s": 1_000,
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-};
+/** Length of each interval, ms: the protocol's table, shared with browsers. */
+export const INTERVAL_MS = CANDLE_INTERVAL_MS;
 
 /** The stored resolution each interval is aggregated from. */
 export const BASE_RESOLUTION: Readonly<

@@ -11,16 +11,16 @@
  * a reconnect, so the dashboard reloads what is on screen then.
  */
 import { type Signal, signal } from "@preact/signals";
-import type {
-  CandleFrame,
-  CandleInterval,
-  CandlesResponse,
-  Outage,
+import {
+  CANDLE_INTERVAL_MS,
+  type CandleFrame,
+  type CandleInterval,
+  type CandlesResponse,
+  type Outage,
 } from "../protocol/candles.ts";
 import type { TickFrame } from "../protocol/frames.ts";
 import { type Fetch, getJson } from "./api_client.ts";
 import { CandleSeries } from "./candle_series.ts";
-import { INTERVAL_MS } from "./chart_windows.ts";
 
 /** Most bars one request asks for (the API's limit). */
 export const MAX_BARS_PER_REQUEST = 1_000;
@@ -83,7 +83,7 @@ export class CandleStore {
       // Most recently used last: the first entry is the one to drop.
       this.#series.delete(key);
     } else {
-      series = new CandleSeries({ intervalMs: INTERVAL_MS[interval] });
+      series = new CandleSeries({ intervalMs: CANDLE_INTERVAL_MS[interval] });
     }
     this.#series.set(key, series);
     if (this.#series.size > MAX_SERIES) {
@@ -134,7 +134,7 @@ export class CandleStore {
     if (!background) this.#setLoad(key, { phase: "loading" });
     const requestedAt = this.#options.now();
     const serverNow = requestedAt + this.#options.clockOffset();
-    const intervalMs = INTERVAL_MS[interval];
+    const intervalMs = CANDLE_INTERVAL_MS[interval];
     const chunks = loadChunks(
       serverNow - spanMs,
       serverNow + intervalMs,
@@ -174,7 +174,7 @@ export class CandleStore {
     if (frames.length === 0) return;
     const at = this.#options.now();
     for (const frame of frames) {
-      const sourceMs = INTERVAL_MS[frame.interval];
+      const sourceMs = CANDLE_INTERVAL_MS[frame.interval];
       if (sourceMs === undefined) continue;
       for (const [key, series] of this.#series) {
         if (key.startsWith(`${frame.symbol}|`)) {

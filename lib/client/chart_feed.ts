@@ -7,11 +7,11 @@
  */
 import { effect, type ReadonlySignal } from "@preact/signals";
 import type { Clock, TimerId } from "../clock/clock.ts";
+import { CANDLE_INTERVAL_MS } from "../protocol/candles.ts";
 import type { CandleStore } from "./candle_store.ts";
 import {
   CHART_WINDOWS,
   type ChartWindow,
-  INTERVAL_MS,
   loadSpanMs,
   STREAM_INTERVAL,
 } from "./chart_windows.ts";
@@ -91,7 +91,7 @@ export class ChartFeed {
     const random = this.#options.random ?? Math.random;
     this.#refreshTimer = clock.setTimer(() => {
       this.#refreshTimer = undefined;
-      candles.load(symbol, interval, 3 * INTERVAL_MS[interval], true);
+      candles.load(symbol, interval, 3 * CANDLE_INTERVAL_MS[interval], true);
     }, 1_000 + random() * 2_000);
   }
 

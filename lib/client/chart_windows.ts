@@ -7,18 +7,10 @@
  * socket always asks for 1 s candles and longer bars are aggregated from them
  * in the browser, so switching windows never reconnects.
  */
-import type { CandleInterval } from "../protocol/candles.ts";
-
-/** Milliseconds per bar interval. */
-export const INTERVAL_MS: Readonly<Record<CandleInterval, number>> = {
-  "1s": 1_000,
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-};
+import {
+  CANDLE_INTERVAL_MS,
+  type CandleInterval,
+} from "../protocol/candles.ts";
 
 /** One chart window: the span it shows and the bars it draws. */
 export interface ChartWindowSpec {
@@ -51,7 +43,10 @@ export const MIN_LOADED_BARS = 300;
 /** How far back a window loads, ms: its span, or 300 bars if that is more. */
 export function loadSpanMs(window: ChartWindow): number {
   const spec = CHART_WINDOWS[window];
-  return Math.max(spec.spanMs, INTERVAL_MS[spec.interval] * MIN_LOADED_BARS);
+  return Math.max(
+    spec.spanMs,
+    CANDLE_INTERVAL_MS[spec.interval] * MIN_LOADED_BARS,
+  );
 }
 
 /** Whether `name` is a window the selector offers. */

@@ -26,6 +26,20 @@ export const CANDLE_INTERVALS = [
 export type CandleInterval = typeof CANDLE_INTERVALS[number];
 
 /**
+ * Length of each interval, ms. Bars start on multiples of it since the
+ * epoch (in UTC, as Bybit's klines do), on the server and in the browser.
+ */
+export const CANDLE_INTERVAL_MS: Readonly<Record<CandleInterval, number>> = {
+  "1s": 1_000,
+  "1m": 60_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "1h": 3_600_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
+};
+
+/**
  * Where a bar's volume and turnover came from: public trades while they
  * stream, or the growth of the 24 h turnover between ticks (an estimate).
  */

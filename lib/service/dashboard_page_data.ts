@@ -11,14 +11,16 @@ import type {
   RoomsResponse,
   ThresholdsResponse,
 } from "../protocol/api_types.ts";
-import type { CandlesResponse } from "../protocol/candles.ts";
+import {
+  CANDLE_INTERVAL_MS,
+  type CandlesResponse,
+} from "../protocol/candles.ts";
 import type { PriceAlertsResponse } from "../protocol/price_alerts.ts";
 import type { TapeTrade } from "../protocol/trades.ts";
 import type { Services } from "./app_state.ts";
 import {
   CHART_WINDOWS,
   DEFAULT_CHART_WINDOW,
-  INTERVAL_MS,
 } from "../client/chart_windows.ts";
 
 /** Alerts rendered into the page (the ledger shows the newest first). */
@@ -76,7 +78,7 @@ export function dashboardPageData(
     candles: services.recentCandles(
       chosen,
       chart.interval,
-      Math.ceil(chart.spanMs / INTERVAL_MS[chart.interval]) + 1,
+      Math.ceil(chart.spanMs / CANDLE_INTERVAL_MS[chart.interval]) + 1,
     ),
     trades: { symbol: chosen, trades: services.recentTrades(chosen) },
     priceAlerts: services.priceAlerts(),
