@@ -8,6 +8,7 @@ import type { PriceAlert } from "../lib/protocol/price_alerts.ts";
 import {
   barAt,
   buildCandleChart,
+  candleChartCache,
   PRICE_PANE_PCT,
 } from "../lib/client/candle_geometry.ts";
 import { ChartGestures } from "../lib/client/chart_gestures.ts";
@@ -112,6 +113,7 @@ export default function PriceChart(props: PriceChartProps) {
   const bands = outageBands(outages, serverNow, range.start, range.end);
   const bandKey = bands.map((b) => `${b.from}-${b.to}`).join();
   const levelKey = levels.map((l) => `${l.direction}${l.price}`).join();
+  const cache = useRef(candleChartCache());
   const model = useMemo(
     () =>
       buildCandleChart({
@@ -121,6 +123,8 @@ export default function PriceChart(props: PriceChartProps) {
         end: range.end,
         bands,
         levels,
+        settledVersion: series.settledVersion,
+        cache: cache.current,
       }),
     [series, series.version, range.start, range.end, bandKey, levelKey],
   );

@@ -51,7 +51,51 @@ export interface CandleChartInput {
   readonly bands?: readonly OutageBand[];
   /** Price-alert levels to draw when in range. */
   readonly levels?: readonly PriceLevel[];
+  /**
+   * Changes whenever a bar other than the newest changes (see
+   * `CandleSeries.settledVersion`); with `cache`, the settled bars' paths
+   * are reused while only the newest bar moves.
+   */
+  readonly settledVersion?: number;
+  readonly cache?: CandleChartCache;
 }
+
+/** Path data of a run of bars, in the nested SVGs' units. */
+export interface BarPaths {
+  readonly bodiesUp: string;
+  readonly bodiesDown: string;
+  readonly wicksUp: string;
+  readonly wicksDown: string;
+  readonly volumeUp: string;
+  readonly volumeDown: string;
+  /** Close prices, broken at gaps. */
+  readonly line: string;
+}
+
+/**
+ * The settled bars' paths from the last build, reused while they are the
+ * same: at ten renders a second with a day of 1 m bars, only the newest
+ * bar's few characters are rebuilt and only its path elements change.
+ */
+export interface CandleChartCache {
+  key: string;
+  paths: BarPaths;
+}
+
+/** An empty cache for {@linkcode buildCandleChart}. */
+export function candleChartCache(): CandleChartCache {
+  return { key: "", paths: EMPTY_PATHS };
+}
+
+const EMPTY_PATHS: BarPaths = {
+  bodiesUp: "",
+  bodiesDown: "",
+  wicksUp: "",
+  wicksDown: "",
+  volumeUp: "",
+  volumeDown: "",
+  line: "",
+};
 
 /** An outage band as drawn. */
 export interface DrawnBand {
@@ -72,15 +116,13 @@ export interface CandleChartModel {
   /** Price range of the pane (bottom, top). */
   readonly lo: number;
   readonly hi: number;
-  /** Path data in the nested SVGs' units. */
-  readonly bodiesUp: string;
-  readonly bodiesDown: string;
-  readonly wicksUp: string;
-  readonly wicksDown: string;
-  readonly volumeUp: string;
-  readonly volumeDown: string;
-  /** Close prices, broken at gaps. */
-  readonly line: string;
+  /** The settled bars' paths (every drawn bar but the newest). */
+  readonly settled: BarPaths;
+  /**
+   * The newest bar's paths, when it is drawn: kept apart so live updates
+   * touch only these. Its `line` continues the settled line.
+   */
+  readonly live: BarPaths;
   /** Largest volume drawn. */
   readonly maxVolume: number;
   /** Price labels, percent of the chart's height. */
@@ -151,45 +193,98 @@ export function buildCandleChart(input: CandleChartInput): CandleChartModel {
   const body = slot * BODY_SHARE;
   const bandsIn = input.bands ?? [];
 
-  let bodiesUp = "";
-  let bodiesDown = "";
-  let wicksUp = "";
-  let wicksDown = "";
-  let volumeUp = "";
-  let volumeDown = "";
-  let line = "";
   let maxVolume = 0;
   for (const bar of visible) maxVolume = Math.max(maxVolume, bar.v);
-  let previous: Candle | undefined;
-  for (const bar of visible) {
+  const newest = bars.at(-1);
+  const liveBar = visible.at(-1) === newest ? newest : undefined;
+  const settledBars = liveBar ? visible.slice(0, -1) : visible;
+  const draw = (bar: Candle, previous: Candle | undefined) => {
     const left = x(bar.t);
     const mid = r(left + slot / 2);
-    const up = bar.c >= bar.o;
     const top = y(Math.max(bar.o, bar.c));
     const height = Math.max(3, y(Math.min(bar.o, bar.c)) - top);
     const bx = r(left + (slot - body) / 2);
-    const rect = `M${bx} ${r(top)}h${r(body)}v${r(height)}h${r(-body)}Z`;
-    const wick = `M${mid} ${r(y(bar.h))}V${r(y(bar.l))}`;
-    if (up) {
-      bodiesUp += rect;
-      wicksUp += wick;
-    } else {
-      bodiesDown += rect;
-      wicksDown += wick;
-    }
-    if (maxVolume > 0 && bar.v > 0) {
-      const h = Math.max(2, (bar.v / maxVolume) * UNITS);
-      const vol = `M${bx} ${r(UNITS - h)}h${r(body)}V${UNITS}h${r(-body)}Z`;
-      if (up) volumeUp += vol;
-      else volumeDown += vol;
-    }
+    const v = maxVolume > 0 && bar.v > 0
+      ? Math.max(2, (bar.v / maxVolume) * UNITS)
+      : 0;
     const joined = previous !== undefined &&
       !isGap(previous, bar, intervalMs, bandsIn);
-    line += `${joined ? "L" : "M"}${mid} ${r(y(bar.c))}`;
-    previous = bar;
+    return {
+      up: bar.c >= bar.o,
+      body: `M${bx} ${r(top)}h${r(body)}v${r(height)}h${r(-body)}Z`,
+      wick: `M${mid} ${r(y(bar.h))}V${r(y(bar.l))}`,
+      volume: v > 0
+        ? `M${bx} ${r(UNITS - v)}h${r(body)}V${UNITS}h${r(-body)}Z`
+        : "",
+      point: `${joined ? "L" : "M"}${mid} ${r(y(bar.c))}`,
+      joined,
+      mid,
+    };
+  };
+  const key = input.settledVersion === undefined ? "" : [
+    input.settledVersion,
+    start,
+    end,
+    lo,
+    hi,
+    maxVolume,
+    firstIndex,
+    settledBars.length,
+    bandsIn.map((b) => `${b.from}-${b.to}`).join(),
+  ].join("|");
+  let settled: BarPaths;
+  if (key !== "" && input.cache?.key === key) {
+    settled = input.cache.paths;
+  } else {
+    const parts = {
+      bodiesUp: [] as string[],
+      bodiesDown: [] as string[],
+      wicksUp: [] as string[],
+      wicksDown: [] as string[],
+      volumeUp: [] as string[],
+      volumeDown: [] as string[],
+      line: [] as string[],
+    };
+    let previous: Candle | undefined;
+    for (const bar of settledBars) {
+      const drawn = draw(bar, previous);
+      (drawn.up ? parts.bodiesUp : parts.bodiesDown).push(drawn.body);
+      (drawn.up ? parts.wicksUp : parts.wicksDown).push(drawn.wick);
+      (drawn.up ? parts.volumeUp : parts.volumeDown).push(drawn.volume);
+      parts.line.push(drawn.point);
+      previous = bar;
+    }
+    settled = {
+      bodiesUp: parts.bodiesUp.join(""),
+      bodiesDown: parts.bodiesDown.join(""),
+      wicksUp: parts.wicksUp.join(""),
+      wicksDown: parts.wicksDown.join(""),
+      volumeUp: parts.volumeUp.join(""),
+      volumeDown: parts.volumeDown.join(""),
+      line: parts.line.join(""),
+    };
+    if (input.cache && key !== "") {
+      input.cache.key = key;
+      input.cache.paths = settled;
+    }
+  }
+  let live = EMPTY_PATHS;
+  if (liveBar) {
+    const before = settledBars.at(-1);
+    const drawn = draw(liveBar, before);
+    // The live line starts at the last settled point, so the two paths join.
+    const from = before && drawn.joined
+      ? `M${r(x(before.t) + slot / 2)} ${r(y(before.c))}`
+      : "";
+    live = {
+      ...EMPTY_PATHS,
+      [drawn.up ? "bodiesUp" : "bodiesDown"]: drawn.body,
+      [drawn.up ? "wicksUp" : "wicksDown"]: drawn.wick,
+      [drawn.up ? "volumeUp" : "volumeDown"]: drawn.volume,
+      line: `${from}${drawn.point}`,
+    };
   }
 
-  const newest = bars.at(-1);
   const last = newest && visible.length > 0
     ? { price: newest.c, pct: pct(newest.c), up: newest.c >= newest.o }
     : undefined;
@@ -201,13 +296,8 @@ export function buildCandleChart(input: CandleChartInput): CandleChartModel {
     end,
     lo,
     hi,
-    bodiesUp,
-    bodiesDown,
-    wicksUp,
-    wicksDown,
-    volumeUp,
-    volumeDown,
-    line,
+    settled,
+    live,
     maxVolume,
     yTicks: visible.length === 0
       ? []

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { candle } from "./test_utils.ts";
 import {
   barAt,
+  type BarPaths,
   buildCandleChart,
+  candleChartCache,
+  type CandleChartModel,
   isGap,
   PRICE_PANE_PCT,
   priceRange,
@@ -10,6 +13,11 @@ import {
 import { outageBands } from "./outages.ts";
 
 const bar = candle;
+
+/** A path of the settled bars and the newest bar together. */
+function all(model: CandleChartModel, key: keyof BarPaths): string {
+  return model.settled[key] + model.live[key];
+}
 
 /** Path commands as [letter, numbers] pairs. */
 function commands(d: string): [string, number[]][] {
@@ -32,13 +40,13 @@ Deno.test("buildCandleChart - x is time: each bar sits in its slot, and a missin
   });
   assert.equal(model.count, 3);
   // Wicks at slot centres: 125, 375 and 875 of 1000 units.
-  const wickXs = commands(model.wicksUp + model.wicksDown)
+  const wickXs = commands(all(model, "wicksUp") + all(model, "wicksDown"))
     .filter(([c]) => c === "M")
     .map(([, n]) => n[0])
     .sort((a, b) => a - b);
   assert.deepEqual(wickXs, [125, 375, 875]);
   // Bodies are 70 % of the 250-unit slot, centred.
-  const [[, start], [, width]] = commands(model.bodiesUp);
+  const [[, start], [, width]] = commands(model.settled.bodiesUp);
   assert.equal(start[0], 37.5);
   assert.equal(width[0], 175);
 });
@@ -52,8 +60,8 @@ Deno.test("buildCandleChart - y fits the visible highs and lows, higher is up, w
   });
   assert.deepEqual([model.lo, model.hi], priceRange([bar(0, 0, 120, 90, 0)]));
   assert.ok(model.lo < 90 && model.hi > 120);
-  const [up] = commands(model.wicksUp);
-  const [down] = commands(model.wicksDown);
+  const [up] = commands(all(model, "wicksUp"));
+  const [down] = commands(all(model, "wicksDown"));
   assert.ok(down[1][1] < up[1][1], "the 120 high is drawn above the 110 high");
   assert.equal(model.last?.price, 100);
   assert.equal(model.last?.up, false);
@@ -97,14 +105,15 @@ Deno.test("buildCandleChart - the line breaks at missing bars and across outages
     start: 0,
     end: 13_000,
   });
-  assert.deepEqual(commands(plain.line).map(([c]) => c), [
+  assert.deepEqual(commands(plain.settled.line).map(([c]) => c), [
     "M",
     "L",
     "L",
     "M",
-    "L",
     "L",
   ]);
+  // The newest bar's segment starts where the settled line ends.
+  assert.deepEqual(commands(plain.live.line).map(([c]) => c), ["M", "L"]);
   // A reported outage between bars 11 and 12 s breaks the line there too.
   const bands = outageBands(
     [{ from: 11_600, to: 12_400, reason: "feed down" }],
@@ -117,14 +126,18 @@ Deno.test("buildCandleChart - the line breaks at missing bars and across outages
     end: 13_000,
     bands,
   });
-  assert.deepEqual(commands(banded.line).map(([c]) => c), [
+  assert.deepEqual(commands(banded.settled.line).map(([c]) => c), [
     "M",
     "L",
     "L",
     "M",
     "L",
-    "M",
   ]);
+  assert.deepEqual(
+    commands(banded.live.line).map(([c]) => c),
+    ["M"],
+    "not joined across the band",
+  );
   assert.equal(banded.bands.length, 1);
   assert.ok(Math.abs(banded.bands[0].x - (11_600 / 13_000) * 100) < 1e-9);
 });
@@ -162,8 +175,8 @@ Deno.test("buildCandleChart - volume bars scale to the largest volume in view", 
     end: 2_000,
   });
   assert.equal(model.maxVolume, 10);
-  const [[, up]] = commands(model.volumeUp);
-  const [[, down]] = commands(model.volumeDown);
+  const [[, up]] = commands(model.settled.volumeUp);
+  const [[, down]] = commands(model.live.volumeDown);
   assert.equal(up[1], 0, "the largest reaches the top of its pane");
   assert.equal(down[1], 500);
 });
@@ -187,7 +200,7 @@ Deno.test("buildCandleChart - price levels in range are placed; an empty view dr
     end: 1_000,
   });
   assert.equal(empty.count, 0);
-  assert.equal(empty.line, "");
+  assert.equal(empty.settled.line + empty.live.line, "");
   assert.deepEqual(empty.yTicks, []);
   assert.throws(
     () => buildCandleChart({ bars: [], intervalMs: 1_000, start: 5, end: 5 }),
@@ -204,4 +217,31 @@ Deno.test("barAt - the bar under a time, or the nearest close one", () => {
   assert.equal(barAt(bars, 1_500, 1_000)?.t, 1_000);
   assert.equal(barAt(bars, 2_100, 1_000)?.t, 1_000);
   assert.equal(barAt(bars, 3_500, 1_000), undefined, "inside a gap: none");
+});
+
+Deno.test("buildCandleChart - while only the newest bar moves, the settled bars' paths are reused as they are", () => {
+  const bars = Array.from(
+    { length: 100 },
+    (_, i) => bar(i * 1_000, 10, 12, 8, 11),
+  );
+  const cache = candleChartCache();
+  const input = {
+    bars,
+    intervalMs: 1_000,
+    start: 0,
+    end: 100_000,
+    settledVersion: 1,
+    cache,
+  };
+  const first = buildCandleChart(input);
+  bars[99] = bar(99_000, 10, 12, 8, 9);
+  const second = buildCandleChart(input);
+  assert.equal(second.settled, first.settled, "the same strings, not rebuilt");
+  assert.notEqual(second.live.bodiesDown, first.live.bodiesDown);
+  // A new high moves every bar: nothing is reused.
+  bars[99] = bar(99_000, 10, 20, 8, 19);
+  assert.notEqual(buildCandleChart(input).settled, first.settled);
+  // So does a change to a settled bar.
+  const third = buildCandleChart({ ...input, settledVersion: 2 });
+  assert.notEqual(third.settled, first.settled);
 });

@@ -33,6 +33,8 @@ export class CandleSeries {
   #maxBars: number;
   /** Bumped on every change, for memoised drawing. */
   #version = 0;
+  /** Bumped when any bar but the newest changes (see `settledVersion`). */
+  #settledVersion = 0;
   /** Client time of the last live change to the newest bar. */
   #liveAt = -Infinity;
   /** Volume of the newest bar's finer bars, by their start (aggregation). */
@@ -63,6 +65,15 @@ export class CandleSeries {
   /** Changes with every update. */
   get version(): number {
     return this.#version;
+  }
+
+  /**
+   * Changes whenever a bar other than the newest changes (or the newest is
+   * succeeded by a new one): while it stays, drawing may reuse the other
+   * bars' paths and redo only the newest.
+   */
+  get settledVersion(): number {
+    return this.#settledVersion;
   }
 
   /** Start of the bar that holds time `ts`. */
@@ -113,6 +124,7 @@ export class CandleSeries {
     }
     this.#trim();
     this.#version++;
+    this.#settledVersion++;
   }
 
   /**
@@ -204,6 +216,7 @@ export class CandleSeries {
     if (!last || bar.t > last.t) {
       bars.push(bar);
       this.#trim();
+      this.#settledVersion++;
     } else if (bar.t === last.t) {
       bars[bars.length - 1] = keepTickRange
         ? { ...bar, h: Math.max(bar.h, last.h), l: Math.min(bar.l, last.l) }
@@ -214,6 +227,7 @@ export class CandleSeries {
       else bars.splice(i, 0, bar);
       this.#trim();
       this.#version++;
+      this.#settledVersion++;
       return;
     }
     this.#liveAt = at;

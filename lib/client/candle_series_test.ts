@@ -123,3 +123,17 @@ Deno.test("CandleSeries - is bounded and rejects broken bars", () => {
   assert.equal(series.bars.length, 3);
   assert.throws(() => new CandleSeries({ intervalMs: 0 }), RangeError);
 });
+
+Deno.test("CandleSeries - settledVersion changes only when a bar other than the newest does", () => {
+  const series = new CandleSeries({ intervalMs: 1_000 });
+  series.applyTick(1_000, 5, 1);
+  const opened = series.settledVersion;
+  series.applyTick(1_500, 6, 2);
+  series.applyBar({ t: 1_000, o: 5, h: 6, l: 5, c: 6, v: 1 }, 1_000, 3);
+  assert.equal(series.settledVersion, opened, "the newest bar moved");
+  series.applyTick(2_100, 7, 4);
+  assert.notEqual(series.settledVersion, opened, "a new bar settles the last");
+  const next = series.settledVersion;
+  series.applyBar({ t: 1_000, o: 5, h: 9, l: 5, c: 6, v: 2 }, 1_000, 5);
+  assert.notEqual(series.settledVersion, next, "a settled bar changed");
+});

@@ -8,6 +8,7 @@
  */
 import type { ComponentChildren } from "preact";
 import {
+  type BarPaths,
   type CandleChartModel,
   PRICE_PANE_PCT,
   UNITS,
@@ -33,6 +34,18 @@ export function bandText(band: OutageBand): string {
     band.open ? "now" : formatClockUtc(band.to)
   } UTC (${formatDuration(band.to - band.from)})`;
   return `No data ${span}: ${band.reasons.join("; ")}`;
+}
+
+/** Wicks under bodies, rising and falling, of a run of bars. */
+function Bars({ paths }: { readonly paths: BarPaths }) {
+  return (
+    <>
+      <path class="wick up" d={paths.wicksUp} />
+      <path class="wick down" d={paths.wicksDown} />
+      <path class="body up" d={paths.bodiesUp} />
+      <path class="body down" d={paths.bodiesDown} />
+    </>
+  );
 }
 
 /** Props of {@linkcode ChartSvg}. */
@@ -91,13 +104,20 @@ export function ChartSvg({ model, style, emptyText, children }: ChartSvgProps) {
         aria-hidden="true"
       >
         {style === "line"
-          ? <path class="line" d={model.line} data-field="chart-line" />
+          ? (
+            <>
+              <path
+                class="line"
+                d={model.settled.line}
+                data-field="chart-line"
+              />
+              <path class="line" d={model.live.line} />
+            </>
+          )
           : (
             <g data-field="candles">
-              <path class="wick up" d={model.wicksUp} />
-              <path class="wick down" d={model.wicksDown} />
-              <path class="body up" d={model.bodiesUp} />
-              <path class="body down" d={model.bodiesDown} />
+              <Bars paths={model.settled} />
+              <Bars paths={model.live} />
             </g>
           )}
       </svg>
@@ -110,8 +130,10 @@ export function ChartSvg({ model, style, emptyText, children }: ChartSvgProps) {
         preserveAspectRatio="none"
         aria-hidden="true"
       >
-        <path class="vol up" d={model.volumeUp} />
-        <path class="vol down" d={model.volumeDown} />
+        <path class="vol up" d={model.settled.volumeUp} />
+        <path class="vol down" d={model.settled.volumeDown} />
+        <path class="vol up" d={model.live.volumeUp} />
+        <path class="vol down" d={model.live.volumeDown} />
       </svg>
       {model.levels.map((level) => (
         <g
