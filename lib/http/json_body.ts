@@ -5,6 +5,12 @@
 import type { z } from "zod";
 import { HttpError } from "../web/mod.ts";
 
+/**
+ * `application/json`, optionally followed by parameters. Media types that
+ * merely start with it (`application/json-seq`) are other formats.
+ */
+const JSON_MEDIA_TYPE = /^application\/json[ \t]*(?:;|$)/i;
+
 /** Largest JSON body accepted, in bytes. */
 export const MAX_JSON_BODY_BYTES = 4096;
 
@@ -19,7 +25,7 @@ export async function readJsonBody<T extends z.ZodType>(
   maxBytes = MAX_JSON_BODY_BYTES,
 ): Promise<z.infer<T>> {
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+  if (!JSON_MEDIA_TYPE.test(type)) {
     throw new HttpError(
       415,
       "unsupported_media_type",

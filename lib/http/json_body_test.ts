@@ -54,6 +54,9 @@ Deno.test("readJsonBody - a non-JSON content type is 415", async () => {
       "text/plain",
       "application/x-www-form-urlencoded",
       "text/json",
+      "application/json-seq",
+      "application/json+x",
+      "application/jsonx; charset=utf-8",
     ]
   ) {
     const headers: Record<string, string> = type
@@ -63,6 +66,23 @@ Deno.test("readJsonBody - a non-JSON content type is 415", async () => {
       readJsonBody(post('{"name":"a","count":2}', headers), schema),
     );
     assert.equal(error.status, 415, String(type));
+  }
+});
+
+Deno.test("readJsonBody - application/json with parameters is accepted", async () => {
+  for (
+    const type of [
+      "application/json",
+      "Application/JSON",
+      "application/json;charset=utf-8",
+      "application/json ; charset=utf-8",
+    ]
+  ) {
+    const value = await readJsonBody(
+      post('{"name":"a","count":2}', { "content-type": type }),
+      schema,
+    );
+    assert.deepEqual(value, { name: "a", count: 2 }, type);
   }
 });
 
