@@ -143,6 +143,9 @@ export const environmentSchema = z.object({
     emptyAsUndefined,
     z.string().min(16, {
       error: "expected at least 16 characters (value not shown)",
+    }).regex(/^\S+$/, {
+      // A header value cannot carry it intact, so it could never match.
+      error: "must not contain whitespace (value not shown)",
     }).optional(),
   ),
   TRUST_PROXY: booleanFlag(false),

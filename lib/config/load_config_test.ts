@@ -182,6 +182,22 @@ Deno.test("loadConfig - a short ADMIN_TOKEN is rejected without echoing it", () 
   for (const problem of found) assert.ok(!problem.includes(secret), problem);
 });
 
+Deno.test("loadConfig - an ADMIN_TOKEN with whitespace is refused without echoing it", () => {
+  for (
+    const secret of [
+      "s3cret admin token abcdef",
+      " s3cret-admin-token-abcdef",
+      "s3cret-admin-token-abcdef\n",
+      "s3cret-admin\ttoken-abcdef",
+    ]
+  ) {
+    const found = problems({ ADMIN_TOKEN: secret });
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0], /^ADMIN_TOKEN: .*whitespace/);
+    assert.ok(!found[0].includes(secret.trim()), found[0]);
+  }
+});
+
 Deno.test("loadConfig - a valid ADMIN_TOKEN never appears in other problems", () => {
   const found = problems({ ADMIN_TOKEN: TOKEN, PORT: "nope", LOG_LEVEL: "x" });
   assert.equal(found.length, 2);
