@@ -1,9 +1,11 @@
 /**
  * Turns zod issues about environment variables into the one-line problems
  * printed at start-up: `NAME: what is wrong (got "value")`. Secret variables
- * are named but their values never echoed.
+ * are named but their values never echoed, and every other value (and
+ * message) is shown without URL credentials, queries or opaque tokens.
  */
 import type { z } from "zod";
+import { redactSecrets } from "./redact_secrets.ts";
 
 /** One line per issue, naming the variable it concerns. */
 export function describeEnvIssues(
@@ -16,7 +18,7 @@ export function describeEnvIssues(
     const raw = env[name];
     const shown = raw === undefined || secrets.has(name)
       ? ""
-      : ` (got ${JSON.stringify(raw)})`;
-    return `${name}: ${issue.message}${shown}`;
+      : ` (got ${JSON.stringify(redactSecrets(raw))})`;
+    return `${name}: ${redactSecrets(issue.message)}${shown}`;
   });
 }

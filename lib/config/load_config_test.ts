@@ -198,6 +198,30 @@ Deno.test("loadConfig - an ADMIN_TOKEN with whitespace is refused without echoin
   }
 });
 
+Deno.test("loadConfig - a bad URL is shown without its credentials, query or fragment", () => {
+  for (
+    const [name, value] of [
+      [
+        "BYBIT_API_URL",
+        "ftp://alice:hunter2@api.bybit.com/v5/market/tickers?token=T0KEN#frag",
+      ],
+      ["BYBIT_API_URL", "https//alice:hunter2@api.bybit.com?token=T0KEN"],
+      [
+        "BYBIT_WS_URL",
+        "https://alice:hunter2@stream.bybit.com/v5?api_key=T0KEN",
+      ],
+    ]
+  ) {
+    const found = problems({ [name]: value });
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.ok(found[0].startsWith(`${name}: `), found[0]);
+    for (const secret of ["alice", "hunter2", "T0KEN", "frag"]) {
+      assert.ok(!found[0].includes(secret), found[0]);
+    }
+    assert.match(found[0], /bybit\.com/, "the host is still shown");
+  }
+});
+
 Deno.test("loadConfig - a valid ADMIN_TOKEN never appears in other problems", () => {
   const found = problems({ ADMIN_TOKEN: TOKEN, PORT: "nope", LOG_LEVEL: "x" });
   assert.equal(found.length, 2);
