@@ -133,6 +133,10 @@ export const environmentSchema = z.object({
       error: "expected a port from 0 to 65535",
     }).default(8000),
   ),
+  HTTP_BODY_TIMEOUT_SECONDS: positiveNumber(
+    10,
+    "a positive number of seconds",
+  ),
   HOSTNAME: z.preprocess(
     emptyAsUndefined,
     z.string().regex(/^[A-Za-z0-9.:\-\[\]]+$/, {

@@ -54,7 +54,12 @@ export interface ServiceConfig {
     /** At most this many alerts are kept. */
     readonly retentionMaxCount: number;
   };
-  readonly server: { readonly hostname: string; readonly port: number };
+  readonly server: {
+    readonly hostname: string;
+    readonly port: number;
+    /** Longest time a request body may take to arrive, ms (then 408). */
+    readonly bodyTimeoutMs: number;
+  };
   readonly security: {
     /** Exact origins allowed to open sockets besides the service's own. */
     readonly allowedOrigins: readonly string[];
@@ -174,7 +179,11 @@ function toServiceConfig(env: Environment): ServiceConfig {
       retentionMaxAgeMs: Math.round(env.ALERT_RETENTION_DAYS * 86_400_000),
       retentionMaxCount: env.ALERT_RETENTION_COUNT,
     },
-    server: { hostname: env.HOSTNAME, port: env.PORT },
+    server: {
+      hostname: env.HOSTNAME,
+      port: env.PORT,
+      bodyTimeoutMs: Math.round(env.HTTP_BODY_TIMEOUT_SECONDS * 1000),
+    },
     security: {
       allowedOrigins: [env.ALLOWED_ORIGIN_PRIMARY, env.ALLOWED_ORIGIN_SECONDARY]
         .filter((o): o is string => o !== undefined),

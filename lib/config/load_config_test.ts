@@ -38,7 +38,11 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     "SOL-USDT": 5_000_000,
     "1000SATS-USDT": 1_000_000,
   });
-  assert.deepEqual(config.server, { hostname: "127.0.0.1", port: 8000 });
+  assert.deepEqual(config.server, {
+    hostname: "127.0.0.1",
+    port: 8000,
+    bodyTimeoutMs: 10_000,
+  });
   assert.deepEqual(config.security, {
     allowedOrigins: [],
     allowMissingOrigin: true,
@@ -74,6 +78,7 @@ Deno.test("loadConfig - valid values are converted", () => {
     STREAM_HEARTBEAT_DELAY: "0.25",
     PORT: "0",
     HOSTNAME: "0.0.0.0",
+    HTTP_BODY_TIMEOUT_SECONDS: "2.5",
     ADMIN_TOKEN: TOKEN,
     TRUST_PROXY: "1",
     ALLOW_MISSING_ORIGIN: "false",
@@ -89,7 +94,11 @@ Deno.test("loadConfig - valid values are converted", () => {
   );
   assert.equal(config.upstream.timeoutMs, 2_500);
   assert.equal(config.upstream.pollIntervalMs, 250);
-  assert.deepEqual(config.server, { hostname: "0.0.0.0", port: 0 });
+  assert.deepEqual(config.server, {
+    hostname: "0.0.0.0",
+    port: 0,
+    bodyTimeoutMs: 2_500,
+  });
   assert.equal(config.security.adminToken, TOKEN);
   assert.equal(config.security.trustProxy, true);
   assert.equal(config.security.allowMissingOrigin, false);
@@ -133,6 +142,7 @@ const BAD: readonly [string, string, RegExp][] = [
   ["BYBIT_WS_URL", "stream.bybit.com", /ws\(s\) URL/],
   ["WS_FALLBACK_AFTER_SECONDS", "0", /positive number of seconds/],
   ["WS_SILENCE_TIMEOUT_SECONDS", "-30", /positive number of seconds/],
+  ["HTTP_BODY_TIMEOUT_SECONDS", "0", /positive number of seconds/],
 ];
 
 for (const [name, value, expected] of BAD) {

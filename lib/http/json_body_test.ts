@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { HttpError } from "../web/mod.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { MAX_JSON_BODY_BYTES, readJsonBody } from "./json_body.ts";
 
 const schema = z.object({ name: z.string(), count: z.number() }).strict();
@@ -103,7 +104,9 @@ Deno.test("readJsonBody - a declared Content-Length over the cap is 413", async 
 Deno.test("readJsonBody - a streamed body over the cap is 413 without a length", async () => {
   const chunk = " ".repeat(1024);
   const error = await failure(
-    readJsonBody(post(streamed([chunk, chunk, chunk])), schema, 2048),
+    readJsonBody(post(streamed([chunk, chunk, chunk])), schema, {
+      maxBytes: 2048,
+    }),
   );
   assert.equal(error.status, 413);
 });
@@ -113,7 +116,7 @@ Deno.test("readJsonBody - a streamed body at the cap is read whole", async () =>
   const value = await readJsonBody(
     post(streamed([json.slice(0, 5), json.slice(5)])),
     schema,
-    json.length,
+    { maxBytes: json.length },
   );
   assert.deepEqual(value, { name: "a", count: 1 });
 });
@@ -139,4 +142,55 @@ Deno.test("readJsonBody - a non-object body is reported against the body", async
   const error = await failure(readJsonBody(post("[1,2]"), schema));
   assert.equal(error.status, 400);
   assert.match(error.message, /^body: /);
+});
+
+/** A body that sends `first` and then neither ends nor fails. */
+function stalled(first: string): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(first));
+    },
+  });
+}
+
+Deno.test("readJsonBody - a body that stops arriving is 408 once timeoutMs has passed", async () => {
+  const clock = new FakeClock();
+  let settled = false;
+  const reading = failure(
+    readJsonBody(post(stalled('{"name":')), schema, {
+      timeoutMs: 1_000,
+      clock,
+    }),
+  ).finally(() => settled = true);
+  await clock.settle();
+  clock.advance(999);
+  await clock.settle();
+  assert.equal(settled, false, "still waiting before the deadline");
+  clock.advance(1);
+  const error = await reading;
+  assert.equal(error.status, 408);
+  assert.equal(error.code, "request_timeout");
+  assert.equal(error.headers.connection, "close");
+});
+
+Deno.test("readJsonBody - the body deadline is cleared once the body is read", async () => {
+  const clock = new FakeClock();
+  await readJsonBody(post('{"name":"a","count":2}'), schema, { clock });
+  assert.deepEqual(clock.pending(), []);
+});
+
+Deno.test("readJsonBody - a body the client cut off is a 400, not an internal error", async () => {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"name":'));
+      controller.error(
+        new Deno.errors.BadResource(
+          "Cannot read request body as underlying resource unavailable",
+        ),
+      );
+    },
+  });
+  const error = await failure(readJsonBody(post(body), schema));
+  assert.equal(error.status, 400);
+  assert.equal(error.code, "incomplete_body");
 });

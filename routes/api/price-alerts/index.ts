@@ -16,6 +16,7 @@ export const handler: Handlers<AppState> = {
     const body = await readJsonBody(
       req,
       priceAlertBodySchema(services.symbolTable),
+      { timeoutMs: services.config.server.bodyTimeoutMs },
     );
     return jsonResponse(
       await services.addPriceAlert(body, ctx.state.clientIp),

@@ -27,7 +27,9 @@ export const handler: Handlers<AppState> = {
     const { services } = ctx.state;
     await requireAdmin(req, services.config.security.adminToken);
     const symbol = resolveSymbol(ctx.params.symbol, services.symbolTable);
-    const body = await readJsonBody(req, thresholdBodySchema);
+    const body = await readJsonBody(req, thresholdBodySchema, {
+      timeoutMs: services.config.server.bodyTimeoutMs,
+    });
     return jsonResponse(
       await services.setThreshold(symbol, body, ctx.state.clientIp),
     );
