@@ -16,7 +16,7 @@ export const handler: Handler<AppState> = (req, ctx) => {
     edge = edgeMiddleware<AppState>({
       limiter: services.apiLimiter,
       logger: services.logger,
-      trustProxy: services.config.security.trustProxy,
+      trustedProxies: services.trustedProxies,
     });
     edges.set(services, edge);
   }

@@ -10,6 +10,7 @@ import {
   booleanFlag,
   emptyAsUndefined,
   exactOrigin,
+  ipRangeList,
   nonNegativeNumber,
   numberInRange,
   optionalPort,
@@ -153,6 +154,7 @@ export const environmentSchema = z.object({
     }).optional(),
   ),
   TRUST_PROXY: booleanFlag(false),
+  TRUSTED_PROXIES: ipRangeList,
   MAX_SOCKETS_PER_IP: positiveInteger(5, 1_000_000),
   API_RATE_LIMIT_PER_MINUTE: positiveInteger(120, 1_000_000),
   HISTORY_SIZE: positiveInteger(300, 10_000),
@@ -203,6 +205,23 @@ export const environmentSchema = z.object({
       code: "custom",
       path: ["REDIS_URL"],
       message: "required when STREAM_ENGINE=redis",
+    });
+  }
+  // Trusting forwarding headers from any peer lets every client pick its
+  // own address; trusting a list that is switched off is a silent mistake.
+  if (env.TRUST_PROXY && env.TRUSTED_PROXIES.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TRUST_PROXY"],
+      message:
+        "true needs TRUSTED_PROXIES (the addresses or CIDR ranges of your reverse proxies)",
+    });
+  }
+  if (!env.TRUST_PROXY && env.TRUSTED_PROXIES.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TRUSTED_PROXIES"],
+      message: "TRUSTED_PROXIES is set but TRUST_PROXY is not true",
     });
   }
   // A per-symbol override naming a symbol that is not tracked is a typo the

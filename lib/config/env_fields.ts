@@ -5,6 +5,7 @@
  * schema of the whole environment.
  */
 import { z } from "zod";
+import { parseIpRange } from "../protocol/ip_address.ts";
 import { checkRedisUrl } from "./redis_url.ts";
 import {
   CHANNEL_ID_PATTERN,
@@ -233,4 +234,26 @@ export const optionalPort = z.preprocess(
   }).min(0, { error: "expected a port from 0 to 65535" }).max(65535, {
     error: "expected a port from 0 to 65535",
   }).optional(),
+);
+
+/**
+ * `TRUSTED_PROXIES`: comma-separated IP addresses and CIDR ranges, IPv4
+ * (`10.0.0.0/8`) or IPv6 (`fd00::/8`); empty when unset.
+ */
+export const ipRangeList = z.preprocess(
+  emptyAsUndefined,
+  z.string().default("").transform((raw, ctx): string[] => {
+    const entries = raw.split(",").map((s) => s.trim()).filter(Boolean);
+    for (const entry of entries) {
+      if (parseIpRange(entry) !== undefined) continue;
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${
+          JSON.stringify(entry)
+        } is not an IP address or CIDR range (a.b.c.d[/n] or an IPv6 address[/n])`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  }),
 );

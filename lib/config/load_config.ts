@@ -67,7 +67,11 @@ export interface ServiceConfig {
     readonly allowMissingOrigin: boolean;
     /** Bearer token for admin writes; absent means writes are disabled. */
     readonly adminToken?: string;
-    readonly trustProxy: boolean;
+    /**
+     * Addresses and CIDR ranges of the reverse proxies whose forwarding
+     * headers are believed (`TRUSTED_PROXIES`); empty unless `TRUST_PROXY`.
+     */
+    readonly trustedProxies: readonly string[];
     readonly maxSocketsPerIp: number;
     readonly apiRateLimitPerMinute: number;
   };
@@ -189,7 +193,7 @@ function toServiceConfig(env: Environment): ServiceConfig {
         .filter((o): o is string => o !== undefined),
       allowMissingOrigin: env.ALLOW_MISSING_ORIGIN,
       adminToken: env.ADMIN_TOKEN,
-      trustProxy: env.TRUST_PROXY,
+      trustedProxies: env.TRUSTED_PROXIES,
       maxSocketsPerIp: env.MAX_SOCKETS_PER_IP,
       apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },

@@ -47,7 +47,7 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     allowedOrigins: [],
     allowMissingOrigin: true,
     adminToken: undefined,
-    trustProxy: false,
+    trustedProxies: [],
     maxSocketsPerIp: 5,
     apiRateLimitPerMinute: 120,
   });
@@ -81,6 +81,7 @@ Deno.test("loadConfig - valid values are converted", () => {
     HTTP_BODY_TIMEOUT_SECONDS: "2.5",
     ADMIN_TOKEN: TOKEN,
     TRUST_PROXY: "1",
+    TRUSTED_PROXIES: "10.0.0.0/8, 2001:db8::/32,192.0.2.7",
     ALLOW_MISSING_ORIGIN: "false",
     MAX_SOCKETS_PER_IP: "20",
     API_RATE_LIMIT_PER_MINUTE: "600",
@@ -100,7 +101,11 @@ Deno.test("loadConfig - valid values are converted", () => {
     bodyTimeoutMs: 2_500,
   });
   assert.equal(config.security.adminToken, TOKEN);
-  assert.equal(config.security.trustProxy, true);
+  assert.deepEqual(config.security.trustedProxies, [
+    "10.0.0.0/8",
+    "2001:db8::/32",
+    "192.0.2.7",
+  ]);
   assert.equal(config.security.allowMissingOrigin, false);
   assert.equal(config.security.maxSocketsPerIp, 20);
   assert.equal(config.security.apiRateLimitPerMinute, 600);
@@ -229,6 +234,34 @@ Deno.test("loadConfig - a bad URL is shown without its credentials, query or fra
       assert.ok(!found[0].includes(secret), found[0]);
     }
     assert.match(found[0], /bybit\.com/, "the host is still shown");
+  }
+});
+
+Deno.test("loadConfig - TRUST_PROXY=true without TRUSTED_PROXIES names both", () => {
+  for (const empty of [undefined, "", " "]) {
+    const found = problems({ TRUST_PROXY: "true", TRUSTED_PROXIES: empty });
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0], /^TRUST_PROXY: .*TRUSTED_PROXIES/);
+  }
+});
+
+Deno.test("loadConfig - TRUSTED_PROXIES without TRUST_PROXY=true names both", () => {
+  const found = problems({ TRUSTED_PROXIES: "10.0.0.1" });
+  assert.equal(found.length, 1, found.join("\n"));
+  assert.match(found[0], /^TRUSTED_PROXIES: .*TRUST_PROXY/);
+});
+
+Deno.test("loadConfig - a bad TRUSTED_PROXIES entry is named", () => {
+  for (
+    const entry of ["10.0.0.300/8", "proxy.internal", "10.0.0.0/33", "::/129"]
+  ) {
+    const found = problems({
+      TRUST_PROXY: "true",
+      TRUSTED_PROXIES: `10.0.0.1,${entry}`,
+    });
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.ok(found[0].startsWith("TRUSTED_PROXIES: "), found[0]);
+    assert.ok(found[0].includes(`entry ${JSON.stringify(entry)}`), found[0]);
   }
 });
 

@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
-import { clientIp } from "./client_ip.ts";
+import { resolveClient } from "./client_ip.ts";
+import { TrustedProxies } from "./trusted_proxies.ts";
 
-const TCP: Deno.ServeHandlerInfo = {
-  remoteAddr: { transport: "tcp", hostname: "203.0.113.7", port: 51_000 },
-  completed: Promise.resolve(),
-};
+function info(hostname: string): Deno.ServeHandlerInfo {
+  return {
+    remoteAddr: { transport: "tcp", hostname, port: 51_000 },
+    completed: Promise.resolve(),
+  };
+}
+
+const PEER = info("203.0.113.7");
+const PROXY = info("10.0.0.2");
+const TRUSTED = new TrustedProxies(["10.0.0.0/8", "fd00::/8"]);
+const NONE = new TrustedProxies([]);
 
 function request(forwarded?: string): Request {
   return new Request("http://127.0.0.1:8000/api/health", {
@@ -12,51 +20,71 @@ function request(forwarded?: string): Request {
   });
 }
 
-Deno.test("clientIp - the socket's address without a trusted proxy", () => {
-  assert.equal(clientIp(request(), TCP, false), "203.0.113.7");
+Deno.test("resolveClient - the socket's address when no proxy is trusted", () => {
+  assert.deepEqual(resolveClient(request("198.51.100.1"), PEER, NONE), {
+    ip: "203.0.113.7",
+    forwarded: false,
+  });
 });
 
-Deno.test("clientIp - X-Forwarded-For is ignored unless the proxy is trusted", () => {
-  assert.equal(clientIp(request("198.51.100.1"), TCP, false), "203.0.113.7");
+Deno.test("resolveClient - X-Forwarded-For from a peer outside TRUSTED_PROXIES is ignored", () => {
+  for (const forwarded of ["198.51.100.1", "10.0.0.3", "6.6.6.6, 10.0.0.9"]) {
+    assert.deepEqual(resolveClient(request(forwarded), PEER, TRUSTED), {
+      ip: "203.0.113.7",
+      forwarded: false,
+    });
+  }
 });
 
-Deno.test("clientIp - the entry our trusted proxy appended (right-most) is used, not a forged one", () => {
-  assert.equal(
-    clientIp(request("6.6.6.6, 198.51.100.1"), TCP, true),
-    "198.51.100.1",
-  );
-  assert.equal(clientIp(request(" 2001:db8::1 "), TCP, true), "2001:db8::1");
+Deno.test("resolveClient - behind a trusted proxy the right-most untrusted address is the client", () => {
+  const cases: [string, string][] = [
+    ["198.51.100.1", "198.51.100.1"],
+    ["6.6.6.6, 198.51.100.1", "198.51.100.1"],
+    ["6.6.6.6, 198.51.100.1, 10.1.1.1", "198.51.100.1"],
+    [" 2001:db8::1 , fd00::5", "2001:db8::1"],
+    ["10.9.9.9, 10.1.1.1", "10.9.9.9"],
+  ];
+  for (const [forwarded, client] of cases) {
+    assert.deepEqual(resolveClient(request(forwarded), PROXY, TRUSTED), {
+      ip: client,
+      forwarded: true,
+    }, forwarded);
+  }
 });
 
-Deno.test("clientIp - garbage in X-Forwarded-For falls back to the socket", () => {
-  for (
-    const forwarded of [
-      "",
-      "not-an-ip",
-      "<script>",
-      "1.2.3.4; drop",
-      "1".repeat(46),
-      "1.2.3.4, ",
-      "beef",
-      "::::",
-    ]
-  ) {
+Deno.test("resolveClient - garbage stops the walk at the last trusted hop", () => {
+  const cases: [string, string][] = [
+    ["", "10.0.0.2"],
+    ["not-an-ip", "10.0.0.2"],
+    ["<script>", "10.0.0.2"],
+    ["1.2.3.4; drop", "10.0.0.2"],
+    ["1.2.3.4:80", "10.0.0.2"],
+    ["1.2.3.4, ", "10.0.0.2"],
+    ["198.51.100.1, junk, 10.1.1.1", "10.1.1.1"],
+  ];
+  for (const [forwarded, client] of cases) {
     assert.equal(
-      clientIp(request(forwarded), TCP, true),
-      "203.0.113.7",
+      resolveClient(request(forwarded), PROXY, TRUSTED).ip,
+      client,
       JSON.stringify(forwarded),
     );
   }
 });
 
-Deno.test("clientIp - a trusted proxy without the header uses the socket", () => {
-  assert.equal(clientIp(request(), TCP, true), "203.0.113.7");
+Deno.test("resolveClient - a trusted proxy without the header is the client itself", () => {
+  assert.deepEqual(resolveClient(request(), PROXY, TRUSTED), {
+    ip: "10.0.0.2",
+    forwarded: true,
+  });
 });
 
-Deno.test("clientIp - a Unix socket peer is 'local'", () => {
+Deno.test("resolveClient - a Unix socket peer is 'local' and never trusted", () => {
   const unix = {
     remoteAddr: { transport: "unix", path: "/tmp/s.sock" },
     completed: Promise.resolve(),
   } as unknown as Deno.ServeHandlerInfo;
-  assert.equal(clientIp(request("1.2.3.4"), unix, false), "local");
+  assert.deepEqual(resolveClient(request("1.2.3.4"), unix, TRUSTED), {
+    ip: "local",
+    forwarded: false,
+  });
 });

@@ -6,9 +6,10 @@
  * included. It takes what it needs as options, so the edge knows nothing of
  * the service that wires it (`routes/_middleware.ts`).
  */
-import { clientIp } from "./client_ip.ts";
+import { resolveClient } from "./client_ip.ts";
 import { withSecurityHeaders } from "./security_headers.ts";
 import type { RateDecision } from "./token_bucket.ts";
+import type { TrustedProxies } from "./trusted_proxies.ts";
 import {
   errorHandler,
   type ErrorLogger,
@@ -20,6 +21,11 @@ import {
 export interface EdgeState {
   /** Client IP (from `X-Forwarded-For` only behind a trusted proxy). */
   clientIp: string;
+  /**
+   * The request came through a trusted proxy, so its `X-Forwarded-Proto`
+   * and `X-Forwarded-Host` describe what the client asked for.
+   */
+  forwarded: boolean;
 }
 
 /** Options of {@linkcode edgeMiddleware}. */
@@ -29,20 +35,22 @@ export interface EdgeMiddlewareOptions {
   /** Where 5xx and unexpected errors are reported. */
   readonly logger: ErrorLogger;
   /**
-   * Whether a proxy in front appends the client's address to
-   * `X-Forwarded-For` (`TRUST_PROXY`); otherwise the header is ignored.
+   * The proxies whose forwarding headers count (`TRUSTED_PROXIES`); from
+   * any other peer they are ignored.
    */
-  readonly trustProxy: boolean;
+  readonly trustedProxies: TrustedProxies;
 }
 
 /** The edge policies as one middleware, for the root `_middleware.ts`. */
 export function edgeMiddleware<State extends EdgeState>(
   options: EdgeMiddlewareOptions,
 ): Handler<State> {
-  const { limiter, trustProxy } = options;
+  const { limiter, trustedProxies } = options;
   const handleError = errorHandler({ logger: options.logger });
   return async function edge(req, ctx) {
-    ctx.state.clientIp = clientIp(req, ctx.info, trustProxy);
+    const client = resolveClient(req, ctx.info, trustedProxies);
+    ctx.state.clientIp = client.ip;
+    ctx.state.forwarded = client.forwarded;
     let response: Response;
     try {
       if (ctx.url.pathname.startsWith("/api/")) {

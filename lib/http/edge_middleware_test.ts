@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { edgeMiddleware, type EdgeState } from "./edge_middleware.ts";
 import { SECURITY_HEADERS } from "./security_headers.ts";
 import type { RateDecision } from "./token_bucket.ts";
+import { TrustedProxies } from "./trusted_proxies.ts";
 import { HttpError, type RouteContext } from "../web/mod.ts";
 
 const INFO: Deno.ServeHandlerInfo = {
@@ -23,14 +24,14 @@ function harness(
       },
     },
     logger: { error: (_message, fields) => errors.push(fields ?? {}) },
-    trustProxy: true,
+    trustedProxies: new TrustedProxies(["10.0.0.0/8"]),
   });
   const call = (path: string, headers: HeadersInit = {}) => {
     const req = new Request(`http://localhost${path}`, { headers });
     const ctx = {
       url: new URL(req.url),
       params: {},
-      state: { clientIp: "" },
+      state: { clientIp: "", forwarded: false },
       info: INFO,
       next,
       render: () => Promise.reject(new Error("no page")),
@@ -51,7 +52,7 @@ Deno.test("edgeMiddleware - returns a named middleware", () => {
   const edge = edgeMiddleware({
     limiter: { take: () => ({ allowed: true, remaining: 0 }) },
     logger: { error() {} },
-    trustProxy: false,
+    trustedProxies: new TrustedProxies([]),
   });
   assert.equal(edge.name, "edge");
 });
@@ -61,6 +62,7 @@ Deno.test("edgeMiddleware - resolves the client IP and rate-limits only /api/*",
   const api = call("/api/health", { "x-forwarded-for": "1.1.1.1, 2.2.2.2" });
   assertSecurityHeaders(await api.response);
   assert.equal(api.ctx.state.clientIp, "2.2.2.2");
+  assert.equal(api.ctx.state.forwarded, true);
   await call("/").response;
   assert.deepEqual(taken, ["2.2.2.2"]);
 });

@@ -41,12 +41,13 @@ export function checkOrigin(
 }
 
 /**
- * The origin browsers use for this service as seen by `req`. Behind a trusted
- * proxy the forwarded scheme and host are used, since the proxy terminates TLS.
+ * The origin browsers use for this service as seen by `req`. When `req` came
+ * through a trusted proxy (`forwarded`), the forwarded scheme and host are
+ * used, since the proxy terminates TLS.
  */
-export function ownOrigin(req: Request, trustProxy: boolean): string {
+export function ownOrigin(req: Request, forwarded: boolean): string {
   const url = new URL(req.url);
-  if (trustProxy) {
+  if (forwarded) {
     const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
     const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ??
       req.headers.get("host") ?? url.host;

@@ -13,7 +13,7 @@ export function acceptStream(
   parse: (table: SymbolTable) => StreamRequest,
 ): Response {
   const { streams, symbolTable } = state.services;
-  streams.checkOrigin(req);
+  streams.checkOrigin(req, state.forwarded);
   let stream: StreamRequest;
   try {
     stream = parse(symbolTable);

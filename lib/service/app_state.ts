@@ -33,6 +33,7 @@ import type { SymbolTable } from "../http/symbol_policy.ts";
 import type { StreamGate } from "./stream_gate.ts";
 import type { EdgeState } from "../http/edge_middleware.ts";
 import type { TokenBucketLimiter } from "../http/token_bucket.ts";
+import type { TrustedProxies } from "../http/trusted_proxies.ts";
 import type { Logger } from "../observability/logger.ts";
 
 /** The service as routes use it. */
@@ -41,6 +42,8 @@ export interface Services {
   readonly hub: StreamHub;
   /** Handshake checks and upgrades for the stream routes. */
   readonly streams: StreamGate;
+  /** The proxies whose forwarding headers count (`TRUSTED_PROXIES`). */
+  readonly trustedProxies: TrustedProxies;
   /** Per-IP token bucket for `/api/*`. */
   readonly apiLimiter: TokenBucketLimiter;
   readonly logger: Logger;
@@ -124,8 +127,9 @@ export interface Services {
 }
 
 /**
- * `ctx.state` for every route: the services, and the client IP the edge
- * middleware resolved (from `X-Forwarded-For` only when `TRUST_PROXY=true`).
+ * `ctx.state` for every route: the services, and what the edge middleware
+ * resolved about the client (its IP from `X-Forwarded-For` only behind a
+ * trusted proxy).
  */
 export interface AppState extends EdgeState {
   readonly services: Services;

@@ -180,7 +180,6 @@ export async function startSentinel(
       allowed: new Set(config.security.allowedOrigins),
       allowMissing: config.security.allowMissingOrigin,
     },
-    trustProxy: config.security.trustProxy,
     maxSocketsPerIp: config.security.maxSocketsPerIp,
   });
   let upstream: UpstreamState | undefined;

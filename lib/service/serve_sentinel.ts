@@ -99,7 +99,7 @@ export async function serveSentinel(
   const { services } = sentinel;
   const app = await createApp<AppState>({
     root: options.root ?? new URL("../../", import.meta.url),
-    state: () => ({ services, clientIp: "" }),
+    state: () => ({ services, clientIp: "", forwarded: false }),
     logger,
   });
   handler = app.handler;

@@ -22,6 +22,7 @@ import type { AlertTrail } from "../ledger/alert_trail.ts";
 import type { ThresholdStore } from "../ledger/threshold_store.ts";
 import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
 import { TokenBucketLimiter } from "../http/token_bucket.ts";
+import { TrustedProxies } from "../http/trusted_proxies.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import type { IngestionHandle } from "../ingestion/hosting/ingestion_handle.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -82,6 +83,7 @@ export function buildServices(parts: ServiceParts): Services {
     config,
     hub,
     streams: parts.streams,
+    trustedProxies: new TrustedProxies(config.security.trustedProxies),
     apiLimiter: new TokenBucketLimiter({
       capacity: config.security.apiRateLimitPerMinute,
       clock,

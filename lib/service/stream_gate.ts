@@ -33,7 +33,6 @@ export interface StreamGateOptions {
   readonly hub: StreamHub;
   readonly logger: Logger;
   readonly origins: OriginPolicy;
-  readonly trustProxy: boolean;
   readonly maxSocketsPerIp: number;
   /** Seconds without traffic before Deno pings (and then drops) a socket. */
   readonly idleTimeoutSeconds?: number;
@@ -59,10 +58,11 @@ export class StreamGate {
 
   /**
    * Checks the origin of `req` (call before parsing anything else, so a
-   * foreign page learns nothing about symbols). Counts and rethrows refusals.
+   * foreign page learns nothing about symbols); `forwarded` when it came
+   * through a trusted proxy. Counts and rethrows refusals.
    */
-  checkOrigin(req: Request): void {
-    const own = ownOrigin(req, this.#options.trustProxy);
+  checkOrigin(req: Request, forwarded: boolean): void {
+    const own = ownOrigin(req, forwarded);
     const verdict = checkOrigin(
       requestOrigin(req, own),
       own,

@@ -8,6 +8,8 @@ import type { ServerFrame } from "../../lib/protocol/frames.ts";
 export interface ClientOptions {
   /** Origin header to send; none when omitted (a non-browser client). */
   readonly origin?: string;
+  /** Further handshake headers (e.g. `X-Forwarded-For`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A connected test socket. */
@@ -41,7 +43,12 @@ export async function connectClient(
   url: string,
   options: ClientOptions = {},
 ): Promise<TestClient> {
-  const init = options.origin ? { headers: { origin: options.origin } } : {};
+  const init = {
+    headers: {
+      ...options.headers,
+      ...(options.origin ? { origin: options.origin } : {}),
+    },
+  };
   // Deno's WebSocket accepts a headers option; the DOM typing does not know it.
   const socket = new WebSocket(url, init as unknown as string[]);
   const frames: ServerFrame[] = [];
