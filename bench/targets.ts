@@ -131,6 +131,9 @@ export function serviceEnv(
     STREAM_HEARTBEAT_DELAY: String(1 / rate),
     MAX_SOCKETS_PER_IP: String(SENTINEL_MAX_SOCKETS_PER_IP),
     API_RATE_LIMIT_PER_MINUTE: "100000",
+    // Every generated socket and page load comes from 127.0.0.1.
+    HANDSHAKE_RATE_LIMIT_PER_MINUTE: "1000000",
+    PAGE_RATE_LIMIT_PER_MINUTE: "1000000",
     LOG_LEVEL: "warn",
     KV_PATH: ":memory:",
   };

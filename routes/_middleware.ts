@@ -8,13 +8,13 @@ import type { Handler } from "../lib/web/mod.ts";
  */
 const edges = new WeakMap<Services, Handler<AppState>>();
 
-/** Every request: client IP, `/api/*` rate limit, JSON errors, security headers. */
+/** Every request: client IP, rate limits, JSON errors, security headers. */
 export const handler: Handler<AppState> = (req, ctx) => {
   const { services } = ctx.state;
   let edge = edges.get(services);
   if (edge === undefined) {
     edge = edgeMiddleware<AppState>({
-      limiter: services.apiLimiter,
+      rateLimits: services.rateLimits,
       logger: services.logger,
       trustedProxies: services.trustedProxies,
     });

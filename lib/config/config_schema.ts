@@ -157,6 +157,8 @@ export const environmentSchema = z.object({
   TRUSTED_PROXIES: ipRangeList,
   MAX_SOCKETS_PER_IP: positiveInteger(5, 1_000_000),
   API_RATE_LIMIT_PER_MINUTE: positiveInteger(120, 1_000_000),
+  HANDSHAKE_RATE_LIMIT_PER_MINUTE: positiveInteger(60, 1_000_000),
+  PAGE_RATE_LIMIT_PER_MINUTE: positiveInteger(60, 1_000_000),
   HISTORY_SIZE: positiveInteger(300, 10_000),
   CANDLES_1S_HOURS: numberInRange(2, { min: 0, max: 24 }),
   CANDLES_1M_DAYS: numberInRange(7, { min: 0, max: 90 }),

@@ -74,6 +74,10 @@ export interface ServiceConfig {
     readonly trustedProxies: readonly string[];
     readonly maxSocketsPerIp: number;
     readonly apiRateLimitPerMinute: number;
+    /** Socket handshakes per minute per client (`/ws/*`). */
+    readonly handshakeRateLimitPerMinute: number;
+    /** Rendered pages and `/metrics` per minute per client. */
+    readonly pageRateLimitPerMinute: number;
   };
   /** Ticks kept per symbol for history replay and resume. */
   readonly historySize: number;
@@ -196,6 +200,8 @@ function toServiceConfig(env: Environment): ServiceConfig {
       trustedProxies: env.TRUSTED_PROXIES,
       maxSocketsPerIp: env.MAX_SOCKETS_PER_IP,
       apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      handshakeRateLimitPerMinute: env.HANDSHAKE_RATE_LIMIT_PER_MINUTE,
+      pageRateLimitPerMinute: env.PAGE_RATE_LIMIT_PER_MINUTE,
     },
     historySize: env.HISTORY_SIZE,
     candles: {

@@ -50,6 +50,8 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     trustedProxies: [],
     maxSocketsPerIp: 5,
     apiRateLimitPerMinute: 120,
+    handshakeRateLimitPerMinute: 60,
+    pageRateLimitPerMinute: 60,
   });
   assert.equal(config.historySize, 300);
   assert.equal(config.logLevel, "info");
@@ -85,6 +87,8 @@ Deno.test("loadConfig - valid values are converted", () => {
     ALLOW_MISSING_ORIGIN: "false",
     MAX_SOCKETS_PER_IP: "20",
     API_RATE_LIMIT_PER_MINUTE: "600",
+    HANDSHAKE_RATE_LIMIT_PER_MINUTE: "30",
+    PAGE_RATE_LIMIT_PER_MINUTE: "90",
     HISTORY_SIZE: "50",
     LOG_LEVEL: "DEBUG",
     INGEST_IN_WORKER: "0",
@@ -109,6 +113,8 @@ Deno.test("loadConfig - valid values are converted", () => {
   assert.equal(config.security.allowMissingOrigin, false);
   assert.equal(config.security.maxSocketsPerIp, 20);
   assert.equal(config.security.apiRateLimitPerMinute, 600);
+  assert.equal(config.security.handshakeRateLimitPerMinute, 30);
+  assert.equal(config.security.pageRateLimitPerMinute, 90);
   assert.equal(config.historySize, 50);
   assert.equal(config.logLevel, "debug");
   assert.equal(config.ingestInWorker, false);

@@ -1,21 +1,17 @@
 /**
  * What every request passes through, as one middleware factory (Hono style):
- * client IP resolution, the `/api/*` rate limit, thrown errors turned into
- * JSON responses by the web runtime's one error handler (logging only 5xx and
- * unexpected ones), and the security headers on every answer, errors
- * included. It takes what it needs as options, so the edge knows nothing of
- * the service that wires it (`routes/_middleware.ts`).
+ * client IP resolution, the per-client rate limits (API, socket handshakes,
+ * pages), thrown errors turned into JSON responses by the web runtime's one
+ * error handler (logging only 5xx and unexpected ones), and the security
+ * headers on every answer, errors included. It takes what it needs as
+ * options, so the edge knows nothing of the service that wires it
+ * (`routes/_middleware.ts`).
  */
 import { resolveClient } from "./client_ip.ts";
+import { ipKey } from "./ip_key.ts";
 import { withSecurityHeaders } from "./security_headers.ts";
-import type { RateDecision } from "./token_bucket.ts";
 import type { TrustedProxies } from "./trusted_proxies.ts";
-import {
-  errorHandler,
-  type ErrorLogger,
-  type Handler,
-  HttpError,
-} from "../web/mod.ts";
+import { errorHandler, type ErrorLogger, type Handler } from "../web/mod.ts";
 
 /** The request state the edge fills in. */
 export interface EdgeState {
@@ -30,8 +26,11 @@ export interface EdgeState {
 
 /** Options of {@linkcode edgeMiddleware}. */
 export interface EdgeMiddlewareOptions {
-  /** The per-IP token bucket every `/api/*` request takes from. */
-  readonly limiter: { take(key: string): RateDecision };
+  /**
+   * The per-client budgets (`rate_limits.ts`): takes a token for the client
+   * key from the bucket of the path, or throws the 429.
+   */
+  readonly rateLimits: { take(pathname: string, key: string): void };
   /** Where 5xx and unexpected errors are reported. */
   readonly logger: ErrorLogger;
   /**
@@ -45,7 +44,7 @@ export interface EdgeMiddlewareOptions {
 export function edgeMiddleware<State extends EdgeState>(
   options: EdgeMiddlewareOptions,
 ): Handler<State> {
-  const { limiter, trustedProxies } = options;
+  const { rateLimits, trustedProxies } = options;
   const handleError = errorHandler({ logger: options.logger });
   return async function edge(req, ctx) {
     const client = resolveClient(req, ctx.info, trustedProxies);
@@ -53,17 +52,7 @@ export function edgeMiddleware<State extends EdgeState>(
     ctx.state.forwarded = client.forwarded;
     let response: Response;
     try {
-      if (ctx.url.pathname.startsWith("/api/")) {
-        const decision = limiter.take(ctx.state.clientIp);
-        if (!decision.allowed) {
-          throw new HttpError(
-            429,
-            "rate_limited",
-            `Too many requests; retry in ${decision.retryAfterSeconds} s`,
-            { headers: { "retry-after": String(decision.retryAfterSeconds) } },
-          );
-        }
-      }
+      rateLimits.take(ctx.url.pathname, ipKey(client.ip));
       response = await ctx.next();
     } catch (error) {
       response = await handleError(error, req);

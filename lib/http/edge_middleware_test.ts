@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { edgeMiddleware, type EdgeState } from "./edge_middleware.ts";
 import { SECURITY_HEADERS } from "./security_headers.ts";
-import type { RateDecision } from "./token_bucket.ts";
 import { TrustedProxies } from "./trusted_proxies.ts";
 import { HttpError, type RouteContext } from "../web/mod.ts";
 
@@ -12,15 +11,15 @@ const INFO: Deno.ServeHandlerInfo = {
 
 function harness(
   next: () => Promise<Response>,
-  decision: RateDecision = { allowed: true, remaining: 1 },
+  refusal?: HttpError,
 ) {
   const errors: Record<string, unknown>[] = [];
   const taken: string[] = [];
   const edge = edgeMiddleware<EdgeState>({
-    limiter: {
-      take: (key) => {
-        taken.push(key);
-        return decision;
+    rateLimits: {
+      take: (pathname, key) => {
+        taken.push(`${pathname} ${key}`);
+        if (refusal) throw refusal;
       },
     },
     logger: { error: (_message, fields) => errors.push(fields ?? {}) },
@@ -50,21 +49,21 @@ function assertSecurityHeaders(response: Response) {
 
 Deno.test("edgeMiddleware - returns a named middleware", () => {
   const edge = edgeMiddleware({
-    limiter: { take: () => ({ allowed: true, remaining: 0 }) },
+    rateLimits: { take() {} },
     logger: { error() {} },
     trustedProxies: new TrustedProxies([]),
   });
   assert.equal(edge.name, "edge");
 });
 
-Deno.test("edgeMiddleware - resolves the client IP and rate-limits only /api/*", async () => {
+Deno.test("edgeMiddleware - resolves the client and rate-limits every path by its key", async () => {
   const { call, taken } = harness(() => Promise.resolve(new Response("ok")));
   const api = call("/api/health", { "x-forwarded-for": "1.1.1.1, 2.2.2.2" });
   assertSecurityHeaders(await api.response);
   assert.equal(api.ctx.state.clientIp, "2.2.2.2");
   assert.equal(api.ctx.state.forwarded, true);
-  await call("/").response;
-  assert.deepEqual(taken, ["2.2.2.2"]);
+  await call("/", { "x-forwarded-for": "2001:db8:1:2::1" }).response;
+  assert.deepEqual(taken, ["/api/health 2.2.2.2", "/ 2001:db8:1:2::/64"]);
 });
 
 Deno.test("edgeMiddleware - over the limit: 429 with Retry-After and the security headers", async () => {
@@ -74,7 +73,9 @@ Deno.test("edgeMiddleware - over the limit: 429 with Retry-After and the securit
       called = true;
       return Promise.resolve(new Response("ok"));
     },
-    { allowed: false, retryAfterSeconds: 7 },
+    new HttpError(429, "rate_limited", "Too many requests; retry in 7 s", {
+      headers: { "retry-after": "7" },
+    }),
   );
   const response = await call("/api/health").response;
   assert.equal(response.status, 429);

@@ -11,6 +11,7 @@ const METRICS: MetricsResponse = {
   sockets_active: 3,
   sockets_opened_total: 9,
   handshakes_rejected_total: 4,
+  rate_limited_total: { api: 3, handshake: 1, page: 0 },
   messages_sent: 700,
   bytes_sent: 123_456,
   conflated_total: 5,
@@ -37,7 +38,7 @@ Deno.test("renderPrometheus - every line is HELP, TYPE or a valid sample", () =>
   for (const line of text.slice(0, -1).split("\n")) {
     assert.match(
       line,
-      /^(# HELP [a-z_]+ \S.*|# TYPE [a-z_]+ (counter|gauge)|[a-z_]+(\{symbol="[A-Za-z0-9-]+"\})? -?[0-9.e+]+)$/,
+      /^(# HELP [a-z_]+ \S.*|# TYPE [a-z_]+ (counter|gauge)|[a-z_]+(\{(symbol|bucket)="[A-Za-z0-9-]+"\})? -?[0-9.e+]+)$/,
     );
   }
   samples(text);
@@ -116,4 +117,11 @@ Deno.test("renderPrometheus - ingestion source gauges and counters when present"
     false,
     "nothing about the WebSocket without ingest metrics",
   );
+});
+
+Deno.test("renderPrometheus - requests refused by the rate limits are labelled by bucket", () => {
+  const text = renderPrometheus(METRICS, {});
+  assert.match(text, /^sentinel_rate_limited_total\{bucket="api"\} 3$/m);
+  assert.match(text, /^sentinel_rate_limited_total\{bucket="handshake"\} 1$/m);
+  assert.match(text, /^sentinel_rate_limited_total\{bucket="page"\} 0$/m);
 });

@@ -40,6 +40,9 @@ export interface SymbolFreshness {
  */
 export type FeedMode = "ws" | "rest-fallback" | "rest";
 
+/** The per-client request budgets of the edge (see `lib/http/rate_limits.ts`). */
+export type RateBucketName = "api" | "handshake" | "page";
+
 /** The WebSocket connection, as `GET /api/diagnostics` shows it. */
 export interface WsDiagnostics {
   /** Host of the stream (no credentials, path or query). */
@@ -181,6 +184,11 @@ export interface MetricsResponse {
   readonly sockets_active: number;
   readonly sockets_opened_total: number;
   readonly handshakes_rejected_total: number;
+  /**
+   * Requests refused with 429 by the per-client buckets (absent only in
+   * fakes built before them).
+   */
+  readonly rate_limited_total?: Readonly<Record<RateBucketName, number>>;
   readonly messages_sent: number;
   readonly bytes_sent: number;
   readonly conflated_total: number;

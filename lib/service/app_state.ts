@@ -32,7 +32,7 @@ import type { StreamHub } from "../hub/stream_hub.ts";
 import type { SymbolTable } from "../http/symbol_policy.ts";
 import type { StreamGate } from "./stream_gate.ts";
 import type { EdgeState } from "../http/edge_middleware.ts";
-import type { TokenBucketLimiter } from "../http/token_bucket.ts";
+import type { EdgeRateLimits } from "../http/rate_limits.ts";
 import type { TrustedProxies } from "../http/trusted_proxies.ts";
 import type { Logger } from "../observability/logger.ts";
 
@@ -44,8 +44,8 @@ export interface Services {
   readonly streams: StreamGate;
   /** The proxies whose forwarding headers count (`TRUSTED_PROXIES`). */
   readonly trustedProxies: TrustedProxies;
-  /** Per-IP token bucket for `/api/*`. */
-  readonly apiLimiter: TokenBucketLimiter;
+  /** Per-client token buckets for the API, socket handshakes and pages. */
+  readonly rateLimits: EdgeRateLimits;
   readonly logger: Logger;
   /** The service's time: what routes read to stamp a page or an export. */
   readonly clock: Clock;

@@ -21,7 +21,7 @@ import type { MarketTrade } from "../market/market_trade.ts";
 import type { AlertTrail } from "../ledger/alert_trail.ts";
 import type { ThresholdStore } from "../ledger/threshold_store.ts";
 import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
-import { TokenBucketLimiter } from "../http/token_bucket.ts";
+import { EdgeRateLimits } from "../http/rate_limits.ts";
 import { TrustedProxies } from "../http/trusted_proxies.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import type { IngestionHandle } from "../ingestion/hosting/ingestion_handle.ts";
@@ -79,15 +79,18 @@ export function buildServices(parts: ServiceParts): Services {
   const { config, hub, clock } = parts;
   const uptimeSeconds = () =>
     Math.round((clock.now() - parts.startedAt) / 1000);
+  const rateLimits = new EdgeRateLimits({
+    apiPerMinute: config.security.apiRateLimitPerMinute,
+    handshakesPerMinute: config.security.handshakeRateLimitPerMinute,
+    pagesPerMinute: config.security.pageRateLimitPerMinute,
+    clock,
+  });
   return {
     config,
     hub,
     streams: parts.streams,
     trustedProxies: new TrustedProxies(config.security.trustedProxies),
-    apiLimiter: new TokenBucketLimiter({
-      capacity: config.security.apiRateLimitPerMinute,
-      clock,
-    }),
+    rateLimits,
     logger: parts.logger,
     clock,
     symbolTable: parts.table,
@@ -158,6 +161,7 @@ export function buildServices(parts: ServiceParts): Services {
       sockets_active: hub.activeSubscribers,
       sockets_opened_total: hub.subscribersOpened,
       handshakes_rejected_total: parts.streams.rejected,
+      rate_limited_total: rateLimits.refused(),
       messages_sent: hub.stats.messagesSent,
       bytes_sent: hub.stats.bytesSent,
       conflated_total: hub.stats.conflated,

@@ -8,6 +8,7 @@ import { ConnectionLimiter } from "../hub/connection_limiter.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import { HttpError } from "../web/mod.ts";
+import { ipKey } from "../http/ip_key.ts";
 import {
   checkOrigin,
   type OriginPolicy,
@@ -85,12 +86,13 @@ export class StreamGate {
    * with a plain GET after a failed handshake learns the real reason.
    */
   accept(req: Request, ip: string, stream: StreamRequest): Response {
-    if (this.#limiter.openFor(ip) >= this.#options.maxSocketsPerIp) {
+    const key = ipKey(ip);
+    if (this.#limiter.openFor(key) >= this.#options.maxSocketsPerIp) {
       this.#rejected++;
       throw new HttpError(
         429,
         "too_many_sockets",
-        `At most ${this.#options.maxSocketsPerIp} sockets per client address`,
+        `At most ${this.#options.maxSocketsPerIp} sockets per client address (IPv6: per /64)`,
         { headers: { "retry-after": "5" } },
       );
     }
@@ -102,14 +104,14 @@ export class StreamGate {
         "This endpoint only accepts WebSocket upgrades",
       );
     }
-    this.#limiter.tryAcquire(ip);
+    this.#limiter.tryAcquire(key);
     let upgrade: { socket: WebSocket; response: Response };
     try {
       upgrade = Deno.upgradeWebSocket(req, {
         idleTimeout: this.#options.idleTimeoutSeconds ?? 30,
       });
     } catch (error) {
-      this.#limiter.release(ip);
+      this.#limiter.release(key);
       this.#rejected++;
       throw new HttpError(
         400,
@@ -117,7 +119,7 @@ export class StreamGate {
         error instanceof Error ? error.message : "Invalid WebSocket handshake",
       );
     }
-    this.#attach(upgrade.socket, ip, stream);
+    this.#attach(upgrade.socket, ip, key, stream);
     return upgrade.response;
   }
 
@@ -133,7 +135,12 @@ export class StreamGate {
     }
   }
 
-  #attach(socket: WebSocket, ip: string, stream: StreamRequest): void {
+  #attach(
+    socket: WebSocket,
+    ip: string,
+    key: string,
+    stream: StreamRequest,
+  ): void {
     let detach: (() => void) | undefined;
     let released = false;
     this.#open.add(socket);
@@ -142,7 +149,7 @@ export class StreamGate {
       released = true;
       detach?.();
       this.#open.delete(socket);
-      this.#limiter.release(ip);
+      this.#limiter.release(key);
     };
     socket.onopen = () => {
       detach = this.#options.hub.join(socket, { ...stream, ip });

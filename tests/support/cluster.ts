@@ -85,6 +85,8 @@ export async function startCluster(
       HISTORY_SIZE: "5000",
       KV_PATH: ":memory:",
       API_RATE_LIMIT_PER_MINUTE: "1000000",
+      HANDSHAKE_RATE_LIMIT_PER_MINUTE: "1000000",
+      PAGE_RATE_LIMIT_PER_MINUTE: "1000000",
       ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN,
       LOG_LEVEL: "debug",
       ...options.env,

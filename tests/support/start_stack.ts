@@ -64,9 +64,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  * Starts a service against an already running simulator. Ingestion polls REST
  * unless `env` sets `INGEST_MODE=ws`; either way both upstream URLs point at
  * the simulator, so nothing leaves the machine. Tests poll the API every
- * 25 ms, so the API rate limit is lifted unless `env` sets one (as the rate
- * limit's own tests do). The candle backfill is off unless `env` sets
- * `CANDLES_BACKFILL_HOURS`.
+ * 25 ms and open many sockets and pages, so the rate limits are lifted
+ * unless `env` sets them (as the rate limits' own tests do). The candle
+ * backfill is off unless `env` sets `CANDLES_BACKFILL_HOURS`.
  */
 export async function startServiceAgainst(
   exchange: Stack["exchange"],
@@ -83,6 +83,8 @@ export async function startServiceAgainst(
     LOG_LEVEL: "debug",
     KV_PATH: ":memory:",
     API_RATE_LIMIT_PER_MINUTE: "1000000",
+    HANDSHAKE_RATE_LIMIT_PER_MINUTE: "1000000",
+    PAGE_RATE_LIMIT_PER_MINUTE: "1000000",
     // Stacks start without history unless a test asks for the backfill, so
     // kline requests never take a fault meant for the tickers.
     CANDLES_BACKFILL_HOURS: "0",
