@@ -17,6 +17,7 @@ export const handler: Handler<AppState> = (req, ctx) => {
       rateLimits: services.rateLimits,
       logger: services.logger,
       trustedProxies: services.trustedProxies,
+      publicOrigin: services.config.security.publicOrigin,
     });
     edges.set(services, edge);
   }

@@ -99,6 +99,7 @@ export const environmentSchema = z.object({
     30,
     "a positive number of seconds",
   ),
+  PUBLIC_ORIGIN: exactOrigin,
   ALLOWED_ORIGIN_PRIMARY: exactOrigin,
   ALLOWED_ORIGIN_SECONDARY: exactOrigin,
   ALLOW_MISSING_ORIGIN: booleanFlag(true),

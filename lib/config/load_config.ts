@@ -61,6 +61,12 @@ export interface ServiceConfig {
     readonly bodyTimeoutMs: number;
   };
   readonly security: {
+    /**
+     * The service's public origin (`PUBLIC_ORIGIN`): when set it is the own
+     * origin, and requests for another host are refused (DNS rebinding).
+     * When absent the own origin comes from each request's `Host`.
+     */
+    readonly publicOrigin?: string;
     /** Exact origins allowed to open sockets besides the service's own. */
     readonly allowedOrigins: readonly string[];
     /** Whether a request without an Origin header (non-browser) may connect. */
@@ -193,6 +199,7 @@ function toServiceConfig(env: Environment): ServiceConfig {
       bodyTimeoutMs: Math.round(env.HTTP_BODY_TIMEOUT_SECONDS * 1000),
     },
     security: {
+      publicOrigin: env.PUBLIC_ORIGIN,
       allowedOrigins: [env.ALLOWED_ORIGIN_PRIMARY, env.ALLOWED_ORIGIN_SECONDARY]
         .filter((o): o is string => o !== undefined),
       allowMissingOrigin: env.ALLOW_MISSING_ORIGIN,

@@ -44,6 +44,7 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     bodyTimeoutMs: 10_000,
   });
   assert.deepEqual(config.security, {
+    publicOrigin: undefined,
     allowedOrigins: [],
     allowMissingOrigin: true,
     adminToken: undefined,
@@ -81,6 +82,7 @@ Deno.test("loadConfig - valid values are converted", () => {
     PORT: "0",
     HOSTNAME: "0.0.0.0",
     HTTP_BODY_TIMEOUT_SECONDS: "2.5",
+    PUBLIC_ORIGIN: "https://sentinel.example.com",
     ADMIN_TOKEN: TOKEN,
     TRUST_PROXY: "1",
     TRUSTED_PROXIES: "10.0.0.0/8, 2001:db8::/32,192.0.2.7",
@@ -105,6 +107,7 @@ Deno.test("loadConfig - valid values are converted", () => {
     bodyTimeoutMs: 2_500,
   });
   assert.equal(config.security.adminToken, TOKEN);
+  assert.equal(config.security.publicOrigin, "https://sentinel.example.com");
   assert.deepEqual(config.security.trustedProxies, [
     "10.0.0.0/8",
     "2001:db8::/32",
@@ -154,6 +157,8 @@ const BAD: readonly [string, string, RegExp][] = [
   ["WS_FALLBACK_AFTER_SECONDS", "0", /positive number of seconds/],
   ["WS_SILENCE_TIMEOUT_SECONDS", "-30", /positive number of seconds/],
   ["HTTP_BODY_TIMEOUT_SECONDS", "0", /positive number of seconds/],
+  ["PUBLIC_ORIGIN", "https://sentinel.example.com/", /exact origin/],
+  ["PUBLIC_ORIGIN", "sentinel.example.com", /exact origin/],
 ];
 
 for (const [name, value, expected] of BAD) {

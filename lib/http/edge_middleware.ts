@@ -1,6 +1,7 @@
 /**
  * What every request passes through, as one middleware factory (Hono style):
- * client IP resolution, the per-client rate limits (API, socket handshakes,
+ * client IP resolution, the public host check (with `PUBLIC_ORIGIN`), the
+ * per-client rate limits (API, socket handshakes,
  * pages), thrown errors turned into JSON responses by the web runtime's one
  * error handler (logging only 5xx and unexpected ones), and the security
  * headers on every answer, errors included. It takes what it needs as
@@ -9,6 +10,7 @@
  */
 import { resolveClient } from "./client_ip.ts";
 import { ipKey } from "./ip_key.ts";
+import { checkPublicHost } from "./public_host.ts";
 import { withSecurityHeaders } from "./security_headers.ts";
 import type { TrustedProxies } from "./trusted_proxies.ts";
 import { errorHandler, type ErrorLogger, type Handler } from "../web/mod.ts";
@@ -38,13 +40,18 @@ export interface EdgeMiddlewareOptions {
    * any other peer they are ignored.
    */
   readonly trustedProxies: TrustedProxies;
+  /**
+   * The service's public origin (`PUBLIC_ORIGIN`): requests for any other
+   * host are refused with 421. Default: none, every host is served.
+   */
+  readonly publicOrigin?: string;
 }
 
 /** The edge policies as one middleware, for the root `_middleware.ts`. */
 export function edgeMiddleware<State extends EdgeState>(
   options: EdgeMiddlewareOptions,
 ): Handler<State> {
-  const { rateLimits, trustedProxies } = options;
+  const { rateLimits, trustedProxies, publicOrigin } = options;
   const handleError = errorHandler({ logger: options.logger });
   return async function edge(req, ctx) {
     const client = resolveClient(req, ctx.info, trustedProxies);
@@ -52,6 +59,9 @@ export function edgeMiddleware<State extends EdgeState>(
     ctx.state.forwarded = client.forwarded;
     let response: Response;
     try {
+      if (publicOrigin !== undefined) {
+        checkPublicHost(req, ctx.url.pathname, client.forwarded, publicOrigin);
+      }
       rateLimits.take(ctx.url.pathname, ipKey(client.ip));
       response = await ctx.next();
     } catch (error) {

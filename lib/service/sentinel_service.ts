@@ -180,6 +180,7 @@ export async function startSentinel(
       allowed: new Set(config.security.allowedOrigins),
       allowMissing: config.security.allowMissingOrigin,
     },
+    publicOrigin: config.security.publicOrigin,
     maxSocketsPerIp: config.security.maxSocketsPerIp,
   });
   let upstream: UpstreamState | undefined;

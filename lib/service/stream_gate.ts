@@ -34,6 +34,8 @@ export interface StreamGateOptions {
   readonly hub: StreamHub;
   readonly logger: Logger;
   readonly origins: OriginPolicy;
+  /** The own origin when configured; else it is derived from each request. */
+  readonly publicOrigin?: string;
   readonly maxSocketsPerIp: number;
   /** Seconds without traffic before Deno pings (and then drops) a socket. */
   readonly idleTimeoutSeconds?: number;
@@ -63,7 +65,7 @@ export class StreamGate {
    * through a trusted proxy. Counts and rethrows refusals.
    */
   checkOrigin(req: Request, forwarded: boolean): void {
-    const own = ownOrigin(req, forwarded);
+    const own = this.#options.publicOrigin ?? ownOrigin(req, forwarded);
     const verdict = checkOrigin(
       requestOrigin(req, own),
       own,

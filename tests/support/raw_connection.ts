@@ -101,3 +101,53 @@ export class RawConnection {
     }
   }
 }
+
+/** A response read off a raw connection. */
+export interface RawResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body (by Content-Length; empty for 101 and bodiless answers). */
+  readonly body: string;
+}
+
+/**
+ * Sends `GET path` with exactly `headers` (unlike `fetch`, which sets
+ * `Host` itself) and reads the answer; the connection is closed after.
+ */
+export async function rawGet(
+  baseUrl: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+): Promise<RawResponse> {
+  const raw = await RawConnection.open(baseUrl);
+  try {
+    const lines = Object.entries(headers).map(([name, value]) =>
+      `${name}: ${value}\r\n`
+    );
+    await raw.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`);
+    const parse = (text: string): RawResponse | undefined => {
+      const end = text.indexOf("\r\n\r\n");
+      if (end < 0) return undefined;
+      const [statusLine, ...fields] = text.slice(0, end).split("\r\n");
+      const parsed: Record<string, string> = {};
+      for (const field of fields) {
+        const colon = field.indexOf(":");
+        parsed[field.slice(0, colon).toLowerCase()] = field.slice(colon + 1)
+          .trim();
+      }
+      const status = Number(statusLine.split(" ")[1]);
+      const length = status === 101 ? 0 : Number(parsed["content-length"] ?? 0);
+      const body = text.slice(end + 4);
+      return body.length >= length
+        ? { status, headers: parsed, body: body.slice(0, length) }
+        : undefined;
+    };
+    await raw.readUntil((c) => parse(c.text) !== undefined, `GET ${path}`);
+    const response = parse(raw.text);
+    if (!response) throw new Error(`No complete answer to GET ${path}`);
+    return response;
+  } finally {
+    raw.close();
+  }
+}
