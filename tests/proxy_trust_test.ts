@@ -124,3 +124,24 @@ Deno.test("proxy trust - behind a trusted proxy the right-most untrusted address
     await stack.stop();
   }
 });
+
+Deno.test("proxy trust - Strict-Transport-Security is sent when a trusted proxy says the request was HTTPS", async () => {
+  const hsts = async (stackEnv: Record<string, string>, proto?: string) => {
+    const stack = await startStack({ env: stackEnv });
+    try {
+      const response = await fetch(`${stack.service.url}/api/health`, {
+        headers: proto ? { "x-forwarded-proto": proto } : {},
+      });
+      await response.body?.cancel();
+      return response.headers.get("strict-transport-security");
+    } finally {
+      await stack.stop();
+    }
+  };
+  const trusted = { TRUST_PROXY: "true", TRUSTED_PROXIES: "127.0.0.1" };
+  assert.equal(await hsts(trusted, "https"), "max-age=31536000");
+  assert.equal(await hsts(trusted, "http"), null);
+  assert.equal(await hsts(trusted), null);
+  const elsewhere = { TRUST_PROXY: "true", TRUSTED_PROXIES: "10.0.0.0/8" };
+  assert.equal(await hsts(elsewhere, "https"), null);
+});

@@ -11,7 +11,7 @@
 import { resolveClient } from "./client_ip.ts";
 import { ipKey } from "./ip_key.ts";
 import { checkPublicHost } from "./public_host.ts";
-import { withSecurityHeaders } from "./security_headers.ts";
+import { arrivedOverHttps, withSecurityHeaders } from "./security_headers.ts";
 import type { TrustedProxies } from "./trusted_proxies.ts";
 import { errorHandler, type ErrorLogger, type Handler } from "../web/mod.ts";
 
@@ -57,6 +57,9 @@ export function edgeMiddleware<State extends EdgeState>(
     const client = resolveClient(req, ctx.info, trustedProxies);
     ctx.state.clientIp = client.ip;
     ctx.state.forwarded = client.forwarded;
+    // Read before `ctx.next()`: a WebSocket upgrade consumes the request, and
+    // its headers cannot be read after it.
+    const https = arrivedOverHttps(req, client.forwarded);
     let response: Response;
     try {
       if (publicOrigin !== undefined) {
@@ -67,6 +70,6 @@ export function edgeMiddleware<State extends EdgeState>(
     } catch (error) {
       response = await handleError(error, req);
     }
-    return withSecurityHeaders(response);
+    return withSecurityHeaders(response, https);
   };
 }

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { SECURITY_HEADERS, withSecurityHeaders } from "./security_headers.ts";
+import {
+  arrivedOverHttps,
+  SECURITY_HEADERS,
+  withSecurityHeaders,
+} from "./security_headers.ts";
 
 function assertSecured(response: Response): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
@@ -46,4 +50,41 @@ Deno.test("withSecurityHeaders - a response with immutable headers is copied", a
   assert.equal(result.status, 302);
   assert.equal(result.headers.get("location"), "http://127.0.0.1:8000/");
   await result.body?.cancel();
+});
+
+Deno.test("withSecurityHeaders - Strict-Transport-Security only for HTTPS requests", async () => {
+  const secure = withSecurityHeaders(new Response("x"), true);
+  assert.equal(
+    secure.headers.get("strict-transport-security"),
+    "max-age=31536000",
+  );
+  const plain = withSecurityHeaders(new Response("x"));
+  assert.equal(plain.headers.get("strict-transport-security"), null);
+  await secure.body?.cancel();
+  await plain.body?.cancel();
+});
+
+Deno.test("arrivedOverHttps - direct TLS, or a trusted proxy's X-Forwarded-Proto", () => {
+  const proto = (value: string) => ({ "x-forwarded-proto": value });
+  assert.equal(
+    arrivedOverHttps(new Request("https://x.example/"), false),
+    true,
+  );
+  assert.equal(
+    arrivedOverHttps(new Request("http://x.example/"), false),
+    false,
+  );
+  const viaProxy = new Request("http://x.example/", {
+    headers: proto("https"),
+  });
+  assert.equal(arrivedOverHttps(viaProxy, true), true);
+  assert.equal(arrivedOverHttps(viaProxy, false), false);
+  for (const value of ["http", "HTTPS ", "https, http", "ftp"]) {
+    const req = new Request("http://x.example/", { headers: proto(value) });
+    assert.equal(
+      arrivedOverHttps(req, true),
+      value.trim().toLowerCase().startsWith("https"),
+      value,
+    );
+  }
 });
