@@ -28,7 +28,7 @@ Deno.test("rate limits - socket handshakes past HANDSHAKE_RATE_LIMIT_PER_MINUTE 
     assert.equal(refused.status, 429);
     assert.equal((refused.body as { error: string }).error, "rate_limited");
     const metrics = stack.service.services.metrics();
-    assert.equal(metrics.rate_limited_total?.handshake, 1);
+    assert.equal(metrics.rate_limited_total.handshake, 1);
     assert.equal(metrics.sockets_opened_total, 3);
     const text = await (await fetch(`${stack.service.url}/metrics`)).text();
     assert.match(

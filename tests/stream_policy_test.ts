@@ -9,6 +9,20 @@ import { pollUntil, startStack } from "./support/start_stack.ts";
 
 const isTick = (f: ServerFrame) => f.type === "tick";
 
+/** `promise`, or a failure naming `what` after 10 s. */
+function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Timed out waiting for ${what}`)),
+        10_000,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 Deno.test("stream policy - a foreign Origin is refused with 403 before the upgrade", async () => {
   const stack = await startStack({
     env: { ALLOWED_ORIGIN_PRIMARY: "https://desk.example.com" },
@@ -123,6 +137,32 @@ Deno.test("stream policy - the per-IP socket cap answers 429 and frees slots on 
     const c = await connectClient(url);
     await c.waitFor(isTick);
     await Promise.all([b.close(), c.close()]);
+  } finally {
+    await stack.stop();
+  }
+});
+
+Deno.test("stream policy - any data frame from the client closes its socket with 1008 and is counted", async () => {
+  const stack = await startStack();
+  try {
+    const url = `${stack.wsUrl}/ws/stream?history=0`;
+    for (const data of ["hello", new Uint8Array([1, 2, 3])]) {
+      const client = await connectClient(url);
+      await client.waitFor((f) => f.type === "hello");
+      client.socket.send(data);
+      const closed = await withDeadline(client.closed, "the socket to close");
+      assert.equal(closed.code, 1008);
+      assert.match(closed.reason, /send-only/);
+    }
+    await pollUntil(
+      () => stack.service.services.metrics().inbound_closes_total === 2,
+      "both closes to be counted",
+    );
+    const text = await (await fetch(`${stack.service.url}/metrics`)).text();
+    assert.match(text, /^sentinel_inbound_closes_total 2$/m);
+    const reader = await connectClient(url);
+    await reader.waitFor(isTick);
+    await reader.close();
   } finally {
     await stack.stop();
   }

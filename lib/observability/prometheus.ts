@@ -71,6 +71,13 @@ export function renderPrometheus(
       value: metrics.handshakes_rejected_total,
     },
     {
+      name: "sentinel_inbound_closes_total",
+      type: "counter",
+      help:
+        "Stream sockets closed (1008) for sending a data frame; they are send-only",
+      value: metrics.inbound_closes_total,
+    },
+    {
       name: "sentinel_messages_sent_total",
       type: "counter",
       help: "Frames sent to sockets",
@@ -116,12 +123,10 @@ export function renderPrometheus(
     text +=
       `# HELP ${line.name} ${line.help}\n# TYPE ${line.name} ${line.type}\n${line.name} ${line.value}\n`;
   }
-  if (metrics.rate_limited_total) {
-    text +=
-      "# HELP sentinel_rate_limited_total Requests refused with 429 by the per-client budgets\n# TYPE sentinel_rate_limited_total counter\n";
-    for (const [bucket, count] of Object.entries(metrics.rate_limited_total)) {
-      text += `sentinel_rate_limited_total{bucket="${bucket}"} ${count}\n`;
-    }
+  text +=
+    "# HELP sentinel_rate_limited_total Requests refused with 429 by the per-client budgets\n# TYPE sentinel_rate_limited_total counter\n";
+  for (const [bucket, count] of Object.entries(metrics.rate_limited_total)) {
+    text += `sentinel_rate_limited_total{bucket="${bucket}"} ${count}\n`;
   }
   text +=
     "# HELP sentinel_room_subscribers Subscribers per symbol\n# TYPE sentinel_room_subscribers gauge\n";

@@ -11,6 +11,7 @@ const METRICS: MetricsResponse = {
   sockets_active: 3,
   sockets_opened_total: 9,
   handshakes_rejected_total: 4,
+  inbound_closes_total: 2,
   rate_limited_total: { api: 3, handshake: 1, page: 0 },
   messages_sent: 700,
   bytes_sent: 123_456,

@@ -184,11 +184,10 @@ export interface MetricsResponse {
   readonly sockets_active: number;
   readonly sockets_opened_total: number;
   readonly handshakes_rejected_total: number;
-  /**
-   * Requests refused with 429 by the per-client buckets (absent only in
-   * fakes built before them).
-   */
-  readonly rate_limited_total?: Readonly<Record<RateBucketName, number>>;
+  /** Stream sockets closed for sending a data frame (they are send-only). */
+  readonly inbound_closes_total: number;
+  /** Requests refused with 429 by the per-client buckets. */
+  readonly rate_limited_total: Readonly<Record<RateBucketName, number>>;
   readonly messages_sent: number;
   readonly bytes_sent: number;
   readonly conflated_total: number;

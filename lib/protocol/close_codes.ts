@@ -23,7 +23,11 @@ export const CloseCode = {
   Normal: 1000,
   /** Server shutting down or restarting: reconnect with backoff and `since`. */
   GoingAway: 1001,
-  /** Protocol misuse by the client (e.g. binary frames): do not retry as is. */
+  /**
+   * Protocol misuse by the client — any data frame on a stream socket, which
+   * is send-only — or a refused request: do not retry as is. (A frame over
+   * the runtime's 64 MiB cap drops the connection without a close frame.)
+   */
   PolicyViolation: 1008,
   /** Unexpected server error: reconnect with backoff. */
   InternalError: 1011,

@@ -161,6 +161,7 @@ export function buildServices(parts: ServiceParts): Services {
       sockets_active: hub.activeSubscribers,
       sockets_opened_total: hub.subscribersOpened,
       handshakes_rejected_total: parts.streams.rejected,
+      inbound_closes_total: parts.streams.inboundCloses,
       rate_limited_total: rateLimits.refused(),
       messages_sent: hub.stats.messagesSent,
       bytes_sent: hub.stats.bytesSent,

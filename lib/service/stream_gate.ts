@@ -46,6 +46,7 @@ export class StreamGate {
   #options: StreamGateOptions;
   #limiter: ConnectionLimiter;
   #rejected = 0;
+  #inboundCloses = 0;
   #open = new Set<WebSocket>();
 
   /** Creates the gate; `maxSocketsPerIp` sizes the per-IP limiter. */
@@ -75,6 +76,11 @@ export class StreamGate {
       this.#rejected++;
       throw new HttpError(403, "forbidden_origin", verdict.reason);
     }
+  }
+
+  /** Sockets closed for sending a data frame, since start. */
+  get inboundCloses(): number {
+    return this.#inboundCloses;
   }
 
   /** Counts a refusal that happened while parsing the request. */
@@ -156,13 +162,16 @@ export class StreamGate {
     socket.onopen = () => {
       detach = this.#options.hub.join(socket, { ...stream, ip });
     };
-    socket.onmessage = (event) => {
-      if (typeof event.data !== "string") {
-        socket.close(
-          CloseCode.PolicyViolation,
-          "binary frames are not accepted",
-        );
-      }
+    // Stream sockets are send-only. The runtime hands a frame over only once
+    // it is whole (up to its own 64 MiB cap), so the memory is spent by
+    // then; closing at once keeps a client from doing it again.
+    socket.onmessage = () => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      this.#inboundCloses++;
+      socket.close(
+        CloseCode.PolicyViolation,
+        "stream sockets are send-only",
+      );
     };
     socket.onclose = release;
     socket.onerror = () => {
