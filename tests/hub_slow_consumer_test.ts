@@ -2,6 +2,8 @@
  * The slow-consumer policy on real sockets: a client that stops reading is
  * conflated and then closed with 1013, while a reading client keeps getting
  * every frame. Frames are made large so the kernel buffers fill in seconds.
+ * Through the service's own gate, a client that never reads meets the same
+ * policy rather than the runtime's ping timeout.
  */
 import assert from "node:assert/strict";
 import type { AnalyzedTick } from "../lib/protocol/analyzed_tick.ts";
@@ -9,6 +11,13 @@ import { StreamHub } from "../lib/hub/stream_hub.ts";
 import { analyzedTick } from "../lib/hub/test_utils.ts";
 import { connectClient } from "./support/ws_client.ts";
 import { pollUntil } from "./support/poll_until.ts";
+import { RawConnection } from "./support/raw_connection.ts";
+import { startStack } from "./support/start_stack.ts";
+import {
+  closeCode,
+  parseServerFrames,
+  upgradeRequest,
+} from "./support/ws_wire.ts";
 
 Deno.test("hub - a stalled socket is conflated then closed with 1013; a reading one gets every tick", async () => {
   const hub = new StreamHub({
@@ -83,3 +92,65 @@ Deno.test("hub - a stalled socket is conflated then closed with 1013; a reading 
     await server.shutdown();
   }
 });
+
+Deno.test("stream gate - a client that never reads is closed with 1013 by the slow-consumer policy, not first by a ping timeout", async () => {
+  const stack = await startStack();
+  const { hub } = stack.service.services;
+  const host = new URL(stack.service.url).host;
+  const stalled = await RawConnection.open(stack.service.url);
+  try {
+    await stalled.write(
+      upgradeRequest("/ws/stream?symbols=BTC-USDT&history=0", host),
+    );
+    await stalled.readUntil(
+      (c) => c.text.includes("\r\n\r\n"),
+      "the handshake answer",
+    );
+    assert.match(stalled.text, /^HTTP\/1\.1 101 /);
+    await pollUntil(() => hub.activeSubscribers === 1, "the socket to join");
+    // The client reads nothing from here on. At the service's own tick rate
+    // its kernel buffers take minutes to fill; the runtime's ping timeout
+    // (30 s by default) must not close it in the meantime.
+    await new Promise((resolve) => setTimeout(resolve, 31_000));
+    assert.equal(
+      hub.activeSubscribers,
+      1,
+      "the client that never reads was closed before it fell behind",
+    );
+    // Large ticks (3 MB/s) fill the kernel buffers in seconds; then the
+    // policy runs. Paced, so the test leaves CPU to its neighbours.
+    const padding = "x".repeat(64 << 10);
+    const deadline = Date.now() + 60_000;
+    for (let seq = 0; hub.stats.slowCloses === 0; seq++) {
+      assert.ok(Date.now() < deadline, "the slow-consumer policy never acted");
+      const padded = { ...analyzedTick("BTC-USDT", seq), source: padding };
+      hub.publishTicks([padded as unknown as AnalyzedTick]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Reading again, the client finds everything queued for it, then 1013.
+    await stalled.readUntil(
+      (c) => endsWithCloseFrame(c.tail(128)),
+      "the close frame",
+      30_000,
+    );
+    const frames = parseServerFrames(stalled.received.subarray(
+      stalled.text.indexOf("\r\n\r\n") + 4,
+    ));
+    const last = frames.at(-1)!;
+    assert.equal(last.opcode, 8);
+    assert.equal(closeCode(last), 1013);
+  } finally {
+    stalled.close();
+    await stack.stop();
+  }
+});
+
+/** Whether `tail` ends with a whole close frame (small, so unextended). */
+function endsWithCloseFrame(tail: Uint8Array): boolean {
+  for (let at = tail.length - 2; at >= 0; at--) {
+    if (tail[at] === 0x88 && at + 2 + tail[at + 1] === tail.length) {
+      return true;
+    }
+  }
+  return false;
+}

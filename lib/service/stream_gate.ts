@@ -37,8 +37,6 @@ export interface StreamGateOptions {
   /** The own origin when configured; else it is derived from each request. */
   readonly publicOrigin?: string;
   readonly maxSocketsPerIp: number;
-  /** Seconds without traffic before Deno pings (and then drops) a socket. */
-  readonly idleTimeoutSeconds?: number;
 }
 
 /** Validates handshakes, upgrades them and ties sockets to the hub. */
@@ -115,9 +113,13 @@ export class StreamGate {
     this.#limiter.tryAcquire(key);
     let upgrade: { socket: WebSocket; response: Response };
     try {
-      upgrade = Deno.upgradeWebSocket(req, {
-        idleTimeout: this.#options.idleTimeoutSeconds ?? 30,
-      });
+      // No runtime ping timeout: a client that stops reading also stops
+      // answering pings, and the runtime would close it with 1001 ("going
+      // away", reconnect at once) long before the slow-consumer policy
+      // (conflate, then 1013 after 10 s behind) sees it fall behind. The
+      // heartbeat frames keep data flowing, so TCP itself notices a dead
+      // peer, and the policy bounds what waits for it meanwhile.
+      upgrade = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
     } catch (error) {
       this.#limiter.release(key);
       this.#rejected++;

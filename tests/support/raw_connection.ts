@@ -8,7 +8,8 @@
 /** An open raw connection to a test server. */
 export class RawConnection {
   readonly #conn: Deno.TcpConn;
-  readonly #received: number[] = [];
+  readonly #chunks: Uint8Array[] = [];
+  #length = 0;
   #closed = false;
 
   private constructor(conn: Deno.TcpConn) {
@@ -32,12 +33,35 @@ export class RawConnection {
 
   /** Bytes received so far. */
   get received(): Uint8Array {
-    return Uint8Array.from(this.#received);
+    const bytes = new Uint8Array(this.#length);
+    let offset = 0;
+    for (const chunk of this.#chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
   }
 
-  /** Bytes received so far, as Latin-1 text (HTTP heads are ASCII). */
+  /** The last `n` (or fewer) bytes received, without copying the rest. */
+  tail(n: number): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let have = 0;
+    for (let i = this.#chunks.length - 1; i >= 0 && have < n; i--) {
+      parts.unshift(this.#chunks[i]);
+      have += this.#chunks[i].length;
+    }
+    const joined = new Uint8Array(have);
+    let offset = 0;
+    for (const part of parts) {
+      joined.set(part, offset);
+      offset += part.length;
+    }
+    return joined.subarray(Math.max(0, have - n));
+  }
+
+  /** Bytes received so far, as single-byte text (HTTP heads are ASCII). */
   get text(): string {
-    return String.fromCharCode(...this.#received);
+    return new TextDecoder("latin1").decode(this.received);
   }
 
   /** Sends `data`; false once the connection is gone. */
@@ -84,8 +108,12 @@ export class RawConnection {
           this.#conn.read(buffer).catch(() => null),
           deadline,
         ]);
-        if (read === null) this.#closed = true;
-        else for (let i = 0; i < read; i++) this.#received.push(buffer[i]);
+        if (read === null) {
+          this.#closed = true;
+        } else {
+          this.#chunks.push(buffer.slice(0, read));
+          this.#length += read;
+        }
       }
     } finally {
       clearTimeout(timer);
