@@ -8,12 +8,16 @@
  */
 import { type Clock, systemClock } from "../../clock/clock.ts";
 import { parseRetryAfter } from "./backoff.ts";
+import { readCappedText } from "./capped_body.ts";
 import { operatorSafeText, UpstreamError } from "./upstream_error.ts";
 
 /** Response header by which the project's simulator identifies itself. */
 export const SIMULATOR_HEADER = "x-sentinel-simulator";
 
-/** Largest body accepted, in bytes: a full spot list is a few hundred KB. */
+/**
+ * Largest body accepted, in bytes: a full spot list is a few hundred KB.
+ * Counted while the body streams in, so a bigger one is never held whole.
+ */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Options of {@linkcode getBybitJson}. */
@@ -114,19 +118,19 @@ async function readBody(
   const declared = Number(response.headers.get("content-length"));
   if (declared > MAX_BODY_BYTES) {
     await response.body?.cancel();
-    throw tooLarge(declared, status, simulated);
+    throw tooLarge(`${declared} bytes declared`, status, simulated);
   }
-  const text = await response.text();
-  if (text.length > MAX_BODY_BYTES) {
-    throw tooLarge(text.length, status, simulated);
+  const read = await readCappedText(response.body, MAX_BODY_BYTES);
+  if (!read.ok) {
+    throw tooLarge(`cut off after ${read.bytesRead} bytes`, status, simulated);
   }
-  return text;
+  return read.text;
 }
 
-function tooLarge(bytes: number, status: number, simulated: boolean) {
+function tooLarge(what: string, status: number, simulated: boolean) {
   return new UpstreamError(
     "invalid-envelope",
-    `Response too large (${bytes} bytes, limit ${MAX_BODY_BYTES})`,
+    `Response too large (${what}, limit ${MAX_BODY_BYTES} bytes)`,
     { status, simulated },
   );
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TickersPoller } from "./tickers_poller.ts";
+import { MAX_BODY_BYTES, TickersPoller } from "./tickers_poller.ts";
 import { UpstreamError } from "./upstream_error.ts";
 import {
   allTrackedBody,
@@ -177,6 +177,60 @@ Deno.test("TickersPoller - rejects a declared oversized body unread", async () =
   const error = await failure(poller.poll());
   assert.equal(error.kind, "invalid-envelope");
   assert.match(error.message, /too large/);
+});
+
+Deno.test({
+  name:
+    "TickersPoller - a chunked body past the cap is cut off while streaming, and the next poll works",
+  sanitizeOps: true,
+  sanitizeResources: true,
+  async fn() {
+    const total = 8 * MAX_BODY_BYTES;
+    const chunk = new Uint8Array(64 << 10).fill(0x20);
+    let sent = 0;
+    let cancelled = false;
+    let huge = true;
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      () => {
+        if (!huge) return jsonResponse(BYBIT_SPOT_TICKERS_EXAMPLE);
+        huge = false;
+        // No Content-Length: the body is chunked and its size unknown.
+        return new Response(
+          new ReadableStream({
+            pull(controller) {
+              if (sent >= total) return controller.close();
+              controller.enqueue(chunk);
+              sent += chunk.length;
+            },
+            cancel() {
+              cancelled = true;
+            },
+          }),
+          { headers: { "content-type": "application/json" } },
+        );
+      },
+    );
+    try {
+      const poller = new TickersPoller({
+        tickersUrl: `http://127.0.0.1:${server.addr.port}/v5/market/tickers`,
+        timeoutMs: 30_000,
+        symbols: TRACKED,
+      });
+      const error = await failure(poller.poll());
+      assert.equal(error.kind, "invalid-envelope");
+      assert.match(error.message, /too large/);
+      assert.ok(
+        sent < total / 2,
+        `read ${sent} bytes of ${total}: the body was not cut off at the cap`,
+      );
+      const next = await poller.poll();
+      assert.equal(next.ticks[0].price, 20533.13);
+      assert.equal(cancelled, true, "the upstream saw the read stop");
+    } finally {
+      await server.shutdown();
+    }
+  },
 });
 
 Deno.test("TickersPoller - rejects bad options naming the field", () => {
