@@ -116,6 +116,7 @@ const config: IngestConfig = {
     // Never fall back during the run: every tick must come from the socket.
     wsFallbackAfterMs: 3_600_000,
     wsSilenceTimeoutMs: 30_000,
+    wsMaxFrameBytes: 1 << 20,
   },
   symbols: TRACKED,
   thresholds,

@@ -95,6 +95,8 @@ export const environmentSchema = z.object({
     "a ws(s) URL",
   ),
   WS_FALLBACK_AFTER_SECONDS: positiveNumber(5, "a positive number of seconds"),
+  // At most the runtime's own cap: it drops the connection past 64 MiB.
+  BYBIT_WS_MAX_FRAME_BYTES: positiveInteger(1 << 20, 64 << 20),
   WS_SILENCE_TIMEOUT_SECONDS: positiveNumber(
     30,
     "a positive number of seconds",

@@ -33,6 +33,8 @@ export interface ServiceConfig {
     readonly wsFallbackAfterMs: number;
     /** WebSocket without any message this long, ms: the socket is dead. */
     readonly wsSilenceTimeoutMs: number;
+    /** Longest WebSocket frame parsed, bytes (characters); longer ones are bad. */
+    readonly wsMaxFrameBytes: number;
   };
   readonly symbols: readonly TrackedSymbol[];
   /** Whale threshold (USDT of 24 h turnover) for every tracked symbol. */
@@ -171,6 +173,7 @@ function toServiceConfig(env: Environment): ServiceConfig {
       wsUrl: env.BYBIT_WS_URL,
       wsFallbackAfterMs: Math.round(env.WS_FALLBACK_AFTER_SECONDS * 1000),
       wsSilenceTimeoutMs: Math.round(env.WS_SILENCE_TIMEOUT_SECONDS * 1000),
+      wsMaxFrameBytes: env.BYBIT_WS_MAX_FRAME_BYTES,
     },
     symbols: env.SYMBOLS,
     thresholds,

@@ -25,6 +25,7 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     wsUrl: "wss://stream.bybit.com/v5/public/spot",
     wsFallbackAfterMs: 5_000,
     wsSilenceTimeoutMs: 30_000,
+    wsMaxFrameBytes: 1_048_576,
   });
   assert.deepEqual(config.symbols, [
     { id: "BTC-USDT", upstream: "BTCUSDT" },
@@ -157,6 +158,7 @@ const BAD: readonly [string, string, RegExp][] = [
   ["WS_FALLBACK_AFTER_SECONDS", "0", /positive number of seconds/],
   ["WS_SILENCE_TIMEOUT_SECONDS", "-30", /positive number of seconds/],
   ["HTTP_BODY_TIMEOUT_SECONDS", "0", /positive number of seconds/],
+  ["BYBIT_WS_MAX_FRAME_BYTES", "67108865", /integer from 1 to 67108864/],
   ["PUBLIC_ORIGIN", "https://sentinel.example.com/", /exact origin/],
   ["PUBLIC_ORIGIN", "sentinel.example.com", /exact origin/],
 ];
@@ -177,11 +179,13 @@ Deno.test("loadConfig - WebSocket ingestion settings are read and converted", ()
     BYBIT_WS_URL: "ws://127.0.0.1:9010/v5/public/spot",
     WS_FALLBACK_AFTER_SECONDS: "0.5",
     WS_SILENCE_TIMEOUT_SECONDS: "1.5",
+    BYBIT_WS_MAX_FRAME_BYTES: "65536",
   });
   assert.equal(config.upstream.mode, "rest");
   assert.equal(config.upstream.wsUrl, "ws://127.0.0.1:9010/v5/public/spot");
   assert.equal(config.upstream.wsFallbackAfterMs, 500);
   assert.equal(config.upstream.wsSilenceTimeoutMs, 1_500);
+  assert.equal(config.upstream.wsMaxFrameBytes, 65_536);
   assert.equal(ok({ INGEST_MODE: " " }).upstream.mode, "ws");
 });
 

@@ -212,6 +212,7 @@ export const WS_UPSTREAM = {
   wsUrl: "ws://127.0.0.1:9/v5/public/spot",
   wsFallbackAfterMs: 5_000,
   wsSilenceTimeoutMs: 30_000,
+  wsMaxFrameBytes: 1 << 20,
 } as const;
 
 /** Whale thresholds of the tracked symbols in the test configs. */
@@ -252,6 +253,7 @@ export function fakeHostConfig(mode: "rest" | "ws"): IngestConfig {
       wsUrl: "wss://stream.example.test/v5/public/spot",
       wsFallbackAfterMs: 5_000,
       wsSilenceTimeoutMs: 30_000,
+      wsMaxFrameBytes: 1 << 20,
     },
     symbols: TRACKED,
     thresholds: TRACKED_THRESHOLDS,

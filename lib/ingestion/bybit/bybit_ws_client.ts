@@ -17,6 +17,7 @@ import type { LogLevel } from "../../config/config_schema.ts";
 import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import { fullJitterDelay } from "./backoff.ts";
 import {
+  DEFAULT_MAX_FRAME_CHARS,
   parseWsFrame,
   symbolTopics,
   type TopicTable,
@@ -69,6 +70,11 @@ export interface BybitWsClientOptions {
   readonly silenceTimeoutMs?: number;
   /** Interval of pings, ms. Default: 20,000, or ⅔ of a shorter silence timeout. */
   readonly pingIntervalMs?: number;
+  /**
+   * Longest frame parsed, characters; longer ones are counted as bad.
+   * Default {@linkcode DEFAULT_MAX_FRAME_CHARS} (1 MiB).
+   */
+  readonly maxFrameChars?: number;
   /** Default: the runtime's `WebSocket`. */
   readonly connect?: WebSocketFactory;
   /** Default: {@linkcode systemClock}. */
@@ -126,6 +132,7 @@ export class BybitWsClient {
         ["connectTimeoutMs", options.connectTimeoutMs],
         ["silenceTimeoutMs", options.silenceTimeoutMs],
         ["pingIntervalMs", options.pingIntervalMs],
+        ["maxFrameChars", options.maxFrameChars],
       ] as const
     ) {
       if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
@@ -278,7 +285,11 @@ export class BybitWsClient {
     if (socket !== this.#socket) return;
     this.#health.received(this.#clock.now());
     const frame: WsFrame = typeof data === "string"
-      ? parseWsFrame(data, this.#topics)
+      ? parseWsFrame(
+        data,
+        this.#topics,
+        this.#options.maxFrameChars ?? DEFAULT_MAX_FRAME_CHARS,
+      )
       : { kind: "invalid", reason: "binary frame", symbol: null };
     switch (frame.kind) {
       case "ticker":

@@ -103,6 +103,18 @@ Deno.test("BybitWsClient - tickers and trades flow, even before the ack", () => 
   });
 });
 
+Deno.test("BybitWsClient - a frame over maxFrameChars is counted as bad and never delivered", () => {
+  const h = harness({ maxFrameChars: 4096 });
+  const socket = h.connected();
+  const push = tickerPush("BTCUSDT") as Record<string, unknown>;
+  socket.receive({ ...push, pad: "x".repeat(8192) });
+  assert.equal(h.ticks.length, 0);
+  assert.equal(h.client.state().counters.badMessages, 1);
+  assert.match(String(h.logs.at(-1)?.fields.reason), /too large/);
+  socket.receive(push);
+  assert.equal(h.ticks.length, 1, "smaller frames still flow");
+});
+
 Deno.test("BybitWsClient - pings every 20 s and measures the pong", () => {
   const h = harness();
   const socket = h.connected();

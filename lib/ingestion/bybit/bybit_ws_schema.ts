@@ -121,10 +121,30 @@ export type WsFrame =
   };
 
 /**
- * Parses one text frame. Never throws: anything unusable comes back as
- * `invalid` with an operator-safe reason.
+ * Longest frame parsed, in UTF-16 characters (bytes, for the ASCII JSON
+ * Bybit sends; `BYBIT_WS_MAX_FRAME_BYTES`). A ticker is under 1 KB and a
+ * burst of trades a few hundred; anything near this is not a market push.
  */
-export function parseWsFrame(text: string, topics: TopicTable): WsFrame {
+export const DEFAULT_MAX_FRAME_CHARS = 1 << 20;
+
+/**
+ * Parses one text frame. Never throws: anything unusable comes back as
+ * `invalid` with an operator-safe reason. A frame longer than `maxChars` is
+ * refused before `JSON.parse`, which would otherwise build a copy of it
+ * several times its size. (The runtime has already buffered the frame whole
+ * by then — up to its own 64 MiB cap — so this bounds the parse, not the
+ * read.)
+ */
+export function parseWsFrame(
+  text: string,
+  topics: TopicTable,
+  maxChars: number = DEFAULT_MAX_FRAME_CHARS,
+): WsFrame {
+  if (text.length > maxChars) {
+    return invalid(
+      `frame too large (${text.length} characters, limit ${maxChars})`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { parseWsFrame, symbolTopics, topicTable } from "./bybit_ws_schema.ts";
+import {
+  DEFAULT_MAX_FRAME_CHARS,
+  parseWsFrame,
+  symbolTopics,
+  topicTable,
+} from "./bybit_ws_schema.ts";
 import { tickerPush, TRACKED, tradePush } from "../test_utils.ts";
 
 const TOPICS = topicTable(TRACKED);
@@ -136,4 +141,24 @@ Deno.test("parseWsFrame - anything unusable is invalid with a reason, never a th
   }
   const bad = parse(tickerPush("SOLUSDT", { lastPrice: "NaN" }));
   assert.equal(bad.kind === "invalid" && bad.symbol, "SOL-USDT");
+});
+
+Deno.test("parseWsFrame - a frame past maxChars is refused before it is parsed", () => {
+  const padded = DOC_TICKER.slice(0, -1) + " ".repeat(2048) + "}";
+  assert.equal(parseWsFrame(padded, TOPICS).kind, "ticker");
+  const frame = parseWsFrame(padded, TOPICS, 1024);
+  assert.equal(frame.kind, "invalid");
+  if (frame.kind !== "invalid") return;
+  assert.match(frame.reason, /too large/);
+  const notJson = "x".repeat(4096);
+  const refused = parseWsFrame(notJson, TOPICS, 1024);
+  assert.ok(refused.kind === "invalid" && /too large/.test(refused.reason));
+});
+
+Deno.test("parseWsFrame - the default cap is 1 MiB", () => {
+  const padded = DOC_TICKER.slice(0, -1) +
+    " ".repeat(DEFAULT_MAX_FRAME_CHARS - DOC_TICKER.length) + "}";
+  assert.equal(parseWsFrame(padded, TOPICS).kind, "ticker");
+  assert.equal(parseWsFrame(padded + " ", TOPICS).kind, "invalid");
+  assert.equal(DEFAULT_MAX_FRAME_CHARS, 1 << 20);
 });

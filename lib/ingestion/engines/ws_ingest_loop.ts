@@ -105,6 +105,7 @@ export class WsIngestLoop implements IngestEngine {
       symbols: options.config.symbols,
       connectTimeoutMs: upstream.timeoutMs,
       silenceTimeoutMs: upstream.wsSilenceTimeoutMs,
+      maxFrameChars: upstream.wsMaxFrameBytes,
       connect: options.connect,
       clock: this.#clock,
       random: options.random,

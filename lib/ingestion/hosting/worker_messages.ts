@@ -38,6 +38,7 @@ const ingestConfigSchema: z.ZodType<IngestConfig> = z.object({
     wsUrl: z.url({ protocol: /^wss?$/ }),
     wsFallbackAfterMs: z.number().positive(),
     wsSilenceTimeoutMs: z.number().positive(),
+    wsMaxFrameBytes: z.number().int().positive(),
   }),
   symbols: z.array(z.object({ id: symbolId, upstream: symbolId })).min(1),
   thresholds: z.record(z.string(), thresholdSchema),

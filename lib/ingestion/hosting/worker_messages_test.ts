@@ -24,6 +24,7 @@ const START = {
       wsUrl: "wss://stream.bybit.com/v5/public/spot",
       wsFallbackAfterMs: 5_000,
       wsSilenceTimeoutMs: 30_000,
+      wsMaxFrameBytes: 1 << 20,
     },
     symbols: TRACKED,
     thresholds: { "BTC-USDT": 50_000_000 },
