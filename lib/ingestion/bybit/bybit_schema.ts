@@ -13,6 +13,11 @@
 import { z } from "zod";
 import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
+import {
+  implausible,
+  PLAUSIBLE,
+  type PlausibleRange,
+} from "./plausible_ranges.ts";
 import { operatorSafeText, UpstreamError } from "./upstream_error.ts";
 
 /** Bybit `retCode` for "too many visits": a rate limit, not a plain error. */
@@ -29,8 +34,11 @@ function excerpt(raw: string): string {
 
 /** Options of the decimal-string schemas. */
 export interface DecimalOptions {
-  /** Reject values below zero (prices, sizes, turnover). Default `false`. */
-  readonly nonNegative?: boolean;
+  /**
+   * Where the value must lie to be believed ({@linkcode PLAUSIBLE}). Default:
+   * any finite number.
+   */
+  readonly range?: PlausibleRange;
 }
 
 /**
@@ -39,24 +47,22 @@ export interface DecimalOptions {
  * blank.
  */
 export function decimalString(options: DecimalOptions = {}) {
-  const nonNegative = options.nonNegative ?? false;
-  return z.string().transform((raw, ctx) => toDecimal(raw, ctx, nonNegative));
+  return z.string().transform((raw, ctx) => toDecimal(raw, ctx, options.range));
 }
 
 /** Like {@linkcode decimalString}, but `""` or a missing field is absent. */
 export function optionalDecimalString(options: DecimalOptions = {}) {
-  const nonNegative = options.nonNegative ?? false;
   return z.string().optional().transform((raw, ctx) =>
     raw === undefined || raw === ""
       ? undefined
-      : toDecimal(raw, ctx, nonNegative)
+      : toDecimal(raw, ctx, options.range)
   );
 }
 
 function toDecimal(
   raw: string,
   ctx: z.core.$RefinementCtx<unknown>,
-  nonNegative: boolean,
+  range: PlausibleRange | undefined,
 ): number {
   const value = DECIMAL.test(raw) ? Number(raw) : NaN;
   if (!Number.isFinite(value)) {
@@ -66,11 +72,9 @@ function toDecimal(
     });
     return z.NEVER;
   }
-  if (nonNegative && value < 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected a non-negative number, got ${excerpt(raw)}`,
-    });
+  const outside = range && implausible(value, range);
+  if (outside) {
+    ctx.addIssue({ code: "custom", message: outside });
     return z.NEVER;
   }
   return value;
@@ -83,14 +87,14 @@ function toDecimal(
  */
 export const spotTickerItemSchema = z.object({
   symbol: z.string(),
-  lastPrice: decimalString({ nonNegative: true }),
-  highPrice24h: decimalString({ nonNegative: true }),
-  lowPrice24h: decimalString({ nonNegative: true }),
-  turnover24h: decimalString({ nonNegative: true }),
-  price24hPcnt: decimalString(),
-  volume24h: optionalDecimalString({ nonNegative: true }),
-  bid1Price: optionalDecimalString({ nonNegative: true }),
-  ask1Price: optionalDecimalString({ nonNegative: true }),
+  lastPrice: decimalString({ range: PLAUSIBLE.price }),
+  highPrice24h: decimalString({ range: PLAUSIBLE.price }),
+  lowPrice24h: decimalString({ range: PLAUSIBLE.price }),
+  turnover24h: decimalString({ range: PLAUSIBLE.turnover }),
+  price24hPcnt: decimalString({ range: PLAUSIBLE.change }),
+  volume24h: optionalDecimalString({ range: PLAUSIBLE.size }),
+  bid1Price: optionalDecimalString({ range: PLAUSIBLE.price }),
+  ask1Price: optionalDecimalString({ range: PLAUSIBLE.price }),
 }).refine((item) => item.highPrice24h >= item.lowPrice24h, {
   message: "highPrice24h is below lowPrice24h",
   path: ["highPrice24h"],

@@ -6,6 +6,7 @@ import {
   spotTickerItemSchema,
   symbolTable,
 } from "./bybit_schema.ts";
+import { PLAUSIBLE } from "./plausible_ranges.ts";
 import { UpstreamError } from "./upstream_error.ts";
 import {
   BYBIT_SPOT_TICKERS_EXAMPLE,
@@ -92,11 +93,14 @@ const badItems: [string, Record<string, unknown>, RegExp][] = [
   ["overflowing exponent", { lowPrice24h: "1e999" }, /^lowPrice24h: /],
   ["hex number", { lastPrice: "0x10" }, /^lastPrice: /],
   ["number instead of string", { lastPrice: 20533.13 }, /^lastPrice: /],
-  [
-    "negative price",
-    { lastPrice: "-1" },
-    /^lastPrice: expected a non-negative/,
-  ],
+  ["negative price", { lastPrice: "-1" }, /^lastPrice: outside the plaus/],
+  ["price 1e300", { lastPrice: "1e300" }, /^lastPrice: .* 0 to 1e9$/],
+  ["high 1e10", { highPrice24h: "1e10" }, /^highPrice24h: outside the plaus/],
+  ["turnover 1e308", { turnover24h: "1e308" }, /^turnover24h: .* 0 to 1e12$/],
+  ["base volume 1e17", { volume24h: "1e17" }, /^volume24h: .* 0 to 1e16$/],
+  ["change +200,000 %", { price24hPcnt: "2000" }, /: .* -1 to 1000$/],
+  ["change below -100 %", { price24hPcnt: "-1.5" }, /^price24hPcnt: outside/],
+  ["ask 1e300", { ask1Price: "1e300" }, /^ask1Price: outside the plaus/],
   ['"abc" bid', { bid1Price: "abc" }, /^bid1Price: /],
   ["high below low", { highPrice24h: "1", lowPrice24h: "2" }, /below/],
 ];
@@ -220,7 +224,7 @@ Deno.test("decimalString - parses plain and exponent notation", () => {
 });
 
 Deno.test("optionalDecimalString - blank and missing are absent", () => {
-  const schema = optionalDecimalString({ nonNegative: true });
+  const schema = optionalDecimalString({ range: PLAUSIBLE.size });
   assert.equal(schema.parse(""), undefined);
   assert.equal(schema.parse(undefined), undefined);
   assert.equal(schema.parse("2"), 2);
@@ -230,4 +234,12 @@ Deno.test("optionalDecimalString - blank and missing are absent", () => {
 Deno.test("spotTickerItemSchema - strips fields it does not consume", () => {
   const parsed = spotTickerItemSchema.parse(spotItem("BTCUSDT"));
   assert.equal("usdIndexPrice" in parsed, false);
+});
+
+Deno.test("parseSpotTickers - an implausible value's reason does not carry the value, so it logs once", () => {
+  const reasons = ["1e300", "2e300", "3.5e301"].map((price) =>
+    parse(tickersEnvelope([spotItem("BTCUSDT", { lastPrice: price })]))
+      .rejected[0].reason
+  );
+  assert.equal(new Set(reasons).size, 1, reasons.join(" | "));
 });

@@ -24,6 +24,7 @@ import {
 } from "./bybit_schema.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
+import { implausible, PLAUSIBLE } from "./plausible_ranges.ts";
 import { operatorSafeText } from "./upstream_error.ts";
 
 /** Where a tracked symbol's data is published: topic → channel id. */
@@ -73,11 +74,16 @@ export const publicTradeItemSchema = z.object({
   T: z.number().int().nonnegative(),
   s: z.string(),
   S: z.enum(["Buy", "Sell"]),
-  v: decimalString({ nonNegative: true }),
-  p: decimalString({ nonNegative: true }),
+  v: decimalString({ range: PLAUSIBLE.size }),
+  p: decimalString({ range: PLAUSIBLE.price }),
   i: z.string().min(1).max(64),
   BT: z.boolean().optional(),
   seq: z.number().int().nonnegative().optional(),
+}).superRefine((trade, ctx) => {
+  const outside = implausible(trade.p * trade.v, PLAUSIBLE.turnover);
+  if (outside) {
+    ctx.addIssue({ code: "custom", path: ["notional"], message: outside });
+  }
 });
 
 /** A `publicTrade.*` push; items stay `unknown` until validated one by one. */

@@ -162,3 +162,26 @@ Deno.test("parseWsFrame - the default cap is 1 MiB", () => {
   assert.equal(parseWsFrame(padded + " ", TOPICS).kind, "invalid");
   assert.equal(DEFAULT_MAX_FRAME_CHARS, 1 << 20);
 });
+
+Deno.test("parseWsFrame - implausible trades are rejected one by one, the rest kept", () => {
+  const frame = parse(tradePush("BTCUSDT", [
+    { i: "huge-price", p: "1e300" },
+    { i: "huge-size", v: "1e17" },
+    { i: "huge-notional", p: "1000000", v: "10000000" },
+    { i: "fine" },
+  ]));
+  assert.equal(frame.kind, "trades");
+  if (frame.kind !== "trades") return;
+  assert.deepEqual(frame.trades.map((t) => t.id), ["fine"]);
+  assert.equal(frame.rejected.length, 3);
+  for (const { reason } of frame.rejected) {
+    assert.match(reason, /outside the plausible range/);
+  }
+});
+
+Deno.test("parseWsFrame - a ticker with price 1e300 or turnover 1e308 is invalid", () => {
+  for (const data of [{ lastPrice: "1e300" }, { turnover24h: "1e308" }]) {
+    const frame = parse(tickerPush("BTCUSDT", data));
+    assert.equal(frame.kind, "invalid", JSON.stringify(data));
+  }
+});

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { Candle } from "../../protocol/candles.ts";
 import { checkRetCode, decimalString, describeIssue } from "./bybit_schema.ts";
+import { PLAUSIBLE } from "./plausible_ranges.ts";
 import { UpstreamError } from "./upstream_error.ts";
 
 /** Intervals `/v5/market/kline` accepts. */
@@ -37,10 +38,9 @@ export const MAX_KLINE_LIMIT = 1_000;
 const startTime = z.string().regex(/^\d{1,15}$/, {
   error: "expected epoch milliseconds as a string",
 }).transform(Number);
-const price = decimalString({ nonNegative: true }).refine((n) => n > 0, {
+const price = decimalString({ range: PLAUSIBLE.price }).refine((n) => n > 0, {
   error: "expected a positive price",
 });
-const amount = decimalString({ nonNegative: true });
 
 /** One row: seven strings, in the documented order. */
 export const klineRowSchema = z.tuple([
@@ -49,8 +49,8 @@ export const klineRowSchema = z.tuple([
   price,
   price,
   price,
-  amount,
-  amount,
+  decimalString({ range: PLAUSIBLE.size }),
+  decimalString({ range: PLAUSIBLE.turnover }),
 ]).refine(
   ([, o, h, l, c]) => h >= Math.max(o, l, c) && l <= Math.min(o, c),
   { error: "high and low do not bound open and close" },

@@ -84,23 +84,25 @@ Deno.test("parseKlinePage - Bybit's documented example, newest first, becomes ba
   ]);
 });
 
+/** The documented example with `rows` as its list. */
+function withRows(rows: unknown[]) {
+  return {
+    ...BYBIT_KLINE_EXAMPLE,
+    result: { ...BYBIT_KLINE_EXAMPLE.result, list: rows },
+  };
+}
+
 Deno.test("parseKlinePage - bad rows are skipped and counted, the rest kept", () => {
   const list = BYBIT_KLINE_EXAMPLE.result.list;
-  const body = {
-    ...BYBIT_KLINE_EXAMPLE,
-    result: {
-      ...BYBIT_KLINE_EXAMPLE.result,
-      list: [
-        list[0],
-        [1670605200000, "1", "1", "1", "1", "1", "1"], // a number, not a string
-        ["1670605200000", "1", "1", "1", "1", "1"], // six fields
-        ["1670601600000", "abc", "1", "1", "1", "1", "1"],
-        ["1670601600000", "5", "4", "3", "4", "1", "1"], // high below open
-        ["1670601600000", "0", "0", "0", "0", "1", "1"], // zero price
-        list[2],
-      ],
-    },
-  };
+  const body = withRows([
+    list[0],
+    [1670605200000, "1", "1", "1", "1", "1", "1"], // a number, not a string
+    ["1670605200000", "1", "1", "1", "1", "1"], // six fields
+    ["1670601600000", "abc", "1", "1", "1", "1", "1"],
+    ["1670601600000", "5", "4", "3", "4", "1", "1"], // high below open
+    ["1670601600000", "0", "0", "0", "0", "1", "1"], // zero price
+    list[2],
+  ]);
   const page = parseKlinePage(body, EXPECT);
   assert.equal(page.rows, 7);
   assert.equal(page.rejected, 5);
@@ -137,4 +139,19 @@ Deno.test("parseKlinePage - error envelopes and answers for another market throw
     }),
     "invalid-envelope",
   );
+});
+
+Deno.test("parseKlinePage - rows with implausible prices, volumes or turnover are skipped", () => {
+  const page = parseKlinePage(
+    withRows([
+      ["1670608800000", "1e300", "1e300", "1e300", "1e300", "1", "1"],
+      ["1670605200000", "5", "6", "4", "5", "1e17", "1"],
+      ["1670601600000", "5", "6", "4", "5", "1", "1e308"],
+      BYBIT_KLINE_EXAMPLE.result.list[2],
+    ]),
+    EXPECT,
+  );
+  assert.equal(page.rejected, 3);
+  assert.match(page.firstRejection!, /outside the plausible range/);
+  assert.deepEqual(page.bars.map((b) => b.t), [1670601600000]);
 });

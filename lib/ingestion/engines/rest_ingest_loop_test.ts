@@ -316,6 +316,31 @@ Deno.test("IngestLoop - a bad item costs only its own tick; logged once", async 
   await h.loop.stop();
 });
 
+Deno.test("IngestLoop - implausible values are rejected, counted every time and logged once", async () => {
+  const poll = (price: string) =>
+    ok(JSON.stringify(tickersEnvelope([
+      spotItem("BTCUSDT", { lastPrice: price, turnover24h: "1e308" }),
+      spotItem("ETHUSDT"),
+      spotItem("SOLUSDT"),
+      spotItem("1000SATSUSDT"),
+    ])));
+  const h = harness([poll("1e300"), poll("2e300"), poll("3e300")]);
+  await h.start();
+  await h.after(1_000);
+  const state = await h.after(1_000);
+  assert.equal(state.counters.itemsRejected, 3);
+  assert.ok(
+    h.ticks.items.flat().every((t) => t.symbol !== "BTC-USDT"),
+    "no tick (so no alert) from an implausible item",
+  );
+  const rejections = h.logs.items.filter((l) =>
+    l.message === "Upstream item rejected"
+  );
+  assert.equal(rejections.length, 1);
+  assert.match(String(rejections[0].fields.reason), /plausible range/);
+  await h.loop.stop();
+});
+
 Deno.test("IngestLoop - unlisted symbols are reported, not retried faster", async () => {
   const partial = JSON.stringify(tickersEnvelope([
     spotItem("BTCUSDT"),
