@@ -7,16 +7,15 @@
  * synchronous — hello, replay, then registration for live ticks happen in one
  * turn of the event loop — so a subscriber sees no gap and no duplicate.
  *
- * Under overload the service sets {@linkcode StreamHub.fanoutIntervalMs}
- * (see `fanout_governor.ts`): a symbol is then broadcast at most once per
- * interval. Ticks in between are numbered and kept in history as always; the
- * newest is held and goes out by {@linkcode StreamHub.flushHeld} once the
- * interval has passed, and each socket it replaces counts as conflated.
+ * Under overload the service sets {@linkcode StreamHub.fanoutIntervalMs}:
+ * the live broadcast then thins out per symbol (`tick_fanout.ts`), while
+ * every tick is still numbered and kept in history here.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
 import { tickEntry } from "./tick_codec.ts";
+import { TickFanout } from "./tick_fanout.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import type {
   AlertFrame,
@@ -27,8 +26,8 @@ import type {
 } from "../protocol/frames.ts";
 import type { CandleFrame, CandleInterval } from "../protocol/candles.ts";
 import type { TradesFrame } from "../protocol/trades.ts";
-import { type DerivedRequest, DerivedRooms } from "./derived_rooms.ts";
-import { planResume } from "./resume_plan.ts";
+import { DerivedRooms } from "./derived_rooms.ts";
+import { type JoinRequest, replayChannel } from "./join_replay.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,
   type DeliveryStats,
@@ -44,6 +43,8 @@ import {
 const STATUS_KEY = "#status";
 const HEARTBEAT_KEY = "#heartbeat";
 
+export type { JoinRequest } from "./join_replay.ts";
+
 /** Options of {@linkcode StreamHub}. */
 export interface StreamHubOptions {
   /** Channel ids the hub serves. */
@@ -58,27 +59,6 @@ export interface StreamHubOptions {
   readonly policy?: Partial<SlowConsumerPolicy>;
   /** This instance's id, sent in hello frames when several instances serve. */
   readonly instance?: string;
-}
-
-/** What a joining socket asks for (derived frames: see `derived_rooms.ts`). */
-export interface JoinRequest extends DerivedRequest {
-  /** Channel ids (already validated and canonical). */
-  readonly symbols: readonly string[];
-  /** Resume points per symbol. */
-  readonly since?: ReadonlyMap<string, number>;
-  /** Epoch the resume points belong to. */
-  readonly epoch?: string;
-  /** Most history ticks replayed per symbol on a fresh join. Default: all. */
-  readonly historyLimit?: number;
-  /** Client IP, for accounting. */
-  readonly ip: string;
-}
-
-/** A tick waiting for its symbol's broadcast interval to pass. */
-interface HeldTick {
-  readonly entry: ChannelEntry;
-  /** Sockets that joined meanwhile and got this tick in their replay. */
-  readonly skip: Set<Subscriber>;
 }
 
 /** Saved channel state, to continue sequences across a graceful restart. */
@@ -107,9 +87,7 @@ export class StreamHub {
   #statusEncoded: string | undefined;
   #ticksPublished = 0;
   #opened = 0;
-  #fanoutIntervalMs = 0;
-  #lastFanoutAt = new Map<string, number>();
-  #held = new Map<string, HeldTick>();
+  #fanout: TickFanout;
   #derived = new DerivedRooms();
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
@@ -125,6 +103,11 @@ export class StreamHub {
       this.#channels.set(symbol, channel);
       this.#rooms.set(symbol, new Set());
     }
+    this.#fanout = new TickFanout({
+      rooms: this.#rooms,
+      stats: this.stats,
+      onClosed: (subscriber) => this.#remove(subscriber),
+    });
   }
 
   /** Identifies the run of the sequences; changes only with {@linkcode resetEpoch}. */
@@ -159,13 +142,12 @@ export class StreamHub {
 
   /** Least interval between two broadcasts of a symbol, ms (0: every tick). */
   get fanoutIntervalMs(): number {
-    return this.#fanoutIntervalMs;
+    return this.#fanout.intervalMs;
   }
 
   /** Sets the broadcast interval; 0 sends what is held at once. */
   set fanoutIntervalMs(ms: number) {
-    this.#fanoutIntervalMs = ms;
-    if (ms === 0) this.flushHeld();
+    this.#fanout.setInterval(ms, this.#clock.now());
   }
 
   /**
@@ -178,7 +160,8 @@ export class StreamHub {
     for (const tick of ticks) {
       const channel = this.#channels.get(tick.symbol);
       if (!channel) continue;
-      this.#accept(tick.symbol, channel.publish(tick, now), now);
+      this.#ticksPublished++;
+      this.#fanout.accept(tick.symbol, channel.publish(tick, now), now);
     }
   }
 
@@ -192,7 +175,8 @@ export class StreamHub {
     if (!channel || seq <= channel.latestSeq) return;
     const entry = tickEntry(symbol, seq, data);
     channel.append(entry);
-    this.#accept(symbol, entry, this.#clock.now());
+    this.#ticksPublished++;
+    this.#fanout.accept(symbol, entry, this.#clock.now());
   }
 
   /** Loads history a stream engine holds (at start), before live ticks. */
@@ -229,7 +213,7 @@ export class StreamHub {
   #restart(symbol: string, seq: number, reason: ResetFrame["reason"]): void {
     const channel = this.#channels.get(symbol)!;
     channel.clear(seq);
-    this.#held.delete(symbol);
+    this.#fanout.drop(symbol);
     const encoded = channel.resetFrame(this.#epoch, reason);
     const now = this.#clock.now();
     for (const subscriber of this.#rooms.get(symbol)!) {
@@ -239,48 +223,9 @@ export class StreamHub {
     }
   }
 
-  /** Counts, holds or broadcasts a stored entry (see the fan-out interval). */
-  #accept(symbol: string, entry: ChannelEntry, now: number): void {
-    this.#ticksPublished++;
-    const replaced = this.#held.get(symbol);
-    if (replaced) {
-      this.stats.conflated += this.#rooms.get(symbol)!.size -
-        replaced.skip.size;
-    }
-    const last = this.#lastFanoutAt.get(symbol);
-    if (last !== undefined && now - last < this.#fanoutIntervalMs) {
-      this.#held.set(symbol, { entry, skip: new Set() });
-    } else {
-      this.#held.delete(symbol);
-      this.#fanOut(symbol, entry, now);
-    }
-  }
-
   /** Broadcasts the held ticks whose symbol's interval has passed. */
   flushHeld(): void {
-    if (this.#held.size === 0) return;
-    const now = this.#clock.now();
-    for (const [symbol, held] of this.#held) {
-      const last = this.#lastFanoutAt.get(symbol) ?? -Infinity;
-      if (now - last < this.#fanoutIntervalMs) continue;
-      this.#held.delete(symbol);
-      this.#fanOut(symbol, held.entry, now, held.skip);
-    }
-  }
-
-  #fanOut(
-    symbol: string,
-    entry: ChannelEntry,
-    now: number,
-    skip?: ReadonlySet<Subscriber>,
-  ): void {
-    this.#lastFanoutAt.set(symbol, now);
-    for (const subscriber of this.#rooms.get(symbol)!) {
-      if (skip?.has(subscriber)) continue;
-      if (subscriber.deliverLatest(symbol, entry.encoded, now) === "closed") {
-        this.#remove(subscriber);
-      }
-    }
+    this.#fanout.flush(this.#clock.now());
   }
 
   /** Broadcasts an alert (already stored) to its symbol's room, never dropped. */
@@ -376,9 +321,13 @@ export class StreamHub {
     for (const symbol of request.symbols) {
       const channel = this.#channels.get(symbol);
       if (!channel) continue;
-      const has = this.#replay(subscriber, channel, request);
-      const held = this.#held.get(symbol);
-      if (held && has >= held.entry.seq) held.skip.add(subscriber);
+      const has = replayChannel(
+        subscriber,
+        channel,
+        request,
+        this.#epoch,
+      );
+      this.#fanout.replayed(symbol, subscriber, has);
     }
     if (!subscriber.closed) {
       this.#subscribers.add(subscriber);
@@ -432,30 +381,6 @@ export class StreamHub {
       channels[symbol] = channel.entries();
     }
     return { epoch: this.#epoch, channels };
-  }
-
-  /** Sends one channel's replay; returns the newest seq the socket now has. */
-  #replay(
-    subscriber: Subscriber,
-    channel: Channel,
-    request: JoinRequest,
-  ): number {
-    const plan = planResume(
-      { since: request.since?.get(channel.symbol), epoch: request.epoch },
-      channel.window(this.#epoch),
-    );
-    if (plan.kind === "reset") {
-      subscriber.sendNow(channel.resetFrame(this.#epoch, plan.reason));
-      const latest = channel.latest;
-      if (latest) subscriber.sendNow(latest.encoded);
-      return latest?.seq ?? 0;
-    }
-    const batch = channel.batchFor(plan, request.historyLimit);
-    if (batch !== undefined) {
-      subscriber.sendNow(batch);
-      return channel.latestSeq;
-    }
-    return plan.kind === "from" ? plan.after : 0;
   }
 
   #remove(subscriber: Subscriber): void {
