@@ -13,11 +13,11 @@
  * (not other processes on the same file): several instances on one machine
  * need Redis; on Deploy, KV is one store for all isolates.
  */
-import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { KvLease, type LeaseRecord } from "./kv_lease.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import { checkHistorySize, EngineEvents } from "./engine_events.ts";
+import { checkHistorySize } from "./engine_events.ts";
 import type { OrderedDelivery } from "./ordered_delivery.ts";
+import { SharedEngine } from "./shared_engine.ts";
 import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 
@@ -47,7 +47,8 @@ const KEYS_PER_CALL = 10;
 const ATTEMPTS = 20;
 
 /** The shared stream on Deno KV. */
-export class KvEngine implements api.StreamEngine {
+export class KvEngine extends SharedEngine<KvLease>
+  implements api.StreamEngine {
   readonly kind = "kv" as const;
   readonly instance: string;
   readonly historySize: number;
@@ -58,10 +59,8 @@ export class KvEngine implements api.StreamEngine {
   #channels: string[];
   #epoch: string;
   #epochStamp: string;
-  #events = new EngineEvents();
   #delivery: OrderedDelivery;
   #watches: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>[] = [];
-  #lease: KvLease;
   #pulling = new Map<string, { again: boolean }>();
   #closed = false;
 
@@ -69,25 +68,29 @@ export class KvEngine implements api.StreamEngine {
     options: KvEngineOptions,
     epoch: Deno.KvEntry<string>,
   ) {
+    const instance = options.instance ?? crypto.randomUUID();
+    const prefix = options.prefix ?? ["engine"];
+    super((events) =>
+      new KvLease({
+        kv: options.kv,
+        key: (...parts) => [...prefix, ...parts],
+        instance,
+        clock: options.clock ?? systemClock,
+        events,
+      })
+    );
     this.#options = options;
     this.#kv = options.kv;
-    this.instance = options.instance ?? crypto.randomUUID();
+    this.instance = instance;
     this.historySize = options.historySize;
-    this.#prefix = options.prefix ?? ["engine"];
+    this.#prefix = prefix;
     this.#clock = options.clock ?? systemClock;
     this.#channels = [
       ...new Set([...options.channels, ALERT_CHANNEL, CONTROL_CHANNEL]),
     ];
     this.#epoch = epoch.value;
     this.#epochStamp = epoch.versionstamp;
-    this.#lease = new KvLease({
-      kv: this.#kv,
-      key: (...parts) => this.#key(...parts),
-      instance: this.instance,
-      clock: this.#clock,
-      events: this.#events,
-    });
-    this.#delivery = this.#events.ordered(
+    this.#delivery = this.events.ordered(
       (channel, after) => this.history(channel, after),
       "Listing KV history failed",
       options.onWarning,
@@ -110,10 +113,6 @@ export class KvEngine implements api.StreamEngine {
 
   get connected(): boolean {
     return !this.#closed;
-  }
-
-  stats(): api.EngineStats {
-    return this.#events.stats();
   }
 
   #key(...parts: Deno.KvKeyPart[]): Deno.KvKey {
@@ -182,7 +181,7 @@ export class KvEngine implements api.StreamEngine {
         // A watch reports the latest head only: whatever was listed before
         // it is what the report skipped.
         if (read.entries.length > 1) {
-          this.#events.counts.gapBackfills += read.entries.length - 1;
+          this.events.counts.gapBackfills += read.entries.length - 1;
         }
         for (const entry of read.entries) this.#delivery.offer(entry);
       }
@@ -199,7 +198,7 @@ export class KvEngine implements api.StreamEngine {
     if (epoch.value === this.#epoch) return;
     this.#epoch = epoch.value;
     this.#delivery.reset();
-    this.#events.emit({ type: "epoch", epoch: epoch.value });
+    this.events.emit({ type: "epoch", epoch: epoch.value });
     for (const channel of this.#channels) void this.#pull(channel);
   }
 
@@ -223,7 +222,7 @@ export class KvEngine implements api.StreamEngine {
     extra?: (op: Deno.AtomicOperation) => void,
     abandon?: () => Promise<boolean>,
   ): Promise<api.PublishResult | { ok: false; reason: "abandoned" }> {
-    const check = fence ? this.#lease.check(fence) : undefined;
+    const check = fence ? this.leases.check(fence) : undefined;
     if (check === "fenced") return { ok: false, reason: "fenced" };
     const channels = [...new Set(drafts.map((d) => d.channel))];
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -255,7 +254,7 @@ export class KvEngine implements api.StreamEngine {
       extra?.(op);
       const result = await op.commit();
       if (result.ok) {
-        this.#events.counts.publishes += entries.length;
+        this.events.counts.publishes += entries.length;
         return { ok: true, entries };
       }
       // Lost a race: find out whether it was the epoch, the fence or a head.
@@ -318,22 +317,6 @@ export class KvEngine implements api.StreamEngine {
     };
   }
 
-  subscribe(listener: api.EngineListener): () => void {
-    return this.#events.subscribe(listener);
-  }
-
-  acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
-    return this.#lease.acquire(ttlMs);
-  }
-
-  renewLease(lease: api.Lease, ttlMs: number): Promise<api.Lease | undefined> {
-    return this.#lease.renew(lease, ttlMs);
-  }
-
-  releaseLease(lease: api.Lease): Promise<void> {
-    return this.#lease.release(lease);
-  }
-
   async appendAlert(
     key: string,
     data: string,
@@ -359,17 +342,9 @@ export class KvEngine implements api.StreamEngine {
     return { ok: true, stored: true, entry: result.entries[0] };
   }
 
-  saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
-    return this.#lease.saveHandover(state, fence);
-  }
-
-  loadHandover(): Promise<AlertHandover | undefined> {
-    return this.#lease.loadHandover();
-  }
-
   async close(): Promise<void> {
     this.#closed = true;
-    this.#events.clear();
+    this.events.clear();
     for (const reader of this.#watches) {
       await reader.cancel().catch(() => {});
     }

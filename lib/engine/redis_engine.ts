@@ -2,28 +2,24 @@
  * The Redis engine. Per channel a counter (`seq:<channel>`) and a stream
  * (`hist:<channel>`, entry id `<seq>-1`, trimmed to exactly `historySize`);
  * one Lua script per publish checks epoch and fence, numbers, appends and
- * PUBLISHes the batch on one pub/sub channel. Every instance subscribes on a
- * second connection; pub/sub loses what is published while a subscriber is
- * reconnecting, so delivery goes through {@linkcode OrderedDelivery}, which
- * backfills any gap from the stream, and every reconnect resyncs every
- * channel. The epoch is a key created once (`SET NX`): it survives leader
+ * PUBLISHes the batch on one pub/sub channel, which every instance follows on
+ * a second connection (`redis_feed.ts`: ordered delivery, reconnects, the
+ * epoch). The epoch is a key created once (`SET NX`): it survives leader
  * changes and restarts of the service, and is gone only when Redis lost its
  * data — the next publish then finds it missing and a new one is made.
  */
 import type { Redis } from "ioredis";
 import { connectRedisPair } from "./redis_connection.ts";
-import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import { checkHistorySize, EngineEvents } from "./engine_events.ts";
-import type { OrderedDelivery } from "./ordered_delivery.ts";
+import { checkHistorySize } from "./engine_events.ts";
+import { readEpoch, RedisFeed } from "./redis_feed.ts";
 import {
   APPEND_ALERT_SCRIPT,
-  EPOCH_SCRIPT,
-  parseEventMessage,
   PUBLISH_SCRIPT,
   runScript,
 } from "./redis_scripts.ts";
 import { leaseValue, RedisLease } from "./redis_lease.ts";
+import { SharedEngine } from "./shared_engine.ts";
 import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 
@@ -50,22 +46,14 @@ export interface RedisEngineOptions {
 }
 
 /** The shared stream on one Redis. */
-export class RedisEngine implements api.StreamEngine {
+export class RedisEngine extends SharedEngine implements api.StreamEngine {
   readonly kind = "redis" as const;
   readonly instance: string;
   readonly historySize: number;
   #options: RedisEngineOptions;
   #prefix: string;
   #commands: Redis;
-  #subscriber: Redis;
-  #epoch: string;
-  #clock: Clock;
-  #events = new EngineEvents();
-  #lease: RedisLease;
-  #delivery: OrderedDelivery;
-  #connected = true;
-  #closed = false;
-  #checkingEpoch: Promise<void> | undefined;
+  #feed: RedisFeed;
 
   private constructor(
     options: RedisEngineOptions,
@@ -73,25 +61,30 @@ export class RedisEngine implements api.StreamEngine {
     subscriber: Redis,
     epoch: string,
   ) {
-    this.#options = options;
-    this.instance = options.instance ?? crypto.randomUUID();
-    this.historySize = options.historySize;
-    this.#prefix = options.prefix ?? "sentinel:";
-    this.#commands = commands;
-    this.#subscriber = subscriber;
-    this.#epoch = epoch;
-    this.#clock = options.clock ?? systemClock;
-    this.#lease = new RedisLease(commands, {
-      prefix: this.#prefix,
-      instance: this.instance,
-      clock: this.#clock,
-      events: this.#events,
-    });
-    this.#delivery = this.#events.ordered(
-      (channel, after) => this.history(channel, after),
-      "Backfill from Redis failed",
-      options.onWarning,
+    const instance = options.instance ?? crypto.randomUUID();
+    const prefix = options.prefix ?? "sentinel:";
+    super((events) =>
+      new RedisLease(commands, {
+        prefix,
+        instance,
+        clock: options.clock ?? systemClock,
+        events,
+      })
     );
+    this.#options = options;
+    this.instance = instance;
+    this.historySize = options.historySize;
+    this.#prefix = prefix;
+    this.#commands = commands;
+    this.#feed = new RedisFeed({
+      commands,
+      subscriber,
+      prefix,
+      epoch,
+      events: this.events,
+      history: (channel, after) => this.history(channel, after),
+      onWarning: options.onWarning,
+    });
   }
 
   /**
@@ -101,19 +94,18 @@ export class RedisEngine implements api.StreamEngine {
    */
   static async open(options: RedisEngineOptions): Promise<RedisEngine> {
     checkHistorySize(options.historySize);
-    const prefix = options.prefix ?? "sentinel:";
     const { commands, subscriber } = await connectRedisPair(
       options.url,
       options.connectTimeoutMs ?? 5_000,
     );
     try {
-      const epoch = String(
-        await runScript(commands, EPOCH_SCRIPT, [`${prefix}epoch`], [
-          crypto.randomUUID(),
-        ]),
-      );
+      const epoch = await readEpoch(commands, options.prefix ?? "sentinel:");
       const engine = new RedisEngine(options, commands, subscriber, epoch);
-      await engine.#start();
+      await engine.#feed.start([
+        ...(options.channels ?? []),
+        ALERT_CHANNEL,
+        CONTROL_CHANNEL,
+      ]);
       return engine;
     } catch (error) {
       commands.disconnect();
@@ -123,15 +115,11 @@ export class RedisEngine implements api.StreamEngine {
   }
 
   get epoch(): string {
-    return this.#epoch;
+    return this.#feed.epoch;
   }
 
   get connected(): boolean {
-    return this.#connected;
-  }
-
-  stats(): api.EngineStats {
-    return this.#events.stats();
+    return this.#feed.connected;
   }
 
   /** The command connection, for stores that live beside the engine. */
@@ -144,103 +132,8 @@ export class RedisEngine implements api.StreamEngine {
     return this.#prefix;
   }
 
-  async #start(): Promise<void> {
-    const channels = [
-      ...(this.#options.channels ?? []),
-      ALERT_CHANNEL,
-      CONTROL_CHANNEL,
-    ];
-    await this.#subscriber.subscribe(this.#eventsKey);
-    this.#subscriber.on(
-      "message",
-      (_channel: string, message: string) => this.#onMessage(message),
-    );
-    // Positions are read after subscribing: anything published in between
-    // arrives as a duplicate (dropped), never as a gap.
-    const seqs = await this.#commands.mget(
-      channels.map((c) => this.#key("seq:", c)),
-    );
-    channels.forEach((c, i) => this.#delivery.prime(c, Number(seqs[i] ?? 0)));
-    // Registered after the first connect: a connection that comes back is a
-    // reconnect, and once both are back every channel is resynced.
-    for (const client of [this.#subscriber, this.#commands]) {
-      client.on("close", () => {
-        if (!this.#closed) this.#setConnected(false);
-      });
-      client.on("ready", () => {
-        if (!this.#closed) this.#setConnected(true);
-      });
-    }
-  }
-
-  get #eventsKey(): string {
-    return `${this.#prefix}events`;
-  }
-
   #key(kind: string, name = ""): string {
     return `${this.#prefix}${kind}${name}`;
-  }
-
-  #setConnected(connected: boolean): void {
-    const now = connected && this.#commands.status === "ready" &&
-      this.#subscriber.status === "ready";
-    if (now === this.#connected) return;
-    this.#connected = now;
-    this.#events.emit({ type: "connection", connected: now });
-    if (now) {
-      this.#events.counts.reconnects++;
-      void this.#afterReconnect();
-    }
-  }
-
-  async #afterReconnect(): Promise<void> {
-    try {
-      await this.#checkEpoch();
-      await this.#delivery.resync();
-    } catch (error) {
-      this.#options.onWarning?.("Resync after a Redis reconnect failed", error);
-      // Still connected: try again shortly; otherwise the next reconnect will.
-      if (this.#connected && !this.#closed) {
-        setTimeout(() => {
-          if (this.#connected && !this.#closed) void this.#afterReconnect();
-        }, 250);
-      }
-    }
-  }
-
-  /** Reads (or re-creates) the epoch; a change resets every channel. */
-  #checkEpoch(): Promise<void> {
-    this.#checkingEpoch ??= (async () => {
-      try {
-        const epoch = String(
-          await runScript(this.#commands, EPOCH_SCRIPT, [this.#key("epoch")], [
-            crypto.randomUUID(),
-          ]),
-        );
-        if (epoch !== this.#epoch) {
-          this.#epoch = epoch;
-          this.#delivery.reset();
-          this.#events.emit({ type: "epoch", epoch });
-          await this.#delivery.resync();
-        }
-      } finally {
-        this.#checkingEpoch = undefined;
-      }
-    })();
-    return this.#checkingEpoch;
-  }
-
-  #onMessage(message: string): void {
-    const { epoch, entries } = parseEventMessage(message);
-    if (epoch !== this.#epoch) {
-      // Another epoch: confirm with Redis before trusting it (a message from
-      // the old epoch may still be in flight). History fills in afterwards.
-      void this.#checkEpoch().catch((error) =>
-        this.#options.onWarning?.("Epoch check failed", error)
-      );
-      return;
-    }
-    for (const entry of entries) this.#delivery.offer(entry);
   }
 
   /** Runs a script; a missing epoch becomes an `epoch-changed` refusal. */
@@ -260,7 +153,7 @@ export class RedisEngine implements api.StreamEngine {
     if (reply[0] === "ok") return { ok: true, seqs: reply[1]!.map(Number) };
     if (reply[0] === "dup") return { ok: "dup" };
     if (reply[0] === "epoch") {
-      await this.#checkEpoch();
+      await this.#feed.checkEpoch();
       return { ok: false, reason: "epoch-changed" };
     }
     return { ok: false, reason: "fenced" };
@@ -285,11 +178,11 @@ export class RedisEngine implements api.StreamEngine {
   ): Promise<api.PublishResult> {
     if (drafts.length === 0) return { ok: true, entries: [] };
     const args: (string | number)[] = [
-      this.#epoch,
+      this.epoch,
       fence ? leaseValue(fence) : "",
       this.historySize,
       this.#prefix,
-      this.#eventsKey,
+      this.#feed.eventsKey,
       deliver ? "1" : "0",
     ];
     for (const draft of drafts) args.push(draft.channel, draft.data);
@@ -299,7 +192,7 @@ export class RedisEngine implements api.StreamEngine {
       args,
     );
     if (result.ok !== true) return result as api.PublishResult;
-    this.#events.counts.publishes += drafts.length;
+    this.events.counts.publishes += drafts.length;
     return {
       ok: true,
       entries: drafts.map((d, i) => ({ ...d, seq: result.seqs[i] })),
@@ -325,27 +218,11 @@ export class RedisEngine implements api.StreamEngine {
     const entries = toEntries(replies[0][1]);
     const oldest = toEntries(replies[2][1])[0];
     return {
-      epoch: String(replies[3][1] ?? this.#epoch),
+      epoch: String(replies[3][1] ?? this.epoch),
       entries,
       oldestSeq: oldest?.seq,
       latestSeq: Number(replies[1][1] ?? 0),
     };
-  }
-
-  subscribe(listener: api.EngineListener): () => void {
-    return this.#events.subscribe(listener);
-  }
-
-  acquireLease(ttlMs: number): Promise<api.Lease | undefined> {
-    return this.#lease.acquire(ttlMs);
-  }
-
-  renewLease(lease: api.Lease, ttlMs: number): Promise<api.Lease | undefined> {
-    return this.#lease.renew(lease, ttlMs);
-  }
-
-  releaseLease(lease: api.Lease): Promise<void> {
-    return this.#lease.release(lease);
   }
 
   async appendAlert(
@@ -357,11 +234,11 @@ export class RedisEngine implements api.StreamEngine {
       APPEND_ALERT_SCRIPT,
       [this.#key("epoch"), this.#key("lease"), this.#key("alert_key:", key)],
       [
-        this.#epoch,
+        this.epoch,
         leaseValue(fence),
         this.historySize,
         this.#prefix,
-        this.#eventsKey,
+        this.#feed.eventsKey,
         this.#options.alertKeyTtlSeconds ?? 7 * 86_400,
         ALERT_CHANNEL,
         data,
@@ -369,20 +246,12 @@ export class RedisEngine implements api.StreamEngine {
     );
     if (result.ok === "dup") return { ok: true, stored: false };
     if (result.ok === false) return result;
-    this.#events.counts.publishes++;
+    this.events.counts.publishes++;
     return {
       ok: true,
       stored: true,
       entry: { channel: ALERT_CHANNEL, seq: result.seqs[0], data },
     };
-  }
-
-  saveHandover(state: AlertHandover, fence: api.Lease): Promise<boolean> {
-    return this.#lease.saveHandover(state, fence);
-  }
-
-  loadHandover(): Promise<AlertHandover | undefined> {
-    return this.#lease.loadHandover();
   }
 
   /**
@@ -403,14 +272,12 @@ export class RedisEngine implements api.StreamEngine {
 
   /** Waits until no backfill is running (tests). */
   settled(): Promise<void> {
-    return this.#delivery.settled();
+    return this.#feed.settled();
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#events.clear();
-    this.#subscriber.disconnect();
-    this.#commands.disconnect();
+    this.events.clear();
+    this.#feed.close();
     await Promise.resolve();
   }
 }
