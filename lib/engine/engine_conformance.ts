@@ -365,22 +365,41 @@ const CASES: Record<string, Case> = {
   },
 };
 
+/** Something a shared suite's case opens fresh and always closes. */
+export interface SuiteFixture {
+  close(): void | Promise<void>;
+}
+
+/**
+ * Registers `Deno.test("<suite> - <title>")` running `body` on a fresh
+ * fixture from `open`, closed whatever happens: the frame of every shared
+ * behaviour suite (engines, alert trails, price-alert stores).
+ */
+export function suiteTest<F extends SuiteFixture>(
+  suite: { readonly name: string; readonly ignore?: boolean },
+  title: string,
+  open: () => Promise<F>,
+  body: (fixture: F) => Promise<void>,
+): void {
+  Deno.test({
+    name: `${suite.name} - ${title}`,
+    ignore: suite.ignore,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: async () => {
+      const fixture = await open();
+      try {
+        await body(fixture);
+      } finally {
+        await fixture.close();
+      }
+    },
+  });
+}
+
 /** Registers every conformance case as a `Deno.test` named `<name> - <case>`. */
 export function runEngineConformance(options: ConformanceOptions): void {
   for (const [title, run] of Object.entries(CASES)) {
-    Deno.test({
-      name: `${options.name} - ${title}`,
-      ignore: options.ignore,
-      sanitizeOps: false,
-      sanitizeResources: false,
-      fn: async () => {
-        const harness = await options.harness();
-        try {
-          await run(harness);
-        } finally {
-          await harness.close();
-        }
-      },
-    });
+    suiteTest(options, title, options.harness, run);
   }
 }

@@ -115,6 +115,17 @@ export class KvEngine extends SharedEngine<KvLease>
     return !this.#closed;
   }
 
+  /**
+   * The check that fences a commit on this KV by `lease` (the versionstamp
+   * the lease key had when this instance took it), for stores beside the
+   * engine that must write only while this instance leads; undefined when
+   * the lease is not this instance's.
+   */
+  fenceCheck(lease: api.Lease): Deno.AtomicCheck | undefined {
+    const check = this.leases.check(lease);
+    return check === "fenced" ? undefined : check;
+  }
+
   #key(...parts: Deno.KvKeyPart[]): Deno.KvKey {
     return [...this.#prefix, ...parts];
   }

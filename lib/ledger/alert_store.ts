@@ -9,64 +9,41 @@
  * single range read instead of a scan; the meta record makes ids monotonic
  * across restarts even after retention deleted every alert, and lets
  * count-based retention work without counting.
+ *
+ * With the KV stream engine the leader's appends are fenced in the same
+ * commit: it checks the versionstamp the lease had when this instance took
+ * it (the engine's `fenceCheck`), so a paused old leader stores nothing; an
+ * idempotency key per alert (checked absent, kept for a week) makes an alert
+ * a new leader raises again be stored once.
  */
-import { type AlertDraft, alertFrame } from "../alerts/alert_draft.ts";
+import type { Lease } from "../engine/stream_engine.ts";
 import {
   alertIdFloor,
   type AlertIdParts,
   formatAlertId,
-  nextAlertId,
   parseAlertId,
 } from "../alerts/alert_id.ts";
-import type { AlertFrame, AlertKind } from "../protocol/frames.ts";
-import { takePage } from "./paging.ts";
+import type { AlertFrame } from "../protocol/frames.ts";
+import {
+  type AlertFilter,
+  alertIdRange,
+  type AlertPageQuery,
+  PagedAlertTrail,
+  type PruneOptions,
+  type PruneResult,
+} from "./alert_trail.ts";
+import type { TrailCommit, TrailHead, TrailWriter } from "./trail_append.ts";
 
-/**
- * Filters of a listing; times are epoch ms. Time bounds are applied to the
- * time in the alert's id, a range read on the key: that is the alert's time
- * except after the clock stepped back, when the id runs slightly ahead.
- */
-export interface AlertFilter {
-  readonly symbol?: string;
-  readonly kind?: AlertKind;
-  /** Alerts at or after this time. */
-  readonly since?: number;
-  /** Alerts strictly before this time. */
-  readonly until?: number;
-}
-
-/** A page request: filters, where the previous page ended, and its size. */
-export interface AlertPageQuery extends AlertFilter {
-  /** `next_cursor` of the previous page: continue with older alerts. */
-  readonly cursor?: string;
-  /** Alerts per page. Default 100. */
-  readonly limit?: number;
-}
-
-/** One page, newest first. */
-export interface AlertPage {
-  readonly alerts: AlertFrame[];
-  /** Cursor of the next (older) page, or null when this is the last. */
-  readonly next_cursor: string | null;
-}
-
-/** What one retention run did. */
-export interface PruneResult {
-  readonly deleted: number;
-  /** More alerts are due; run again soon. */
-  readonly more: boolean;
-}
-
-/** Retention limits of {@linkcode AlertStore.prune}. */
-export interface PruneOptions {
-  /** Epoch ms to measure age against. */
-  readonly now: number;
-  /** Alerts older than this are deleted, ms. */
-  readonly maxAgeMs: number;
-  /** At most this many alerts are kept (the newest). */
-  readonly maxCount: number;
-  /** Most alerts deleted by this run. Default 1 000. */
-  readonly maxDeletes?: number;
+/** Options of {@linkcode AlertStore.open}. */
+export interface AlertStoreOptions {
+  /**
+   * The check a commit fenced by `lease` adds (the KV engine's
+   * `fenceCheck`), undefined when the lease is not this instance's. Without
+   * it every fenced append is refused.
+   */
+  readonly fence?: (lease: Lease) => Deno.AtomicCheck | undefined;
+  /** How long an idempotency key is remembered, ms. Default 7 days. */
+  readonly keyTtlMs?: number;
 }
 
 interface AlertMeta {
@@ -77,12 +54,14 @@ interface AlertMeta {
 const ROOT = "alert";
 const BY_ID = [ROOT, "id"] as const;
 const META_KEY = ["alert_meta"] as const;
-/** Alerts per atomic commit: 4 keys each stays far below KV's mutation cap. */
-const COMMIT_BATCH = 100;
-/** Largest page served. */
-export const MAX_ALERT_PAGE = 500;
-/** Above every id, for open-ended ranges (ids are `[0-9a-z-]`). */
-const ID_CEILING = "~";
+const KEY_ROOT = "alert_trail_key";
+/**
+ * Alerts per atomic commit: 5 keys each stays far below KV's mutation cap,
+ * and one absence check each (plus meta and fence) below its 100 checks.
+ */
+const COMMIT_BATCH = 50;
+/** Keys per `getMany` (a Deno KV limit). */
+const KEYS_PER_READ = 10;
 /** Tries of a commit that lost a race with another writer on the same KV. */
 const COMMIT_ATTEMPTS = 10;
 
@@ -104,56 +83,36 @@ function indexPrefix(filter: AlertFilter): Deno.KvKey {
   return [...BY_ID];
 }
 
-/**
- * The ids a query covers: from `low` (inclusive; "" = from the oldest) up to
- * `high` (exclusive), from its time bounds and its cursor — the range every
- * alert trail reads, since an id starts with its time.
- */
-export function alertIdRange(
-  query: Omit<AlertPageQuery, "limit">,
-): { readonly low: string; readonly high: string } {
-  const low = query.since === undefined ? "" : alertIdFloor(query.since);
-  let high = query.until === undefined ? ID_CEILING : alertIdFloor(query.until);
-  if (query.cursor !== undefined && query.cursor < high) high = query.cursor;
-  return { low, high };
-}
-
-/**
- * One page of `query` read from `iterate` (newest first, in batches of the
- * given size): the page logic every alert trail shares. Throws a
- * `RangeError` naming `limit` for a bad page size.
- */
-export async function pageOfAlerts(
-  query: AlertPageQuery,
-  iterate: (batch: number) => AsyncIterable<AlertFrame>,
-): Promise<AlertPage> {
-  const limit = query.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERT_PAGE) {
-    throw new RangeError(
-      `limit must be an integer from 1 to ${MAX_ALERT_PAGE}, got ${limit}`,
-    );
-  }
-  const page = await takePage(iterate(limit + 1), limit);
-  return { alerts: page.items, next_cursor: page.next_cursor };
-}
-
 /** Alerts in Deno KV: append, page, export and prune. */
-export class AlertStore {
+export class AlertStore extends PagedAlertTrail {
   #kv: Deno.Kv;
+  #options: AlertStoreOptions;
   #last: AlertIdParts | undefined;
   #count: number;
-  /** Writes run one at a time so ids are issued in commit order. */
-  #queue: Promise<unknown> = Promise.resolve();
+  #writer: TrailWriter<Deno.KvEntryMaybe<AlertMeta>>;
 
-  private constructor(kv: Deno.Kv, meta: AlertMeta | undefined) {
+  private constructor(
+    kv: Deno.Kv,
+    meta: AlertMeta | undefined,
+    options: AlertStoreOptions,
+  ) {
+    super(COMMIT_BATCH);
     this.#kv = kv;
+    this.#options = options;
     this.#last = meta ? parseAlertId(meta.last_id) : undefined;
     this.#count = meta?.count ?? 0;
+    this.#writer = {
+      head: () => this.#head(),
+      commit: (head, frames, fence) => this.#commit(head, frames, fence),
+    };
   }
 
   /** Opens the trail in `kv`, continuing the id sequence where it stopped. */
-  static async open(kv: Deno.Kv): Promise<AlertStore> {
-    return new AlertStore(kv, await readMeta(kv));
+  static async open(
+    kv: Deno.Kv,
+    options: AlertStoreOptions = {},
+  ): Promise<AlertStore> {
+    return new AlertStore(kv, await readMeta(kv), options);
   }
 
   /** Alerts stored, as of the last write or prune of this process. */
@@ -161,25 +120,9 @@ export class AlertStore {
     return this.#count;
   }
 
-  /**
-   * Gives each draft the next id and commits them (atomically per batch of
-   * 100); resolves with the stored frames, in id order, once durable.
-   */
-  append(drafts: readonly AlertDraft[]): Promise<AlertFrame[]> {
-    return this.#serial(async () => {
-      const stored: AlertFrame[] = [];
-      for (let i = 0; i < drafts.length; i += COMMIT_BATCH) {
-        stored.push(
-          ...await this.#commitBatch(drafts.slice(i, i + COMMIT_BATCH)),
-        );
-      }
-      return stored;
-    });
-  }
-
-  /** One page of alerts matching `query`, newest first. */
-  list(query: AlertPageQuery = {}): Promise<AlertPage> {
-    return pageOfAlerts(query, (batch) => this.iterate(query, batch));
+  /** Reads the meta record and commits against its versionstamp. */
+  protected get writer(): TrailWriter<Deno.KvEntryMaybe<AlertMeta>> {
+    return this.#writer;
   }
 
   /**
@@ -207,7 +150,7 @@ export class AlertStore {
    */
   prune(options: PruneOptions): Promise<PruneResult> {
     const maxDeletes = options.maxDeletes ?? 1_000;
-    return this.#serial(async () => {
+    return this.serial(async () => {
       let deleted = 0;
       const cutoff = alertIdFloor(options.now - options.maxAgeMs);
       while (deleted < maxDeletes) {
@@ -235,48 +178,64 @@ export class AlertStore {
     });
   }
 
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => {});
-    return run;
+  async #head(): Promise<TrailHead<Deno.KvEntryMaybe<AlertMeta>>> {
+    const meta = await this.#kv.get<AlertMeta>([...META_KEY]);
+    // Another writer on the same KV (a second instance) may have moved on.
+    this.#adopt(meta.value);
+    return {
+      lastId: this.#last ? formatAlertId(this.#last) : "",
+      token: meta,
+    };
   }
 
-  async #commitBatch(drafts: readonly AlertDraft[]): Promise<AlertFrame[]> {
-    for (let attempt = 1;; attempt++) {
-      const meta = await this.#kv.get<AlertMeta>([...META_KEY]);
-      // Another writer on the same KV (a second instance) may have moved on.
-      this.#adopt(meta.value);
-      let last = this.#last;
-      const frames = drafts.map((draft) => {
-        last = nextAlertId(last, draft.at);
-        return alertFrame(draft, formatAlertId(last));
-      });
-      if (frames.length === 0) return frames;
-      const op = this.#kv.atomic().check(meta);
-      for (const frame of frames) {
-        for (const key of indexKeys(frame)) op.set(key, frame);
+  async #commit(
+    head: TrailHead<Deno.KvEntryMaybe<AlertMeta>>,
+    frames: readonly { key: string; frame: AlertFrame }[],
+    fence: Lease | undefined,
+  ): Promise<TrailCommit> {
+    const check = fence ? this.#options.fence?.(fence) : undefined;
+    if (fence && !check) return "fenced";
+    const known = await this.#knownKeys(frames.map((f) => f.key));
+    const op = this.#kv.atomic().check(head.token);
+    if (check) op.check(check);
+    const stored = new Set<string>();
+    const expireIn = this.#options.keyTtlMs ?? 7 * 86_400_000;
+    for (const { key, frame } of frames) {
+      if (key !== "") {
+        if (known.has(key)) continue;
+        op.check({ key: [KEY_ROOT, key], versionstamp: null })
+          .set([KEY_ROOT, key], frame.id, { expireIn });
       }
-      const count = this.#count + frames.length;
-      op.set(
-        [...META_KEY],
-        {
-          last_id: frames[frames.length - 1].id,
-          count,
-        } satisfies AlertMeta,
-      );
-      const result = await op.commit();
-      if (result.ok) {
-        this.#last = last;
-        this.#count = count;
-        return frames;
-      }
-      if (attempt >= COMMIT_ATTEMPTS) {
-        throw new Error(
-          "Alerts were not committed: the meta record kept changing",
-        );
-      }
-      await raceBackoff(attempt);
+      for (const index of indexKeys(frame)) op.set(index, frame);
+      stored.add(frame.id);
     }
+    const lastId = frames[frames.length - 1].frame.id;
+    const count = this.#count + stored.size;
+    op.set([...META_KEY], { last_id: lastId, count } satisfies AlertMeta);
+    if ((await op.commit()).ok) {
+      this.#last = parseAlertId(lastId);
+      this.#count = count;
+      return stored;
+    }
+    if (check) {
+      const lease = await this.#kv.get(check.key);
+      if (lease.versionstamp !== check.versionstamp) return "fenced";
+    }
+    return "race";
+  }
+
+  /** The idempotency keys among `keys` that were stored before. */
+  async #knownKeys(keys: readonly string[]): Promise<Set<string>> {
+    const wanted = keys.filter((key) => key !== "");
+    const known = new Set<string>();
+    for (let i = 0; i < wanted.length; i += KEYS_PER_READ) {
+      const group = wanted.slice(i, i + KEYS_PER_READ);
+      const entries = await this.#kv.getMany(group.map((k) => [KEY_ROOT, k]));
+      entries.forEach((entry, j) => {
+        if (entry.versionstamp !== null) known.add(group[j]);
+      });
+    }
+    return known;
   }
 
   async #deleteBatch(victims: readonly AlertFrame[]): Promise<void> {
@@ -320,10 +279,7 @@ export class AlertStore {
   }
 }
 
-/**
- * A short random pause after losing a commit race, so two writers that keep
- * colliding (two instances on one KV) fall out of step.
- */
+/** A short random pause after losing a commit race (see trail_append.ts). */
 function raceBackoff(attempt: number): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(resolve, Math.random() * 5 * attempt)

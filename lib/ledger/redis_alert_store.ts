@@ -12,37 +12,17 @@
  * nothing, and an alert a new leader raises again is stored once.
  */
 import type { Redis } from "ioredis";
-import { type AlertDraft, alertFrame } from "../alerts/alert_draft.ts";
-import {
-  alertIdFloor,
-  type AlertIdParts,
-  formatAlertId,
-  nextAlertId,
-  parseAlertId,
-} from "../alerts/alert_id.ts";
+import { alertIdFloor } from "../alerts/alert_id.ts";
 import type { Lease } from "../engine/stream_engine.ts";
 import { runScript } from "../engine/redis_scripts.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
-import {
-  type AlertFilter,
-  alertIdRange,
-  type AlertPage,
-  type AlertPageQuery,
-  pageOfAlerts,
-  type PruneOptions,
-  type PruneResult,
-} from "./alert_store.ts";
-
-/** A draft with the key that makes its append idempotent. */
-export interface KeyedDraft {
-  readonly key: string;
-  readonly draft: AlertDraft;
-}
-
-/** Outcome of {@linkcode RedisAlertStore.appendOnce}. */
-export type KeyedAppendResult =
-  | { readonly ok: true; readonly stored: readonly AlertFrame[] }
-  | { readonly ok: false; readonly reason: "fenced" };
+import * as trail from "./alert_trail.ts";
+import type {
+  KeyedFrame,
+  TrailCommit,
+  TrailHead,
+  TrailWriter,
+} from "./trail_append.ts";
 
 /** Options of {@linkcode RedisAlertStore.open}. */
 export interface RedisAlertStoreOptions {
@@ -97,21 +77,23 @@ if count < 0 then redis.call('HSET', KEYS[1], 'count', 0) end
 return deleted
 `;
 
-/** Tries of an append that lost a race on the meta record. */
-const ATTEMPTS = 10;
-
 /** The alert trail on Redis: append, page, export and prune. */
-export class RedisAlertStore {
+export class RedisAlertStore extends trail.PagedAlertTrail {
   #client: Redis;
   #prefix: string;
   #keyTtl: number;
   #count = 0;
-  #queue: Promise<unknown> = Promise.resolve();
+  #writer: TrailWriter<undefined>;
 
   private constructor(options: RedisAlertStoreOptions) {
+    super();
     this.#client = options.client;
     this.#prefix = options.prefix ?? "sentinel:";
     this.#keyTtl = options.keyTtlSeconds ?? 7 * 86_400;
+    this.#writer = {
+      head: async () => ({ lastId: await this.#readMeta(), token: undefined }),
+      commit: (head, frames, fence) => this.#commit(head, frames, fence),
+    };
   }
 
   /** Opens the trail on `options.client`. */
@@ -140,87 +122,44 @@ export class RedisAlertStore {
     return `${this.#prefix}${name}`;
   }
 
-  /** Unfenced append without idempotency keys (the single-process path). */
-  async append(drafts: readonly AlertDraft[]): Promise<AlertFrame[]> {
-    const result = await this.appendOnce(
-      drafts.map((draft) => ({ key: "", draft })),
-    );
-    if (!result.ok) throw new Error("Alerts were not stored: fenced");
-    return [...result.stored];
+  /** Reads the meta record and commits in one fenced script. */
+  protected get writer(): TrailWriter<undefined> {
+    return this.#writer;
   }
 
-  /**
-   * Gives each draft the next id and stores it unless its key was stored
-   * before; with `fence`, nothing is written unless the lease is held.
-   * Resolves with the frames stored now, in id order.
-   */
-  appendOnce(
-    entries: readonly KeyedDraft[],
-    fence?: Lease,
-  ): Promise<KeyedAppendResult> {
-    const run = this.#queue.then(() => this.#appendOnce(entries, fence));
-    this.#queue = run.catch(() => {});
-    return run;
-  }
-
-  async #appendOnce(
-    entries: readonly KeyedDraft[],
-    fence?: Lease,
-  ): Promise<KeyedAppendResult> {
-    if (entries.length === 0) return { ok: true, stored: [] };
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const lastId = await this.#readMeta();
-      let last: AlertIdParts | undefined = lastId === ""
-        ? undefined
-        : parseAlertId(lastId);
-      const frames = entries.map(({ draft }) => {
-        last = nextAlertId(last, draft.at);
-        return alertFrame(draft, formatAlertId(last));
-      });
-      const args: (string | number)[] = [
-        lastId,
-        fence ? `${fence.holder}|${fence.token}` : "",
-        this.#prefix,
-        this.#keyTtl,
-        frames[frames.length - 1].id,
-      ];
-      frames.forEach((frame, i) =>
-        args.push(
-          entries[i].key,
-          frame.id,
-          frame.symbol,
-          frame.kind,
-          JSON.stringify(frame),
-        )
-      );
-      const reply = await runScript(this.#client, APPEND_SCRIPT, [
-        this.#key("alerts:meta"),
-        this.#key("lease"),
-        this.#key("alerts:data"),
-      ], args) as [string, string[]?];
-      if (reply[0] === "fenced") return { ok: false, reason: "fenced" };
-      if (reply[0] === "ok") {
-        const ids = new Set(reply[1]);
-        const stored = frames.filter((f) => ids.has(f.id));
-        this.#count += stored.length;
-        return { ok: true, stored };
-      }
+  async #commit(
+    head: TrailHead<undefined>,
+    frames: readonly KeyedFrame[],
+    fence: Lease | undefined,
+  ): Promise<TrailCommit> {
+    const args: (string | number)[] = [
+      head.lastId,
+      fence ? `${fence.holder}|${fence.token}` : "",
+      this.#prefix,
+      this.#keyTtl,
+      frames[frames.length - 1].frame.id,
+    ];
+    for (const { key, frame } of frames) {
+      args.push(key, frame.id, frame.symbol, frame.kind, JSON.stringify(frame));
     }
-    throw new Error("Alerts were not committed: the meta record kept changing");
-  }
-
-  /** One page of alerts matching `query`, newest first. */
-  list(query: AlertPageQuery = {}): Promise<AlertPage> {
-    return pageOfAlerts(query, (batch) => this.iterate(query, batch));
+    const reply = await runScript(this.#client, APPEND_SCRIPT, [
+      this.#key("alerts:meta"),
+      this.#key("lease"),
+      this.#key("alerts:data"),
+    ], args) as [string, string[]?];
+    if (reply[0] === "fenced") return "fenced";
+    if (reply[0] !== "ok") return "race";
+    this.#count += reply[1]!.length;
+    return new Set(reply[1]);
   }
 
   /** Every alert matching `query`, newest first, read in batches. */
   async *iterate(
-    query: Omit<AlertPageQuery, "limit"> = {},
+    query: Omit<trail.AlertPageQuery, "limit"> = {},
     batch = 200,
   ): AsyncGenerator<AlertFrame> {
     const index = this.#index(query);
-    const range = alertIdRange(query);
+    const range = trail.alertIdRange(query);
     const low = range.low;
     let high = range.high;
     for (;;) {
@@ -243,7 +182,7 @@ export class RedisAlertStore {
     }
   }
 
-  #index(filter: AlertFilter): string {
+  #index(filter: trail.AlertFilter): string {
     if (filter.symbol !== undefined && filter.kind !== undefined) {
       return this.#key(`alerts:sk:${filter.symbol}:${filter.kind}`);
     }
@@ -260,13 +199,11 @@ export class RedisAlertStore {
    * Deletes alerts past the age limit, then the oldest beyond the count
    * limit, at most `maxDeletes` per run; `more` says whether another is due.
    */
-  prune(options: PruneOptions): Promise<PruneResult> {
-    const run = this.#queue.then(() => this.#prune(options));
-    this.#queue = run.catch(() => {});
-    return run;
+  prune(options: trail.PruneOptions): Promise<trail.PruneResult> {
+    return this.serial(() => this.#prune(options));
   }
 
-  async #prune(options: PruneOptions): Promise<PruneResult> {
+  async #prune(options: trail.PruneOptions): Promise<trail.PruneResult> {
     const maxDeletes = options.maxDeletes ?? 1_000;
     const cutoff = alertIdFloor(options.now - options.maxAgeMs);
     let deleted = 0;

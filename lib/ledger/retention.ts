@@ -6,11 +6,11 @@
  * flight so KV is not closed under it.
  */
 import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
-import type { AlertStore, PruneResult } from "./alert_store.ts";
+import type { AlertTrail, PruneResult } from "./alert_trail.ts";
 
 /** Options of {@linkcode RetentionSweeper}. */
 export interface RetentionOptions {
-  readonly store: Pick<AlertStore, "prune">;
+  readonly store: Pick<AlertTrail, "prune">;
   /** Alerts older than this are deleted, ms. */
   readonly maxAgeMs: number;
   /** At most this many alerts are kept. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
-import type { PruneOptions, PruneResult } from "./alert_store.ts";
+import type { PruneOptions, PruneResult } from "./alert_trail.ts";
 import { RetentionSweeper } from "./retention.ts";
 
 /** A store whose prune reports what it was asked and answers from a script. */

@@ -7,11 +7,13 @@
  * isolate there).
  *
  * Alerts are stored before they are pushed, as always: the leader commits
- * the batch to the trail — under its fence and per idempotency key where the
- * store can check them (Redis) — and only then appends each stored alert to
- * the engine, which delivers it to every instance once.
+ * the batch to the trail — under its fence and per idempotency key, in the
+ * same atomic step, on Redis and on KV alike — and only then appends each
+ * stored alert to the engine, which delivers it to every instance once.
  */
 import type { AlertDraft } from "../alerts/alert_draft.ts";
+import { KvEngine } from "../engine/kv_engine.ts";
+import { MemoryEngine } from "../engine/memory_engine.ts";
 import { RedisEngine } from "../engine/redis_engine.ts";
 import type { StreamEngine } from "../engine/stream_engine.ts";
 import { AlertStore } from "../ledger/alert_store.ts";
@@ -64,34 +66,33 @@ export async function openAlertLedger(
   engine: StreamEngine,
   kv: Deno.Kv,
 ): Promise<AlertLedger> {
-  if (engine instanceof RedisEngine) {
-    const trail = await RedisAlertStore.open({
+  const trail: AlertTrail = engine instanceof RedisEngine
+    ? await RedisAlertStore.open({
       client: engine.client,
       prefix: engine.prefix,
+    })
+    : await AlertStore.open(kv, {
+      fence: engine instanceof KvEngine
+        ? (lease) => engine.fenceCheck(lease)
+        : undefined,
     });
-    return {
-      trail,
-      append: async (drafts, link) => {
-        const lease = link.lease;
-        if (!lease) throw new Error("Not the leader: alerts not stored");
-        const result = await trail.appendOnce(
-          drafts.map((draft) => ({ key: alertKey(draft), draft })),
-          lease,
-        );
-        if (!result.ok) throw new Error("Fenced: alerts not stored");
-        await deliver(link, result.stored);
-        return [...result.stored];
-      },
-    };
-  }
-  const trail = await AlertStore.open(kv);
+  // One process leads for good: neither a fence nor keys are needed.
+  const single = engine instanceof MemoryEngine;
   return {
     trail,
     append: async (drafts, link) => {
-      if (!link.lease) throw new Error("Not the leader: alerts not stored");
-      const stored = await trail.append(drafts);
-      await deliver(link, stored);
-      return stored;
+      const lease = link.lease;
+      if (!lease) throw new Error("Not the leader: alerts not stored");
+      const result = await trail.appendOnce(
+        drafts.map((draft) => ({
+          key: single ? "" : alertKey(draft),
+          draft,
+        })),
+        single ? undefined : lease,
+      );
+      if (!result.ok) throw new Error("Fenced: alerts not stored");
+      await deliver(link, result.stored);
+      return [...result.stored];
     },
   };
 }
