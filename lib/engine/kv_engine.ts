@@ -18,7 +18,7 @@ import { type Clock, systemClock } from "../clock/clock.ts";
 import { checkHistorySize } from "./engine_events.ts";
 import type { OrderedDelivery } from "./ordered_delivery.ts";
 import { SharedEngine } from "./shared_engine.ts";
-import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
+import { ALERT_CHANNEL, SERVICE_CHANNELS } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 
 /** Options of {@linkcode KvEngine.open}. */
@@ -27,7 +27,7 @@ export interface KvEngineOptions {
   readonly kv: Deno.Kv;
   /** Entries kept per channel (`HISTORY_SIZE`). */
   readonly historySize: number;
-  /** Channels delivered besides alerts and control (the symbols). */
+  /** Channels delivered besides the service's own (the symbols). */
   readonly channels: readonly string[];
   /** This instance's id. Default a random UUID. */
   readonly instance?: string;
@@ -86,7 +86,7 @@ export class KvEngine extends SharedEngine<KvLease>
     this.#prefix = prefix;
     this.#clock = options.clock ?? systemClock;
     this.#channels = [
-      ...new Set([...options.channels, ALERT_CHANNEL, CONTROL_CHANNEL]),
+      ...new Set([...options.channels, ...SERVICE_CHANNELS]),
     ];
     this.#epoch = epoch.value;
     this.#epochStamp = epoch.versionstamp;

@@ -2,10 +2,11 @@
  * The leader's publishes, one batch in flight at a time: a second batch that
  * raced the first on a store without one ordered connection (KV) could take
  * the lower seq for the newer tick. While a batch is in flight, what arrives
- * waits; with `conflate` only the newest draft per channel waits (ticks are
- * snapshots, so the newest says everything the older ones did) — what the KV
- * engine needs when ticks come faster than commits. Without it the wait is
- * bounded by `maxPending` drafts, the oldest dropped first and counted.
+ * waits; with `conflate` only the newest draft per conflated channel waits
+ * (ticks are snapshots, so the newest says everything the older ones did) —
+ * what the KV engine needs when ticks come faster than commits. Otherwise the
+ * wait is bounded by `maxPending` drafts, the oldest dropped first and
+ * counted.
  */
 import type {
   EngineDraft,
@@ -17,8 +18,11 @@ import type {
 /** Options of {@linkcode PublishQueue}. */
 export interface PublishQueueOptions {
   readonly engine: Pick<StreamEngine, "publish">;
-  /** Keep only the newest waiting draft per channel. Default false. */
-  readonly conflate?: boolean;
+  /**
+   * Keep only the newest waiting draft per channel: of every channel
+   * (true), of the channels the function accepts, or none. Default false.
+   */
+  readonly conflate?: boolean | ((channel: string) => boolean);
   /** Most drafts waiting. Default 10 000. */
   readonly maxPending?: number;
   /** Called when a batch was refused (fenced or a new epoch). */
@@ -71,8 +75,13 @@ export class PublishQueue {
       this.#waiting = [];
       this.#waitingLease = lease;
     }
-    if (this.#options.conflate) {
-      const fresh = new Set(drafts.map((d) => d.channel));
+    const conflate = this.#options.conflate;
+    if (conflate) {
+      const fresh = new Set(
+        drafts.map((d) => d.channel).filter((channel) =>
+          conflate === true || conflate(channel)
+        ),
+      );
       const before = this.#waiting.length;
       this.#waiting = this.#waiting.filter((d) => !fresh.has(d.channel));
       this.#stats.conflated += before - this.#waiting.length;

@@ -56,6 +56,28 @@ Deno.test("PublishQueue - conflation keeps only the newest waiting draft per cha
   await queue.idle();
 });
 
+Deno.test("PublishQueue - a conflation filter keeps every waiting draft of the channels it rejects", async () => {
+  const gate = gatedEngine();
+  const queue = new PublishQueue({
+    engine: gate.engine,
+    conflate: (channel) => !channel.startsWith("#"),
+  });
+  queue.push([d("A", 1)], LEASE);
+  queue.push([d("A", 2), d("#derived", 1)], LEASE);
+  queue.push([d("A", 3), d("#derived", 2)], LEASE);
+  gate.open();
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.deepEqual(gate.calls[1], [
+    d("#derived", 1),
+    d("A", 3),
+    d("#derived", 2),
+  ]);
+  assert.equal(queue.stats().conflated, 1);
+  gate.open();
+  await queue.idle();
+});
+
 Deno.test("PublishQueue - a full queue drops the oldest and counts them", async () => {
   const gate = gatedEngine();
   const queue = new PublishQueue({ engine: gate.engine, maxPending: 2 });

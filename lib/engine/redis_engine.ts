@@ -20,7 +20,7 @@ import {
 } from "./redis_scripts.ts";
 import { leaseValue, RedisLease } from "./redis_lease.ts";
 import { SharedEngine } from "./shared_engine.ts";
-import { ALERT_CHANNEL, CONTROL_CHANNEL } from "./stream_engine.ts";
+import { ALERT_CHANNEL, SERVICE_CHANNELS } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 
 /** Options of {@linkcode RedisEngine.open}. */
@@ -103,8 +103,7 @@ export class RedisEngine extends SharedEngine implements api.StreamEngine {
       const engine = new RedisEngine(options, commands, subscriber, epoch);
       await engine.#feed.start([
         ...(options.channels ?? []),
-        ALERT_CHANNEL,
-        CONTROL_CHANNEL,
+        ...SERVICE_CHANNELS,
       ]);
       return engine;
     } catch (error) {

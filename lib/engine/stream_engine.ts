@@ -6,7 +6,8 @@
  * needs to go on alerting where the old one stopped.
  *
  * A channel is a symbol's tick stream (`BTC-USDT`) or one of the service's own
- * streams ({@linkcode ALERT_CHANNEL}, {@linkcode CONTROL_CHANNEL}); every
+ * streams ({@linkcode ALERT_CHANNEL}, {@linkcode CONTROL_CHANNEL},
+ * {@linkcode DERIVED_CHANNEL}); every
  * channel has its own `seq`, so a follower detects a lost message on any of
  * them the same way and backfills it from history before applying what
  * follows. Three implementations pass one conformance suite
@@ -19,6 +20,18 @@ import type { AlertHandover } from "../alerts/alert_handover.ts";
 export const ALERT_CHANNEL = "#alerts";
 /** The channel of control events: threshold changes, status, and the like. */
 export const CONTROL_CHANNEL = "#control";
+/**
+ * The channel of what the leader derives from the stream for every instance
+ * (candle updates, the trades tape): numbered on its own, so it never takes
+ * a seq from a symbol's ticks, and backfilled like every other channel.
+ */
+export const DERIVED_CHANNEL = "#derived";
+/** The service's own channels, which every instance follows besides the symbols. */
+export const SERVICE_CHANNELS: readonly string[] = [
+  ALERT_CHANNEL,
+  CONTROL_CHANNEL,
+  DERIVED_CHANNEL,
+];
 
 /** Which implementation runs; `STREAM_ENGINE` selects it. */
 export type EngineKind = "memory" | "redis" | "kv";

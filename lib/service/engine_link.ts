@@ -1,24 +1,27 @@
 /**
  * Connects one instance to the shared stream: what the engine delivers goes
- * to the local hub (ticks), the alert cache and sockets (alerts) and the
- * threshold caches (control events); what this instance's ingestion produces
- * goes to the engine — but only while this instance holds the leader lease.
+ * to the local hub (ticks), the alert cache and sockets (alerts), the
+ * control listeners (threshold and price-alert changes, the leader's status)
+ * and the derived-data listener (candles, the tape); what this instance's
+ * ingestion produces goes to the engine — but only while this instance holds
+ * the leader lease (`engine_leadership.ts`).
  *
  * Every instance, the leader included, fans out what the engine delivers, so
  * all of them send the same seq for the same tick. With the memory engine the
  * delivery is synchronous and unfenced: the path from ingestion to sockets is
  * a few calls, as in a single process it always was.
  */
-import type { AlertHandover } from "../alerts/alert_handover.ts";
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
-import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
+import { type Clock, systemClock } from "../clock/clock.ts";
 import { LatencyWindow } from "../engine/latency_window.ts";
-import { type EngineRole, LeaseKeeper } from "../engine/lease_keeper.ts";
+import type { EngineRole } from "../engine/lease_keeper.ts";
 import { MemoryEngine } from "../engine/memory_engine.ts";
 import { PublishQueue } from "../engine/publish_queue.ts";
 import {
   ALERT_CHANNEL,
   CONTROL_CHANNEL,
+  DERIVED_CHANNEL,
+  type EngineDraft,
   type EngineEntry,
   type EngineEvent,
   type Lease,
@@ -33,24 +36,18 @@ import type {
   EngineMetrics,
 } from "../protocol/api_types.ts";
 import type { AlertFrame, StatusFrame } from "../protocol/frames.ts";
+import {
+  type ControlEvent,
+  parseControlEvent,
+  type StatusAnnouncement,
+  type ThresholdAnnouncement,
+} from "./control_events.ts";
+import { EngineLeadership, type HandoverState } from "./engine_leadership.ts";
 
-/** A threshold change announced on the control channel. */
-export interface ThresholdAnnouncement {
-  readonly kind: "thresholds";
-  readonly symbol: string;
-  readonly changes: Partial<Record<ThresholdKind, number>>;
-}
-
-/** The leader's upstream status, with its ingestion state for diagnostics. */
-export interface StatusAnnouncement {
-  readonly kind: "status";
-  readonly frame: StatusFrame;
-  /** The leader's last ingestion state (JSON), shown by followers. */
-  readonly upstream?: unknown;
-}
-
-/** Every control event. */
-type ControlEvent = ThresholdAnnouncement | StatusAnnouncement;
+export type {
+  StatusAnnouncement,
+  ThresholdAnnouncement,
+} from "./control_events.ts";
 
 /** Options of {@linkcode EngineLink}. */
 export interface EngineLinkOptions {
@@ -65,16 +62,26 @@ export interface EngineLinkOptions {
   readonly onThresholds: (announcement: ThresholdAnnouncement) => void;
   /** The leader's status (on every instance, the leader included). */
   readonly onStatus?: (announcement: StatusAnnouncement) => void;
+  /** The stored price-level alerts changed (on every instance). */
+  readonly onPriceAlerts?: () => void;
+  /**
+   * An entry of derived data (`data` as published) in order, on every
+   * instance, the leader included — at start also every one still held.
+   */
+  readonly onDerived?: (data: string) => void;
+  /**
+   * Derived data was lost on the way (left history while this instance was
+   * cut off, or the store lost its data): what was derived from it must be
+   * read again from the shared store.
+   */
+  readonly onDerivedGap?: () => void;
   /**
    * This instance started or stopped leading: start or stop ingestion. Runs
    * after the handover state was adopted (when leading).
    */
   readonly onRole: (role: EngineRole) => void;
-  /** The alert rules' state to hand over (saved while leading). */
-  readonly handover: {
-    save(now: number): AlertHandover;
-    adopt(state: AlertHandover): void;
-  };
+  /** The state to hand over (saved while leading). */
+  readonly handover: HandoverState;
   /** Time, timers. Default the system clock. */
   readonly clock?: Clock;
 }
@@ -85,13 +92,11 @@ export class EngineLink {
   #options: EngineLinkOptions;
   #hub: StreamHub;
   #clock: Clock;
-  #keeper: LeaseKeeper | undefined;
-  #lease: Lease | undefined;
+  #leadership: EngineLeadership;
   #memory: MemoryEngine | undefined;
   #queue: PublishQueue;
   #latency = new LatencyWindow();
   #unsubscribe: (() => void) | undefined;
-  #handoverTimer: TimerId | undefined;
   #stopped = false;
 
   /** See {@linkcode EngineLinkOptions}; call {@linkcode start}. */
@@ -103,14 +108,29 @@ export class EngineLink {
     this.#memory = options.engine instanceof MemoryEngine
       ? options.engine
       : undefined;
+    this.#leadership = new EngineLeadership({
+      engine: options.engine,
+      leaseMs: options.leaseMs,
+      logger: options.logger,
+      handover: options.handover,
+      clock: this.#clock,
+      onRole: (role) => {
+        if (role === "follower") this.#queue.clear();
+        options.onRole(role);
+      },
+    });
     this.#queue = new PublishQueue({
       engine: options.engine,
-      conflate: options.engine.kind === "kv",
+      // Ticks are snapshots: the newest says what the older ones did. Derived
+      // data (closed bars, trades) is not: it is never conflated.
+      conflate: options.engine.kind === "kv"
+        ? (channel) => channel !== DERIVED_CHANNEL
+        : false,
       onRefused: (result) => {
         options.logger.warn("Publish refused by the stream engine", {
           reason: result.reason,
         });
-        if (result.reason === "fenced") this.#keeper?.lose();
+        if (result.reason === "fenced") this.#leadership.lose();
       },
       onError: (error, drafts) =>
         options.logger.warn("Publish to the stream engine failed", {
@@ -122,17 +142,18 @@ export class EngineLink {
 
   /** Whether this instance leads (runs ingestion and publishes). */
   get role(): EngineRole {
-    return this.#lease ? "leader" : "follower";
+    return this.#leadership.role;
   }
 
-  /** The lease while leading, for fenced writes (alerts). */
+  /** The lease while leading, for fenced writes (alerts, stores). */
   get lease(): Lease | undefined {
-    return this.#lease;
+    return this.#leadership.lease;
   }
 
   /**
-   * Seeds the hub with the shared history, then follows the engine and
-   * starts competing for the lease (the memory engine leads at once).
+   * Seeds the hub with the shared history, hands the held derived data to
+   * its listener, then follows the engine and starts competing for the
+   * lease (the memory engine leads at once).
    */
   async start(): Promise<void> {
     const early: EngineEvent[] = [];
@@ -150,98 +171,56 @@ export class EngineLink {
     }
     // A joining follower shows the leader's latest status at once.
     const control = await this.engine.history(CONTROL_CHANNEL, 0);
-    const status = control.entries.map((e) =>
-      JSON.parse(e.data) as ControlEvent
-    )
-      .findLast((e) => e.kind === "status");
+    const status = control.entries.map((e) => parseControlEvent(e.data))
+      .findLast((e) => e?.kind === "status");
     if (status) this.#onControl(status);
+    const derived = await this.engine.history(DERIVED_CHANNEL, 0);
+    let derivedSeq = 0;
+    if (this.#options.onDerived) {
+      for (const entry of derived.entries) {
+        this.#options.onDerived(entry.data);
+        derivedSeq = entry.seq;
+      }
+    }
     seeding = false;
     // Duplicates of the seeded history are dropped by the hub (seq order).
-    for (const event of early) this.#onEvent(event);
-    if (this.#memory) {
-      const lease = await this.engine.acquireLease(Number.MAX_SAFE_INTEGER);
-      if (lease) await this.#onRole("leader", lease);
-      return;
+    for (const event of early) {
+      const seen = event.type === "entry" &&
+        event.entry.channel === DERIVED_CHANNEL &&
+        event.entry.seq <= derivedSeq;
+      if (!seen) this.#onEvent(event);
     }
-    this.#keeper = new LeaseKeeper({
-      engine: this.engine,
-      ttlMs: this.#options.leaseMs,
-      clock: this.#clock,
-      onRole: (role, lease) => void this.#onRole(role, lease),
-      onError: (error) =>
-        this.#options.logger.warn("Leader lease attempt failed", { error }),
-    });
-    this.#keeper.start();
+    await this.#leadership.start();
   }
 
-  async #onRole(role: EngineRole, lease: Lease | undefined): Promise<void> {
-    if (this.#stopped) return;
-    const { logger, handover, onRole } = this.#options;
-    if (role === "leader" && lease) {
-      try {
-        const state = await this.engine.loadHandover();
-        if (state) handover.adopt(state);
-      } catch (error) {
-        logger.warn("Could not load the alert handover state", { error });
-      }
-      // The lease may have been lost while the state loaded.
-      if (this.#keeper && this.#keeper.lease !== lease) return;
-      this.#lease = lease;
-      logger.info("Leading the stream", {
-        instance: this.engine.instance,
-        lease_term: lease.token,
-      });
-      this.#scheduleHandover();
-    } else {
-      if (!this.#lease) return;
-      this.#lease = undefined;
-      this.#queue.clear();
-      if (this.#handoverTimer !== undefined) {
-        this.#clock.clearTimer(this.#handoverTimer);
-        this.#handoverTimer = undefined;
-      }
-      logger.warn("Following the stream: the lease is held elsewhere", {
-        instance: this.engine.instance,
-      });
-    }
-    onRole(role);
-  }
-
-  /** Saves the handover state every third of the lease while leading. */
-  #scheduleHandover(): void {
-    if (this.#memory) return;
-    this.#handoverTimer = this.#clock.setTimer(() => {
-      this.#handoverTimer = undefined;
-      void this.saveHandover().finally(() => {
-        if (this.#lease && !this.#stopped) this.#scheduleHandover();
-      });
-    }, this.#options.leaseMs / 3);
-  }
-
-  /** Stores the alert rules' state for a next leader (no-op as follower). */
-  async saveHandover(): Promise<void> {
-    const lease = this.#lease;
-    if (!lease || this.#memory) return;
-    try {
-      const state = this.#options.handover.save(this.#clock.now());
-      await this.engine.saveHandover(state, lease);
-    } catch (error) {
-      this.#options.logger.warn("Could not save the alert handover state", {
-        error,
-      });
-    }
+  /** Stores the handover state for a next leader (no-op as follower). */
+  saveHandover(): Promise<void> {
+    return this.#leadership.saveHandover();
   }
 
   /** Publishes ticks from this instance's ingestion (dropped unless leading). */
   publishTicks(ticks: readonly AnalyzedTick[]): void {
-    if (!this.#lease || this.#stopped) return;
     const now = this.#clock.now();
-    const drafts = ticks.map((tick) => ({
+    this.#publish(ticks.map((tick) => ({
       channel: tick.symbol,
       data: tickData(tick, now),
-    }));
+    })));
+  }
+
+  /**
+   * Publishes derived data for every instance (leader only, fenced, in
+   * order, never conflated): each item one entry of the derived channel.
+   */
+  publishDerived(items: readonly string[]): void {
+    this.#publish(items.map((data) => ({ channel: DERIVED_CHANNEL, data })));
+  }
+
+  /** Publishes `drafts` while leading (synchronously on the memory engine). */
+  #publish(drafts: EngineDraft[]): void {
+    const lease = this.lease;
+    if (!lease || this.#stopped || drafts.length === 0) return;
     if (this.#memory) this.#memory.publishNow(drafts);
-    else this.#queue.push(drafts, this.#lease);
+    else this.#queue.push(drafts, lease);
   }
 
   /**
@@ -249,33 +228,35 @@ export class EngineLink {
    * shared engine — periodically, so followers' diagnostics stay current.
    */
   publishStatus(frame: StatusFrame, upstream?: unknown): void {
-    if (!this.#lease || this.#stopped) return;
-    const draft = {
+    this.#publish([{
       channel: CONTROL_CHANNEL,
       data: JSON.stringify(
         { kind: "status", frame, upstream } satisfies ControlEvent,
       ),
-    };
-    if (this.#memory) this.#memory.publishNow([draft]);
-    else this.#queue.push([draft], this.#lease);
+    }]);
   }
 
   /** Tells every instance (this one included) about a threshold change. */
-  async announceThresholds(
+  announceThresholds(
     symbol: string,
     changes: Partial<Record<ThresholdKind, number>>,
   ): Promise<void> {
-    const event: ThresholdAnnouncement = {
-      kind: "thresholds",
-      symbol,
-      changes,
-    };
+    return this.#announce({ kind: "thresholds", symbol, changes });
+  }
+
+  /** Tells every instance (this one included) the price alerts changed. */
+  announcePriceAlerts(): Promise<void> {
+    return this.#announce({ kind: "price_alerts" });
+  }
+
+  /** Publishes a control event from any instance (unfenced). */
+  async #announce(event: ControlEvent): Promise<void> {
     const result = await this.engine.publish([{
       channel: CONTROL_CHANNEL,
       data: JSON.stringify(event),
     }]);
     if (!result.ok) {
-      throw new Error(`Threshold change not announced: ${result.reason}`);
+      throw new Error(`${event.kind} change not announced: ${result.reason}`);
     }
   }
 
@@ -284,14 +265,14 @@ export class EngineLink {
    * under this leader's fence; false when the lease is gone.
    */
   async deliverAlert(key: string, alert: AlertFrame): Promise<boolean> {
-    const lease = this.#lease;
+    const lease = this.lease;
     if (!lease) return false;
     const result = await this.engine.appendAlert(
       key,
       JSON.stringify(alert),
       lease,
     );
-    if (!result.ok && result.reason === "fenced") this.#keeper?.lose();
+    if (!result.ok && result.reason === "fenced") this.#leadership.lose();
     return result.ok;
   }
 
@@ -301,13 +282,15 @@ export class EngineLink {
         this.#onEntry(event.entry);
         return;
       case "truncated":
-        this.#hub.truncate(event.channel, event.seq);
+        if (event.channel === DERIVED_CHANNEL) this.#options.onDerivedGap?.();
+        else this.#hub.truncate(event.channel, event.seq);
         return;
       case "epoch":
         this.#options.logger.warn("The stream's shared store lost its data", {
           epoch: event.epoch,
         });
         this.#hub.resetEpoch(event.epoch);
+        this.#options.onDerivedGap?.();
         return;
       case "connection":
         this.#options.logger[event.connected ? "info" : "warn"](
@@ -326,7 +309,12 @@ export class EngineLink {
       return;
     }
     if (entry.channel === CONTROL_CHANNEL) {
-      this.#onControl(JSON.parse(entry.data) as ControlEvent);
+      const event = parseControlEvent(entry.data);
+      if (event) this.#onControl(event);
+      return;
+    }
+    if (entry.channel === DERIVED_CHANNEL) {
+      this.#options.onDerived?.(entry.data);
       return;
     }
     const ts = tickDataTs(entry.data);
@@ -343,6 +331,8 @@ export class EngineLink {
       this.#options.onStatus?.(event);
     } else if (event.kind === "thresholds") {
       this.#options.onThresholds(event);
+    } else if (event.kind === "price_alerts") {
+      this.#options.onPriceAlerts?.();
     }
   }
 
@@ -365,7 +355,7 @@ export class EngineLink {
     const latency = this.#latency.quantiles();
     return {
       kind: this.engine.kind,
-      leader: this.#lease ? 1 : 0,
+      leader: this.lease ? 1 : 0,
       connected: this.engine.connected ? 1 : 0,
       publishes_total: stats.publishes,
       gap_backfills_total: stats.gapBackfills,
@@ -386,15 +376,8 @@ export class EngineLink {
   /** Stops leading (releasing the lease at once) and following. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#handoverTimer !== undefined) {
-      this.#clock.clearTimer(this.#handoverTimer);
-    }
     await this.#queue.idle();
-    if (this.#lease && !this.#memory) {
-      await this.saveHandover();
-    }
-    await this.#keeper?.stop();
-    this.#lease = undefined;
+    await this.#leadership.stop();
     this.#unsubscribe?.();
   }
 }

@@ -29,6 +29,8 @@ function instance(engine: StreamEngine, leaseMs = 5_000) {
   const announcements: ThresholdAnnouncement[] = [];
   const roles: string[] = [];
   const adopted: AlertHandover[] = [];
+  const derived: string[] = [];
+  let priceAlertChanges = 0;
   const link = new EngineLink({
     engine,
     hub,
@@ -36,13 +38,24 @@ function instance(engine: StreamEngine, leaseMs = 5_000) {
     logger: createLogger({ write: () => {} }),
     onAlert: (alert) => alerts.push(alert),
     onThresholds: (a) => announcements.push(a),
+    onPriceAlerts: () => priceAlertChanges++,
+    onDerived: (data) => derived.push(data),
     onRole: (role) => roles.push(role),
     handover: {
       save: (now) => ({ savedAt: now, symbols: {}, seenTrades: ["S:1"] }),
       adopt: (state) => adopted.push(state),
     },
   });
-  return { hub, link, alerts, announcements, roles, adopted };
+  return {
+    hub,
+    link,
+    alerts,
+    announcements,
+    roles,
+    adopted,
+    derived,
+    priceAlertChanges: () => priceAlertChanges,
+  };
 }
 
 Deno.test("EngineLink - with the memory engine it leads at once and ticks reach sockets synchronously", async () => {
@@ -119,6 +132,53 @@ Deno.test({
       );
       assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3]);
       assert.equal(b.link.metrics().leader, 1);
+    } finally {
+      await a.link.stop();
+      await b.link.stop();
+      await a.link.engine.close();
+      await b.link.engine.close();
+      kv.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "EngineLink - derived data reaches every instance in order, numbered apart from the ticks; a late joiner gets what is held",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const kv = await Deno.openKv(":memory:");
+    const open = () =>
+      KvEngine.open({ kv, historySize: 50, channels: SYMBOLS });
+    const a = instance(await open(), 600);
+    const b = instance(await open(), 600);
+    try {
+      await a.link.start();
+      await waitUntil(() => a.link.role === "leader", "a leads");
+      await b.link.start();
+      a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
+      a.link.publishDerived(['{"n":1}', '{"n":2}']);
+      b.link.publishDerived(['{"n":99}']); // a follower publishes nothing
+      a.link.publishDerived(['{"n":3}']);
+      await waitUntil(() => b.derived.length === 3, "three items on b");
+      assert.deepEqual(b.derived, ['{"n":1}', '{"n":2}', '{"n":3}']);
+      assert.deepEqual(a.derived, b.derived);
+      await waitUntil(
+        () => b.hub.history("BTC-USDT").length === 1,
+        "the tick on b",
+      );
+      assert.equal(b.hub.history("BTC-USDT")[0].seq, 1);
+      const c = instance(await open(), 600);
+      await c.link.start();
+      assert.deepEqual(c.derived, b.derived);
+      await b.link.announcePriceAlerts();
+      await waitUntil(
+        () => a.priceAlertChanges() === 1 && c.priceAlertChanges() === 1,
+        "the price-alert change everywhere",
+      );
+      await c.link.stop();
+      await c.link.engine.close();
     } finally {
       await a.link.stop();
       await b.link.stop();
