@@ -32,6 +32,20 @@ export interface BarBuilderOptions {
   readonly closedThrough?: number;
 }
 
+/**
+ * The part of a builder that is not closed yet: its open bars (oldest
+ * first), the latest exchange time seen, and where closed bars end. A
+ * follower's book holds the leader's, so it answers with the same bar in
+ * progress (`candle_book.ts`).
+ */
+export interface OpenState {
+  readonly bars: readonly Candle[];
+  /** Latest exchange time seen (-Infinity before any). */
+  readonly watermark: number;
+  /** End of the newest closed bar (-Infinity before any). */
+  readonly closedThrough: number;
+}
+
 /** Length of the bars built here, ms. */
 export const BUILD_MS = 1_000;
 
@@ -71,6 +85,40 @@ export class BarBuilder {
       );
     }
     this.#closedThrough = options.closedThrough ?? -Infinity;
+  }
+
+  /**
+   * A builder that holds `state` — another instance's open bars — for reads:
+   * a follower answers with the leader's bar in progress.
+   */
+  static mirror(state: OpenState, options: BarBuilderOptions = {}): BarBuilder {
+    const builder = new BarBuilder({
+      ...options,
+      closedThrough: state.closedThrough,
+    });
+    builder.#watermark = state.watermark;
+    builder.#open = state.bars.map((bar) => ({
+      t: bar.t,
+      o: bar.o,
+      h: bar.h,
+      l: bar.l,
+      c: bar.c,
+      oTs: bar.t,
+      cTs: bar.t,
+      v: bar.v,
+      turnover: bar.turnover,
+      estimated: bar.volume_source === "turnover",
+    }));
+    return builder;
+  }
+
+  /** What is not closed yet (see {@linkcode OpenState}). */
+  openState(): OpenState {
+    return {
+      bars: this.openBars(),
+      watermark: this.#watermark,
+      closedThrough: this.#closedThrough,
+    };
   }
 
   /** Latest exchange time seen. */

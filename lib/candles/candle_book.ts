@@ -13,7 +13,12 @@
  * bar in progress is lost.
  */
 import type { Candle, CandleInterval } from "../protocol/candles.ts";
-import { BarBuilder, BUILD_MS, type Observed } from "./bar_builder.ts";
+import {
+  BarBuilder,
+  BUILD_MS,
+  type Observed,
+  type OpenState,
+} from "./bar_builder.ts";
 import { BarSeries } from "./bar_series.ts";
 import { aggregateCandles, groupCandles } from "./candle_aggregate.ts";
 import {
@@ -132,6 +137,54 @@ export class CandleBook {
       });
     }
     return taken;
+  }
+
+  /** The open 1 s bars and where the data stands, for a follower's mirror. */
+  openState(): OpenState {
+    return this.#builder.openState();
+  }
+
+  /**
+   * Holds another instance's open state (a follower mirroring the leader's
+   * book): the bars in progress it answers with, and where its data stands.
+   */
+  mirrorOpen(state: OpenState): void {
+    this.#builder = BarBuilder.mirror(state, {
+      tradeStreamMs: this.#tradeStreamMs,
+    });
+  }
+
+  /**
+   * Takes bars the leader closed and stored, replacing any held at the same
+   * start: a bar's slot at its own resolution is no longer pending, and its
+   * coarser slot is pending until that bar arrives too — as on the leader.
+   */
+  mirrorBars(resolution: StoredResolution, bars: readonly Candle[]): void {
+    const series = this.series[resolution];
+    const coarser = COARSER[resolution];
+    for (const bar of bars) {
+      if (series.put(bar) === "dropped") continue;
+      if (resolution !== "1s") this.#pending[resolution].delete(bar.t);
+      if (coarser && !this.series[coarser].has(slot(bar.t, coarser))) {
+        this.#pending[coarser].add(slot(bar.t, coarser));
+      }
+    }
+  }
+
+  /**
+   * Starts building from this instance's own events (a follower became the
+   * leader): the bars another instance had in progress are dropped — the
+   * seconds before what is closed stay closed — and the minutes and hours
+   * pending close with the next `closeBefore`.
+   */
+  promote(): void {
+    this.#builder = new BarBuilder({
+      tradeStreamMs: this.#tradeStreamMs,
+      closedThrough: Math.max(
+        this.#builder.closedThrough,
+        (this.series["1s"].lastTime ?? -Infinity) + BUILD_MS,
+      ),
+    });
   }
 
   /**

@@ -9,6 +9,12 @@
  * other), or, when nothing arrives, 2 s after it by the local clock.
  * Opening the service loads the stored bars, closes what the last run left
  * open, and records the time it was not running as an outage.
+ *
+ * On a shared stream engine only the leader builds bars (the `source`
+ * role); every other instance is a `mirror`: it loads the same store and
+ * takes the bars the leader stored and its bars in progress as they come
+ * (`mirrorBars`, `mirrorOpen`), so it answers with the same candles and
+ * writes nothing. `lead()` and `follow()` switch roles when the lease moves.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
@@ -16,16 +22,17 @@ import type {
   Candle,
   CandleInterval,
   CandlesResponse,
+  Outage,
 } from "../protocol/candles.ts";
-import { CandleBook, type ClosedBars } from "./candle_book.ts";
-import {
-  INTERVAL_MS,
-  STORED_RESOLUTIONS,
-  type StoredResolution,
-} from "./candle_intervals.ts";
+import type { OpenState } from "./bar_builder.ts";
+import type { CandleBook } from "./candle_book.ts";
+import { CandleBuilding } from "./candle_building.ts";
+import { INTERVAL_MS, STORED_RESOLUTIONS } from "./candle_intervals.ts";
+import { type CandleHorizons, loadBook, reloadBook } from "./candle_load.ts";
 import type { CandleStore, DeleteResult, StoredBar } from "./candle_store.ts";
-import { CandleWriter, type CandleWriterStats } from "./candle_writer.ts";
-import { OutageLog, SERVICE_DOWN } from "./outage_log.ts";
+import type { CandleWriterStats } from "./candle_writer.ts";
+import { DurableBars } from "./durable_bars.ts";
+import { LEADER_CHANGE, OutageLog, SERVICE_DOWN } from "./outage_log.ts";
 
 /** The part of an analysed tick bars are built from. */
 export interface CandleTick {
@@ -37,13 +44,18 @@ export interface CandleTick {
   readonly upstream_ts: number;
 }
 
+/** Whether this instance builds bars or mirrors the leader's. */
+export type CandleRole = "source" | "mirror";
+
 /** Options of {@linkcode CandleService.open}. */
 export interface CandleServiceOptions {
   /** Channel ids bars are built for. */
   readonly symbols: readonly string[];
   readonly store: CandleStore;
   /** How long each stored resolution is kept, ms. */
-  readonly horizonsMs: Readonly<Record<StoredResolution, number>>;
+  readonly horizonsMs: CandleHorizons;
+  /** Build bars (`source`, the default) or mirror the leader's (`mirror`). */
+  readonly role?: CandleRole;
   /** Time and timers. Default the system clock. */
   readonly clock?: Clock;
   /** Later data this far past a bar's end closes it, ms. Default 250. */
@@ -57,6 +69,14 @@ export interface CandleServiceOptions {
   readonly minDowntimeMs?: number;
   /** Called when a write fails (it is retried). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Called with the bars and outages this instance stored, once they are
+   * durable (a leader tells its followers).
+   */
+  readonly onStored?: (stored: {
+    readonly bars?: readonly StoredBar[];
+    readonly outage?: Outage;
+  }) => void;
 }
 
 /** A range request for one symbol (already resolved). */
@@ -81,97 +101,167 @@ export interface CandleStats {
 /** Bars of every tracked symbol. */
 export class CandleService {
   readonly outages: OutageLog;
+  #options: CandleServiceOptions;
+  #role: CandleRole;
   #books: Map<string, CandleBook>;
-  #writer: CandleWriter;
+  #bars: DurableBars;
   #store: CandleStore;
   #clock: Clock;
-  #horizons: Readonly<Record<StoredResolution, number>>;
-  #graceMs: number;
-  #silenceMs: number;
-  #backfilled = 0;
-  /** Per symbol: writes in flight, as (ticket, closed-through) pairs. */
-  #inFlight = new Map<string, { ticket: number; through: number }[]>();
-  #durable = new Map<string, number>();
+  #horizons: CandleHorizons;
+  #building: CandleBuilding;
 
   private constructor(
     options: CandleServiceOptions,
     books: Map<string, CandleBook>,
     outages: OutageLog,
   ) {
+    this.#options = options;
+    this.#role = options.role ?? "source";
     this.#books = books;
     this.outages = outages;
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.#horizons = options.horizonsMs;
-    this.#graceMs = options.graceMs ?? 250;
-    this.#silenceMs = options.silenceMs ?? 2_000;
-    this.#writer = new CandleWriter({
+    this.#bars = new DurableBars({
       store: options.store,
       clock: this.#clock,
       onError: options.onError,
+      onWritten: options.onStored &&
+        ((bars) => options.onStored!({ bars })),
+    });
+    this.#building = new CandleBuilding({
+      books,
+      bars: this.#bars,
+      clock: this.#clock,
+      graceMs: options.graceMs,
+      silenceMs: options.silenceMs,
     });
   }
 
   /**
-   * Loads the stored bars within each horizon and the outage log, records
-   * the downtime since the last stored bar, and closes what the last run
-   * left open. Throws a `RangeError` for a bad horizon.
+   * Loads the stored bars within each horizon and the outage log; a source
+   * then records the downtime since the last stored bar and closes what the
+   * last run left open. Throws a `RangeError` for a bad horizon.
    */
   static async open(options: CandleServiceOptions): Promise<CandleService> {
     const clock = options.clock ?? systemClock;
     const now = clock.now();
-    const capacities = Object.fromEntries(
-      STORED_RESOLUTIONS.map((r) => {
-        const horizon = options.horizonsMs[r];
-        if (!(horizon >= INTERVAL_MS[r])) {
-          throw new RangeError(
-            `horizonsMs.${r} must be at least ${
-              INTERVAL_MS[r]
-            }, got ${horizon}`,
-          );
-        }
-        return [r, Math.ceil(horizon / INTERVAL_MS[r]) + 1];
-      }),
-    ) as Record<StoredResolution, number>;
     const books = new Map<string, CandleBook>();
     let lastBarEnd = -Infinity;
     for (const symbol of options.symbols) {
-      const book = new CandleBook({ capacities });
-      let end: number | undefined;
-      for (const resolution of STORED_RESOLUTIONS) {
-        const bars: Candle[] = [];
-        const from = now - options.horizonsMs[resolution];
-        for await (const bar of options.store.load(symbol, resolution, from)) {
-          if (bar.t <= now) bars.push(bar);
-        }
-        book.restore(resolution, bars);
-        // The finest resolution says best when data stopped: a minute
-        // sealed from half its seconds still ends on the minute.
-        const last = bars[bars.length - 1];
-        end ??= last && Math.min(now, last.t + INTERVAL_MS[resolution]);
-      }
+      const { book, end } = await loadBook(
+        options.store,
+        symbol,
+        options.horizonsMs,
+        now,
+      );
       if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
       books.set(symbol, book);
     }
     const longest = Math.max(
       ...STORED_RESOLUTIONS.map((r) => options.horizonsMs[r]),
     );
+    const source = (options.role ?? "source") === "source";
     const outages = await OutageLog.open({
       store: options.store,
       since: now - longest,
       onError: options.onError,
+      onWritten: options.onStored &&
+        ((outage) => options.onStored!({ outage })),
+      writable: source,
     });
-    if (Number.isFinite(lastBarEnd)) {
-      const open = outages.current;
-      if (open) outages.end(Math.max(open.from, lastBarEnd));
-      const since = Math.max(lastBarEnd, outages.lastEnd);
-      if (now - since >= (options.minDowntimeMs ?? 1_000)) {
-        outages.record(since, now, SERVICE_DOWN);
-      }
-    }
     const service = new CandleService(options, books, outages);
-    service.closeDue();
+    if (source) {
+      outages.recordDowntime(
+        lastBarEnd,
+        now,
+        SERVICE_DOWN,
+        options.minDowntimeMs,
+      );
+      service.closeDue();
+    }
     return service;
+  }
+
+  /** Whether this instance builds bars or mirrors the leader's. */
+  get role(): CandleRole {
+    return this.#role;
+  }
+
+  /**
+   * Starts building bars from this instance's own ticks and trades (it
+   * leads now): the bars the last leader had in progress are lost, the
+   * time without data since its last is recorded as an outage, and the
+   * minutes and hours it left open close from the stored bars.
+   */
+  lead(): void {
+    if (this.#role === "source") return;
+    this.#role = "source";
+    const now = this.#clock.now();
+    let lastData = -Infinity;
+    for (const book of this.#books.values()) {
+      lastData = Math.max(lastData, Math.min(now, book.lastDataTime));
+      book.promote();
+    }
+    this.outages.writable = true;
+    this.outages.recordDowntime(
+      lastData,
+      now,
+      LEADER_CHANGE,
+      this.#options.minDowntimeMs,
+    );
+    this.closeDue();
+  }
+
+  /**
+   * Stops building bars (another instance leads): what waits to be written
+   * is dropped (those writes would be fenced), the bars in progress are the
+   * leader's from now on, and the books are read again from the store,
+   * which holds what the leader stored while this instance still thought
+   * it led. Resolves when they are.
+   */
+  async follow(): Promise<void> {
+    if (this.#role === "mirror") return;
+    this.#role = "mirror";
+    this.#bars.abandon();
+    this.outages.writable = false;
+    for (const book of this.#books.values()) {
+      const { watermark, closedThrough } = book.openState();
+      book.mirrorOpen({ bars: [], watermark, closedThrough });
+    }
+    await this.reload();
+  }
+
+  /**
+   * Reads the store again into a mirror's books (see `reloadBook`): after
+   * it missed some of the leader's writes. Does nothing on a source.
+   */
+  async reload(): Promise<void> {
+    const now = this.#clock.now();
+    for (const [symbol, book] of this.#books) {
+      if (this.#role !== "mirror") return;
+      await reloadBook(this.#store, symbol, book, this.#horizons, now);
+    }
+  }
+
+  /** Takes bars the leader stored (a mirror; ignored by a source). */
+  mirrorBars(bars: readonly StoredBar[]): void {
+    if (this.#role !== "mirror") return;
+    for (const { symbol, resolution, candle } of bars) {
+      this.#books.get(symbol)?.mirrorBars(resolution, [candle]);
+    }
+  }
+
+  /**
+   * Takes the leader's bars in progress of `symbol`, and how far its bars
+   * are stored (a mirror; ignored by a source).
+   */
+  mirrorOpen(symbol: string, state: OpenState, durable: number): void {
+    if (this.#role !== "mirror") return;
+    const book = this.#books.get(symbol);
+    if (!book) return;
+    book.mirrorOpen(state);
+    this.#bars.mirror(symbol, durable);
   }
 
   /** Channel ids served. */
@@ -189,87 +279,36 @@ export class CandleService {
    * stored: its final frame may go out (-Infinity before any).
    */
   durableThrough(symbol: string): number {
-    const pending = this.#inFlight.get(symbol);
-    const settled = this.#writer.settled;
-    let durable = this.#durable.get(symbol) ?? -Infinity;
-    while (pending && pending.length > 0 && pending[0].ticket <= settled) {
-      durable = Math.max(durable, pending.shift()!.through);
-    }
-    this.#durable.set(symbol, durable);
-    return durable;
+    return this.#bars.durableThrough(symbol);
   }
 
   /** Feeds ticker snapshots; bars that this data completes close. */
   observeTicks(ticks: readonly CandleTick[]): void {
-    const touched = new Set<CandleBook>();
-    for (const tick of ticks) {
-      const book = this.#books.get(tick.symbol);
-      if (!book) continue;
-      book.observeTick(tick.upstream_ts, tick.price, tick.volume);
-      touched.add(book);
-    }
-    this.#closeTouched(touched);
+    if (this.#role === "source") this.#building.observeTicks(ticks);
   }
 
   /** Feeds public trades; late ones amend their second while they can. */
   observeTrades(trades: readonly MarketTrade[]): void {
-    const touched = new Set<CandleBook>();
-    const amended: StoredBar[] = [];
-    for (const trade of trades) {
-      const book = this.#books.get(trade.symbol);
-      if (!book) continue;
-      const changed: Candle[] = [];
-      book.observeTrade(
-        trade.time,
-        trade.price,
-        trade.size,
-        trade.notional,
-        changed,
-      );
-      for (const candle of changed) {
-        amended.push({ symbol: trade.symbol, resolution: "1s", candle });
-      }
-      touched.add(book);
-    }
-    this.#writer.enqueue(amended);
-    this.#closeTouched(touched);
+    if (this.#role === "source") this.#building.observeTrades(trades);
   }
 
   /** Closes bars whose time has passed without data (call it often). */
   closeDue(): void {
-    const before = this.#clock.now() - this.#silenceMs;
-    for (const [symbol, book] of this.#books) {
-      this.#persist(symbol, book, book.closeBefore(before));
-    }
+    if (this.#role === "source") this.#building.closeDue();
   }
 
   /**
    * Takes bars fetched from the exchange where `symbol` has none, writes
    * them, and aggregates again the hours they complete. Returns how many
-   * were taken.
+   * were taken (none on a mirror).
    */
   merge(
     symbol: string,
     resolution: "1m" | "1h",
     bars: readonly Candle[],
   ): number {
-    const book = this.#books.get(symbol);
-    if (!book) return 0;
-    const taken = book.restore(resolution, bars);
-    const writes: StoredBar[] = taken.map((candle) => ({
-      symbol,
-      resolution,
-      candle,
-    }));
-    if (resolution === "1m") {
-      const hours = taken.map((c) => Math.floor(c.t / 3_600_000) * 3_600_000);
-      for (const candle of book.reseal("1h", hours)) {
-        writes.push({ symbol, resolution: "1h", candle });
-      }
-    }
-    this.#writer.enqueue(writes);
-    this.#backfilled += taken.length;
-    return taken.length;
+    if (this.#role !== "source") return 0;
+    return this.#building.merge(symbol, resolution, bars);
   }
 
   /** The newest `limit` bars of a query, with the outages they overlap. */
@@ -288,8 +327,9 @@ export class CandleService {
   }
 
   /**
-   * One retention run: drops bars past each horizon from memory and deletes
-   * at most `maxDeletes` from the store (and outages past the longest).
+   * One retention run: drops bars past each horizon from memory and — on a
+   * source — deletes at most `maxDeletes` from the store (and outages past
+   * the longest).
    */
   async prune(maxDeletes: number): Promise<DeleteResult> {
     const now = this.#clock.now();
@@ -299,6 +339,7 @@ export class CandleService {
       for (const resolution of STORED_RESOLUTIONS) {
         const before = now - this.#horizons[resolution];
         book.series[resolution].dropBefore(before);
+        if (this.#role !== "source") continue;
         if (deleted >= maxDeletes) {
           more = true;
           continue;
@@ -327,48 +368,22 @@ export class CandleService {
       lateDropped += book.late.dropped;
     }
     return {
-      writer: this.#writer.stats(),
+      writer: this.#bars.stats(),
       lateAmended,
       lateDropped,
-      backfilled: this.#backfilled,
+      backfilled: this.#building.backfilled,
     };
   }
 
   /** Resolves once every bar closed so far is written (or failed). */
   async flushed(): Promise<void> {
-    await this.#writer.drained();
+    await this.#bars.drained();
     await this.outages.flushed();
   }
 
   /** Writes what is queued and stops writing. */
   async stop(): Promise<void> {
-    await this.#writer.stop();
+    await this.#bars.stop();
     await this.outages.flushed();
-  }
-
-  #closeTouched(books: ReadonlySet<CandleBook>): void {
-    for (const [symbol, book] of this.#books) {
-      if (!books.has(book)) continue;
-      this.#persist(
-        symbol,
-        book,
-        book.closeBefore(book.lastDataTime - this.#graceMs),
-      );
-    }
-  }
-
-  #persist(symbol: string, book: CandleBook, closed: ClosedBars): void {
-    const writes: StoredBar[] = [];
-    for (const resolution of STORED_RESOLUTIONS) {
-      for (const candle of closed[resolution]) {
-        writes.push({ symbol, resolution, candle });
-      }
-    }
-    const ticket = this.#writer.enqueue(writes);
-    let pending = this.#inFlight.get(symbol);
-    if (!pending) this.#inFlight.set(symbol, pending = []);
-    const last = pending[pending.length - 1];
-    if (last?.ticket === ticket) last.through = book.closedThrough;
-    else pending.push({ ticket, through: book.closedThrough });
   }
 }

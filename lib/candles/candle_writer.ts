@@ -26,6 +26,8 @@ export interface CandleWriterOptions {
   readonly clock?: Clock;
   /** Called when a write fails (it is retried). */
   readonly onError?: (error: unknown) => void;
+  /** Called with each batch once it is written (e.g. to tell followers). */
+  readonly onWritten?: (bars: readonly StoredBar[]) => void;
 }
 
 /** Counters of {@linkcode CandleWriter}. */
@@ -49,11 +51,14 @@ export class CandleWriter {
   #retryMs: number;
   #clock: Clock;
   #onError: ((error: unknown) => void) | undefined;
+  #onWritten: ((bars: readonly StoredBar[]) => void) | undefined;
   #queue: StoredBar[] = [];
   #running: Promise<void> | undefined;
   #retry: TimerId | undefined;
   #wake: (() => void) | undefined;
   #stopped = false;
+  /** Counts abandons: a failed write of an abandoned batch is not retried. */
+  #abandoned = 0;
   #written = 0;
   #enqueued = 0;
   #settled = 0;
@@ -76,6 +81,7 @@ export class CandleWriter {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError;
+    this.#onWritten = options.onWritten;
   }
 
   /** Counters since start. */
@@ -124,6 +130,20 @@ export class CandleWriter {
     await this.#running;
   }
 
+  /**
+   * Drops what is queued and any pending retry, counted as dropped (this
+   * instance no longer writes: another one leads, and these writes would
+   * be fenced). Bars enqueued later are written as usual.
+   */
+  abandon(): void {
+    this.#dropped += this.#queue.length;
+    this.#settled += this.#queue.length;
+    this.#queue = [];
+    this.#abandoned++;
+    if (this.#retry !== undefined) this.#clock.clearTimer(this.#retry);
+    this.#wake?.();
+  }
+
   /** Resolves once everything queued so far has been written (or failed). */
   async drained(): Promise<void> {
     while (this.#running) await this.#running;
@@ -132,14 +152,21 @@ export class CandleWriter {
   async #run(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#queue.length);
+      const abandoned = this.#abandoned;
       this.#writes++;
       try {
         await this.#store.put(batch);
         this.#written += batch.length;
         this.#settled += batch.length;
+        this.#onWritten?.(batch);
         continue;
       } catch (error) {
         this.#failures++;
+        if (abandoned !== this.#abandoned) {
+          this.#dropped += batch.length;
+          this.#settled += batch.length;
+          continue;
+        }
         this.#onError?.(error);
         this.#queue.unshift(...batch);
       }

@@ -71,3 +71,30 @@ Deno.test("CandleWriter - a full queue drops the oldest bars and counts them", a
   await writer.stop();
   assert.throws(() => new CandleWriter({ store, maxQueued: 0 }), RangeError);
 });
+
+Deno.test("CandleWriter - abandon drops what waits and the retry, counts them, and writes what comes later", async () => {
+  const clock = new FakeClock();
+  const store = new MemoryCandleStore();
+  let fail = true;
+  const put = store.put.bind(store);
+  store.put = (bars) => fail ? Promise.reject(new Error("fenced")) : put(bars);
+  const written: number[] = [];
+  const writer = new CandleWriter({
+    store,
+    clock,
+    retryMs: 500,
+    onWritten: (bars) => written.push(...bars.map((b) => b.candle.t)),
+  });
+  writer.enqueue([bar(1), bar(2)]);
+  await clock.settle();
+  writer.abandon();
+  await writer.drained();
+  assert.equal(writer.stats().dropped, 2);
+  assert.equal(writer.settled, 2);
+  fail = false;
+  writer.enqueue([bar(3)]);
+  await writer.drained();
+  assert.deepEqual(await stored(store), [3]);
+  assert.deepEqual(written, [3]);
+  await writer.stop();
+});

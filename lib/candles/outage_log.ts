@@ -4,6 +4,9 @@
  * (the gap between the last bar it persisted and its next start). Kept in
  * memory for synchronous answers and written through to the
  * {@linkcode CandleStore}; writes are queued so callers never wait on them.
+ * On a follower of a shared store the log is a mirror: it takes the
+ * leader's outages as they are written ({@linkcode OutageLog.mirror}) and
+ * writes nothing itself.
  */
 import type { Outage } from "../protocol/candles.ts";
 import type { CandleStore } from "./candle_store.ts";
@@ -12,6 +15,8 @@ import type { CandleStore } from "./candle_store.ts";
 export const UPSTREAM_OFFLINE = "Exchange feed offline";
 /** Reason recorded for the time the service was not running. */
 export const SERVICE_DOWN = "Service not running";
+/** Reason recorded for a change of leader on a shared stream engine. */
+export const LEADER_CHANGE = "Feed paused while another instance took over";
 
 /** Most outages kept in memory (the newest); older ones stay in the store. */
 export const MAX_OUTAGES_IN_MEMORY = 10_000;
@@ -23,6 +28,10 @@ export interface OutageLogOptions {
   readonly since: number;
   /** Called when a write fails (the outage stays in memory). */
   readonly onError?: (error: unknown) => void;
+  /** Called with each outage written (e.g. to tell followers). */
+  readonly onWritten?: (outage: Outage) => void;
+  /** Whether this log writes (false: a follower's mirror). Default true. */
+  readonly writable?: boolean;
 }
 
 /** The outage log. */
@@ -31,17 +40,44 @@ export class OutageLog {
   #outages: Outage[];
   #writes: Promise<void> = Promise.resolve();
   #onError: ((error: unknown) => void) | undefined;
+  #onWritten: ((outage: Outage) => void) | undefined;
+  #writable: boolean;
 
   private constructor(options: OutageLogOptions, outages: Outage[]) {
     this.#store = options.store;
     this.#outages = outages;
     this.#onError = options.onError;
+    this.#onWritten = options.onWritten;
+    this.#writable = options.writable ?? true;
   }
 
   /** Loads the outages that end after `options.since`. */
   static async open(options: OutageLogOptions): Promise<OutageLog> {
     const loaded = await options.store.outages(options.since, Infinity);
     return new OutageLog(options, loaded.slice(-MAX_OUTAGES_IN_MEMORY));
+  }
+
+  /** Whether this log writes its changes (see {@linkcode OutageLogOptions}). */
+  get writable(): boolean {
+    return this.#writable;
+  }
+
+  set writable(value: boolean) {
+    this.#writable = value;
+  }
+
+  /**
+   * Takes an outage the leader wrote (replacing one with the same start),
+   * without writing it again.
+   */
+  mirror(outage: Outage): void {
+    const index = this.#outages.findIndex((o) => o.from === outage.from);
+    if (index >= 0) this.#outages[index] = outage;
+    else {
+      this.#outages.push(outage);
+      this.#outages.sort((a, b) => a.from - b.from);
+      if (this.#outages.length > MAX_OUTAGES_IN_MEMORY) this.#outages.shift();
+    }
   }
 
   /** The outage in progress, if any. */
@@ -97,6 +133,25 @@ export class OutageLog {
     } else if (upstream !== "connecting") this.end(now);
   }
 
+  /**
+   * Records the time without data from `lastData` to `now` (the service
+   * was down, or no instance led), ending an outage in progress there; a
+   * span shorter than `minMs` (default 1 s) is the bar that was in
+   * progress, not an outage.
+   */
+  recordDowntime(
+    lastData: number,
+    now: number,
+    reason: string,
+    minMs = 1_000,
+  ): void {
+    if (!Number.isFinite(lastData)) return;
+    const open = this.current;
+    if (open) this.end(Math.max(open.from, lastData));
+    const since = Math.max(lastData, this.lastEnd);
+    if (now - since >= minMs) this.record(since, now, reason);
+  }
+
   /** Records a finished outage (e.g. the service's own downtime). */
   record(from: number, to: number, reason: string): void {
     if (!(to > from)) return;
@@ -104,11 +159,15 @@ export class OutageLog {
     this.#add({ from, to, reason });
   }
 
-  /** Drops outages that ended before `before` from memory and the store. */
+  /**
+   * Drops outages that ended before `before` from memory, and from the store
+   * unless this log is a mirror.
+   */
   async prune(before: number): Promise<number> {
-    this.#outages = this.#outages.filter((o) =>
-      o.to === null || o.to >= before
-    );
+    const kept = this.#outages.filter((o) => o.to === null || o.to >= before);
+    const dropped = this.#outages.length - kept.length;
+    this.#outages = kept;
+    if (!this.#writable) return dropped;
     await this.flushed();
     return await this.#store.deleteOutagesBefore(before);
   }
@@ -126,7 +185,10 @@ export class OutageLog {
   }
 
   #write(outage: Outage): void {
-    this.#writes = this.#writes.then(() => this.#store.putOutage(outage))
-      .catch((error) => this.#onError?.(error));
+    if (!this.#writable) return;
+    this.#writes = this.#writes.then(async () => {
+      await this.#store.putOutage(outage);
+      this.#onWritten?.(outage);
+    }).catch((error) => this.#onError?.(error));
   }
 }

@@ -67,3 +67,29 @@ Deno.test("OutageLog - follows the upstream status: offline from the last good d
     { from: 30_000, to: 31_000, reason: UPSTREAM_OFFLINE },
   ]);
 });
+
+Deno.test("OutageLog - a mirror takes the leader's outages, writes none, and reports what it writes once writable", async () => {
+  const store = new MemoryCandleStore();
+  const written: unknown[] = [];
+  const log = await OutageLog.open({
+    store,
+    since: 0,
+    writable: false,
+    onWritten: (o) => written.push(o),
+  });
+  log.mirror({ from: 1_000, to: null, reason: UPSTREAM_OFFLINE });
+  log.mirror({ from: 1_000, to: 2_000, reason: UPSTREAM_OFFLINE });
+  log.followStatus("offline", 3_000, 4_000);
+  await log.flushed();
+  assert.deepEqual(await store.outages(0, Infinity), []);
+  assert.equal(log.list(0, Infinity).length, 2);
+  log.writable = true;
+  log.end(5_000);
+  await log.flushed();
+  assert.deepEqual(written, [{
+    from: 3_000,
+    to: 5_000,
+    reason: UPSTREAM_OFFLINE,
+  }]);
+  assert.deepEqual(await store.outages(0, Infinity), written);
+});
