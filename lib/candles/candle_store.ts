@@ -52,6 +52,14 @@ export interface CandleStore {
   deleteOutagesBefore(before: number): Promise<number>;
 }
 
+/** Whether `value` has the shape of an {@linkcode Outage} (read from a store). */
+export function isOutage(value: unknown): value is Outage {
+  if (typeof value !== "object" || value === null) return false;
+  const o = value as Partial<Outage>;
+  return typeof o.from === "number" && typeof o.reason === "string" &&
+    (o.to === null || typeof o.to === "number");
+}
+
 /** A {@linkcode CandleStore} in memory: for tests and as the reference. */
 export class MemoryCandleStore implements CandleStore {
   #series = new Map<string, Map<number, Candle>>();

@@ -10,6 +10,14 @@ import type { CandleStore, StoredBar } from "./candle_store.ts";
 export interface StoreFixture {
   readonly store: CandleStore;
   close(): void | Promise<void>;
+  /**
+   * For a store fenced to a leader: makes this instance lead, and hands the
+   * lease to another instance. Absent for an unfenced store.
+   */
+  readonly fence?: {
+    grant(): Promise<void>;
+    revoke(): Promise<void>;
+  };
 }
 
 const bar = (t: number, c = 1): Candle => ({
@@ -33,15 +41,31 @@ async function collect(iterable: AsyncIterable<Candle>): Promise<Candle[]> {
 export function candleStoreContract(
   name: string,
   open: () => Promise<StoreFixture>,
+  options: {
+    /** Skip every case (e.g. `redis-server` missing). */
+    readonly ignore?: boolean;
+    /** The fixture's store is fenced: run the fence case too. */
+    readonly fenced?: boolean;
+  } = {},
 ): void {
-  const test = (title: string, body: (store: CandleStore) => Promise<void>) =>
-    Deno.test(`${name} - ${title}`, async () => {
-      const fixture = await open();
-      try {
-        await body(fixture.store);
-      } finally {
-        await fixture.close();
-      }
+  const test = (
+    title: string,
+    body: (store: CandleStore, fixture: StoreFixture) => Promise<void>,
+  ) =>
+    Deno.test({
+      name: `${name} - ${title}`,
+      ignore: options.ignore,
+      sanitizeOps: false,
+      sanitizeResources: false,
+      fn: async () => {
+        const fixture = await open();
+        try {
+          if (fixture.fence) await fixture.fence.grant();
+          await body(fixture.store, fixture);
+        } finally {
+          await fixture.close();
+        }
+      },
     });
 
   test("bars come back whole, per series, oldest first", async (store) => {
@@ -99,6 +123,27 @@ export function candleStoreContract(
       [3 * 3_600_000, 4 * 3_600_000],
     );
   });
+
+  if (options.fenced) {
+    test(
+      "a fenced store writes while this instance leads and nothing after the lease moved",
+      async (store, fixture) => {
+        const a: StoredBar = { symbol: "A", resolution: "1s", candle: bar(0) };
+        await store.put([a]);
+        await store.putOutage({ from: 1, to: null, reason: "x" });
+        await fixture.fence!.revoke();
+        await assert.rejects(() => store.put([{ ...a, candle: bar(1_000) }]));
+        await assert.rejects(() =>
+          store.putOutage({ from: 1, to: 2, reason: "x" })
+        );
+        await assert.rejects(() => store.deleteBefore("A", "1s", 5_000, 10));
+        assert.deepEqual(await collect(store.load("A", "1s", 0)), [bar(0)]);
+        assert.deepEqual(await store.outages(0, Infinity), [
+          { from: 1, to: null, reason: "x" },
+        ]);
+      },
+    );
+  }
 
   test("outages are kept by start, closed by writing again, listed by overlap", async (store) => {
     await store.putOutage({ from: 1_000, to: null, reason: "Feed offline" });

@@ -8,14 +8,20 @@
  * atomic commits of at most 1,000 mutations and 800 KiB, KV's per-commit
  * limits; bars are independent, so a write that fails half-way leaves
  * whole bars, never a torn one.
+ *
+ * With the KV stream engine only the leader writes: every commit then
+ * checks the lease's versionstamp (the `fence` option), so a leader that
+ * lost the lease writes nothing.
  */
 import type { Candle, Outage } from "../protocol/candles.ts";
 import type { StoredResolution } from "../candles/candle_intervals.ts";
-import type {
-  CandleStore,
-  DeleteResult,
-  StoredBar,
+import {
+  type CandleStore,
+  type DeleteResult,
+  isOutage,
+  type StoredBar,
 } from "../candles/candle_store.ts";
+import { FencedWriteError } from "./fenced_write_error.ts";
 
 /** Most mutations in one atomic commit (KV's limit). */
 export const MAX_COMMIT_MUTATIONS = 1_000;
@@ -56,13 +62,40 @@ function unpack(t: number, value: unknown): Candle | undefined {
   return source === undefined ? bar : { ...bar, volume_source: source };
 }
 
+/** Options of {@linkcode KvCandleStore}. */
+export interface KvCandleStoreOptions {
+  /**
+   * The check that fences each commit to the leader (the KV engine's
+   * `fenceCheck` of the lease held now), undefined while this instance
+   * does not lead: writes then throw a {@linkcode FencedWriteError}.
+   * Without it writes are not fenced (one process).
+   */
+  readonly fence?: () => Deno.AtomicCheck | undefined;
+}
+
 /** A {@linkcode CandleStore} on Deno KV. */
 export class KvCandleStore implements CandleStore {
   #kv: Deno.Kv;
+  #fence: (() => Deno.AtomicCheck | undefined) | undefined;
 
   /** Uses `kv` (shared with the other ledgers; not closed here). */
-  constructor(kv: Deno.Kv) {
+  constructor(kv: Deno.Kv, options: KvCandleStoreOptions = {}) {
     this.#kv = kv;
+    this.#fence = options.fence;
+  }
+
+  /** A new atomic operation, fenced when this store is. */
+  #atomic(what: string): Deno.AtomicOperation {
+    const op = this.#kv.atomic();
+    if (!this.#fence) return op;
+    const check = this.#fence();
+    if (!check) throw new FencedWriteError(what);
+    return op.check(check);
+  }
+
+  /** Commits `op`; a failed commit was fenced (nothing else is checked). */
+  async #commit(op: Deno.AtomicOperation, what: string): Promise<void> {
+    if (!(await op.commit()).ok) throw new FencedWriteError(what);
   }
 
   async put(bars: readonly StoredBar[]): Promise<void> {
@@ -71,14 +104,13 @@ export class KvCandleStore implements CandleStore {
       Math.floor(MAX_COMMIT_BYTES / BAR_BYTES_BOUND),
     );
     for (let i = 0; i < bars.length; i += perCommit) {
-      const op = this.#kv.atomic();
+      const op = this.#atomic("Bars");
       for (
         const { symbol, resolution, candle } of bars.slice(i, i + perCommit)
       ) {
         op.set([BAR_ROOT, symbol, resolution, candle.t], pack(candle));
       }
-      const result = await op.commit();
-      if (!result.ok) throw new Error("Bars were not committed");
+      await this.#commit(op, "Bars");
     }
   }
 
@@ -121,15 +153,16 @@ export class KvCandleStore implements CandleStore {
       keys.push(entry.key);
     }
     for (let i = 0; i < keys.length; i += MAX_COMMIT_MUTATIONS) {
-      const op = this.#kv.atomic();
+      const op = this.#atomic("Retention");
       for (const key of keys.slice(i, i + MAX_COMMIT_MUTATIONS)) op.delete(key);
-      await op.commit();
+      await this.#commit(op, "Retention");
     }
     return { deleted: keys.length, more };
   }
 
   async putOutage(outage: Outage): Promise<void> {
-    await this.#kv.set([OUTAGE_ROOT, outage.from], outage);
+    const op = this.#atomic("Outage").set([OUTAGE_ROOT, outage.from], outage);
+    await this.#commit(op, "Outage");
   }
 
   async outages(from: number, to: number): Promise<Outage[]> {
@@ -151,17 +184,13 @@ export class KvCandleStore implements CandleStore {
     for await (const entry of this.#kv.list<Outage>(selector)) {
       const outage = entry.value;
       if (isOutage(outage) && outage.to !== null && outage.to < before) {
-        await this.#kv.delete(entry.key);
+        await this.#commit(
+          this.#atomic("Retention").delete(entry.key),
+          "Retention",
+        );
         deleted++;
       }
     }
     return deleted;
   }
-}
-
-function isOutage(value: unknown): value is Outage {
-  if (typeof value !== "object" || value === null) return false;
-  const o = value as Partial<Outage>;
-  return typeof o.from === "number" && typeof o.reason === "string" &&
-    (o.to === null || typeof o.to === "number");
 }

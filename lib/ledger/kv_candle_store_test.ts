@@ -1,11 +1,44 @@
 import assert from "node:assert/strict";
 import { candleStoreContract } from "../candles/candle_store_contract.ts";
+import { KvEngine } from "../engine/kv_engine.ts";
+import type { Lease } from "../engine/stream_engine.ts";
 import { KvCandleStore } from "./kv_candle_store.ts";
 
 candleStoreContract("KvCandleStore", async () => {
   const kv = await Deno.openKv(":memory:");
   return { store: new KvCandleStore(kv), close: () => kv.close() };
 });
+
+candleStoreContract(
+  "KvCandleStore (fenced by the KV engine's lease)",
+  async () => {
+    const kv = await Deno.openKv(":memory:");
+    const open = (instance: string) =>
+      KvEngine.open({ kv, historySize: 10, channels: [], instance });
+    const [mine, other] = [await open("a"), await open("b")];
+    let lease: Lease | undefined;
+    return {
+      store: new KvCandleStore(kv, {
+        fence: () => lease && mine.fenceCheck(lease),
+      }),
+      fence: {
+        grant: async () => {
+          lease ??= await mine.acquireLease(60_000);
+        },
+        revoke: async () => {
+          await mine.releaseLease(lease!);
+          await other.acquireLease(60_000);
+        },
+      },
+      close: async () => {
+        await mine.close();
+        await other.close();
+        kv.close();
+      },
+    };
+  },
+  { fenced: true },
+);
 
 Deno.test("KvCandleStore - a damaged value is skipped, not returned", async () => {
   const kv = await Deno.openKv(":memory:");
