@@ -18,6 +18,14 @@ export interface SymbolHandover {
   readonly lastFired: Partial<Record<AlertKind, number>>;
 }
 
+/** One price-level alert's state: see `price_level_rules.ts`. */
+export interface PriceLevelHandover {
+  /** Armed, fired (waiting to re-arm), or no reference price yet. */
+  readonly armed: boolean | null;
+  /** Epoch ms it last fired (its cooldown). */
+  readonly lastFired?: number;
+}
+
 /** The whole state a leader hands over. */
 export interface AlertHandover {
   /** Epoch ms the state was saved. */
@@ -25,6 +33,8 @@ export interface AlertHandover {
   readonly symbols: Readonly<Record<string, SymbolHandover>>;
   /** Exchange trade ids judged most recently, oldest first (bounded). */
   readonly seenTrades: readonly string[];
+  /** Price-level alerts by id (absent in state saved before they existed). */
+  readonly priceLevels?: Readonly<Record<string, PriceLevelHandover>>;
 }
 
 /** Whether `value` has the shape of an {@linkcode AlertHandover}. */
@@ -36,6 +46,15 @@ export function isAlertHandover(value: unknown): value is AlertHandover {
   if (!state.seenTrades.every((id) => typeof id === "string")) return false;
   if (typeof state.symbols !== "object" || state.symbols === null) {
     return false;
+  }
+  if (state.priceLevels !== undefined) {
+    if (typeof state.priceLevels !== "object" || state.priceLevels === null) {
+      return false;
+    }
+    const levels = Object.values(state.priceLevels);
+    if (!levels.every((l) => [true, false, null].includes(l?.armed))) {
+      return false;
+    }
   }
   return Object.values(state.symbols).every((s) =>
     typeof s === "object" && s !== null &&

@@ -11,6 +11,7 @@
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { PriceAlertDirection } from "../protocol/price_alerts.ts";
 import type { AlertDraft } from "./alert_draft.ts";
+import type { PriceLevelHandover } from "./alert_handover.ts";
 import type { EngineTick } from "./alert_engine.ts";
 import { type CrossingState, judgeCrossing } from "./price_crossing.ts";
 
@@ -120,6 +121,41 @@ export class PriceLevelRules {
       drafts,
       changed: [...changed].map(([id, armed]) => ({ id, armed })),
     };
+  }
+
+  /** Each alert's state, for the next leader (`alert_handover.ts`). */
+  handover(): Record<string, PriceLevelHandover> {
+    const states: Record<string, PriceLevelHandover> = {};
+    for (const [id, { alert, lastFired }] of this.#entries) {
+      states[id] = lastFired === undefined
+        ? { armed: alert.armed }
+        : { armed: alert.armed, lastFired };
+    }
+    return states;
+  }
+
+  /**
+   * Takes the states the last leader saved. Where its state and the one
+   * held here disagree, an alert counts as fired if either says so: a new
+   * leader may miss a re-arm (the next price past the hysteresis re-arms
+   * it), never fire twice for one crossing. The later firing time counts.
+   */
+  adopt(states: Readonly<Record<string, PriceLevelHandover>>): void {
+    for (const [id, entry] of this.#entries) {
+      const saved = states[id];
+      if (!saved) continue;
+      const held = entry.alert.armed;
+      const armed = held === false || saved.armed === false
+        ? false
+        : held ?? saved.armed;
+      entry.alert = { ...entry.alert, armed };
+      if (saved.lastFired !== undefined) {
+        entry.lastFired = Math.max(
+          entry.lastFired ?? -Infinity,
+          saved.lastFired,
+        );
+      }
+    }
   }
 
   /** Alerts raised and suppressed so far, per symbol. */

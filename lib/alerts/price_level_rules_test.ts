@@ -94,3 +94,31 @@ Deno.test("PriceLevelRules - removed alerts are not judged; a new one without re
   assert.deepEqual(rules.observeTicks([tick(200), tick(50)]).drafts, []);
   assert.throws(() => new PriceLevelRules({ hysteresis: 1 }), RangeError);
 });
+
+Deno.test("PriceLevelRules - a new leader adopting the handover neither fires a fired alert again nor forgets its cooldown", () => {
+  const old = rulesWith(0.01, 60_000);
+  old.rules.set(level("a", "BTC-USDT", 100, "above", true));
+  old.rules.set(level("b", "BTC-USDT", 50, "below", true));
+  assert.equal(old.rules.observeTicks([tick(101)]).drafts.length, 1);
+  const state = JSON.parse(JSON.stringify(old.rules.handover()));
+  assert.deepEqual(state, {
+    a: { armed: false, lastFired: T0 },
+    b: { armed: true },
+  });
+
+  // The new leader loaded the store before the fire was written there.
+  const next = rulesWith(0.01, 60_000);
+  next.rules.set(level("a", "BTC-USDT", 100, "above", true));
+  next.rules.set(level("b", "BTC-USDT", 50, "below", null));
+  next.rules.adopt(state);
+  assert.equal(next.rules.get("a")!.armed, false);
+  assert.equal(next.rules.get("b")!.armed, true);
+  assert.deepEqual(next.rules.observeTicks([tick(102)]).drafts, []);
+  // Re-armed past the hysteresis, the cooldown still holds it back.
+  next.rules.observeTicks([tick(98)]);
+  assert.deepEqual(next.rules.observeTicks([tick(101)]).drafts, []);
+  assert.equal(next.rules.stats().suppressed["BTC-USDT"], 1);
+  next.clock.advance(60_000);
+  next.rules.observeTicks([tick(98)]);
+  assert.equal(next.rules.observeTicks([tick(101)]).drafts.length, 1);
+});
