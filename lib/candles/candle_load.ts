@@ -67,9 +67,12 @@ export async function loadBook(
   return { book, end };
 }
 
+/** How far before the newest bar it has a book reads the store again. */
+export const RELOAD_LOOKBACK_MS = 3_600_000;
+
 /**
  * Reads again into `book`, as a mirror of the leader's, what `store` holds
- * of `symbol` from an hour before the newest bar the book has at each
+ * of `symbol` from `lookbackMs` before the newest bar the book has at each
  * resolution (a follower that missed some of the leader's writes: bars it
  * has may have been amended or sealed again since).
  */
@@ -79,10 +82,11 @@ export async function reloadBook(
   book: CandleBook,
   horizons: CandleHorizons,
   now: number,
+  lookbackMs = RELOAD_LOOKBACK_MS,
 ): Promise<void> {
   for (const resolution of STORED_RESOLUTIONS) {
     const newest = book.series[resolution].lastTime ?? -Infinity;
-    const from = Math.max(now - horizons[resolution], newest - 3_600_000);
+    const from = Math.max(now - horizons[resolution], newest - lookbackMs);
     book.mirrorBars(
       resolution,
       await loadBars(store, symbol, resolution, from, now),
@@ -90,16 +94,28 @@ export async function reloadBook(
   }
 }
 
-async function loadBars(
+/** Bars of one series starting in `[from, to]`, oldest first. */
+export async function loadRange(
+  store: CandleStore,
+  symbol: string,
+  resolution: StoredResolution,
+  from: number,
+  to: number,
+): Promise<Candle[]> {
+  const bars: Candle[] = [];
+  for await (const bar of store.load(symbol, resolution, from)) {
+    if (bar.t > to) break;
+    bars.push(bar);
+  }
+  return bars;
+}
+
+function loadBars(
   store: CandleStore,
   symbol: string,
   resolution: StoredResolution,
   from: number,
   now: number,
 ): Promise<Candle[]> {
-  const bars: Candle[] = [];
-  for await (const bar of store.load(symbol, resolution, from)) {
-    if (bar.t <= now) bars.push(bar);
-  }
-  return bars;
+  return loadRange(store, symbol, resolution, from, now);
 }

@@ -56,9 +56,9 @@ function feed(
 
 /** What a leader sends followers: stored bars, then each book's open state. */
 function sync(source: CandleService, mirror: CandleService, bars: StoredBar[]) {
-  mirror.mirrorBars(bars.splice(0));
+  mirror.mirror.takeBars(bars.splice(0));
   for (const symbol of SYMBOLS) {
-    mirror.mirrorOpen(
+    mirror.mirror.takeOpen(
       symbol,
       source.book(symbol)!.openState(),
       source.durableThrough(symbol),

@@ -13,7 +13,7 @@
  * On a shared stream engine only the leader builds bars (the `source`
  * role); every other instance is a `mirror`: it loads the same store and
  * takes the bars the leader stored and its bars in progress as they come
- * (`mirrorBars`, `mirrorOpen`), so it answers with the same candles and
+ * (its {@linkcode CandleMirror}), so it answers with the same candles and
  * writes nothing. `lead()` and `follow()` switch roles when the lease moves.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
@@ -24,11 +24,11 @@ import type {
   CandlesResponse,
   Outage,
 } from "../protocol/candles.ts";
-import type { OpenState } from "./bar_builder.ts";
 import type { CandleBook } from "./candle_book.ts";
 import { CandleBuilding } from "./candle_building.ts";
 import { INTERVAL_MS, STORED_RESOLUTIONS } from "./candle_intervals.ts";
-import { type CandleHorizons, loadBook, reloadBook } from "./candle_load.ts";
+import { type CandleHorizons, loadBook } from "./candle_load.ts";
+import { CandleMirror } from "./candle_mirror.ts";
 import type { CandleStore, DeleteResult, StoredBar } from "./candle_store.ts";
 import type { CandleWriterStats } from "./candle_writer.ts";
 import { DurableBars } from "./durable_bars.ts";
@@ -101,6 +101,8 @@ export interface CandleStats {
 /** Bars of every tracked symbol. */
 export class CandleService {
   readonly outages: OutageLog;
+  /** Takes the leader's bars while this instance mirrors them. */
+  readonly mirror: CandleMirror;
   #options: CandleServiceOptions;
   #role: CandleRole;
   #books: Map<string, CandleBook>;
@@ -129,6 +131,14 @@ export class CandleService {
       onWritten: options.onStored &&
         ((bars) => options.onStored!({ bars })),
     });
+    this.mirror = new CandleMirror({
+      books,
+      bars: this.#bars,
+      store: options.store,
+      horizonsMs: options.horizonsMs,
+      clock: this.#clock,
+    });
+    this.mirror.active = this.#role === "mirror";
     this.#building = new CandleBuilding({
       books,
       bars: this.#bars,
@@ -197,6 +207,7 @@ export class CandleService {
   lead(): void {
     if (this.#role === "source") return;
     this.#role = "source";
+    this.mirror.active = false;
     const now = this.#clock.now();
     let lastData = -Infinity;
     for (const book of this.#books.values()) {
@@ -223,45 +234,14 @@ export class CandleService {
   async follow(): Promise<void> {
     if (this.#role === "mirror") return;
     this.#role = "mirror";
+    this.mirror.active = true;
     this.#bars.abandon();
     this.outages.writable = false;
     for (const book of this.#books.values()) {
       const { watermark, closedThrough } = book.openState();
       book.mirrorOpen({ bars: [], watermark, closedThrough });
     }
-    await this.reload();
-  }
-
-  /**
-   * Reads the store again into a mirror's books (see `reloadBook`): after
-   * it missed some of the leader's writes. Does nothing on a source.
-   */
-  async reload(): Promise<void> {
-    const now = this.#clock.now();
-    for (const [symbol, book] of this.#books) {
-      if (this.#role !== "mirror") return;
-      await reloadBook(this.#store, symbol, book, this.#horizons, now);
-    }
-  }
-
-  /** Takes bars the leader stored (a mirror; ignored by a source). */
-  mirrorBars(bars: readonly StoredBar[]): void {
-    if (this.#role !== "mirror") return;
-    for (const { symbol, resolution, candle } of bars) {
-      this.#books.get(symbol)?.mirrorBars(resolution, [candle]);
-    }
-  }
-
-  /**
-   * Takes the leader's bars in progress of `symbol`, and how far its bars
-   * are stored (a mirror; ignored by a source).
-   */
-  mirrorOpen(symbol: string, state: OpenState, durable: number): void {
-    if (this.#role !== "mirror") return;
-    const book = this.#books.get(symbol);
-    if (!book) return;
-    book.mirrorOpen(state);
-    this.#bars.mirror(symbol, durable);
+    await this.mirror.reload();
   }
 
   /** Channel ids served. */

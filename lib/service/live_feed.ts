@@ -18,6 +18,7 @@ import type {
 } from "../protocol/candles.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import type { TradeTape } from "../tape/trade_tape.ts";
+import type { TapeTrade } from "../protocol/trades.ts";
 
 /** Options of {@linkcode LiveFeed}. */
 export interface LiveFeedOptions {
@@ -31,6 +32,13 @@ export interface LiveFeedOptions {
   readonly clock?: Clock;
   /** Pause between push cycles, ms. Default 250. */
   readonly intervalMs?: number;
+  /**
+   * Called each cycle once due bars are closed, with the trades the tape
+   * took since the last one (a leader publishes them for its followers).
+   */
+  readonly onCycle?: (
+    trades: ReadonlyMap<string, readonly TapeTrade[]>,
+  ) => void;
 }
 
 /** The final frames sent for one (symbol, interval). */
@@ -87,6 +95,8 @@ export class LiveFeed {
   cycle(): void {
     const { hub, candles, tape } = this.#options;
     candles.closeDue();
+    const trades = tape.takePending();
+    this.#options.onCycle?.(trades);
     const seen = new Set<string>();
     for (const [symbol, interval] of hub.candleDemand()) {
       const key = `${symbol}|${interval}`;
@@ -128,9 +138,9 @@ export class LiveFeed {
     for (const key of this.#lastOpen.keys()) {
       if (!seen.has(key)) this.#lastOpen.delete(key);
     }
-    for (const [symbol, trades] of tape.takePending()) {
+    for (const [symbol, taken] of trades) {
       if (hub.wantsTrades(symbol)) {
-        hub.publishTrades({ type: "trades", symbol, trades });
+        hub.publishTrades({ type: "trades", symbol, trades: taken });
       }
     }
   }

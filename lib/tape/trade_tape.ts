@@ -34,22 +34,33 @@ export class TradeTape {
   /** Adds trades (ascending in time per symbol); untracked symbols are ignored. */
   add(trades: readonly MarketTrade[]): void {
     for (const trade of trades) {
-      const ring = this.#rings.get(trade.symbol);
-      if (!ring) continue;
-      const entry: TapeTrade = {
+      this.#push(trade.symbol, {
         id: trade.id,
         ts: trade.time,
         side: trade.side,
         price: trade.price,
         size: trade.size,
         notional: trade.notional,
-      };
-      ring.push(entry);
-      let pending = this.#pending.get(trade.symbol);
-      if (!pending) this.#pending.set(trade.symbol, pending = []);
-      pending.push(entry);
-      if (pending.length > this.#capacity) pending.shift();
+      });
     }
+  }
+
+  /**
+   * Adds trades of `symbol` as another instance's tape took them (a
+   * follower of the leader, which ingests them).
+   */
+  addTape(symbol: string, trades: readonly TapeTrade[]): void {
+    for (const trade of trades) this.#push(symbol, trade);
+  }
+
+  #push(symbol: string, entry: TapeTrade): void {
+    const ring = this.#rings.get(symbol);
+    if (!ring) return;
+    ring.push(entry);
+    let pending = this.#pending.get(symbol);
+    if (!pending) this.#pending.set(symbol, pending = []);
+    pending.push(entry);
+    if (pending.length > this.#capacity) pending.shift();
   }
 
   /** The newest trades of `symbol`, oldest first (empty if unknown). */
