@@ -21,6 +21,11 @@ const VALUE_PREFIX: Readonly<Record<ThresholdKind, string>> = {
 };
 const AUDIT_PREFIX = ["audit", "threshold"] as const;
 
+/** The KV key of an audit entry (for stores that commit one with their own). */
+export function kvAuditKey(id: string): Deno.KvKey {
+  return [...AUDIT_PREFIX, id];
+}
+
 /** {@linkcode ThresholdBackend} on Deno KV. */
 export class KvThresholdBackend implements ThresholdBackend {
   #kv: Deno.Kv;
@@ -60,15 +65,6 @@ export class KvThresholdBackend implements ThresholdBackend {
     return { values: entries.map((e) => e.value ?? undefined), token: entries };
   }
 
-  async commitWith(
-    change: ThresholdChange,
-    mutate: (op: Deno.AtomicOperation) => void,
-  ): Promise<boolean> {
-    const op = this.#kv.atomic().set([...AUDIT_PREFIX, change.id], change);
-    mutate(op);
-    return (await op.commit()).ok;
-  }
-
   async commit(
     read: ThresholdRead,
     changes: readonly LineChange[],
@@ -79,7 +75,7 @@ export class KvThresholdBackend implements ThresholdBackend {
     }
     for (const change of changes) {
       op.set([VALUE_PREFIX[change.kind], change.symbol], change.threshold)
-        .set([...AUDIT_PREFIX, change.id], change);
+        .set(kvAuditKey(change.id), change);
     }
     return (await op.commit()).ok;
   }

@@ -1,13 +1,20 @@
 /**
  * Price-level alerts that survive restarts, with an audit entry for every
  * create and delete (kind `price_alert`, the caller's IP) in the threshold
- * audit trail — each written in one atomic commit with the alert itself.
- * Also kept here: whether each alert is armed, so a restart neither fires
- * an alert again nor forgets that it fired.
+ * audit trail — each written in one atomic step with the alert itself, on a
+ * {@linkcode PriceAlertBackend} (Deno KV, or Redis beside a Redis stream
+ * engine, where every instance sees the same alerts). Also kept: whether
+ * each alert is armed, so a restart neither fires an alert again nor
+ * forgets that it fired.
+ *
+ * The alerts are held in memory too, for synchronous reads (the page's
+ * first paint, the rules): `refresh()` reads them again when another
+ * instance changed them; `listStored()` reads the backend itself.
  *
  * Bounded: at most {@linkcode MAX_PRICE_ALERTS_PER_SYMBOL} per symbol and
- * {@linkcode MAX_PRICE_ALERTS} in all; every tick is judged against the
- * alerts of its symbol, so the bound is also a bound on that work.
+ * {@linkcode MAX_PRICE_ALERTS} in all, checked by the backend in the same
+ * step as the create; every tick is judged against the alerts of its
+ * symbol, so the bound is also a bound on that work.
  */
 import {
   PriceAlertLimitError,
@@ -19,74 +26,86 @@ import type {
   PriceAlert,
   PriceAlertRequest,
 } from "../protocol/price_alerts.ts";
+import type {
+  PriceAlertBackend,
+  StoredPriceAlert,
+} from "./price_alert_backend.ts";
 import type { ThresholdStore } from "./threshold_store.ts";
+
+export type { StoredPriceAlert } from "./price_alert_backend.ts";
 
 /** Most price alerts on one symbol. */
 export const MAX_PRICE_ALERTS_PER_SYMBOL = 20;
 /** Most price alerts in all. */
 export const MAX_PRICE_ALERTS = 100;
 
-/** A price alert as stored: `armed` is null until a first price was seen. */
-export interface StoredPriceAlert extends Omit<PriceAlert, "armed"> {
-  readonly armed: CrossingState;
-}
-
-const PREFIX = "price_alert";
-
 /** The alert as the API shows it (no reference price yet counts as armed). */
 export function publicPriceAlert(alert: StoredPriceAlert): PriceAlert {
   return { ...alert, armed: alert.armed !== false };
 }
 
+/** Every alert of `alerts`, oldest first. */
+function oldestFirst(alerts: Iterable<StoredPriceAlert>): StoredPriceAlert[] {
+  return [...alerts].sort((a, b) =>
+    a.created.localeCompare(b.created) || a.id.localeCompare(b.id)
+  );
+}
+
 /** Options of {@linkcode PriceAlertStore.open}. */
 export interface PriceAlertStoreOptions {
-  readonly kv: Deno.Kv;
+  readonly backend: PriceAlertBackend;
   /** Where creates and deletes are audited. */
   readonly audit: Pick<ThresholdStore, "audited">;
   /** Time of creation. Default {@linkcode systemClock}. */
   readonly clock?: Clock;
 }
 
-/** Price alerts in memory, persisted in KV. */
+/** Price alerts in memory, persisted in a {@linkcode PriceAlertBackend}. */
 export class PriceAlertStore {
-  #kv: Deno.Kv;
+  #backend: PriceAlertBackend;
   #audit: Pick<ThresholdStore, "audited">;
   #clock: Clock;
   #alerts: Map<string, StoredPriceAlert>;
-  /** Writes run one at a time, so the limits hold under concurrency. */
+  /** Writes run one at a time, so each reads what the last one left. */
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     options: PriceAlertStoreOptions,
-    alerts: Map<string, StoredPriceAlert>,
+    alerts: readonly StoredPriceAlert[],
   ) {
-    this.#kv = options.kv;
+    this.#backend = options.backend;
     this.#audit = options.audit;
     this.#clock = options.clock ?? systemClock;
-    this.#alerts = alerts;
+    this.#alerts = new Map(alerts.map((a) => [a.id, a]));
   }
 
   /** Loads the stored alerts. */
   static async open(options: PriceAlertStoreOptions): Promise<PriceAlertStore> {
-    const alerts = new Map<string, StoredPriceAlert>();
-    for await (
-      const entry of options.kv.list<StoredPriceAlert>({ prefix: [PREFIX] })
-    ) {
-      if (isStored(entry.value)) alerts.set(entry.value.id, entry.value);
-    }
-    return new PriceAlertStore(options, alerts);
+    return new PriceAlertStore(options, await options.backend.list());
   }
 
-  /** Every alert, oldest first. */
+  /** Every alert as last read or written here, oldest first. */
   list(): StoredPriceAlert[] {
-    return [...this.#alerts.values()].sort((a, b) =>
-      a.created.localeCompare(b.created) || a.id.localeCompare(b.id)
-    );
+    return oldestFirst(this.#alerts.values());
   }
 
-  /** One alert, if it exists. */
+  /** Every alert as stored now (another instance's writes included). */
+  async listStored(): Promise<StoredPriceAlert[]> {
+    return oldestFirst(await this.#backend.list());
+  }
+
+  /** One alert, if it exists (as last read or written here). */
   get(id: string): StoredPriceAlert | undefined {
     return this.#alerts.get(id);
+  }
+
+  /** Reads the stored alerts again (another instance changed them). */
+  refresh(): Promise<StoredPriceAlert[]> {
+    return this.#serial(async () => {
+      const alerts = await this.#backend.list();
+      this.#alerts = new Map(alerts.map((a) => [a.id, a]));
+      return this.list();
+    });
   }
 
   /**
@@ -99,19 +118,6 @@ export class PriceAlertStore {
     actorIp: string,
   ): Promise<StoredPriceAlert> {
     return this.#serial(async () => {
-      const all = [...this.#alerts.values()];
-      if (all.length >= MAX_PRICE_ALERTS) {
-        throw new PriceAlertLimitError("in all", MAX_PRICE_ALERTS);
-      }
-      if (
-        all.filter((a) => a.symbol === request.symbol).length >=
-          MAX_PRICE_ALERTS_PER_SYMBOL
-      ) {
-        throw new PriceAlertLimitError(
-          `on ${request.symbol}`,
-          MAX_PRICE_ALERTS_PER_SYMBOL,
-        );
-      }
       const alert: StoredPriceAlert = {
         id: crypto.randomUUID(),
         symbol: request.symbol,
@@ -120,7 +126,6 @@ export class PriceAlertStore {
         created: new Date(this.#clock.now()).toISOString(),
         armed,
       };
-      const key = [PREFIX, alert.id];
       await this.#audit.audited({
         symbol: alert.symbol,
         kind: "price_alert",
@@ -130,7 +135,22 @@ export class PriceAlertStore {
         previous: 0,
         threshold: alert.price,
         actor_ip: actorIp,
-      }, (op) => op.check({ key, versionstamp: null }).set(key, alert));
+      }, async (change) => {
+        const outcome = await this.#backend.create(alert, change, {
+          perSymbol: MAX_PRICE_ALERTS_PER_SYMBOL,
+          total: MAX_PRICE_ALERTS,
+        });
+        if (outcome === "total-limit") {
+          throw new PriceAlertLimitError("in all", MAX_PRICE_ALERTS);
+        }
+        if (outcome === "symbol-limit") {
+          throw new PriceAlertLimitError(
+            `on ${request.symbol}`,
+            MAX_PRICE_ALERTS_PER_SYMBOL,
+          );
+        }
+        return true;
+      });
       this.#alerts.set(alert.id, alert);
       return alert;
     });
@@ -142,7 +162,9 @@ export class PriceAlertStore {
    */
   remove(id: string, actorIp: string): Promise<StoredPriceAlert> {
     return this.#serial(async () => {
-      const alert = this.#alerts.get(id);
+      // Another instance may have created it: read what is stored.
+      const alert = this.#alerts.get(id) ??
+        (await this.#backend.list()).find((a) => a.id === id);
       if (!alert) throw new PriceAlertNotFoundError(id);
       await this.#audit.audited({
         symbol: alert.symbol,
@@ -153,24 +175,29 @@ export class PriceAlertStore {
         previous: alert.price,
         threshold: 0,
         actor_ip: actorIp,
-      }, (op) => op.delete([PREFIX, id]));
+      }, async (change) => {
+        if (await this.#backend.remove(alert, change)) return true;
+        this.#alerts.delete(id);
+        throw new PriceAlertNotFoundError(id);
+      });
       this.#alerts.delete(id);
       return alert;
     });
   }
 
-  /** Records that an alert fired (false) or re-armed (true); gone ones are skipped. */
-  setArmed(id: string, armed: boolean): Promise<void> {
+  /**
+   * Records that an alert fired (false) or re-armed (true); gone ones are
+   * skipped, and so is the write where this instance no longer leads.
+   * Resolves with whether it was written.
+   */
+  setArmed(id: string, armed: boolean): Promise<boolean> {
     return this.#serial(async () => {
       const alert = this.#alerts.get(id);
-      if (!alert || alert.armed === armed) return;
+      if (!alert || alert.armed === armed) return false;
       const updated = { ...alert, armed };
-      const key = [PREFIX, id];
-      const stored = await this.#kv.get(key);
-      if (stored.versionstamp === null) return;
-      const result = await this.#kv.atomic().check(stored).set(key, updated)
-        .commit();
-      if (result.ok) this.#alerts.set(id, updated);
+      if (!await this.#backend.replace(alert, updated)) return false;
+      this.#alerts.set(id, updated);
+      return true;
     });
   }
 
@@ -179,14 +206,4 @@ export class PriceAlertStore {
     this.#queue = run.catch(() => {});
     return run;
   }
-}
-
-function isStored(value: unknown): value is StoredPriceAlert {
-  if (typeof value !== "object" || value === null) return false;
-  const a = value as Partial<StoredPriceAlert>;
-  return typeof a.id === "string" && typeof a.symbol === "string" &&
-    typeof a.price === "number" && Number.isFinite(a.price) && a.price > 0 &&
-    (a.direction === "above" || a.direction === "below") &&
-    typeof a.created === "string" &&
-    (a.armed === null || typeof a.armed === "boolean");
 }

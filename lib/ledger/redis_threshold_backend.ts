@@ -39,6 +39,15 @@ end
 return 1
 `;
 
+/**
+ * The audit trail's two keys under `prefix`: the data hash (id → change)
+ * and the lexicographic index; a store that audits its own writes (price
+ * alerts) adds to both in the same script as the write.
+ */
+export function redisAuditKeys(prefix: string): [data: string, index: string] {
+  return [`${prefix}audit:data`, `${prefix}audit:index`];
+}
+
 /** Options of {@linkcode RedisThresholdBackend}. */
 export interface RedisThresholdBackendOptions {
   readonly client: Redis;
@@ -117,10 +126,12 @@ export class RedisThresholdBackend implements ThresholdBackend {
         JSON.stringify(change),
       )
     );
-    const ok = await runScript(this.#client, COMMIT_SCRIPT, [
-      this.#key("audit:data"),
-      this.#key("audit:index"),
-    ], args);
+    const ok = await runScript(
+      this.#client,
+      COMMIT_SCRIPT,
+      redisAuditKeys(this.#prefix),
+      args,
+    );
     return Number(ok) === 1;
   }
 

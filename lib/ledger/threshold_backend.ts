@@ -38,15 +38,6 @@ export interface ThresholdBackend {
    * the values are still those of `read`; false when they changed meanwhile.
    */
   commit(read: ThresholdRead, changes: readonly LineChange[]): Promise<boolean>;
-  /**
-   * Commits one audit entry with what `mutate` adds to the same Deno KV
-   * commit (price-level alerts); false when a check `mutate` added failed.
-   * Only the KV backend has it.
-   */
-  commitWith?(
-    change: ThresholdChange,
-    mutate: (op: Deno.AtomicOperation) => void,
-  ): Promise<boolean>;
   /** Audit entries newest first, below `cursor` when given. */
   audit(cursor?: string): AsyncIterable<ThresholdChange>;
 }

@@ -234,15 +234,16 @@ export class ThresholdStore {
   }
 
   /**
-   * Commits `entry` to the audit trail in one atomic commit with what
-   * `mutate` adds (e.g. the price alert it records), so neither is ever
-   * written without the other. `mutate` may add checks: when one fails,
-   * nothing is written and the promise rejects. Needs a Deno KV backend
-   * (the price alerts it records live in KV); throws otherwise.
+   * Commits `entry` to the audit trail through `commit`, which writes the
+   * change (its id and time given here) in one atomic step with what it
+   * records — a price alert, on the store beside this trail — so neither is
+   * ever written without the other. `commit` may throw (a domain error, a
+   * bound) or resolve false (a check failed): nothing is then written and
+   * the promise rejects. Runs after every change queued before it.
    */
   async audited(
     entry: AuditEntry,
-    mutate: (op: Deno.AtomicOperation) => void,
+    commit: (change: ThresholdChange) => Promise<boolean>,
   ): Promise<ThresholdChange> {
     const write = this.#writes.then(async () => {
       const now = this.#clock.now();
@@ -251,10 +252,7 @@ export class ThresholdStore {
         id: this.#nextAuditId(now),
         time: new Date(now).toISOString(),
       };
-      if (!this.#backend.commitWith) {
-        throw new Error("Audited KV writes need the Deno KV ledger");
-      }
-      if (!await this.#backend.commitWith(change, mutate)) {
+      if (!await commit(change)) {
         throw new Error("The change was not committed: a check failed");
       }
       return change;

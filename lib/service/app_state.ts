@@ -112,8 +112,17 @@ export interface Services {
     update: ThresholdUpdate,
     actorIp: string,
   ): Promise<ThresholdUpdateResponse>;
-  /** Every price-level alert, oldest first. */
+  /**
+   * Every price-level alert, oldest first, as this instance last read them
+   * (synchronous, for the page's first paint).
+   */
   priceAlerts(): PriceAlertsResponse;
+  /**
+   * Every price-level alert as stored now, oldest first — on a shared
+   * engine, what any instance created a moment ago included
+   * (`GET /api/price-alerts`).
+   */
+  listPriceAlerts(): Promise<PriceAlertsResponse>;
   /**
    * Stores and audits a validated price-level alert (symbol canonical);
    * throws a `PriceAlertLimitError` past the per-symbol or total bound.

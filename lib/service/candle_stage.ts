@@ -1,37 +1,48 @@
 /**
  * Starts and stops everything candles and the tape need, so the service's
- * lifecycle file wires them in a few lines: the candle stage on Deno KV
- * (the same store as the alert trail), its retention, the start-up
+ * lifecycle file wires them in a few lines: the candle stage on its store
+ * (Deno KV, or Redis beside a Redis stream engine), its retention, the
  * backfill from the exchange's klines (in the background: the service
  * listens at once and the bars appear as they arrive), the tape of recent
  * trades, the push cycle of candle and trades frames, and the outage log
  * fed by the upstream status.
+ *
+ * On a shared stream engine only the leader builds bars, backfills and
+ * follows the upstream status; it publishes what it stored and its bars in
+ * progress every push cycle (`derived_sync.ts`), and every other instance
+ * mirrors them. `lead()` and `follow()` move the role with the lease.
  */
 import {
   backfillCandles,
   type KlineSource,
 } from "../candles/candle_backfill.ts";
 import { CandleService } from "../candles/candle_service.ts";
+import type { CandleStore } from "../candles/candle_store.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import { KlineClient, klineUrlFrom } from "../ingestion/bybit/kline_client.ts";
-import { KvCandleStore } from "../ledger/kv_candle_store.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CandleTick } from "../candles/candle_service.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
 import { TradeTape } from "../tape/trade_tape.ts";
+import { DerivedSync } from "./derived_sync.ts";
 import { LiveFeed } from "./live_feed.ts";
 
 /** Options of {@linkcode startCandleStage}. */
 export interface CandleStageOptions {
   readonly config: ServiceConfig;
-  /** The KV store shared with the alert trail. */
-  readonly kv: Deno.Kv;
+  /** Where bars live: shared by every instance of a shared engine. */
+  readonly store: CandleStore;
   readonly hub: StreamHub;
   readonly logger: Logger;
+  /**
+   * With a shared stream engine: how the leader publishes derived data to
+   * the other instances. Without it this one instance builds bars for good.
+   */
+  readonly publish?: (items: readonly string[]) => void;
   /** Time and timers. Default the system clock. */
   readonly clock?: Clock;
   /** Pause between retention runs, ms. Default 60 000. */
@@ -48,27 +59,58 @@ export interface CandleStage {
   observeTrades(trades: readonly MarketTrade[]): void;
   /** Every status frame the service publishes: offline opens an outage. */
   statusChanged(status: StatusFrame): void;
-  /** Ends the backfill and the push cycle, writes what is queued. */
+  /** This instance leads: it builds bars (and backfills) from now on. */
+  lead(): Promise<void>;
+  /** Another instance leads: this one mirrors its bars from now on. */
+  follow(): Promise<void>;
+  /** An entry of the engine's derived channel. */
+  applyDerived(data: string): void;
+  /** Derived data was missed: read the store again. */
+  derivedGap(): void;
+  /** Resolves once every derived entry handed over so far is applied. */
+  settled(): Promise<void>;
+  /** Ends the backfill and the push cycle, writes (and tells) what is queued. */
   stop(): Promise<void>;
 }
 
-/** Opens the candle store, starts the push cycle, retention and backfill. */
+/** How far back a new leader reads the store before it builds on, ms. */
+const TAKEOVER_LOOKBACK_MS = 60_000;
+
+/** Opens the candle store, starts the push cycle and retention. */
 export async function startCandleStage(
   options: CandleStageOptions,
 ): Promise<CandleStage> {
-  const { config, hub, logger } = options;
+  const { config, hub, logger, publish } = options;
   const clock = options.clock ?? systemClock;
   const symbols = config.symbols.map((s) => s.id);
-  const store = new KvCandleStore(options.kv);
+  let sync: DerivedSync | undefined;
   const candles = await CandleService.open({
     symbols,
-    store,
+    store: options.store,
     horizonsMs: config.candles.horizonsMs,
+    role: publish ? "mirror" : "source",
     clock,
     onError: (error) => logger.warn("Candles could not be written", { error }),
+    onStored: publish && ((stored) => sync?.stored(stored)),
   });
   const tape = new TradeTape(symbols);
-  const feed = new LiveFeed({ hub, candles, tape, clock });
+  const feed: LiveFeed = new LiveFeed({
+    hub,
+    candles,
+    tape,
+    clock,
+    onCycle: publish && ((trades) => sync?.publish(trades)),
+  });
+  if (publish) {
+    sync = new DerivedSync({
+      candles,
+      tape,
+      publish,
+      onApplied: () => feed.cycle(),
+      onError: (error) =>
+        logger.warn("Candles from the leader could not be applied", { error }),
+    });
+  }
   const retention = new RetentionSweeper({
     store: { prune: ({ maxDeletes }) => candles.prune(maxDeletes ?? 1_000) },
     // Each resolution has its own horizon; the sweeper's limits are unused.
@@ -81,10 +123,19 @@ export async function startCandleStage(
   feed.start();
   retention.start();
 
-  const stopBackfill = new AbortController();
-  const backfill = config.candles.backfillMs > 0
-    ? runBackfill(options, candles, clock, stopBackfill.signal)
-    : Promise.resolve();
+  let backfill: { stop: AbortController; done: Promise<void> } | undefined;
+  const stopBackfill = async () => {
+    const running = backfill;
+    backfill = undefined;
+    running?.stop.abort();
+    await running?.done;
+  };
+  // Role changes run one at a time, in the order the lease moved.
+  let roles: Promise<void> = Promise.resolve();
+  const serial = (task: () => Promise<void>) =>
+    roles = roles.then(task).catch((error) =>
+      logger.warn("Candle role change failed", { error })
+    );
 
   return {
     candles,
@@ -94,18 +145,49 @@ export async function startCandleStage(
       candles.observeTrades(trades);
       tape.add(trades);
     },
-    statusChanged: (status) =>
+    statusChanged: (status) => {
+      if (candles.role !== "source") return;
       candles.outages.followStatus(
         status.upstream,
         status.last_success,
         clock.now(),
-      ),
+      );
+    },
+    lead: () =>
+      serial(async () => {
+        if (candles.role === "mirror") {
+          sync?.reset();
+          // What the last leader stored since its last update reached us.
+          await candles.mirror.reload(TAKEOVER_LOOKBACK_MS);
+          candles.lead();
+        }
+        if (!backfill && config.candles.backfillMs > 0) {
+          const stop = new AbortController();
+          backfill = {
+            stop,
+            done: runBackfill(options, candles, clock, stop.signal),
+          };
+        }
+      }),
+    follow: () =>
+      serial(async () => {
+        await stopBackfill();
+        if (candles.role === "source") {
+          sync?.reset();
+          await candles.follow();
+        }
+      }),
+    applyDerived: (data) => sync?.apply(data),
+    derivedGap: () => sync?.resync(),
+    settled: () => sync?.settled() ?? Promise.resolve(),
     stop: async () => {
-      stopBackfill.abort();
-      await backfill;
+      await roles;
+      await stopBackfill();
       feed.stop();
       await retention.stop();
       await candles.stop();
+      // The last bars stored reach the followers before the lease goes.
+      sync?.publish(tape.takePending());
     },
   };
 }

@@ -4,8 +4,15 @@
  * (`alerts/price_level_rules.ts`), kept in step. Firing yields drafts for
  * the same store-then-push pipeline as every other alert; armed-state
  * changes are persisted in the background.
+ *
+ * With a shared stream engine every instance sees the same stored set: a
+ * change made on any instance is announced (`onChanged`) and every
+ * instance reads the set again (`refresh`). Only the leader judges ticks;
+ * its crossing states travel to the next leader in the engine's handover
+ * state, and a follower's rules follow the stored states until it leads.
  */
 import type { AlertDraft } from "../alerts/alert_draft.ts";
+import type { PriceLevelHandover } from "../alerts/alert_handover.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { EngineTick } from "../alerts/alert_engine.ts";
 import { judgeCrossing } from "../alerts/price_crossing.ts";
@@ -13,6 +20,7 @@ import {
   PriceLevelRules,
   type PriceLevelStats,
 } from "../alerts/price_level_rules.ts";
+import type { PriceAlertBackend } from "../ledger/price_alert_backend.ts";
 import {
   PriceAlertStore,
   publicPriceAlert,
@@ -27,7 +35,8 @@ import type {
 
 /** Options of {@linkcode PriceAlerts.open}. */
 export interface PriceAlertsOptions {
-  readonly kv: Deno.Kv;
+  /** Where the alerts are stored (KV, or Redis beside a Redis engine). */
+  readonly backend: PriceAlertBackend;
   /** The threshold store, whose audit trail records creates and deletes. */
   readonly audit: Pick<ThresholdStore, "audited">;
   /** Re-arm margin, a fraction of the level. */
@@ -37,6 +46,8 @@ export interface PriceAlertsOptions {
   readonly logger: Logger;
   /** Time of creation, cooldowns and alerts. Default {@linkcode systemClock}. */
   readonly clock?: Clock;
+  /** Called after this instance changed the stored set (to announce it). */
+  readonly onChanged?: () => void;
 }
 
 /** The running price-level alerts. */
@@ -44,6 +55,7 @@ export class PriceAlerts {
   #store: PriceAlertStore;
   #rules: PriceLevelRules;
   #options: PriceAlertsOptions;
+  #leading = false;
 
   private constructor(
     options: PriceAlertsOptions,
@@ -67,9 +79,15 @@ export class PriceAlerts {
     return new PriceAlerts(options, store, rules);
   }
 
-  /** `GET /api/price-alerts`. */
+  /** The alerts as last read, for the page's synchronous first paint. */
   list(): PriceAlertsResponse {
     return { price_alerts: this.#store.list().map(publicPriceAlert) };
+  }
+
+  /** `GET /api/price-alerts`: the alerts as stored now, on any instance. */
+  async listStored(): Promise<PriceAlertsResponse> {
+    const alerts = await this.#store.listStored();
+    return { price_alerts: alerts.map(publicPriceAlert) };
   }
 
   /**
@@ -93,6 +111,7 @@ export class PriceAlerts {
     ).armed;
     const alert = await this.#store.add(request, armed, actorIp);
     this.#rules.set(alert);
+    this.#options.onChanged?.();
     this.#options.logger.info("Price alert created", {
       id: alert.id,
       symbol: alert.symbol,
@@ -107,6 +126,7 @@ export class PriceAlerts {
   async remove(id: string, actorIp: string): Promise<void> {
     const alert = await this.#store.remove(id, actorIp);
     this.#rules.remove(id);
+    this.#options.onChanged?.();
     this.#options.logger.info("Price alert deleted", {
       id,
       symbol: alert.symbol,
@@ -114,18 +134,50 @@ export class PriceAlerts {
     });
   }
 
+  /**
+   * Reads the stored set again (another instance changed it): new alerts
+   * join the rules, deleted ones leave; a follower also takes the stored
+   * crossing states, which the leader owns.
+   */
+  async refresh(): Promise<void> {
+    const stored = await this.#store.refresh();
+    const ids = new Set(stored.map((a) => a.id));
+    for (const id of Object.keys(this.#rules.handover())) {
+      if (!ids.has(id)) this.#rules.remove(id);
+    }
+    for (const alert of stored) {
+      if (!this.#leading || !this.#rules.get(alert.id)) this.#rules.set(alert);
+    }
+  }
+
+  /** Whether this instance judges ticks (it leads the stream). */
+  set leading(value: boolean) {
+    this.#leading = value;
+  }
+
   /** Judges ticks; returns the drafts to store and push. */
   observeTicks(ticks: readonly EngineTick[]): AlertDraft[] {
     const { drafts, changed } = this.#rules.observeTicks(ticks);
     for (const { id, armed } of changed) {
-      this.#store.setArmed(id, armed).catch((error) =>
+      this.#store.setArmed(id, armed).then((written) => {
+        if (written) this.#options.onChanged?.();
+      }, (error) =>
         this.#options.logger.warn("Price alert state not saved", {
           id,
           error,
-        })
-      );
+        }));
     }
     return drafts;
+  }
+
+  /** Each alert's crossing state, for the next leader. */
+  handover(): Record<string, PriceLevelHandover> {
+    return this.#rules.handover();
+  }
+
+  /** Takes the crossing states the last leader saved. */
+  adopt(states: Readonly<Record<string, PriceLevelHandover>>): void {
+    this.#rules.adopt(states);
   }
 
   /** Alerts raised and suppressed, per symbol. */

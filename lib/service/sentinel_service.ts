@@ -3,7 +3,8 @@
  * the instance that leads the stream) publishes to the stream engine; the
  * engine delivers to every instance's hub, which fans out to sockets; the
  * read models behind the API are assembled here. Everything with a lifetime
- * is started here and stopped by `shutdown()` in reverse order.
+ * is started here and stopped by `shutdown()` in reverse order; what the
+ * engine's roles start and stop is wired in `engine_wiring.ts`.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import { repeatEvery } from "../clock/repeat.ts";
@@ -16,13 +17,10 @@ import type { MarketTrade } from "../market/market_trade.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { MemoryEngine } from "../engine/memory_engine.ts";
 import { RedisEngine } from "../engine/redis_engine.ts";
-import { KvEngine } from "../engine/kv_engine.ts";
-import { ThresholdStore } from "../ledger/threshold_store.ts";
 import type { StreamEngine } from "../engine/stream_engine.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { symbolTable } from "../http/symbol_policy.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
-import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
 import {
   saveHubSnapshot,
@@ -33,7 +31,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
 import { startFanoutGovernor } from "./fanout_governor_loop.ts";
 import { buildServices } from "./services_facade.ts";
-import { diagnose, statusFrame } from "./diagnostics.ts";
+import { diagnose } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
 import {
   connectEngine,
@@ -41,9 +39,15 @@ import {
   instanceIdFor,
   warnWithoutAof,
 } from "./engine_connect.ts";
-import { EngineLink } from "./engine_link.ts";
+import type { EngineLink } from "./engine_link.ts";
+import { EngineWiring } from "./engine_wiring.ts";
 import { LeaderIngestion } from "./leader_ingestion.ts";
-import { openAlertLedger, openThresholds } from "./shared_ledger.ts";
+import {
+  openAlertLedger,
+  openCandleStore,
+  openPriceAlertBackend,
+  openThresholds,
+} from "./shared_ledger.ts";
 import { startCandleStage } from "./candle_stage.ts";
 import { PriceAlerts } from "./price_alerts.ts";
 
@@ -92,9 +96,6 @@ export interface Sentinel {
  * trail lacks. The API reads the trail itself.
  */
 const RECENT_ALERTS = 100;
-
-/** How often a leader on a shared engine republishes its status, ms. */
-const STATUS_REPUBLISH_MS = 2_000;
 
 /** Starts ingestion and the hub, and returns the services routes use. */
 export async function startSentinel(
@@ -155,23 +156,29 @@ export async function startSentinel(
   });
   const ledger = await openAlertLedger(engine, kv);
   const alertStore = ledger.trail;
+  // The link is made below, once the parts it drives exist; the stores and
+  // announcements ask it for the lease and the channel when they write.
+  let link: EngineLink | undefined = undefined;
+  const lease = () => link?.lease;
   const candleStage = await startCandleStage({
     config,
-    kv,
+    store: openCandleStore(engine, kv, lease),
     hub,
     logger,
     clock,
+    publish: shared ? (items) => link?.publishDerived(items) : undefined,
   });
   const priceAlerts = await PriceAlerts.open({
-    kv,
-    // Price alerts live in KV; with Redis their audit stays in KV beside them.
-    audit: shared && !(engine instanceof KvEngine)
-      ? await ThresholdStore.open(kv, { defaults: {}, clock })
-      : thresholds,
+    backend: openPriceAlertBackend(engine, kv, lease),
+    audit: thresholds,
     hysteresis: config.alerts.hysteresis,
     cooldownMs: config.alerts.cooldownMs,
     logger,
     clock,
+    onChanged: () =>
+      void link?.announcePriceAlerts().catch((error) =>
+        logger.warn("Price alert change stored but not announced", { error })
+      ),
   });
   const streams = new StreamGate({
     hub,
@@ -183,10 +190,6 @@ export async function startSentinel(
     publicOrigin: config.security.publicOrigin,
     maxSocketsPerIp: config.security.maxSocketsPerIp,
   });
-  let upstream: UpstreamState | undefined;
-  /** The leader's ingestion state as its last status announced it. */
-  let leaderUpstream: UpstreamState | undefined;
-  let lastStatus = "";
 
   const recentAlerts = new RingBuffer<AlertFrame>(RECENT_ALERTS);
   for (
@@ -221,7 +224,7 @@ export async function startSentinel(
         mode: config.ingestInWorker ? "worker" : "inline",
         clock,
         onTicks: (ticks) => {
-          link.publishTicks(ticks);
+          wiring.link.publishTicks(ticks);
           candleStage.observeTicks(ticks);
           raiseTickAlerts(ticks);
         },
@@ -229,69 +232,36 @@ export async function startSentinel(
           candleStage.observeTrades(trades);
           raiseTradeAlerts(trades);
         },
-        onState: (state) => {
-          upstream = state;
-          publishStatusIfChanged();
-        },
+        onState: (state) => wiring.setUpstream(state),
         onLog: (level, message, fields) =>
           logger[level](message, { ...fields, component: "ingestion" }),
       }),
   });
 
-  const link: EngineLink = new EngineLink({
+  const wiring: EngineWiring = new EngineWiring({
     engine,
     hub,
     leaseMs: config.engine.leaseMs,
     logger,
     clock,
-    onAlert: (alert) => {
-      recentAlerts.push(alert);
-      hub.publishAlert(alert);
-      logger.info("Alert", {
-        id: alert.id,
-        symbol: alert.symbol,
-        kind: alert.kind,
-        notional: alert.notional,
-        threshold: alert.threshold,
-      });
-    },
-    onThresholds: ({ symbol, changes }) => {
-      thresholds.adopt(symbol, changes);
-      if (!ids.includes(symbol)) return;
-      alertRules.setThresholds(symbol, changes);
-      if (changes.whale !== undefined) {
-        ingestion.setThreshold(symbol, changes.whale);
-      }
-    },
-    onStatus: (announcement) => {
-      candleStage.statusChanged(announcement.frame);
-      if (link.role === "follower") {
-        leaderUpstream = announcement.upstream as UpstreamState | undefined;
-      }
-    },
-    onRole: (role) => {
-      lastStatus = "";
-      if (role === "leader") {
-        leaderUpstream = undefined;
-        void ingestion.lead();
-      } else {
-        upstream = undefined;
-        void ingestion.follow();
-      }
-    },
-    handover: {
-      save: (at) => alertRules.handover(at),
-      adopt: (state) => alertRules.adopt(state),
-    },
+    thresholds,
+    alertRules,
+    ingestion,
+    candleStage,
+    priceAlerts,
+    recentAlerts,
+    symbols: ids,
+    diagnostics: () => diagnostics(),
   });
+  link = wiring.link;
 
   // Stored first, pushed second: see alert_pipeline.ts and shared_ledger.ts.
-  // Every instance pushes what the engine delivers (link.onAlert above).
+  // Every instance pushes what the engine delivers (the link's onAlert).
   const pipeline = new AlertPipeline({
     sink: {
       append: async (drafts) => {
-        const stored = await ledger.append(drafts, link);
-        void link.saveHandover();
+        const stored = await ledger.append(drafts, wiring.link);
+        void wiring.link.saveHandover();
         return stored;
       },
     },
@@ -331,7 +301,7 @@ export async function startSentinel(
     pipeline.submit(
       alertRules.observeTrades(
         trades,
-        upstream?.simulated ? "simulator" : "ws",
+        wiring.upstream?.simulated ? "simulator" : "ws",
       ),
     );
 
@@ -339,8 +309,8 @@ export async function startSentinel(
     ...diagnose({
       now: now(),
       startedAt,
-      upstream: upstream ?? leaderUpstream,
-      follower: link.role === "follower",
+      upstream: wiring.shownUpstream,
+      follower: wiring.link.role === "follower",
       symbols: ids,
       lastTickAt: (symbol) => hub.latest(symbol)?.ts,
       ingestion: ingestionDiagnostics(),
@@ -352,7 +322,7 @@ export async function startSentinel(
       configuredMode: config.upstream.mode,
       engineConnected: engine.connected,
     }),
-    engine: link.diagnostics(),
+    engine: wiring.link.diagnostics(),
   });
 
   const ingestionDiagnostics = () => {
@@ -365,17 +335,7 @@ export async function startSentinel(
     };
   };
 
-  /** The leader tells every instance (this one too) when upstream changes. */
-  const publishStatusIfChanged = (force = false) => {
-    if (link.role !== "leader") return;
-    const frame = statusFrame(diagnostics());
-    const key = `${frame.upstream}|${frame.simulated}|${frame.mode}`;
-    if (key === lastStatus && !force) return;
-    lastStatus = key;
-    link.publishStatus(frame, shared ? upstream : undefined);
-  };
-
-  await link.start();
+  await wiring.start();
 
   retention.start();
   const sweeps = repeatEvery(clock, 250, () => hub.sweep());
@@ -384,15 +344,8 @@ export async function startSentinel(
     : startFanoutGovernor(hub, logger, clock);
   const heartbeats = repeatEvery(clock, heartbeatMs, () => {
     hub.heartbeat(heartbeatMs);
-    publishStatusIfChanged();
+    wiring.publishStatusIfChanged();
   });
-  const statusRepeats = shared
-    ? repeatEvery(
-      clock,
-      STATUS_REPUBLISH_MS,
-      () => publishStatusIfChanged(true),
-    )
-    : undefined;
 
   const services = buildServices({
     config,
@@ -404,12 +357,12 @@ export async function startSentinel(
     alertStore,
     recentAlerts,
     engine: alertRules,
-    link,
+    link: wiring.link,
     pipeline,
     ingestion,
     candleStage,
     priceAlerts,
-    upstream: () => upstream,
+    upstream: () => wiring.upstream,
     diagnostics,
     raiseTradeAlerts,
     startedAt,
@@ -422,15 +375,16 @@ export async function startSentinel(
       sweeps.stop();
       governor?.stop();
       heartbeats.stop();
-      statusRepeats?.stop();
+      wiring.stopRepeats();
       await ingestion.stop();
       // Alerts raised by the last ticks are stored and pushed before the
       // sockets close; retention must not run while KV is being closed.
       await pipeline.drained();
-      // Releases the lease: a follower takes over now, not after it expires.
-      await link.stop();
-      await retention.stop();
+      // The last bars are stored (fenced: under the lease) and announced.
       await candleStage.stop();
+      // Releases the lease: a follower takes over now, not after it expires.
+      await wiring.link.stop();
+      await retention.stop();
       if (engine instanceof MemoryEngine) {
         try {
           await saveHubSnapshot(kv, hub.snapshot());

@@ -211,6 +211,7 @@ export function buildServices(parts: ServiceParts): Services {
       return thresholdUpdateResponse(id, parts.thresholds.get(id)!, records);
     },
     priceAlerts: () => parts.priceAlerts.list(),
+    listPriceAlerts: () => parts.priceAlerts.listStored(),
     addPriceAlert: (request, actorIp) =>
       answeringDomainErrorsAsync(() =>
         parts.priceAlerts.add(

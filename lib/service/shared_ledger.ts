@@ -1,10 +1,13 @@
 /**
  * Opens the ledger where the stream engine's instances share it: with
- * `STREAM_ENGINE=redis` the alert trail and the thresholds with their audit
- * live in Redis beside the stream (so every instance lists, exports and
- * prunes the same trail and starts with the same lines); otherwise in Deno KV
- * (one file per process locally, the platform's KV on Deploy, shared by every
- * isolate there).
+ * `STREAM_ENGINE=redis` the alert trail, the thresholds with their audit,
+ * the price alerts and the candles live in Redis beside the stream (so
+ * every instance lists, exports and prunes the same trail, starts with the
+ * same lines, sees the same price alerts and serves the same candles);
+ * otherwise in Deno KV (one file per process locally, the platform's KV on
+ * Deploy, shared by every isolate there). On a shared engine the writes
+ * only the leader makes — alerts, bars, outages, crossing states — are
+ * fenced by its lease in the same atomic step.
  *
  * Alerts are stored before they are pushed, as always: the leader commits
  * the batch to the trail — under its fence and per idempotency key, in the
@@ -15,7 +18,13 @@ import type { AlertDraft } from "../alerts/alert_draft.ts";
 import { KvEngine } from "../engine/kv_engine.ts";
 import { MemoryEngine } from "../engine/memory_engine.ts";
 import { RedisEngine } from "../engine/redis_engine.ts";
-import type { StreamEngine } from "../engine/stream_engine.ts";
+import type { Lease, StreamEngine } from "../engine/stream_engine.ts";
+import type { CandleStore } from "../candles/candle_store.ts";
+import { KvCandleStore } from "../ledger/kv_candle_store.ts";
+import { KvPriceAlertBackend } from "../ledger/kv_price_alert_backend.ts";
+import type { PriceAlertBackend } from "../ledger/price_alert_backend.ts";
+import { RedisCandleStore } from "../ledger/redis_candle_store.ts";
+import { RedisPriceAlertBackend } from "../ledger/redis_price_alert_backend.ts";
 import { AlertStore } from "../ledger/alert_store.ts";
 import type { AlertTrail } from "../ledger/alert_trail.ts";
 import { RedisAlertStore } from "../ledger/redis_alert_store.ts";
@@ -54,6 +63,60 @@ export async function openThresholds(
     })
     : kv;
   return await ThresholdStore.open(store, options);
+}
+
+/**
+ * The KV check that fences a commit to the leader on the KV engine (none
+ * needed on the memory engine, which one process leads for good).
+ */
+function kvFence(
+  engine: StreamEngine,
+  lease: () => Lease | undefined,
+): { fence?: () => Deno.AtomicCheck | undefined } {
+  if (!(engine instanceof KvEngine)) return {};
+  return {
+    fence: () => {
+      const held = lease();
+      return held && engine.fenceCheck(held);
+    },
+  };
+}
+
+/**
+ * Where candles live for `engine`: Redis beside it, else `kv`; on a shared
+ * engine every write is fenced by `lease` (this instance's, while leading).
+ */
+export function openCandleStore(
+  engine: StreamEngine,
+  kv: Deno.Kv,
+  lease: () => Lease | undefined,
+): CandleStore {
+  return engine instanceof RedisEngine
+    ? new RedisCandleStore({
+      client: engine.client,
+      prefix: engine.prefix,
+      fence: lease,
+    })
+    : new KvCandleStore(kv, kvFence(engine, lease));
+}
+
+/**
+ * Where price alerts live for `engine` (as candles do); their audit goes to
+ * the threshold trail beside them, and their crossing states are written
+ * under `lease` on a shared engine.
+ */
+export function openPriceAlertBackend(
+  engine: StreamEngine,
+  kv: Deno.Kv,
+  lease: () => Lease | undefined,
+): PriceAlertBackend {
+  return engine instanceof RedisEngine
+    ? new RedisPriceAlertBackend({
+      client: engine.client,
+      prefix: engine.prefix,
+      fence: lease,
+    })
+    : new KvPriceAlertBackend(kv, kvFence(engine, lease));
 }
 
 /** The key that makes an alert's append idempotent. */

@@ -9,7 +9,8 @@ import { type Handlers, jsonResponse } from "../../../lib/web/mod.ts";
  * (POST `{"symbol", "price", "direction"}`, 201; 409 past a bound).
  */
 export const handler: Handlers<AppState> = {
-  GET: (_req, ctx) => jsonResponse(ctx.state.services.priceAlerts()),
+  GET: async (_req, ctx) =>
+    jsonResponse(await ctx.state.services.listPriceAlerts()),
   POST: async (req, ctx) => {
     const { services } = ctx.state;
     await requireAdmin(req, services.config.security.adminToken);
