@@ -39,6 +39,8 @@ export interface DerivedSyncOptions {
 }
 
 const RESOLUTIONS: readonly DerivedResolution[] = ["1s", "1m", "1h"];
+/** Most closed, not yet stored seconds of a symbol sent as in progress. */
+const MAX_UNSTORED = 20;
 
 /** The leader's publishing and the followers' applying of derived data. */
 export class DerivedSync {
@@ -155,11 +157,18 @@ export class DerivedSync {
     const book = candles.book(symbol);
     if (book) {
       const state = book.openState();
+      const durable = candles.durableThrough(symbol);
+      // Seconds closed but not stored yet are not in any update's bars:
+      // they travel as in progress, so a follower never shows a gap there.
+      const unstored = book.series["1s"].range(
+        Number.isFinite(durable) ? durable - 999 : -Infinity,
+        Infinity,
+      ).slice(-MAX_UNSTORED);
       const open: DerivedOpen = {
-        bars: state.bars,
+        bars: [...unstored, ...state.bars],
         watermark: finite(state.watermark),
         closed_through: finite(state.closedThrough),
-        durable: finite(candles.durableThrough(symbol)),
+        durable: finite(durable),
       };
       const text = JSON.stringify(open);
       if (this.#sentOpen.get(symbol) !== text) {

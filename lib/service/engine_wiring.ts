@@ -59,6 +59,7 @@ export class EngineWiring {
   #upstream: UpstreamState | undefined;
   #leaderUpstream: UpstreamState | undefined;
   #lastStatus = "";
+  #ledSince: number | undefined;
   #repeats: { stop(): void } | undefined;
 
   /** See {@linkcode EngineWiringOptions}; call {@linkcode start}. */
@@ -111,6 +112,7 @@ export class EngineWiring {
         priceAlerts.leading = role === "leader";
         if (role === "leader") {
           this.#leaderUpstream = undefined;
+          this.#ledSince = clock.now();
           void candleStage.lead();
           void ingestion.lead();
         } else {
@@ -135,6 +137,15 @@ export class EngineWiring {
   /** This instance's ingestion state, while it leads. */
   get upstream(): UpstreamState | undefined {
     return this.#upstream;
+  }
+
+  /**
+   * When this instance last became the leader: its ingestion warms up from
+   * then, not from the process's start, so a new leader does not announce
+   * the feed offline while its first connection is still being made.
+   */
+  get ledSince(): number | undefined {
+    return this.#ledSince;
   }
 
   /** The upstream state to show: this instance's, else the leader's. */

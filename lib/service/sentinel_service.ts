@@ -308,7 +308,7 @@ export async function startSentinel(
   const diagnostics = () => ({
     ...diagnose({
       now: now(),
-      startedAt,
+      startedAt: wiring.ledSince ?? startedAt,
       upstream: wiring.shownUpstream,
       follower: wiring.link.role === "follower",
       symbols: ids,
