@@ -18,11 +18,7 @@ import type {
   CandleFrame,
   CandlesResponse,
 } from "../lib/protocol/candles.ts";
-import type {
-  AlertFrame,
-  ServerFrame,
-  TickFrame,
-} from "../lib/protocol/frames.ts";
+import type { AlertFrame } from "../lib/protocol/frames.ts";
 import type {
   PriceAlert,
   PriceAlertsResponse,
@@ -32,14 +28,18 @@ import { LEADER_CHANGE } from "../lib/candles/outage_log.ts";
 import {
   CLUSTER_ADMIN_TOKEN,
   type ClusterInstance,
+  clusterTest as test,
   startCluster,
   type TestCluster,
 } from "./support/cluster.ts";
 import { pollUntil } from "./support/poll_until.ts";
-import { redisServerAvailable } from "./support/redis_server.ts";
+import {
+  isPriceAlert,
+  postPriceAlert,
+  steer as steerOn,
+} from "./support/steer_price.ts";
 import { connectClient, type TestClient } from "./support/ws_client.ts";
 
-const available = redisServerAvailable();
 const AUTH = { authorization: `Bearer ${CLUSTER_ADMIN_TOKEN}` };
 /** The level the price alerts watch; SOL is steered around it. */
 const LEVEL = 151;
@@ -49,19 +49,6 @@ const PRICE_ALERT_ENV = {
   ALERT_COOLDOWN_SECONDS: "0",
   CANDLES_BACKFILL_HOURS: "1",
 };
-
-const isTick = (f: ServerFrame): f is TickFrame => f.type === "tick";
-const isPriceAlert = (f: ServerFrame): f is AlertFrame =>
-  f.type === "alert" && f.kind === "price_level";
-
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({
-    name: `cluster - ${name}`,
-    ignore: !available,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn,
-  });
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);
@@ -86,29 +73,18 @@ function watch(instance: ClusterInstance, interval = "1s") {
   );
 }
 
-/**
- * Moves the simulated SOL price to `price` and waits until `client` has
- * seen ten ticks near it (the walk goes on from there by cents).
- */
-async function steer(cluster: TestCluster, client: TestClient, price: number) {
-  cluster.exchange.exchange.market.setPrice("SOLUSDT", price);
-  const near = (f: ServerFrame) =>
-    isTick(f) && f.symbol === "SOL-USDT" && Math.abs(f.price - price) < 0.2;
-  const before = client.frames.filter(near).length;
-  await client.waitForCount(near, before + 10, 20_000);
+/** Moves SOL to `price` and waits for ten ticks near it on `client`. */
+function steer(cluster: TestCluster, client: TestClient, price: number) {
+  return steerOn(cluster.exchange, client, price, 20_000);
 }
 
 /** Creates a price alert on `instance`. */
 async function createAlert(instance: ClusterInstance): Promise<PriceAlert> {
-  const response = await fetch(`${instance.url}/api/price-alerts`, {
-    method: "POST",
-    headers: { ...AUTH, "content-type": "application/json" },
-    body: JSON.stringify({
-      symbol: "SOL-USDT",
-      price: LEVEL,
-      direction: "above",
-    }),
-  });
+  const response = await postPriceAlert(instance.url, {
+    symbol: "SOL-USDT",
+    price: LEVEL,
+    direction: "above",
+  }, AUTH);
   assert.equal(response.status, 201, await response.clone().text());
   return await response.json();
 }
@@ -136,16 +112,20 @@ function assertIncreasing(bars: readonly Candle[], what: string) {
 async function sameCandles(
   instances: readonly ClusterInstance[],
   interval: string,
-): Promise<Candle[]> {
-  return await pollUntil(async () => {
-    const answers = await Promise.all(
-      instances.map((i) => candles(i, interval)),
-    );
-    const closed = answers.map((a) => JSON.stringify(a.candles.slice(0, -3)));
-    const agree = closed.every((c) => c === closed[0]) &&
-      answers[0].candles.length > 3;
-    return agree && answers[0].candles;
-  }, `the same ${interval} candles on every instance`, 20_000);
+): Promise<readonly Candle[]> {
+  return await pollUntil(
+    async () => {
+      const answers = await Promise.all(
+        instances.map((i) => candles(i, interval)),
+      );
+      const closed = answers.map((a) => JSON.stringify(a.candles.slice(0, -3)));
+      const agree = closed.every((c) => c === closed[0]) &&
+        answers[0].candles.length > 3;
+      return agree && answers[0].candles;
+    },
+    `the same ${interval} candles on every instance`,
+    20_000,
+  );
 }
 
 test("candles and price alerts are shared: followers serve the leader's bars and push candle and trades frames; an alert set on one instance is listed, audited and pushed once everywhere", async () => {

@@ -15,13 +15,12 @@ import type { AlertsResponse } from "../lib/protocol/api_types.ts";
 import {
   CLUSTER_ADMIN_TOKEN,
   type ClusterInstance,
+  clusterTest as test,
   startCluster,
 } from "./support/cluster.ts";
 import { pollUntil } from "./support/poll_until.ts";
-import { redisServerAvailable } from "./support/redis_server.ts";
 import { connectClient, type TestClient } from "./support/ws_client.ts";
 
-const available = redisServerAvailable();
 const LEASE_MS = 2_000;
 
 const isTick = (f: ServerFrame): f is TickFrame => f.type === "tick";
@@ -83,15 +82,6 @@ function assertContiguous(ticks: readonly TickFrame[], what: string) {
     );
   }
 }
-
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({
-    name: `cluster - ${name}`,
-    ignore: !available,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn,
-  });
 
 async function follow(instance: ClusterInstance): Promise<TestClient> {
   return await connectClient(

@@ -11,16 +11,17 @@ import type {
   AlertsResponse,
   AuditResponse,
 } from "../lib/protocol/api_types.ts";
-import type {
-  AlertFrame,
-  ServerFrame,
-  TickFrame,
-} from "../lib/protocol/frames.ts";
+import type { AlertFrame } from "../lib/protocol/frames.ts";
 import type {
   PriceAlert,
   PriceAlertsResponse,
 } from "../lib/protocol/price_alerts.ts";
 import { pollUntil, type Stack, startStack } from "./support/start_stack.ts";
+import {
+  isPriceAlert,
+  postPriceAlert,
+  steer as steerOn,
+} from "./support/steer_price.ts";
 import { connectClient, type TestClient } from "./support/ws_client.ts";
 
 const TOKEN = "price-alert-admin-token-0123";
@@ -29,31 +30,17 @@ const LEVEL = 151;
 /** 1 %: the alert re-arms below 149.49. */
 const HYSTERESIS_PERCENT = 1;
 
-const isPriceAlert = (f: ServerFrame): f is AlertFrame =>
-  f.type === "alert" && f.kind === "price_level";
-const isTick = (f: ServerFrame): f is TickFrame => f.type === "tick";
-
 function post(
   base: string,
   body: unknown,
   headers: Record<string, string> = AUTH,
 ) {
-  return fetch(`${base}/api/price-alerts`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
+  return postPriceAlert(base, body, headers);
 }
 
-/**
- * Moves the simulated SOL price to `price` and waits until the client has
- * seen ten ticks near it (the walk goes on meanwhile, by cents).
- */
-async function steer(stack: Stack, client: TestClient, price: number) {
-  stack.exchange.exchange.market.setPrice("SOLUSDT", price);
-  const near = (f: ServerFrame) => isTick(f) && Math.abs(f.price - price) < 0.2;
-  const before = client.frames.filter(near).length;
-  await client.waitForCount(near, before + 10, 10_000);
+/** Moves SOL to `price` and waits for ten ticks near it on `client`. */
+function steer(stack: Stack, client: TestClient, price: number) {
+  return steerOn(stack.exchange, client, price);
 }
 
 async function armed(base: string): Promise<boolean> {

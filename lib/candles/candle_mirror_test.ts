@@ -4,6 +4,7 @@ import { type Candle, CANDLE_INTERVALS } from "../protocol/candles.ts";
 import { MemoryCandleStore, type StoredBar } from "./candle_store.ts";
 import { CandleService, type CandleServiceOptions } from "./candle_service.ts";
 import { LEADER_CHANGE } from "./outage_log.ts";
+import { feedTicks } from "./test_utils.ts";
 
 /** An hour boundary. */
 const H = 1_699_999_200_000;
@@ -25,33 +26,28 @@ function open(
 }
 
 /** Ticks every 200 ms from `from` for `ms`, with a trade each second. */
-function feed(
+const feed = (
   service: CandleService,
   clock: FakeClock,
   from: number,
   ms: number,
-) {
-  for (let t = from; t < from + ms; t += 200) {
-    clock.advance(t - clock.now());
-    const price = 100 + Math.floor((t - H) / 1_000) % 37;
-    service.observeTicks([{
-      symbol: "BTC-USDT",
-      price,
-      volume: 1_000_000 + (t - H),
-      upstream_ts: t,
-    }]);
-    if (t % 1_000 === 400) {
-      service.observeTrades([{
-        id: `T${t}`,
-        symbol: "BTC-USDT",
-        time: t - 10,
-        side: "Buy",
-        price,
-        size: 2,
-        notional: 2 * price,
-      }]);
-    }
-  }
+) =>
+  feedTicks(service, clock, from, ms, {
+    origin: H,
+    priceCycle: 37,
+    trades: true,
+  });
+
+/** A source and a mirror on one store, with the bars the source stored. */
+async function sourceAndMirror() {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  const written: StoredBar[] = [];
+  const source = await open(clock, store, {
+    onStored: ({ bars }) => written.push(...bars ?? []),
+  });
+  const mirror = await open(clock, store, { role: "mirror" });
+  return { clock, store, written, source, mirror };
 }
 
 /** What a leader sends followers: stored bars, then each book's open state. */
@@ -79,13 +75,7 @@ function assertIncreasing(candles: readonly Candle[], what: string) {
 }
 
 Deno.test("CandleService - a mirror given the source's stored bars and open state answers the same candles at every interval, writing nothing", async () => {
-  const clock = new FakeClock(H);
-  const store = new MemoryCandleStore();
-  const written: StoredBar[] = [];
-  const source = await open(clock, store, {
-    onStored: ({ bars }) => written.push(...bars ?? []),
-  });
-  const mirror = await open(clock, store, { role: "mirror" });
+  const { clock, store, written, source, mirror } = await sourceAndMirror();
   assert.equal(mirror.role, "mirror");
   for (let step = 0; step < 5; step++) {
     feed(source, clock, H + step * 25_300, 25_300);
@@ -108,13 +98,7 @@ Deno.test("CandleService - a mirror given the source's stored bars and open stat
 });
 
 Deno.test("CandleService - a mirror that takes over continues the bars: no bar twice, at most the second in progress lost, the pause an outage", async () => {
-  const clock = new FakeClock(H);
-  const store = new MemoryCandleStore();
-  const written: StoredBar[] = [];
-  const source = await open(clock, store, {
-    onStored: ({ bars }) => written.push(...bars ?? []),
-  });
-  const mirror = await open(clock, store, { role: "mirror" });
+  const { clock, written, source, mirror } = await sourceAndMirror();
   feed(source, clock, H, 90_500);
   await source.flushed();
   sync(source, mirror, written);

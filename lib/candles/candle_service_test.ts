@@ -4,7 +4,7 @@ import type { Candle } from "../protocol/candles.ts";
 import { MemoryCandleStore } from "./candle_store.ts";
 import { CandleService, type CandleServiceOptions } from "./candle_service.ts";
 import { SERVICE_DOWN } from "./outage_log.ts";
-import { testBar } from "./test_utils.ts";
+import { feedTicks, testBar } from "./test_utils.ts";
 
 /** An hour boundary. */
 const H = 1_699_999_200_000;
@@ -34,22 +34,12 @@ async function stored(
 }
 
 /** Ticks every 200 ms from `from` for `ms`, price rising 1 a second. */
-function feed(
+const feed = (
   service: CandleService,
   clock: FakeClock,
   from: number,
   ms: number,
-) {
-  for (let t = from; t < from + ms; t += 200) {
-    clock.advance(t - clock.now());
-    service.observeTicks([{
-      symbol: "BTC-USDT",
-      price: 100 + Math.floor((t - H) / 1_000),
-      volume: 1_000_000 + (t - H),
-      upstream_ts: t,
-    }]);
-  }
-}
+) => feedTicks(service, clock, from, ms, { origin: H });
 
 Deno.test("CandleService - closed bars are written as they close; the one in progress is not", async () => {
   const clock = new FakeClock(H);

@@ -4,9 +4,7 @@
  * entries retention leaves behind, and two writers on one store.
  */
 import assert from "node:assert/strict";
-import { alertDraft, withKv } from "./test_utils.ts";
-import { KvEngine } from "../engine/kv_engine.ts";
-import type { Lease } from "../engine/stream_engine.ts";
+import { alertDraft, kvLeaseHolders, withKv } from "./test_utils.ts";
 import { alertTrailContract } from "./alert_trail_contract.ts";
 import { AlertStore } from "./alert_store.ts";
 
@@ -19,20 +17,14 @@ alertTrailContract({
   name: "AlertStore",
   fixture: async () => {
     const kv = await Deno.openKv(":memory:");
-    const open = (instance: string) =>
-      KvEngine.open({ kv, historySize: 10, channels: [], instance });
-    const [mine, other] = [await open("a"), await open("b")];
-    let lease: Lease | undefined;
+    const leases = await kvLeaseHolders(kv);
     return {
-      open: () => AlertStore.open(kv, { fence: (l) => mine.fenceCheck(l) }),
-      grant: async () => lease = (await mine.acquireLease(60_000))!,
-      revoke: async () => {
-        await mine.releaseLease(lease!);
-        assert.ok(await other.acquireLease(60_000));
-      },
+      open: () =>
+        AlertStore.open(kv, { fence: (l) => leases.engine.fenceCheck(l) }),
+      grant: leases.grant,
+      revoke: leases.revoke,
       close: async () => {
-        await mine.close();
-        await other.close();
+        await leases.close();
         kv.close();
       },
     };

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { candleStoreContract } from "../candles/candle_store_contract.ts";
-import { KvEngine } from "../engine/kv_engine.ts";
-import type { Lease } from "../engine/stream_engine.ts";
+import { kvLeaseHolders } from "./test_utils.ts";
 import { KvCandleStore } from "./kv_candle_store.ts";
 
 candleStoreContract("KvCandleStore", async () => {
@@ -13,26 +12,15 @@ candleStoreContract(
   "KvCandleStore (fenced by the KV engine's lease)",
   async () => {
     const kv = await Deno.openKv(":memory:");
-    const open = (instance: string) =>
-      KvEngine.open({ kv, historySize: 10, channels: [], instance });
-    const [mine, other] = [await open("a"), await open("b")];
-    let lease: Lease | undefined;
+    const leases = await kvLeaseHolders(kv);
     return {
-      store: new KvCandleStore(kv, {
-        fence: () => lease && mine.fenceCheck(lease),
-      }),
+      store: new KvCandleStore(kv, { fence: leases.check }),
       fence: {
-        grant: async () => {
-          lease ??= await mine.acquireLease(60_000);
-        },
-        revoke: async () => {
-          await mine.releaseLease(lease!);
-          await other.acquireLease(60_000);
-        },
+        grant: async () => void await leases.grant(),
+        revoke: leases.revoke,
       },
       close: async () => {
-        await mine.close();
-        await other.close();
+        await leases.close();
         kv.close();
       },
     };

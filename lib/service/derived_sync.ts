@@ -7,12 +7,12 @@
  * runs its own push cycle at once, so its sockets get the same candle and
  * trades frames a moment after the leader's, and its API the same candles.
  */
+import { STORED_RESOLUTIONS } from "../candles/candle_intervals.ts";
 import type { CandleService } from "../candles/candle_service.ts";
 import type { StoredBar } from "../candles/candle_store.ts";
 import type { Outage } from "../protocol/candles.ts";
 import type {
   DerivedOpen,
-  DerivedResolution,
   DerivedSymbol,
   DerivedUpdate,
 } from "../protocol/derived_update.ts";
@@ -38,7 +38,6 @@ export interface DerivedSyncOptions {
   readonly maxInlineBars?: number;
 }
 
-const RESOLUTIONS: readonly DerivedResolution[] = ["1s", "1m", "1h"];
 /** Most closed, not yet stored seconds of a symbol sent as in progress. */
 const MAX_UNSTORED = 20;
 
@@ -141,7 +140,7 @@ export class DerivedSync {
       trades?: readonly TapeTrade[];
     } = {};
     const stored = this.#bars.get(symbol) ?? [];
-    for (const resolution of RESOLUTIONS) {
+    for (const resolution of STORED_RESOLUTIONS) {
       const bars = stored.filter((b) => b.resolution === resolution)
         .map((b) => b.candle).sort((a, b) => a.t - b.t);
       if (bars.length === 0) continue;
@@ -214,7 +213,7 @@ export class DerivedSync {
     const { candles, tape } = this.#options;
     const mirror = candles.mirror;
     for (const [symbol, part] of Object.entries(update.symbols ?? {})) {
-      for (const resolution of RESOLUTIONS) {
+      for (const resolution of STORED_RESOLUTIONS) {
         const bars = part.bars?.[resolution];
         if (bars) {
           mirror.takeBars(

@@ -89,102 +89,107 @@ Deno.test("EngineLink - with the memory engine it leads at once and ticks reach 
   await one.link.stop();
 });
 
-Deno.test({
-  name:
-    "EngineLink - on a shared store one instance leads, the other follows with the same seqs, and takes over on release",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    const kv = await Deno.openKv(":memory:");
-    const open = () =>
-      KvEngine.open({ kv, historySize: 50, channels: SYMBOLS });
-    const a = instance(await open(), 600);
-    const b = instance(await open(), 600);
-    try {
-      await a.link.start();
-      await waitUntil(() => a.link.role === "leader", "a leads");
-      await b.link.start();
-      const socket = new FakeSocket();
-      b.hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
-      a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
-      b.link.publishTicks([analyzedTick("BTC-USDT", 99)]); // a follower publishes nothing
-      a.link.publishTicks([analyzedTick("BTC-USDT", 2)]);
-      await waitUntil(
-        () => socket.seqs("BTC-USDT").length === 2,
-        "two ticks on b",
-      );
-      assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2]);
-      assert.deepEqual(b.hub.history("BTC-USDT").map((t) => t.price), [1, 2]);
-      assert.deepEqual(a.hub.history("BTC-USDT").map((t) => t.seq), [1, 2]);
-      assert.equal(await b.link.deliverAlert("k", ALERT), false);
-      assert.equal(await a.link.deliverAlert("k", ALERT), true);
-      await waitUntil(() => b.alerts.length === 1, "the alert on b");
-      await b.link.announceThresholds("ETH-USDT", { trade: 7 });
-      await waitUntil(() => a.announcements.length === 1, "the change on a");
-      assert.deepEqual(b.roles, []);
-      await a.link.stop();
-      await waitUntil(() => b.link.role === "leader", "b takes over");
-      assert.deepEqual(b.adopted.map((s) => s.seenTrades), [["S:1"]]);
-      b.link.publishTicks([analyzedTick("BTC-USDT", 3)]);
-      await waitUntil(
-        () => socket.seqs("BTC-USDT").length === 3,
-        "the third tick",
-      );
-      assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3]);
-      assert.equal(b.link.metrics().leader, 1);
-    } finally {
-      await a.link.stop();
-      await b.link.stop();
-      await a.link.engine.close();
-      await b.link.engine.close();
-      kv.close();
-    }
-  },
-});
+type Instance = ReturnType<typeof instance>;
 
-Deno.test({
-  name:
-    "EngineLink - derived data reaches every instance in order, numbered apart from the ticks; a late joiner gets what is held",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  fn: async () => {
-    const kv = await Deno.openKv(":memory:");
-    const open = () =>
-      KvEngine.open({ kv, historySize: 50, channels: SYMBOLS });
-    const a = instance(await open(), 600);
-    const b = instance(await open(), 600);
-    try {
-      await a.link.start();
-      await waitUntil(() => a.link.role === "leader", "a leads");
-      await b.link.start();
-      a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
-      a.link.publishDerived(['{"n":1}', '{"n":2}']);
-      b.link.publishDerived(['{"n":99}']); // a follower publishes nothing
-      a.link.publishDerived(['{"n":3}']);
-      await waitUntil(() => b.derived.length === 3, "three items on b");
-      assert.deepEqual(b.derived, ['{"n":1}', '{"n":2}', '{"n":3}']);
-      assert.deepEqual(a.derived, b.derived);
-      await waitUntil(
-        () => b.hub.history("BTC-USDT").length === 1,
-        "the tick on b",
-      );
-      assert.equal(b.hub.history("BTC-USDT")[0].seq, 1);
-      const c = instance(await open(), 600);
-      await c.link.start();
-      assert.deepEqual(c.derived, b.derived);
-      await b.link.announcePriceAlerts();
-      await waitUntil(
-        () => a.priceAlertChanges() === 1 && c.priceAlertChanges() === 1,
-        "the price-alert change everywhere",
-      );
-      await c.link.stop();
-      await c.link.engine.close();
-    } finally {
-      await a.link.stop();
-      await b.link.stop();
-      await a.link.engine.close();
-      await b.link.engine.close();
-      kv.close();
-    }
+/**
+ * Registers a test of two linked instances on one KV store: `a` starts and
+ * leads, then `b` starts and follows; `open` joins another instance.
+ */
+function sharedStoreTest(
+  name: string,
+  body: (a: Instance, b: Instance, open: () => Promise<Instance>) => Promise<
+    void
+  >,
+) {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: async () => {
+      const kv = await Deno.openKv(":memory:");
+      const opened: Instance[] = [];
+      const open = async () => {
+        const one = instance(
+          await KvEngine.open({ kv, historySize: 50, channels: SYMBOLS }),
+          600,
+        );
+        opened.push(one);
+        return one;
+      };
+      try {
+        const a = await open();
+        const b = await open();
+        await a.link.start();
+        await waitUntil(() => a.link.role === "leader", "a leads");
+        await b.link.start();
+        await body(a, b, open);
+      } finally {
+        for (const one of opened) {
+          await one.link.stop();
+          await one.link.engine.close();
+        }
+        kv.close();
+      }
+    },
+  });
+}
+
+sharedStoreTest(
+  "EngineLink - on a shared store one instance leads, the other follows with the same seqs, and takes over on release",
+  async (a, b) => {
+    const socket = new FakeSocket();
+    b.hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+    a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
+    b.link.publishTicks([analyzedTick("BTC-USDT", 99)]); // a follower publishes nothing
+    a.link.publishTicks([analyzedTick("BTC-USDT", 2)]);
+    await waitUntil(
+      () => socket.seqs("BTC-USDT").length === 2,
+      "two ticks on b",
+    );
+    assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2]);
+    assert.deepEqual(b.hub.history("BTC-USDT").map((t) => t.price), [1, 2]);
+    assert.deepEqual(a.hub.history("BTC-USDT").map((t) => t.seq), [1, 2]);
+    assert.equal(await b.link.deliverAlert("k", ALERT), false);
+    assert.equal(await a.link.deliverAlert("k", ALERT), true);
+    await waitUntil(() => b.alerts.length === 1, "the alert on b");
+    await b.link.announceThresholds("ETH-USDT", { trade: 7 });
+    await waitUntil(() => a.announcements.length === 1, "the change on a");
+    assert.deepEqual(b.roles, []);
+    await a.link.stop();
+    await waitUntil(() => b.link.role === "leader", "b takes over");
+    assert.deepEqual(b.adopted.map((s) => s.seenTrades), [["S:1"]]);
+    b.link.publishTicks([analyzedTick("BTC-USDT", 3)]);
+    await waitUntil(
+      () => socket.seqs("BTC-USDT").length === 3,
+      "the third tick",
+    );
+    assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3]);
+    assert.equal(b.link.metrics().leader, 1);
   },
-});
+);
+
+sharedStoreTest(
+  "EngineLink - derived data reaches every instance in order, numbered apart from the ticks; a late joiner gets what is held",
+  async (a, b, open) => {
+    a.link.publishTicks([analyzedTick("BTC-USDT", 1)]);
+    a.link.publishDerived(['{"n":1}', '{"n":2}']);
+    b.link.publishDerived(['{"n":99}']); // a follower publishes nothing
+    a.link.publishDerived(['{"n":3}']);
+    await waitUntil(() => b.derived.length === 3, "three items on b");
+    assert.deepEqual(b.derived, ['{"n":1}', '{"n":2}', '{"n":3}']);
+    assert.deepEqual(a.derived, b.derived);
+    await waitUntil(
+      () => b.hub.history("BTC-USDT").length === 1,
+      "the tick on b",
+    );
+    assert.equal(b.hub.history("BTC-USDT")[0].seq, 1);
+    const c = await open();
+    await c.link.start();
+    assert.deepEqual(c.derived, b.derived);
+    await b.link.announcePriceAlerts();
+    await waitUntil(
+      () => a.priceAlertChanges() === 1 && c.priceAlertChanges() === 1,
+      "the price-alert change everywhere",
+    );
+  },
+);

@@ -44,8 +44,7 @@ import { EngineWiring } from "./engine_wiring.ts";
 import { LeaderIngestion } from "./leader_ingestion.ts";
 import {
   openAlertLedger,
-  openCandleStore,
-  openPriceAlertBackend,
+  openLeaderStores,
   openThresholds,
 } from "./shared_ledger.ts";
 import { startCandleStage } from "./candle_stage.ts";
@@ -159,17 +158,17 @@ export async function startSentinel(
   // The link is made below, once the parts it drives exist; the stores and
   // announcements ask it for the lease and the channel when they write.
   let link: EngineLink | undefined = undefined;
-  const lease = () => link?.lease;
+  const stores = openLeaderStores(engine, kv, () => link?.lease);
   const candleStage = await startCandleStage({
     config,
-    store: openCandleStore(engine, kv, lease),
+    store: stores.candles,
     hub,
     logger,
     clock,
     publish: shared ? (items) => link?.publishDerived(items) : undefined,
   });
   const priceAlerts = await PriceAlerts.open({
-    backend: openPriceAlertBackend(engine, kv, lease),
+    backend: stores.priceAlerts,
     audit: thresholds,
     hysteresis: config.alerts.hysteresis,
     cooldownMs: config.alerts.cooldownMs,

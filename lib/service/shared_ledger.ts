@@ -82,41 +82,41 @@ function kvFence(
   };
 }
 
-/**
- * Where candles live for `engine`: Redis beside it, else `kv`; on a shared
- * engine every write is fenced by `lease` (this instance's, while leading).
- */
-export function openCandleStore(
-  engine: StreamEngine,
-  kv: Deno.Kv,
-  lease: () => Lease | undefined,
-): CandleStore {
-  return engine instanceof RedisEngine
-    ? new RedisCandleStore({
-      client: engine.client,
-      prefix: engine.prefix,
-      fence: lease,
-    })
-    : new KvCandleStore(kv, kvFence(engine, lease));
+/** The stores only the leader writes, beside the engine. */
+export interface LeaderStores {
+  /** Bars and outages. */
+  readonly candles: CandleStore;
+  /** Price alerts (their audit goes to the threshold trail beside them). */
+  readonly priceAlerts: PriceAlertBackend;
 }
 
 /**
- * Where price alerts live for `engine` (as candles do); their audit goes to
- * the threshold trail beside them, and their crossing states are written
- * under `lease` on a shared engine.
+ * Where candles and price alerts live for `engine`: Redis beside it, else
+ * `kv`; on a shared engine the writes only the leader makes (bars,
+ * outages, crossing states) are fenced by `lease` (this instance's, while
+ * it leads).
  */
-export function openPriceAlertBackend(
+export function openLeaderStores(
   engine: StreamEngine,
   kv: Deno.Kv,
   lease: () => Lease | undefined,
-): PriceAlertBackend {
-  return engine instanceof RedisEngine
-    ? new RedisPriceAlertBackend({
+): LeaderStores {
+  if (engine instanceof RedisEngine) {
+    const redis = {
       client: engine.client,
       prefix: engine.prefix,
       fence: lease,
-    })
-    : new KvPriceAlertBackend(kv, kvFence(engine, lease));
+    };
+    return {
+      candles: new RedisCandleStore(redis),
+      priceAlerts: new RedisPriceAlertBackend(redis),
+    };
+  }
+  const fenced = kvFence(engine, lease);
+  return {
+    candles: new KvCandleStore(kv, fenced),
+    priceAlerts: new KvPriceAlertBackend(kv, fenced),
+  };
 }
 
 /** The key that makes an alert's append idempotent. */

@@ -14,9 +14,24 @@ import { pollUntil } from "./poll_until.ts";
 import {
   freePort,
   type RedisServer,
+  redisServerAvailable,
   startRedisServer,
 } from "./redis_server.ts";
 import { type ServiceProcess, spawnService } from "./service_process.ts";
+
+/**
+ * Registers `Deno.test("cluster - <name>")`, skipped where `redis-server` is
+ * not installed; real processes outlive a test's ops, so no sanitizers.
+ */
+export function clusterTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({
+    name: `cluster - ${name}`,
+    ignore: !redisServerAvailable(),
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn,
+  });
+}
 
 /** The admin token the cluster's instances accept. */
 export const CLUSTER_ADMIN_TOKEN = "cluster-test-admin-token";
