@@ -8,6 +8,7 @@
  * and lease expiry is polled.
  */
 import assert from "node:assert/strict";
+import { suiteTest } from "./suite_case.ts";
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import {
   ALERT_CHANNEL,
@@ -364,38 +365,6 @@ const CASES: Record<string, Case> = {
     assert.deepEqual(await b.loadHandover(), state);
   },
 };
-
-/** Something a shared suite's case opens fresh and always closes. */
-export interface SuiteFixture {
-  close(): void | Promise<void>;
-}
-
-/**
- * Registers `Deno.test("<suite> - <title>")` running `body` on a fresh
- * fixture from `open`, closed whatever happens: the frame of every shared
- * behaviour suite (engines, alert trails, price-alert stores).
- */
-export function suiteTest<F extends SuiteFixture>(
-  suite: { readonly name: string; readonly ignore?: boolean },
-  title: string,
-  open: () => Promise<F>,
-  body: (fixture: F) => Promise<void>,
-): void {
-  Deno.test({
-    name: `${suite.name} - ${title}`,
-    ignore: suite.ignore,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn: async () => {
-      const fixture = await open();
-      try {
-        await body(fixture);
-      } finally {
-        await fixture.close();
-      }
-    },
-  });
-}
 
 /** Registers every conformance case as a `Deno.test` named `<name> - <case>`. */
 export function runEngineConformance(options: ConformanceOptions): void {

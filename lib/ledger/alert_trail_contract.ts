@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { AlertDraft } from "../alerts/alert_draft.ts";
-import { suiteTest } from "../engine/engine_conformance.ts";
+import { suiteTest } from "../engine/suite_case.ts";
 import type { Lease } from "../engine/stream_engine.ts";
 import type { AlertKind } from "../protocol/frames.ts";
 import type { AlertTrail } from "./alert_trail.ts";

@@ -12,7 +12,7 @@ import {
   PriceAlertNotFoundError,
 } from "../alerts/price_alert_errors.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
-import { suiteTest } from "../engine/engine_conformance.ts";
+import { suiteTest } from "../engine/suite_case.ts";
 import type { PriceAlertBackend } from "./price_alert_backend.ts";
 import {
   MAX_PRICE_ALERTS_PER_SYMBOL,
