@@ -21,6 +21,7 @@
  * |                  | fence)                                                   |
  * | `web`            | nothing outside `lib/web` (a self-contained framework)   |
  * | `http`           | market, protocol, clock, the web runtime's server entry  |
+ * | `socket`         | market, protocol, clock, config (the layer names)        |
  * | `client`         | market, protocol, clock, the web runtime's browser entry |
  * | `service`        | everything above (it composes the parts)                 |
  * | `simulator`      | market, protocol, clock, config, observability, http,    |
@@ -72,6 +73,7 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   ledger: [...BOTTOM, "lib/alerts/", "lib/hub/", "lib/candles/", "lib/engine/"],
   web: [],
   http: [...BOTTOM, WEB_SERVER],
+  socket: [...BOTTOM, "lib/config/"],
   client: [...BOTTOM, WEB_BROWSER],
   service: [
     ...BOTTOM,
@@ -86,6 +88,7 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
     "lib/engine/",
     "lib/ledger/",
     "lib/http/",
+    "lib/socket/",
     "lib/client/",
     WEB_SERVER,
   ],

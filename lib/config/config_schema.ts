@@ -13,6 +13,7 @@ import {
   ipRangeList,
   nonNegativeNumber,
   numberInRange,
+  oneOf,
   optionalPort,
   percentBelow100,
   positiveInteger,
@@ -66,6 +67,14 @@ export const DEFAULT_SPIKE_THRESHOLDS: Readonly<Record<string, number>> = {
  * several processes or hosts on one Redis, `kv` the isolates of Deno Deploy.
  */
 export const STREAM_ENGINES = ["memory", "redis", "kv"] as const;
+/**
+ * Values of `SOCKET_LAYER`: `ws` serves over `node:http` with `npm:ws`
+ * sending (each frame built once per broadcast), `deno` over `Deno.serve`
+ * with `Deno.upgradeWebSocket`.
+ */
+export const SOCKET_LAYERS = ["ws", "deno"] as const;
+/** A value of `SOCKET_LAYER`. */
+export type SocketLayerKind = typeof SOCKET_LAYERS[number];
 /** A value of `STREAM_ENGINE`. */
 export type StreamEngineKind = typeof STREAM_ENGINES[number];
 
@@ -141,6 +150,7 @@ export const environmentSchema = z.object({
     10,
     "a positive number of seconds",
   ),
+  SOCKET_LAYER: oneOf(SOCKET_LAYERS, "ws"),
   HOSTNAME: z.preprocess(
     emptyAsUndefined,
     z.string().regex(/^[A-Za-z0-9.:\-\[\]]+$/, {

@@ -96,6 +96,17 @@ export const booleanFlag = (fallback: boolean) =>
     }).transform((v) => v === "true" || v === "1").default(fallback),
   );
 
+/** One of `values` (any case), `fallback` when unset or empty. */
+export const oneOf = <T extends string>(
+  values: readonly [T, ...T[]],
+  fallback: T,
+) =>
+  z.preprocess(
+    (v) => typeof v === "string" ? emptyAsUndefined(v.toLowerCase()) : v,
+    z.enum(values, { error: `expected one of ${values.join(", ")}` })
+      .default(fallback),
+  );
+
 /**
  * A URL whose scheme is one of `protocols` (e.g. `["http:", "https:"]`);
  * `expected` names them in the error.

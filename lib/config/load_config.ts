@@ -10,6 +10,7 @@ import {
   environmentSchema,
   type LogLevel,
   SECRET_VARIABLES,
+  type SocketLayerKind,
   type StreamEngineKind,
   type UpstreamMode,
 } from "./config_schema.ts";
@@ -59,8 +60,14 @@ export interface ServiceConfig {
   readonly server: {
     readonly hostname: string;
     readonly port: number;
-    /** Longest time a request body may take to arrive, ms (then 408). */
+    /**
+     * Longest time a request body may take to arrive, ms (then 408). The
+     * `ws` layer also bounds a request head and an idle keep-alive
+     * connection by it.
+     */
     readonly bodyTimeoutMs: number;
+    /** `SOCKET_LAYER`: what accepts connections and sends stream frames. */
+    readonly socketLayer: SocketLayerKind;
   };
   readonly security: {
     /**
@@ -200,6 +207,7 @@ function toServiceConfig(env: Environment): ServiceConfig {
       hostname: env.HOSTNAME,
       port: env.PORT,
       bodyTimeoutMs: Math.round(env.HTTP_BODY_TIMEOUT_SECONDS * 1000),
+      socketLayer: env.SOCKET_LAYER,
     },
     security: {
       publicOrigin: env.PUBLIC_ORIGIN,

@@ -43,6 +43,7 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     hostname: "127.0.0.1",
     port: 8000,
     bodyTimeoutMs: 10_000,
+    socketLayer: "ws",
   });
   assert.deepEqual(config.security, {
     publicOrigin: undefined,
@@ -73,6 +74,12 @@ Deno.test("loadConfig - empty strings mean the default", () => {
   assert.equal(config.server.port, 8000);
   assert.equal(config.logLevel, "info");
   assert.equal(config.security.adminToken, undefined);
+});
+
+Deno.test("loadConfig - SOCKET_LAYER picks the socket layer, ws by default", () => {
+  assert.equal(ok({}).server.socketLayer, "ws");
+  assert.equal(ok({ SOCKET_LAYER: "Deno" }).server.socketLayer, "deno");
+  assert.equal(ok({ SOCKET_LAYER: "" }).server.socketLayer, "ws");
 });
 
 Deno.test("loadConfig - valid values are converted", () => {
@@ -106,6 +113,7 @@ Deno.test("loadConfig - valid values are converted", () => {
     hostname: "0.0.0.0",
     port: 0,
     bodyTimeoutMs: 2_500,
+    socketLayer: "ws",
   });
   assert.equal(config.security.adminToken, TOKEN);
   assert.equal(config.security.publicOrigin, "https://sentinel.example.com");
@@ -158,6 +166,7 @@ const BAD: readonly [string, string, RegExp][] = [
   ["WS_FALLBACK_AFTER_SECONDS", "0", /positive number of seconds/],
   ["WS_SILENCE_TIMEOUT_SECONDS", "-30", /positive number of seconds/],
   ["HTTP_BODY_TIMEOUT_SECONDS", "0", /positive number of seconds/],
+  ["SOCKET_LAYER", "uws", /expected one of ws, deno/],
   ["BYBIT_WS_MAX_FRAME_BYTES", "67108865", /integer from 1 to 67108864/],
   ["PUBLIC_ORIGIN", "https://sentinel.example.com/", /exact origin/],
   ["PUBLIC_ORIGIN", "sentinel.example.com", /exact origin/],

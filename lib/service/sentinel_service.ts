@@ -33,6 +33,7 @@ import { startFanoutGovernor } from "./fanout_governor_loop.ts";
 import { buildServices } from "./services_facade.ts";
 import { diagnose } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
+import type { SocketLayer } from "../socket/stream_socket.ts";
 import {
   connectEngine,
   type EngineWaiting,
@@ -79,6 +80,8 @@ export interface SentinelOptions {
   readonly signal?: AbortSignal;
   /** This instance's id. Default `INSTANCE_ID`, else a random one. */
   readonly instance?: string;
+  /** What accepts and sends on stream sockets. Default `Deno.upgradeWebSocket`. */
+  readonly socketLayer?: SocketLayer;
 }
 
 /** A running service. */
@@ -188,6 +191,7 @@ export async function startSentinel(
     },
     publicOrigin: config.security.publicOrigin,
     maxSocketsPerIp: config.security.maxSocketsPerIp,
+    layer: options.socketLayer,
   });
 
   const recentAlerts = new RingBuffer<AlertFrame>(RECENT_ALERTS);

@@ -11,6 +11,8 @@ import { startSentinel } from "./sentinel_service.ts";
 import { type EngineWaiting, instanceIdFor } from "./engine_connect.ts";
 import { startupGate } from "./startup_gate.ts";
 import { systemClock } from "../clock/clock.ts";
+import { listenHttp } from "../socket/http_listener.ts";
+import type { NodeHttpTimeouts } from "../socket/node_http_listener.ts";
 
 /** Options of {@linkcode serveSentinel}. */
 export interface ServeSentinelOptions {
@@ -41,6 +43,20 @@ export interface ServedSentinel {
 /** How long shutdown waits for open connections before giving up. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/**
+ * The `ws` layer's connection deadlines from `HTTP_BODY_TIMEOUT_SECONDS`: a
+ * request head gets as long as a body, a whole request both, and an idle
+ * keep-alive connection is closed after the same time (`Deno.serve` bounds
+ * none of the three).
+ */
+export function nodeTimeouts(bodyTimeoutMs: number): NodeHttpTimeouts {
+  return {
+    headersMs: bodyTimeoutMs,
+    requestMs: 2 * bodyTimeoutMs,
+    keepAliveMs: bodyTimeoutMs,
+  };
+}
+
 /** Starts the service on `config.server`'s host and port (0 = any free port). */
 export async function serveSentinel(
   options: ServeSentinelOptions,
@@ -65,20 +81,17 @@ export async function serveSentinel(
   // With REUSE_PORT several processes listen on one port and the kernel
   // spreads connections over them (Linux); INSTANCE_PORT adds a listener
   // that reaches this process only (diagnostics, tests, the cluster demo).
-  const servers = [
-    Deno.serve({
+  const listen = (port: number, reusePort: boolean) =>
+    listenHttp({
+      layer: config.server.socketLayer,
       hostname: config.server.hostname,
-      port: config.server.port,
-      reusePort: config.reusePort,
-      onListen: () => {},
-    }, serve),
-  ];
+      port,
+      reusePort,
+      timeouts: nodeTimeouts(config.server.bodyTimeoutMs),
+    }, serve);
+  const servers = [await listen(config.server.port, config.reusePort)];
   if (config.instancePort !== undefined) {
-    servers.push(Deno.serve({
-      hostname: config.server.hostname,
-      port: config.instancePort,
-      onListen: () => {},
-    }, serve));
+    servers.push(await listen(config.instancePort, false));
   }
   let sentinel;
   try {
@@ -90,6 +103,7 @@ export async function serveSentinel(
       loadShedding: options.loadShedding,
       instance,
       signal: options.signal,
+      socketLayer: servers[0].socketLayer,
       onEngineWaiting: (state) => waiting = state,
     });
   } catch (error) {
@@ -104,7 +118,7 @@ export async function serveSentinel(
   });
   handler = app.handler;
   const [url, instanceUrl] = servers.map((server) => {
-    const address = server.addr as Deno.NetAddr;
+    const address = server.addr;
     const host = address.hostname.includes(":")
       ? `[${address.hostname}]`
       : address.hostname;
@@ -114,6 +128,7 @@ export async function serveSentinel(
     url,
     ...(instanceUrl ? { instance_url: instanceUrl } : {}),
     reuse_port: config.reusePort,
+    socket_layer: config.server.socketLayer,
   });
 
   let stopping: Promise<void> | undefined;

@@ -16,6 +16,10 @@ import {
 } from "../http/origin_policy.ts";
 import type { StreamRequest } from "../http/stream_request.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { SocketLayer, StreamSocket } from "../socket/stream_socket.ts";
+import { denoSocketLayer } from "../socket/deno_socket_layer.ts";
+
+const OPEN = 1;
 
 /**
  * The origin a request comes from. Browsers send `Origin` on every WebSocket
@@ -37,19 +41,23 @@ export interface StreamGateOptions {
   /** The own origin when configured; else it is derived from each request. */
   readonly publicOrigin?: string;
   readonly maxSocketsPerIp: number;
+  /** What accepts and sends on the sockets. Default `Deno.upgradeWebSocket`. */
+  readonly layer?: SocketLayer;
 }
 
 /** Validates handshakes, upgrades them and ties sockets to the hub. */
 export class StreamGate {
   #options: StreamGateOptions;
+  #layer: SocketLayer;
   #limiter: ConnectionLimiter;
   #rejected = 0;
   #inboundCloses = 0;
-  #open = new Set<WebSocket>();
+  #open = new Set<StreamSocket>();
 
   /** Creates the gate; `maxSocketsPerIp` sizes the per-IP limiter. */
   constructor(options: StreamGateOptions) {
     this.#options = options;
+    this.#layer = options.layer ?? denoSocketLayer;
     this.#limiter = new ConnectionLimiter(options.maxSocketsPerIp);
   }
 
@@ -111,15 +119,9 @@ export class StreamGate {
       );
     }
     this.#limiter.tryAcquire(key);
-    let upgrade: { socket: WebSocket; response: Response };
+    let upgrade: { socket: StreamSocket; response: Response };
     try {
-      // No runtime ping timeout: a client that stops reading also stops
-      // answering pings, and the runtime would close it with 1001 ("going
-      // away", reconnect at once) long before the slow-consumer policy
-      // (conflate, then 1013 after 10 s behind) sees it fall behind. The
-      // heartbeat frames keep data flowing, so TCP itself notices a dead
-      // peer, and the policy bounds what waits for it meanwhile.
-      upgrade = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
+      upgrade = this.#layer.upgrade(req);
     } catch (error) {
       this.#limiter.release(key);
       this.#rejected++;
@@ -146,7 +148,7 @@ export class StreamGate {
   }
 
   #attach(
-    socket: WebSocket,
+    socket: StreamSocket,
     ip: string,
     key: string,
     stream: StreamRequest,
@@ -168,7 +170,7 @@ export class StreamGate {
     // it is whole (up to its own 64 MiB cap), so the memory is spent by
     // then; closing at once keeps a client from doing it again.
     socket.onmessage = () => {
-      if (socket.readyState !== WebSocket.OPEN) return;
+      if (socket.readyState !== OPEN) return;
       this.#inboundCloses++;
       socket.close(
         CloseCode.PolicyViolation,
