@@ -6,12 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import {
-  MAX_CONNECTIONS,
-  OptionsError,
-  TARGET_KINDS,
-  type TargetKind,
-} from "./load_options.ts";
+import { MAX_CONNECTIONS, OptionsError } from "./load_options.ts";
+import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
 
 /** Subscriber counts and window of a `--dry-run`. */
 export const DRY_RUN = { subscribers: [50], duration: 5 } as const;
@@ -41,22 +37,22 @@ const benchSchema = z.object({
     .refine((n) => Number.isFinite(n) && n >= 1 && n <= 600, {
       error: "Flag --duration must be from 1 to 600 seconds",
     }).default(20),
-  only: z.string().default(TARGET_KINDS.join(",")).transform((raw, ctx) => {
+  only: z.string().default(BENCH_TARGETS.join(",")).transform((raw, ctx) => {
     const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
     const bad = list.filter((t) =>
-      !(TARGET_KINDS as readonly string[]).includes(t)
+      !(BENCH_TARGETS as readonly string[]).includes(t)
     );
     if (list.length === 0 || bad.length > 0) {
       ctx.addIssue({
         code: "custom",
         message: `Flag --only takes targets from ${
-          TARGET_KINDS.join(", ")
+          BENCH_TARGETS.join(", ")
         }, got ${JSON.stringify(raw)}`,
       });
       return z.NEVER;
     }
     // Run in the canonical order, the service first, whatever was typed.
-    return TARGET_KINDS.filter((t) => list.includes(t));
+    return BENCH_TARGETS.filter((t) => list.includes(t));
   }),
   rate: z.coerce.number({ error: "Flag --rate must be a number" })
     .refine((n) => Number.isFinite(n) && n > 0 && n <= 200, {
@@ -87,7 +83,7 @@ export interface BenchOptions {
   readonly subscribers: readonly number[];
   /** Measurement window per run, seconds. */
   readonly duration: number;
-  readonly targets: readonly TargetKind[];
+  readonly targets: readonly BenchTarget[];
   /** Ticks per second per symbol, for the peers and the service alike. */
   readonly rate: number;
   /** Runs of every target at every count; the table shows their medians. */
@@ -110,7 +106,7 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
   --subscribers=1000,4000  subscriber counts to run (each against every target)
   --with-10k               also run 10,000 subscribers
   --duration=20            measurement window per run, seconds (1-600)
-  --only=${TARGET_KINDS.join(",")}  targets to run
+  --only=${BENCH_TARGETS.join(",")}  targets to run
   --rate=20                ticks/s per symbol for every target
   --repeat=1               runs of each target per count, interleaved (1-9);
                            the table shows medians, the JSON every run

@@ -15,7 +15,14 @@ function problems(args: string[]): string {
 Deno.test("parseBenchOptions - defaults follow the performance goals", () => {
   const options = parseBenchOptions([]);
   assert.deepEqual(options.subscribers, [1000, 4000]);
-  assert.deepEqual(options.targets, ["sentinel", "bare", "ws", "socketio"]);
+  assert.deepEqual(options.targets, [
+    "sentinel",
+    "sentinel-deno",
+    "bare",
+    "ws",
+    "ws-deno",
+    "socketio",
+  ]);
   assert.equal(options.duration, 20);
   assert.equal(options.rate, 20);
   assert.equal(options.muxRatio, 0);
@@ -59,6 +66,10 @@ Deno.test("parseBenchOptions - --only keeps the canonical order", () => {
     "bare",
     "socketio",
   ]);
+  assert.deepEqual(
+    parseBenchOptions(["--only=ws-deno,sentinel-deno,sentinel"]).targets,
+    ["sentinel", "sentinel-deno", "ws-deno"],
+  );
 });
 
 Deno.test("parseBenchOptions - bad flags are named with their values", () => {

@@ -4,11 +4,12 @@
  * memory over exactly the generator's measurement window, and stop
  * everything — always, even on error or interruption.
  */
+import { loadOptionsToArgs, parseLoadOptions } from "./load_options.ts";
 import {
-  loadOptionsToArgs,
-  parseLoadOptions,
-  type TargetKind,
-} from "./load_options.ts";
+  type BenchTarget,
+  generatorTarget,
+  isService,
+} from "./bench_targets.ts";
 import type { LoadSummary } from "./load_run.ts";
 import { ManagedProcess } from "./managed_process.ts";
 import {
@@ -36,7 +37,7 @@ export interface RunContext {
   /** Progress messages for the operator. */
   readonly log: (message: string) => void;
   /** Called once the target is ready, before the load starts (page weight, smoke checks). */
-  readonly afterReady?: (kind: TargetKind, url: string) => Promise<void>;
+  readonly afterReady?: (kind: BenchTarget, url: string) => Promise<void>;
 }
 
 /** Longest wait for one process to answer its readiness URL. */
@@ -46,7 +47,7 @@ const GENERATOR_KILL_MARGIN_MS = 15_000;
 
 /** Runs `kind` with `subscribers` sockets; never throws, failures are results. */
 export async function runTarget(
-  kind: TargetKind,
+  kind: BenchTarget,
   subscribers: number,
   context: RunContext,
 ): Promise<RunResult> {
@@ -98,10 +99,10 @@ export async function runTarget(
     await serverSampler.mark("idle");
 
     const args = loadOptionsToArgs({
-      target: kind,
+      target: generatorTarget(kind),
       url: launch.url,
       connections: subscribers,
-      muxRatio: kind === "sentinel" ? context.muxRatio : 0,
+      muxRatio: isService(kind) ? context.muxRatio : 0,
       duration,
       readyTimeout: 30,
     });

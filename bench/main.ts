@@ -13,7 +13,8 @@ import { BENCH_USAGE, parseBenchOptions } from "./bench_options.ts";
 import { runTarget } from "./bench_run.ts";
 import { type ClusterRunResult, runCluster } from "./cluster_run.ts";
 import { formatClusterTable } from "./cluster_table.ts";
-import { OptionsError, type TargetKind } from "./load_options.ts";
+import { OptionsError } from "./load_options.ts";
+import { type BenchTarget, isService } from "./bench_targets.ts";
 import { readMachineInfo } from "./machine_info.ts";
 import { ManagedProcess } from "./managed_process.ts";
 import { measurePageWeight, type PageWeight } from "./page_weight.ts";
@@ -37,10 +38,10 @@ async function exists(path: string): Promise<boolean> {
 
 /** Why `kind` cannot run on this checkout/machine, or null if it can. */
 async function unavailable(
-  kind: TargetKind,
+  kind: BenchTarget,
   nodeVersion: string | null,
 ): Promise<string | null> {
-  if (kind === "sentinel") {
+  if (isService(kind)) {
     for (const file of SENTINEL_FILES) {
       if (!await exists(`${ROOT}/${file}`)) {
         return `${file} does not exist yet`;
@@ -108,20 +109,20 @@ async function main(): Promise<number> {
     }; load ${machine.loadavg_start.map((n) => n.toFixed(2)).join(" ")}`,
   );
 
-  const skipped = new Map<TargetKind, string>();
+  const skipped = new Map<BenchTarget, string>();
   for (const kind of options.targets) {
     const reason = await unavailable(kind, machine.node);
     if (reason) skipped.set(kind, reason);
   }
   const needsNode = options.targets.some((k) =>
-    (k === "ws" || k === "socketio") && !skipped.has(k)
+    (k === "ws" || k === "ws-deno" || k === "socketio") && !skipped.has(k)
   );
   if (needsNode) {
     try {
       const installed = await ensurePeerDeps(PEERS_DIR);
       if (installed.length > 0) log(`installed ${installed.join(", ")}`);
     } catch (error) {
-      for (const kind of ["ws", "socketio"] as const) {
+      for (const kind of ["ws", "ws-deno", "socketio"] as const) {
         skipped.set(kind, (error as Error).message);
       }
     }
@@ -129,7 +130,7 @@ async function main(): Promise<number> {
 
   // Filled by the first run of the service / of the socket.io peer.
   const checks: { pageWeight?: PageWeight; socketIoClient?: string } = {};
-  const afterReady = async (kind: TargetKind, url: string) => {
+  const afterReady = async (kind: BenchTarget, url: string) => {
     if (kind === "sentinel" && !checks.pageWeight) {
       checks.pageWeight = await measurePageWeight(url);
       log(`page weight of /: ${describePageWeight(checks.pageWeight)}`);

@@ -6,7 +6,7 @@
  * target's successful runs (handshakes are summed) and a range row shows how
  * far p99 latency moved between them. Pure: takes results, returns text.
  */
-import { TARGET_KINDS, type TargetKind } from "./load_options.ts";
+import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
 import type { LoadSummary } from "./load_run.ts";
 
 /** What was measured on the server process during the window. */
@@ -25,7 +25,7 @@ export interface ServerFigures {
 
 /** One target at one subscriber count. */
 export interface RunResult {
-  readonly target: TargetKind;
+  readonly target: BenchTarget;
   readonly subscribers: number;
   /** Which run of this target and count (1-based) when runs are repeated. */
   readonly repetition?: number;
@@ -41,10 +41,12 @@ export interface RunResult {
 }
 
 /** Column headings per target. */
-export const TARGET_LABELS: Readonly<Record<TargetKind, string>> = {
+export const TARGET_LABELS: Readonly<Record<BenchTarget, string>> = {
   sentinel: "sentinel",
+  "sentinel-deno": "sentinel (deno)",
   bare: "bare Deno",
   ws: "ws (Node)",
+  "ws-deno": "ws (Deno)",
   socketio: "socket.io (Node)",
 };
 
@@ -194,7 +196,7 @@ export function formatCell(
 /** Options of {@linkcode formatResultTable}. */
 export interface TableOptions {
   /** The target ratios are computed against. Default `sentinel`. */
-  readonly baseline?: TargetKind;
+  readonly baseline?: BenchTarget;
   /** Shown in each block's heading. */
   readonly ratePerSymbol?: number;
   readonly durationSeconds?: number;
@@ -230,7 +232,7 @@ export function formatResultTable(
   const blocks: string[] = [];
   for (const count of counts) {
     const atCount = results.filter((r) => r.subscribers === count);
-    const targets = TARGET_KINDS.filter((t) =>
+    const targets = BENCH_TARGETS.filter((t) =>
       atCount.some((r) => r.target === t)
     ).sort((a, b) => (a === baseline ? -1 : 0) - (b === baseline ? -1 : 0));
     const columns = targets.map((target) => {

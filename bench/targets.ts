@@ -1,11 +1,11 @@
 /**
- * How each benchmark target is launched: the service (with the exchange
- * simulator in front of it) and the three peers. This is the seam where the
+ * How each benchmark target is launched: the service on either socket layer
+ * (with the exchange simulator in front of it) and the four peers. This is the seam where the
  * service plugs in — it is started exactly as in production
  * (`deno run --allow-all main.ts`) with the environment below, and measured
  * like any peer once `GET /api/health` answers.
  */
-import type { TargetKind } from "./load_options.ts";
+import type { BenchTarget } from "./bench_targets.ts";
 
 /** One process of a target, started in order. */
 export interface ProcessSpec {
@@ -21,7 +21,7 @@ export interface ProcessSpec {
 
 /** Everything needed to start and load one target. */
 export interface TargetLaunch {
-  readonly kind: TargetKind;
+  readonly kind: BenchTarget;
   /** Base URL the load generator targets. */
   readonly url: string;
   readonly processes: readonly ProcessSpec[];
@@ -55,7 +55,7 @@ const HOST = "127.0.0.1";
 
 /** The launch description of `kind` with the given ports. */
 export function targetLaunch(
-  kind: TargetKind,
+  kind: BenchTarget,
   context: LaunchContext,
 ): TargetLaunch {
   const { rate, port, deno, node } = context;
@@ -63,7 +63,9 @@ export function targetLaunch(
   const health = `${url}/api/health`;
   const peerArgs = [`--port=${port}`, `--hostname=${HOST}`, `--rate=${rate}`];
   switch (kind) {
-    case "sentinel": {
+    case "sentinel":
+    case "sentinel-deno": {
+      const layer = kind === "sentinel" ? "ws" : "deno";
       return {
         kind,
         url,
@@ -73,7 +75,10 @@ export function targetLaunch(
             name: "sentinel",
             command: deno,
             args: ["run", "--allow-all", "main.ts"],
-            env: serviceEnv(port, context.simulatorPort, rate),
+            env: {
+              ...serviceEnv(port, context.simulatorPort, rate),
+              SOCKET_LAYER: layer,
+            },
             readyUrl: health,
             role: "server",
           },
@@ -88,6 +93,21 @@ export function targetLaunch(
           name: "bare_deno",
           command: deno,
           args: ["run", "--allow-net", "bench/peers/bare_deno.ts", ...peerArgs],
+          env: {},
+          readyUrl: health,
+          role: "server",
+        }],
+      };
+    case "ws-deno":
+      // The very file of the `ws` peer, on Deno's `node:http` (its `ws`
+      // comes from bench/peers/node_modules, like under Node).
+      return {
+        kind,
+        url,
+        processes: [{
+          name: "node_ws (deno)",
+          command: deno,
+          args: ["run", "--allow-all", "bench/peers/node_ws.mjs", ...peerArgs],
           env: {},
           readyUrl: health,
           role: "server",

@@ -37,10 +37,17 @@ Deno.test("targetLaunch - the service runs behind the simulator, production mode
     String(SENTINEL_MAX_SOCKETS_PER_IP),
   );
   assert.equal(service.readyUrl, "http://127.0.0.1:8100/api/health");
+  assert.equal(service.env.SOCKET_LAYER, "ws");
+});
+
+Deno.test("targetLaunch - sentinel-deno is the service on the runtime's socket layer", () => {
+  const [, service] = targetLaunch("sentinel-deno", CONTEXT).processes;
+  assert.equal(service.env.SOCKET_LAYER, "deno");
+  assert.deepEqual(service.args, ["run", "--allow-all", "main.ts"]);
 });
 
 Deno.test("targetLaunch - peers get the same port, host and rate flags", () => {
-  for (const kind of ["bare", "ws", "socketio"] as const) {
+  for (const kind of ["bare", "ws", "ws-deno", "socketio"] as const) {
     const [server] = targetLaunch(kind, { ...CONTEXT, rate: 10 }).processes;
     assert.equal(server.role, "server");
     assert.deepEqual(server.args.slice(-3), [
@@ -50,6 +57,9 @@ Deno.test("targetLaunch - peers get the same port, host and rate flags", () => {
     ]);
   }
   assert.equal(targetLaunch("ws", CONTEXT).processes[0].command, "node");
+  const wsDeno = targetLaunch("ws-deno", CONTEXT).processes[0];
+  assert.equal(wsDeno.command, "/usr/bin/deno");
+  assert.equal(wsDeno.args[2], "bench/peers/node_ws.mjs");
   assert.equal(
     targetLaunch("bare", CONTEXT).processes[0].command,
     "/usr/bin/deno",
