@@ -1,7 +1,8 @@
 /**
  * Per-tick hot paths, measured with `deno bench` (`deno task bench:hot`):
  * upstream validation + normalisation, analytics, frame encoding, the whole
- * per-tick path, history append/resume, and the handshake checks. The goal
+ * per-tick path, history append/resume, and the handshake's own JavaScript
+ * (routing among the app's routes, the query, the origin and symbol checks). The goal
  * for validation + analytics + encode is under 20 µs per tick.
  */
 import { TickAnalyzer } from "../lib/analytics/tick_analyzer.ts";
@@ -17,6 +18,9 @@ import {
   symbolTable,
 } from "../lib/ingestion/bybit/bybit_schema.ts";
 import { allTrackedBody, TRACKED } from "../lib/ingestion/test_utils.ts";
+import { parseMultiplexedStream } from "../lib/http/stream_request.ts";
+import { Router } from "../lib/web/router.ts";
+import { classifyRouteFile } from "../lib/web/route_path.ts";
 
 const upstreamTable = symbolTable(TRACKED);
 const body = JSON.parse(allTrackedBody());
@@ -82,4 +86,50 @@ const table = channelTable(TRACKED.map((s) => s.id));
 Deno.bench("handshake: origin + symbol checks", { group: "handshake" }, () => {
   checkOrigin("https://desk.example.com", "http://127.0.0.1:8000", origins);
   resolveSymbol("btc-usdt", table);
+});
+
+/** Every file under routes/, as the app's router sees them. */
+const routeFiles: string[] = [];
+for (const dir of [""]) {
+  const walk = (at: string) => {
+    for (
+      const entry of Deno.readDirSync(
+        new URL(`../routes/${at}`, import.meta.url),
+      )
+    ) {
+      const path = at === "" ? entry.name : `${at}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else routeFiles.push(path);
+    }
+  };
+  walk(dir);
+}
+const routes = routeFiles.flatMap((file) => {
+  const route = classifyRouteFile(file);
+  return route?.kind === "route"
+    ? [{ segments: route.segments, value: file }]
+    : [];
+});
+const middleware = routeFiles.flatMap((file) => {
+  const route = classifyRouteFile(file);
+  return route?.kind === "middleware"
+    ? [{ segments: route.segments, value: file }]
+    : [];
+});
+const router = new Router(routes, middleware);
+
+Deno.bench("handshake: route /ws/price/:symbol among the app's routes", {
+  group: "handshake",
+}, () => {
+  router.match("/ws/price/BTC-USDT");
+});
+
+const streamQuery = new URLSearchParams(
+  "symbols=BTC-USDT,ETH-USDT&since=BTC-USDT:120,ETH-USDT:98&epoch=e-1a2b3c&history=0",
+);
+
+Deno.bench("handshake: parse a multiplexed stream query", {
+  group: "handshake",
+}, () => {
+  parseMultiplexedStream(streamQuery, table);
 });

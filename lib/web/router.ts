@@ -33,10 +33,18 @@ export interface RouterMatch<R, M> {
   readonly middleware: readonly M[];
 }
 
-/** Matches request paths to routes (most specific first) and middleware. */
+/** Paths whose match is remembered; the memory is dropped when full. */
+const MATCH_CACHE_SIZE = 512;
+
+/**
+ * Matches request paths to routes (most specific first) and middleware.
+ * Matches are remembered per path (bounded): every handshake of a symbol's
+ * stream asks for the same path, and matching walks every route.
+ */
 export class Router<R, M> {
   #routes: RouterRoute<R>[];
   #middleware: RouterMiddleware<M>[];
+  #cache = new Map<string, RouterMatch<R, M>>();
 
   /** Sorts `routes` by specificity and `middleware` by depth once. */
   constructor(
@@ -51,8 +59,21 @@ export class Router<R, M> {
     );
   }
 
-  /** Matches a URL pathname (still percent-encoded). */
+  /**
+   * Matches a URL pathname (still percent-encoded). The result is shared
+   * between requests for the same path: frozen, never to be changed.
+   */
   match(pathname: string): RouterMatch<R, M> {
+    let found = this.#cache.get(pathname);
+    if (found === undefined) {
+      if (this.#cache.size >= MATCH_CACHE_SIZE) this.#cache.clear();
+      found = deepFreeze(this.#match(pathname));
+      this.#cache.set(pathname, found);
+    }
+    return found;
+  }
+
+  #match(pathname: string): RouterMatch<R, M> {
     const path = splitPathname(pathname);
     const middleware = this.#middleware
       .filter((m) => matchSegments(m.segments, path, true) !== undefined)
@@ -63,4 +84,11 @@ export class Router<R, M> {
     }
     return { middleware };
   }
+}
+
+function deepFreeze<R, M>(match: RouterMatch<R, M>): RouterMatch<R, M> {
+  if (match.route) Object.freeze(match.route.params);
+  Object.freeze(match.route);
+  Object.freeze(match.middleware);
+  return Object.freeze(match);
 }

@@ -61,3 +61,17 @@ Deno.test("Router - middleware applies by folder, outermost first, also to 404s"
   ]);
   assert.deepEqual(router.match("/").middleware, ["_middleware.ts"]);
 });
+
+Deno.test("Router - a repeated path reuses its match, frozen", () => {
+  const router = routerOf(["ws/price/[symbol].ts"], ["_middleware.ts"]);
+  const first = router.match("/ws/price/BTC-USDT");
+  assert.equal(router.match("/ws/price/BTC-USDT"), first);
+  assert.ok(Object.isFrozen(first.route?.params));
+  assert.deepEqual(router.match("/ws/price/ETH-USDT").route?.params, {
+    symbol: "ETH-USDT",
+  });
+  for (let i = 0; i < 600; i++) router.match(`/ws/price/S${i}`);
+  assert.deepEqual(router.match("/ws/price/BTC-USDT").route?.params, {
+    symbol: "BTC-USDT",
+  });
+});
