@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { rawGet } from "./support/raw_connection.ts";
 import { startStack } from "./support/start_stack.ts";
+import { layerTest } from "./support/layer_test.ts";
 
 const PUBLIC = "https://sentinel.example.com";
 
@@ -17,52 +18,72 @@ const UPGRADE = {
   "sec-websocket-key": btoa("0123456789abcdef"),
 };
 
-Deno.test("public origin - a request for another host is refused with 421", async () => {
-  const stack = await startStack({ env: { PUBLIC_ORIGIN: PUBLIC } });
-  try {
-    const { port } = new URL(stack.service.url);
-    const rebound = await rawGet(stack.service.url, "/api/symbols", {
-      host: `rebind.attacker.test:${port}`,
+layerTest(
+  "public origin - a request for another host is refused with 421",
+  async (layer) => {
+    const stack = await startStack({
+      socketLayer: layer,
+      env: { PUBLIC_ORIGIN: PUBLIC },
     });
-    assert.equal(rebound.status, 421);
-    assert.equal(JSON.parse(rebound.body).error, "misdirected_request");
-    for (const host of ["sentinel.example.com", "SENTINEL.example.com:443"]) {
-      const ours = await rawGet(stack.service.url, "/api/symbols", { host });
-      assert.equal(ours.status, 200, host);
+    try {
+      const { port } = new URL(stack.service.url);
+      const rebound = await rawGet(stack.service.url, "/api/symbols", {
+        host: `rebind.attacker.test:${port}`,
+      });
+      assert.equal(rebound.status, 421);
+      assert.equal(JSON.parse(rebound.body).error, "misdirected_request");
+      for (const host of ["sentinel.example.com", "SENTINEL.example.com:443"]) {
+        const ours = await rawGet(stack.service.url, "/api/symbols", { host });
+        assert.equal(ours.status, 200, host);
+      }
+      const health = await rawGet(stack.service.url, "/api/health", {
+        host: `10.0.0.5:${port}`,
+      });
+      assert.equal(
+        health.status,
+        200,
+        "load balancer health checks still pass",
+      );
+    } finally {
+      await stack.stop();
     }
-    const health = await rawGet(stack.service.url, "/api/health", {
-      host: `10.0.0.5:${port}`,
-    });
-    assert.equal(health.status, 200, "load balancer health checks still pass");
-  } finally {
-    await stack.stop();
-  }
-});
+  },
+);
 
-Deno.test("public origin - a rebound page cannot open a socket; the public origin can", async () => {
-  const stack = await startStack({ env: { PUBLIC_ORIGIN: PUBLIC } });
-  try {
-    const { port } = new URL(stack.service.url);
-    const attacker = `rebind.attacker.test:${port}`;
-    const rebound = await rawGet(stack.service.url, "/ws/price/BTC-USDT", {
-      ...UPGRADE,
-      host: attacker,
-      origin: `http://${attacker}`,
+layerTest(
+  "public origin - a rebound page cannot open a socket; the public origin can",
+  async (layer) => {
+    const stack = await startStack({
+      socketLayer: layer,
+      env: { PUBLIC_ORIGIN: PUBLIC },
     });
-    assert.equal(rebound.status, 421);
-    const accepted = await rawGet(stack.service.url, "/ws/price/BTC-USDT", {
-      ...UPGRADE,
-      host: "sentinel.example.com",
-      origin: PUBLIC,
-    });
-    assert.equal(accepted.status, 101);
-    const plainHttp = await rawGet(stack.service.url, "/ws/price/BTC-USDT", {
-      ...UPGRADE,
-      host: "sentinel.example.com",
-      origin: "http://sentinel.example.com",
-    });
-    assert.equal(plainHttp.status, 403, "own origin is PUBLIC_ORIGIN exactly");
-  } finally {
-    await stack.stop();
-  }
-});
+    try {
+      const { port } = new URL(stack.service.url);
+      const attacker = `rebind.attacker.test:${port}`;
+      const rebound = await rawGet(stack.service.url, "/ws/price/BTC-USDT", {
+        ...UPGRADE,
+        host: attacker,
+        origin: `http://${attacker}`,
+      });
+      assert.equal(rebound.status, 421);
+      const accepted = await rawGet(stack.service.url, "/ws/price/BTC-USDT", {
+        ...UPGRADE,
+        host: "sentinel.example.com",
+        origin: PUBLIC,
+      });
+      assert.equal(accepted.status, 101);
+      const plainHttp = await rawGet(stack.service.url, "/ws/price/BTC-USDT", {
+        ...UPGRADE,
+        host: "sentinel.example.com",
+        origin: "http://sentinel.example.com",
+      });
+      assert.equal(
+        plainHttp.status,
+        403,
+        "own origin is PUBLIC_ORIGIN exactly",
+      );
+    } finally {
+      await stack.stop();
+    }
+  },
+);

@@ -49,7 +49,10 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
       req.resume();
     },
     cancel() {
-      req.destroy();
+      // The handler stopped reading (a 408, a 413): discard the rest, and
+      // keep the connection so the answer can still go out.
+      req.removeAllListeners("data");
+      req.resume();
     },
   }, { highWaterMark: 4 });
 }
@@ -97,13 +100,12 @@ export async function writeResponse(
   res: ServerResponse,
   response: Response,
 ): Promise<void> {
-  res.writeHead(
-    response.status,
-    response.statusText || STATUS_CODES[response.status] || "",
-    headerList(response),
-  );
+  const status = response.status;
+  const reason = response.statusText || STATUS_CODES[status] || "";
+  const headers = headerList(response);
   const body = response.body;
   if (body === null) {
+    res.writeHead(status, reason, headers);
     res.end();
     return;
   }
@@ -111,21 +113,25 @@ export async function writeResponse(
   const gone = () => reader.cancel().catch(() => {});
   res.once("close", gone);
   try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          const go = () => {
-            res.off("drain", go);
-            res.off("close", go);
-            resolve();
-          };
-          res.on("drain", go);
-          res.on("close", go);
-        });
+    // A body of one chunk (JSON, a page) goes out with its length, as
+    // `Deno.serve` sends it; longer streams go out chunked as they come.
+    const first = await reader.read();
+    const second = first.done ? first : await reader.read();
+    if (second.done) {
+      if (!response.headers.has("content-length")) {
+        headers.push("content-length", String(first.value?.length ?? 0));
       }
-      if (res.destroyed) return;
+      res.writeHead(status, reason, headers);
+      res.end(first.value);
+      return;
+    }
+    res.writeHead(status, reason, headers);
+    let next: ReadableStreamReadResult<Uint8Array> = first;
+    for (const chunk of [first.value, second.value]) {
+      if (!await write(res, chunk!)) return;
+    }
+    while (!(next = await reader.read()).done) {
+      if (!await write(res, next.value)) return;
     }
     res.end();
   } catch {
@@ -133,6 +139,22 @@ export async function writeResponse(
   } finally {
     res.off("close", gone);
   }
+}
+
+/** Writes `chunk`, waiting for `drain` when full; false once `res` is gone. */
+async function write(res: ServerResponse, chunk: Uint8Array): Promise<boolean> {
+  if (!res.write(chunk)) {
+    await new Promise<void>((resolve) => {
+      const go = () => {
+        res.off("drain", go);
+        res.off("close", go);
+        resolve();
+      };
+      res.on("drain", go);
+      res.on("close", go);
+    });
+  }
+  return !res.destroyed;
 }
 
 /**

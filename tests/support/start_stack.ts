@@ -4,6 +4,7 @@
  * gets its own stack; `stop()` tears everything down.
  */
 import { loadConfig } from "../../lib/config/load_config.ts";
+import type { SocketLayerKind } from "../../lib/config/config_schema.ts";
 import {
   startExchange,
   type StartExchangeOptions,
@@ -32,6 +33,8 @@ export interface StackOptions {
    * see thinning (intended) as gaps. The governor has its own tests.
    */
   readonly loadShedding?: boolean;
+  /** The socket layer (`SOCKET_LAYER`). Default: the service's default. */
+  readonly socketLayer?: SocketLayerKind;
   /** Simulator options (e.g. `wsPushIntervalMs`); host, port and seed are set here. */
   readonly exchange?: Omit<StartExchangeOptions, "hostname" | "port" | "seed">;
 }
@@ -88,6 +91,7 @@ export async function startServiceAgainst(
     // Stacks start without history unless a test asks for the backfill, so
     // kline requests never take a fault meant for the tickers.
     CANDLES_BACKFILL_HOURS: "0",
+    ...(options.socketLayer ? { SOCKET_LAYER: options.socketLayer } : {}),
     ...options.env,
   });
   if (!result.ok) throw new Error(result.problems.join("\n"));
