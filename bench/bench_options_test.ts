@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { BENCH_TARGETS } from "./bench_targets.ts";
 import { parseBenchOptions } from "./bench_options.ts";
 import { OptionsError } from "./load_options.ts";
 
@@ -15,14 +16,7 @@ function problems(args: string[]): string {
 Deno.test("parseBenchOptions - defaults follow the performance goals", () => {
   const options = parseBenchOptions([]);
   assert.deepEqual(options.subscribers, [1000, 4000]);
-  assert.deepEqual(options.targets, [
-    "sentinel",
-    "sentinel-deno",
-    "bare",
-    "ws",
-    "ws-deno",
-    "socketio",
-  ]);
+  assert.deepEqual(options.targets, BENCH_TARGETS);
   assert.equal(options.duration, 20);
   assert.equal(options.rate, 20);
   assert.equal(options.muxRatio, 0);

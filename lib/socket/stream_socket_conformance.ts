@@ -21,6 +21,17 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** Connects to `port` and sends a WebSocket handshake for `path` by hand. */
+async function rawHandshake(port: number, path: string): Promise<Deno.TcpConn> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+      `Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n\r\n`,
+  ));
+  return conn;
+}
+
 /** A listener on `layer` whose `/ws` route hands each socket to the test. */
 async function serve(layer: SocketLayerName) {
   const sockets: StreamSocket[] = [];
@@ -160,14 +171,7 @@ export function streamSocketConformance(layer: SocketLayerName): void {
     async () => {
       const { listener, url } = await serve(layer);
       try {
-        const conn = await Deno.connect({
-          hostname: "127.0.0.1",
-          port: listener.addr.port,
-        });
-        await conn.write(new TextEncoder().encode(
-          `GET /refuse HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-            `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n\r\n`,
-        ));
+        const conn = await rawHandshake(listener.addr.port, "/refuse");
         let text = "";
         const buffer = new Uint8Array(4096);
         while (!text.includes("forbidden_origin")) {
@@ -214,15 +218,8 @@ export function streamSocketConformance(layer: SocketLayerName): void {
     name("bufferedAmount grows for a client that stops reading"),
     async () => {
       const { listener, sockets } = await serve(layer);
-      const conn = await Deno.connect({
-        hostname: "127.0.0.1",
-        port: listener.addr.port,
-      });
+      const conn = await rawHandshake(listener.addr.port, "/ws");
       try {
-        await conn.write(new TextEncoder().encode(
-          `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-            `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n\r\n`,
-        ));
         await until(() => sockets[0]?.readyState === 1, "the server socket");
         const chunk = "y".repeat(64 << 10);
         // The kernel's buffers (several MB on loopback) fill first; bounded.
