@@ -19,6 +19,30 @@ function putHead(length: number): string {
     `Content-Length: ${length}\r\n\r\n`;
 }
 
+/**
+ * Sends `text` a byte every 100 ms until an answer's head arrives (at most
+ * 8 s); resolves once the trickle has stopped.
+ */
+async function trickleUntilAnswered(
+  raw: RawConnection,
+  text: string,
+  what: string,
+): Promise<void> {
+  let answered = false;
+  const trickle = (async () => {
+    for (const byte of text) {
+      if (answered || !await raw.write(byte)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    await raw.readUntil((c) => c.text.includes("\r\n\r\n"), what, 8_000);
+  } finally {
+    answered = true;
+    await trickle;
+  }
+}
+
 layerTest(
   "http timeouts - a body sent a byte at a time is answered 408 after HTTP_BODY_TIMEOUT_SECONDS",
   async (layer) => {
@@ -27,23 +51,10 @@ layerTest(
       env: { ADMIN_TOKEN: TOKEN, HTTP_BODY_TIMEOUT_SECONDS: "1" },
     });
     const raw = await RawConnection.open(stack.service.url);
-    let answered = false;
     try {
       const body = `{"threshold": 25000000${" ".repeat(200)}}`;
       await raw.write(putHead(body.length));
-      const trickle = (async () => {
-        for (const byte of body) {
-          if (answered || !await raw.write(byte)) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      })();
-      await raw.readUntil(
-        (c) => c.text.includes("\r\n\r\n"),
-        "an answer to the trickling body",
-        8_000,
-      );
-      answered = true;
-      await trickle;
+      await trickleUntilAnswered(raw, body, "an answer to the trickling body");
       assert.match(raw.text, /^HTTP\/1\.1 408 /);
       assert.match(raw.text, /"error":"request_timeout"/);
       const thresholds = await fetch(`${stack.service.url}/api/thresholds`);
@@ -53,7 +64,6 @@ layerTest(
         "the trickled write was not applied",
       );
     } finally {
-      answered = true;
       raw.close();
       await stack.stop();
     }
@@ -100,28 +110,14 @@ Deno.test("http timeouts (ws) - a request head sent a byte at a time is answered
     env: { HTTP_BODY_TIMEOUT_SECONDS: "1" },
   });
   const raw = await RawConnection.open(stack.service.url);
-  let answered = false;
   try {
     const head = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
       `X-Padding: ${"p".repeat(200)}\r\n`;
-    const trickle = (async () => {
-      for (const byte of head) {
-        if (answered || !await raw.write(byte)) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
-    await raw.readUntil(
-      (c) => c.text.includes("\r\n\r\n"),
-      "an answer to the trickling head",
-      8_000,
-    );
-    answered = true;
-    await trickle;
+    await trickleUntilAnswered(raw, head, "an answer to the trickling head");
     assert.match(raw.text, /^HTTP\/1\.1 408 /);
     await raw.readUntil(() => false, "the connection to close", 8_000);
     assert.ok(raw.closed, "the connection was closed after the 408");
   } finally {
-    answered = true;
     raw.close();
     await stack.stop();
   }

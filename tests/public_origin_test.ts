@@ -8,8 +8,13 @@ import assert from "node:assert/strict";
 import { rawGet } from "./support/raw_connection.ts";
 import { startStack } from "./support/start_stack.ts";
 import { layerTest } from "./support/layer_test.ts";
+import type { SocketLayerKind } from "../lib/config/config_schema.ts";
 
 const PUBLIC = "https://sentinel.example.com";
+
+/** A stack with `PUBLIC_ORIGIN` set, on `layer`. */
+const startPublic = (layer: SocketLayerKind) =>
+  startStack({ socketLayer: layer, env: { PUBLIC_ORIGIN: PUBLIC } });
 
 const UPGRADE = {
   connection: "Upgrade",
@@ -21,10 +26,7 @@ const UPGRADE = {
 layerTest(
   "public origin - a request for another host is refused with 421",
   async (layer) => {
-    const stack = await startStack({
-      socketLayer: layer,
-      env: { PUBLIC_ORIGIN: PUBLIC },
-    });
+    const stack = await startPublic(layer);
     try {
       const { port } = new URL(stack.service.url);
       const rebound = await rawGet(stack.service.url, "/api/symbols", {
@@ -53,10 +55,7 @@ layerTest(
 layerTest(
   "public origin - a rebound page cannot open a socket; the public origin can",
   async (layer) => {
-    const stack = await startStack({
-      socketLayer: layer,
-      env: { PUBLIC_ORIGIN: PUBLIC },
-    });
+    const stack = await startPublic(layer);
     try {
       const { port } = new URL(stack.service.url);
       const attacker = `rebind.attacker.test:${port}`;
