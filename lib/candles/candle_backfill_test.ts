@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 import type { Candle } from "../protocol/candles.ts";
 import {
@@ -53,9 +54,9 @@ class FakeExchange implements KlineSource {
   }
 }
 
-const SYMBOLS = [
-  { id: "BTC-USDT", upstream: "BTCUSDT" },
-  { id: "ETH-USDT", upstream: "ETHUSDT" },
+const SYMBOLS: readonly TrackedSymbol[] = [
+  { id: "BTC-USDT", upstream: "BTCUSDT", category: "spot" },
+  { id: "ETH-USDT", upstream: "ETHUSDT", category: "spot" },
 ];
 const HORIZONS = {
   "1s": 7_200_000,

@@ -4,13 +4,23 @@
  * Every variable is parsed from its string form here and nowhere else, so the
  * rest of the code receives typed, range-checked values. Defaults follow the
  * original system (1 s polling, 10 s timeout, the four tracked pairs).
+ * `SYMBOLS=all` follows every USDT instrument the exchange lists in the
+ * configured `MARKETS`.
  */
 import { z } from "zod";
 import {
+  categoryOfId,
+  type MarketCategory,
+  PERP_SUFFIX,
+  type TrackedSymbol,
+} from "../market/tracked_symbol.ts";
+import {
+  ALL_SYMBOLS,
   booleanFlag,
   emptyAsUndefined,
   exactOrigin,
   ipRangeList,
+  marketList,
   nonNegativeNumber,
   numberInRange,
   oneOf,
@@ -24,12 +34,46 @@ import {
   urlWithScheme,
 } from "./env_fields.ts";
 
-/** Whale thresholds of the original system, in USDT of 24 h turnover. */
+/**
+ * Whale thresholds in USDT of 24 h turnover: the original system's for the
+ * spot pairs; perpetuals trade several times the spot turnover, so their
+ * lines sit that much higher.
+ */
 export const DEFAULT_WHALE_THRESHOLDS: Readonly<Record<string, number>> = {
   "BTC-USDT": 50_000_000,
   "ETH-USDT": 20_000_000,
   "SOL-USDT": 5_000_000,
+  "BTC-USDT-PERP": 150_000_000,
+  "ETH-USDT-PERP": 60_000_000,
+  "SOL-USDT-PERP": 15_000_000,
 };
+
+/** The spot pairs followed when `SYMBOLS` is unset: the original four. */
+export const DEFAULT_SPOT_SYMBOLS = [
+  "BTC-USDT",
+  "ETH-USDT",
+  "SOL-USDT",
+  "1000SATS-USDT",
+] as const;
+
+/** The perpetuals followed when `SYMBOLS` is unset and `MARKETS` has linear. */
+export const DEFAULT_PERP_SYMBOLS = [
+  "BTC-USDT-PERP",
+  "ETH-USDT-PERP",
+  "SOL-USDT-PERP",
+] as const;
+
+/**
+ * Liquidation notional (USDT) that raises a `liquidation` alert: one forced
+ * close of about this size on the majors is news; smaller ones happen every
+ * minute.
+ */
+export const DEFAULT_LIQUIDATION_THRESHOLDS: Readonly<Record<string, number>> =
+  {
+    "BTC-USDT-PERP": 1_000_000,
+    "ETH-USDT-PERP": 500_000,
+    "SOL-USDT-PERP": 250_000,
+  };
 
 /**
  * How market data is ingested: `ws` follows Bybit's public WebSocket (REST
@@ -49,6 +93,9 @@ export const DEFAULT_TRADE_THRESHOLDS: Readonly<Record<string, number>> = {
   "BTC-USDT": 250_000,
   "ETH-USDT": 100_000,
   "SOL-USDT": 50_000,
+  "BTC-USDT-PERP": 500_000,
+  "ETH-USDT-PERP": 200_000,
+  "SOL-USDT-PERP": 100_000,
 };
 
 /**
@@ -60,6 +107,9 @@ export const DEFAULT_SPIKE_THRESHOLDS: Readonly<Record<string, number>> = {
   "BTC-USDT": 4_000_000,
   "ETH-USDT": 1_500_000,
   "SOL-USDT": 400_000,
+  "BTC-USDT-PERP": 12_000_000,
+  "ETH-USDT-PERP": 4_500_000,
+  "SOL-USDT-PERP": 1_200_000,
 };
 
 /**
@@ -77,6 +127,14 @@ export const SOCKET_LAYERS = ["ws", "deno"] as const;
 export type SocketLayerKind = typeof SOCKET_LAYERS[number];
 /** A value of `STREAM_ENGINE`. */
 export type StreamEngineKind = typeof STREAM_ENGINES[number];
+
+/**
+ * Most instruments read from one market's listing (`INSTRUMENTS_MAX`): Bybit
+ * lists several hundred per market; a listing past the cap is refused (the
+ * previous one stays in force) rather than followed, so a broken or hostile
+ * listing cannot open tens of thousands of streams.
+ */
+export const DEFAULT_INSTRUMENTS_MAX = 2_000;
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** Severity names accepted by `LOG_LEVEL`, quietest last. */
@@ -106,11 +164,32 @@ export const environmentSchema = z.object({
   WS_FALLBACK_AFTER_SECONDS: positiveNumber(5, "a positive number of seconds"),
   // At most the runtime's own cap: it drops the connection past 64 MiB.
   BYBIT_WS_MAX_FRAME_BYTES: positiveInteger(1 << 20, 64 << 20),
+  BYBIT_WS_LINEAR_URL: z.preprocess(
+    emptyAsUndefined,
+    z.string().refine((value) => {
+      try {
+        return ["ws:", "wss:"].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, { error: "expected a ws(s) URL" }).optional(),
+  ),
   WS_SILENCE_TIMEOUT_SECONDS: positiveNumber(
     30,
     "a positive number of seconds",
   ),
   PUBLIC_ORIGIN: exactOrigin,
+  WS_DATA_SILENCE_SECONDS: positiveNumber(30, "a positive number of seconds"),
+  WS_TOPIC_SILENCE_SECONDS: positiveNumber(
+    300,
+    "a positive number of seconds",
+  ),
+  MARKETS: marketList,
+  INSTRUMENTS_REFRESH_SECONDS: positiveNumber(
+    3600,
+    "a positive number of seconds",
+  ),
+  INSTRUMENTS_MAX: positiveInteger(DEFAULT_INSTRUMENTS_MAX, 100_000),
   ALLOWED_ORIGIN_PRIMARY: exactOrigin,
   ALLOWED_ORIGIN_SECONDARY: exactOrigin,
   ALLOW_MISSING_ORIGIN: booleanFlag(true),
@@ -128,6 +207,11 @@ export const environmentSchema = z.object({
   SPIKE_THRESHOLDS: thresholdMap,
   SPIKE_THRESHOLD_DEFAULT: positiveNumber(
     80_000,
+    "a positive amount in USDT",
+  ),
+  LIQUIDATION_THRESHOLDS: thresholdMap,
+  LIQUIDATION_THRESHOLD_DEFAULT: positiveNumber(
+    100_000,
     "a positive amount in USDT",
   ),
   SPIKE_WINDOW_SECONDS: positiveNumber(60, "a positive number of seconds"),
@@ -239,14 +323,44 @@ export const environmentSchema = z.object({
       message: "TRUSTED_PROXIES is set but TRUST_PROXY is not true",
     });
   }
+  if (
+    env.MARKETS.includes("linear") && env.BYBIT_WS_LINEAR_URL === undefined &&
+    !env.BYBIT_WS_URL.endsWith(SPOT_PATH_SUFFIX)
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["BYBIT_WS_LINEAR_URL"],
+      message:
+        "expected a ws(s) URL: it cannot be derived from a BYBIT_WS_URL that does not end in /spot",
+    });
+  }
+  const symbols = env.SYMBOLS;
+  if (symbols === ALL_SYMBOLS) return;
+  if (symbols !== undefined) {
+    for (const symbol of symbols) {
+      if (env.MARKETS.includes(symbol.category)) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: ["SYMBOLS"],
+        message:
+          `${symbol.id} is a ${symbol.category} market, not in MARKETS (${
+            env.MARKETS.join(",")
+          })`,
+      });
+    }
+  }
   // A per-symbol override naming a symbol that is not tracked is a typo the
-  // service would otherwise ignore silently.
-  const tracked = new Set(env.SYMBOLS.map((s) => s.id));
+  // service would otherwise ignore silently. With SYMBOLS=all the listing is
+  // not known yet: overrides apply when their symbol appears.
+  const tracked = new Set(
+    (symbols ?? defaultSymbols(env.MARKETS)).map((s) => s.id),
+  );
   for (
     const name of [
       "WHALE_THRESHOLDS",
       "TRADE_THRESHOLDS",
       "SPIKE_THRESHOLDS",
+      "LIQUIDATION_THRESHOLDS",
     ] as const
   ) {
     for (const id of Object.keys(env[name])) {
@@ -261,6 +375,27 @@ export const environmentSchema = z.object({
     }
   }
 });
+
+/** The end of the spot stream's path, replaced by `/linear` for perpetuals. */
+export const SPOT_PATH_SUFFIX = "/spot";
+
+/**
+ * The symbols followed when `SYMBOLS` is unset: the four spot pairs, and with
+ * `linear` the three major perpetuals.
+ */
+export function defaultSymbols(
+  markets: readonly MarketCategory[],
+): TrackedSymbol[] {
+  const ids = [
+    ...(markets.includes("spot") ? DEFAULT_SPOT_SYMBOLS : []),
+    ...(markets.includes("linear") ? DEFAULT_PERP_SYMBOLS : []),
+  ];
+  return ids.map((id) => {
+    const category = categoryOfId(id);
+    const bare = category === "linear" ? id.slice(0, -PERP_SUFFIX.length) : id;
+    return { id, upstream: bare.replaceAll("-", ""), category };
+  });
+}
 
 /** Names of the variables that hold secrets: never echoed back in errors. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([

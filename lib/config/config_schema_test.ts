@@ -38,12 +38,19 @@ Deno.test("CHANNEL_ID_PATTERN - letters, digits and dashes only", () => {
   assert.equal(MAX_CHANNEL_ID_LENGTH, 32);
 });
 
-Deno.test("DEFAULT_WHALE_THRESHOLDS - the original's values", () => {
-  assert.deepEqual(DEFAULT_WHALE_THRESHOLDS, {
-    "BTC-USDT": 50_000_000,
-    "ETH-USDT": 20_000_000,
-    "SOL-USDT": 5_000_000,
-  });
+Deno.test("DEFAULT_WHALE_THRESHOLDS - the original's values for the spot pairs", () => {
+  assert.deepEqual(
+    Object.fromEntries(
+      Object.entries(DEFAULT_WHALE_THRESHOLDS).filter(([id]) =>
+        !id.endsWith("-PERP")
+      ),
+    ),
+    {
+      "BTC-USDT": 50_000_000,
+      "ETH-USDT": 20_000_000,
+      "SOL-USDT": 5_000_000,
+    },
+  );
 });
 
 Deno.test("SECRET_VARIABLES - ADMIN_TOKEN is secret", () => {

@@ -8,7 +8,11 @@ import { z } from "zod";
 import { parseIpRange } from "../protocol/ip_address.ts";
 import { checkRedisUrl } from "./redis_url.ts";
 import {
+  categoryOfId,
   CHANNEL_ID_PATTERN,
+  MARKET_CATEGORIES,
+  type MarketCategory,
+  PERP_SUFFIX,
   type TrackedSymbol,
 } from "../market/tracked_symbol.ts";
 
@@ -150,15 +154,23 @@ export const exactOrigin = z.preprocess(
 
 const symbolEntry = /^([A-Za-z0-9-]{1,32})(?:=([A-Za-z0-9]{1,32}))?$/;
 
+/** `SYMBOLS=all`: follow every listed instrument of the configured markets. */
+export const ALL_SYMBOLS = "all";
+
 /**
- * `SYMBOLS`: comma-separated channel ids, each optionally `ID=UPSTREAM` when the
- * exchange's name is not simply the id without dashes (multiplied names such
- * as `10000SATSUSDT` exist).
+ * `SYMBOLS`: `all` (every instrument of the configured markets that trades
+ * against USDT, read from the exchange's listing), or comma-separated
+ * channel ids, each optionally `ID=UPSTREAM` when the exchange's name is not
+ * simply the id without dashes (multiplied names such as `10000SATSUSDT`
+ * exist). An id ending in `-PERP` is a USDT perpetual (`linear`), any other a
+ * spot pair. Unset: undefined, and the defaults of the markets apply.
  */
 export const symbolList = z.preprocess(
   emptyAsUndefined,
-  z.string().default("BTC-USDT,ETH-USDT,SOL-USDT,1000SATS-USDT").transform(
-    (raw, ctx): TrackedSymbol[] => {
+  z.string().optional().transform(
+    (raw, ctx): TrackedSymbol[] | typeof ALL_SYMBOLS | undefined => {
+      if (raw === undefined) return undefined;
+      if (raw.trim().toLowerCase() === ALL_SYMBOLS) return ALL_SYMBOLS;
       const entries = raw.split(",").map((s) => s.trim()).filter(Boolean);
       const symbols: TrackedSymbol[] = [];
       for (const entry of entries) {
@@ -168,7 +180,7 @@ export const symbolList = z.preprocess(
             code: "custom",
             message: `entry ${
               JSON.stringify(entry)
-            } is not ID or ID=UPSTREAM (letters, digits, dashes; at most 32)`,
+            } is not ID or ID=UPSTREAM (letters, digits, dashes; at most 32), or all`,
           });
           return z.NEVER;
         }
@@ -177,15 +189,20 @@ export const symbolList = z.preprocess(
           ctx.addIssue({ code: "custom", message: `duplicate symbol ${id}` });
           return z.NEVER;
         }
+        const category = categoryOfId(id);
+        const bare = category === "linear"
+          ? id.slice(0, -PERP_SUFFIX.length)
+          : id;
         symbols.push({
           id,
-          upstream: (match[2] ?? id.replaceAll("-", "")).toUpperCase(),
+          upstream: (match[2] ?? bare.replaceAll("-", "")).toUpperCase(),
+          category,
         });
       }
       if (symbols.length === 0) {
         ctx.addIssue({
           code: "custom",
-          message: "expected at least one symbol",
+          message: "expected at least one symbol, or all",
         });
         return z.NEVER;
       }
@@ -195,7 +212,45 @@ export const symbolList = z.preprocess(
 );
 
 /**
- * `WHALE_THRESHOLDS`, `TRADE_THRESHOLDS`, `SPIKE_THRESHOLDS`: `ID=USDT` pairs,
+ * `MARKETS`: which Bybit markets to follow, `spot` (default), `linear` (USDT
+ * perpetuals) or both, comma-separated.
+ */
+export const marketList = z.preprocess(
+  emptyAsUndefined,
+  z.string().default("spot").transform((raw, ctx): MarketCategory[] => {
+    const names = raw.split(",").map((s) => s.trim().toLowerCase()).filter(
+      Boolean,
+    );
+    const known = new Set<string>(MARKET_CATEGORIES);
+    const markets: MarketCategory[] = [];
+    for (const name of names) {
+      if (!known.has(name)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown market ${
+            JSON.stringify(name.slice(0, 32))
+          }; expected spot, linear or spot,linear`,
+        });
+        return z.NEVER;
+      }
+      if (!markets.includes(name as MarketCategory)) {
+        markets.push(name as MarketCategory);
+      }
+    }
+    if (markets.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: "expected spot, linear or spot,linear",
+      });
+      return z.NEVER;
+    }
+    return MARKET_CATEGORIES.filter((m) => markets.includes(m));
+  }),
+);
+
+/**
+ * `WHALE_THRESHOLDS`, `TRADE_THRESHOLDS`, `SPIKE_THRESHOLDS`,
+ * `LIQUIDATION_THRESHOLDS`: `ID=USDT` pairs,
  * comma-separated; they override the built-in defaults for the named symbols
  * only.
  */

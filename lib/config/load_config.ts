@@ -3,19 +3,43 @@
  * of problems, one per bad variable, that never echo a secret's value.
  */
 import {
+  DEFAULT_LIQUIDATION_THRESHOLDS,
   DEFAULT_SPIKE_THRESHOLDS,
   DEFAULT_TRADE_THRESHOLDS,
   DEFAULT_WHALE_THRESHOLDS,
+  defaultSymbols,
   type Environment,
   environmentSchema,
   type LogLevel,
   SECRET_VARIABLES,
   type SocketLayerKind,
+  SPOT_PATH_SUFFIX,
   type StreamEngineKind,
   type UpstreamMode,
 } from "./config_schema.ts";
+import { ALL_SYMBOLS } from "./env_fields.ts";
 import { describeEnvIssues } from "./env_problems.ts";
-import type { TrackedSymbol } from "../market/tracked_symbol.ts";
+import type {
+  MarketCategory,
+  TrackedSymbol,
+} from "../market/tracked_symbol.ts";
+
+/**
+ * One kind of alert line for every symbol, including symbols that appear
+ * later (`SYMBOLS=all`): an override or built-in value by channel id, else
+ * the variable's default.
+ */
+export interface ThresholdLine {
+  /** Values by channel id (overrides win over built-in values). */
+  readonly bySymbol: Readonly<Record<string, number>>;
+  /** The line of any other symbol. */
+  readonly fallback: number;
+}
+
+/** The line of `id` in `line`. */
+export function lineFor(line: ThresholdLine, id: string): number {
+  return line.bySymbol[id] ?? line.fallback;
+}
 
 /** Everything the service needs to run, derived from the environment. */
 export interface ServiceConfig {
@@ -36,16 +60,51 @@ export interface ServiceConfig {
     readonly wsSilenceTimeoutMs: number;
     /** Longest WebSocket frame parsed, bytes (characters); longer ones are bad. */
     readonly wsMaxFrameBytes: number;
+    /** Bybit's public linear stream, e.g. `wss://stream.bybit.com/v5/public/linear`. */
+    readonly wsLinearUrl: string;
+    /**
+     * A connection that answers pings but delivers no data on any of its
+     * topics this long, ms, is replaced.
+     */
+    readonly wsDataSilenceMs: number;
+    /** A ticker topic silent this long, ms, is resubscribed. */
+    readonly wsTopicSilenceMs: number;
   };
+  /** Markets followed (`MARKETS`). */
+  readonly markets: readonly MarketCategory[];
+  /**
+   * The configured symbols. With {@linkcode ServiceConfig.followAll} these
+   * are only what is followed until the exchange's listing is known.
+   */
   readonly symbols: readonly TrackedSymbol[];
-  /** Whale threshold (USDT of 24 h turnover) for every tracked symbol. */
+  /** `SYMBOLS=all`: follow every USDT instrument listed in the markets. */
+  readonly followAll: boolean;
+  /** The exchange's instrument listing, read with `SYMBOLS=all`. */
+  readonly instruments: {
+    /** Full URL of `/v5/market/instruments-info` (beside the tickers URL). */
+    readonly url: string;
+    /** Interval between two reads of the listing, ms. */
+    readonly refreshMs: number;
+    /** Most instruments accepted from one market's listing. */
+    readonly maxPerMarket: number;
+  };
+  /** Whale threshold (USDT of 24 h turnover) for every configured symbol. */
   readonly thresholds: Readonly<Record<string, number>>;
+  /** Every alert line, also for symbols that appear at runtime. */
+  readonly lines: {
+    readonly whale: ThresholdLine;
+    readonly trade: ThresholdLine;
+    readonly spike: ThresholdLine;
+    readonly liquidation: ThresholdLine;
+  };
   /** Alert rules and the retention of the alert trail. */
   readonly alerts: {
     /** Single-trade notional (USDT) for `whale_trade`, every tracked symbol. */
     readonly tradeThresholds: Readonly<Record<string, number>>;
     /** Notional (USDT) per spike window for `volume_spike`, every tracked symbol. */
     readonly spikeThresholds: Readonly<Record<string, number>>;
+    /** One liquidation's notional (USDT) for `liquidation`, every perpetual. */
+    readonly liquidationThresholds: Readonly<Record<string, number>>;
     /** Window of the volume-spike flow, ms. */
     readonly spikeWindowMs: number;
     /** Minimum time between alerts of one (symbol, kind), ms. */
@@ -150,27 +209,59 @@ export function loadConfig(
   return { ok: true, config: toServiceConfig(parsed.data) };
 }
 
-/** Per-symbol values: an override, else a built-in default, else `fallback`. */
-function perSymbol(
-  symbols: readonly TrackedSymbol[],
+/** A line: overrides win over built-in values; `fallback` for the rest. */
+function line(
   overrides: Readonly<Record<string, number>>,
   builtIn: Readonly<Record<string, number>>,
   fallback: number,
+): ThresholdLine {
+  return { bySymbol: { ...builtIn, ...overrides }, fallback };
+}
+
+/** `line` for each of `symbols`. */
+function perSymbol(
+  symbols: readonly TrackedSymbol[],
+  values: ThresholdLine,
 ): Record<string, number> {
-  const values: Record<string, number> = {};
-  for (const symbol of symbols) {
-    values[symbol.id] = overrides[symbol.id] ?? builtIn[symbol.id] ?? fallback;
-  }
-  return values;
+  return Object.fromEntries(symbols.map((s) => [s.id, lineFor(values, s.id)]));
+}
+
+/** The linear stream beside the spot one: `/spot` becomes `/linear`. */
+function linearUrl(env: Environment): string {
+  if (env.BYBIT_WS_LINEAR_URL !== undefined) return env.BYBIT_WS_LINEAR_URL;
+  const spot = env.BYBIT_WS_URL;
+  return spot.endsWith(SPOT_PATH_SUFFIX)
+    ? `${spot.slice(0, -SPOT_PATH_SUFFIX.length)}/linear`
+    : spot;
 }
 
 function toServiceConfig(env: Environment): ServiceConfig {
-  const thresholds = perSymbol(
-    env.SYMBOLS,
-    env.WHALE_THRESHOLDS,
-    DEFAULT_WHALE_THRESHOLDS,
-    env.WHALE_THRESHOLD_DEFAULT,
-  );
+  const followAll = env.SYMBOLS === ALL_SYMBOLS;
+  const symbols = env.SYMBOLS === undefined || env.SYMBOLS === ALL_SYMBOLS
+    ? defaultSymbols(env.MARKETS)
+    : env.SYMBOLS;
+  const lines = {
+    whale: line(
+      env.WHALE_THRESHOLDS,
+      DEFAULT_WHALE_THRESHOLDS,
+      env.WHALE_THRESHOLD_DEFAULT,
+    ),
+    trade: line(
+      env.TRADE_THRESHOLDS,
+      DEFAULT_TRADE_THRESHOLDS,
+      env.TRADE_THRESHOLD_DEFAULT,
+    ),
+    spike: line(
+      env.SPIKE_THRESHOLDS,
+      DEFAULT_SPIKE_THRESHOLDS,
+      env.SPIKE_THRESHOLD_DEFAULT,
+    ),
+    liquidation: line(
+      env.LIQUIDATION_THRESHOLDS,
+      DEFAULT_LIQUIDATION_THRESHOLDS,
+      env.LIQUIDATION_THRESHOLD_DEFAULT,
+    ),
+  };
   return {
     upstream: {
       mode: env.INGEST_MODE,
@@ -181,21 +272,26 @@ function toServiceConfig(env: Environment): ServiceConfig {
       wsFallbackAfterMs: Math.round(env.WS_FALLBACK_AFTER_SECONDS * 1000),
       wsSilenceTimeoutMs: Math.round(env.WS_SILENCE_TIMEOUT_SECONDS * 1000),
       wsMaxFrameBytes: env.BYBIT_WS_MAX_FRAME_BYTES,
+      wsLinearUrl: linearUrl(env),
+      wsDataSilenceMs: Math.round(env.WS_DATA_SILENCE_SECONDS * 1000),
+      wsTopicSilenceMs: Math.round(env.WS_TOPIC_SILENCE_SECONDS * 1000),
     },
-    symbols: env.SYMBOLS,
-    thresholds,
+    markets: env.MARKETS,
+    symbols,
+    followAll,
+    instruments: {
+      url: new URL("instruments-info", env.BYBIT_API_URL).href,
+      refreshMs: Math.round(env.INSTRUMENTS_REFRESH_SECONDS * 1000),
+      maxPerMarket: env.INSTRUMENTS_MAX,
+    },
+    thresholds: perSymbol(symbols, lines.whale),
+    lines,
     alerts: {
-      tradeThresholds: perSymbol(
-        env.SYMBOLS,
-        env.TRADE_THRESHOLDS,
-        DEFAULT_TRADE_THRESHOLDS,
-        env.TRADE_THRESHOLD_DEFAULT,
-      ),
-      spikeThresholds: perSymbol(
-        env.SYMBOLS,
-        env.SPIKE_THRESHOLDS,
-        DEFAULT_SPIKE_THRESHOLDS,
-        env.SPIKE_THRESHOLD_DEFAULT,
+      tradeThresholds: perSymbol(symbols, lines.trade),
+      spikeThresholds: perSymbol(symbols, lines.spike),
+      liquidationThresholds: perSymbol(
+        symbols.filter((s) => s.category === "linear"),
+        lines.liquidation,
       ),
       spikeWindowMs: Math.max(1, Math.round(env.SPIKE_WINDOW_SECONDS * 1000)),
       cooldownMs: Math.round(env.ALERT_COOLDOWN_SECONDS * 1000),

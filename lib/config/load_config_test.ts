@@ -26,12 +26,22 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     wsFallbackAfterMs: 5_000,
     wsSilenceTimeoutMs: 30_000,
     wsMaxFrameBytes: 1_048_576,
+    wsLinearUrl: "wss://stream.bybit.com/v5/public/linear",
+    wsDataSilenceMs: 30_000,
+    wsTopicSilenceMs: 300_000,
+  });
+  assert.deepEqual(config.markets, ["spot"]);
+  assert.equal(config.followAll, false);
+  assert.deepEqual(config.instruments, {
+    url: "https://api.bybit.com/v5/market/instruments-info",
+    refreshMs: 3_600_000,
+    maxPerMarket: 2_000,
   });
   assert.deepEqual(config.symbols, [
-    { id: "BTC-USDT", upstream: "BTCUSDT" },
-    { id: "ETH-USDT", upstream: "ETHUSDT" },
-    { id: "SOL-USDT", upstream: "SOLUSDT" },
-    { id: "1000SATS-USDT", upstream: "1000SATSUSDT" },
+    { id: "BTC-USDT", upstream: "BTCUSDT", category: "spot" },
+    { id: "ETH-USDT", upstream: "ETHUSDT", category: "spot" },
+    { id: "SOL-USDT", upstream: "SOLUSDT", category: "spot" },
+    { id: "1000SATS-USDT", upstream: "1000SATSUSDT", category: "spot" },
   ]);
   assert.deepEqual(config.thresholds, {
     "BTC-USDT": 50_000_000,
@@ -298,10 +308,87 @@ Deno.test("loadConfig - a valid ADMIN_TOKEN never appears in other problems", ()
 Deno.test("loadConfig - SYMBOLS accepts ID=UPSTREAM and upper-cases ids", () => {
   const config = ok({ SYMBOLS: "btc-usdt, 1000SATS-USDT=10000satsusdt ,PEPE" });
   assert.deepEqual(config.symbols, [
-    { id: "BTC-USDT", upstream: "BTCUSDT" },
-    { id: "1000SATS-USDT", upstream: "10000SATSUSDT" },
-    { id: "PEPE", upstream: "PEPE" },
+    { id: "BTC-USDT", upstream: "BTCUSDT", category: "spot" },
+    { id: "1000SATS-USDT", upstream: "10000SATSUSDT", category: "spot" },
+    { id: "PEPE", upstream: "PEPE", category: "spot" },
   ]);
+});
+
+Deno.test("loadConfig - MARKETS adds the perpetuals, named with -PERP", () => {
+  const config = ok({ MARKETS: "spot, linear" });
+  assert.deepEqual(config.markets, ["spot", "linear"]);
+  assert.deepEqual(config.symbols.map((s) => s.id), [
+    "BTC-USDT",
+    "ETH-USDT",
+    "SOL-USDT",
+    "1000SATS-USDT",
+    "BTC-USDT-PERP",
+    "ETH-USDT-PERP",
+    "SOL-USDT-PERP",
+  ]);
+  assert.deepEqual(config.symbols[4], {
+    id: "BTC-USDT-PERP",
+    upstream: "BTCUSDT",
+    category: "linear",
+  });
+  assert.equal(config.thresholds["BTC-USDT-PERP"], 150_000_000);
+  assert.equal(config.alerts.liquidationThresholds["BTC-USDT-PERP"], 1_000_000);
+});
+
+Deno.test("loadConfig - MARKETS rejects unknown markets and symbols of others", () => {
+  assert.match(
+    problems({ MARKETS: "spot,inverse" })[0],
+    /^MARKETS: unknown market "inverse"/,
+  );
+  assert.match(problems({ MARKETS: "" + "," })[0], /^MARKETS: /);
+  const found = problems({ SYMBOLS: "BTC-USDT,ETH-USDT-PERP" });
+  assert.match(
+    found[0],
+    /^SYMBOLS: ETH-USDT-PERP is a linear market, not in MARKETS/,
+  );
+});
+
+Deno.test("loadConfig - SYMBOLS=all follows the listing, starting from the defaults", () => {
+  const config = ok({
+    SYMBOLS: "ALL",
+    MARKETS: "linear",
+    INSTRUMENTS_REFRESH_SECONDS: "60",
+    INSTRUMENTS_MAX: "500",
+    LIQUIDATION_THRESHOLDS: "DOGE-USDT-PERP=5000",
+    LIQUIDATION_THRESHOLD_DEFAULT: "7000",
+  });
+  assert.equal(config.followAll, true);
+  assert.deepEqual(config.symbols.map((s) => s.id), [
+    "BTC-USDT-PERP",
+    "ETH-USDT-PERP",
+    "SOL-USDT-PERP",
+  ]);
+  assert.equal(config.instruments.refreshMs, 60_000);
+  assert.equal(config.instruments.maxPerMarket, 500);
+  assert.equal(config.lines.liquidation.bySymbol["DOGE-USDT-PERP"], 5000);
+  assert.equal(config.lines.liquidation.fallback, 7000);
+});
+
+Deno.test("loadConfig - the linear stream URL follows the spot one unless set", () => {
+  const derived = ok({
+    MARKETS: "spot,linear",
+    BYBIT_WS_URL: "ws://127.0.0.1:9010/v5/public/spot",
+  });
+  assert.equal(
+    derived.upstream.wsLinearUrl,
+    "ws://127.0.0.1:9010/v5/public/linear",
+  );
+  const found = problems({
+    MARKETS: "spot,linear",
+    BYBIT_WS_URL: "ws://127.0.0.1:9010/stream",
+  });
+  assert.match(found[0], /^BYBIT_WS_LINEAR_URL: /);
+  const set = ok({
+    MARKETS: "linear",
+    BYBIT_WS_URL: "ws://127.0.0.1:9010/stream",
+    BYBIT_WS_LINEAR_URL: "ws://127.0.0.1:9010/perps",
+  });
+  assert.equal(set.upstream.wsLinearUrl, "ws://127.0.0.1:9010/perps");
 });
 
 Deno.test("loadConfig - SYMBOLS rejects an id longer than 32 characters", () => {
@@ -378,6 +465,7 @@ Deno.test("loadConfig - alert rules and retention default to documented values",
       "SOL-USDT": 400_000,
       "1000SATS-USDT": 80_000,
     },
+    liquidationThresholds: {},
     spikeWindowMs: 60_000,
     cooldownMs: 30_000,
     hysteresis: 0.02,
