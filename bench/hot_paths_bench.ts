@@ -14,7 +14,7 @@ import {
   symbolTable as channelTable,
 } from "../lib/http/symbol_policy.ts";
 import {
-  parseSpotTickers,
+  parseTickers,
   symbolTable,
 } from "../lib/ingestion/bybit/bybit_schema.ts";
 import { allTrackedBody, TRACKED } from "../lib/ingestion/test_utils.ts";
@@ -26,7 +26,7 @@ const upstreamTable = symbolTable(TRACKED);
 const body = JSON.parse(allTrackedBody());
 const thresholds = Object.fromEntries(TRACKED.map((s) => [s.id, 50_000_000]));
 const analyzer = new TickAnalyzer(thresholds);
-const market = parseSpotTickers(body, upstreamTable).ticks;
+const market = parseTickers(body, upstreamTable).ticks;
 const analysed = market.map((tick) => analyzer.analyze(tick, "rest"));
 const channels = new Map(TRACKED.map((s) => [s.id, new Channel(s.id, 300)]));
 let clock = 1_700_000_000_000;
@@ -34,7 +34,7 @@ let clock = 1_700_000_000_000;
 Deno.bench("validate + normalise 4 upstream tickers (one poll)", {
   group: "per poll",
 }, () => {
-  parseSpotTickers(body, upstreamTable);
+  parseTickers(body, upstreamTable);
 });
 
 Deno.bench("analyse 4 ticks", { group: "per poll" }, () => {
@@ -51,7 +51,7 @@ Deno.bench("validate + analyse + encode 4 ticks (whole per-tick path ×4)", {
   baseline: true,
 }, () => {
   clock++;
-  for (const tick of parseSpotTickers(body, upstreamTable).ticks) {
+  for (const tick of parseTickers(body, upstreamTable).ticks) {
     channels.get(tick.symbol)!.publish(analyzer.analyze(tick, "rest"), clock);
   }
 });

@@ -31,6 +31,27 @@ export class TickAnalyzer {
     this.#whaleEdges.reset(symbol);
   }
 
+  /**
+   * Follows exactly the symbols of `thresholds` from now on (a listing
+   * changed): new symbols get their line, symbols gone are forgotten with
+   * their state, the others keep theirs (and their whale edge).
+   */
+  retain(thresholds: Readonly<Record<string, number>>): void {
+    const next = new Map(Object.entries(thresholds));
+    for (const symbol of this.#thresholds.keys()) {
+      if (next.has(symbol)) continue;
+      this.#previous.delete(symbol);
+      this.#whaleEdges.reset(symbol);
+    }
+    for (const [symbol, threshold] of next) {
+      const before = this.#thresholds.get(symbol);
+      if (before !== undefined && before !== threshold) {
+        this.#whaleEdges.reset(symbol);
+      }
+    }
+    this.#thresholds = next;
+  }
+
   /** Analyses one tick; `source` says where it came from. */
   analyze(tick: MarketTick, source: TickSource): AnalyzedTick {
     const threshold = this.#thresholds.get(tick.symbol) ?? Infinity;
@@ -38,7 +59,7 @@ export class TickAnalyzer {
     const isWhale = isWhaleActivity(tick.volume, threshold);
     const previous = this.#previous.get(tick.symbol);
     this.#previous.set(tick.symbol, { price: tick.price, ts: tick.upstreamTs });
-    return {
+    const analyzed: { -readonly [K in keyof AnalyzedTick]: AnalyzedTick[K] } = {
       symbol: tick.symbol,
       price: tick.price,
       high: tick.high,
@@ -62,5 +83,20 @@ export class TickAnalyzer {
       upstream_ts: tick.upstreamTs,
       source,
     };
+    if (tick.markPrice !== undefined) analyzed.mark_price = tick.markPrice;
+    if (tick.indexPrice !== undefined) analyzed.index_price = tick.indexPrice;
+    if (tick.openInterest !== undefined) {
+      analyzed.open_interest = tick.openInterest;
+    }
+    if (tick.openInterestValue !== undefined) {
+      analyzed.open_interest_value = tick.openInterestValue;
+    }
+    if (tick.fundingRate !== undefined) {
+      analyzed.funding_rate = tick.fundingRate;
+    }
+    if (tick.nextFundingTime !== undefined) {
+      analyzed.next_funding_time = tick.nextFundingTime;
+    }
+    return analyzed;
   }
 }

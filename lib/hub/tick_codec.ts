@@ -8,7 +8,7 @@
  * frame is only built when something asks for it (the API, diagnostics),
  * never on the broadcast path.
  */
-import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
+import { type AnalyzedTick, PERP_FIELDS } from "../protocol/analyzed_tick.ts";
 import type { TickFrame } from "../protocol/frames.ts";
 
 /** A numbered tick with its wire encoding, shared by every subscriber. */
@@ -22,7 +22,7 @@ export interface ChannelEntry {
 
 /** The tick's fields after `seq`, as JSON object text, stamped `ts = now`. */
 export function tickData(tick: AnalyzedTick, now: number): string {
-  return JSON.stringify({
+  const fields: Record<string, unknown> = {
     ts: now,
     price: tick.price,
     high: tick.high,
@@ -38,7 +38,13 @@ export function tickData(tick: AnalyzedTick, now: number): string {
     velocity: tick.velocity,
     upstream_ts: tick.upstream_ts,
     source: tick.source,
-  });
+  };
+  // Perpetuals only: a spot frame stays exactly as it was on the wire.
+  for (const field of PERP_FIELDS) {
+    const value = tick[field];
+    if (value !== undefined) fields[field] = value;
+  }
+  return JSON.stringify(fields);
 }
 
 /**

@@ -32,4 +32,29 @@ export interface AnalyzedTick {
   readonly upstream_ts: number;
   /** Where the data came from. */
   readonly source: "rest" | "ws" | "simulator";
+  /**
+   * Perpetuals only (absent on spot, so spot frames are unchanged on the
+   * wire): mark price.
+   */
+  readonly mark_price?: number;
+  /** Perpetuals: index price. */
+  readonly index_price?: number;
+  /** Perpetuals: open interest, in contracts. */
+  readonly open_interest?: number;
+  /** Perpetuals: open interest, in USDT. */
+  readonly open_interest_value?: number;
+  /** Perpetuals: current funding rate, a fraction (`0.0001` = 0.01 %). */
+  readonly funding_rate?: number;
+  /** Perpetuals: next funding time, epoch ms. */
+  readonly next_funding_time?: number;
 }
+
+/** The perpetual-only fields of an analysed tick, in wire order. */
+export const PERP_FIELDS = [
+  "mark_price",
+  "index_price",
+  "open_interest",
+  "open_interest_value",
+  "funding_rate",
+  "next_funding_time",
+] as const;

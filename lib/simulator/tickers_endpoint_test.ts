@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  parseSpotTickers,
-  symbolTable,
-} from "../ingestion/bybit/bybit_schema.ts";
+import { parseTickers, symbolTable } from "../ingestion/bybit/bybit_schema.ts";
 import {
   BYBIT_SPOT_TICKERS_EXAMPLE,
   TRACKED,
@@ -46,7 +43,7 @@ Deno.test("tickersResponse - without a symbol every listed symbol is answered", 
 });
 
 Deno.test("tickersResponse - the service's own parser accepts every tracked symbol", async () => {
-  const parsed = parseSpotTickers(
+  const parsed = parseTickers(
     await answer("category=spot").json(),
     symbolTable(TRACKED),
   );
@@ -111,7 +108,7 @@ Deno.test("tickersResponse - item faults spoil only the first item", async () =>
     const body = await answer("category=spot", { kind } as ContentFault).json();
     check(body.result.list[0]);
     assert.match(body.result.list[1].lastPrice, /^\d+\.\d+$/, kind);
-    const parsed = parseSpotTickers(body, symbolTable(TRACKED));
+    const parsed = parseTickers(body, symbolTable(TRACKED));
     assert.equal(parsed.rejected.length, 1, kind);
     assert.equal(parsed.ticks.length, TRACKED.length - 1, kind);
   }

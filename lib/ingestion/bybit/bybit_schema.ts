@@ -1,6 +1,6 @@
 /**
  * zod schemas for Bybit V5 public market data, and the parser that turns a
- * REST `/v5/market/tickers?category=spot` body into normalised ticks.
+ * REST `/v5/market/tickers?category=spot|linear` body into normalised ticks.
  *
  * Bybit sends every number as a string and `""` for "not applicable". The
  * number helpers below are shared by every schema (the WebSocket `tickers.*`
@@ -11,7 +11,11 @@
  * validating the ones nobody watches would be wasted work on every poll.
  */
 import { z } from "zod";
-import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
+import {
+  MARKET_CATEGORIES,
+  type MarketCategory,
+  type TrackedSymbol,
+} from "../../market/tracked_symbol.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
 import {
   implausible,
@@ -80,12 +84,8 @@ function toDecimal(
   return value;
 }
 
-/**
- * One spot item of `/v5/market/tickers`, restricted to the fields this service
- * consumes. Other fields (`usdIndexPrice`, sizes, `prevPrice24h`) are not
- * validated: a bad value in a field we ignore must not cost us a tick.
- */
-export const spotTickerItemSchema = z.object({
+/** The fields every ticker carries, spot or perpetual. */
+const tickerFields = {
   symbol: z.string(),
   lastPrice: decimalString({ range: PLAUSIBLE.price }),
   highPrice24h: decimalString({ range: PLAUSIBLE.price }),
@@ -95,13 +95,53 @@ export const spotTickerItemSchema = z.object({
   volume24h: optionalDecimalString({ range: PLAUSIBLE.size }),
   bid1Price: optionalDecimalString({ range: PLAUSIBLE.price }),
   ask1Price: optionalDecimalString({ range: PLAUSIBLE.price }),
-}).refine((item) => item.highPrice24h >= item.lowPrice24h, {
-  message: "highPrice24h is below lowPrice24h",
-  path: ["highPrice24h"],
-});
+};
+
+const highNotBelowLow: [
+  (item: { highPrice24h: number; lowPrice24h: number }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (item) => item.highPrice24h >= item.lowPrice24h,
+  { message: "highPrice24h is below lowPrice24h", path: ["highPrice24h"] },
+];
+
+/**
+ * One spot item of `/v5/market/tickers`, restricted to the fields this service
+ * consumes. Other fields (`usdIndexPrice`, sizes, `prevPrice24h`) are not
+ * validated: a bad value in a field we ignore must not cost us a tick.
+ */
+export const spotTickerItemSchema = z.object(tickerFields).refine(
+  ...highNotBelowLow,
+);
 
 /** A validated spot ticker item. */
 export type SpotTickerItem = z.infer<typeof spotTickerItemSchema>;
+
+/**
+ * One USDT perpetual (`linear`) ticker: the spot fields plus the contract's
+ * mark and index prices, open interest (contracts and USDT value), funding
+ * rate and next funding time (ms, sent as a string). The contract fields are
+ * optional: a blank one (`""`) is absent, never a reason to drop the tick.
+ */
+export const linearTickerItemSchema = z.object({
+  ...tickerFields,
+  markPrice: optionalDecimalString({ range: PLAUSIBLE.price }),
+  indexPrice: optionalDecimalString({ range: PLAUSIBLE.price }),
+  openInterest: optionalDecimalString({ range: PLAUSIBLE.size }),
+  openInterestValue: optionalDecimalString({ range: PLAUSIBLE.turnover }),
+  fundingRate: optionalDecimalString({ range: PLAUSIBLE.change }),
+  nextFundingTime: optionalDecimalString({ range: PLAUSIBLE.epochMs }),
+}).refine(...highNotBelowLow);
+
+/** A validated linear ticker item. */
+export type LinearTickerItem = z.infer<typeof linearTickerItemSchema>;
+
+/** The item schema of `category`. */
+export function tickerItemSchema(
+  category: MarketCategory,
+): typeof spotTickerItemSchema | typeof linearTickerItemSchema {
+  return category === "spot" ? spotTickerItemSchema : linearTickerItemSchema;
+}
 
 /**
  * The head every V5 REST response shares. Checked first so an error envelope
@@ -113,13 +153,13 @@ export const bybitEnvelopeHeadSchema = z.object({
 });
 
 /**
- * A successful spot tickers envelope. `list` items stay `unknown` here: each
- * is validated on its own by {@linkcode parseSpotTickers}.
+ * A successful tickers envelope. `list` items stay `unknown` here: each is
+ * validated on its own by {@linkcode parseTickers}.
  */
-export const spotTickersEnvelopeSchema = z.object({
+export const tickersEnvelopeSchema = z.object({
   retCode: z.literal(0),
   result: z.object({
-    category: z.literal("spot").optional(),
+    category: z.enum(MARKET_CATEGORIES).optional(),
     list: z.array(z.unknown()),
   }),
   time: z.number().int().nonnegative(),
@@ -167,7 +207,7 @@ export interface RejectedItem {
 }
 
 /** What one tickers response yields for the tracked symbols. */
-export interface SpotTickersParse {
+export interface TickersParse {
   /** One tick per tracked symbol that was listed and valid. */
   readonly ticks: MarketTick[];
   /** Tracked (or unidentifiable) items that failed validation. */
@@ -177,23 +217,34 @@ export interface SpotTickersParse {
 }
 
 /**
- * Parses a decoded `/v5/market/tickers?category=spot` body. Throws an
+ * Parses a decoded `/v5/market/tickers?category=<category>` body (default
+ * `spot`); `symbols` are that category's. Throws an
  * {@linkcode UpstreamError}: `ret-code` (or `rate-limited` for 10006) for an
- * error envelope, `invalid-envelope` when the envelope itself is unusable.
- * Everything item-level is reported in the result instead.
+ * error envelope, `invalid-envelope` when the envelope itself is unusable or
+ * answers another category. Everything item-level is reported in the result
+ * instead.
  */
-export function parseSpotTickers(
+export function parseTickers(
   body: unknown,
   symbols: SymbolTable,
-): SpotTickersParse {
+  category: MarketCategory = "spot",
+): TickersParse {
   checkRetCode(body);
-  const envelope = spotTickersEnvelopeSchema.safeParse(body);
+  const envelope = tickersEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new UpstreamError(
       "invalid-envelope",
       `Invalid response envelope: ${describeIssue(envelope.error)}`,
     );
   }
+  const answered = envelope.data.result.category;
+  if (answered !== undefined && answered !== category) {
+    throw new UpstreamError(
+      "invalid-envelope",
+      `Invalid response envelope: category is ${answered}, asked for ${category}`,
+    );
+  }
+  const schema = tickerItemSchema(category);
   const upstreamTs = envelope.data.time;
   const ticks: MarketTick[] = [];
   const rejected: RejectedItem[] = [];
@@ -213,7 +264,7 @@ export function parseSpotTickers(
       continue;
     }
     seen.add(id);
-    const item = spotTickerItemSchema.safeParse(raw);
+    const item = schema.safeParse(raw);
     if (item.success) ticks.push(toMarketTick(item.data, id, upstreamTs));
     else rejected.push({ symbol: id, reason: describeIssue(item.error) });
   }
@@ -225,12 +276,12 @@ export function parseSpotTickers(
 }
 
 /**
- * Maps a validated spot item to a {@linkcode MarketTick}. `price24hPcnt` is a
- * fraction; the ×100 is rounded to 8 decimals so `"0.0068"` reads `0.68`,
- * not `0.6799999999999999`.
+ * Maps a validated item to a {@linkcode MarketTick}; a linear item's contract
+ * fields come along. `price24hPcnt` is a fraction; the ×100 is rounded to 8
+ * decimals so `"0.0068"` reads `0.68`, not `0.6799999999999999`.
  */
 export function toMarketTick(
-  item: SpotTickerItem,
+  item: SpotTickerItem | LinearTickerItem,
   id: string,
   upstreamTs: number,
 ): MarketTick {
@@ -248,6 +299,17 @@ export function toMarketTick(
   if (item.volume24h !== undefined) tick.baseVolume = item.volume24h;
   if (item.bid1Price !== undefined) tick.bid = item.bid1Price;
   if (item.ask1Price !== undefined) tick.ask = item.ask1Price;
+  const perp = item as Partial<LinearTickerItem>;
+  if (perp.markPrice !== undefined) tick.markPrice = perp.markPrice;
+  if (perp.indexPrice !== undefined) tick.indexPrice = perp.indexPrice;
+  if (perp.openInterest !== undefined) tick.openInterest = perp.openInterest;
+  if (perp.openInterestValue !== undefined) {
+    tick.openInterestValue = perp.openInterestValue;
+  }
+  if (perp.fundingRate !== undefined) tick.fundingRate = perp.fundingRate;
+  if (perp.nextFundingTime !== undefined) {
+    tick.nextFundingTime = perp.nextFundingTime;
+  }
   return tick;
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   decimalString,
   optionalDecimalString,
-  parseSpotTickers,
+  parseTickers,
   spotTickerItemSchema,
   symbolTable,
 } from "./bybit_schema.ts";
@@ -18,7 +18,7 @@ import {
 const table = symbolTable(TRACKED);
 
 function parse(body: unknown) {
-  return parseSpotTickers(body, table);
+  return parseTickers(body, table);
 }
 
 function thrown(fn: () => unknown): UpstreamError {
@@ -31,7 +31,7 @@ function thrown(fn: () => unknown): UpstreamError {
   assert.fail("expected an UpstreamError");
 }
 
-Deno.test("parseSpotTickers - the documented example maps every field", () => {
+Deno.test("parseTickers - the documented example maps every field", () => {
   const result = parse(JSON.parse(BYBIT_SPOT_TICKERS_EXAMPLE));
   assert.deepEqual(result.ticks, [{
     symbol: "BTC-USDT",
@@ -49,18 +49,20 @@ Deno.test("parseSpotTickers - the documented example maps every field", () => {
   assert.deepEqual(result.missing, ["ETH-USDT", "SOL-USDT", "1000SATS-USDT"]);
 });
 
-Deno.test("parseSpotTickers - maps symbols through the table, not by stripping dashes", () => {
-  const custom = symbolTable([{ id: "SATS-USDT", upstream: "1000SATSUSDT" }]);
+Deno.test("parseTickers - maps symbols through the table, not by stripping dashes", () => {
+  const custom = symbolTable([
+    { id: "SATS-USDT", upstream: "1000SATSUSDT", category: "spot" },
+  ]);
   const body = tickersEnvelope([
     spotItem("SATSUSDT"),
     spotItem("1000SATSUSDT"),
   ]);
-  const result = parseSpotTickers(body, custom);
+  const result = parseTickers(body, custom);
   assert.deepEqual(result.ticks.map((t) => t.symbol), ["SATS-USDT"]);
   assert.deepEqual(result.missing, []);
 });
 
-Deno.test('parseSpotTickers - "" usdIndexPrice and blank optional fields are fine', () => {
+Deno.test('parseTickers - "" usdIndexPrice and blank optional fields are fine', () => {
   const result = parse(tickersEnvelope([
     spotItem("BTCUSDT", {
       usdIndexPrice: "",
@@ -77,7 +79,7 @@ Deno.test('parseSpotTickers - "" usdIndexPrice and blank optional fields are fin
   assert.equal("baseVolume" in tick, false);
 });
 
-Deno.test("parseSpotTickers - fields not consumed are not validated", () => {
+Deno.test("parseTickers - fields not consumed are not validated", () => {
   const result = parse(tickersEnvelope([
     spotItem("BTCUSDT", { usdIndexPrice: "abc", bid1Size: null }),
   ]));
@@ -106,7 +108,7 @@ const badItems: [string, Record<string, unknown>, RegExp][] = [
 ];
 
 for (const [name, overrides, reason] of badItems) {
-  Deno.test(`parseSpotTickers - ${name} rejects only that item`, () => {
+  Deno.test(`parseTickers - ${name} rejects only that item`, () => {
     const result = parse(tickersEnvelope([
       spotItem("BTCUSDT", overrides),
       spotItem("ETHUSDT"),
@@ -123,7 +125,7 @@ for (const [name, overrides, reason] of badItems) {
   });
 }
 
-Deno.test("parseSpotTickers - null and symbol-less items are rejected, others survive", () => {
+Deno.test("parseTickers - null and symbol-less items are rejected, others survive", () => {
   const result = parse(tickersEnvelope([
     null,
     42,
@@ -138,7 +140,7 @@ Deno.test("parseSpotTickers - null and symbol-less items are rejected, others su
   ]);
 });
 
-Deno.test("parseSpotTickers - untracked items are skipped without validation", () => {
+Deno.test("parseTickers - untracked items are skipped without validation", () => {
   const result = parse(tickersEnvelope([
     spotItem("DOGEUSDT", { lastPrice: "garbage" }),
     spotItem("BTCUSDT"),
@@ -147,7 +149,7 @@ Deno.test("parseSpotTickers - untracked items are skipped without validation", (
   assert.deepEqual(result.rejected, []);
 });
 
-Deno.test("parseSpotTickers - a symbol listed twice keeps the first", () => {
+Deno.test("parseTickers - a symbol listed twice keeps the first", () => {
   const result = parse(tickersEnvelope([
     spotItem("BTCUSDT", { lastPrice: "1" }),
     spotItem("BTCUSDT", { lastPrice: "2" }),
@@ -159,13 +161,13 @@ Deno.test("parseSpotTickers - a symbol listed twice keeps the first", () => {
   }]);
 });
 
-Deno.test("parseSpotTickers - an empty list reports every symbol missing", () => {
+Deno.test("parseTickers - an empty list reports every symbol missing", () => {
   const result = parse(tickersEnvelope([]));
   assert.deepEqual(result.ticks, []);
   assert.deepEqual(result.missing, TRACKED.map((s) => s.id));
 });
 
-Deno.test("parseSpotTickers - retCode errors carry code and message", () => {
+Deno.test("parseTickers - retCode errors carry code and message", () => {
   const error = thrown(() =>
     parse({ retCode: 10001, retMsg: "Not supported symbols", result: {} })
   );
@@ -174,7 +176,7 @@ Deno.test("parseSpotTickers - retCode errors carry code and message", () => {
   assert.equal(error.message, "Bybit retCode 10001: Not supported symbols");
 });
 
-Deno.test("parseSpotTickers - retCode 10006 is a rate limit", () => {
+Deno.test("parseTickers - retCode 10006 is a rate limit", () => {
   const error = thrown(() =>
     parse({ retCode: 10006, retMsg: "Too many visits!", result: {} })
   );
@@ -182,7 +184,7 @@ Deno.test("parseSpotTickers - retCode 10006 is a rate limit", () => {
   assert.equal(error.retCode, 10006);
 });
 
-Deno.test("parseSpotTickers - an oversized retMsg is bounded", () => {
+Deno.test("parseTickers - an oversized retMsg is bounded", () => {
   const error = thrown(() =>
     parse({ retCode: 10016, retMsg: "x".repeat(10_000) + "\n\u0000" })
   );
@@ -205,7 +207,7 @@ const badEnvelopes: [string, unknown, RegExp][] = [
 ];
 
 for (const [name, body, message] of badEnvelopes) {
-  Deno.test(`parseSpotTickers - ${name} is an invalid envelope`, () => {
+  Deno.test(`parseTickers - ${name} is an invalid envelope`, () => {
     const error = thrown(() => parse(body));
     assert.equal(error.kind, "invalid-envelope");
     assert.match(error.message, message);

@@ -1,21 +1,27 @@
 /**
- * zod schemas for Bybit's public spot WebSocket, and the parser that turns
- * one received frame into a normalised tick, trades, an op response, or a
- * reason to skip it.
+ * zod schemas for Bybit's public WebSocket (spot and linear streams), and the
+ * parser that turns one received frame into a normalised tick, a linear
+ * ticker update, trades, liquidations, an op response, or a reason to skip
+ * it.
  *
- * Spot `tickers.*` pushes are snapshots only (no bid/ask); `publicTrade.*`
- * pushes carry arrays of trades, each validated on its own so one bad trade
- * costs only itself. Frames for symbols nobody tracks are recognised from
- * their topic and skipped before any validation. Linear (derivatives) topics
- * are not subscribed, so ticker deltas never arrive and are rejected if they
- * do. The number conventions (decimal strings, `""` for absent) are the REST
- * side's, shared from `bybit_schema.ts`.
+ * Spot `tickers.*` pushes are snapshots only (no bid/ask) and are validated
+ * here. Linear `tickers.*` pushes are a snapshot and then deltas carrying only
+ * what changed, so they come back as an `update` for the caller to merge (see
+ * `ticker_book.ts`) before the merged ticker is validated. `publicTrade.*`
+ * and `allLiquidation.*` pushes carry arrays, each item validated on its own
+ * so one bad item costs only itself. Frames for topics nobody follows are
+ * recognised from their topic and skipped before any validation. The number
+ * conventions (decimal strings, `""` for absent) are the REST side's, shared
+ * from `bybit_schema.ts`.
  *
  * The project's simulator adds `"simulator": true` to every frame; it is read
  * here so simulated data is labelled as such from the first frame.
  */
 import { z } from "zod";
-import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
+import type {
+  MarketCategory,
+  TrackedSymbol,
+} from "../../market/tracked_symbol.ts";
 import {
   decimalString,
   type RejectedItem,
@@ -25,23 +31,58 @@ import {
 import type { MarketTick } from "../../market/market_tick.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
 import { implausible, PLAUSIBLE } from "./plausible_ranges.ts";
+import type { MarketLiquidation } from "../../market/market_liquidation.ts";
+import {
+  liquidationItemSchema,
+  liquidationPushSchema,
+  toMarketLiquidation,
+} from "./liquidation_schema.ts";
+import type { TickerFields, TickerPushType } from "./ticker_book.ts";
 import { operatorSafeText } from "./upstream_error.ts";
 
-/** Where a tracked symbol's data is published: topic → channel id. */
-export type TopicTable = ReadonlyMap<string, string>;
+/** The topic families this service subscribes. */
+export type TopicKind = "tickers" | "publicTrade" | "allLiquidation";
 
-/** Topics of one tracked symbol, in subscription order. */
-export function symbolTopics(symbol: TrackedSymbol): [string, string] {
-  return [`tickers.${symbol.upstream}`, `publicTrade.${symbol.upstream}`];
+/** What a topic carries and for which tracked symbol. */
+export interface TopicRoute {
+  /** Channel id, e.g. `BTC-USDT-PERP`. */
+  readonly id: string;
+  readonly kind: TopicKind;
+  readonly category: MarketCategory;
 }
 
-/** Every topic to subscribe for `symbols`, mapped to its channel id. */
-export function topicTable(symbols: readonly TrackedSymbol[]): TopicTable {
-  const table = new Map<string, string>();
-  for (const symbol of symbols) {
-    for (const topic of symbolTopics(symbol)) table.set(topic, symbol.id);
+/** Where a tracked symbol's data is published: topic → route. */
+export type TopicTable = Pick<ReadonlyMap<string, TopicRoute>, "get">;
+
+/**
+ * Topics of one tracked symbol, in subscription order: its ticker and trades,
+ * and for a perpetual its liquidations.
+ */
+export function symbolTopics(symbol: TrackedSymbol): string[] {
+  const topics = [
+    `tickers.${symbol.upstream}`,
+    `publicTrade.${symbol.upstream}`,
+  ];
+  if (symbol.category === "linear") {
+    topics.push(`allLiquidation.${symbol.upstream}`);
   }
-  return table;
+  return topics;
+}
+
+/** The route of each of `symbol`'s topics. */
+export function symbolRoutes(symbol: TrackedSymbol): [string, TopicRoute][] {
+  return symbolTopics(symbol).map((topic) => [topic, {
+    id: symbol.id,
+    kind: topic.slice(0, topic.indexOf(".")) as TopicKind,
+    category: symbol.category,
+  }]);
+}
+
+/** Every topic to subscribe for `symbols`, mapped to its route. */
+export function topicTable(
+  symbols: readonly TrackedSymbol[],
+): Map<string, TopicRoute> {
+  return new Map(symbols.flatMap(symbolRoutes));
 }
 
 /** An op response: a subscribe/unsubscribe ack or a pong. */
@@ -58,6 +99,14 @@ const envelopeHead = {
   topic: z.string(),
   ts: z.number().int().nonnegative(),
 };
+
+/** A linear `tickers.*` push: a snapshot or a delta of one ticker's fields. */
+export const linearTickersPushSchema = z.object({
+  ...envelopeHead,
+  type: z.enum(["snapshot", "delta"]),
+  cs: z.number().int().optional(),
+  data: z.record(z.string(), z.unknown()),
+});
 
 /** A spot `tickers.*` push: a snapshot whose data is one ticker. */
 export const spotTickersPushSchema = z.object({
@@ -99,6 +148,26 @@ export type WsFrame =
     readonly kind: "ticker";
     readonly topic: string;
     readonly tick: MarketTick;
+    readonly simulated: boolean;
+  }
+  | {
+    /** A linear ticker push, still to be merged (see `ticker_book.ts`). */
+    readonly kind: "ticker-update";
+    readonly topic: string;
+    /** Channel id. */
+    readonly id: string;
+    readonly type: TickerPushType;
+    readonly data: TickerFields;
+    /** Exchange time of the push, epoch ms. */
+    readonly ts: number;
+    readonly simulated: boolean;
+  }
+  | {
+    readonly kind: "liquidations";
+    readonly topic: string;
+    /** Valid liquidations, oldest first (possibly empty). */
+    readonly liquidations: MarketLiquidation[];
+    readonly rejected: RejectedItem[];
     readonly simulated: boolean;
   }
   | {
@@ -186,22 +255,73 @@ function parsePush(
   topics: TopicTable,
   simulated: boolean,
 ): WsFrame {
-  const id = topics.get(topic);
-  if (id === undefined) return { kind: "untracked", topic };
+  const route = topics.get(topic);
+  if (route === undefined) return { kind: "untracked", topic };
+  const id = route.id;
   const upstream = topic.slice(topic.indexOf(".") + 1);
-  if (topic.startsWith("tickers.")) {
-    const push = spotTickersPushSchema.safeParse(record);
-    if (!push.success) return invalid(describe(push.error), id);
-    if (push.data.data.symbol !== upstream) {
-      return invalid(`data.symbol does not match topic ${topic}`, id);
-    }
-    return {
-      kind: "ticker",
-      topic,
-      tick: toMarketTick(push.data.data, id, push.data.ts),
-      simulated,
-    };
+  switch (route.kind) {
+    case "tickers":
+      return route.category === "spot"
+        ? parseSpotTicker(record, topic, id, upstream, simulated)
+        : parseLinearTicker(record, topic, id, upstream, simulated);
+    case "publicTrade":
+      return parseTrades(record, topic, id, upstream, simulated);
+    case "allLiquidation":
+      return parseLiquidations(record, topic, id, upstream, simulated);
   }
+}
+
+function parseSpotTicker(
+  record: Record<string, unknown>,
+  topic: string,
+  id: string,
+  upstream: string,
+  simulated: boolean,
+): WsFrame {
+  const push = spotTickersPushSchema.safeParse(record);
+  if (!push.success) return invalid(describe(push.error), id);
+  if (push.data.data.symbol !== upstream) {
+    return invalid(`data.symbol does not match topic ${topic}`, id);
+  }
+  return {
+    kind: "ticker",
+    topic,
+    tick: toMarketTick(push.data.data, id, push.data.ts),
+    simulated,
+  };
+}
+
+function parseLinearTicker(
+  record: Record<string, unknown>,
+  topic: string,
+  id: string,
+  upstream: string,
+  simulated: boolean,
+): WsFrame {
+  const push = linearTickersPushSchema.safeParse(record);
+  if (!push.success) return invalid(describe(push.error), id);
+  const symbol = push.data.data.symbol;
+  if (symbol !== undefined && symbol !== upstream) {
+    return invalid(`data.symbol does not match topic ${topic}`, id);
+  }
+  return {
+    kind: "ticker-update",
+    topic,
+    id,
+    type: push.data.type,
+    data: push.data.data,
+    ts: push.data.ts,
+    simulated,
+  };
+}
+
+function parseTrades(
+  record: Record<string, unknown>,
+  topic: string,
+  id: string,
+  upstream: string,
+  simulated: boolean,
+): WsFrame {
   const push = publicTradePushSchema.safeParse(record);
   if (!push.success) return invalid(describe(push.error), id);
   const trades: MarketTrade[] = [];
@@ -220,6 +340,33 @@ function parsePush(
     }
   }
   return { kind: "trades", topic, trades, rejected, simulated };
+}
+
+function parseLiquidations(
+  record: Record<string, unknown>,
+  topic: string,
+  id: string,
+  upstream: string,
+  simulated: boolean,
+): WsFrame {
+  const push = liquidationPushSchema.safeParse(record);
+  if (!push.success) return invalid(describe(push.error), id);
+  const liquidations: MarketLiquidation[] = [];
+  const rejected: RejectedItem[] = [];
+  for (const raw of push.data.data) {
+    const item = liquidationItemSchema.safeParse(raw);
+    if (!item.success) {
+      rejected.push({ symbol: id, reason: describe(item.error) });
+    } else if (item.data.s !== upstream) {
+      rejected.push({
+        symbol: id,
+        reason: `liquidation symbol does not match ${topic}`,
+      });
+    } else {
+      liquidations.push(toMarketLiquidation(item.data, id));
+    }
+  }
+  return { kind: "liquidations", topic, liquidations, rejected, simulated };
 }
 
 /** Maps a validated trade to a {@linkcode MarketTrade}. */

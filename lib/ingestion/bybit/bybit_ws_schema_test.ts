@@ -27,7 +27,19 @@ Deno.test("topicTable - tickers and publicTrade per tracked symbol, by upstream 
     "publicTrade.1000SATSUSDT",
   ]);
   assert.equal(TOPICS.size, 8);
-  assert.equal(TOPICS.get("publicTrade.ETHUSDT"), "ETH-USDT");
+  assert.deepEqual(TOPICS.get("publicTrade.ETHUSDT"), {
+    id: "ETH-USDT",
+    kind: "publicTrade",
+    category: "spot",
+  });
+  assert.deepEqual(
+    symbolTopics({
+      id: "BTC-USDT-PERP",
+      upstream: "BTCUSDT",
+      category: "linear",
+    }),
+    ["tickers.BTCUSDT", "publicTrade.BTCUSDT", "allLiquidation.BTCUSDT"],
+  );
 });
 
 Deno.test("parseWsFrame - the documented tickers push becomes a tick", () => {

@@ -27,6 +27,8 @@ export const PLAUSIBLE = {
   turnover: { min: 0, max: 1e12 },
   /** 24 h change as a fraction: -100 % to +100,000 %. */
   change: { min: -1, max: 1000 },
+  /** Times in epoch ms (a perpetual's next funding): up to the year 5138. */
+  epochMs: { min: 0, max: 1e14 },
 } as const satisfies Record<string, PlausibleRange>;
 
 /** `n` as written in the ranges above (`1e9`, not `1000000000`). */

@@ -1,16 +1,20 @@
 /**
- * One poll of Bybit's REST tickers: a single `GET {tickersUrl}?category=spot`
- * covering every tracked symbol (no `symbol=`, so the cost stays one request
+ * One poll of Bybit's REST tickers: a single
+ * `GET {tickersUrl}?category=<spot|linear>` covering every tracked symbol of
+ * the category (no `symbol=`, so the cost stays one request
  * per cycle however many symbols are tracked), bounded by a timeout, with
  * every failure classified as an {@linkcode UpstreamError} (see
  * `bybit_request.ts`).
  */
-import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
+import type {
+  MarketCategory,
+  TrackedSymbol,
+} from "../../market/tracked_symbol.ts";
 import {
-  parseSpotTickers,
-  type SpotTickersParse,
+  parseTickers,
   type SymbolTable,
   symbolTable,
+  type TickersParse,
 } from "./bybit_schema.ts";
 import { type Clock, systemClock } from "../../clock/clock.ts";
 import { getBybitJson } from "./bybit_request.ts";
@@ -20,11 +24,16 @@ export { MAX_BODY_BYTES, SIMULATOR_HEADER } from "./bybit_request.ts";
 
 /** Options of {@linkcode TickersPoller}. */
 export interface TickersPollerOptions {
-  /** Full URL of `/v5/market/tickers`; `category=spot` is set on it. */
+  /** Full URL of `/v5/market/tickers`; `category` is set on it. */
   readonly tickersUrl: string;
+  /** Which market to poll. Default `spot`. */
+  readonly category?: MarketCategory;
   /** Per-request timeout (headers and body), in ms. */
   readonly timeoutMs: number;
-  /** Tracked symbols: which list items to keep and their channel ids. */
+  /**
+   * Tracked symbols of the category: which list items to keep and their
+   * channel ids (symbols of other categories are ignored).
+   */
   readonly symbols: readonly TrackedSymbol[];
   /** Default: the global `fetch`. */
   readonly fetch?: typeof fetch;
@@ -33,7 +42,7 @@ export interface TickersPollerOptions {
 }
 
 /** A successful poll. */
-export interface PollResult extends SpotTickersParse {
+export interface PollResult extends TickersParse {
   /** Request start to body read, in ms. */
   readonly latencyMs: number;
   /** The response carried `x-sentinel-simulator: 1`. */
@@ -46,6 +55,7 @@ export class TickersPoller {
   #host: string;
   #timeoutMs: number;
   #table: SymbolTable;
+  #category: MarketCategory;
   #fetch: typeof fetch;
   #clock: Clock;
 
@@ -58,12 +68,13 @@ export class TickersPoller {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new RangeError(`tickersUrl must be http(s), got ${url.protocol}`);
     }
+    this.#category = options.category ?? "spot";
     url.searchParams.delete("symbol");
-    url.searchParams.set("category", "spot");
+    url.searchParams.set("category", this.#category);
     this.#url = url.href;
     this.#host = url.host;
     this.#timeoutMs = options.timeoutMs;
-    this.#table = symbolTable(options.symbols);
+    this.#table = this.#tableOf(options.symbols);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#clock = options.clock ?? systemClock;
   }
@@ -71,6 +82,20 @@ export class TickersPoller {
   /** The host polled, for diagnostics (no credentials, path or query). */
   get host(): string {
     return this.#host;
+  }
+
+  /** The market polled. */
+  get category(): MarketCategory {
+    return this.#category;
+  }
+
+  /** Follows `symbols` (of this category) from the next poll on. */
+  setSymbols(symbols: readonly TrackedSymbol[]): void {
+    this.#table = this.#tableOf(symbols);
+  }
+
+  #tableOf(symbols: readonly TrackedSymbol[]): SymbolTable {
+    return symbolTable(symbols.filter((s) => s.category === this.#category));
   }
 
   /**
@@ -91,9 +116,9 @@ export class TickersPoller {
     return { ...this.#parse(body, status, simulated), latencyMs, simulated };
   }
 
-  #parse(body: unknown, status: number, simulated: boolean): SpotTickersParse {
+  #parse(body: unknown, status: number, simulated: boolean): TickersParse {
     try {
-      return parseSpotTickers(body, this.#table);
+      return parseTickers(body, this.#table, this.#category);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       throw new UpstreamError(error.kind, error.message, {
