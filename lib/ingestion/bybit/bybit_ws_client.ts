@@ -1,9 +1,15 @@
 /**
- * One long-lived connection to Bybit's public spot WebSocket, kept alive:
- * connect (with a timeout), subscribe every topic in requests of at most 10
- * args, ping every 20 s, treat 30 s without any frame as a dead socket, and
- * reconnect with full-jitter backoff — resubscribing everything — whenever
- * the socket closes, fails or goes silent.
+ * One long-lived connection to one of Bybit's public streams (spot or
+ * linear), kept alive: connect (with a timeout), subscribe its topics in
+ * requests of at most 10 args, ping every 20 s, treat 30 s without any frame
+ * as a dead socket, and reconnect with full-jitter backoff — resubscribing
+ * everything — whenever the socket closes, fails or goes silent.
+ *
+ * Pongs prove the socket, not the feed: a connection that answers pings but
+ * delivers no data on any of its topics for the data-silence limit is
+ * replaced, and a ticker topic silent far past its pace is resubscribed
+ * (`stream_watch.ts`). Topics come and go while it lives (listings change):
+ * `add` and `remove` subscribe and unsubscribe without a reconnect.
  *
  * Runtime-neutral: the socket factory, clock and random source are injected,
  * so every timer rule is tested with a fake clock and a fake socket. Frames
@@ -14,19 +20,15 @@
  * (`ws_health.ts`); this file owns the socket's lifecycle.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
-import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import { fullJitterDelay } from "./backoff.ts";
 import {
   DEFAULT_MAX_FRAME_CHARS,
   parseWsFrame,
-  symbolTopics,
+  type TopicRoute,
   type TopicTable,
-  topicTable,
   type WsFrame,
 } from "./bybit_ws_schema.ts";
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
-import type { MarketTick } from "../../market/market_tick.ts";
-import type { MarketTrade } from "../../market/market_trade.ts";
 import { operatorSafeText } from "./upstream_error.ts";
 import {
   openWebSocket,
@@ -36,7 +38,9 @@ import {
 import type { WsClientState, WsFailureKind } from "./ws_client_state.ts";
 import { WsHealth } from "./ws_health.ts";
 import { WsKeepalive } from "./ws_keepalive.ts";
-import { SubscriptionBook } from "./ws_subscriptions.ts";
+import { StreamWatch } from "./stream_watch.ts";
+import { DEFAULT_SILENCE_LIMITS } from "./stream_silence.ts";
+import { type SubscribeRequest, SubscriptionBook } from "./ws_subscriptions.ts";
 
 /** Log fields as the ingestion callbacks carry them. */
 type Fields = Readonly<Record<string, string | number | boolean | null>>;
@@ -57,13 +61,30 @@ export const WS_DEFAULTS = {
   /** First retry of refused topics; doubles up to `refusedRetryCapMs`. */
   refusedRetryMs: 60_000,
   refusedRetryCapMs: 900_000,
+  /** A topic is resubscribed at most this often (a snapshot takes a moment). */
+  minResubscribeMs: 10_000,
 } as const;
+
+/** A data push the client hands on (tickers, trades, liquidations). */
+export type WsPush = Extract<
+  WsFrame,
+  { kind: "ticker" | "ticker-update" | "trades" | "liquidations" }
+>;
 
 /** Options of {@linkcode BybitWsClient}. */
 export interface BybitWsClientOptions {
   /** Stream URL, e.g. `wss://stream.bybit.com/v5/public/spot`. */
   readonly url: string;
-  readonly symbols: readonly TrackedSymbol[];
+  /** Topics to follow from the start (more may be added later). */
+  readonly topics: readonly string[];
+  /**
+   * What each topic of the market carries. Shared by the market's
+   * connections and kept current by their owner; a connection reads only
+   * the topics it follows.
+   */
+  readonly routes: TopicTable;
+  /** Names the connection in logs and diagnostics. Default: the host. */
+  readonly label?: string;
   /** Longest wait for the socket to open, ms. */
   readonly connectTimeoutMs: number;
   /** Silence that means a dead socket, ms. Default 30,000. */
@@ -75,18 +96,27 @@ export interface BybitWsClientOptions {
    * Default {@linkcode DEFAULT_MAX_FRAME_CHARS} (1 MiB).
    */
   readonly maxFrameChars?: number;
+  /** No data on any topic this long replaces the connection, ms. Default 30,000. */
+  readonly dataSilenceMs?: number;
+  /** A ticker topic silent this long is resubscribed, ms. Default 300,000. */
+  readonly topicSilenceMs?: number;
+  /** Wait before the first connect, ms (jitter, so a restart is staggered). Default 0. */
+  readonly startDelayMs?: number;
   /** Default: the runtime's `WebSocket`. */
   readonly connect?: WebSocketFactory;
   /** Default: {@linkcode systemClock}. */
   readonly clock?: Clock;
   /** Jitter source in [0, 1). Default `Math.random`. */
   readonly random?: () => number;
-  /** A valid ticker arrived. */
-  onTicker(tick: MarketTick, simulated: boolean): void;
-  /** Valid trades arrived (never empty). */
-  onTrades(trades: MarketTrade[], simulated: boolean): void;
-  /** Connection or subscription state changed (see {@linkcode BybitWsClient.state}). */
-  onChange(): void;
+  /** Data arrived on a followed topic (validated, or a ticker update to merge). */
+  onPush(push: WsPush): void;
+  /**
+   * State changed (see {@linkcode BybitWsClient.state}): `connection` when
+   * the connection opened, failed or recovered — worth reporting at once —
+   * or `topics` when subscriptions moved (acks, topics added or removed),
+   * which a periodic report can carry.
+   */
+  onChange(what: "connection" | "topics"): void;
   onLog(level: LogLevel, message: string, fields: Fields): void;
 }
 
@@ -94,23 +124,29 @@ const OPEN = 1;
 
 type TimerName = "connect" | "reconnect" | "retry";
 
-/** A self-healing subscription to Bybit's public spot stream. */
+/** A self-healing subscription to Bybit's public stream. */
 export class BybitWsClient {
   #options: BybitWsClientOptions;
   #clock: Clock;
   #random: () => number;
   #connect: WebSocketFactory;
   #host: string;
-  #topics: TopicTable;
-  #tickerTopics: Map<string, string>;
+  #label: string;
+  /** Routes of the topics this connection follows (and only those). */
+  #routes: TopicTable;
   #book: SubscriptionBook;
   #keepalive: WsKeepalive;
+  #watch: StreamWatch;
 
   #started = false;
   #stopped = false;
   #socket: WebSocketLike | undefined;
   #openedAt: number | null = null;
+  #lastDataAt: number | null = null;
   #connectionHadData = false;
+  /** Per followed topic: its last data or (re)subscription, epoch ms. */
+  #topicSince = new Map<string, number>();
+  #resubscribedAt = new Map<string, number>();
   #attempt = 0;
   #timers: Record<TimerName, TimerId | undefined> = {
     connect: undefined,
@@ -133,22 +169,32 @@ export class BybitWsClient {
         ["silenceTimeoutMs", options.silenceTimeoutMs],
         ["pingIntervalMs", options.pingIntervalMs],
         ["maxFrameChars", options.maxFrameChars],
+        ["dataSilenceMs", options.dataSilenceMs],
+        ["topicSilenceMs", options.topicSilenceMs],
       ] as const
     ) {
       if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
         throw new RangeError(`${name} must be > 0, got ${value}`);
       }
     }
+    const startDelay = options.startDelayMs ?? 0;
+    if (!(startDelay >= 0 && Number.isFinite(startDelay))) {
+      throw new RangeError(`startDelayMs must be >= 0, got ${startDelay}`);
+    }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#connect = options.connect ?? openWebSocket;
     this.#host = url.host;
-    this.#topics = topicTable(options.symbols);
-    this.#tickerTopics = new Map(
-      options.symbols.map((s) => [symbolTopics(s)[0], s.id]),
-    );
-    this.#book = new SubscriptionBook(options.symbols.flatMap(symbolTopics));
+    this.#label = options.label ?? url.host;
+    this.#book = new SubscriptionBook([]);
+    this.#routes = {
+      get: (topic: string): TopicRoute | undefined =>
+        this.#book.status(topic) === undefined
+          ? undefined
+          : options.routes.get(topic),
+    };
+    this.#addTopics(options.topics);
     const silenceMs = options.silenceTimeoutMs ?? WS_DEFAULTS.silenceTimeoutMs;
     this.#keepalive = new WsKeepalive({
       clock: this.#clock,
@@ -173,6 +219,30 @@ export class BybitWsClient {
         );
       },
     });
+    this.#watch = new StreamWatch({
+      clock: this.#clock,
+      dataSilenceMs: options.dataSilenceMs ??
+        DEFAULT_SILENCE_LIMITS.dataSilenceMs,
+      topicSilenceMs: options.topicSilenceMs ??
+        DEFAULT_SILENCE_LIMITS.topicSilenceMs,
+      openedAt: () => this.#openedAt ?? this.#clock.now(),
+      lastDataAt: () => this.#lastDataAt,
+      topicCount: () => this.#book.size,
+      topicsSince: () => this.#topicSince.entries(),
+      silentConnection: (silentMs) => {
+        const socket = this.#socket;
+        if (socket === undefined) return;
+        this.#health.replacedForDataSilence();
+        this.#abandon(
+          socket,
+          "ws-data-silent",
+          `No data on any of ${this.#book.size} topics for ${
+            Math.round(silentMs)
+          } ms while the connection answered pings`,
+        );
+      },
+      silentTopics: (topics) => this.resubscribe(topics, "topic silent"),
+    });
   }
 
   /** Host of the stream, for diagnostics. */
@@ -180,11 +250,32 @@ export class BybitWsClient {
     return this.#host;
   }
 
-  /** Connects at once. A client starts only once. */
+  /** The connection's name in logs and diagnostics. */
+  get label(): string {
+    return this.#label;
+  }
+
+  /** Topics followed, in the order they were added. */
+  topics(): string[] {
+    return this.#book.all();
+  }
+
+  /** Whether the connection is open now. */
+  get connected(): boolean {
+    return this.#openedAt !== null;
+  }
+
+  /** Connects (after `startDelayMs`, if any). A client starts only once. */
   start(): void {
     if (this.#started) throw new Error("BybitWsClient was already started");
     this.#started = true;
-    this.#open();
+    const delay = this.#options.startDelayMs ?? 0;
+    if (delay === 0) return this.#open();
+    this.#health.attempting(this.#clock.now());
+    this.#timers.reconnect = this.#clock.setTimer(() => {
+      this.#timers.reconnect = undefined;
+      this.#open();
+    }, delay);
   }
 
   /** Closes the socket and cancels every timer; nothing reconnects. */
@@ -197,21 +288,84 @@ export class BybitWsClient {
     if (socket) closeQuietly(socket, 1000, "client stopping");
   }
 
+  /** Follows `topics` too, subscribing them now if connected. */
+  add(topics: readonly string[]): void {
+    const added = this.#addTopics(topics);
+    if (added.length === 0) return;
+    this.#subscribe(added);
+    this.#options.onChange("topics");
+  }
+
+  /** Stops following `topics`, unsubscribing them now if connected. */
+  remove(topics: readonly string[]): void {
+    const removed = this.#book.remove(topics);
+    if (removed.length === 0) return;
+    for (const topic of removed) {
+      this.#topicSince.delete(topic);
+      this.#resubscribedAt.delete(topic);
+    }
+    this.#send("unsubscribe", this.#book.unsubscribeRequests(removed));
+    this.#options.onChange("topics");
+  }
+
+  /**
+   * Unsubscribes and subscribes `topics` again (`reason` is logged), so the
+   * exchange starts them over with a snapshot. A topic resubscribed less
+   * than {@linkcode WS_DEFAULTS}`.minResubscribeMs` ago is left alone: its
+   * snapshot is on its way. Returns the topics resubscribed.
+   */
+  resubscribe(topics: readonly string[], reason: string): string[] {
+    const socket = this.#socket;
+    if (socket === undefined || socket.readyState !== OPEN) return [];
+    const now = this.#clock.now();
+    const due = topics.filter((topic) =>
+      this.#book.status(topic) !== undefined &&
+      now - (this.#resubscribedAt.get(topic) ?? -Infinity) >=
+        WS_DEFAULTS.minResubscribeMs
+    );
+    if (due.length === 0) return [];
+    for (const topic of due) {
+      this.#resubscribedAt.set(topic, now);
+      this.#topicSince.set(topic, now);
+    }
+    this.#health.resubscribed(due.length);
+    this.#log("info", "Resubscribing WebSocket topics", {
+      connection: this.#label,
+      reason,
+      topics: due.slice(0, 20).join(","),
+      count: due.length,
+    });
+    this.#send("unsubscribe", this.#book.unsubscribeRequests(due));
+    this.#book.renew(due);
+    this.#subscribe(due);
+    this.#options.onChange("topics");
+    return due;
+  }
+
   /** A snapshot of the connection, subscriptions and counters. */
   state(): WsClientState {
     const counts = this.#book.counts();
     const refused = this.#book.refused();
     return {
+      label: this.#label,
       host: this.#host,
       connected: this.#openedAt !== null,
       connectedSince: this.#openedAt,
+      lastDataAt: this.#lastDataAt,
       ...this.#health.snapshot(),
       topics: { active: counts.active, pending: counts.pending, refused },
       refusedSymbols: refused.flatMap((t) => {
-        const id = this.#tickerTopics.get(t);
-        return id === undefined ? [] : [id];
+        const route = this.#options.routes.get(t);
+        return route?.kind === "tickers" ? [route.id] : [];
       }),
     };
+  }
+
+  #addTopics(topics: readonly string[]): string[] {
+    const added = this.#book.add(topics);
+    const now = this.#clock.now();
+    for (const topic of added) this.#topicSince.set(topic, now);
+    return added;
   }
 
   #open(): void {
@@ -255,27 +409,42 @@ export class BybitWsClient {
     this.#clear("connect");
     const now = this.#clock.now();
     this.#openedAt = now;
+    this.#lastDataAt = null;
     this.#health.connected(now);
     this.#connectionHadData = false;
     this.#book.reset();
+    for (const topic of this.#topicSince.keys()) {
+      this.#topicSince.set(topic, now);
+    }
     this.#retryDelay = WS_DEFAULTS.refusedRetryMs;
     this.#log("info", "WebSocket connected", {
       host: this.#host,
+      connection: this.#label,
+      topics: this.#book.size,
       connects: this.#health.counters.connects,
     });
     this.#subscribe(this.#book.all());
     this.#keepalive.start();
-    this.#options.onChange();
+    this.#watch.start();
+    this.#options.onChange("connection");
   }
 
   #subscribe(topics: readonly string[]): void {
+    if (topics.length === 0) return;
     const socket = this.#socket;
     if (socket === undefined || socket.readyState !== OPEN) return;
-    for (const request of this.#book.requests(topics)) {
-      this.#health.subscribeSent();
+    const requests = this.#book.requests(topics);
+    for (let i = 0; i < requests.length; i++) this.#health.subscribeSent();
+    this.#send("subscribe", requests);
+  }
+
+  #send(op: "subscribe" | "unsubscribe", requests: SubscribeRequest[]): void {
+    const socket = this.#socket;
+    if (socket === undefined || socket.readyState !== OPEN) return;
+    for (const request of requests) {
       socket.send(JSON.stringify({
         req_id: request.reqId,
-        op: "subscribe",
+        op,
         args: request.args,
       }));
     }
@@ -283,37 +452,53 @@ export class BybitWsClient {
 
   #received(socket: WebSocketLike, data: unknown): void {
     if (socket !== this.#socket) return;
-    this.#health.received(this.#clock.now());
+    const now = this.#clock.now();
+    this.#health.received(now);
     const frame: WsFrame = typeof data === "string"
       ? parseWsFrame(
         data,
-        this.#topics,
+        this.#routes,
         this.#options.maxFrameChars ?? DEFAULT_MAX_FRAME_CHARS,
       )
       : { kind: "invalid", reason: "binary frame", symbol: null };
     switch (frame.kind) {
       case "ticker":
-        this.#gotData(frame.topic, frame.simulated);
+        this.#gotData(frame.topic, frame.simulated, now);
         this.#health.gotTicker();
-        this.#guarded(() =>
-          this.#options.onTicker(frame.tick, frame.simulated)
-        );
+        this.#guarded(() => this.#options.onPush(frame));
+        return;
+      case "ticker-update":
+        this.#gotData(frame.topic, frame.simulated, now);
+        this.#guarded(() => this.#options.onPush(frame));
         return;
       case "trades":
-        this.#gotData(frame.topic, frame.simulated);
+        this.#gotData(frame.topic, frame.simulated, now);
         this.#health.gotTrades(frame.trades.length, frame.rejected.length);
         if (frame.rejected.length > 0) {
           this.#noteBad(frame.rejected[0].reason, frame.rejected[0].symbol);
         }
         if (frame.trades.length === 0) return;
-        this.#guarded(() =>
-          this.#options.onTrades(frame.trades, frame.simulated)
-        );
+        this.#guarded(() => this.#options.onPush(frame));
         return;
-      case "op":
+      case "liquidations":
+        this.#gotData(frame.topic, frame.simulated, now);
+        this.#health.gotLiquidations(
+          frame.liquidations.length,
+          frame.rejected.length,
+        );
+        if (frame.rejected.length > 0) {
+          this.#noteBad(frame.rejected[0].reason, frame.rejected[0].symbol);
+        }
+        if (frame.liquidations.length === 0) return;
+        this.#guarded(() => this.#options.onPush(frame));
+        return;
+      case "op": {
+        const relabelled = this.#health.simulated !== frame.simulated;
         this.#health.gotReply(frame.simulated);
+        if (relabelled) this.#options.onChange("connection");
         this.#onOp(frame);
         return;
+      }
       case "untracked":
         return;
       case "invalid":
@@ -323,10 +508,21 @@ export class BybitWsClient {
     }
   }
 
-  #gotData(topic: string, simulated: boolean): void {
+  /** Marks the ticker of channel `id` as delivered (a merged linear ticker). */
+  tickerDelivered(): void {
+    this.#health.gotTicker();
+  }
+
+  #gotData(topic: string, simulated: boolean, now: number): void {
     this.#connectionHadData = true;
+    this.#lastDataAt = now;
+    this.#topicSince.set(topic, now);
+    const relabelled = this.#health.simulated !== simulated;
     const recovered = this.#health.gotData(simulated);
-    if (this.#book.sawData(topic) || recovered) this.#options.onChange();
+    const activated = this.#book.sawData(topic);
+    // A new label must be known before the data it labels is reported.
+    if (recovered || relabelled) this.#options.onChange("connection");
+    else if (activated) this.#options.onChange("topics");
   }
 
   #onOp(frame: Extract<WsFrame, { kind: "op" }>): void {
@@ -352,13 +548,15 @@ export class BybitWsClient {
         this.#clock.now(),
       );
       this.#log("warn", "WebSocket subscription refused", {
-        topics: outcome.refused.join(","),
+        connection: this.#label,
+        topics: outcome.refused.slice(0, 20).join(","),
+        count: outcome.refused.length,
         reason: operatorSafeText(frame.retMsg),
         retryInMs: this.#retryDelay,
       });
       this.#armRetry();
     }
-    this.#options.onChange();
+    this.#options.onChange("topics");
   }
 
   /** Resubscribes refused topics later, on a doubling schedule. */
@@ -373,7 +571,9 @@ export class BybitWsClient {
         this.#retryDelay * 2,
       );
       this.#log("info", "Retrying refused WebSocket subscriptions", {
-        topics: refused.join(","),
+        connection: this.#label,
+        topics: refused.slice(0, 20).join(","),
+        count: refused.length,
       });
       this.#subscribe(refused);
     }, this.#retryDelay);
@@ -402,6 +602,7 @@ export class BybitWsClient {
     this.#clear("connect");
     this.#clear("retry");
     this.#keepalive.stop();
+    this.#watch.stop();
   }
 
   #failed(kind: WsFailureKind, message: string): void {
@@ -422,6 +623,7 @@ export class BybitWsClient {
     );
     const error = this.#health.failed(kind, message, now, now + delay);
     this.#log("warn", "WebSocket lost; reconnecting", {
+      connection: this.#label,
       kind,
       message: error.message,
       consecutiveFailures: this.#health.consecutiveFailures,
@@ -431,7 +633,7 @@ export class BybitWsClient {
       this.#timers.reconnect = undefined;
       this.#open();
     }, delay);
-    this.#options.onChange();
+    this.#options.onChange("connection");
   }
 
   /**
@@ -441,6 +643,7 @@ export class BybitWsClient {
   #noteBad(reason: string, symbol: string | null): void {
     if (!this.#health.shouldLogBad(reason, this.#clock.now())) return;
     this.#log("warn", "WebSocket frame rejected", {
+      connection: this.#label,
       symbol,
       reason,
       badMessages: this.#health.counters.badMessages,
@@ -459,6 +662,7 @@ export class BybitWsClient {
       this.#clear(name);
     }
     this.#keepalive.stop();
+    this.#watch.stop();
   }
 
   #log(level: LogLevel, message: string, fields: Fields): void {

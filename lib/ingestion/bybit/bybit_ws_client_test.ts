@@ -5,6 +5,7 @@ import {
   type BybitWsClientOptions,
   WS_DEFAULTS,
 } from "./bybit_ws_client.ts";
+import { symbolTopics, topicTable } from "./bybit_ws_schema.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
 import {
@@ -16,25 +17,35 @@ import {
 } from "../test_utils.ts";
 import { FakeClock } from "../../clock/fake_clock.ts";
 
-function harness(options: Partial<BybitWsClientOptions> = {}) {
+/** Options of the test client: its symbols instead of topics and routes. */
+type HarnessOptions =
+  & Partial<Omit<BybitWsClientOptions, "topics" | "routes">>
+  & { symbols?: readonly TrackedSymbol[] };
+
+function harness(options: HarnessOptions = {}) {
   const clock = new FakeClock();
   const sockets = new FakeSockets();
   const ticks: { tick: MarketTick; simulated: boolean }[] = [];
   const trades: MarketTrade[][] = [];
   const logs: LogEntry[] = [];
   let changes = 0;
+  const { symbols = TRACKED, ...rest } = options;
   const client = new BybitWsClient({
     url: "wss://stream.example.test/v5/public/spot",
-    symbols: TRACKED,
+    topics: symbols.flatMap(symbolTopics),
+    routes: topicTable(symbols),
     connectTimeoutMs: 10_000,
     connect: sockets.connect,
     clock,
     random: () => 0.5,
-    onTicker: (tick, simulated) => ticks.push({ tick, simulated }),
-    onTrades: (list) => trades.push(list),
+    onPush: (push) => {
+      if (push.kind === "ticker") {
+        ticks.push({ tick: push.tick, simulated: push.simulated });
+      } else if (push.kind === "trades") trades.push(push.trades);
+    },
     onChange: () => changes++,
     onLog: (level, message, fields) => logs.push({ level, message, fields }),
-    ...options,
+    ...rest,
   });
   /** Starts the client and opens its first socket. */
   const connected = () => {
@@ -62,8 +73,8 @@ const ALL_TOPICS = TRACKED.flatMap((s) => [
 Deno.test("BybitWsClient - subscribes every topic once open, at most 10 args a request", () => {
   const six: TrackedSymbol[] = [
     ...TRACKED,
-    { id: "XRP-USDT", upstream: "XRPUSDT" },
-    { id: "ADA-USDT", upstream: "ADAUSDT" },
+    { id: "XRP-USDT", upstream: "XRPUSDT", category: "spot" },
+    { id: "ADA-USDT", upstream: "ADAUSDT", category: "spot" },
   ];
   const h = harness({ symbols: six });
   h.client.start();
@@ -116,7 +127,7 @@ Deno.test("BybitWsClient - a frame over maxFrameChars is counted as bad and neve
 });
 
 Deno.test("BybitWsClient - pings every 20 s and measures the pong", () => {
-  const h = harness();
+  const h = harness({ dataSilenceMs: 600_000 });
   const socket = h.connected();
   h.clock.advance(19_999);
   assert.equal(socket.requests().filter((r) => r.op === "ping").length, 0);
@@ -129,8 +140,8 @@ Deno.test("BybitWsClient - pings every 20 s and measures the pong", () => {
   assert.equal(socket.requests().filter((r) => r.op === "ping").length, 2);
 });
 
-Deno.test("BybitWsClient - answered pings keep a quiet socket alive", () => {
-  const h = harness();
+Deno.test("BybitWsClient - answered pings keep a quiet socket open (the data rule aside)", () => {
+  const h = harness({ dataSilenceMs: 600_000 });
   const socket = h.connected();
   for (let i = 0; i < 6; i++) {
     h.clock.advance(20_000);
@@ -143,6 +154,99 @@ Deno.test("BybitWsClient - answered pings keep a quiet socket alive", () => {
   }
   assert.equal(h.sockets.made.length, 1);
   assert.equal(socket.closedWith, undefined);
+});
+
+Deno.test("BybitWsClient - a connection answering pings but sending no data is replaced after 30 s", () => {
+  const h = harness();
+  const first = h.connected();
+  first.ackAll();
+  first.receive(tickerPush("BTCUSDT"));
+  for (let i = 0; i < 3; i++) {
+    h.clock.advance(10_000);
+    first.receive({ success: true, ret_msg: "pong", conn_id: "c", op: "ping" });
+  }
+  assert.equal(first.closedWith?.code, 4000, "replaced at 30 s of no data");
+  const lost = h.client.state();
+  assert.equal(lost.lastError?.kind, "ws-data-silent");
+  assert.match(lost.lastError!.message, /No data on any of 8 topics/);
+  assert.equal(lost.counters.dataSilenceReplacements, 1);
+  h.clock.advance(500);
+  h.sockets.last.open();
+  assert.equal(h.sockets.last.subscribes().flatMap((s) => s.args).length, 8);
+});
+
+Deno.test("BybitWsClient - a ticker topic silent for 5 minutes is resubscribed, trades are not", () => {
+  const h = harness();
+  const socket = h.connected();
+  socket.ackAll();
+  // BTC's ticker and ETH's trades keep the connection alive; nothing else.
+  for (let t = 0; t < 300_000; t += 5_000) {
+    h.clock.advance(5_000);
+    socket.receive(tickerPush("BTCUSDT"));
+  }
+  const unsubscribed = socket.requests().filter((r) => r.op === "unsubscribe")
+    .flatMap((r) => r.args ?? []);
+  assert.deepEqual(unsubscribed.sort(), [
+    "tickers.1000SATSUSDT",
+    "tickers.ETHUSDT",
+    "tickers.SOLUSDT",
+  ]);
+  const again = socket.subscribes().slice(1).flatMap((r) => r.args).sort();
+  assert.deepEqual(again, unsubscribed);
+  const state = h.client.state();
+  assert.equal(state.counters.topicResubscribes, 3);
+  assert.equal(state.topics.pending, 3, "pending until data or ack");
+  assert.equal(h.sockets.made.length, 1, "no reconnect");
+  assert.ok(h.logs.some((l) => l.message === "Resubscribing WebSocket topics"));
+});
+
+Deno.test("BybitWsClient - topics added and removed while connected, without a reconnect", () => {
+  const h = harness({ symbols: TRACKED.slice(0, 1) });
+  const socket = h.connected();
+  h.client.add(["tickers.XRPUSDT", "publicTrade.XRPUSDT"]);
+  h.client.remove(["publicTrade.BTCUSDT"]);
+  const requests = socket.requests();
+  assert.deepEqual(requests.at(-2), {
+    req_id: requests.at(-2)!.req_id,
+    op: "subscribe",
+    args: ["tickers.XRPUSDT", "publicTrade.XRPUSDT"],
+  });
+  assert.equal(requests.at(-1)!.op, "unsubscribe");
+  assert.deepEqual(requests.at(-1)!.args, ["publicTrade.BTCUSDT"]);
+  assert.deepEqual(h.client.topics(), [
+    "tickers.BTCUSDT",
+    "tickers.XRPUSDT",
+    "publicTrade.XRPUSDT",
+  ]);
+  socket.receive(tradePush("BTCUSDT"));
+  assert.equal(h.trades.length, 0, "a removed topic's data is ignored");
+  assert.equal(h.sockets.made.length, 1);
+});
+
+Deno.test("BybitWsClient - a resubscribe is not repeated within 10 s", () => {
+  const h = harness();
+  const socket = h.connected();
+  assert.deepEqual(h.client.resubscribe(["tickers.BTCUSDT"], "test"), [
+    "tickers.BTCUSDT",
+  ]);
+  assert.deepEqual(h.client.resubscribe(["tickers.BTCUSDT"], "test"), []);
+  h.clock.advance(WS_DEFAULTS.minResubscribeMs);
+  assert.equal(h.client.resubscribe(["tickers.BTCUSDT"], "test").length, 1);
+  assert.equal(
+    socket.requests().filter((r) => r.op === "unsubscribe").length,
+    2,
+  );
+});
+
+Deno.test("BybitWsClient - a start delay opens the socket later", () => {
+  const h = harness({ startDelayMs: 700 });
+  h.client.start();
+  assert.equal(h.sockets.made.length, 0);
+  h.clock.advance(699);
+  assert.equal(h.sockets.made.length, 0);
+  h.clock.advance(1);
+  assert.equal(h.sockets.made.length, 1);
+  h.client.stop();
 });
 
 Deno.test("BybitWsClient - 30 s of silence is a dead socket: reconnect and resubscribe", () => {
@@ -319,7 +423,7 @@ Deno.test("BybitWsClient - malformed frames are counted and skipped; data keeps 
 
 Deno.test("BybitWsClient - a throwing consumer does not stop the stream", () => {
   const h = harness({
-    onTicker: () => {
+    onPush: () => {
       throw new Error("boom");
     },
   });

@@ -4,8 +4,15 @@
  * Types only, so the ingestion protocol can name them without pulling in
  * the client.
  */
-/** Why the connection last failed. */
-export type WsFailureKind = "ws-closed" | "ws-silent" | "ws-refused";
+/**
+ * Why the connection last failed: closed, silent (no frame at all, not even a
+ * pong), data-silent (pongs but no data on any topic), or refused.
+ */
+export type WsFailureKind =
+  | "ws-closed"
+  | "ws-silent"
+  | "ws-data-silent"
+  | "ws-refused";
 
 /** Counters since the client started. */
 export interface WsClientCounters {
@@ -16,22 +23,34 @@ export interface WsClientCounters {
   readonly messages: number;
   /** Frames that failed validation (skipped). */
   readonly badMessages: number;
-  /** Trades inside otherwise valid pushes that failed validation. */
+  /** Trades and liquidations inside otherwise valid pushes that failed validation. */
   readonly itemsRejected: number;
   readonly trades: number;
+  /** Valid liquidations received. */
+  readonly liquidations: number;
+  /** Liquidations that failed validation (absurd values included). */
+  readonly liquidationsRejected: number;
   /** Subscribe requests sent (a reconnect resubscribes). */
   readonly subscribeRequests: number;
   /** Topics refused by the exchange. */
   readonly refusals: number;
+  /** Connections replaced for answering pings while sending no data. */
+  readonly dataSilenceReplacements: number;
+  /** Topics resubscribed (silent past their pace, or a delta with no snapshot). */
+  readonly topicResubscribes: number;
 }
 
 /** What the client reports; times are epoch ms. */
 export interface WsClientState {
+  /** Names the connection in logs and diagnostics, e.g. `spot#2`. */
+  readonly label: string;
   /** Host of the stream (no credentials, path or query). */
   readonly host: string;
   readonly connected: boolean;
   readonly connectedSince: number | null;
   readonly lastMessageAt: number | null;
+  /** Last data (a push on any topic) on the current connection. */
+  readonly lastDataAt: number | null;
   /** Last valid ticker. */
   readonly lastTickAt: number | null;
   readonly lastAttempt: number | null;

@@ -52,13 +52,22 @@ export class WsHealth {
     badMessages: 0,
     itemsRejected: 0,
     trades: 0,
+    liquidations: 0,
+    liquidationsRejected: 0,
     subscribeRequests: 0,
     refusals: 0,
+    dataSilenceReplacements: 0,
+    topicResubscribes: 0,
   };
 
   /** When any frame last arrived (the keepalive's silence clock). */
   get lastMessageAt(): number | null {
     return this.#lastMessageAt;
+  }
+
+  /** Whether the last frame carried the simulator's mark. */
+  get simulated(): boolean {
+    return this.#simulated;
   }
 
   /** Counters so far (a live view; {@linkcode snapshot} copies them). */
@@ -109,6 +118,23 @@ export class WsHealth {
   gotTrades(trades: number, rejected: number): void {
     this.#counters.trades += trades;
     this.#counters.itemsRejected += rejected;
+  }
+
+  /** Valid liquidations arrived; `rejected` more failed validation. */
+  gotLiquidations(liquidations: number, rejected: number): void {
+    this.#counters.liquidations += liquidations;
+    this.#counters.liquidationsRejected += rejected;
+    this.#counters.itemsRejected += rejected;
+  }
+
+  /** The connection was replaced for sending no data while answering pings. */
+  replacedForDataSilence(): void {
+    this.#counters.dataSilenceReplacements++;
+  }
+
+  /** `topics` topics were resubscribed. */
+  resubscribed(topics: number): void {
+    this.#counters.topicResubscribes += topics;
   }
 
   /** A reply to a request (ack, pong) carried the simulator's mark or not. */

@@ -27,8 +27,12 @@ Deno.test("WsHealth - records attempts, data, failures and recovery", () => {
       badMessages: 0,
       itemsRejected: 0,
       trades: 0,
+      liquidations: 0,
+      liquidationsRejected: 0,
       subscribeRequests: 1,
       refusals: 0,
+      dataSilenceReplacements: 0,
+      topicResubscribes: 0,
     },
   });
   health.attempting(2_500);

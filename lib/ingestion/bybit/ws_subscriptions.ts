@@ -43,7 +43,7 @@ export class SubscriptionBook {
   #maxArgs: number;
   #nextId = 1;
 
-  /** `topics`: everything to follow. Throws a `RangeError` for a bad `maxArgs`. */
+  /** `topics`: what to follow first. Throws a `RangeError` for a bad `maxArgs`. */
   constructor(topics: readonly string[], maxArgs = MAX_SUBSCRIBE_ARGS) {
     if (!Number.isInteger(maxArgs) || maxArgs < 1) {
       throw new RangeError(
@@ -70,6 +70,45 @@ export class SubscriptionBook {
       out.push({ reqId, args });
     }
     return out;
+  }
+
+  /**
+   * Unsubscribe requests for `topics`, at most `maxArgs` each. Their acks
+   * change nothing here, so they are not registered.
+   */
+  unsubscribeRequests(topics: readonly string[]): SubscribeRequest[] {
+    const out: SubscribeRequest[] = [];
+    for (let i = 0; i < topics.length; i += this.#maxArgs) {
+      out.push({
+        reqId: `unsub-${this.#nextId++}`,
+        args: topics.slice(i, i + this.#maxArgs),
+      });
+    }
+    return out;
+  }
+
+  /** Follows `topics` too (pending); returns those that were new. */
+  add(topics: readonly string[]): string[] {
+    const added = topics.filter((t) => !this.#status.has(t));
+    for (const topic of added) this.#status.set(topic, "pending");
+    return added;
+  }
+
+  /** Stops following `topics`; returns those that were followed. */
+  remove(topics: readonly string[]): string[] {
+    return topics.filter((t) => this.#status.delete(t));
+  }
+
+  /** Marks `topics` pending again (they are being resubscribed). */
+  renew(topics: readonly string[]): void {
+    for (const topic of topics) {
+      if (this.#status.has(topic)) this.#status.set(topic, "pending");
+    }
+  }
+
+  /** Topics followed. */
+  get size(): number {
+    return this.#status.size;
   }
 
   /** Every topic, in the order given at construction. */
@@ -117,17 +156,22 @@ export class SubscriptionBook {
     if (args === undefined) return { matched: false, refused: [] };
     this.#requests.delete(reqId!);
     if (success) {
-      for (const topic of args) this.#status.set(topic, "active");
+      for (const topic of args) {
+        if (this.#status.has(topic)) this.#status.set(topic, "active");
+      }
       return { matched: true, refused: [] };
     }
-    const named = namedTopics(retMsg).filter((t) => args.includes(t));
+    const named = namedTopics(retMsg).filter((t) =>
+      args.includes(t) && this.#status.has(t)
+    );
     if (/already subscribed/i.test(retMsg) && named.length > 0) {
       for (const topic of named) this.#status.set(topic, "active");
       return { matched: true, refused: [] };
     }
-    const refused = (named.length > 0 ? named : args).filter((t) =>
-      this.#status.get(t) !== "active"
-    );
+    const refused = (named.length > 0 ? named : args).filter((t) => {
+      const status = this.#status.get(t);
+      return status !== undefined && status !== "active";
+    });
     for (const topic of refused) this.#status.set(topic, "refused");
     return { matched: true, refused };
   }
