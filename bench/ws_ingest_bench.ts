@@ -13,7 +13,9 @@
  *   time spent inside the service.
  *
  * Every iteration waits for its tick before the next frame is sent, so no
- * queue builds up: this is the latency of each tick, not throughput. Bybit
+ * queue builds up: this is the latency of each tick, not throughput. It
+ * includes the worker's push-cycle window (`cycle_batcher.ts`, 10 ms), the
+ * price of sending a whole market's frames as one message per cycle. Bybit
  * pushes a spot ticker every 50 ms per symbol; the iterations here come
  * back to back, far faster than that.
  */
@@ -117,7 +119,11 @@ const config: IngestConfig = {
     wsFallbackAfterMs: 3_600_000,
     wsSilenceTimeoutMs: 30_000,
     wsMaxFrameBytes: 1 << 20,
+    wsLinearUrl: exchange.url,
+    wsDataSilenceMs: 3_600_000,
+    wsTopicSilenceMs: 3_600_000,
   },
+  markets: ["spot"],
   symbols: TRACKED,
   thresholds,
 };
@@ -125,6 +131,7 @@ const ingestion = new WorkerIngestion({
   config,
   onTicks: (ticks) => hub.publishTicks(ticks),
   onTrades() {},
+  onLiquidations() {},
   onState() {},
   onLog(level, message, fields) {
     if (level === "error") console.error(message, fields);

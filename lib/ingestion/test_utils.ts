@@ -11,6 +11,7 @@ import type {
   UpstreamState,
 } from "./engines/engine_contract.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
+import type { MarketLiquidation } from "../market/market_liquidation.ts";
 
 /** The spot tickers example from Bybit's V5 documentation, verbatim. */
 export const BYBIT_SPOT_TICKERS_EXAMPLE =
@@ -47,10 +48,10 @@ export function tickersEnvelope(
 
 /** The symbols of the default configuration. */
 export const TRACKED: readonly TrackedSymbol[] = [
-  { id: "BTC-USDT", upstream: "BTCUSDT" },
-  { id: "ETH-USDT", upstream: "ETHUSDT" },
-  { id: "SOL-USDT", upstream: "SOLUSDT" },
-  { id: "1000SATS-USDT", upstream: "1000SATSUSDT" },
+  { id: "BTC-USDT", upstream: "BTCUSDT", category: "spot" },
+  { id: "ETH-USDT", upstream: "ETHUSDT", category: "spot" },
+  { id: "SOL-USDT", upstream: "SOLUSDT", category: "spot" },
+  { id: "1000SATS-USDT", upstream: "1000SATSUSDT", category: "spot" },
 ];
 
 /** A tickers body listing every tracked symbol with valid values. */
@@ -210,9 +211,12 @@ export function exampleUpstream() {
  */
 export const WS_UPSTREAM = {
   wsUrl: "ws://127.0.0.1:9/v5/public/spot",
+  wsLinearUrl: "ws://127.0.0.1:9/v5/public/linear",
   wsFallbackAfterMs: 5_000,
   wsSilenceTimeoutMs: 30_000,
   wsMaxFrameBytes: 1 << 20,
+  wsDataSilenceMs: 30_000,
+  wsTopicSilenceMs: 300_000,
 } as const;
 
 /** Whale thresholds of the tracked symbols in the test configs. */
@@ -233,6 +237,7 @@ export function ingestConfig(tickersUrl: string): IngestConfig {
       timeoutMs: 5_000,
       pollIntervalMs: 50,
     },
+    markets: ["spot"],
     symbols: TRACKED,
     thresholds: TRACKED_THRESHOLDS,
   };
@@ -251,10 +256,14 @@ export function fakeHostConfig(mode: "rest" | "ws"): IngestConfig {
       timeoutMs: 10_000,
       pollIntervalMs: 1_000,
       wsUrl: "wss://stream.example.test/v5/public/spot",
+      wsLinearUrl: "wss://stream.example.test/v5/public/linear",
       wsFallbackAfterMs: 5_000,
       wsSilenceTimeoutMs: 30_000,
       wsMaxFrameBytes: 1 << 20,
+      wsDataSilenceMs: 30_000,
+      wsTopicSilenceMs: 300_000,
     },
+    markets: ["spot"],
     symbols: TRACKED,
     thresholds: TRACKED_THRESHOLDS,
   };
@@ -267,16 +276,18 @@ export type Collectors = ReturnType<typeof collectors>;
 export function collectors() {
   const ticks = new Inbox<AnalyzedTick[]>();
   const trades = new Inbox<MarketTrade[]>();
+  const liquidations = new Inbox<MarketLiquidation[]>();
   const states = new Inbox<UpstreamState>();
   const logs = new Inbox<LogEntry>();
   const callbacks = {
     onTicks: ticks.push,
     onTrades: trades.push,
+    onLiquidations: liquidations.push,
     onState: states.push,
     onLog: (level: string, message: string, fields: LogFields) =>
       logs.push({ level, message, fields }),
   };
-  return { ticks, trades, states, logs, callbacks };
+  return { ticks, trades, liquidations, states, logs, callbacks };
 }
 
 /** Runs `fn` with the global `Worker` replaced, restoring it afterwards. */
@@ -444,3 +455,54 @@ export function tradePush(
     })),
   };
 }
+
+/** Bybit's documented linear `tickers.BTCUSDT` snapshot, verbatim. */
+export const DOC_LINEAR_SNAPSHOT =
+  '{"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","tickDirection":"PlusTick","price24hPcnt":"0.017103","lastPrice":"17216.00","prevPrice24h":"16926.50","highPrice24h":"17281.50","lowPrice24h":"16915.00","prevPrice1h":"17238.00","markPrice":"17217.33","indexPrice":"17227.36","openInterest":"68744.761","openInterestValue":"1183601235.91","turnover24h":"1570383121.943499","volume24h":"91705.276","nextFundingTime":"1673280000000","fundingRate":"-0.000212","bid1Price":"17215.50","bid1Size":"84.489","ask1Price":"17216.00","ask1Size":"83.020"},"cs":24987956059,"ts":1673272861686}';
+
+/** A delta as Bybit pushes one after it: only the fields that changed. */
+export const DOC_LINEAR_DELTA =
+  '{"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","tickDirection":"MinusTick","lastPrice":"17211.50","markPrice":"17214.02","openInterest":"68745.101","bid1Price":"17211.00","bid1Size":"12.005"},"cs":24987956083,"ts":1673272861786}';
+
+/** The documented linear snapshot (or delta) re-addressed to `upstream`. */
+export function linearPush(
+  upstream: string,
+  type: "snapshot" | "delta" = "snapshot",
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const doc = JSON.parse(
+    type === "snapshot" ? DOC_LINEAR_SNAPSHOT : DOC_LINEAR_DELTA,
+  );
+  return {
+    ...doc,
+    topic: `tickers.${upstream}`,
+    data: { ...doc.data, symbol: upstream, ...overrides },
+  };
+}
+
+/** An `allLiquidation.*` push (Bybit's documented item shape). */
+export function liquidationPush(
+  upstream: string,
+  items: Record<string, unknown>[] = [{}],
+  ts = 1739502303204,
+): Record<string, unknown> {
+  return {
+    topic: `allLiquidation.${upstream}`,
+    type: "snapshot",
+    ts,
+    data: items.map((item) => ({
+      T: 1739502302929,
+      s: upstream,
+      S: "Sell",
+      v: "20000",
+      p: "0.04499",
+      ...item,
+    })),
+  };
+}
+
+/** The default perpetuals, as `MARKETS=spot,linear` adds them. */
+export const TRACKED_PERPS: readonly TrackedSymbol[] = [
+  { id: "BTC-USDT-PERP", upstream: "BTCUSDT", category: "linear" },
+  { id: "ETH-USDT-PERP", upstream: "ETHUSDT", category: "linear" },
+];

@@ -1,11 +1,12 @@
 /**
  * Calling the ingestion's consumers without letting them stop it: whatever a
- * consumer (tick, trade or state handler, or the logger itself) throws is
+ * consumer (tick, trade, liquidation or state handler, or the logger itself) throws is
  * reported and the loop goes on. Shared by the REST and WebSocket loops,
  * which report through an {@linkcode EngineReporter}.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
+import type { MarketLiquidation } from "../../market/market_liquidation.ts";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import { operatorSafeText } from "../bybit/upstream_error.ts";
 import type {
@@ -44,7 +45,7 @@ export function logSafely(
 
 /** Runs `consume`; a throw is logged as "`what` consumer failed". */
 export function consumeSafely(
-  what: "Tick" | "Trade" | "State",
+  what: "Tick" | "Trade" | "Liquidation" | "State",
   consume: () => void,
   onLog: LogCallback,
 ): void {
@@ -57,10 +58,10 @@ export function consumeSafely(
   }
 }
 
-/** What an engine reports through; polling never yields trades. */
+/** What an engine reports through; polling never yields trades or liquidations. */
 export type ReportCallbacks =
-  & Omit<IngestCallbacks, "onTrades">
-  & Partial<Pick<IngestCallbacks, "onTrades">>;
+  & Omit<IngestCallbacks, "onTrades" | "onLiquidations">
+  & Partial<Pick<IngestCallbacks, "onTrades" | "onLiquidations">>;
 
 /**
  * An engine's one way out: every tick batch, trade batch, state and log line
@@ -78,6 +79,7 @@ export class EngineReporter {
     this.#callbacks = {
       onTicks: callbacks.onTicks,
       onTrades: callbacks.onTrades,
+      onLiquidations: callbacks.onLiquidations,
       onState: callbacks.onState,
       onLog: callbacks.onLog,
     };
@@ -96,6 +98,13 @@ export class EngineReporter {
     const { onTrades, onLog } = this.#callbacks;
     if (this.#muted || onTrades === undefined) return;
     consumeSafely("Trade", () => onTrades(trades), onLog);
+  }
+
+  /** Sends liquidations (never empty). */
+  liquidations(liquidations: MarketLiquidation[]): void {
+    const { onLiquidations, onLog } = this.#callbacks;
+    if (this.#muted || onLiquidations === undefined) return;
+    consumeSafely("Liquidation", () => onLiquidations(liquidations), onLog);
   }
 
   /** Sends the engine's current state. */

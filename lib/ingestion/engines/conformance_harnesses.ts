@@ -194,6 +194,9 @@ export function fakeWsHarness(c: Collectors, subject: Subject): EngineHarness {
       for (const symbol of TRACKED) {
         up.sockets.last.receive(tickerPush(symbol.upstream));
       }
+      // The push cycle ends and its ticks are reported together; a state
+      // report follows within the second.
+      up.clock.advance(DEFAULT_STATE_INTERVAL_MS);
       return next;
     },
     breakUpstream() {

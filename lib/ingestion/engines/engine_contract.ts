@@ -12,13 +12,21 @@ import type { ServiceConfig } from "../../config/load_config.ts";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import type { TickSource } from "../../market/market_tick.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
+import type { MarketLiquidation } from "../../market/market_liquidation.ts";
+import type {
+  MarketCategory,
+  TrackedSymbol,
+} from "../../market/tracked_symbol.ts";
 import type { UpstreamErrorKind } from "../bybit/upstream_error.ts";
 import type { WsFailureKind } from "../bybit/ws_client_state.ts";
 
-/** The part of the service configuration ingestion needs (no secrets). */
+/**
+ * The part of the service configuration ingestion needs (no secrets). The
+ * symbols are those followed at start; `setSymbols` changes them later.
+ */
 export type IngestConfig = Pick<
   ServiceConfig,
-  "upstream" | "symbols" | "thresholds"
+  "upstream" | "symbols" | "thresholds" | "markets"
 >;
 
 /** Structured log fields: flat and JSON-safe, so they cross a worker boundary. */
@@ -53,6 +61,12 @@ export interface IngestCounters {
   readonly ticks: number;
   /** Public trades delivered (WebSocket only). */
   readonly trades: number;
+  /** Valid liquidations delivered (WebSocket only). */
+  readonly liquidations: number;
+  /** Liquidations rejected by validation (absurd values included). */
+  readonly liquidationsRejected: number;
+  /** Linear ticker deltas that arrived with no snapshot (skipped). */
+  readonly deltasWithoutSnapshot: number;
   /** WebSocket frames received. */
   readonly wsMessages: number;
   /** WebSocket frames that failed validation and were skipped. */
@@ -65,6 +79,10 @@ export interface IngestCounters {
   readonly wsRefusals: number;
   /** Times REST polling took over from the WebSocket. */
   readonly fallbacks: number;
+  /** Connections replaced for answering pings while sending no data. */
+  readonly wsDataSilenceReplacements: number;
+  /** Topics resubscribed (silent past their pace, or a delta without snapshot). */
+  readonly wsTopicResubscribes: number;
 }
 
 /** Counters before anything happened. */
@@ -74,18 +92,47 @@ export const ZERO_COUNTERS: IngestCounters = {
   itemsRejected: 0,
   ticks: 0,
   trades: 0,
+  liquidations: 0,
+  liquidationsRejected: 0,
+  deltasWithoutSnapshot: 0,
   wsMessages: 0,
   wsBadMessages: 0,
   wsConnects: 0,
   wsSubscribeRequests: 0,
   wsRefusals: 0,
   fallbacks: 0,
+  wsDataSilenceReplacements: 0,
+  wsTopicResubscribes: 0,
 };
 
-/** The WebSocket connection, as diagnostics show it; times are epoch ms. */
+/** One upstream WebSocket connection, as diagnostics show it; times epoch ms. */
+export interface WsConnectionState {
+  /** E.g. `spot#1`. */
+  readonly label: string;
+  readonly category: MarketCategory;
+  readonly connected: boolean;
+  readonly connectedSince: number | null;
+  readonly lastMessageAt: number | null;
+  /** Last data (a push on any of its topics). */
+  readonly lastDataAt: number | null;
+  readonly activeTopics: number;
+  readonly pendingTopics: number;
+  readonly refusedTopics: number;
+  readonly connects: number;
+  readonly dataSilenceReplacements: number;
+  readonly topicResubscribes: number;
+  /** `kind: message` of its last failure, or null. */
+  readonly lastError: string | null;
+}
+
+/**
+ * The WebSocket connections together, as diagnostics show them; times are
+ * epoch ms.
+ */
 export interface WsUpstreamState {
   /** Host of the stream (no credentials, path or query). */
   readonly host: string;
+  /** Every connection is open. */
   readonly connected: boolean;
   readonly connectedSince: number | null;
   readonly lastMessageAt: number | null;
@@ -93,8 +140,16 @@ export interface WsUpstreamState {
   readonly activeTopics: number;
   /** Topics sent but not yet confirmed. */
   readonly pendingTopics: number;
+  /** Refused topics (at most {@linkcode MAX_LISTED_TOPICS} listed). */
   readonly refusedTopics: readonly string[];
+  /** Each connection. */
+  readonly connections: readonly WsConnectionState[];
+  /** Symbols REST polling stands in for now (their stream is not delivering). */
+  readonly fallbackSymbols: number;
 }
+
+/** Most refused topics listed in a state (the count is in the counters). */
+export const MAX_LISTED_TOPICS = 100;
 
 /**
  * What ingestion reports about the upstream; times are epoch ms. The
@@ -135,10 +190,16 @@ export interface UpstreamState {
  * they throw is logged and the engine goes on.
  */
 export interface IngestCallbacks {
-  /** Analysed ticks: of one poll, or of one WebSocket push (never empty). */
+  /**
+   * Analysed ticks: of one poll, or of one push cycle of the WebSocket
+   * (never empty). Ticks, trades and liquidations of one cycle are reported
+   * in the same turn, so a host can carry them in one message.
+   */
   onTicks(ticks: AnalyzedTick[]): void;
-  /** Public trades of one `publicTrade.*` push (WebSocket mode; never empty). */
+  /** Public trades of one push cycle (WebSocket mode; never empty). */
   onTrades(trades: MarketTrade[]): void;
+  /** Liquidations of one push cycle (WebSocket mode, perpetuals; never empty). */
+  onLiquidations(liquidations: MarketLiquidation[]): void;
   /**
    * State after every change and at least every
    * {@linkcode DEFAULT_HEARTBEAT_MS} while running, also while waiting out a
@@ -165,6 +226,15 @@ export interface IngestEngine {
   start(): void;
   /** Replaces one symbol's whale threshold for the ticks that follow. */
   setThreshold(symbol: string, threshold: number): void;
+  /**
+   * Follows `symbols` from now on (a listing changed): new ones start
+   * streaming, dropped ones stop; nothing restarts. `thresholds` holds the
+   * whale line of every symbol followed.
+   */
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds: Readonly<Record<string, number>>,
+  ): void;
   /** A snapshot of the current state. */
   state(): UpstreamState;
   /**

@@ -14,8 +14,14 @@
  * loop still emits its state every `heartbeatMs`, which is how the host tells a
  * live worker from a dead one.
  *
- * In WebSocket mode the same loop is the fallback: `ws_ingest_loop.ts` shares
- * its analyzer and `pause()`s / `resume()`s it as the socket comes and goes.
+ * Each cycle polls every configured market (`spot`, `linear`) at once, one
+ * request per market; a market that fails does not cost the others their
+ * ticks, but the cycle counts as failed and backs off.
+ *
+ * In WebSocket mode the same loop is the fallback, one per market:
+ * `category_feed.ts` shares its analyzer, `pause()`s / `resume()`s it as the
+ * streams come and go, and lets through only the symbols the streams are not
+ * delivering (`accept`).
  */
 import { TickAnalyzer } from "../../analytics/tick_analyzer.ts";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
@@ -23,6 +29,10 @@ import { fullJitterDelay, rateLimitDelay } from "../bybit/backoff.ts";
 import type { RejectedItem } from "../bybit/bybit_schema.ts";
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
 import { type PollResult, TickersPoller } from "../bybit/tickers_poller.ts";
+import type {
+  MarketCategory,
+  TrackedSymbol,
+} from "../../market/tracked_symbol.ts";
 import { UpstreamError } from "../bybit/upstream_error.ts";
 import { describeError, EngineReporter } from "./callback_guard.ts";
 import {
@@ -35,8 +45,9 @@ import {
   ZERO_COUNTERS,
 } from "./engine_contract.ts";
 
-/** Options of {@linkcode IngestLoop}; polling never yields trades. */
-export interface IngestLoopOptions extends Omit<IngestCallbacks, "onTrades"> {
+/** Options of {@linkcode IngestLoop}; polling never yields trades or liquidations. */
+export interface IngestLoopOptions
+  extends Omit<IngestCallbacks, "onTrades" | "onLiquidations"> {
   readonly config: IngestConfig;
   /**
    * Analyzer of the ticks; shared when another source feeds the same
@@ -52,11 +63,19 @@ export interface IngestLoopOptions extends Omit<IngestCallbacks, "onTrades"> {
   readonly random?: () => number;
   /** Longest silence while waiting, ms. Default {@linkcode DEFAULT_HEARTBEAT_MS}. */
   readonly heartbeatMs?: number;
+  /** Markets polled. Default: `config.markets`. */
+  readonly categories?: readonly MarketCategory[];
+  /**
+   * Which symbols' ticks are emitted (channel id → yes/no). Default: all.
+   * A fallback lets through only what the streams are not delivering.
+   */
+  readonly accept?: (symbol: string) => boolean;
 }
 
 /** Polls, analyses and reports until stopped. */
 export class IngestLoop implements IngestEngine {
-  #poller: TickersPoller;
+  #pollers: TickersPoller[];
+  #accept: ((symbol: string) => boolean) | undefined;
   #analyzer: TickAnalyzer;
   #report: EngineReporter;
   #clock: Clock;
@@ -104,13 +123,21 @@ export class IngestLoop implements IngestEngine {
     this.#random = options.random ?? Math.random;
     this.#intervalMs = upstream.pollIntervalMs;
     this.#report = new EngineReporter(options, () => this.state());
-    this.#poller = new TickersPoller({
-      tickersUrl: upstream.tickersUrl,
-      timeoutMs: upstream.timeoutMs,
-      symbols: options.config.symbols,
-      fetch: options.fetch,
-      clock: this.#clock,
-    });
+    const categories = options.categories ?? options.config.markets;
+    if (categories.length === 0) {
+      throw new RangeError("categories must name at least one market");
+    }
+    this.#pollers = categories.map((category) =>
+      new TickersPoller({
+        tickersUrl: upstream.tickersUrl,
+        timeoutMs: upstream.timeoutMs,
+        category,
+        symbols: options.config.symbols,
+        fetch: options.fetch,
+        clock: this.#clock,
+      })
+    );
+    this.#accept = options.accept;
     this.#analyzer = options.analyzer ??
       new TickAnalyzer(options.config.thresholds);
   }
@@ -161,6 +188,18 @@ export class IngestLoop implements IngestEngine {
     this.#analyzer.setThreshold(symbol, threshold);
   }
 
+  /**
+   * Polls for `symbols` from the next cycle on. `thresholds` applies to the
+   * analyzer only when this loop owns it (not as a shared fallback).
+   */
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds?: Readonly<Record<string, number>>,
+  ): void {
+    for (const poller of this.#pollers) poller.setSymbols(symbols);
+    if (thresholds !== undefined) this.#analyzer.retain(thresholds);
+  }
+
   /** A snapshot of the current state. */
   state(): UpstreamState {
     const now = this.#clock.now();
@@ -169,7 +208,7 @@ export class IngestLoop implements IngestEngine {
       source: this.#simulated ? "simulator" : "rest",
       mode: "rest",
       simulated: this.#simulated,
-      host: this.#poller.host,
+      host: this.#pollers[0].host,
       latencyMs: this.#latencyMs,
       lastSuccess: this.#lastSuccess,
       lastAttempt: this.#lastAttempt,
@@ -211,13 +250,30 @@ export class IngestLoop implements IngestEngine {
     // lateness does not accumulate into a slower rate.
     const due = Math.min(this.#nextAttemptAt ?? started, started);
     this.#lastAttempt = started;
-    this.#requests++;
+    this.#requests += this.#pollers.length;
     const abort = new AbortController();
     this.#abort = abort;
     try {
-      const result = await this.#poller.poll(abort.signal);
+      const settled = await Promise.allSettled(
+        this.#pollers.map((poller) => poller.poll(abort.signal)),
+      );
       if (this.#stopped || generation !== this.#generation) return;
-      this.#succeeded(result, due);
+      const results: PollResult[] = [];
+      let failure: unknown;
+      let failed = false;
+      for (const outcome of settled) {
+        if (outcome.status === "fulfilled") results.push(outcome.value);
+        else if (!failed) {
+          failed = true;
+          failure = outcome.reason;
+        }
+      }
+      if (!failed) this.#succeeded(merge(results), due);
+      else {
+        // The markets that answered still deliver their ticks.
+        for (const result of results) this.#emit(result);
+        this.#failed(failure, started);
+      }
     } catch (error) {
       if (this.#stopped || generation !== this.#generation) return;
       this.#failed(error, started);
@@ -236,7 +292,7 @@ export class IngestLoop implements IngestEngine {
     }
     if (this.#lastSuccess === null || result.simulated !== this.#simulated) {
       this.#report.log("info", "Upstream responding", {
-        host: this.#poller.host,
+        host: this.#pollers[0].host,
         simulated: result.simulated,
       });
     }
@@ -248,11 +304,20 @@ export class IngestLoop implements IngestEngine {
     this.#nextAttemptAt = Math.max(due + this.#intervalMs, this.#lastSuccess);
     this.#noteRejected(result.rejected);
     this.#noteMissing(result.missing);
-    if (result.ticks.length === 0) return;
+    this.#emit(result);
+  }
+
+  /** Analyses and reports the accepted ticks of `result`. */
+  #emit(result: PollResult): void {
+    const accept = this.#accept;
+    const ticks = accept === undefined
+      ? result.ticks
+      : result.ticks.filter((tick) => accept(tick.symbol));
+    if (ticks.length === 0) return;
     const source = result.simulated ? "simulator" : "rest";
-    const analyzed: AnalyzedTick[] = new Array(result.ticks.length);
-    for (let i = 0; i < result.ticks.length; i++) {
-      analyzed[i] = this.#analyzer.analyze(result.ticks[i], source);
+    const analyzed: AnalyzedTick[] = new Array(ticks.length);
+    for (let i = 0; i < ticks.length; i++) {
+      analyzed[i] = this.#analyzer.analyze(ticks[i], source);
     }
     this.#ticks += analyzed.length;
     this.#report.ticks(analyzed);
@@ -349,4 +414,16 @@ export class IngestLoop implements IngestEngine {
       this.#inflight = this.#cycle();
     }, wait);
   }
+}
+
+/** One poll's results over every market, as if one answer. */
+function merge(results: readonly PollResult[]): PollResult {
+  if (results.length === 1) return results[0];
+  return {
+    ticks: results.flatMap((r) => r.ticks),
+    rejected: results.flatMap((r) => r.rejected),
+    missing: results.flatMap((r) => r.missing),
+    latencyMs: Math.max(...results.map((r) => r.latencyMs)),
+    simulated: results.some((r) => r.simulated),
+  };
 }

@@ -1,33 +1,42 @@
 /**
- * WebSocket-first ingestion: Bybit's public stream feeds ticks and trades,
- * and REST polling takes over automatically while the stream is down.
+ * WebSocket-first ingestion: Bybit's public streams feed ticks, trades and
+ * liquidations, one {@linkcode CategoryFeed} per market (spot, linear), each
+ * spreading its topics over as many connections as the exchange's limits
+ * need, and REST polling of a market standing in for exactly the symbols its
+ * streams are not delivering.
  *
- * "Down" means no valid ticker for `wsFallbackAfterMs` (default 5 s) —
- * whether the socket closed, never opened, went silent or had every ticker
- * refused — so a stall switches to REST long before the 30 s silence that
- * declares the socket dead. The first valid ticker from the stream hands back:
- * polling pauses (an in-flight poll is aborted and discarded) and the mode
- * returns to `ws`. Flapping is bounded by the client's reconnect backoff.
+ * "Not delivering" means no valid ticker for `wsFallbackAfterMs` (default
+ * 5 s) — whether a connection closed, never opened, went silent or had its
+ * topics refused — so a stall switches to REST long before the 30 s silence
+ * that declares a socket dead. A symbol's first ticker from the stream hands
+ * it back. The mode reads `rest-fallback` while REST stands in for any symbol.
  *
- * Both sources share one {@linkcode TickAnalyzer}, so velocity and whale
- * edges continue across a switch. State is emitted on every change and every
- * `stateIntervalMs`, which also serves as the worker's heartbeat.
+ * What the streams deliver is reported once per push cycle
+ * (`cycle_batcher.ts`), not once per frame: at whole-market scale that is
+ * the difference between a hundred reports a second and sixteen thousand.
+ * Every market shares one {@linkcode TickAnalyzer}, so velocity and whale
+ * edges continue across a switch. State is reported on every change of a
+ * connection or fallback and every `stateIntervalMs`, which also serves as
+ * the worker's heartbeat.
  */
 import { TickAnalyzer } from "../../analytics/tick_analyzer.ts";
-import { BybitWsClient } from "../bybit/bybit_ws_client.ts";
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
-import type {
-  FeedMode,
-  IngestCallbacks,
-  IngestConfig,
-  IngestEngine,
-  UpstreamState,
-} from "./engine_contract.ts";
-import { IngestLoop } from "./rest_ingest_loop.ts";
-import type { MarketTick } from "../../market/market_tick.ts";
-import { EngineReporter } from "./callback_guard.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
+import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
 import type { WebSocketFactory } from "../bybit/web_socket_like.ts";
 import type { WsClientState } from "../bybit/ws_client_state.ts";
+import { EngineReporter } from "./callback_guard.ts";
+import { CategoryFeed, type CategoryFeedState } from "./category_feed.ts";
+import { CycleBatcher } from "./cycle_batcher.ts";
+import {
+  type FeedMode,
+  type IngestCallbacks,
+  type IngestConfig,
+  type IngestEngine,
+  MAX_LISTED_TOPICS,
+  type UpstreamState,
+  type WsConnectionState,
+} from "./engine_contract.ts";
 
 /** Default interval of state reports, ms. */
 export const DEFAULT_STATE_INTERVAL_MS = 1_000;
@@ -46,37 +55,37 @@ export interface WsIngestLoopOptions extends IngestCallbacks {
   readonly random?: () => number;
   /** Interval of state reports, ms. Default {@linkcode DEFAULT_STATE_INTERVAL_MS}. */
   readonly stateIntervalMs?: number;
+  /** Length of one push cycle's gathering window, ms. Default 10. */
+  readonly batchMs?: number;
+  /** Args characters per connection. Default 21,000 (Bybit's limit). */
+  readonly maxArgsChars?: number;
+  /** Window over which a market's extra connections open, ms. Default 1,000. */
+  readonly startJitterMs?: number;
 }
 
-/** The stream, with REST polling standing in while it is down. */
+/** The streams of every market, with REST standing in where they fail. */
 export class WsIngestLoop implements IngestEngine {
   #report: EngineReporter;
   #clock: Clock;
   #analyzer: TickAnalyzer;
-  #ws: BybitWsClient;
-  #rest: IngestLoop;
-  #fallbackAfterMs: number;
+  #batcher: CycleBatcher;
+  #feeds: CategoryFeed[];
   #stateIntervalMs: number;
 
-  #mode: Exclude<FeedMode, "rest"> = "ws";
   #started = false;
   #stopped = false;
-  #startedAt = 0;
-  #restStarted = false;
-  #freshnessTimer: TimerId | undefined;
   #stateTimer: TimerId | undefined;
-  #wsTicks = 0;
-  #fallbacks = 0;
+  /** Ticks reported so far (streams and fallbacks). */
+  #ticks = 0;
 
   /** Throws a `RangeError` for a bad URL, interval or timeout. */
   constructor(options: WsIngestLoopOptions) {
     const { upstream } = options.config;
-    this.#fallbackAfterMs = upstream.wsFallbackAfterMs;
     this.#stateIntervalMs = options.stateIntervalMs ??
       DEFAULT_STATE_INTERVAL_MS;
     for (
       const [name, value] of [
-        ["wsFallbackAfterMs", this.#fallbackAfterMs],
+        ["wsFallbackAfterMs", upstream.wsFallbackAfterMs],
         ["stateIntervalMs", this.#stateIntervalMs],
       ] as const
     ) {
@@ -84,46 +93,48 @@ export class WsIngestLoop implements IngestEngine {
         throw new RangeError(`${name} must be > 0, got ${value}`);
       }
     }
+    if (options.config.markets.length === 0) {
+      throw new RangeError("markets must name at least one market");
+    }
     this.#report = new EngineReporter(options, () => this.state());
     this.#clock = options.clock ?? systemClock;
     this.#analyzer = new TickAnalyzer(options.config.thresholds);
-    this.#rest = new IngestLoop({
-      config: options.config,
-      fetch: options.fetch,
+    this.#batcher = new CycleBatcher({
       clock: this.#clock,
-      random: options.random,
-      analyzer: this.#analyzer,
-      onTicks: (ticks) => this.#report.ticks(ticks),
-      onState: () => {
-        if (this.#mode === "rest-fallback") this.#report.state();
+      windowMs: options.batchMs,
+      flush: (batch) => {
+        if (batch.ticks.length > 0) this.#reportTicks(batch.ticks);
+        if (batch.trades.length > 0) this.#report.trades(batch.trades);
+        if (batch.liquidations.length > 0) {
+          this.#report.liquidations(batch.liquidations);
+        }
       },
-      onLog: (level, message, fields) =>
-        this.#report.log(level, message, { ...fields, via: "rest-fallback" }),
     });
-    this.#ws = new BybitWsClient({
-      url: upstream.wsUrl,
-      symbols: options.config.symbols,
-      connectTimeoutMs: upstream.timeoutMs,
-      silenceTimeoutMs: upstream.wsSilenceTimeoutMs,
-      maxFrameChars: upstream.wsMaxFrameBytes,
-      connect: options.connect,
-      clock: this.#clock,
-      random: options.random,
-      onTicker: (tick, simulated) => this.#onTicker(tick, simulated),
-      onTrades: (trades) => this.#report.trades(trades),
-      onChange: () => this.#report.state(),
-      onLog: (level, message, fields) =>
-        this.#report.log(level, message, fields),
-    });
+    this.#feeds = options.config.markets.map((category) =>
+      new CategoryFeed({
+        category,
+        config: options.config,
+        analyzer: this.#analyzer,
+        batcher: this.#batcher,
+        restTicks: (ticks) => this.#reportTicks(ticks),
+        clock: this.#clock,
+        random: options.random ?? Math.random,
+        fetch: options.fetch,
+        connect: options.connect,
+        maxArgsChars: options.maxArgsChars,
+        startJitterMs: options.startJitterMs,
+        onChange: () => this.#report.state(),
+        log: (level, message, fields) =>
+          this.#report.log(level, message, fields),
+      })
+    );
   }
 
-  /** Connects the stream; REST waits until it is needed. Starts only once. */
+  /** Connects the streams; REST waits until it is needed. Starts only once. */
   start(): void {
     if (this.#started) throw new Error("WsIngestLoop was already started");
     this.#started = true;
-    this.#startedAt = this.#clock.now();
-    this.#ws.start();
-    this.#armFreshness();
+    for (const feed of this.#feeds) feed.start();
     this.#armStateReports();
   }
 
@@ -132,123 +143,53 @@ export class WsIngestLoop implements IngestEngine {
     this.#analyzer.setThreshold(symbol, threshold);
   }
 
+  /** Follows `symbols` from now on; nothing restarts. */
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds: Readonly<Record<string, number>>,
+  ): void {
+    this.#analyzer.retain(thresholds);
+    for (const feed of this.#feeds) feed.setSymbols(symbols);
+    this.#report.state();
+  }
+
+  /** The markets' feeds (for tests and diagnostics). */
+  get feeds(): readonly CategoryFeed[] {
+    return this.#feeds;
+  }
+
   /** Which source feeds ticks now. */
   get mode(): Exclude<FeedMode, "rest"> {
-    return this.#mode;
+    return this.#feeds.some((f) => f.state().fallbackActive)
+      ? "rest-fallback"
+      : "ws";
   }
 
-  /** The state of whichever source feeds ticks, with the stream's details. */
+  /** The state of the streams, with the fallbacks where they stand in. */
   state(): UpstreamState {
-    const ws = this.#ws.state();
-    const rest = this.#rest.state();
-    const fallback = this.#mode === "rest-fallback";
-    const now = this.#clock.now();
-    const next = this.#stopped
-      ? null
-      : fallback
-      ? rest.nextAttemptAt
-      : ws.nextAttemptAt;
-    const lastError = [ws.lastError, this.#restStarted ? rest.lastError : null]
-      .filter((e) => e !== null)
-      .sort((a, b) => b.at - a.at)[0] ?? null;
-    return {
-      source: fallback ? rest.source : ws.simulated ? "simulator" : "ws",
-      mode: this.#mode,
-      simulated: fallback ? rest.simulated : ws.simulated,
-      host: fallback ? rest.host : ws.host,
-      latencyMs: fallback ? rest.latencyMs : ws.latencyMs,
-      lastSuccess: latest(ws.lastTickAt, rest.lastSuccess),
-      lastAttempt: fallback ? rest.lastAttempt : ws.lastAttempt,
-      consecutiveFailures: fallback
-        ? rest.consecutiveFailures
-        : ws.consecutiveFailures,
-      lastError,
-      nextAttemptAt: next,
-      nextAttemptInMs: next === null ? null : Math.max(0, next - now),
-      // While REST stands in, it decides what is listed; on the stream, a
-      // symbol whose ticker topic was refused gets no data at all.
-      unavailableSymbols: fallback
-        ? rest.unavailableSymbols
-        : ws.refusedSymbols,
-      ws: wsSummary(ws),
-      counters: {
-        requests: rest.counters.requests,
-        errors: rest.counters.errors + ws.counters.drops,
-        itemsRejected: rest.counters.itemsRejected + ws.counters.itemsRejected,
-        ticks: rest.counters.ticks + this.#wsTicks,
-        trades: ws.counters.trades,
-        wsMessages: ws.counters.messages,
-        wsBadMessages: ws.counters.badMessages,
-        wsConnects: ws.counters.connects,
-        wsSubscribeRequests: ws.counters.subscribeRequests,
-        wsRefusals: ws.counters.refusals,
-        fallbacks: this.#fallbacks,
-      },
-    };
+    return combine(this.#feeds.map((f) => f.state()), {
+      now: this.#clock.now(),
+      stopped: this.#stopped,
+      ticks: this.#ticks,
+    });
   }
 
-  /** Closes the stream and stops polling; resolves once both have ended. */
+  /** Counted as they are reported, so the counter never runs ahead. */
+  #reportTicks(ticks: AnalyzedTick[]): void {
+    this.#ticks += ticks.length;
+    this.#report.ticks(ticks);
+  }
+
+  /** Closes the streams and stops polling; resolves once all have ended. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#report.mute();
-    for (const timer of [this.#freshnessTimer, this.#stateTimer]) {
-      if (timer !== undefined) this.#clock.clearTimer(timer);
+    this.#batcher.stop();
+    if (this.#stateTimer !== undefined) {
+      this.#clock.clearTimer(this.#stateTimer);
     }
-    this.#freshnessTimer = this.#stateTimer = undefined;
-    this.#ws.stop();
-    await this.#rest.stop();
-  }
-
-  #onTicker(tick: MarketTick, simulated: boolean): void {
-    if (this.#mode === "rest-fallback") this.#handBack();
-    this.#wsTicks++;
-    this.#report.ticks([
-      this.#analyzer.analyze(tick, simulated ? "simulator" : "ws"),
-    ]);
-  }
-
-  /**
-   * Watches for a ticker-less stretch lazily: one timer per fallback period,
-   * re-armed from the last ticker, not one per frame.
-   */
-  #armFreshness(): void {
-    if (this.#stopped || this.#mode !== "ws") return;
-    const since = this.#ws.state().lastTickAt ?? this.#startedAt;
-    const due = since + this.#fallbackAfterMs;
-    this.#freshnessTimer = this.#clock.setTimer(() => {
-      this.#freshnessTimer = undefined;
-      const last = this.#ws.state().lastTickAt ?? this.#startedAt;
-      if (this.#clock.now() - last >= this.#fallbackAfterMs) this.#fallBack();
-      else this.#armFreshness();
-    }, Math.max(0, due - this.#clock.now()));
-  }
-
-  #fallBack(): void {
-    if (this.#stopped) return;
-    this.#mode = "rest-fallback";
-    this.#fallbacks++;
-    const ws = this.#ws.state();
-    this.#report.log("warn", "WebSocket down; REST polling takes over", {
-      afterMs: this.#fallbackAfterMs,
-      connected: ws.connected,
-      reason: ws.lastError?.message ?? "no ticker received",
-    });
-    if (this.#restStarted) this.#rest.resume();
-    else {
-      this.#restStarted = true;
-      this.#rest.start();
-    }
-    this.#report.state();
-  }
-
-  #handBack(): void {
-    this.#rest.pause();
-    this.#mode = "ws";
-    this.#report.log("info", "WebSocket back; REST polling stopped", {
-      fallbacks: this.#fallbacks,
-    });
-    this.#armFreshness();
-    this.#report.state();
+    this.#stateTimer = undefined;
+    await Promise.all(this.#feeds.map((feed) => feed.stop()));
   }
 
   #armStateReports(): void {
@@ -261,20 +202,138 @@ export class WsIngestLoop implements IngestEngine {
   }
 }
 
-function wsSummary(ws: WsClientState): UpstreamState["ws"] {
+/**
+ * One {@linkcode UpstreamState} from every market's feed: the streams' view,
+ * with a fallback's where REST stands in (its errors and attempts count).
+ */
+function combine(
+  feeds: readonly CategoryFeedState[],
+  at: { now: number; stopped: boolean; ticks: number },
+): UpstreamState {
+  const clients = feeds.flatMap((f) => f.connections);
+  const fallbacks = feeds.filter((f) => f.fallbackActive && f.rest !== null);
+  const rests = fallbacks.map((f) => f.rest!);
+  const everRest = feeds.flatMap((f) => f.rest === null ? [] : [f.rest]);
+  const fallback = fallbacks.length > 0;
+  const first = clients[0];
+  const lastError = [
+    ...clients.map((c) => c.lastError),
+    ...everRest.map((r) => r.lastError),
+  ].filter((e) => e !== null).sort((a, b) => b.at - a.at)[0] ?? null;
+  const next = at.stopped ? null : earliest([
+    ...clients.map((c) => c.nextAttemptAt),
+    ...rests.map((r) => r.nextAttemptAt),
+  ]);
+  const sum = (read: (c: WsClientState) => number) =>
+    clients.reduce((total, c) => total + read(c), 0);
+  const restSum = (read: (r: UpstreamState) => number) =>
+    everRest.reduce((total, r) => total + read(r), 0);
+  const feedSum = (read: (f: CategoryFeedState) => number) =>
+    feeds.reduce((total, f) => total + read(f), 0);
+  const simulated = clients.some((c) => c.simulated) ||
+    rests.some((r) => r.simulated);
+  const refused = clients.flatMap((c) => c.topics.refused);
+  const unavailable = new Set(feeds.flatMap((f) => f.unavailableSymbols));
   return {
-    host: ws.host,
-    connected: ws.connected,
-    connectedSince: ws.connectedSince,
-    lastMessageAt: ws.lastMessageAt,
-    activeTopics: ws.topics.active,
-    pendingTopics: ws.topics.pending,
-    refusedTopics: ws.topics.refused,
+    source: simulated
+      ? "simulator"
+      : fallback && !clients.some((c) => c.connected)
+      ? "rest"
+      : "ws",
+    mode: fallback ? "rest-fallback" : "ws",
+    simulated,
+    host: fallback && rests[0] ? rests[0].host : first?.host ?? "",
+    latencyMs: fallback && rests[0]
+      ? rests[0].latencyMs
+      : first?.latencyMs ?? null,
+    lastSuccess: latest([
+      ...feeds.map((f) => f.lastTickAt),
+      ...everRest.map((r) => r.lastSuccess),
+    ]),
+    lastAttempt: latest([
+      ...clients.map((c) => c.lastAttempt),
+      ...rests.map((r) => r.lastAttempt),
+    ]),
+    consecutiveFailures: Math.max(
+      0,
+      ...clients.map((c) => c.consecutiveFailures),
+      ...rests.map((r) => r.consecutiveFailures),
+    ),
+    lastError,
+    nextAttemptAt: next,
+    nextAttemptInMs: next === null ? null : Math.max(0, next - at.now),
+    unavailableSymbols: [...unavailable],
+    ws: {
+      host: first?.host ?? "",
+      connected: clients.length > 0 && clients.every((c) => c.connected),
+      connectedSince: earliest(clients.map((c) => c.connectedSince)),
+      lastMessageAt: latest(clients.map((c) => c.lastMessageAt)),
+      activeTopics: sum((c) => c.topics.active),
+      pendingTopics: sum((c) => c.topics.pending),
+      refusedTopics: refused.slice(0, MAX_LISTED_TOPICS),
+      connections: feeds.flatMap((f) =>
+        f.connections.map((c) => connectionState(c, f.category))
+      ),
+      fallbackSymbols: feedSum((f) => f.fallbackSymbols),
+    },
+    counters: {
+      requests: restSum((r) => r.counters.requests),
+      errors: restSum((r) => r.counters.errors) + sum((c) => c.counters.drops),
+      itemsRejected: restSum((r) => r.counters.itemsRejected) +
+        sum((c) => c.counters.itemsRejected) +
+        feedSum((f) => f.tickersRejected),
+      ticks: at.ticks,
+      trades: sum((c) => c.counters.trades),
+      liquidations: sum((c) => c.counters.liquidations),
+      liquidationsRejected: sum((c) => c.counters.liquidationsRejected),
+      deltasWithoutSnapshot: feedSum((f) => f.deltasWithoutSnapshot),
+      wsMessages: sum((c) => c.counters.messages),
+      wsBadMessages: sum((c) => c.counters.badMessages),
+      wsConnects: sum((c) => c.counters.connects),
+      wsSubscribeRequests: sum((c) => c.counters.subscribeRequests),
+      wsRefusals: sum((c) => c.counters.refusals),
+      fallbacks: feedSum((f) => f.fallbacks),
+      wsDataSilenceReplacements: sum((c) => c.counters.dataSilenceReplacements),
+      wsTopicResubscribes: sum((c) => c.counters.topicResubscribes),
+    },
   };
 }
 
-function latest(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
+function connectionState(
+  c: WsClientState,
+  category: CategoryFeedState["category"],
+): WsConnectionState {
+  return {
+    label: c.label,
+    category,
+    connected: c.connected,
+    connectedSince: c.connectedSince,
+    lastMessageAt: c.lastMessageAt,
+    lastDataAt: c.lastDataAt,
+    activeTopics: c.topics.active,
+    pendingTopics: c.topics.pending,
+    refusedTopics: c.topics.refused.length,
+    connects: c.counters.connects,
+    dataSilenceReplacements: c.counters.dataSilenceReplacements,
+    topicResubscribes: c.counters.topicResubscribes,
+    lastError: c.lastError
+      ? `${c.lastError.kind}: ${c.lastError.message}`
+      : null,
+  };
+}
+
+function latest(values: readonly (number | null)[]): number | null {
+  let best: number | null = null;
+  for (const v of values) {
+    if (v !== null && (best === null || v > best)) best = v;
+  }
+  return best;
+}
+
+function earliest(values: readonly (number | null)[]): number | null {
+  let best: number | null = null;
+  for (const v of values) {
+    if (v !== null && (best === null || v < best)) best = v;
+  }
+  return best;
 }

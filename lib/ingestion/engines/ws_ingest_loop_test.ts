@@ -9,8 +9,10 @@ import {
   jsonResponse,
   ScriptedFetch,
   tickerPush,
+  TRACKED,
   tradePush,
 } from "../test_utils.ts";
+import { DEFAULT_BATCH_MS } from "./cycle_batcher.ts";
 import { FakeClock } from "../../clock/fake_clock.ts";
 import { fakeWsHarness } from "./conformance_harnesses.ts";
 import { createIngestEngine } from "./ingest_engine.ts";
@@ -48,7 +50,21 @@ function harness(steps: FetchStep[] = [ok()]) {
   };
   /** The REST fallback's next batch of ticks. */
   const restTicks = () => c.ticks.next((batch) => batch[0].source === "rest");
-  return { clock, sockets, fake, ...c, loop, started, restTicks };
+  /** Every tracked symbol's ticker on `socket`, then the cycle's report. */
+  const everyTicker = (socket = sockets.last) => {
+    for (const symbol of TRACKED) socket.receive(tickerPush(symbol.upstream));
+    clock.advance(DEFAULT_BATCH_MS);
+  };
+  return {
+    clock,
+    sockets,
+    fake,
+    ...c,
+    loop,
+    started,
+    restTicks,
+    everyTicker,
+  };
 }
 
 Deno.test({
@@ -60,10 +76,12 @@ Deno.test({
     const socket = h.started();
     for (let i = 0; i < 10; i++) {
       h.clock.advance(1_000);
-      socket.receive(tickerPush("BTCUSDT"));
+      h.everyTicker(socket);
     }
     socket.receive(tradePush("SOLUSDT", [{ i: "a" }, { i: "b" }]));
-    assert.equal(h.ticks.items.length, 10);
+    h.clock.advance(DEFAULT_BATCH_MS);
+    assert.equal(h.ticks.items.length, 10, "one report per push cycle");
+    assert.equal(h.ticks.items[0].length, 4);
     const tick = h.ticks.items[0][0];
     assert.equal(tick.source, "ws");
     assert.equal(tick.symbol, "BTC-USDT");
@@ -79,10 +97,12 @@ Deno.test({
     assert.equal(state.mode, "ws");
     assert.equal(state.source, "ws");
     assert.equal(state.host, "stream.example.test");
-    assert.equal(state.lastSuccess, h.clock.now());
+    assert.equal(state.lastSuccess, h.clock.now() - 2 * DEFAULT_BATCH_MS);
     assert.equal(state.ws?.connected, true);
     assert.equal(state.ws?.activeTopics, 8);
-    assert.equal(state.counters.ticks, 10);
+    assert.equal(state.ws?.connections.length, 1);
+    assert.equal(state.ws?.connections[0].label, "spot#1");
+    assert.equal(state.counters.ticks, 40);
     assert.equal(state.counters.trades, 2);
     assert.equal(state.counters.wsConnects, 1);
     assert.equal(state.counters.fallbacks, 0);
@@ -96,6 +116,7 @@ Deno.test("WsIngestLoop - simulated frames are labelled simulator", async () => 
   const h = harness();
   const socket = h.started();
   socket.receive({ ...tickerPush("ETHUSDT"), simulator: true });
+  h.clock.advance(DEFAULT_BATCH_MS);
   assert.equal(h.ticks.items[0][0].source, "simulator");
   assert.equal(h.loop.state().source, "simulator");
   assert.equal(h.loop.state().simulated, true);
@@ -104,7 +125,7 @@ Deno.test("WsIngestLoop - simulated frames are labelled simulator", async () => 
 
 Deno.test({
   name:
-    "WsIngestLoop - REST takes over 5 s after the socket closes and hands back on the next ticker",
+    "WsIngestLoop - REST takes over 5 s after the socket closes and hands back symbol by symbol",
   sanitizeOps: true,
   sanitizeResources: true,
   async fn() {
@@ -139,13 +160,16 @@ Deno.test({
     assert.notEqual(second, first, "reconnected meanwhile");
     second.open();
     assert.equal(second.subscribes().flatMap((s) => s.args).length, 8);
-    const back = h.states.next((s) => s.mode === "ws");
     second.receive(tickerPush("BTCUSDT"));
+    assert.equal(h.loop.mode, "rest-fallback", "three symbols still on REST");
+    assert.equal(h.loop.state().ws?.fallbackSymbols, 3);
+    const back = h.states.next((s) => s.mode === "ws");
+    h.everyTicker(second);
     assert.equal((await back).source, "ws");
     assert.equal(h.ticks.items.at(-1)![0].source, "ws");
     for (let i = 0; i < 4; i++) {
       h.clock.advance(1_000);
-      second.receive(tickerPush("BTCUSDT"));
+      h.everyTicker(second);
     }
     assert.equal(h.fake.urls.length, polls, "polling stopped");
     assert.equal(h.loop.state().nextAttemptAt, null);
@@ -157,7 +181,7 @@ Deno.test({
 Deno.test("WsIngestLoop - a silent stall falls back after 5 s; after 30 s the socket is replaced and resubscribed", async () => {
   const h = harness();
   const stalled = h.started();
-  stalled.receive(tickerPush("BTCUSDT"));
+  h.everyTicker(stalled);
   const switched = h.states.next((s) => s.mode === "rest-fallback");
   h.clock.advance(5_000);
   const state = await switched;
@@ -175,7 +199,7 @@ Deno.test("WsIngestLoop - a silent stall falls back after 5 s; after 30 s the so
   assert.notEqual(fresh, stalled);
   fresh.open();
   assert.equal(h.loop.state().counters.wsSubscribeRequests, 2);
-  fresh.receive(tickerPush("SOLUSDT"));
+  h.everyTicker(fresh);
   assert.equal(h.loop.mode, "ws");
   await h.loop.stop();
 });
@@ -194,7 +218,7 @@ Deno.test("WsIngestLoop - a stream that never connects is replaced by REST after
 Deno.test("WsIngestLoop - both sources share one analyzer: velocity continues across the switch", async () => {
   const h = harness();
   const socket = h.started();
-  socket.receive(tickerPush("BTCUSDT"));
+  h.everyTicker(socket);
   socket.drop();
   const polled = h.restTicks();
   h.clock.advance(5_000);

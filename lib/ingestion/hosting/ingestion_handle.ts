@@ -3,7 +3,7 @@
  * loop (`inline_ingestion.ts`, `worker_supervisor.ts`), and the threshold check
  * both modes apply before a change reaches the analyzer.
  */
-import type { IngestConfig } from "../engines/engine_contract.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import { thresholdSchema } from "./worker_messages.ts";
 
 /** Where the loop runs. */
@@ -28,21 +28,29 @@ export interface IngestionHandle {
    * non-finite value.
    */
   setThreshold(symbol: string, value: number): void;
+  /**
+   * Follows `symbols` from now on (a listing changed), with `thresholds`
+   * the whale line of each; kept across worker restarts. Nothing restarts.
+   */
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds: Readonly<Record<string, number>>,
+  ): void;
   status(): IngestionStatus;
   /** Stops polling; resolves when the loop (and worker) have ended. */
   stop(): Promise<void>;
 }
 
 /**
- * Throws a `RangeError` naming the field unless `symbol` is tracked in
- * `config` and `value` is a positive finite number.
+ * Throws a `RangeError` naming the field unless `symbol` is one of `symbols`
+ * and `value` is a positive finite number.
  */
 export function checkThreshold(
-  config: IngestConfig,
+  symbols: readonly TrackedSymbol[],
   symbol: string,
   value: number,
 ): void {
-  if (!config.symbols.some((s) => s.id === symbol)) {
+  if (!symbols.some((s) => s.id === symbol)) {
     throw new RangeError(`symbol must be a tracked symbol, got "${symbol}"`);
   }
   if (!thresholdSchema.safeParse(value).success) {

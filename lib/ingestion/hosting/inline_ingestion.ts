@@ -13,6 +13,7 @@ import type {
   IngestConfig,
   IngestEngine,
 } from "../engines/engine_contract.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 import { deliverWorkerMessage } from "./worker_messages.ts";
 import {
   checkThreshold,
@@ -22,7 +23,7 @@ import {
 
 /** Options of {@linkcode InlineIngestion}. */
 export interface InlineIngestionOptions extends IngestCallbacks {
-  /** A `ServiceConfig` will do; only upstream, symbols and thresholds are used. */
+  /** A `ServiceConfig` will do; only upstream, markets, symbols and thresholds are used. */
   readonly config: IngestConfig;
   /** Clock of the loop. Default: the system clock. */
   readonly clock?: Clock;
@@ -36,16 +37,17 @@ export interface InlineIngestionOptions extends IngestCallbacks {
 
 /** The loop in this isolate; starts on construction. */
 export class InlineIngestion implements IngestionHandle {
-  #config: IngestConfig;
+  #symbols: readonly TrackedSymbol[];
   #loop: IngestEngine;
   #stopping: Promise<void> | undefined;
 
   /** Throws a `RangeError` for a bad interval, timeout or URL. */
   constructor(options: InlineIngestionOptions) {
-    this.#config = options.config;
+    this.#symbols = options.config.symbols;
     const callbacks: IngestCallbacks = {
       onTicks: options.onTicks,
       onTrades: options.onTrades,
+      onLiquidations: options.onLiquidations,
       onState: options.onState,
       onLog: options.onLog,
     };
@@ -56,9 +58,20 @@ export class InlineIngestion implements IngestionHandle {
       clock: options.clock,
       random: options.random,
       onTicks: (ticks) =>
-        deliverWorkerMessage({ type: "ticks", ticks }, callbacks),
+        deliverWorkerMessage(
+          { type: "batch", ticks, trades: [], liquidations: [] },
+          callbacks,
+        ),
       onTrades: (trades) =>
-        deliverWorkerMessage({ type: "trades", trades }, callbacks),
+        deliverWorkerMessage(
+          { type: "batch", ticks: [], trades, liquidations: [] },
+          callbacks,
+        ),
+      onLiquidations: (liquidations) =>
+        deliverWorkerMessage(
+          { type: "batch", ticks: [], trades: [], liquidations },
+          callbacks,
+        ),
       onState: (state) =>
         deliverWorkerMessage({ type: "state", state }, callbacks),
       onLog: (level, message, fields) =>
@@ -71,8 +84,16 @@ export class InlineIngestion implements IngestionHandle {
   }
 
   setThreshold(symbol: string, value: number): void {
-    checkThreshold(this.#config, symbol, value);
+    checkThreshold(this.#symbols, symbol, value);
     this.#loop.setThreshold(symbol, value);
+  }
+
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds: Readonly<Record<string, number>>,
+  ): void {
+    this.#symbols = symbols;
+    this.#loop.setSymbols(symbols, thresholds);
   }
 
   status(): IngestionStatus {

@@ -14,6 +14,7 @@ import {
   tradePush,
 } from "../test_utils.ts";
 import { FakeClock } from "../../clock/fake_clock.ts";
+import { DEFAULT_BATCH_MS } from "../engines/cycle_batcher.ts";
 import {
   fakeRestHarness,
   type FakeUpstreamDeps,
@@ -101,6 +102,7 @@ Deno.test("InlineIngestion - WebSocket mode delivers ticks and trades through th
   sockets.last.open();
   sockets.last.receive(tickerPush("BTCUSDT"));
   sockets.last.receive(tradePush("BTCUSDT"));
+  h.clock.advance(DEFAULT_BATCH_MS);
   assert.equal(h.c.ticks.items[0][0].source, "ws");
   assert.equal(h.c.trades.items[0][0].symbol, "BTC-USDT");
   assert.equal(h.fake.urls.length, 0);

@@ -11,6 +11,7 @@
 import type { IngestEngine } from "../engines/engine_contract.ts";
 import { createIngestEngine } from "../engines/ingest_engine.ts";
 import {
+  type DataBatch,
   type HostMessage,
   parseHostMessage,
   type WorkerMessage,
@@ -27,8 +28,40 @@ const scope = globalThis as unknown as WorkerScope;
 let loop: IngestEngine | undefined;
 let stopping: Promise<void> | undefined;
 
+/**
+ * Posts `message`; data gathered this turn goes out first, so the main
+ * thread sees everything in the order it happened (a state report never
+ * counts ticks it has not received yet).
+ */
 function post(message: WorkerMessage): void {
+  if (message.type !== "batch") flushData();
   scope.postMessage(message);
+}
+
+/**
+ * The data of the current turn: the engine reports a cycle's ticks, trades
+ * and liquidations one after the other, and they leave as one `batch`
+ * message at the end of the turn.
+ */
+let pending: { -readonly [K in keyof DataBatch]: DataBatch[K] } | undefined;
+
+function append<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
+}
+
+function gather(): { -readonly [K in keyof DataBatch]: DataBatch[K] } {
+  if (pending === undefined) {
+    pending = { ticks: [], trades: [], liquidations: [] };
+    queueMicrotask(flushData);
+  }
+  return pending;
+}
+
+function flushData(): void {
+  const batch = pending;
+  if (batch === undefined) return;
+  pending = undefined;
+  post({ type: "batch", ...batch });
 }
 
 function handle(message: HostMessage): void {
@@ -45,8 +78,10 @@ function handle(message: HostMessage): void {
       }
       loop = createIngestEngine({
         config: message.config,
-        onTicks: (ticks) => post({ type: "ticks", ticks }),
-        onTrades: (trades) => post({ type: "trades", trades }),
+        onTicks: (ticks) => append(gather().ticks, ticks),
+        onTrades: (trades) => append(gather().trades, trades),
+        onLiquidations: (liquidations) =>
+          append(gather().liquidations, liquidations),
         onState: (state) => post({ type: "state", state }),
         onLog: (level, text, fields) =>
           post({ type: "log", level, message: text, fields }),
@@ -55,6 +90,9 @@ function handle(message: HostMessage): void {
       return;
     case "set-threshold":
       loop?.setThreshold(message.symbol, message.value);
+      return;
+    case "set-symbols":
+      loop?.setSymbols(message.symbols, message.thresholds);
       return;
     case "stop":
       stopping ??= (async () => {

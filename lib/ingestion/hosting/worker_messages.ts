@@ -5,8 +5,10 @@
  * message must be reported, not acted on.
  *
  * main → worker: `start` (the ingestion part of the configuration — never the
- * whole service config, which holds the admin token), `set-threshold`, `stop`.
- * worker → main: `ticks`, `trades`, `state`, `log`, `stopped`.
+ * whole service config, which holds the admin token), `set-threshold`,
+ * `set-symbols` (a listing changed), `stop`.
+ * worker → main: `batch` (one push cycle's ticks, trades and liquidations),
+ * `state`, `log`, `stopped`.
  */
 import { z } from "zod";
 import type { AnalyzedTick } from "../../protocol/analyzed_tick.ts";
@@ -18,6 +20,11 @@ import type {
   UpstreamState,
 } from "../engines/engine_contract.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
+import type { MarketLiquidation } from "../../market/market_liquidation.ts";
+import {
+  MARKET_CATEGORIES,
+  type TrackedSymbol,
+} from "../../market/tracked_symbol.ts";
 
 const finite = z.number();
 const nonNegative = z.number().nonnegative();
@@ -29,6 +36,15 @@ const symbolId = z.string().regex(/^[A-Za-z0-9-]{1,32}$/);
 /** A whale threshold: positive and finite (zod numbers exclude ±Infinity). */
 export const thresholdSchema = z.number().positive();
 
+/** Most symbols one message may carry: past any listing the cap lets in. */
+const MAX_SYMBOLS = 20_000;
+
+const trackedSymbolSchema: z.ZodType<TrackedSymbol> = z.object({
+  id: symbolId,
+  upstream: symbolId,
+  category: z.enum(MARKET_CATEGORIES),
+});
+
 const ingestConfigSchema: z.ZodType<IngestConfig> = z.object({
   upstream: z.object({
     mode: z.enum(["ws", "rest"]),
@@ -39,8 +55,12 @@ const ingestConfigSchema: z.ZodType<IngestConfig> = z.object({
     wsFallbackAfterMs: z.number().positive(),
     wsSilenceTimeoutMs: z.number().positive(),
     wsMaxFrameBytes: z.number().int().positive(),
+    wsLinearUrl: z.url({ protocol: /^wss?$/ }),
+    wsDataSilenceMs: z.number().positive(),
+    wsTopicSilenceMs: z.number().positive(),
   }),
-  symbols: z.array(z.object({ id: symbolId, upstream: symbolId })).min(1),
+  markets: z.array(z.enum(MARKET_CATEGORIES)).min(1),
+  symbols: z.array(trackedSymbolSchema).max(MAX_SYMBOLS),
   thresholds: z.record(z.string(), thresholdSchema),
 });
 
@@ -52,6 +72,12 @@ export type HostMessage =
     readonly symbol: string;
     readonly value: number;
   }
+  | {
+    /** The listing changed: follow these symbols, with these whale lines. */
+    readonly type: "set-symbols";
+    readonly symbols: TrackedSymbol[];
+    readonly thresholds: Record<string, number>;
+  }
   | { readonly type: "stop" };
 
 const hostMessageSchema: z.ZodType<HostMessage> = z.discriminatedUnion("type", [
@@ -60,6 +86,11 @@ const hostMessageSchema: z.ZodType<HostMessage> = z.discriminatedUnion("type", [
     type: z.literal("set-threshold"),
     symbol: symbolId,
     value: thresholdSchema,
+  }),
+  z.object({
+    type: z.literal("set-symbols"),
+    symbols: z.array(trackedSymbolSchema).max(MAX_SYMBOLS),
+    thresholds: z.record(z.string(), thresholdSchema),
   }),
   z.object({ type: z.literal("stop") }),
 ]);
@@ -80,6 +111,12 @@ const analyzedTickSchema: z.ZodType<AnalyzedTick> = z.object({
   velocity: finite,
   upstream_ts: nonNegative,
   source: z.enum(["rest", "ws", "simulator"]),
+  mark_price: nonNegative.optional(),
+  index_price: nonNegative.optional(),
+  open_interest: nonNegative.optional(),
+  open_interest_value: nonNegative.optional(),
+  funding_rate: finite.optional(),
+  next_funding_time: nonNegative.optional(),
 });
 
 const marketTradeSchema: z.ZodType<MarketTrade> = z.object({
@@ -91,6 +128,15 @@ const marketTradeSchema: z.ZodType<MarketTrade> = z.object({
   notional: nonNegative,
   side: z.enum(["Buy", "Sell"]),
   seq: z.number().int().nonnegative().optional(),
+});
+
+const marketLiquidationSchema: z.ZodType<MarketLiquidation> = z.object({
+  symbol: symbolId,
+  time: nonNegative,
+  side: z.enum(["Buy", "Sell"]),
+  price: z.number().positive(),
+  size: z.number().positive(),
+  notional: z.number().positive(),
 });
 
 const count = z.number().int().nonnegative();
@@ -115,6 +161,7 @@ const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
       "invalid-envelope",
       "ws-closed",
       "ws-silent",
+      "ws-data-silent",
       "ws-refused",
       "internal",
     ]),
@@ -132,6 +179,22 @@ const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
     activeTopics: count,
     pendingTopics: count,
     refusedTopics: z.array(z.string().max(64)).max(1_000),
+    connections: z.array(z.object({
+      label: z.string().max(64),
+      category: z.enum(MARKET_CATEGORIES),
+      connected: z.boolean(),
+      connectedSince: epochMs,
+      lastMessageAt: epochMs,
+      lastDataAt: epochMs,
+      activeTopics: count,
+      pendingTopics: count,
+      refusedTopics: count,
+      connects: count,
+      dataSilenceReplacements: count,
+      topicResubscribes: count,
+      lastError: z.string().max(1_000).nullable(),
+    })).max(1_000),
+    fallbackSymbols: count,
   }).nullable(),
   counters: z.object({
     requests: count,
@@ -139,12 +202,17 @@ const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
     itemsRejected: count,
     ticks: count,
     trades: count,
+    liquidations: count,
+    liquidationsRejected: count,
+    deltasWithoutSnapshot: count,
     wsMessages: count,
     wsBadMessages: count,
     wsConnects: count,
     wsSubscribeRequests: count,
     wsRefusals: count,
     fallbacks: count,
+    wsDataSilenceReplacements: count,
+    wsTopicResubscribes: count,
   }),
 });
 
@@ -153,10 +221,19 @@ const logFieldsSchema: z.ZodType<LogFields> = z.record(
   z.union([z.string(), z.number(), z.boolean(), z.null()]),
 );
 
+/**
+ * What one push cycle (or one poll) delivered: one message for all of it,
+ * since each message across the worker boundary has a fixed cost.
+ */
+export interface DataBatch {
+  readonly ticks: AnalyzedTick[];
+  readonly trades: MarketTrade[];
+  readonly liquidations: MarketLiquidation[];
+}
+
 /** Messages the worker sends to the main thread. */
 export type WorkerMessage =
-  | { readonly type: "ticks"; readonly ticks: AnalyzedTick[] }
-  | { readonly type: "trades"; readonly trades: MarketTrade[] }
+  | ({ readonly type: "batch" } & DataBatch)
   | { readonly type: "state"; readonly state: UpstreamState }
   | {
     readonly type: "log";
@@ -170,13 +247,14 @@ const workerMessageSchema: z.ZodType<WorkerMessage> = z.discriminatedUnion(
   "type",
   [
     z.object({
-      type: z.literal("ticks"),
-      ticks: z.array(analyzedTickSchema).min(1),
-    }),
-    z.object({
-      type: z.literal("trades"),
-      trades: z.array(marketTradeSchema).min(1).max(10_000),
-    }),
+      type: z.literal("batch"),
+      ticks: z.array(analyzedTickSchema).max(100_000),
+      trades: z.array(marketTradeSchema).max(100_000),
+      liquidations: z.array(marketLiquidationSchema).max(100_000),
+    }).refine(
+      (b) => b.ticks.length + b.trades.length + b.liquidations.length > 0,
+      { message: "a batch carries something" },
+    ),
     z.object({ type: z.literal("state"), state: upstreamStateSchema }),
     z.object({
       type: z.literal("log"),
@@ -197,11 +275,12 @@ export function deliverWorkerMessage(
   callbacks: IngestCallbacks,
 ): void {
   switch (message.type) {
-    case "ticks":
-      callbacks.onTicks(message.ticks);
-      return;
-    case "trades":
-      callbacks.onTrades(message.trades);
+    case "batch":
+      if (message.ticks.length > 0) callbacks.onTicks(message.ticks);
+      if (message.trades.length > 0) callbacks.onTrades(message.trades);
+      if (message.liquidations.length > 0) {
+        callbacks.onLiquidations(message.liquidations);
+      }
       return;
     case "state":
       callbacks.onState(message.state);

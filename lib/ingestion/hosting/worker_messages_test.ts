@@ -5,6 +5,7 @@ import {
   ZERO_COUNTERS,
 } from "../engines/engine_contract.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
+import type { MarketLiquidation } from "../../market/market_liquidation.ts";
 import {
   type HostMessage,
   parseHostMessage,
@@ -25,8 +26,15 @@ const START = {
       wsFallbackAfterMs: 5_000,
       wsSilenceTimeoutMs: 30_000,
       wsMaxFrameBytes: 1 << 20,
+      wsLinearUrl: "wss://stream.bybit.com/v5/public/linear",
+      wsDataSilenceMs: 30_000,
+      wsTopicSilenceMs: 300_000,
     },
-    symbols: TRACKED,
+    markets: ["spot", "linear"],
+    symbols: [
+      ...TRACKED,
+      { id: "BTC-USDT-PERP", upstream: "BTCUSDT", category: "linear" },
+    ],
     thresholds: { "BTC-USDT": 50_000_000 },
   },
 } as const satisfies HostMessage;
@@ -60,6 +68,31 @@ const TICK: AnalyzedTick = {
   source: "rest",
 };
 
+const PERP_TICK: AnalyzedTick = {
+  ...TICK,
+  symbol: "BTC-USDT-PERP",
+  mark_price: 17217.33,
+  index_price: 17227.36,
+  open_interest: 68744.761,
+  open_interest_value: 1183601235.91,
+  funding_rate: -0.000212,
+  next_funding_time: 1673280000000,
+};
+
+const LIQUIDATION: MarketLiquidation = {
+  symbol: "BTC-USDT-PERP",
+  time: 1739502302929,
+  side: "Sell",
+  price: 60_000,
+  size: 2,
+  notional: 120_000,
+};
+
+/** A batch message with only the given lists filled. */
+function batchOf(lists: Record<string, unknown[]>) {
+  return { type: "batch", ticks: [], trades: [], liquidations: [], ...lists };
+}
+
 const STATE: UpstreamState = {
   source: "simulator",
   mode: "rest-fallback",
@@ -81,6 +114,22 @@ const STATE: UpstreamState = {
     activeTopics: 0,
     pendingTopics: 8,
     refusedTopics: [],
+    connections: [{
+      label: "spot#1",
+      category: "spot",
+      connected: false,
+      connectedSince: null,
+      lastMessageAt: 1_699_999_990_000,
+      lastDataAt: null,
+      activeTopics: 0,
+      pendingTopics: 8,
+      refusedTopics: 0,
+      connects: 1,
+      dataSilenceReplacements: 1,
+      topicResubscribes: 0,
+      lastError: "ws-data-silent: No data on any of 8 topics",
+    }],
+    fallbackSymbols: 4,
   },
   counters: { ...ZERO_COUNTERS, requests: 2, errors: 1, ticks: 4, trades: 9 },
 };
@@ -89,6 +138,15 @@ Deno.test("parseHostMessage - accepts every message the host sends", () => {
   const messages: HostMessage[] = [
     START,
     { type: "set-threshold", symbol: "BTC-USDT", value: 1_000_000 },
+    {
+      type: "set-symbols",
+      symbols: [{
+        id: "XRP-USDT-PERP",
+        upstream: "XRPUSDT",
+        category: "linear",
+      }],
+      thresholds: { "XRP-USDT-PERP": 5 },
+    },
     { type: "stop" },
   ];
   for (const message of messages) {
@@ -150,9 +208,13 @@ Deno.test("parseHostMessage - rejects bad thresholds and unknown types", () => {
 
 Deno.test("parseWorkerMessage - accepts every message the worker sends", () => {
   const messages: WorkerMessage[] = [
-    { type: "ticks", ticks: [TICK] },
-    { type: "ticks", ticks: [{ ...TICK, source: "ws" }] },
-    { type: "trades", trades: [TRADE, { ...TRADE, seq: undefined }] },
+    { type: "batch", ticks: [TICK], trades: [], liquidations: [] },
+    {
+      type: "batch",
+      ticks: [{ ...TICK, source: "ws" }, PERP_TICK],
+      trades: [TRADE, { ...TRADE, seq: undefined }],
+      liquidations: [LIQUIDATION],
+    },
     { type: "state", state: STATE },
     { type: "state", state: { ...STATE, mode: "ws", source: "ws", ws: null } },
     {
@@ -173,17 +235,19 @@ Deno.test("parseWorkerMessage - accepts every message the worker sends", () => {
 
 Deno.test("parseWorkerMessage - rejects malformed ticks, trades and state", () => {
   const bad: unknown[] = [
-    { type: "trades", trades: [] },
-    { type: "trades", trades: [{ ...TRADE, side: "Hold" }] },
-    { type: "trades", trades: [{ ...TRADE, notional: -1 }] },
+    { type: "batch", ticks: [], trades: [], liquidations: [] },
+    { ...batchOf({ trades: [{ ...TRADE, side: "Hold" }] }) },
+    { ...batchOf({ trades: [{ ...TRADE, notional: -1 }] }) },
+    { ...batchOf({ liquidations: [{ ...LIQUIDATION, price: 0 }] }) },
+    { ...batchOf({ ticks: [{ ...PERP_TICK, mark_price: -1 }] }) },
     { type: "state", state: { ...STATE, mode: "carrier-pigeon" } },
     {
       type: "state",
       state: { ...STATE, counters: { ...STATE.counters, wsMessages: -1 } },
     },
-    { type: "ticks", ticks: [] },
-    { type: "ticks", ticks: [{ ...TICK, price: NaN }] },
-    { type: "ticks", ticks: [{ ...TICK, tier: "WILD" }] },
+    { ...batchOf({ ticks: [{ ...TICK, price: NaN }] }) },
+    { ...batchOf({ ticks: [{ ...TICK, tier: "WILD" }] }) },
+    { type: "ticks", ticks: [TICK] },
     { type: "state", state: { ...STATE, counters: undefined } },
     { type: "state", state: { ...STATE, consecutiveFailures: -1 } },
     { type: "log", level: "shout", message: "x", fields: {} },

@@ -30,10 +30,11 @@ import {
   type IngestionStatus,
 } from "./ingestion_handle.ts";
 import { operatorSafeText } from "../bybit/upstream_error.ts";
+import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
 
 /** Options of {@linkcode WorkerIngestion}. */
 export interface WorkerIngestionOptions extends IngestCallbacks {
-  /** A `ServiceConfig` will do; only upstream, symbols and thresholds are sent. */
+  /** A `ServiceConfig` will do; only upstream, markets, symbols and thresholds are sent. */
   readonly config: IngestConfig;
   /**
    * Clock of the host's timers (watchdog, restart backoff, stop timeout); the
@@ -91,6 +92,7 @@ export class WorkerIngestion implements IngestionHandle {
   #clock: Clock;
   #watchdogMs: number;
   #thresholds: Record<string, number>;
+  #symbols: readonly TrackedSymbol[];
 
   #worker: Worker | undefined;
   #startedAt = 0;
@@ -115,6 +117,7 @@ export class WorkerIngestion implements IngestionHandle {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#thresholds = { ...options.config.thresholds };
+    this.#symbols = options.config.symbols;
     this.#watchdogMs = options.watchdogMs ??
       Math.max(
         30_000,
@@ -129,9 +132,22 @@ export class WorkerIngestion implements IngestionHandle {
   }
 
   setThreshold(symbol: string, value: number): void {
-    checkThreshold(this.#options.config, symbol, value);
+    checkThreshold(this.#symbols, symbol, value);
     this.#thresholds[symbol] = value;
     this.#send({ type: "set-threshold", symbol, value });
+  }
+
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds: Readonly<Record<string, number>>,
+  ): void {
+    this.#symbols = symbols.map(copySymbol);
+    this.#thresholds = { ...thresholds };
+    this.#send({
+      type: "set-symbols",
+      symbols: [...this.#symbols],
+      thresholds: { ...this.#thresholds },
+    });
   }
 
   status(): IngestionStatus {
@@ -186,10 +202,8 @@ export class WorkerIngestion implements IngestionHandle {
       type: "start",
       config: {
         upstream: { ...this.#options.config.upstream },
-        symbols: this.#options.config.symbols.map((s) => ({
-          id: s.id,
-          upstream: s.upstream,
-        })),
+        markets: [...this.#options.config.markets],
+        symbols: this.#symbols.map(copySymbol),
         thresholds: { ...this.#thresholds },
       },
     });
@@ -335,6 +349,11 @@ export class WorkerIngestion implements IngestionHandle {
       }
     }
   }
+}
+
+/** A symbol with exactly the fields the worker validates. */
+function copySymbol(s: TrackedSymbol): TrackedSymbol {
+  return { id: s.id, upstream: s.upstream, category: s.category };
 }
 
 /** Counters of two worker lifetimes, key by key. */
