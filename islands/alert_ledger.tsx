@@ -17,6 +17,7 @@ const KIND_LABEL: Readonly<Record<AlertKind, string>> = {
   volume_spike: "Volume spike",
   whale_trade: "Whale trade",
   price_level: "Price level",
+  liquidation: "Liquidation",
 };
 
 /** The query string of the ledger's filter, for the export links. */

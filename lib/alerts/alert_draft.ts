@@ -27,5 +27,6 @@ export function alertFrame(draft: AlertDraft, id: string): AlertFrame {
     ...frame,
     ...(draft.side === undefined ? {} : { side: draft.side }),
     ...(draft.direction === undefined ? {} : { direction: draft.direction }),
+    ...(draft.size === undefined ? {} : { size: draft.size }),
   };
 }

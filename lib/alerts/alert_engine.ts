@@ -16,6 +16,11 @@
  *   they arrive; without trades (REST polling) from the growth of 24 h
  *   turnover between consecutive ticks.
  *
+ * - `liquidation`: one forced close of a perpetual position whose notional
+ *   is at or above the symbol's liquidation line, with the liquidated side,
+ *   the price and the size. Liquidations arrive validated (absurd values
+ *   never get here); a spot symbol has no liquidation line.
+ *
  * A cooldown per (symbol, kind) then limits the rate: an alert that would
  * fire inside it is suppressed and counted, never dropped silently.
  *
@@ -23,10 +28,14 @@
  * trades), and the whole state moves between leaders as an
  * {@linkcode AlertHandover}, so a new leader does not raise again what the
  * old one raised.
+ *
+ * Symbols come and go at runtime (`SYMBOLS=all`): `track` adds one with its
+ * lines, `untrack` forgets it and its state; the others are untouched.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AlertKind } from "../protocol/frames.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
+import type { MarketLiquidation } from "../market/market_liquidation.ts";
 import type { TickSource } from "../market/market_tick.ts";
 import type { AlertDraft } from "./alert_draft.ts";
 import type { AlertHandover, SymbolHandover } from "./alert_handover.ts";
@@ -95,6 +104,7 @@ const zeroCounts = (): Record<AlertKind, number> => ({
   volume_spike: 0,
   whale_trade: 0,
   price_level: 0,
+  liquidation: 0,
 });
 
 /** The alerting rules, with per-symbol state. */
@@ -132,18 +142,37 @@ export class AlertEngine {
     this.#seen = new SeenTradeIds({ capacity: options.seenTrades });
     this.#clock = options.clock ?? systemClock;
     for (const [symbol, thresholds] of Object.entries(options.thresholds)) {
-      checkThresholds(symbol, thresholds);
-      this.#symbols.set(symbol, {
-        thresholds: { ...thresholds },
-        crossing: "unknown",
-        spikeArmed: true,
-        flow: new SlidingSum({ windowMs: spikeWindowMs }),
-        lastTradeAt: -Infinity,
-        lastFired: new Map(),
-        raised: zeroCounts(),
-        suppressed: zeroCounts(),
-      });
+      this.track(symbol, thresholds);
     }
+  }
+
+  /**
+   * Starts judging `symbol` (a new listing) with `thresholds`; a symbol
+   * already tracked keeps its state and gets the new lines. Throws a
+   * `RangeError` for a bad value.
+   */
+  track(symbol: string, thresholds: SymbolThresholds): void {
+    checkThresholds(symbol, thresholds);
+    const state = this.#symbols.get(symbol);
+    if (state) {
+      state.thresholds = { ...thresholds };
+      return;
+    }
+    this.#symbols.set(symbol, {
+      thresholds: { ...thresholds },
+      crossing: "unknown",
+      spikeArmed: true,
+      flow: new SlidingSum({ windowMs: this.#spikeWindowMs }),
+      lastTradeAt: -Infinity,
+      lastFired: new Map(),
+      raised: zeroCounts(),
+      suppressed: zeroCounts(),
+    });
+  }
+
+  /** Stops judging `symbol` (delisted) and forgets its state and counts. */
+  untrack(symbol: string): void {
+    this.#symbols.delete(symbol);
   }
 
   /** One symbol's lines, or undefined when it is not tracked. */
@@ -249,6 +278,39 @@ export class AlertEngine {
       }
     }
     this.#seen.restore(handover.seenTrades);
+  }
+
+  /**
+   * Judges liquidations; returns the alerts they raise: one per liquidation
+   * at or above its symbol's liquidation line (within the cooldown).
+   */
+  observeLiquidations(
+    liquidations: readonly MarketLiquidation[],
+    source: TickSource,
+  ): AlertDraft[] {
+    const drafts: AlertDraft[] = [];
+    for (const liquidation of liquidations) {
+      const state = this.#symbols.get(liquidation.symbol);
+      const line = state?.thresholds.liquidation;
+      if (state === undefined || line === undefined) continue;
+      const { price, size, notional } = liquidation;
+      if (
+        !Number.isFinite(price) || !Number.isFinite(size) ||
+        !Number.isFinite(notional) || !(notional > 0)
+      ) continue;
+      if (notional < line) continue;
+      this.#fire(state, drafts, {
+        symbol: liquidation.symbol,
+        kind: "liquidation",
+        price,
+        notional,
+        threshold: line,
+        side: liquidation.side,
+        size,
+        source,
+      });
+    }
+    return drafts;
   }
 
   /** Alerts raised and suppressed so far, by symbol and kind. */
@@ -358,9 +420,10 @@ export class AlertEngine {
 }
 
 function checkThresholds(symbol: string, thresholds: SymbolThresholds): void {
-  for (const kind of ["whale", "trade", "spike"] as const) {
+  for (const kind of ["whale", "trade", "spike", "liquidation"] as const) {
     const value = thresholds[kind];
-    if (!Number.isFinite(value) || value <= 0) {
+    if (kind === "liquidation" && value === undefined) continue;
+    if (!Number.isFinite(value) || value! <= 0) {
       throw new RangeError(
         `${kind} threshold of ${symbol} must be a positive finite number, got ${value}`,
       );

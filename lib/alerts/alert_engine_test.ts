@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
+import type { MarketLiquidation } from "../market/market_liquidation.ts";
 import { AlertEngine, type AlertEngineOptions } from "./alert_engine.ts";
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
@@ -125,6 +126,7 @@ Deno.test("AlertEngine - cooldown suppresses per (symbol, kind) and counts what 
     volume_spike: 0,
     whale_trade: 2,
     price_level: 0,
+    liquidation: 0,
   });
   assert.equal(stats.raised["BTC-USDT"].whale_trade, 2);
   assert.equal(stats.raised["ETH-USDT"].whale_trade, 1);
@@ -263,5 +265,106 @@ Deno.test("AlertEngine - bad options are refused naming the field", () => {
   assert.throws(
     () => new AlertEngine({ thresholds: { X: { ...LINES, trade: -1 } } }),
     /trade threshold of X/,
+  );
+});
+
+function liquidation(
+  notional: number,
+  side: "Buy" | "Sell" = "Buy",
+  symbol = "BTC-USDT-PERP",
+): MarketLiquidation {
+  return {
+    symbol,
+    time: T0,
+    side,
+    price: 50_000,
+    size: notional / 50_000,
+    notional,
+  };
+}
+
+function perpEngine(options: Partial<AlertEngineOptions> = {}) {
+  return engine({
+    thresholds: {
+      "BTC-USDT": LINES,
+      "BTC-USDT-PERP": { ...LINES, liquidation: 1_000_000 },
+    },
+    ...options,
+  });
+}
+
+Deno.test("AlertEngine - liquidation: just below the line raises nothing, at the line raises one with side, price and size", () => {
+  const { alerts } = perpEngine();
+  assert.deepEqual(
+    alerts.observeLiquidations([liquidation(999_999.99)], "ws"),
+    [],
+  );
+  const at = alerts.observeLiquidations([liquidation(1_000_000, "Sell")], "ws");
+  assert.deepEqual(at, [{
+    symbol: "BTC-USDT-PERP",
+    kind: "liquidation",
+    price: 50_000,
+    notional: 1_000_000,
+    threshold: 1_000_000,
+    side: "Sell",
+    size: 20,
+    source: "ws",
+    at: T0,
+  }]);
+  assert.equal(
+    alerts.observeLiquidations([liquidation(5_000_000)], "ws").length,
+    1,
+  );
+});
+
+Deno.test("AlertEngine - liquidation: cooldown per symbol, no line for spot, untracked ignored", () => {
+  const { alerts, clock } = perpEngine({ cooldownMs: 30_000 });
+  assert.equal(
+    alerts.observeLiquidations([liquidation(2e6), liquidation(3e6)], "ws")
+      .length,
+    1,
+    "the second is within the cooldown",
+  );
+  assert.equal(alerts.stats().suppressed["BTC-USDT-PERP"].liquidation, 1);
+  clock.advance(30_000);
+  assert.equal(alerts.observeLiquidations([liquidation(2e6)], "ws").length, 1);
+  assert.deepEqual(
+    alerts.observeLiquidations([liquidation(9e9, "Buy", "BTC-USDT")], "ws"),
+    [],
+    "a spot pair has no liquidation line",
+  );
+  assert.deepEqual(
+    alerts.observeLiquidations(
+      [liquidation(9e9, "Buy", "XRP-USDT-PERP")],
+      "ws",
+    ),
+    [],
+  );
+  assert.deepEqual(
+    alerts.observeLiquidations([{ ...liquidation(2e6), notional: NaN }], "ws"),
+    [],
+  );
+});
+
+Deno.test("AlertEngine - symbols tracked and untracked at runtime keep the others' state", () => {
+  const { alerts } = engine({ cooldownMs: 60_000 });
+  assert.equal(alerts.observeTrades([trade(200_000)], "ws").length, 1);
+  alerts.track("XRP-USDT-PERP", { ...LINES, liquidation: 10 });
+  assert.equal(
+    alerts.observeLiquidations([liquidation(10, "Buy", "XRP-USDT-PERP")], "ws")
+      .length,
+    1,
+  );
+  alerts.untrack("XRP-USDT-PERP");
+  assert.equal(alerts.thresholds("XRP-USDT-PERP"), undefined);
+  assert.equal(alerts.stats().raised["XRP-USDT-PERP"], undefined);
+  assert.equal(
+    alerts.observeTrades([trade(200_000)], "ws").length,
+    0,
+    "BTC's cooldown was kept",
+  );
+  assert.throws(
+    () => alerts.track("BAD-USDT", { ...LINES, liquidation: -1 }),
+    /liquidation threshold of BAD-USDT/,
   );
 });

@@ -7,6 +7,7 @@ Deno.test("alertMetrics - totals sum every symbol and kind", () => {
     volume_spike: b,
     whale_trade: c,
     price_level: d,
+    liquidation: 0,
   });
   const metrics = alertMetrics(
     {
@@ -31,6 +32,7 @@ Deno.test("withPriceLevels - price-level counts join the engine's under price_le
     volume_spike: 1,
     whale_trade: 0,
     price_level: 0,
+    liquidation: 0,
   };
   const merged = withPriceLevels(
     {

@@ -16,6 +16,7 @@ const METRICS: AlertMetrics = {
       volume_spike: 0,
       whale_trade: 4,
       price_level: 2,
+      liquidation: 0,
     },
   },
   suppressed: {
@@ -24,6 +25,7 @@ const METRICS: AlertMetrics = {
       volume_spike: 0,
       whale_trade: 3,
       price_level: 0,
+      liquidation: 0,
     },
   },
 };
@@ -58,6 +60,7 @@ Deno.test("renderAlertPrometheus - label values are escaped", () => {
         volume_spike: 0,
         whale_trade: 0,
         price_level: 0,
+        liquidation: 0,
       },
     },
   });

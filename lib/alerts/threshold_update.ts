@@ -1,9 +1,9 @@
 /**
  * Translation between the threshold API (`threshold`, `trade_threshold`,
- * `spike_threshold`) and the threshold kinds (`whale`, `trade`, `spike`), in
- * both directions, so the service composes rather than maps. Domain code: a
- * bad request is a {@linkcode ThresholdUpdateError}, which the service
- * answers as a 400.
+ * `spike_threshold`, `liquidation_threshold`) and the threshold kinds
+ * (`whale`, `trade`, `spike`, `liquidation`), in both directions, so the
+ * service composes rather than maps. Domain code: a bad request is a
+ * {@linkcode ThresholdUpdateError}, which the service answers as a 400.
  */
 import type {
   ThresholdUpdate,
@@ -34,6 +34,7 @@ export const REQUEST_FIELDS: Readonly<
   whale: "threshold",
   trade: "trade_threshold",
   spike: "spike_threshold",
+  liquidation: "liquidation_threshold",
 };
 
 /**
@@ -58,7 +59,7 @@ export function thresholdChanges(
   }
   if (Object.keys(changes).length === 0) {
     throw new ThresholdUpdateError(
-      "Give at least one of threshold, trade_threshold, spike_threshold",
+      "Give at least one of threshold, trade_threshold, spike_threshold, liquidation_threshold",
     );
   }
   return changes;
@@ -77,6 +78,7 @@ export function thresholdUpdateResponse(
   const changed = (kind: ThresholdKind) => records.find((r) => r.kind === kind);
   const trade = changed("trade");
   const spike = changed("spike");
+  const liquidation = changed("liquidation");
   return {
     symbol,
     threshold: whale,
@@ -88,6 +90,10 @@ export function thresholdUpdateResponse(
     ...(spike && {
       spike_threshold: spike.threshold,
       previous_spike_threshold: spike.previous,
+    }),
+    ...(liquidation && {
+      liquidation_threshold: liquidation.threshold,
+      previous_liquidation_threshold: liquidation.previous,
     }),
   };
 }

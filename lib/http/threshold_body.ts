@@ -1,7 +1,7 @@
 /**
  * The body of `PUT /api/thresholds/:symbol`: any of `threshold` (the whale
- * line, the original request), `trade_threshold` and `spike_threshold`, at
- * least one. JSON cannot carry NaN or Infinity, but numbers like 1e400 parse
+ * line, the original request), `trade_threshold`, `spike_threshold` and
+ * `liquidation_threshold` (perpetuals), at least one. JSON cannot carry NaN or Infinity, but numbers like 1e400 parse
  * to Infinity: the schema rejects them.
  */
 import { z } from "zod";
@@ -17,19 +17,22 @@ const amount = z.number({ error: "expected a number" })
   });
 
 /**
- * `{"threshold"?, "trade_threshold"?, "spike_threshold"?}`, each a positive
- * finite number ≤ MAX_THRESHOLD, at least one present, nothing else.
+ * `{"threshold"?, "trade_threshold"?, "spike_threshold"?,
+ * "liquidation_threshold"?}`, each a positive finite number ≤ MAX_THRESHOLD,
+ * at least one present, nothing else.
  */
 export const thresholdBodySchema = z.object({
   threshold: amount.optional(),
   trade_threshold: amount.optional(),
   spike_threshold: amount.optional(),
+  liquidation_threshold: amount.optional(),
 }).strict().refine(
   (body) =>
     body.threshold !== undefined || body.trade_threshold !== undefined ||
-    body.spike_threshold !== undefined,
+    body.spike_threshold !== undefined ||
+    body.liquidation_threshold !== undefined,
   {
     error:
-      "expected at least one of threshold, trade_threshold, spike_threshold",
+      "expected at least one of threshold, trade_threshold, spike_threshold, liquidation_threshold",
   },
 );

@@ -18,6 +18,7 @@ const VALUE_PREFIX: Readonly<Record<ThresholdKind, string>> = {
   whale: "threshold",
   trade: "threshold_trade",
   spike: "threshold_spike",
+  liquidation: "threshold_liquidation",
 };
 const AUDIT_PREFIX = ["audit", "threshold"] as const;
 

@@ -7,7 +7,10 @@
  * unchanged — the same check-and-set the KV backend does with versionstamps.
  */
 import type { Redis } from "ioredis";
-import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
+import {
+  THRESHOLD_KINDS as KINDS,
+  type ThresholdKind,
+} from "../alerts/symbol_thresholds.ts";
 import { runScript } from "../engine/redis_scripts.ts";
 import type {
   StoredThreshold,
@@ -15,8 +18,6 @@ import type {
   ThresholdRead,
 } from "./threshold_backend.ts";
 import type { LineChange, ThresholdChange } from "./threshold_store.ts";
-
-const KINDS: readonly ThresholdKind[] = ["whale", "trade", "spike"];
 
 /**
  * KEYS: audit data, audit index. ARGV: prefix, n, then per change: kind,

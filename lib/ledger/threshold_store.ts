@@ -1,19 +1,24 @@
 /**
  * Thresholds that survive restarts, with an audit entry for every change.
- * Three kinds per symbol: the whale line (24 h turnover), and the trade and
- * spike lines alerts use. The configured values are the defaults; a stored
- * override wins. Values and their audit entries are written in one atomic
- * commit (Deno KV, or Redis with `STREAM_ENGINE=redis`: see
- * `threshold_backend.ts`), so a change is never applied without its record.
- * Each record's `previous` is the value it replaced: changes from this
- * process are applied one at a time, and the commit checks the stored values
- * it read, so a change written meanwhile by another instance is read again,
- * not overwritten unrecorded. Other instances' changes reach this one's
- * values through `adopt` (announced on the stream engine).
+ * Four kinds per symbol: the whale line (24 h turnover), and the trade,
+ * spike and (perpetuals only) liquidation lines alerts use. Symbols come and
+ * go at runtime (`track`, `untrack`): a stored override waits for its symbol
+ * to appear. The configured values are the defaults; a stored override wins.
+ * Values and their audit entries are written in one atomic commit (Deno KV,
+ * or Redis with `STREAM_ENGINE=redis`: see `threshold_backend.ts`), so a
+ * change is never applied without its record. Each record's `previous` is
+ * the value it replaced: changes from this process are applied one at a
+ * time, and the commit checks the stored values it read, so a change written
+ * meanwhile by another instance is read again, not overwritten unrecorded.
+ * Other instances' changes reach this one's values through `adopt`
+ * (announced on the stream engine).
  */
 import { auditIdMs, formatAuditId } from "../alerts/audit_id.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
+import {
+  THRESHOLD_KINDS,
+  type ThresholdKind,
+} from "../alerts/symbol_thresholds.ts";
 import { takePage } from "./paging.ts";
 import type { PriceAlertDirection } from "../protocol/price_alerts.ts";
 import { KvThresholdBackend } from "./kv_threshold_backend.ts";
@@ -58,6 +63,7 @@ export type AuditEntry = Omit<ThresholdChange, "id" | "time">;
 export interface AlertThresholdDefaults {
   readonly trade?: Readonly<Record<string, number>>;
   readonly spike?: Readonly<Record<string, number>>;
+  readonly liquidation?: Readonly<Record<string, number>>;
 }
 
 /** Options of {@linkcode ThresholdStore.open}. */
@@ -90,7 +96,6 @@ export interface AuditPageQuery {
   readonly limit?: number;
 }
 
-const KINDS: readonly ThresholdKind[] = ["whale", "trade", "spike"];
 /** Commits tried before a change that keeps conflicting is given up. */
 const MAX_COMMIT_ATTEMPTS = 5;
 
@@ -99,6 +104,8 @@ export class ThresholdStore {
   #backend: ThresholdBackend;
   #values: Record<ThresholdKind, Map<string, number>>;
   #clock: Clock;
+  /** Every stored override, also of symbols not tracked now. */
+  #stored: Record<ThresholdKind, Map<string, number>>;
   /**
    * Time part of the newest audit id. Ids must sort in write order even for
    * changes within one millisecond (or after the clock steps back), and the
@@ -111,11 +118,13 @@ export class ThresholdStore {
   private constructor(
     backend: ThresholdBackend,
     values: Record<ThresholdKind, Map<string, number>>,
+    stored: Record<ThresholdKind, Map<string, number>>,
     clock: Clock,
     lastIdMs: number,
   ) {
     this.#backend = backend;
     this.#values = values;
+    this.#stored = stored;
     this.#clock = clock;
     this.#lastIdMs = lastIdMs;
   }
@@ -135,16 +144,55 @@ export class ThresholdStore {
       whale: new Map(Object.entries(defaults)),
       trade: new Map(Object.entries(alertDefaults.trade ?? {})),
       spike: new Map(Object.entries(alertDefaults.spike ?? {})),
+      liquidation: new Map(Object.entries(alertDefaults.liquidation ?? {})),
+    };
+    const overrides: Record<ThresholdKind, Map<string, number>> = {
+      whale: new Map(),
+      trade: new Map(),
+      spike: new Map(),
+      liquidation: new Map(),
     };
     for (const stored of await backend.overrides()) {
       const value = validThreshold(stored.value);
-      if (values[stored.kind].has(stored.symbol) && value !== undefined) {
+      if (value === undefined) continue;
+      overrides[stored.kind].set(stored.symbol, value);
+      if (values[stored.kind].has(stored.symbol)) {
         values[stored.kind].set(stored.symbol, value);
       }
     }
     const newest = await backend.newestAuditId();
     const lastIdMs = newest === undefined ? 0 : auditIdMs(newest);
-    return new ThresholdStore(backend, values, clock, lastIdMs);
+    return new ThresholdStore(backend, values, overrides, clock, lastIdMs);
+  }
+
+  /**
+   * Tracks `symbol` (a new listing) with `defaults` per kind (a kind left
+   * out does not track it); a stored override wins over its default. A
+   * symbol already tracked keeps its values. Returns its values.
+   */
+  track(
+    symbol: string,
+    defaults: Partial<Record<ThresholdKind, number>>,
+  ): Partial<Record<ThresholdKind, number>> {
+    const values: Partial<Record<ThresholdKind, number>> = {};
+    for (const kind of THRESHOLD_KINDS) {
+      const fallback = defaults[kind];
+      const current = this.#values[kind].get(symbol);
+      if (current !== undefined) values[kind] = current;
+      else if (fallback !== undefined) {
+        const value = this.#stored[kind].get(symbol) ?? fallback;
+        this.#values[kind].set(symbol, value);
+        values[kind] = value;
+      }
+    }
+    return values;
+  }
+
+  /** Stops tracking `symbol` (delisted); its stored overrides stay. */
+  untrack(symbol: string): void {
+    for (const kind of THRESHOLD_KINDS) {
+      this.#values[kind].delete(symbol);
+    }
   }
 
   /** Every tracked symbol's threshold of `kind` (default the whale line). */
@@ -177,7 +225,7 @@ export class ThresholdStore {
     changes: Partial<Record<ThresholdKind, number>>,
     actorIp: string,
   ): Promise<LineChange[]> {
-    const kinds = KINDS.filter((k) => changes[k] !== undefined);
+    const kinds = THRESHOLD_KINDS.filter((k) => changes[k] !== undefined);
     for (const kind of kinds) {
       if (!this.#values[kind].has(symbol)) {
         throw new RangeError(
@@ -222,6 +270,7 @@ export class ThresholdStore {
       if (await this.#backend.commit(stored, records)) {
         for (const change of records) {
           this.#values[change.kind].set(symbol, change.threshold);
+          this.#stored[change.kind].set(symbol, change.threshold);
         }
         return records;
       }
@@ -277,11 +326,11 @@ export class ThresholdStore {
     symbol: string,
     changes: Partial<Record<ThresholdKind, number>>,
   ): void {
-    for (const kind of KINDS) {
+    for (const kind of THRESHOLD_KINDS) {
       const value = validThreshold(changes[kind]);
-      if (value !== undefined && this.#values[kind].has(symbol)) {
-        this.#values[kind].set(symbol, value);
-      }
+      if (value === undefined) continue;
+      this.#stored[kind].set(symbol, value);
+      if (this.#values[kind].has(symbol)) this.#values[kind].set(symbol, value);
     }
   }
 

@@ -380,3 +380,36 @@ Deno.test("ThresholdStore - adopt takes another instance's change without writin
     assert.deepEqual(await store.audit(), []);
   });
 });
+
+Deno.test("ThresholdStore - a symbol tracked at runtime gets its stored override back", async () => {
+  await withKv(async (kv) => {
+    const first = await ThresholdStore.open(kv, {
+      defaults: { ...DEFAULTS, "XRP-USDT-PERP": 1 },
+      alertDefaults: { liquidation: { "XRP-USDT-PERP": 100_000 } },
+    });
+    await first.update("XRP-USDT-PERP", {
+      whale: 7_000_000,
+      liquidation: 250_000,
+    }, "10.0.0.9");
+    // The next run starts without it; the listing brings it back later.
+    const store = await ThresholdStore.open(kv, { defaults: DEFAULTS });
+    assert.equal(store.get("XRP-USDT-PERP"), undefined);
+    assert.deepEqual(
+      store.track("XRP-USDT-PERP", {
+        whale: 1_000_000,
+        trade: 25_000,
+        liquidation: 100_000,
+      }),
+      { whale: 7_000_000, trade: 25_000, liquidation: 250_000 },
+    );
+    assert.equal(store.get("XRP-USDT-PERP", "liquidation"), 250_000);
+    assert.equal(store.get("XRP-USDT-PERP", "spike"), undefined);
+    store.untrack("XRP-USDT-PERP");
+    assert.equal(store.get("XRP-USDT-PERP"), undefined);
+    assert.equal(store.all("liquidation")["XRP-USDT-PERP"], undefined);
+    await assert.rejects(
+      store.update("XRP-USDT-PERP", { whale: 1 }, "10.0.0.9"),
+      /not tracked/,
+    );
+  });
+});

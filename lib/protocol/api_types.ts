@@ -328,10 +328,11 @@ export interface AuditEntry {
   readonly symbol: string;
   /**
    * Which line changed: `whale` (24 h turnover), `trade` (one trade's
-   * notional) or `spike` (notional per spike window); or `price_alert`, a
-   * price-level alert created or deleted.
+   * notional), `spike` (notional per spike window) or `liquidation` (one
+   * liquidation's notional, perpetuals); or `price_alert`, a price-level
+   * alert created or deleted.
    */
-  readonly kind: "whale" | "trade" | "spike" | "price_alert";
+  readonly kind: "whale" | "trade" | "spike" | "liquidation" | "price_alert";
   /** The value replaced; for a price alert, 0 on create and the level on delete. */
   readonly previous: number;
   /** The value set; for a price alert, the level on create and 0 on delete. */
