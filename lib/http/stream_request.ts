@@ -3,6 +3,13 @@
  * `epoch`, `symbols`, `history`, and the derived frames `candles=<interval>`
  * and `trades=1`) before the upgrade, so a malformed value gets a 400 with a
  * reason instead of an accepted socket that misbehaves.
+ *
+ * The rule for `/ws/stream`: one socket follows at most
+ * {@linkcode MAX_STREAM_SYMBOLS} symbols in detail (ticks, history, resume).
+ * `symbols` names them; left out, it means every tracked symbol while there
+ * are at most that many, and is refused (400) beyond, pointing to
+ * `/ws/market` — the conflated view of every symbol — so a page watching
+ * the whole market never asks for a thousand detail channels.
  */
 import { CANDLE_INTERVALS, type CandleInterval } from "../protocol/candles.ts";
 import { HttpError } from "../web/mod.ts";
@@ -32,6 +39,8 @@ export interface StreamRequest {
   readonly candles?: CandleInterval;
   /** Trades frames asked for (`trades=1`). */
   readonly trades?: boolean;
+  /** The market overview (`/ws/market`) rather than detail channels. */
+  readonly market?: boolean;
 }
 
 function badQuery(detail: string): HttpError {
@@ -107,6 +116,11 @@ export function parseMultiplexedStream(
   table: SymbolTable,
 ): StreamRequest {
   const rawSymbols = params.get("symbols");
+  if (rawSymbols === null && table.size > MAX_STREAM_SYMBOLS) {
+    throw badQuery(
+      `symbols is required while more than ${MAX_STREAM_SYMBOLS} symbols are tracked (${table.size}): name at most ${MAX_STREAM_SYMBOLS}, or open /ws/market for every symbol at once`,
+    );
+  }
   const names = rawSymbols === null
     ? [...table.values()]
     : rawSymbols.split(",").filter((s) => s !== "");
@@ -114,7 +128,9 @@ export function parseMultiplexedStream(
     throw badQuery("symbols must name at least one symbol");
   }
   if (names.length > MAX_STREAM_SYMBOLS) {
-    throw badQuery(`symbols may name at most ${MAX_STREAM_SYMBOLS} symbols`);
+    throw badQuery(
+      `symbols may name at most ${MAX_STREAM_SYMBOLS} symbols; open /ws/market for every symbol at once`,
+    );
   }
   const symbols = [...new Set(names.map((name) => resolveSymbol(name, table)))];
   const since = new Map<string, number>();
@@ -139,4 +155,18 @@ export function parseMultiplexedStream(
     historyLimit: parseHistoryLimit(params),
     ...parseDerived(params),
   };
+}
+
+/**
+ * `/ws/market`: the conflated overview of every tracked symbol. It takes no
+ * parameters; any given is refused, so a typo is not silently ignored.
+ */
+export function parseMarketStream(params: URLSearchParams): StreamRequest {
+  for (const name of params.keys()) {
+    throw badQuery(`/ws/market takes no query parameters, got ${name}`.slice(
+      0,
+      120,
+    ));
+  }
+  return { symbols: [], since: new Map(), market: true };
 }

@@ -37,10 +37,22 @@ export function resolveSymbol(raw: string, table: SymbolTable): string {
     throw new HttpError(
       404,
       "unknown_symbol",
-      `${raw} is not tracked; tracked symbols: ${
-        [...table.values()].join(", ")
-      }`,
+      `${raw} is not tracked; tracked symbols: ${listed(table)}`,
     );
   }
   return id;
+}
+
+/** Most ids a 404 names; a whole market's listing would be kilobytes. */
+const LISTED_IDS = 10;
+
+function listed(table: SymbolTable): string {
+  const ids: string[] = [];
+  for (const id of table.values()) {
+    if (ids.length === LISTED_IDS) {
+      return `${ids.join(", ")} and ${table.size - LISTED_IDS} more`;
+    }
+    ids.push(id);
+  }
+  return ids.join(", ");
 }

@@ -21,6 +21,11 @@ export interface JoinRequest extends DerivedRequest {
   readonly historyLimit?: number;
   /** Client IP, for accounting. */
   readonly ip: string;
+  /**
+   * The market overview instead of channels (`/ws/market`): `symbols` is
+   * then ignored.
+   */
+  readonly market?: boolean;
 }
 
 /**

@@ -10,6 +10,13 @@
  * Under overload the service sets {@linkcode StreamHub.fanoutIntervalMs}:
  * the live broadcast then thins out per symbol (`tick_fanout.ts`), while
  * every tick is still numbered and kept in history here.
+ *
+ * Symbols come and go at runtime (`SYMBOLS=all` follows the exchange's
+ * listing): {@linkcode StreamHub.addSymbols} opens channels without touching
+ * the others, {@linkcode StreamHub.removeSymbols} drops them. Overview
+ * sockets (`/ws/market`) get the whole market conflated by
+ * {@linkcode MarketOverview}: one frame per {@linkcode StreamHub.publishMarket}
+ * call (the service calls it once a second) with what changed.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
@@ -20,6 +27,7 @@ import { CloseCode } from "../protocol/close_codes.ts";
 import type {
   AlertFrame,
   HelloFrame,
+  MarketItem,
   ResetFrame,
   StatusFrame,
   TickFrame,
@@ -28,6 +36,7 @@ import type { CandleFrame, CandleInterval } from "../protocol/candles.ts";
 import type { TradesFrame } from "../protocol/trades.ts";
 import { DerivedRooms } from "./derived_rooms.ts";
 import { type JoinRequest, replayChannel } from "./join_replay.ts";
+import { MarketOverview } from "./market_overview.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,
   type DeliveryStats,
@@ -42,6 +51,7 @@ import {
  */
 const STATUS_KEY = "#status";
 const HEARTBEAT_KEY = "#heartbeat";
+const MARKET_KEY = "#market";
 
 export type { JoinRequest } from "./join_replay.ts";
 
@@ -59,6 +69,12 @@ export interface StreamHubOptions {
   readonly policy?: Partial<SlowConsumerPolicy>;
   /** This instance's id, sent in hello frames when several instances serve. */
   readonly instance?: string;
+}
+
+/** What the hub keeps for one overview socket. */
+interface MarketWatcher {
+  /** Its next frame must hold every symbol (first frame, or it fell behind). */
+  needsFull: boolean;
 }
 
 /** Saved channel state, to continue sequences across a graceful restart. */
@@ -89,6 +105,11 @@ export class StreamHub {
   #opened = 0;
   #fanout: TickFanout;
   #derived = new DerivedRooms();
+  #historySize: number;
+  /** Saved channels of symbols not followed yet, restored when they appear. */
+  #restorable = new Map<string, readonly ChannelEntry[]>();
+  #overview = new MarketOverview();
+  #market = new Map<Subscriber, MarketWatcher>();
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
@@ -96,23 +117,55 @@ export class StreamHub {
     this.#instance = options.instance;
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
-    for (const symbol of options.symbols) {
-      const channel = new Channel(symbol, options.historySize);
-      const saved = snapshot?.channels[symbol];
-      if (saved) channel.restore(saved);
-      this.#channels.set(symbol, channel);
-      this.#rooms.set(symbol, new Set());
+    this.#historySize = options.historySize;
+    for (const [symbol, entries] of Object.entries(snapshot?.channels ?? {})) {
+      this.#restorable.set(symbol, entries);
     }
     this.#fanout = new TickFanout({
       rooms: this.#rooms,
       stats: this.stats,
       onClosed: (subscriber) => this.#remove(subscriber),
     });
+    this.addSymbols(options.symbols);
+  }
+
+  /**
+   * Opens channels for `symbols` not served yet (a new listing); what a
+   * snapshot saved for them is restored. Others are untouched.
+   */
+  addSymbols(symbols: readonly string[]): void {
+    for (const symbol of symbols) {
+      if (this.#channels.has(symbol)) continue;
+      const channel = new Channel(symbol, this.#historySize);
+      const saved = this.#restorable.get(symbol);
+      if (saved) {
+        channel.restore(saved);
+        this.#restorable.delete(symbol);
+        const latest = channel.latest;
+        if (latest) this.#overview.note(symbol, latest);
+      }
+      this.#channels.set(symbol, channel);
+      this.#rooms.set(symbol, new Set());
+    }
   }
 
   /** Identifies the run of the sequences; changes only with {@linkcode resetEpoch}. */
   get epoch(): string {
     return this.#epoch;
+  }
+
+  /**
+   * Drops the channels of `symbols` (delisted): their history goes, their
+   * subscribers stay connected for their other symbols, and the overview
+   * names them as removed.
+   */
+  removeSymbols(symbols: readonly string[]): void {
+    for (const symbol of symbols) {
+      if (!this.#channels.delete(symbol)) continue;
+      this.#rooms.delete(symbol);
+      this.#fanout.forget(symbol);
+      this.#overview.remove(symbol);
+    }
   }
 
   /** Channel ids served, in configuration order. */
@@ -128,6 +181,11 @@ export class StreamHub {
   /** Sockets currently attached. */
   get activeSubscribers(): number {
     return this.#subscribers.size;
+  }
+
+  /** Overview sockets (`/ws/market`) currently attached. */
+  get marketSubscribers(): number {
+    return this.#market.size;
   }
 
   /** Sockets attached since start. */
@@ -161,7 +219,9 @@ export class StreamHub {
       const channel = this.#channels.get(tick.symbol);
       if (!channel) continue;
       this.#ticksPublished++;
-      this.#fanout.accept(tick.symbol, channel.publish(tick, now), now);
+      const entry = channel.publish(tick, now);
+      this.#overview.note(tick.symbol, entry);
+      this.#fanout.accept(tick.symbol, entry, now);
     }
   }
 
@@ -176,6 +236,7 @@ export class StreamHub {
     const entry = tickEntry(symbol, seq, data);
     channel.append(entry);
     this.#ticksPublished++;
+    this.#overview.note(symbol, entry);
     this.#fanout.accept(symbol, entry, this.#clock.now());
   }
 
@@ -228,17 +289,57 @@ export class StreamHub {
     this.#fanout.flush(this.#clock.now());
   }
 
-  /** Broadcasts an alert (already stored) to its symbol's room, never dropped. */
+  /**
+   * Broadcasts an alert (already stored) to its symbol's room and to every
+   * overview socket, never dropped.
+   */
   publishAlert(alert: AlertFrame): void {
-    const room = this.#rooms.get(alert.symbol);
-    if (!room) return;
     const encoded = JSON.stringify(alert);
     const now = this.#clock.now();
-    for (const subscriber of room) {
+    for (const subscriber of this.#rooms.get(alert.symbol) ?? []) {
       if (subscriber.deliverReliable(encoded, now) === "closed") {
         this.#remove(subscriber);
       }
     }
+    for (const subscriber of this.#market.keys()) {
+      if (subscriber.deliverReliable(encoded, now) === "closed") {
+        this.#remove(subscriber);
+      }
+    }
+  }
+
+  /**
+   * Ends an overview cycle: each overview socket gets one `market` frame
+   * with what changed since its previous one, or every symbol when it needs
+   * the full view. A socket that is behind gets nothing now and the full
+   * view once it has caught up, so a conflated delta never hides a change.
+   */
+  publishMarket(): void {
+    const now = this.#clock.now();
+    const cycle = this.#overview.cycle(now);
+    if (this.#market.size === 0) return;
+    for (const [subscriber, watcher] of this.#market) {
+      if (subscriber.closed) {
+        this.#remove(subscriber);
+        continue;
+      }
+      if (subscriber.behind) {
+        if (cycle.delta !== undefined) watcher.needsFull = true;
+        continue;
+      }
+      const encoded = watcher.needsFull
+        ? (this.#overview.size > 0 ? cycle.full() : undefined)
+        : cycle.delta;
+      if (encoded === undefined) continue;
+      const outcome = subscriber.deliverLatest(MARKET_KEY, encoded, now);
+      if (outcome === "closed") this.#remove(subscriber);
+      else watcher.needsFull = outcome === "conflated";
+    }
+  }
+
+  /** The overview's latest view of every symbol (for server-rendered pages). */
+  marketItems(): MarketItem[] {
+    return this.#overview.items();
   }
 
   /** Sends a candle frame to the sockets that asked for its interval. */
@@ -301,9 +402,10 @@ export class StreamHub {
    * Returns a function that detaches it (call it from the socket's close).
    */
   join(socket: SocketLike, request: JoinRequest): () => void {
+    const market = request.market === true;
     const subscriber = new Subscriber(
       socket,
-      new Set(request.symbols),
+      new Set(market ? [] : request.symbols),
       request.ip,
       this.stats,
       this.#policy,
@@ -311,13 +413,22 @@ export class StreamHub {
     const hello: HelloFrame = {
       type: "hello",
       epoch: this.#epoch,
-      symbols: request.symbols,
+      symbols: market ? this.symbols : request.symbols,
       server_time: this.#clock.now(),
       simulated: this.#simulated,
       ...(this.#instance === undefined ? {} : { instance: this.#instance }),
     };
     subscriber.sendNow(JSON.stringify(hello));
     if (this.#statusEncoded) subscriber.sendNow(this.#statusEncoded);
+    if (market) {
+      // The first market frame (every symbol) comes with the next cycle.
+      if (!subscriber.closed) {
+        this.#subscribers.add(subscriber);
+        this.#opened++;
+        this.#market.set(subscriber, { needsFull: true });
+      }
+      return () => this.#remove(subscriber);
+    }
     for (const symbol of request.symbols) {
       const channel = this.#channels.get(symbol);
       if (!channel) continue;
@@ -385,6 +496,7 @@ export class StreamHub {
 
   #remove(subscriber: Subscriber): void {
     if (!this.#subscribers.delete(subscriber)) return;
+    this.#market.delete(subscriber);
     for (const symbol of subscriber.symbols) {
       this.#rooms.get(symbol)?.delete(subscriber);
     }

@@ -511,3 +511,104 @@ Deno.test("StreamHub - ending the interval sends what is held at once", () => {
   assert.deepEqual(socket.seqs("ETH-USDT"), [1, 2]);
   assert.equal(hub.stats.conflated, 0);
 });
+
+Deno.test("StreamHub - an overview socket gets hello, then one market frame per cycle with what changed", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 1);
+  publish(hub, "ETH-USDT", 1);
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: [], ip: "1.1.1.1", market: true });
+  assert.deepEqual(socket.frames().map((f) => f.type), ["hello"]);
+  const hello = socket.frames()[0];
+  assert.ok(hello.type === "hello" && hello.symbols.length === 3);
+  hub.publishMarket();
+  const first = socket.frames().at(-1)!;
+  assert.ok(first.type === "market");
+  assert.deepEqual(first.items.map((i) => i.symbol), ["BTC-USDT", "ETH-USDT"]);
+  publish(hub, "ETH-USDT", 5);
+  hub.publishMarket();
+  const second = socket.frames().at(-1)!;
+  assert.ok(second.type === "market");
+  assert.deepEqual(second.items.map((i) => [i.symbol, i.price]), [
+    ["ETH-USDT", 104],
+  ]);
+  hub.publishMarket();
+  assert.equal(socket.frames().length, 3, "nothing changed: no frame");
+  assert.equal(hub.marketSubscribers, 1);
+  assert.equal(hub.roomCounts()["BTC-USDT"], 0, "not in any symbol's room");
+  // Alerts reach overview sockets too.
+  hub.publishAlert({
+    type: "alert",
+    id: "a1",
+    time: "2023-11-14T22:13:20.000Z",
+    symbol: "SOL-USDT",
+    kind: "whale_trade",
+    price: 1,
+    notional: 1,
+    threshold: 1,
+    source: "simulator",
+  });
+  assert.equal(socket.frames().at(-1)!.type, "alert");
+});
+
+Deno.test("StreamHub - an overview socket that fell behind gets the full view once it catches up", () => {
+  const { hub, advance } = setup();
+  publish(hub, "BTC-USDT", 1);
+  publish(hub, "ETH-USDT", 1);
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: [], ip: "1.1.1.1", market: true });
+  hub.publishMarket();
+  socket.bufferedAmount = 1 << 20;
+  publish(hub, "ETH-USDT", 2);
+  hub.publishMarket();
+  publish(hub, "BTC-USDT", 2);
+  advance(DEFAULT_SLOW_CONSUMER_POLICY.recheckMs);
+  hub.publishMarket();
+  socket.bufferedAmount = 0;
+  advance(DEFAULT_SLOW_CONSUMER_POLICY.recheckMs);
+  hub.sweep();
+  hub.publishMarket();
+  const last = socket.frames().at(-1)!;
+  assert.ok(last.type === "market");
+  assert.deepEqual(last.items.map((i) => i.symbol).sort(), [
+    "BTC-USDT",
+    "ETH-USDT",
+  ]);
+});
+
+Deno.test("StreamHub - symbols added and removed at runtime; others untouched", () => {
+  const { hub } = setup();
+  publish(hub, "BTC-USDT", 2);
+  const socket = new FakeSocket();
+  hub.join(socket, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.addSymbols(["XRP-USDT", "BTC-USDT"]);
+  assert.deepEqual(hub.symbols, [
+    "BTC-USDT",
+    "ETH-USDT",
+    "SOL-USDT",
+    "XRP-USDT",
+  ]);
+  publish(hub, "XRP-USDT", 1);
+  assert.equal(hub.latest("XRP-USDT")?.seq, 1);
+  publish(hub, "BTC-USDT", 1);
+  assert.deepEqual(socket.seqs("BTC-USDT"), [1, 2, 3], "no gap, no reset");
+  hub.removeSymbols(["ETH-USDT"]);
+  assert.equal(hub.latest("ETH-USDT"), undefined);
+  assert.equal(hub.roomCounts()["ETH-USDT"], undefined);
+  publish(hub, "ETH-USDT", 1);
+  assert.equal(hub.ticksPublished, 4, "ticks of a removed symbol are ignored");
+});
+
+Deno.test("StreamHub - a symbol that appears later gets its saved history back", () => {
+  const { hub } = setup();
+  publish(hub, "SOL-USDT", 3);
+  const saved = hub.snapshot();
+  const next = new StreamHub(
+    { symbols: ["BTC-USDT"], historySize: 5, clock: new FakeClock() },
+    saved,
+  );
+  assert.equal(next.latest("SOL-USDT"), undefined);
+  next.addSymbols(["SOL-USDT"]);
+  assert.equal(next.latest("SOL-USDT")?.seq, 3);
+  assert.equal(next.epoch, saved.epoch);
+});

@@ -85,6 +85,12 @@ export class TickFanout {
     this.#held.delete(symbol);
   }
 
+  /** Forgets everything about `symbol` (its channel closed). */
+  forget(symbol: string): void {
+    this.#held.delete(symbol);
+    this.#lastFanoutAt.delete(symbol);
+  }
+
   /**
    * A socket joined with `symbol`'s history up to `seq`: if that covers the
    * held tick, the socket is skipped when it goes out.

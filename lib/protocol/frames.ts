@@ -19,6 +19,10 @@
  * per push cycle. Neither carries a `seq` nor is replayed; a client refetches
  * `GET /api/candles` after a reconnect. A bad value is a 400 before the
  * upgrade; a socket that asked for neither receives nothing extra.
+ *
+ * The market overview socket (`/ws/market`) follows every tracked symbol at
+ * once, conflated: at most one {@linkcode MarketFrame} a second, after the
+ * hello and status, plus every alert.
  */
 
 import type { AnalyzedTick } from "./analyzed_tick.ts";
@@ -99,13 +103,15 @@ export interface HeartbeatFrame {
 
 /**
  * Kinds of alert the service raises. `price_level` comes from a price-level
- * alert a trader set (`POST /api/price-alerts`).
+ * alert a trader set (`POST /api/price-alerts`); `liquidation` is a forced
+ * close of a perpetual position above the symbol's liquidation line.
  */
 export type AlertKind =
   | "threshold_crossing"
   | "volume_spike"
   | "whale_trade"
-  | "price_level";
+  | "price_level"
+  | "liquidation";
 
 /** An alert, stored before it is pushed to every subscriber of its symbol. */
 export interface AlertFrame {
@@ -125,11 +131,46 @@ export interface AlertFrame {
   readonly notional: number;
   /** The threshold in force when it fired; for `price_level`, the level. */
   readonly threshold: number;
-  /** Taker side, for trade alerts. */
+  /**
+   * Taker side, for trade alerts; for `liquidation`, the liquidated
+   * position's side (`Buy`: a long was liquidated).
+   */
   readonly side?: "Buy" | "Sell";
   /** Which way the price crossed the level, for `price_level` alerts. */
   readonly direction?: PriceAlertDirection;
+  /** Size in the base coin, for `liquidation` alerts. */
+  readonly size?: number;
   readonly source: "rest" | "ws" | "simulator";
+}
+
+/** One symbol in a {@linkcode MarketFrame}. */
+export interface MarketItem {
+  readonly symbol: string;
+  readonly price: number;
+  /** 24 h change in percent. */
+  readonly change: number;
+  /** 24 h turnover in USDT. */
+  readonly volume: number;
+  /** Volatility spread, percent (4 decimals). */
+  readonly spread: number;
+  /** Price velocity, percent per second (6 decimals). */
+  readonly velocity: number;
+  readonly tier: VolatilityTier;
+  readonly is_whale: boolean;
+}
+
+/**
+ * The whole market at a glance, on `/ws/market`: at most one a second, with
+ * every tracked symbol that changed since the socket's previous frame (its
+ * first frame, and the first after it fell behind, hold all of them).
+ */
+export interface MarketFrame {
+  readonly type: "market";
+  /** Server time of the frame, epoch ms. */
+  readonly ts: number;
+  readonly items: readonly MarketItem[];
+  /** Symbols no longer tracked (delisted) since the previous frame. */
+  readonly removed?: readonly string[];
 }
 
 /** Every frame a client can receive. */
@@ -141,5 +182,6 @@ export type ServerFrame =
   | StatusFrame
   | HeartbeatFrame
   | AlertFrame
+  | MarketFrame
   | CandleFrame
   | TradesFrame;
