@@ -179,6 +179,23 @@ const CASES: Record<string, Case> = {
     assert.deepEqual(seqsOf(watcher.entries("B")), range(1, 30));
   },
 
+  "a channel added at runtime is delivered to every instance": async (h) => {
+    const [leader, follower] = await Promise.all([
+      h.open(undefined, ROOMY_HISTORY),
+      h.open(undefined, ROOMY_HISTORY),
+    ]);
+    // A new listing: instances that watch a fixed set are told first.
+    await follower.addChannels?.(["LISTED"]);
+    await leader.addChannels?.(["LISTED"]);
+    const watcher = new Recorder(follower);
+    assert.ok((await leader.publish(drafts("LISTED", 1, 3))).ok);
+    await watcher.until(
+      () => watcher.entries("LISTED").length === 3,
+      "3 deliveries on the new channel",
+    );
+    assert.deepEqual(seqsOf(watcher.entries("LISTED")), range(1, 3));
+  },
+
   "history is bounded and read after a seq": async (h) => {
     const engine = await h.open(undefined, CONFORMANCE_HISTORY);
     const result = await engine.publish(drafts("A", 1, 8));

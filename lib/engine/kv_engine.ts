@@ -131,16 +131,28 @@ export class KvEngine extends SharedEngine<KvLease>
   }
 
   async #start(): Promise<void> {
+    await this.#watch(this.#channels, [this.#key("epoch")]);
+  }
+
+  /**
+   * Watches `channels` too, from their heads now (a new listing): a channel
+   * already watched is left as it is. Delisted channels stay watched.
+   */
+  async addChannels(channels: readonly string[]): Promise<void> {
+    const known = new Set(this.#channels);
+    const fresh = [...new Set(channels)].filter((c) => !known.has(c));
+    if (fresh.length === 0 || this.#closed) return;
+    this.#channels.push(...fresh);
+    await this.#watch(fresh, []);
+  }
+
+  /** Primes `channels` at their heads and watches them (with `extra` keys). */
+  async #watch(channels: readonly string[], extra: Deno.KvKey[]) {
     const heads = await this.#getMany<number>(
-      this.#channels.map((c) => this.#key("head", c)),
+      channels.map((c) => this.#key("head", c)),
     );
-    this.#channels.forEach((c, i) =>
-      this.#delivery.prime(c, heads[i].value ?? 0)
-    );
-    const keys = [
-      this.#key("epoch"),
-      ...this.#channels.map((c) => this.#key("head", c)),
-    ];
+    channels.forEach((c, i) => this.#delivery.prime(c, heads[i].value ?? 0));
+    const keys = [...extra, ...channels.map((c) => this.#key("head", c))];
     for (let i = 0; i < keys.length; i += KEYS_PER_CALL) {
       const group = keys.slice(i, i + KEYS_PER_CALL);
       const reader = this.#kv.watch(group).getReader();

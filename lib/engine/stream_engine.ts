@@ -157,6 +157,12 @@ export interface StreamEngine {
   /** Delivers every event from now on; returns the unsubscribe function. */
   subscribe(listener: EngineListener): () => void;
   /**
+   * Delivers `channels` too from now on (a new listing, `SYMBOLS=all`). Only
+   * an engine that watches a fixed set of channels (KV) has it; the others
+   * deliver whatever is published.
+   */
+  addChannels?(channels: readonly string[]): Promise<void>;
+  /**
    * Takes the leader lease for `ttlMs` if nobody holds it (or the holder let
    * it expire); undefined when another instance holds it.
    */

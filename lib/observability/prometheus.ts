@@ -110,6 +110,18 @@ export function renderPrometheus(
       value: metrics.fanout_interval_ms,
     },
     {
+      name: "sentinel_market_sockets_active",
+      type: "gauge",
+      help: "Open market overview sockets",
+      value: metrics.market_sockets_active ?? 0,
+    },
+    {
+      name: "sentinel_symbols_tracked",
+      type: "gauge",
+      help: "Symbols followed now (spot and perpetuals)",
+      value: metrics.symbols_tracked ?? 0,
+    },
+    {
       name: "sentinel_ingestion_restarts_total",
       type: "counter",
       help: "Ingestion worker restarts",
@@ -239,6 +251,49 @@ function ingestLines(ingest: IngestMetrics): MetricLine[] {
       "sentinel_rest_fallbacks_total",
       "Times REST polling took over from the WebSocket",
       ingest.rest_fallbacks_total,
+    ),
+    {
+      name: "sentinel_rest_fallback_symbols",
+      type: "gauge",
+      help: "Symbols REST polling stands in for now",
+      value: ingest.rest_fallback_symbols,
+    },
+    {
+      name: "sentinel_ws_connections",
+      type: "gauge",
+      help: "Exchange WebSocket connections (topics spread over several)",
+      value: ingest.ws_connections,
+    },
+    {
+      name: "sentinel_ws_connections_open",
+      type: "gauge",
+      help: "Exchange WebSocket connections open now",
+      value: ingest.ws_connections_open,
+    },
+    counter(
+      "sentinel_ws_data_silence_replacements_total",
+      "Connections replaced for answering pings while sending no data",
+      ingest.ws_data_silence_replacements_total,
+    ),
+    counter(
+      "sentinel_ws_topic_resubscribes_total",
+      "Topics resubscribed: silent past their pace, or a delta without a snapshot",
+      ingest.ws_topic_resubscribes_total,
+    ),
+    counter(
+      "sentinel_deltas_without_snapshot_total",
+      "Linear ticker deltas that arrived before any snapshot (skipped)",
+      ingest.deltas_without_snapshot_total,
+    ),
+    counter(
+      "sentinel_liquidations_total",
+      "Liquidations received from the exchange",
+      ingest.liquidations_total,
+    ),
+    counter(
+      "sentinel_liquidations_rejected_total",
+      "Liquidations rejected by validation (absurd values included)",
+      ingest.liquidations_rejected_total,
     ),
   ];
 }

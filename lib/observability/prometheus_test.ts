@@ -104,6 +104,14 @@ Deno.test("renderPrometheus - ingestion source gauges and counters when present"
       ws_refusals_total: 0,
       trades_total: 1_234,
       rest_fallbacks_total: 2,
+      ws_connections: 3,
+      ws_connections_open: 2,
+      ws_data_silence_replacements_total: 1,
+      ws_topic_resubscribes_total: 7,
+      deltas_without_snapshot_total: 2,
+      liquidations_total: 40,
+      liquidations_rejected_total: 1,
+      rest_fallback_symbols: 12,
     },
   }, ROOMS);
   const values = new Map(samples(text).map(([name, , value]) => [name, value]));
@@ -112,6 +120,11 @@ Deno.test("renderPrometheus - ingestion source gauges and counters when present"
   assert.equal(values.get("sentinel_ws_bad_messages_total"), "4");
   assert.equal(values.get("sentinel_trades_total"), "1234");
   assert.equal(values.get("sentinel_rest_fallbacks_total"), "2");
+  assert.equal(values.get("sentinel_ws_connections"), "3");
+  assert.equal(values.get("sentinel_ws_data_silence_replacements_total"), "1");
+  assert.equal(values.get("sentinel_ws_topic_resubscribes_total"), "7");
+  assert.equal(values.get("sentinel_liquidations_rejected_total"), "1");
+  assert.equal(values.get("sentinel_rest_fallback_symbols"), "12");
   assert.match(text, /# TYPE sentinel_ws_messages_total counter\n/);
   assert.equal(
     renderPrometheus(METRICS, ROOMS).includes("sentinel_ws_"),

@@ -66,6 +66,56 @@ export interface WsDiagnostics {
   readonly bad_messages: number;
   /** Times REST polling took over. */
   readonly fallbacks: number;
+  /** Symbols REST polling stands in for now. */
+  readonly fallback_symbols: number;
+  /** Connections replaced for answering pings while sending no data. */
+  readonly data_silence_replacements: number;
+  /** Topics resubscribed (silent past their pace, or a delta without snapshot). */
+  readonly topic_resubscribes: number;
+  /** Linear ticker deltas that arrived with no snapshot (skipped). */
+  readonly deltas_without_snapshot: number;
+  /** Each upstream connection (topics are spread over several). */
+  readonly connections: readonly WsConnectionDiagnostics[];
+}
+
+/** One upstream WebSocket connection, as `GET /api/diagnostics` shows it. */
+export interface WsConnectionDiagnostics {
+  /** E.g. `spot#2`. */
+  readonly label: string;
+  readonly market: "spot" | "linear";
+  readonly connected: boolean;
+  readonly connected_since: number | null;
+  /** Any frame, pongs included. */
+  readonly seconds_since_last_message: number | null;
+  /** Data only: what the data-silence rule judges. */
+  readonly seconds_since_last_data: number | null;
+  readonly active_topics: number;
+  readonly pending_topics: number;
+  readonly refused_topics: number;
+  readonly connects: number;
+  readonly data_silence_replacements: number;
+  readonly topic_resubscribes: number;
+  readonly last_error: string | null;
+}
+
+/** The instruments listing (`SYMBOLS=all`), as diagnostics show it. */
+export interface ListingDiagnostics {
+  readonly markets: readonly {
+    readonly market: "spot" | "linear";
+    /** `pending`, `loaded`, `retrying` or `refused` (past INSTRUMENTS_MAX). */
+    readonly status: "pending" | "loaded" | "retrying" | "refused";
+    /** Instruments followed from the last good listing, or null. */
+    readonly symbols: number | null;
+    readonly loaded_at: number | null;
+    readonly last_error: string | null;
+    readonly consecutive_failures: number;
+    readonly next_attempt_in_ms: number | null;
+  }[];
+  /** Recent delistings, oldest first (at most 50). */
+  readonly delisted: readonly {
+    readonly symbol: string;
+    readonly at: number;
+  }[];
 }
 
 /** `GET /api/diagnostics`: built from the ingestion state, never upstream. */
@@ -89,8 +139,10 @@ export interface DiagnosticsResponse {
     readonly next_attempt_in_ms: number | null;
   };
   readonly symbols: readonly SymbolFreshness[];
-  /** The WebSocket connection; null when ingesting by REST only. */
+  /** The WebSocket connections; null when ingesting by REST only. */
   readonly ws: WsDiagnostics | null;
+  /** The instruments listing with `SYMBOLS=all`; null otherwise. */
+  readonly listing: ListingDiagnostics | null;
   readonly ingestion: {
     readonly mode: "worker" | "inline";
     readonly running: boolean;
@@ -152,6 +204,8 @@ export interface EngineMetrics {
 export interface SymbolSnapshot {
   readonly symbol: string;
   readonly upstream: string;
+  /** `spot` pair or `linear` perpetual. */
+  readonly market: "spot" | "linear";
   readonly available: boolean;
   readonly threshold: number;
   readonly tick: TickFrame | null;
@@ -182,6 +236,10 @@ export interface MetricsResponse {
   readonly upstream_errors: number;
   readonly items_rejected: number;
   readonly sockets_active: number;
+  /** Open market overview sockets (`/ws/market`). */
+  readonly market_sockets_active?: number;
+  /** Symbols followed now. */
+  readonly symbols_tracked?: number;
   readonly sockets_opened_total: number;
   readonly handshakes_rejected_total: number;
   /** Stream sockets closed for sending a data frame (they are send-only). */
@@ -241,6 +299,21 @@ export interface IngestMetrics {
   readonly trades_total: number;
   /** Times REST polling took over from the WebSocket. */
   readonly rest_fallbacks_total: number;
+  /** Upstream WebSocket connections, and how many are open. */
+  readonly ws_connections: number;
+  readonly ws_connections_open: number;
+  /** Connections replaced for answering pings while sending no data. */
+  readonly ws_data_silence_replacements_total: number;
+  /** Topics resubscribed (silent past their pace, or a delta without snapshot). */
+  readonly ws_topic_resubscribes_total: number;
+  /** Linear ticker deltas that arrived with no snapshot (skipped). */
+  readonly deltas_without_snapshot_total: number;
+  /** Valid liquidations received. */
+  readonly liquidations_total: number;
+  /** Liquidations rejected by validation (absurd values included). */
+  readonly liquidations_rejected_total: number;
+  /** Symbols REST polling stands in for now. */
+  readonly rest_fallback_symbols: number;
 }
 
 /** Alert counts by symbol, then kind. */
@@ -276,6 +349,8 @@ export interface ThresholdsResponse {
   readonly trade_thresholds: Readonly<Record<string, number>>;
   /** Notional per spike window that raises `volume_spike`, per symbol. */
   readonly spike_thresholds: Readonly<Record<string, number>>;
+  /** One liquidation's notional that raises `liquidation`, per perpetual. */
+  readonly liquidation_thresholds: Readonly<Record<string, number>>;
   /** False when no `ADMIN_TOKEN` is configured: writes are disabled. */
   readonly writable: boolean;
 }
@@ -286,6 +361,8 @@ export interface ThresholdResponse {
   readonly threshold: number;
   readonly trade_threshold: number;
   readonly spike_threshold: number;
+  /** Perpetuals only. */
+  readonly liquidation_threshold?: number;
 }
 
 /**
@@ -296,6 +373,8 @@ export interface ThresholdUpdate {
   readonly threshold?: number;
   readonly trade_threshold?: number;
   readonly spike_threshold?: number;
+  /** Perpetuals only. */
+  readonly liquidation_threshold?: number;
 }
 
 /**
@@ -310,6 +389,8 @@ export interface ThresholdUpdateResponse {
   readonly previous_trade_threshold?: number;
   readonly spike_threshold?: number;
   readonly previous_spike_threshold?: number;
+  readonly liquidation_threshold?: number;
+  readonly previous_liquidation_threshold?: number;
 }
 
 /** `GET /api/alerts`: one page, newest first. */

@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
-import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
+import type { AlertFrame, MarketItem, TickFrame } from "../protocol/frames.ts";
 import type { AlertQuery, AuditQuery } from "../alerts/alert_query.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { CandleInterval, CandlesResponse } from "../protocol/candles.ts";
@@ -15,6 +15,7 @@ import type {
   PriceAlertRequest,
   PriceAlertsResponse,
 } from "../protocol/price_alerts.ts";
+import type { MarketLiquidation } from "../market/market_liquidation.ts";
 import type {
   AlertsResponse,
   AuditResponse,
@@ -49,11 +50,16 @@ export interface Services {
   readonly logger: Logger;
   /** The service's time: what routes read to stamp a page or an export. */
   readonly clock: Clock;
-  /** Tracked symbols by upper-case id, for `resolveSymbol`. */
+  /**
+   * Tracked symbols by upper-case id, for `resolveSymbol`: a live view that
+   * follows listing changes.
+   */
   readonly symbolTable: SymbolTable;
   health(): HealthResponse;
   diagnostics(): DiagnosticsResponse;
   symbols(): SymbolsResponse;
+  /** The latest overview item of every symbol that ticked (server renders). */
+  market(): MarketItem[];
   /** Recent ticks of one symbol, oldest first (bounded by `HISTORY_SIZE`). */
   history(symbol: string): readonly TickFrame[];
   /**
@@ -98,6 +104,8 @@ export interface Services {
    * seam ingestion's trade callback feeds.
    */
   raiseTradeAlerts(trades: readonly MarketTrade[]): void;
+  /** Judges liquidations for alerts: the seam ingestion's liquidations feed. */
+  raiseLiquidationAlerts(liquidations: readonly MarketLiquidation[]): void;
   rooms(): RoomsResponse;
   /** Subscriber count of one symbol; throws a 404 HttpError if unknown. */
   room(symbol: string): RoomResponse;

@@ -8,11 +8,13 @@ import type {
   FeedMode,
   HealthStatus,
   IngestMetrics,
+  ListingDiagnostics,
   SymbolFreshness,
   WsDiagnostics,
 } from "../protocol/api_types.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
+import type { MarketListingState } from "../ingestion/listing/listing_watcher.ts";
 
 /** Seconds without good data after which upstream counts as stalled. */
 export const STALL_AFTER_SECONDS = 10;
@@ -37,6 +39,14 @@ export interface DiagnosticsInput {
   readonly follower?: boolean;
   /** Whether the stream engine's shared store is reachable. Default true. */
   readonly engineConnected?: boolean;
+  /** The instruments listing (`SYMBOLS=all`); null or absent otherwise. */
+  readonly listing?: {
+    readonly markets: readonly MarketListingState[];
+    readonly delisted: readonly {
+      readonly symbol: string;
+      readonly at: number;
+    }[];
+  } | null;
 }
 
 const ageSeconds = (now: number, at: number | null | undefined) =>
@@ -95,8 +105,30 @@ export function diagnose(input: DiagnosticsInput): DiagnosticsResponse {
     },
     symbols,
     ws: wsDiagnostics(upstream, now),
+    listing: listingDiagnostics(input.listing ?? null, now),
     ingestion: input.ingestion,
     server_time: now,
+  };
+}
+
+function listingDiagnostics(
+  listing: DiagnosticsInput["listing"],
+  now: number,
+): ListingDiagnostics | null {
+  if (!listing) return null;
+  return {
+    markets: listing.markets.map((m) => ({
+      market: m.category,
+      status: m.status,
+      symbols: m.symbols,
+      loaded_at: m.loadedAt,
+      last_error: m.lastError,
+      consecutive_failures: m.consecutiveFailures,
+      next_attempt_in_ms: m.nextAttemptAt === null
+        ? null
+        : Math.max(0, m.nextAttemptAt - now),
+    })),
+    delisted: listing.delisted.map((d) => ({ symbol: d.symbol, at: d.at })),
   };
 }
 
@@ -120,6 +152,25 @@ function wsDiagnostics(
     messages: counters.wsMessages,
     bad_messages: counters.wsBadMessages,
     fallbacks: counters.fallbacks,
+    fallback_symbols: ws.fallbackSymbols,
+    data_silence_replacements: counters.wsDataSilenceReplacements,
+    topic_resubscribes: counters.wsTopicResubscribes,
+    deltas_without_snapshot: counters.deltasWithoutSnapshot,
+    connections: ws.connections.map((c) => ({
+      label: c.label,
+      market: c.category,
+      connected: c.connected,
+      connected_since: c.connectedSince,
+      seconds_since_last_message: ageSeconds(now, c.lastMessageAt),
+      seconds_since_last_data: ageSeconds(now, c.lastDataAt),
+      active_topics: c.activeTopics,
+      pending_topics: c.pendingTopics,
+      refused_topics: c.refusedTopics,
+      connects: c.connects,
+      data_silence_replacements: c.dataSilenceReplacements,
+      topic_resubscribes: c.topicResubscribes,
+      last_error: c.lastError,
+    })),
   };
 }
 
@@ -141,6 +192,16 @@ export function ingestMetrics(
     ws_refusals_total: counters?.wsRefusals ?? 0,
     trades_total: counters?.trades ?? 0,
     rest_fallbacks_total: counters?.fallbacks ?? 0,
+    ws_connections: upstream?.ws?.connections.length ?? 0,
+    ws_connections_open:
+      upstream?.ws?.connections.filter((c) => c.connected).length ?? 0,
+    ws_data_silence_replacements_total: counters?.wsDataSilenceReplacements ??
+      0,
+    ws_topic_resubscribes_total: counters?.wsTopicResubscribes ?? 0,
+    deltas_without_snapshot_total: counters?.deltasWithoutSnapshot ?? 0,
+    liquidations_total: counters?.liquidations ?? 0,
+    liquidations_rejected_total: counters?.liquidationsRejected ?? 0,
+    rest_fallback_symbols: upstream?.ws?.fallbackSymbols ?? 0,
   };
 }
 
@@ -161,8 +222,15 @@ export function statusFrame(diagnostics: DiagnosticsResponse): StatusFrame {
     ? undefined
     : upstream.last_error ?? undefined;
   if (mode === "rest-fallback" && state !== "offline") {
+    const ws = diagnostics.ws;
+    const some = ws !== null && ws.fallback_symbols > 0 &&
+      ws.fallback_symbols < diagnostics.symbols.length;
     detail = `WebSocket down; polling REST${
-      diagnostics.ws?.connected === false ? "" : " (stream silent)"
+      some
+        ? ` for ${ws.fallback_symbols} of ${diagnostics.symbols.length} symbols`
+        : ws?.connected === false
+        ? ""
+        : " (stream silent)"
     }`;
   }
   return {

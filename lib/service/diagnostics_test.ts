@@ -223,6 +223,22 @@ function streaming(overrides: Partial<UpstreamState> = {}): UpstreamState {
       activeTopics: 4,
       pendingTopics: 0,
       refusedTopics: [],
+      connections: [{
+        label: "spot#1",
+        category: "spot",
+        connected: true,
+        connectedSince: STARTED,
+        lastMessageAt: STARTED + 60_400,
+        lastDataAt: STARTED + 60_000,
+        activeTopics: 4,
+        pendingTopics: 0,
+        refusedTopics: 0,
+        connects: 1,
+        dataSilenceReplacements: 0,
+        topicResubscribes: 2,
+        lastError: null,
+      }],
+      fallbackSymbols: 0,
     },
     counters: {
       ...ZERO_COUNTERS,
@@ -256,6 +272,25 @@ Deno.test("diagnose - a healthy stream shows mode ws and the connection", () => 
     messages: 2_100,
     bad_messages: 3,
     fallbacks: 1,
+    fallback_symbols: 0,
+    data_silence_replacements: 0,
+    topic_resubscribes: 0,
+    deltas_without_snapshot: 0,
+    connections: [{
+      label: "spot#1",
+      market: "spot",
+      connected: true,
+      connected_since: STARTED,
+      seconds_since_last_message: 0.1,
+      seconds_since_last_data: 0.5,
+      active_topics: 4,
+      pending_topics: 0,
+      refused_topics: 0,
+      connects: 1,
+      data_silence_replacements: 0,
+      topic_resubscribes: 2,
+      last_error: null,
+    }],
   });
   const frame = statusFrame(result);
   assert.equal(frame.upstream, "online");
@@ -310,6 +345,14 @@ Deno.test("ingestMetrics - counters and gauges of the current source", () => {
     ws_refusals_total: 0,
     trades_total: 900,
     rest_fallbacks_total: 1,
+    ws_connections: 1,
+    ws_connections_open: 1,
+    ws_data_silence_replacements_total: 0,
+    ws_topic_resubscribes_total: 0,
+    deltas_without_snapshot_total: 0,
+    liquidations_total: 0,
+    liquidations_rejected_total: 0,
+    rest_fallback_symbols: 0,
   });
   const before = ingestMetrics(undefined, "ws");
   assert.equal(before.mode, "ws");

@@ -45,8 +45,8 @@ export interface EngineWiringOptions {
   readonly priceAlerts: PriceAlerts;
   /** Newest stored alerts, for server-rendered pages. */
   readonly recentAlerts: RingBuffer<AlertFrame>;
-  /** Tracked channel ids. */
-  readonly symbols: readonly string[];
+  /** Whether a channel id is tracked now (the listing changes at runtime). */
+  readonly tracks: (symbol: string) => boolean;
   /** The service's diagnostics, which a status frame is made of. */
   readonly diagnostics: () => DiagnosticsResponse;
 }
@@ -67,7 +67,7 @@ export class EngineWiring {
     this.#options = options;
     this.#shared = !(options.engine instanceof MemoryEngine);
     const { engine, hub, logger, clock, candleStage, priceAlerts } = options;
-    const { alertRules, ingestion, thresholds, symbols } = options;
+    const { alertRules, ingestion, thresholds, tracks } = options;
     this.link = new EngineLink({
       engine,
       hub,
@@ -87,7 +87,7 @@ export class EngineWiring {
       },
       onThresholds: ({ symbol, changes }) => {
         thresholds.adopt(symbol, changes);
-        if (!symbols.includes(symbol)) return;
+        if (!tracks(symbol)) return;
         alertRules.setThresholds(symbol, changes);
         if (changes.whale !== undefined) {
           ingestion.setThreshold(symbol, changes.whale);

@@ -11,6 +11,7 @@ import type {
   IngestionMode,
   IngestionStatus,
 } from "../ingestion/hosting/ingestion_handle.ts";
+import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 
 /** Options of {@linkcode LeaderIngestion}. */
 export interface LeaderIngestionOptions {
@@ -67,6 +68,14 @@ export class LeaderIngestion implements IngestionHandle {
   setThreshold(symbol: string, value: number): void {
     this.#handle?.setThreshold(symbol, value);
     this.#whaleLines.set(symbol, value);
+  }
+
+  /** Forwarded to a running loop; the next loop starts with the caller's symbols. */
+  setSymbols(
+    symbols: readonly TrackedSymbol[],
+    thresholds: Readonly<Record<string, number>>,
+  ): void {
+    this.#handle?.setSymbols(symbols, thresholds);
   }
 
   status(): IngestionStatus {

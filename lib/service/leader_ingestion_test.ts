@@ -6,6 +6,7 @@ function fakes() {
   const started: Map<string, number>[] = [];
   const running = new Set<number>();
   const thresholds: [string, number][] = [];
+  const symbolSets: string[][] = [];
   let next = 0;
   const slot = new LeaderIngestion({
     mode: "worker",
@@ -15,6 +16,7 @@ function fakes() {
       running.add(id);
       return {
         setThreshold: (s, v) => thresholds.push([s, v]),
+        setSymbols: (symbols) => symbolSets.push(symbols.map((s) => s.id)),
         status: () => ({
           mode: "worker",
           running: true,
@@ -28,7 +30,7 @@ function fakes() {
       } satisfies IngestionHandle;
     },
   });
-  return { slot, started, running, thresholds };
+  return { slot, started, running, thresholds, symbolSets };
 }
 
 Deno.test("LeaderIngestion - runs only between lead and follow", async () => {
@@ -71,5 +73,24 @@ Deno.test("LeaderIngestion - whale lines changed while following reach the next 
   assert.deepEqual([...started[0]], [["BTC-USDT", 7]]);
   slot.setThreshold("ETH-USDT", 9);
   assert.deepEqual(thresholds, [["ETH-USDT", 9]]);
+  await slot.stop();
+});
+
+Deno.test("LeaderIngestion - a listing change reaches the running loop only", async () => {
+  const { slot, symbolSets } = fakes();
+  const btc = {
+    id: "BTC-USDT",
+    upstream: "BTCUSDT",
+    category: "spot",
+  } as const;
+  slot.setSymbols([btc], { "BTC-USDT": 1 });
+  assert.deepEqual(
+    symbolSets,
+    [],
+    "nothing runs: the next loop starts current",
+  );
+  await slot.lead();
+  slot.setSymbols([btc], { "BTC-USDT": 1 });
+  assert.deepEqual(symbolSets, [["BTC-USDT"]]);
   await slot.stop();
 });

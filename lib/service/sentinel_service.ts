@@ -5,6 +5,12 @@
  * read models behind the API are assembled here. Everything with a lifetime
  * is started here and stopped by `shutdown()` in reverse order; what the
  * engine's roles start and stop is wired in `engine_wiring.ts`.
+ *
+ * With `SYMBOLS=all` the followed symbols come from the exchange's listing
+ * (`listing_follow.ts`, `market_catalog.ts`): the last one saved is followed
+ * at once, the listing is read again (and every
+ * `INSTRUMENTS_REFRESH_SECONDS`), and each change reaches every part without
+ * a restart.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
 import { repeatEvery } from "../clock/repeat.ts";
@@ -14,12 +20,12 @@ import { RingBuffer } from "../hub/ring_buffer.ts";
 import { AlertEngine } from "../alerts/alert_engine.ts";
 import { AlertPipeline } from "../alerts/alert_pipeline.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
+import type { MarketLiquidation } from "../market/market_liquidation.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import { MemoryEngine } from "../engine/memory_engine.ts";
 import { RedisEngine } from "../engine/redis_engine.ts";
 import type { StreamEngine } from "../engine/stream_engine.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
-import { symbolTable } from "../http/symbol_policy.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { startIngestion } from "../ingestion/hosting/ingestion_host.ts";
 import {
@@ -50,6 +56,8 @@ import {
 } from "./shared_ledger.ts";
 import { startCandleStage } from "./candle_stage.ts";
 import { PriceAlerts } from "./price_alerts.ts";
+import { lineDefaults, MarketCatalog } from "./market_catalog.ts";
+import { followListing, knownSymbols } from "./listing_follow.ts";
 
 /** Options of {@linkcode startSentinel}. */
 export interface SentinelOptions {
@@ -82,7 +90,12 @@ export interface SentinelOptions {
   readonly instance?: string;
   /** What accepts and sends on stream sockets. Default `Deno.upgradeWebSocket`. */
   readonly socketLayer?: SocketLayer;
+  /** `fetch` of the instruments listing (`SYMBOLS=all`). Default: global. */
+  readonly fetch?: typeof fetch;
 }
+
+/** Interval of the market overview's frames (`/ws/market`), ms. */
+export const MARKET_FRAME_MS = 1_000;
 
 /** A running service. */
 export interface Sentinel {
@@ -108,8 +121,16 @@ export async function startSentinel(
   const now = () => clock.now();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const startedAt = now();
-  const ids = config.symbols.map((s) => s.id);
-  const table = symbolTable(ids);
+  const known = await knownSymbols(config, kv);
+  const catalog = new MarketCatalog(known.symbols);
+  const ids = catalog.ids();
+  if (config.followAll) {
+    logger.info("Following known symbols until the instruments listing loads", {
+      symbols: ids.length,
+      from: known.saved ? "saved listing" : "defaults",
+      markets: config.markets.join(","),
+    });
+  }
 
   const instance = options.instance ?? instanceIdFor(config);
   const engine: StreamEngine = await connectEngine({
@@ -148,11 +169,13 @@ export async function startSentinel(
     epoch: engine.epoch,
     instance: shared ? instance : undefined,
   });
+  const lines = lineDefaults(config, known.symbols);
   const thresholds = await openThresholds(engine, kv, {
-    defaults: config.thresholds,
+    defaults: lines.whale,
     alertDefaults: {
-      trade: config.alerts.tradeThresholds,
-      spike: config.alerts.spikeThresholds,
+      trade: lines.trade,
+      spike: lines.spike,
+      liquidation: lines.liquidation,
     },
     clock,
   });
@@ -202,11 +225,15 @@ export async function startSentinel(
     recentAlerts.push(alert);
   }
   const alertRules = new AlertEngine({
-    thresholds: Object.fromEntries(ids.map((id) => [id, {
-      whale: thresholds.get(id, "whale")!,
-      trade: thresholds.get(id, "trade")!,
-      spike: thresholds.get(id, "spike")!,
-    }])),
+    thresholds: Object.fromEntries(ids.map((id) => {
+      const liquidation = thresholds.get(id, "liquidation");
+      return [id, {
+        whale: thresholds.get(id, "whale")!,
+        trade: thresholds.get(id, "trade")!,
+        spike: thresholds.get(id, "spike")!,
+        ...(liquidation !== undefined && { liquidation }),
+      }];
+    })),
     cooldownMs: config.alerts.cooldownMs,
     hysteresis: config.alerts.hysteresis,
     spikeWindowMs: config.alerts.spikeWindowMs,
@@ -219,6 +246,7 @@ export async function startSentinel(
       startIngestion({
         config: {
           ...config,
+          symbols: catalog.symbols,
           thresholds: {
             ...thresholds.all(),
             ...Object.fromEntries(whaleLines),
@@ -235,6 +263,7 @@ export async function startSentinel(
           candleStage.observeTrades(trades);
           raiseTradeAlerts(trades);
         },
+        onLiquidations: raiseLiquidationAlerts,
         onState: (state) => wiring.setUpstream(state),
         onLog: (level, message, fields) =>
           logger[level](message, { ...fields, component: "ingestion" }),
@@ -253,7 +282,7 @@ export async function startSentinel(
     candleStage,
     priceAlerts,
     recentAlerts,
-    symbols: ids,
+    tracks: (symbol) => catalog.get(symbol) !== undefined,
     diagnostics: () => diagnostics(),
   });
   link = wiring.link;
@@ -307,6 +336,14 @@ export async function startSentinel(
         wiring.upstream?.simulated ? "simulator" : "ws",
       ),
     );
+  /** Liquidation alerts: the seam for the ingestion's `onLiquidations`. */
+  const raiseLiquidationAlerts = (liquidations: readonly MarketLiquidation[]) =>
+    pipeline.submit(
+      alertRules.observeLiquidations(
+        liquidations,
+        wiring.upstream?.simulated ? "simulator" : "ws",
+      ),
+    );
 
   const diagnostics = () => ({
     ...diagnose({
@@ -314,7 +351,7 @@ export async function startSentinel(
       startedAt: wiring.ledSince ?? startedAt,
       upstream: wiring.shownUpstream,
       follower: wiring.link.role === "follower",
-      symbols: ids,
+      symbols: catalog.ids(),
       lastTickAt: (symbol) => hub.latest(symbol)?.ts,
       ingestion: ingestionDiagnostics(),
       upstreamHost: new URL(
@@ -324,6 +361,12 @@ export async function startSentinel(
       ).host,
       configuredMode: config.upstream.mode,
       engineConnected: engine.connected,
+      listing: config.followAll
+        ? {
+          markets: watcher?.state() ?? [],
+          delisted: catalog.delistings(),
+        }
+        : null,
     }),
     engine: wiring.link.diagnostics(),
   });
@@ -338,10 +381,33 @@ export async function startSentinel(
     };
   };
 
+  const watcher = followListing({
+    config,
+    kv,
+    logger,
+    clock,
+    catalog,
+    fetch: options.fetch,
+    parts: {
+      hub,
+      alerts: alertRules,
+      thresholds,
+      ingestion,
+      whaleLine: (id) => thresholds.get(id, "whale")!,
+      config,
+    },
+    // A KV engine watches a fixed set of channels: a new listing's too.
+    onAdded: (added) => void engine.addChannels?.(added),
+  });
   await wiring.start();
 
   retention.start();
   const sweeps = repeatEvery(clock, 250, () => hub.sweep());
+  const marketFrames = repeatEvery(
+    clock,
+    MARKET_FRAME_MS,
+    () => hub.publishMarket(),
+  );
   const governor = options.loadShedding === false
     ? undefined
     : startFanoutGovernor(hub, logger, clock);
@@ -355,7 +421,7 @@ export async function startSentinel(
     logger,
     hub,
     streams,
-    table,
+    catalog,
     thresholds,
     alertStore,
     recentAlerts,
@@ -368,6 +434,7 @@ export async function startSentinel(
     upstream: () => wiring.upstream,
     diagnostics,
     raiseTradeAlerts,
+    raiseLiquidationAlerts,
     startedAt,
     clock,
   });
@@ -376,6 +443,8 @@ export async function startSentinel(
   const shutdown = () =>
     stopping ??= (async () => {
       sweeps.stop();
+      marketFrames.stop();
+      await watcher?.stop();
       governor?.stop();
       heartbeats.stop();
       wiring.stopRepeats();

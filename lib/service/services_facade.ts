@@ -19,8 +19,10 @@ import {
 } from "../alerts/threshold_update.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { AlertTrail } from "../ledger/alert_trail.ts";
+import type { MarketLiquidation } from "../market/market_liquidation.ts";
+import type { MarketCatalog } from "./market_catalog.ts";
 import type { ThresholdStore } from "../ledger/threshold_store.ts";
-import { resolveSymbol, type SymbolTable } from "../http/symbol_policy.ts";
+import { resolveSymbol } from "../http/symbol_policy.ts";
 import { EdgeRateLimits } from "../http/rate_limits.ts";
 import { TrustedProxies } from "../http/trusted_proxies.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
@@ -45,8 +47,8 @@ export interface ServiceParts {
   readonly logger: Logger;
   readonly hub: StreamHub;
   readonly streams: StreamGate;
-  /** Tracked symbols by upper-case id. */
-  readonly table: SymbolTable;
+  /** The followed symbols, kept current as listings change. */
+  readonly catalog: MarketCatalog;
   readonly thresholds: ThresholdStore;
   readonly alertStore: AlertTrail;
   /** Newest stored alerts, oldest first, for synchronous page renders. */
@@ -64,6 +66,7 @@ export interface ServiceParts {
   upstream(): UpstreamState | undefined;
   diagnostics(): DiagnosticsResponse;
   raiseTradeAlerts(trades: readonly MarketTrade[]): void;
+  raiseLiquidationAlerts(liquidations: readonly MarketLiquidation[]): void;
   /** Epoch ms the service started. */
   readonly startedAt: number;
   /** Time of uptime and of the API rate limit. */
@@ -93,7 +96,7 @@ export function buildServices(parts: ServiceParts): Services {
     rateLimits,
     logger: parts.logger,
     clock,
-    symbolTable: parts.table,
+    symbolTable: parts.catalog.table,
     health: () => ({
       status: "ok",
       uptime_s: uptimeSeconds(),
@@ -103,31 +106,33 @@ export function buildServices(parts: ServiceParts): Services {
     symbols: () => {
       const unavailable = new Set(parts.upstream()?.unavailableSymbols ?? []);
       return {
-        symbols: config.symbols.map((s) => ({
+        symbols: parts.catalog.symbols.map((s) => ({
           symbol: s.id,
           upstream: s.upstream,
+          market: s.category,
           available: !unavailable.has(s.id),
           threshold: parts.thresholds.get(s.id) ?? 0,
           tick: hub.latest(s.id) ?? null,
         })),
       };
     },
+    market: () => hub.marketItems(),
     history: (symbol): readonly TickFrame[] =>
-      hub.history(resolveSymbol(symbol, parts.table)),
+      hub.history(resolveSymbol(symbol, parts.catalog.table)),
     candles: (query) =>
       Promise.resolve(parts.candleStage.candles.candles(query)),
     recentCandles: (symbol, interval, limit) =>
       parts.candleStage.candles.candles({
-        symbol: resolveSymbol(symbol, parts.table),
+        symbol: resolveSymbol(symbol, parts.catalog.table),
         interval,
         limit,
       }),
     recentTrades: (symbol) =>
-      parts.candleStage.tape.recent(resolveSymbol(symbol, parts.table)),
+      parts.candleStage.tape.recent(resolveSymbol(symbol, parts.catalog.table)),
     alerts: (symbol) => {
       const id = symbol === undefined
         ? undefined
-        : resolveSymbol(symbol, parts.table);
+        : resolveSymbol(symbol, parts.catalog.table);
       const alerts = parts.recentAlerts.slice().reverse().filter((a) =>
         id === undefined || a.symbol === id
       );
@@ -144,12 +149,13 @@ export function buildServices(parts: ServiceParts): Services {
     audit: async (query) =>
       auditResponse(await parts.thresholds.auditPage(query)),
     raiseTradeAlerts: parts.raiseTradeAlerts,
+    raiseLiquidationAlerts: parts.raiseLiquidationAlerts,
     rooms: () => {
       const rooms = hub.roomCounts();
       return { total: hub.activeSubscribers, rooms };
     },
     room: (symbol) => {
-      const id = resolveSymbol(symbol, parts.table);
+      const id = resolveSymbol(symbol, parts.catalog.table);
       return { symbol: id, subscribers: hub.roomCounts()[id] ?? 0 };
     },
     metrics: () => ({
@@ -159,6 +165,8 @@ export function buildServices(parts: ServiceParts): Services {
       upstream_errors: parts.upstream()?.counters.errors ?? 0,
       items_rejected: parts.upstream()?.counters.itemsRejected ?? 0,
       sockets_active: hub.activeSubscribers,
+      market_sockets_active: hub.marketSubscribers,
+      symbols_tracked: parts.catalog.symbols.length,
       sockets_opened_total: hub.subscribersOpened,
       handshakes_rejected_total: parts.streams.rejected,
       inbound_closes_total: parts.streams.inboundCloses,
@@ -182,10 +190,11 @@ export function buildServices(parts: ServiceParts): Services {
       thresholds: parts.thresholds.all("whale"),
       trade_thresholds: parts.thresholds.all("trade"),
       spike_thresholds: parts.thresholds.all("spike"),
+      liquidation_thresholds: parts.thresholds.all("liquidation"),
       writable: config.security.adminToken !== undefined,
     }),
     setThreshold: async (symbol, update, actorIp) => {
-      const id = resolveSymbol(symbol, parts.table);
+      const id = resolveSymbol(symbol, parts.catalog.table);
       const changes = answeringDomainErrors(() => thresholdChanges(update));
       const records = await parts.thresholds.update(id, changes, actorIp);
       parts.engine.setThresholds(id, changes);
