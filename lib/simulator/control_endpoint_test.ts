@@ -46,6 +46,7 @@ Deno.test("control - PUT with a count faults the next N tickers requests only", 
     total: 6,
     tickers: 3,
     kline: 0,
+    instruments: 0,
     control: 3,
     notFound: 0,
   });

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { describeEnvIssues } from "../config/env_problems.ts";
 import { type Fault, faultSchema } from "./faults.ts";
 import { type WsFault, wsFaultSchema } from "./ws_faults.ts";
+import { MAX_SYNTHETIC_SYMBOLS } from "./synthetic_specs.ts";
 
 /** Variables read by the CLI, with their defaults in the schema below. */
 export const EXCHANGE_ENV_NAMES = [
@@ -16,6 +17,9 @@ export const EXCHANGE_ENV_NAMES = [
   "SIM_FAULT_RATE",
   "SIM_WS_FAULT",
   "SIM_WS_PUSH_MS",
+  "SIM_LINEAR_PUSH_MS",
+  "SIM_SYMBOLS",
+  "SIM_PERP_SYMBOLS",
 ] as const;
 
 const blankAsUndefined = (value: unknown) =>
@@ -50,10 +54,26 @@ export const exchangeEnvSchema = z.object({
   ),
   SIM_WS_FAULT: z.preprocess(blankAsUndefined, wsFaultSchema.optional()),
   SIM_WS_PUSH_MS: integer(1, 60_000, 50),
+  SIM_LINEAR_PUSH_MS: integer(1, 60_000, 100),
+  SIM_SYMBOLS: integer(0, MAX_SYNTHETIC_SYMBOLS, 0),
+  SIM_PERP_SYMBOLS: z.preprocess(
+    blankAsUndefined,
+    z.coerce.number({
+      error: `expected an integer from 0 to ${MAX_SYNTHETIC_SYMBOLS}`,
+    }).int().min(0).max(MAX_SYNTHETIC_SYMBOLS).optional(),
+  ),
 }).refine((env) => env.SIM_FAULT_RATE === undefined || env.SIM_FAULT, {
   error: "has no effect without SIM_FAULT",
   path: ["SIM_FAULT_RATE"],
-});
+}).refine(
+  (env) =>
+    env.SIM_PERP_SYMBOLS === undefined ||
+    env.SIM_PERP_SYMBOLS <= env.SIM_SYMBOLS,
+  {
+    error: "can list perpetuals only of synthetic pairs: at most SIM_SYMBOLS",
+    path: ["SIM_PERP_SYMBOLS"],
+  },
+);
 
 /** What the CLI starts the simulator with. */
 export interface ExchangeEnv {
@@ -66,6 +86,12 @@ export interface ExchangeEnv {
   readonly wsFault?: WsFault;
   /** WebSocket push interval, ms (`SIM_WS_PUSH_MS`, default 50). */
   readonly wsPushIntervalMs: number;
+  /** Linear push interval, ms (`SIM_LINEAR_PUSH_MS`, default 100). */
+  readonly linearPushIntervalMs: number;
+  /** Synthetic spot pairs (`SIM_SYMBOLS`, default 0). */
+  readonly syntheticSymbols: number;
+  /** Of those, listed as perpetuals too (`SIM_PERP_SYMBOLS`, default 2 in 3). */
+  readonly syntheticPerps?: number;
 }
 
 /** Result of {@linkcode parseExchangeEnv}. */
@@ -96,6 +122,9 @@ export function parseExchangeEnv(
       faultRate: data.SIM_FAULT_RATE,
       wsFault: data.SIM_WS_FAULT,
       wsPushIntervalMs: data.SIM_WS_PUSH_MS,
+      linearPushIntervalMs: data.SIM_LINEAR_PUSH_MS,
+      syntheticSymbols: data.SIM_SYMBOLS,
+      syntheticPerps: data.SIM_PERP_SYMBOLS,
     },
   };
 }

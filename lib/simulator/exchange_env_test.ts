@@ -12,6 +12,9 @@ Deno.test("parseExchangeEnv - defaults: 127.0.0.1:9010, seed 42, no fault", () =
       faultRate: undefined,
       wsFault: undefined,
       wsPushIntervalMs: 50,
+      linearPushIntervalMs: 100,
+      syntheticSymbols: 0,
+      syntheticPerps: undefined,
     },
   });
   assert.equal(parseExchangeEnv({ SIM_PORT: " ", SIM_FAULT: "" }).ok, true);
@@ -26,6 +29,9 @@ Deno.test("parseExchangeEnv - reads every variable", () => {
     SIM_FAULT_RATE: "0.25",
     SIM_WS_FAULT: "ack-delay:200",
     SIM_WS_PUSH_MS: "100",
+    SIM_LINEAR_PUSH_MS: "200",
+    SIM_SYMBOLS: "600",
+    SIM_PERP_SYMBOLS: "400",
   });
   assert.deepEqual(result, {
     ok: true,
@@ -37,8 +43,20 @@ Deno.test("parseExchangeEnv - reads every variable", () => {
       faultRate: 0.25,
       wsFault: { kind: "ack-delay", ms: 200 },
       wsPushIntervalMs: 100,
+      linearPushIntervalMs: 200,
+      syntheticSymbols: 600,
+      syntheticPerps: 400,
     },
   });
+});
+
+Deno.test("parseExchangeEnv - perpetuals only of synthetic pairs", () => {
+  const result = parseExchangeEnv({
+    SIM_SYMBOLS: "10",
+    SIM_PERP_SYMBOLS: "11",
+  });
+  assert.ok(!result.ok);
+  assert.match(result.problems[0], /^SIM_PERP_SYMBOLS: /);
 });
 
 Deno.test("parseExchangeEnv - one problem per bad variable, naming it and its value", () => {

@@ -2,8 +2,9 @@
  * `deno task exchange`: runs the simulator until SIGINT or SIGTERM.
  *
  * Configured by `SIM_PORT` (9010), `SIM_HOSTNAME` (127.0.0.1), `SIM_SEED`
- * (42), `SIM_FAULT`, `SIM_FAULT_RATE`, `SIM_WS_FAULT` and `SIM_WS_PUSH_MS`
- * (50) (see `exchange_env.ts`). A bad value
+ * (42), `SIM_FAULT`, `SIM_FAULT_RATE`, `SIM_WS_FAULT`, `SIM_WS_PUSH_MS` (50),
+ * `SIM_LINEAR_PUSH_MS` (100), `SIM_SYMBOLS` (0) and `SIM_PERP_SYMBOLS` (two in
+ * three of `SIM_SYMBOLS`) (see `exchange_env.ts`). A bad value
  * prints one line per bad variable and exits with status 1.
  */
 import { createLogger } from "../observability/logger.ts";
@@ -36,6 +37,9 @@ export async function main(): Promise<void> {
     faultRate: env.faultRate ?? null,
     wsFault: env.wsFault ? wsFaultName(env.wsFault) : null,
     wsPushIntervalMs: env.wsPushIntervalMs,
+    wsLinearUrl: running.wsLinearUrl,
+    spotSymbols: running.exchange.market.symbols.length,
+    perpetuals: running.exchange.linearMarket.symbols.length,
   });
   const signals = ["SIGINT", "SIGTERM"] as const;
   const stop = () => {

@@ -1,15 +1,24 @@
 /**
- * The simulated spot market: every listed symbol advanced in lockstep, one
- * step per 50 ms of simulated time, from one seed.
+ * One simulated market (spot, or USDT perpetuals): every listed symbol
+ * advanced in lockstep, one step per 50 ms of simulated time, from one seed.
+ * A perpetual adds mark and index prices, open interest, funding and
+ * liquidations to its symbol's walk (`perp_state.ts`).
  *
  * Pure and transport-free: the caller says what time it is (`advanceTo`) and
  * reads tickers and trades. The REST handler and a WebSocket pusher can share
  * one instance; reads never draw random numbers, so the number of readers
  * does not change the market. The same seed, start and sequence of
  * `advanceTo` times give the same output, byte for byte.
+ *
+ * Listings change at runtime (`list`, `delist`): a symbol listed later walks
+ * from its own stream, seeded by its name, so the others are unaffected.
  */
 import { SeededRandom } from "./prng.ts";
 import { formatSpotTicker, type SpotTickerItem } from "./spot_ticker.ts";
+import { formatLinearTicker, type LinearTickerItem } from "./linear_ticker.ts";
+import { PerpState, type SimLiquidationDraft } from "./perp_state.ts";
+import { SequencedTape } from "./sequenced_tape.ts";
+import { nameSeed } from "./synthetic_specs.ts";
 import { DEFAULT_SYMBOL_SPECS, type SymbolSpec } from "./symbol_specs.ts";
 import type { SymbolKlines } from "./symbol_klines.ts";
 import { SymbolMarket } from "./symbol_market.ts";
@@ -37,7 +46,21 @@ export interface SimMarketOptions {
   readonly maxCatchUpSteps?: number;
   /** Trades kept for {@linkcode SimMarket.tradesSince}. Default 4,096. */
   readonly tapeCapacity?: number;
+  /** `spot` (default) or `linear`: perpetuals with contract fields and liquidations. */
+  readonly category?: "spot" | "linear";
 }
+
+/** A ticker item of either market, as Bybit sends it. */
+export type TickerItem = SpotTickerItem | LinearTickerItem;
+
+/** A simulated liquidation, numbered by the tape. */
+export interface SimLiquidation extends SimLiquidationDraft {
+  /** Sequence over all symbols, from 1, without gaps. */
+  readonly seq: number;
+}
+
+/** Liquidations kept for {@linkcode SimMarket.liquidationsSince}. */
+const LIQUIDATION_TAPE_CAPACITY = 1_024;
 
 /** A deterministic simulated spot market. */
 export class SimMarket {
@@ -49,6 +72,10 @@ export class SimMarket {
   #symbols: SymbolMarket[];
   #bySymbol: Map<string, SymbolMarket>;
   #tape: TradeTape;
+  #seed: number;
+  #category: "spot" | "linear";
+  #perps = new Map<string, PerpState>();
+  #liquidations = new SequencedTape<SimLiquidation>(LIQUIDATION_TAPE_CAPACITY);
 
   /** Throws a `RangeError` naming the option for a bad value. */
   constructor(options: SimMarketOptions) {
@@ -74,20 +101,70 @@ export class SimMarket {
     this.#stepMs = stepMs;
     this.#maxCatchUp = maxCatchUp;
     this.#tape = new TradeTape(options.tapeCapacity ?? DEFAULT_TAPE_CAPACITY);
+    this.#seed = seed;
+    this.#category = options.category ?? "spot";
     // One forked stream per symbol: a symbol's walk does not depend on how
     // many trades its neighbours drew.
     const root = new SeededRandom(seed);
     const walks = specs.map(() => root.fork());
-    this.#symbols = specs.map((spec, i) =>
-      new SymbolMarket({
-        spec,
-        random: walks[i],
-        stepMs,
-        startMs: this.#startMs,
-        historyRandom: root.fork(),
-      })
+    this.#symbols = [];
+    this.#bySymbol = new Map();
+    specs.forEach((spec, i) => this.#add(spec, walks[i], root.fork()));
+  }
+
+  /** Which market this is. */
+  get category(): "spot" | "linear" {
+    return this.#category;
+  }
+
+  /**
+   * Lists `spec` from now on (a new listing); its walk is seeded by its
+   * name. Returns false when it is listed already.
+   */
+  list(spec: SymbolSpec): boolean {
+    if (this.#bySymbol.has(spec.symbol)) return false;
+    this.#add(
+      spec,
+      new SeededRandom(nameSeed(spec.symbol, this.#seed ^ 1)),
+      new SeededRandom(nameSeed(spec.symbol, this.#seed ^ 3)),
     );
-    this.#bySymbol = new Map(this.#symbols.map((s) => [s.spec.symbol, s]));
+    return true;
+  }
+
+  /** Delists `symbol`; returns false when it was not listed. */
+  delist(symbol: string): boolean {
+    const market = this.#bySymbol.get(symbol);
+    if (market === undefined) return false;
+    this.#bySymbol.delete(symbol);
+    this.#perps.delete(symbol);
+    this.#symbols = this.#symbols.filter((m) => m !== market);
+    return true;
+  }
+
+  #add(
+    spec: SymbolSpec,
+    random: SeededRandom,
+    historyRandom: SeededRandom,
+  ): void {
+    const market = new SymbolMarket({
+      spec,
+      random,
+      stepMs: this.#stepMs,
+      startMs: this.#startMs,
+      historyRandom,
+    });
+    this.#symbols.push(market);
+    this.#bySymbol.set(spec.symbol, market);
+    if (this.#category === "linear") {
+      // Its own stream: perpetual state never shifts the price walk.
+      const perp = new SeededRandom(nameSeed(spec.symbol, this.#seed ^ 2));
+      this.#perps.set(spec.symbol, new PerpState(spec, perp));
+    }
+  }
+
+  /** The listed symbols' specs, in listing order. */
+  specs(): SymbolSpec[] {
+    return this.#symbols.map((s) => s.spec);
   }
 
   /** Epoch ms the market has reached. */
@@ -117,6 +194,11 @@ export class SimMarket {
     const wallMs = this.time;
     for (const symbol of this.#symbols) {
       symbol.step(simulatedMs, wallMs, this.#tape);
+      const perp = this.#perps.get(symbol.spec.symbol);
+      if (perp === undefined) continue;
+      for (const draft of perp.step(this.#stepMs, wallMs, symbol.price)) {
+        this.#liquidations.append(draft);
+      }
     }
   }
 
@@ -141,9 +223,9 @@ export class SimMarket {
   }
 
   /** The ticker of one listed symbol, or `undefined` if it is not listed. */
-  ticker(symbol: string): SpotTickerItem | undefined {
+  ticker(symbol: string): TickerItem | undefined {
     const market = this.#bySymbol.get(symbol);
-    return market && formatSpotTicker(market.spec, market.quote());
+    return market && this.#format(market);
   }
 
   /**
@@ -167,8 +249,25 @@ export class SimMarket {
   }
 
   /** Tickers of every listed symbol, in listing order. */
-  tickers(): SpotTickerItem[] {
-    return this.#symbols.map((m) => formatSpotTicker(m.spec, m.quote()));
+  tickers(): TickerItem[] {
+    return this.#symbols.map((m) => this.#format(m));
+  }
+
+  #format(market: SymbolMarket): TickerItem {
+    const perp = this.#perps.get(market.spec.symbol);
+    return perp === undefined
+      ? formatSpotTicker(market.spec, market.quote())
+      : formatLinearTicker(market.spec, market.quote(), perp.quote(this.time));
+  }
+
+  /** Sequence number of the newest liquidation (0 before the first). */
+  get lastLiquidationSeq(): number {
+    return this.#liquidations.lastSeq;
+  }
+
+  /** Liquidations after sequence `seq`, oldest first (bounded like trades). */
+  liquidationsSince(seq: number): SimLiquidation[] {
+    return this.#liquidations.since(seq);
   }
 
   /**

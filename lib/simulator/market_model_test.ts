@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SimMarket } from "./market_model.ts";
+import { SimMarket, type TickerItem } from "./market_model.ts";
 import type { SpotTickerItem } from "./spot_ticker.ts";
 import { DEFAULT_SYMBOL_SPECS } from "./symbol_specs.ts";
 import { TURNOVER_DECAY_MS } from "./symbol_market.ts";
@@ -13,7 +13,8 @@ function market(seed = 42): SimMarket {
 }
 
 /** Asserts every invariant a client may rely on, for one item. */
-function assertConsistent(item: SpotTickerItem): void {
+function assertConsistent(ticker: TickerItem): void {
+  const item = ticker as SpotTickerItem;
   const spec = DEFAULT_SYMBOL_SPECS.find((s) => s.symbol === item.symbol)!;
   for (const [key, value] of Object.entries(item)) {
     if (key === "symbol") continue;

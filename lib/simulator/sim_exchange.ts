@@ -1,9 +1,11 @@
 /**
- * The simulated exchange as one object: the market, the fault control, and
- * the HTTP handler that serves them — REST tickers and the public spot
- * WebSocket (`/v5/public/spot`), both reading one shared market. Tests drive
- * it in-process through the same methods the control endpoint calls;
- * `handle` plugs into `Deno.serve`.
+ * The simulated exchange as one object: two markets (spot pairs and USDT
+ * perpetuals), the fault control, and the HTTP handler that serves them —
+ * REST tickers, klines and instruments, and the public WebSockets
+ * (`/v5/public/spot`, `/v5/public/linear`), each reading its shared market.
+ * Listings change at runtime (`list`, `delist`, or the control endpoint).
+ * Tests drive it in-process through the same methods the control endpoint
+ * calls; `handle` plugs into `Deno.serve`.
  *
  * Requests held back by `latency:<ms>` or `timeout` are released when the
  * client goes away (the request's signal aborts) or the exchange closes, and
@@ -15,6 +17,7 @@ import { SIMULATOR_HEADER } from "../ingestion/bybit/tickers_poller.ts";
 import {
   controlResponse,
   FAULT_PATH,
+  LISTING_PATH,
   STATE_PATH,
   WS_FAULT_PATH,
 } from "./control_endpoint.ts";
@@ -25,34 +28,69 @@ import {
 } from "./fault_control.ts";
 import { type Fault, parseFault } from "./faults.ts";
 import { SimMarket } from "./market_model.ts";
-import type { SymbolSpec } from "./symbol_specs.ts";
+import {
+  DEFAULT_PERP_SPECS,
+  DEFAULT_SYMBOL_SPECS,
+  type SymbolSpec,
+} from "./symbol_specs.ts";
 import { type ContentFault, tickersResponse } from "./tickers_endpoint.ts";
 import { KLINE_PATH, klineResponse } from "./kline_endpoint.ts";
 import { SimWsFeed, type SimWsState } from "./sim_ws_feed.ts";
 import type { ActiveWsFault, WsFaultOptions } from "./ws_fault_control.ts";
 import type { WsFault } from "./ws_faults.ts";
 import { spotWebSocketResponse } from "./ws_endpoint.ts";
-import { SPOT_WS_PATH } from "./ws_messages.ts";
+import { LINEAR_WS_PATH, SPOT_WS_PATH } from "./ws_messages.ts";
+import {
+  INSTRUMENTS_PATH,
+  instrumentsResponse,
+} from "./instruments_endpoint.ts";
+import { specForName, syntheticSpecs } from "./synthetic_specs.ts";
 
 /** Path of the tickers endpoint. */
 export const TICKERS_PATH = "/v5/market/tickers";
 /** Request header that names a fault for that request only. */
 export const FAULT_HEADER = "x-sim-fault";
 
-/** Builds one REST answer from the market (see `tickers_endpoint.ts`). */
+/** A market the simulator lists. */
+export type SimCategory = "spot" | "linear";
+
+/** Both markets, by category. */
+type Markets = Readonly<Record<SimCategory, SimMarket>>;
+
+/** Builds one REST answer from the markets (see `tickers_endpoint.ts`). */
 type RestResponder = (
-  market: SimMarket,
+  markets: Markets,
   query: URLSearchParams,
   fault: ContentFault | null,
   now: number,
 ) => Response;
 
+/** The market a request's `category` names, if simulated. */
+function named(markets: Markets, query: URLSearchParams) {
+  const category = query.get("category");
+  return category === "spot" || category === "linear"
+    ? markets[category]
+    : undefined;
+}
+
 /** The REST market endpoints, by path, and the counter each one bumps. */
 const REST_ENDPOINTS: Readonly<
-  Record<string, { count: "tickers" | "kline"; respond: RestResponder }>
+  Record<
+    string,
+    { count: "tickers" | "kline" | "instruments"; respond: RestResponder }
+  >
 > = {
-  [TICKERS_PATH]: { count: "tickers", respond: tickersResponse },
-  [KLINE_PATH]: { count: "kline", respond: klineResponse },
+  [TICKERS_PATH]: {
+    count: "tickers",
+    respond: (markets, query, fault, now) =>
+      tickersResponse(named(markets, query), query, fault, now),
+  },
+  [KLINE_PATH]: {
+    count: "kline",
+    respond: (markets, query, fault, now) =>
+      klineResponse(markets.spot, query, fault, now),
+  },
+  [INSTRUMENTS_PATH]: { count: "instruments", respond: instrumentsResponse },
 };
 
 /** Options of {@linkcode SimExchange}. */
@@ -68,10 +106,24 @@ export interface SimExchangeOptions {
   readonly fault?: Fault | string;
   /** Probability that the start-up `fault` hits a request. Default 1. */
   readonly faultRate?: number;
-  /** Listed symbols. Default: the simulator's own listing. */
+  /** Listed spot pairs. Default: the simulator's own listing. */
   readonly specs?: readonly SymbolSpec[];
+  /** Listed perpetuals. Default: the majors' (`DEFAULT_PERP_SPECS`). */
+  readonly linearSpecs?: readonly SymbolSpec[];
+  /**
+   * Synthetic spot pairs listed beside those (`SIM_SYMBOLS`), for demos and
+   * the benchmark. Default 0.
+   */
+  readonly syntheticSymbols?: number;
+  /**
+   * How many of the synthetic pairs are also listed as perpetuals
+   * (`SIM_PERP_SYMBOLS`). Default: two in three.
+   */
+  readonly syntheticPerps?: number;
   /** Interval of WebSocket push cycles, ms. Default 50 (Bybit's spot rate). */
   readonly wsPushIntervalMs?: number;
+  /** Interval of linear push cycles, ms. Default 100 (Bybit's linear rate). */
+  readonly linearPushIntervalMs?: number;
   /** Standing WebSocket fault from the start (e.g. `SIM_WS_FAULT`). Default: none. */
   readonly wsFault?: WsFault | string;
 }
@@ -85,6 +137,7 @@ export interface SimState {
     readonly total: number;
     readonly tickers: number;
     readonly kline: number;
+    readonly instruments: number;
     readonly control: number;
     readonly notFound: number;
   };
@@ -98,21 +151,39 @@ export interface SimState {
     readonly symbols: string[];
     readonly lastTradeSeq: number;
   };
-  /** The public WebSocket: connections, pushes and its own standing fault. */
+  /** The perpetuals: listed symbols and the newest liquidation. */
+  readonly linear: {
+    readonly symbols: string[];
+    readonly lastTradeSeq: number;
+    readonly lastLiquidationSeq: number;
+  };
+  /** The public spot WebSocket: connections, pushes and its standing fault. */
   readonly ws: SimWsState;
+  /** The public linear WebSocket. */
+  readonly wsLinear: SimWsState;
 }
 
 /** A Bybit-compatible simulated exchange (REST and public WebSocket). */
 export class SimExchange {
-  /** The market behind the answers; advance it directly in tests. */
+  /** The spot market behind the answers; advance it directly in tests. */
   readonly market: SimMarket;
+  /** The perpetuals' market. */
+  readonly linearMarket: SimMarket;
   readonly seed: number;
   #clock: Clock;
   #faults: FaultControl;
   #ws: SimWsFeed;
+  #wsLinear: SimWsFeed;
   #closing = new AbortController();
   #held = 0;
-  #counts = { total: 0, tickers: 0, kline: 0, control: 0, notFound: 0 };
+  #counts = {
+    total: 0,
+    tickers: 0,
+    kline: 0,
+    instruments: 0,
+    control: 0,
+    notFound: 0,
+  };
 
   /**
    * Throws a `RangeError` for an unknown start-up fault, a bad rate or a bad
@@ -121,10 +192,36 @@ export class SimExchange {
   constructor(options: SimExchangeOptions = {}) {
     this.seed = options.seed ?? 42;
     this.#clock = options.clock ?? systemClock;
+    const spot = options.specs ?? DEFAULT_SYMBOL_SPECS;
+    const synthetic = syntheticSpecs(
+      options.syntheticSymbols ?? 0,
+      this.seed,
+      new Set(spot.map((s) => s.symbol)),
+    );
+    const perps = Math.min(
+      synthetic.length,
+      options.syntheticPerps ?? Math.round(synthetic.length * 2 / 3),
+    );
+    if (!(Number.isInteger(perps) && perps >= 0)) {
+      throw new RangeError(
+        `syntheticPerps must be a non-negative integer, got ${options.syntheticPerps}`,
+      );
+    }
     this.market = new SimMarket({
       startMs: this.#clock.now(),
       seed: this.seed,
-      specs: options.specs,
+      specs: [...spot, ...synthetic],
+    });
+    this.linearMarket = new SimMarket({
+      startMs: this.#clock.now(),
+      seed: this.seed ^ 0x11_7ea2,
+      category: "linear",
+      specs: [
+        ...(options.linearSpecs ?? DEFAULT_PERP_SPECS),
+        // Synthetic perpetuals trade like their pairs: the default lines
+        // (one set for every symbol) then fit both.
+        ...synthetic.slice(0, perps),
+      ],
     });
     // A different seed for the dice: the same seed must not correlate the
     // fault pattern with the market's first draws.
@@ -137,7 +234,32 @@ export class SimExchange {
       clock: this.#clock,
       pushIntervalMs: options.wsPushIntervalMs,
     });
+    this.#wsLinear = new SimWsFeed({
+      market: this.linearMarket,
+      clock: this.#clock,
+      pushIntervalMs: options.linearPushIntervalMs ?? 100,
+    });
     if (options.wsFault !== undefined) this.setWsFault(options.wsFault);
+  }
+
+  /** The market of `category`. */
+  marketOf(category: SimCategory): SimMarket {
+    return category === "spot" ? this.market : this.linearMarket;
+  }
+
+  /**
+   * Lists `symbol` (e.g. `NEWUSDT`) in `category` from now on, with market
+   * parameters drawn from its name; returns false when it is listed already.
+   */
+  list(category: SimCategory, symbol: string): boolean {
+    const market = this.marketOf(category);
+    market.advanceTo(this.#clock.now());
+    return market.list(specForName(symbol, this.seed));
+  }
+
+  /** Delists `symbol` from `category`; returns false when it was not listed. */
+  delist(category: SimCategory, symbol: string): boolean {
+    return this.marketOf(category).delist(symbol);
   }
 
   /**
@@ -165,14 +287,16 @@ export class SimExchange {
    */
   setWsFault(
     fault: WsFault | string,
-    options: WsFaultOptions = {},
+    options: WsFaultOptions & { readonly market?: SimCategory } = {},
   ): ActiveWsFault {
-    return this.#ws.setFault(fault, options);
+    const feed = options.market === "linear" ? this.#wsLinear : this.#ws;
+    return feed.setFault(fault, options);
   }
 
-  /** Clears the standing WebSocket fault (silenced sockets stay silent). */
+  /** Clears both streams' standing faults (silenced sockets stay silent). */
   clearWsFault(): void {
     this.#ws.clearFault();
+    this.#wsLinear.clearFault();
   }
 
   /** A snapshot of the fault state, counts and market position. */
@@ -189,7 +313,13 @@ export class SimExchange {
         symbols: this.market.symbols,
         lastTradeSeq: this.market.lastTradeSeq,
       },
+      linear: {
+        symbols: this.linearMarket.symbols,
+        lastTradeSeq: this.linearMarket.lastTradeSeq,
+        lastLiquidationSeq: this.linearMarket.lastLiquidationSeq,
+      },
       ws: this.#ws.state(),
+      wsLinear: this.#wsLinear.state(),
     };
   }
 
@@ -202,6 +332,7 @@ export class SimExchange {
   close(): void {
     this.#closing.abort();
     this.#ws.close();
+    this.#wsLinear.close();
   }
 
   /** The HTTP handler; every answer carries `x-sentinel-simulator: 1`. */
@@ -232,9 +363,12 @@ export class SimExchange {
     if (url.pathname === SPOT_WS_PATH) {
       return spotWebSocketResponse(request, this.#ws);
     }
+    if (url.pathname === LINEAR_WS_PATH) {
+      return spotWebSocketResponse(request, this.#wsLinear);
+    }
     if (
       url.pathname === FAULT_PATH || url.pathname === WS_FAULT_PATH ||
-      url.pathname === STATE_PATH
+      url.pathname === STATE_PATH || url.pathname === LISTING_PATH
     ) {
       this.#counts.control++;
       return await controlResponse(this, request, url.pathname);
@@ -243,7 +377,7 @@ export class SimExchange {
     return jsonResponse({
       error: "not_found",
       detail:
-        "No such route; the simulator serves GET /v5/market/tickers, GET /v5/market/kline and the WebSocket /v5/public/spot",
+        "No such route; the simulator serves GET /v5/market/tickers, /v5/market/kline and /v5/market/instruments-info, and the WebSockets /v5/public/spot and /v5/public/linear",
     }, 404);
   }
 
@@ -284,7 +418,13 @@ export class SimExchange {
     }
     const now = this.#clock.now();
     this.market.advanceTo(now);
-    return respond(this.market, query, content, now);
+    this.linearMarket.advanceTo(now);
+    return respond(
+      { spot: this.market, linear: this.linearMarket },
+      query,
+      content,
+      now,
+    );
   }
 
   /**

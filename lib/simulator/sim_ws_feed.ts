@@ -1,16 +1,21 @@
 /**
- * The simulator's public WebSocket feed: every open session, one push timer,
- * and the standing WebSocket fault.
+ * One of the simulator's public WebSocket streams (spot or linear): every
+ * open session, one push timer, and the standing WebSocket fault.
  *
  * Each push cycle advances the shared {@linkcode SimMarket} to now — the same
  * market the REST handler answers from, so a push and a REST answer at the
  * same instant carry the same numbers — then encodes each subscribed topic
- * once (`tickers.*` snapshots, and `publicTrade.*` arrays of the trades added
- * to the tape since the previous cycle) and hands the same string to every
- * session that follows it. The timer runs only while a session is open.
+ * once (`tickers.*`, and `publicTrade.*` / `allLiquidation.*` arrays of what
+ * the tapes gained since the previous cycle) and hands the same string to
+ * every session that follows it. Spot tickers are snapshots; linear tickers
+ * are a snapshot for a session that just subscribed, then deltas with only
+ * the fields that changed, as Bybit pushes them. The timer runs only while a
+ * session is open.
  */
 import { type Clock, systemClock, type TimerId } from "../clock/clock.ts";
-import type { SimMarket } from "./market_model.ts";
+import type { SimLiquidation, SimMarket } from "./market_model.ts";
+import type { SpotTickerItem } from "./spot_ticker.ts";
+import { tickerDelta } from "./linear_ticker.ts";
 import type { SimTrade } from "./trade_tape.ts";
 import {
   type ActiveWsFault,
@@ -19,6 +24,8 @@ import {
 } from "./ws_fault_control.ts";
 import { parseWsFault, type WsFault } from "./ws_faults.ts";
 import {
+  linearTickersPush,
+  liquidationPush,
   MALFORMED_VARIANTS,
   malformedFrame,
   parseTopic,
@@ -54,6 +61,8 @@ export interface SimWsState {
   readonly subscribeRequests: number;
   /** Data pushes sent (one per topic per session per cycle). */
   readonly pushesSent: number;
+  /** Sessions muted by the `mute` fault (open, answering, sending no data). */
+  readonly muted: number;
   /** Broken frames sent by the `malformed` fault. */
   readonly malformedSent: number;
 }
@@ -68,7 +77,10 @@ export class SimWsFeed {
   /** Subscribers per topic, so a cycle encodes only what someone follows. */
   #topicCounts = new Map<string, number>();
   #cs = new Map<string, number>();
+  /** Linear: the last ticker sent per symbol, which deltas are taken from. */
+  #lastItems = new Map<string, Readonly<Record<string, string>>>();
   #tradeSeq: number;
+  #liquidationSeq: number;
   #timer: TimerId | undefined;
   #nextPushAt = 0;
   #closed = false;
@@ -90,6 +102,7 @@ export class SimWsFeed {
     this.#clock = options.clock ?? systemClock;
     this.#intervalMs = interval;
     this.#tradeSeq = options.market.lastTradeSeq;
+    this.#liquidationSeq = options.market.lastLiquidationSeq;
   }
 
   /**
@@ -102,6 +115,7 @@ export class SimWsFeed {
       `sim-conn-${++this.#connections}`,
       {
         clock: this.#clock,
+        category: this.#market.category,
         faults: this.#faults,
         lists: (symbol) => this.#market.lists(symbol),
         subscribed: (topic) =>
@@ -124,6 +138,7 @@ export class SimWsFeed {
       return session;
     }
     if (this.#faults.take("silence")) session.silence();
+    else if (this.#faults.take("mute")) session.mute();
     this.#startTimer();
     return session;
   }
@@ -143,13 +158,17 @@ export class SimWsFeed {
       fault = parsed.fault;
     }
     const active = this.#faults.set(fault, options);
-    if (fault.kind === "close" || fault.kind === "silence") {
+    if (
+      fault.kind === "close" || fault.kind === "silence" ||
+      fault.kind === "mute"
+    ) {
       const kind = fault.kind;
       for (const session of [...this.#sessions]) {
-        if (session.silenced) continue;
+        if (session.silenced || session.muted) continue;
         if (this.#faults.take(kind) === null) break;
         if (kind === "close") session.close();
-        else session.silence();
+        else if (kind === "silence") session.silence();
+        else session.mute();
       }
     }
     return this.#faults.active ?? { ...active, remaining: 0 };
@@ -171,6 +190,7 @@ export class SimWsFeed {
       connections: { open: this.#sessions.size, total: this.#connections },
       subscribeRequests: requests,
       pushesSent: this.#pushesSent,
+      muted: [...this.#sessions].filter((s) => s.muted).length,
       malformedSent: this.#malformedSent,
     };
   }
@@ -186,8 +206,11 @@ export class SimWsFeed {
   push(): void {
     const now = this.#clock.now();
     this.#market.advanceTo(now);
+    const linear = this.#market.category === "linear";
     const frames = new Map<string, string[]>();
+    const snapshots = new Map<string, () => string>();
     const tradeSymbols = new Set<string>();
+    const liquidationSymbols = new Set<string>();
     for (const topic of this.#topicCounts.keys()) {
       const parsed = parseTopic(topic);
       if (parsed === null) continue;
@@ -195,16 +218,53 @@ export class SimWsFeed {
         tradeSymbols.add(parsed.symbol);
         continue;
       }
+      if (parsed.kind === "allLiquidation") {
+        liquidationSymbols.add(parsed.symbol);
+        continue;
+      }
       const item = this.#market.ticker(parsed.symbol);
       if (item === undefined) continue;
       const cs = (this.#cs.get(parsed.symbol) ?? 0) + 1;
       this.#cs.set(parsed.symbol, cs);
-      frames.set(topic, [tickersPush(item, now, cs)]);
+      if (!linear) {
+        frames.set(topic, [tickersPush(item as SpotTickerItem, now, cs)]);
+        continue;
+      }
+      const fields = item as unknown as Readonly<Record<string, string>>;
+      const previous = this.#lastItems.get(parsed.symbol);
+      this.#lastItems.set(parsed.symbol, fields);
+      let snapshot: string | undefined;
+      snapshots.set(
+        topic,
+        () =>
+          snapshot ??= linearTickersPush(
+            parsed.symbol,
+            "snapshot",
+            fields,
+            now,
+            cs,
+          ),
+      );
+      const delta = previous && tickerDelta(previous, fields);
+      if (delta) {
+        frames.set(topic, [
+          linearTickersPush(parsed.symbol, "delta", delta, now, cs),
+        ]);
+      }
     }
     const trades = this.#market.tradesSince(this.#tradeSeq);
     this.#tradeSeq = this.#market.lastTradeSeq;
     for (const [symbol, list] of groupBySymbol(trades, tradeSymbols)) {
       frames.set(`publicTrade.${symbol}`, publicTradePushes(symbol, list, now));
+    }
+    const liquidations = this.#market.liquidationsSince(this.#liquidationSeq);
+    this.#liquidationSeq = this.#market.lastLiquidationSeq;
+    for (
+      const [symbol, list] of groupBySymbol(liquidations, liquidationSymbols)
+    ) {
+      frames.set(`allLiquidation.${symbol}`, [
+        liquidationPush(symbol, list, now),
+      ]);
     }
     const malformed = this.#topicCounts.size > 0
       ? this.#faults.take("malformed")
@@ -218,8 +278,15 @@ export class SimWsFeed {
         continue;
       }
       for (const topic of session.topics) {
+        const snapshot = snapshots.get(topic);
+        if (snapshot !== undefined && !session.snapshotted.has(topic)) {
+          // A linear topic starts with its snapshot; deltas follow it.
+          session.snapshotted.add(topic);
+          if (session.sendData(snapshot())) this.#pushesSent++;
+          continue;
+        }
         for (const frame of frames.get(topic) ?? []) {
-          if (session.send(frame)) this.#pushesSent++;
+          if (session.sendData(frame)) this.#pushesSent++;
         }
       }
       if (variant !== undefined) this.#sendMalformed(session, variant, now);
@@ -234,7 +301,9 @@ export class SimWsFeed {
     for (const topic of session.topics) {
       const item = this.#market.ticker(parseTopic(topic)?.symbol ?? "");
       if (item === undefined) continue;
-      if (session.send(malformedFrame(variant, item, now))) {
+      if (
+        session.sendData(malformedFrame(variant, item as SpotTickerItem, now))
+      ) {
         this.#malformedSent++;
       }
       return;
@@ -267,18 +336,18 @@ export class SimWsFeed {
   }
 }
 
-/** Trades of the wanted symbols, grouped per symbol, order kept. */
-function groupBySymbol(
-  trades: readonly SimTrade[],
+/** Events (trades, liquidations) of the wanted symbols, per symbol, order kept. */
+function groupBySymbol<T extends SimTrade | SimLiquidation>(
+  events: readonly T[],
   wanted: ReadonlySet<string>,
-): Map<string, SimTrade[]> {
-  const groups = new Map<string, SimTrade[]>();
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   if (wanted.size === 0) return groups;
-  for (const trade of trades) {
-    if (!wanted.has(trade.symbol)) continue;
-    const list = groups.get(trade.symbol);
-    if (list) list.push(trade);
-    else groups.set(trade.symbol, [trade]);
+  for (const event of events) {
+    if (!wanted.has(event.symbol)) continue;
+    const list = groups.get(event.symbol);
+    if (list) list.push(event);
+    else groups.set(event.symbol, [event]);
   }
   return groups;
 }

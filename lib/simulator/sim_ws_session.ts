@@ -1,9 +1,10 @@
 /**
  * One client connection to the simulator's public WebSocket: its topics and
  * its answers to `subscribe`, `unsubscribe` and `ping`, the way Bybit answers
- * them — including the refusals (more than 10 args, unknown topics, unlisted
- * symbols, a topic subscribed twice) and the faults that act on requests
- * (`refuse`, `ack-delay`).
+ * them — including the refusals (more than 10 args, more than 21,000 args
+ * characters on one connection, unknown topics, unlisted symbols, a topic
+ * subscribed twice, liquidations on spot) and the faults that act on
+ * requests (`refuse`, `ack-delay`).
  *
  * Pushes are not made here: the feed encodes each push once and hands the
  * same string to every session that subscribes the topic.
@@ -12,6 +13,7 @@ import type { Clock, TimerId } from "../clock/clock.ts";
 import type { WsFaultControl } from "./ws_fault_control.ts";
 import {
   type ClientRequest,
+  MAX_ARGS_CHARS_PER_CONNECTION,
   MAX_ARGS_PER_REQUEST,
   opResponse,
   parseClientRequest,
@@ -29,6 +31,8 @@ export interface SimSocket {
 /** What a session needs from the feed that owns it. */
 export interface SessionHost {
   readonly clock: Clock;
+  /** Which stream: `allLiquidation.*` exists on linear only. */
+  readonly category: "spot" | "linear";
   readonly faults: WsFaultControl;
   /** Whether the market lists `symbol`. */
   lists(symbol: string): boolean;
@@ -51,8 +55,12 @@ export class SimWsSession {
   #socket: SimSocket;
   #host: SessionHost;
   #topics = new Set<string>();
+  /** Topics whose snapshot was sent (linear tickers push deltas after it). */
+  readonly snapshotted = new Set<string>();
+  #argsChars = 2;
   #timers = new Set<TimerId>();
   #silenced = false;
+  #muted = false;
   #ended = false;
 
   /** `socket` must be open. */
@@ -82,6 +90,16 @@ export class SimWsSession {
     this.#silenced = true;
   }
 
+  /** From now on no data is sent; pings and requests are still answered. */
+  mute(): void {
+    this.#muted = true;
+  }
+
+  /** Whether the session sends no data any more (`mute`). */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
   /** Sends `data` unless silenced or closed; returns whether it went out. */
   send(data: string | Uint8Array<ArrayBuffer>): boolean {
     if (this.#silenced || this.#ended || this.#socket.readyState !== OPEN) {
@@ -89,6 +107,11 @@ export class SimWsSession {
     }
     this.#socket.send(data);
     return true;
+  }
+
+  /** Sends a data push, unless muted (or silenced, or closed). */
+  sendData(data: string | Uint8Array<ArrayBuffer>): boolean {
+    return !this.#muted && this.send(data);
   }
 
   /** Handles one client frame. */
@@ -147,6 +170,7 @@ export class SimWsSession {
     this.#timers.clear();
     for (const topic of this.#topics) this.#host.unsubscribed(topic);
     this.#topics.clear();
+    this.snapshotted.clear();
     this.#host.ended(this);
   }
 
@@ -164,19 +188,34 @@ export class SimWsSession {
     const noHandler: string[] = [];
     const invalid: string[] = [];
     const already: string[] = [];
+    const overLimit: string[] = [];
     for (const topic of args) {
       const parsed = parseTopic(topic);
-      if (parsed === null) noHandler.push(topic);
+      if (
+        parsed === null ||
+        (parsed.kind === "allLiquidation" && this.#host.category !== "linear")
+      ) noHandler.push(topic);
       else if (!this.#host.lists(parsed.symbol)) invalid.push(topic);
       else if (this.#topics.has(topic)) already.push(topic);
+      else if (
+        this.#argsChars + topic.length + 3 > MAX_ARGS_CHARS_PER_CONNECTION
+      ) overLimit.push(topic);
       else {
         this.#topics.add(topic);
+        this.#argsChars += topic.length + 3;
         this.#host.subscribed(topic);
       }
     }
     // Valid topics of a partly bad request stay subscribed; the failure
     // names the bad ones, as Bybit's messages do.
-    if (noHandler.length > 0) {
+    if (overLimit.length > 0) {
+      reply(
+        false,
+        `args length exceeds ${MAX_ARGS_CHARS_PER_CONNECTION} on this connection: [${
+          overLimit.join(",")
+        }]`,
+      );
+    } else if (noHandler.length > 0) {
       reply(false, `error:handler not found,topic:${noHandler[0]}`);
     } else if (invalid.length > 0) {
       reply(false, `Invalid symbol :[${invalid.join(",")}]`);
@@ -189,7 +228,10 @@ export class SimWsSession {
 
   #unsubscribe(request: ClientRequest): void {
     for (const topic of request.args ?? []) {
-      if (this.#topics.delete(topic)) this.#host.unsubscribed(topic);
+      if (!this.#topics.delete(topic)) continue;
+      this.#argsChars -= topic.length + 3;
+      this.snapshotted.delete(topic);
+      this.#host.unsubscribed(topic);
     }
     this.#ack("unsubscribe", true, "unsubscribe", request.req_id);
   }

@@ -12,6 +12,7 @@ function harness() {
   const socket = new FakeSimSocket();
   const session = new SimWsSession(socket, "conn-1", {
     clock,
+    category: "spot",
     faults,
     lists: (symbol) => ["BTCUSDT", "ETHUSDT"].includes(symbol),
     subscribed: (t) => counts.set(t, (counts.get(t) ?? 0) + 1),

@@ -8,7 +8,8 @@ import {
   type SimExchangeOptions,
   TICKERS_PATH,
 } from "./sim_exchange.ts";
-import { SPOT_WS_PATH } from "./ws_messages.ts";
+import { LINEAR_WS_PATH, SPOT_WS_PATH } from "./ws_messages.ts";
+import { INSTRUMENTS_PATH } from "./instruments_endpoint.ts";
 
 /** Options of {@linkcode startExchange}; the rest are the exchange's own. */
 export interface StartExchangeOptions extends SimExchangeOptions {
@@ -28,6 +29,10 @@ export interface RunningExchange {
   readonly tickersUrl: string;
   /** `ws://…/v5/public/spot`: the value for the service's `BYBIT_WS_URL`. */
   readonly wsUrl: string;
+  /** `ws://…/v5/public/linear`: the perpetuals' stream. */
+  readonly wsLinearUrl: string;
+  /** `{url}/v5/market/instruments-info`. */
+  readonly instrumentsUrl: string;
   /** The exchange behind the server: faults, state and market, in-process. */
   readonly exchange: SimExchange;
   /** Releases held requests, stops listening and waits for open requests. */
@@ -77,6 +82,8 @@ export async function startExchange(
     url,
     tickersUrl: `${url}${TICKERS_PATH}`,
     wsUrl: `${url.replace(/^http/, "ws")}${SPOT_WS_PATH}`,
+    wsLinearUrl: `${url.replace(/^http/, "ws")}${LINEAR_WS_PATH}`,
+    instrumentsUrl: `${url}${INSTRUMENTS_PATH}`,
     exchange,
     shutdown,
     finished: server.finished,

@@ -97,3 +97,21 @@ export const DEFAULT_SYMBOL_SPECS: readonly SymbolSpec[] = [
     whaleNotional: [30_000, 300_000],
   },
 ];
+
+/**
+ * The perpetuals listed by default: the majors of the spot listing (not
+ * 1000SATS, which has none), each trading about three times its spot
+ * turnover with whales twice the size, as on Bybit.
+ */
+export const DEFAULT_PERP_SPECS: readonly SymbolSpec[] = DEFAULT_SYMBOL_SPECS
+  .filter((spec) => spec.symbol !== "1000SATSUSDT")
+  .map(perpetualOf);
+
+/** A pair's perpetual: three times its turnover, whales twice its size. */
+export function perpetualOf(spec: SymbolSpec): SymbolSpec {
+  return {
+    ...spec,
+    turnoverMean: spec.turnoverMean * 3,
+    whaleNotional: [spec.whaleNotional[0] * 2, spec.whaleNotional[1] * 2],
+  };
+}

@@ -47,20 +47,20 @@ export function retCodeBody(
 }
 
 /**
- * Answers one tickers request at epoch `now`. `category` must be `spot` (the
- * only category simulated; anything else is a params error); `symbol`, when
- * given and not empty, must be listed, exactly as spelled (Bybit symbols are
- * uppercase).
+ * Answers one tickers request at epoch `now` from `market`, whose category
+ * the request names (the caller picks it; an unknown category gets no market
+ * and is a params error); `symbol`, when given and not empty, must be
+ * listed, exactly as spelled (Bybit symbols are uppercase).
  */
 export function tickersResponse(
-  market: SimMarket,
+  market: SimMarket | undefined,
   query: URLSearchParams,
   fault: ContentFault | null,
   now: number,
 ): Response {
   const failed = faultAnswer(fault, now);
   if (failed) return failed;
-  if (query.get("category") !== "spot") {
+  if (market === undefined || query.get("category") !== market.category) {
     return jsonResponse(retCodeBody(10001, "params error", now));
   }
   const symbol = query.get("symbol") || null;
@@ -68,7 +68,7 @@ export function tickersResponse(
   if (symbol !== null && (!market.lists(symbol) || symbol === unlisted)) {
     return jsonResponse(
       retCodeBody(10001, "Not supported symbols", now, {
-        category: "spot",
+        category: market.category,
         list: [],
       }),
     );
@@ -77,7 +77,7 @@ export function tickersResponse(
     .filter((item) => item.symbol !== unlisted)
     .map((item): Record<string, string> => ({ ...item }));
   const list = fault ? spoil(items, fault) : items;
-  return okResponse({ category: "spot", list }, fault, now);
+  return okResponse({ category: market.category, list }, fault, now);
 }
 
 /**

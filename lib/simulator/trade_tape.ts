@@ -4,7 +4,7 @@
  * timer), every reader picks up the trades it has not seen by sequence, so
  * the REST side never swallows trades a `publicTrade.*` stream should send.
  */
-import { RingBuffer } from "../hub/ring_buffer.ts";
+import { SequencedTape } from "./sequenced_tape.ts";
 
 /** Taker side, as Bybit's `S` field. */
 export type TradeSide = "Buy" | "Sell";
@@ -37,34 +37,9 @@ export interface SimTrade {
 export const DEFAULT_TAPE_CAPACITY = 4096;
 
 /** A bounded, sequenced log of trades. */
-export class TradeTape {
-  #ring: RingBuffer<SimTrade>;
-  #lastSeq = 0;
-
+export class TradeTape extends SequencedTape<SimTrade> {
   /** `capacity`: trades kept before the oldest is dropped. */
   constructor(capacity = DEFAULT_TAPE_CAPACITY) {
-    this.#ring = new RingBuffer(capacity);
-  }
-
-  /** Sequence of the newest trade, 0 before the first. */
-  get lastSeq(): number {
-    return this.#lastSeq;
-  }
-
-  /** Appends a trade, numbering it; returns the numbered trade. */
-  append(trade: Omit<SimTrade, "seq">): SimTrade {
-    const numbered = { seq: ++this.#lastSeq, ...trade };
-    this.#ring.push(numbered);
-    return numbered;
-  }
-
-  /**
-   * Trades with a sequence above `seq`, oldest first. When some were dropped
-   * already the list starts later than `seq + 1`: the reader sees the gap.
-   */
-  since(seq: number): SimTrade[] {
-    const oldest = this.#ring.at(0);
-    if (oldest === undefined) return [];
-    return this.#ring.slice(seq + 1 - oldest.seq);
+    super(capacity);
   }
 }

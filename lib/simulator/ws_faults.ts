@@ -8,6 +8,9 @@
  *   dropped when the fault is set, and new ones right after they open.
  * - `silence` — the connection stays open but the server sends nothing more:
  *   no data, no acks, no pongs. Only a client-side silence timeout notices.
+ * - `mute` — the connection stays open and keeps answering pings (and
+ *   subscribe requests), but sends no more data. Pongs prove the socket, not
+ *   the feed: only a client that watches for data notices.
  * - `malformed` — every push cycle also carries one broken frame (cut JSON,
  *   a bad number, a wrong shape, a binary frame, in turn) next to the good
  *   ones.
@@ -29,6 +32,7 @@ import {
 export const PLAIN_WS_FAULTS = [
   "close",
   "silence",
+  "mute",
   "malformed",
   "refuse",
 ] as const;

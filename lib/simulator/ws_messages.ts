@@ -12,9 +12,16 @@
 import { z } from "zod";
 import type { SpotTickerItem } from "./spot_ticker.ts";
 import type { SimTrade } from "./trade_tape.ts";
+import type { SimLiquidation } from "./market_model.ts";
 
 /** Path of the spot public stream, as on `stream.bybit.com`. */
 export const SPOT_WS_PATH = "/v5/public/spot";
+
+/** Path of the linear (USDT perpetual) public stream. */
+export const LINEAR_WS_PATH = "/v5/public/linear";
+
+/** Bybit: most characters of the args one connection subscribes. */
+export const MAX_ARGS_CHARS_PER_CONNECTION = 21_000;
 
 /** Bybit spot accepts at most this many args per subscribe request. */
 export const MAX_ARGS_PER_REQUEST = 10;
@@ -22,8 +29,8 @@ export const MAX_ARGS_PER_REQUEST = 10;
 /** Bybit caps one `publicTrade.*` push at this many trades. */
 export const MAX_TRADES_PER_PUSH = 1024;
 
-/** Topic families the simulator serves. */
-export type TopicKind = "tickers" | "publicTrade";
+/** Topic families the simulator serves (`allLiquidation` on linear only). */
+export type TopicKind = "tickers" | "publicTrade" | "allLiquidation";
 
 /** A client request: `subscribe`, `unsubscribe` or `ping`. */
 export const clientRequestSchema = z.object({
@@ -56,7 +63,10 @@ export function parseTopic(
   if (dot < 0) return null;
   const kind = topic.slice(0, dot);
   const symbol = topic.slice(dot + 1);
-  if ((kind !== "tickers" && kind !== "publicTrade") || symbol === "") {
+  if (
+    (kind !== "tickers" && kind !== "publicTrade" &&
+      kind !== "allLiquidation") || symbol === ""
+  ) {
     return null;
   }
   return { kind, symbol };
@@ -103,6 +113,48 @@ export function tickersPush(
       price24hPcnt: item.price24hPcnt,
       usdIndexPrice: item.usdIndexPrice,
     },
+    simulator: true,
+  });
+}
+
+/**
+ * A linear `tickers.*` push: the whole ticker (`snapshot`) or only the
+ * fields that changed (`delta`), as Bybit pushes them every 100 ms.
+ */
+export function linearTickersPush(
+  symbol: string,
+  type: "snapshot" | "delta",
+  data: Readonly<Record<string, string>>,
+  ts: number,
+  cs: number,
+): string {
+  return JSON.stringify({
+    topic: `tickers.${symbol}`,
+    type,
+    data,
+    cs,
+    ts,
+    simulator: true,
+  });
+}
+
+/** An `allLiquidation.*` push of one symbol's liquidations, oldest first. */
+export function liquidationPush(
+  symbol: string,
+  liquidations: readonly SimLiquidation[],
+  ts: number,
+): string {
+  return JSON.stringify({
+    topic: `allLiquidation.${symbol}`,
+    type: "snapshot",
+    ts,
+    data: liquidations.map((l) => ({
+      T: l.time,
+      s: l.symbol,
+      S: l.side,
+      v: l.size,
+      p: l.price,
+    })),
     simulator: true,
   });
 }
