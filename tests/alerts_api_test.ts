@@ -192,7 +192,7 @@ Deno.test("alerts - CSV and NDJSON exports stream the same alerts as the listing
     const lines = (await csv.text()).split("\r\n");
     assert.equal(
       lines[0],
-      "id,time,symbol,kind,price,notional,threshold,side,source,direction",
+      "id,time,symbol,kind,price,notional,threshold,side,source,direction,size",
     );
     assert.equal(lines.length, listed.length + 2, "header, rows, final CRLF");
     assert.equal(lines[1].split(",")[0], `"${listed[0].id}"`);

@@ -19,6 +19,7 @@ export const ALERT_CSV_COLUMNS = [
   "side",
   "source",
   "direction",
+  "size",
 ] as const;
 
 /** The header row, with its line end. */

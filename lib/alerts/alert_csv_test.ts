@@ -18,14 +18,14 @@ const ALERT: AlertFrame = {
 Deno.test("alert csv - header names every column once", () => {
   assert.equal(
     ALERT_CSV_HEADER,
-    "id,time,symbol,kind,price,notional,threshold,side,source,direction\r\n",
+    "id,time,symbol,kind,price,notional,threshold,side,source,direction,size\r\n",
   );
 });
 
 Deno.test("alert csv - text quoted, numbers bare, CRLF line end", () => {
   assert.equal(
     alertCsvRow(ALERT),
-    '"00lr0bqh9a-0001","2024-01-02T03:04:05.006Z","BTC-USDT","whale_trade",60000.5,300000.25,250000,"Buy","ws",\r\n',
+    '"00lr0bqh9a-0001","2024-01-02T03:04:05.006Z","BTC-USDT","whale_trade",60000.5,300000.25,250000,"Buy","ws",,\r\n',
   );
 });
 
@@ -33,7 +33,7 @@ Deno.test("alert csv - an alert without a side leaves the field empty", () => {
   const { side: _side, ...rest } = ALERT;
   assert.match(
     alertCsvRow({ ...rest, kind: "volume_spike" }),
-    /,250000,,"ws",\r\n$/,
+    /,250000,,"ws",,\r\n$/,
   );
 });
 
@@ -41,7 +41,14 @@ Deno.test("alert csv - a price-level alert carries its direction", () => {
   const { side: _side, ...rest } = ALERT;
   assert.match(
     alertCsvRow({ ...rest, kind: "price_level", direction: "above" }),
-    /,"price_level",.*,"ws","above"\r\n$/,
+    /,"price_level",.*,"ws","above",\r\n$/,
+  );
+});
+
+Deno.test("alert csv - a liquidation carries its size in the last column", () => {
+  assert.match(
+    alertCsvRow({ ...ALERT, kind: "liquidation", size: 12.5 }),
+    /,"Buy","ws",,12\.5\r\n$/,
   );
 });
 

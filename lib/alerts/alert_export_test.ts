@@ -48,7 +48,7 @@ Deno.test("alert export - csv: header, one row per alert, download headers", asy
   const lines = (await response.text()).split("\r\n");
   assert.equal(
     lines[0],
-    "id,time,symbol,kind,price,notional,threshold,side,source,direction",
+    "id,time,symbol,kind,price,notional,threshold,side,source,direction,size",
   );
   assert.equal(
     lines.length,
@@ -56,7 +56,7 @@ Deno.test("alert export - csv: header, one row per alert, download headers", asy
     "header + 3 rows + the empty rest after the last CRLF",
   );
   assert.equal(lines[4], "");
-  assert.match(lines[1], /^"00lr0bqh9a-0000",.*,2000000,1500000,,"rest",$/);
+  assert.match(lines[1], /^"00lr0bqh9a-0000",.*,2000000,1500000,,"rest",,$/);
 });
 
 Deno.test("alert export - ndjson: one JSON object per line", async () => {
@@ -76,7 +76,7 @@ Deno.test("alert export - an empty trail is just the header", async () => {
   const text = await alertExportResponse(alerts, "csv", { now: T0 }).text();
   assert.equal(
     text,
-    "id,time,symbol,kind,price,notional,threshold,side,source,direction\r\n",
+    "id,time,symbol,kind,price,notional,threshold,side,source,direction,size\r\n",
   );
 });
 

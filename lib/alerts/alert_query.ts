@@ -29,6 +29,7 @@ const ALERT_KINDS = [
   "volume_spike",
   "whale_trade",
   "price_level",
+  "liquidation",
 ] as const satisfies readonly AlertKind[];
 
 const alertCursor = z.string().regex(ALERT_ID_PATTERN, {
