@@ -260,6 +260,29 @@ export class SimMarket {
       : formatLinearTicker(market.spec, market.quote(), perp.quote(this.time));
   }
 
+  /**
+   * Adds a liquidation of `symbol` now, as given (for tests and demos: a
+   * large one on demand, or an absurd one a client must reject). Returns
+   * false when the market does not list `symbol`.
+   */
+  injectLiquidation(
+    symbol: string,
+    side: "Buy" | "Sell",
+    price: string,
+    size: string,
+  ): boolean {
+    if (!this.#perps.has(symbol)) return false;
+    this.#liquidations.append({
+      time: this.time,
+      symbol,
+      side,
+      price,
+      size,
+      notional: Number(price) * Number(size),
+    });
+    return true;
+  }
+
   /** Sequence number of the newest liquidation (0 before the first). */
   get lastLiquidationSeq(): number {
     return this.#liquidations.lastSeq;

@@ -257,6 +257,26 @@ export class SimExchange {
     return market.list(specForName(symbol, this.seed));
   }
 
+  /**
+   * Liquidates a `side` position of perpetual `symbol` for `notional` USDT
+   * at its current price, pushed with the next linear cycle. Returns false
+   * when `symbol` is not a listed perpetual.
+   */
+  liquidate(symbol: string, side: "Buy" | "Sell", notional: number): boolean {
+    const market = this.linearMarket;
+    market.advanceTo(this.#clock.now());
+    const price = Number(
+      (market.ticker(symbol) as { lastPrice?: string } | undefined)?.lastPrice,
+    );
+    if (!(price > 0)) return false;
+    return market.injectLiquidation(
+      symbol,
+      side,
+      String(price),
+      (notional / price).toPrecision(8),
+    );
+  }
+
   /** Delists `symbol` from `category`; returns false when it was not listed. */
   delist(category: SimCategory, symbol: string): boolean {
     return this.marketOf(category).delist(symbol);

@@ -55,7 +55,9 @@ export function syntheticSpec(
   // About five significant digits, as Bybit's tick sizes give.
   const priceDecimals = Math.min(8, Math.max(2, 4 - magnitude));
   const sizeDecimals = Math.min(4, Math.max(0, magnitude + 2));
-  const turnoverMean = random.logUniform(300_000, 15_000_000);
+  // Turnover around the default lines (whale 1 M, spike 80 k a minute):
+  // crossings and spikes now and then, not a flood across hundreds of pairs.
+  const turnoverMean = random.logUniform(150_000, 2_000_000);
   return {
     symbol,
     startPrice: Number(startPrice.toFixed(priceDecimals)),
@@ -63,8 +65,10 @@ export function syntheticSpec(
     sizeDecimals,
     dailyVolatility: random.uniform(0.03, 0.12),
     turnoverMean,
-    tradesPerSecond: random.uniform(0.3, 2),
-    whalesPerHour: random.uniform(0.5, 2),
+    // More trades where more is traded, so an ordinary trade stays small
+    // (about 1 k USDT) and only whales pass the default trade line.
+    tradesPerSecond: Math.min(4, Math.max(0.2, turnoverMean / 2_500_000)),
+    whalesPerHour: random.uniform(0.1, 0.6),
     whaleNotional: [turnoverMean * 0.02, turnoverMean * 0.2],
   };
 }
