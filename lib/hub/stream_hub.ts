@@ -489,7 +489,12 @@ export class StreamHub {
   snapshot(): HubSnapshot {
     const channels: Record<string, ChannelEntry[]> = {};
     for (const [symbol, channel] of this.#channels) {
-      channels[symbol] = channel.entries();
+      // Plain copies: a stored entry decodes its frame on each read.
+      channels[symbol] = channel.entries().map((e) => ({
+        seq: e.seq,
+        frame: e.frame,
+        encoded: e.encoded,
+      }));
     }
     return { epoch: this.#epoch, channels };
   }

@@ -6,7 +6,7 @@
  * result is byte for byte what `JSON.stringify` gives for the
  * {@linkcode TickFrame} (field order type, symbol, seq, ts, ...). The parsed
  * frame is only built when something asks for it (the API, diagnostics),
- * never on the broadcast path.
+ * never on the broadcast path, and not kept.
  */
 import { type AnalyzedTick, PERP_FIELDS } from "../protocol/analyzed_tick.ts";
 import type { TickFrame } from "../protocol/frames.ts";
@@ -14,7 +14,7 @@ import type { TickFrame } from "../protocol/frames.ts";
 /** A numbered tick with its wire encoding, shared by every subscriber. */
 export interface ChannelEntry {
   readonly seq: number;
-  /** The frame, parsed from `encoded` on first use. */
+  /** The frame, parsed from `encoded` when read. */
   readonly frame: TickFrame;
   /** The JSON text frame, encoded once. */
   readonly encoded: string;
@@ -58,26 +58,36 @@ export function tickDataTs(data: string): number | undefined {
   return Number.isFinite(ts) ? ts : undefined;
 }
 
+/**
+ * A stored tick: its encoding only. The frame is decoded on each read and
+ * never kept: reads are rare (the API, a page's history, the overview once a
+ * second per symbol), while a kept object would cost about as much as its
+ * text again for every entry of every channel's history — with a whole
+ * market's channels, the difference between fitting the memory goal and not.
+ */
+class EncodedEntry implements ChannelEntry {
+  constructor(readonly seq: number, readonly encoded: string) {}
+
+  get frame(): TickFrame {
+    return JSON.parse(this.encoded) as TickFrame;
+  }
+}
+
 /** The entry for `data` (from {@linkcode tickData}) numbered `seq`. */
 export function tickEntry(
   symbol: string,
   seq: number,
   data: string,
 ): ChannelEntry {
-  const encoded = `{"type":"tick","symbol":${
-    JSON.stringify(symbol)
-  },"seq":${seq},${data.slice(1)}`;
-  let frame: TickFrame | undefined;
-  return {
+  return new EncodedEntry(
     seq,
-    encoded,
-    get frame() {
-      return frame ??= JSON.parse(encoded) as TickFrame;
-    },
-  };
+    `{"type":"tick","symbol":${JSON.stringify(symbol)},"seq":${seq},${
+      data.slice(1)
+    }`,
+  );
 }
 
 /** The entry of an already built frame (restored history). */
 export function frameEntry(frame: TickFrame): ChannelEntry {
-  return { seq: frame.seq, frame, encoded: JSON.stringify(frame) };
+  return new EncodedEntry(frame.seq, JSON.stringify(frame));
 }
