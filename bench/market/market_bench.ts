@@ -1,0 +1,298 @@
+/**
+ * `deno task bench:market`: the whole-market benchmark. Starts the simulator
+ * (600 spot pairs pushed every 50 ms with their trades, 400 perpetuals every
+ * 100 ms with liquidations: about 16,000 upstream messages a second) and the
+ * service following all of it (`SYMBOLS=all MARKETS=spot,linear`), each in
+ * its own process; loads the service with 100 overview and 1,000 detail
+ * subscribers from a third process; and reports, over the measured window:
+ *
+ * - the service's CPU (ingestion worker, analytics and fan-out together),
+ *   as a share of one core — goal under one core;
+ * - tick latency from the exchange's push to a detail subscriber, p99 —
+ *   goal under 50 ms;
+ * - the service's RSS, sampled through the window — goal under 500 MB and
+ *   flat over 10 minutes (`--duration=600`);
+ * - upstream messages received per second;
+ * - the screener page's long tasks over a minute (Chromium), goal none.
+ *
+ * With `--profile` the service runs with `--cpu-prof` and the profile lands
+ * in `bench/results/profile/`. Figures are written to
+ * `bench/results/market-<ISO time>.json` with the machine's load average:
+ * on a shared machine they are noisy.
+ */
+import { ManagedProcess } from "../managed_process.ts";
+import { readMachineInfo } from "../machine_info.ts";
+import {
+  cpuPercent,
+  type ProcessSample,
+  ProcessSampler,
+  readProcessSample,
+} from "../proc_sampler.ts";
+import { waitForReady } from "../readiness.ts";
+import { freePort } from "../targets.ts";
+import type { MarketLoadSummary } from "./market_load.ts";
+import {
+  marketBenchSchema,
+  MarketOptionsError,
+  parseFlags,
+} from "./market_options.ts";
+import { checkScreenerPage, type PageCheck } from "./screener_page.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const log = (message: string) => console.error(`[bench:market] ${message}`);
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return await response.json() as T;
+}
+
+/** Waits until `check` is truthy, polling every 500 ms, for `ms` at most. */
+async function until<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | false | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+interface Diagnostics {
+  symbols: { symbol: string; last_tick_ts: number | null }[];
+  ws: { active_topics: number; connections: unknown[] } | null;
+  listing: { markets: { status: string }[] } | null;
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseFlags(Deno.args, marketBenchSchema);
+  } catch (error) {
+    if (!(error instanceof MarketOptionsError)) throw error;
+    console.error(`Invalid flags:\n${error.message}`);
+    return 2;
+  }
+  const machine = await readMachineInfo();
+  const simPort = freePort();
+  const port = freePort();
+  const kvDir = await Deno.makeTempDir({ prefix: "bench-market-" });
+  const profileDir = `${ROOT}/bench/results/profile`;
+  if (options.profile) await Deno.mkdir(profileDir, { recursive: true });
+  const processes: ManagedProcess[] = [];
+  try {
+    log(
+      `simulator: ${options.symbols} synthetic pairs, ${options.perps} synthetic perpetuals`,
+    );
+    const sim = ManagedProcess.start({
+      name: "simulator",
+      command: Deno.execPath(),
+      args: ["run", "--allow-net", "--allow-env", "lib/simulator/main.ts"],
+      cwd: ROOT,
+      env: {
+        SIM_PORT: String(simPort),
+        SIM_SYMBOLS: String(options.symbols),
+        SIM_PERP_SYMBOLS: String(options.perps),
+        SIM_WS_PUSH_MS: "50",
+        SIM_LINEAR_PUSH_MS: "100",
+      },
+    });
+    processes.push(sim);
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    await waitForReady(`${simUrl}/__sim/state`, { timeoutMs: 60_000 });
+    const service = ManagedProcess.start({
+      name: "service",
+      command: Deno.execPath(),
+      args: [
+        "run",
+        "--allow-all",
+        ...(options.profile
+          ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+          : []),
+        "main.ts",
+      ],
+      cwd: ROOT,
+      env: {
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        SYMBOLS: "all",
+        MARKETS: "spot,linear",
+        BYBIT_API_URL: `${simUrl}/v5/market/tickers`,
+        BYBIT_WS_URL: `ws://127.0.0.1:${simPort}/v5/public/spot`,
+        KV_PATH: `${kvDir}/bench.kv`,
+        LOG_LEVEL: "warn",
+        MAX_SOCKETS_PER_IP: "100000",
+        API_RATE_LIMIT_PER_MINUTE: "1000000",
+      },
+    });
+    processes.push(service);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForReady(`${url}/api/health`, { timeoutMs: 120_000 });
+    const expected = (6 + options.symbols) * 2 + (5 + options.perps) * 3;
+    log(`waiting for ${expected} topics to stream`);
+    const ready = await until("every topic streaming", 180_000, async () => {
+      const d = await json<Diagnostics>(`${url}/api/diagnostics`);
+      return d.listing?.markets.every((m) => m.status === "loaded") &&
+        d.ws?.active_topics === expected &&
+        d.symbols.every((s) => s.last_tick_ts !== null) && d;
+    });
+    const channels = ready.symbols.map((s) => s.symbol);
+    log(
+      `${channels.length} symbols over ${
+        ready.ws!.connections.length
+      } connections; loading`,
+    );
+
+    const sampler = new ProcessSampler(service.pid);
+    const rss: { at_s: number; rss_mb: number }[] = [];
+    let windowStart: ProcessSample | null = null;
+    let windowEnd: ProcessSample | null = null;
+    let messagesStart = 0;
+    let messagesEnd = 0;
+    let rssTimer: ReturnType<typeof setInterval> | undefined;
+    const wsMessages = async () =>
+      (await json<{ ingest?: { ws_messages_total: number } }>(
+        `${url}/api/metrics`,
+      )).ingest?.ws_messages_total ?? 0;
+    const onPhase = async (line: string) => {
+      let event: { phase?: string };
+      try {
+        event = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (event.phase === "window-start") {
+        windowStart = await sampler.mark("start");
+        messagesStart = await wsMessages();
+        const t0 = performance.now();
+        const sample = async () => {
+          const s = await readProcessSample(service.pid);
+          if (s) {
+            rss.push({
+              at_s: Math.round((performance.now() - t0) / 1000),
+              rss_mb: Math.round(s.rssKb / 1024),
+            });
+          }
+        };
+        await sample();
+        rssTimer = setInterval(() => void sample(), options.rssEvery * 1000);
+      } else if (event.phase === "window-end") {
+        clearInterval(rssTimer);
+        windowEnd = await sampler.mark("end");
+        messagesEnd = await wsMessages();
+      }
+    };
+    let summaryLine = "";
+    const load = ManagedProcess.start({
+      name: "load",
+      command: Deno.execPath(),
+      args: [
+        "run",
+        "--allow-net",
+        "bench/market/market_load.ts",
+        `--url=${url}`,
+        `--overview=${options.overview}`,
+        `--detail=${options.detail}`,
+        `--detail-symbols=${options.detailSymbols}`,
+        `--duration=${options.duration}`,
+        `--channels=${channels.join(",")}`,
+      ],
+      cwd: ROOT,
+      onStdoutLine: (line) => summaryLine = line,
+      onStderrLine: (line) => void onPhase(line),
+    });
+    processes.push(load);
+    const loadSampler = new ProcessSampler(load.pid);
+    const loadStart = await loadSampler.mark("start");
+    const status = await load.waitExit(options.duration * 1000 + 600_000);
+    sampler.stop();
+    const loadEnd = await loadSampler.mark("end");
+    loadSampler.stop();
+    const generatorCpu = loadStart && loadEnd
+      ? cpuPercent(loadStart, loadEnd)
+      : null;
+    if (!status?.success) throw new Error(`load generator: ${load.tail()}`);
+    const summary = JSON.parse(summaryLine) as MarketLoadSummary;
+    const start = windowStart as ProcessSample | null;
+    const end = windowEnd as ProcessSample | null;
+    const cpu = start && end ? cpuPercent(start, end) : null;
+    const seconds = start && end ? (end.at - start.at) / 1000 : null;
+
+    let page: PageCheck = { status: "skipped", reason: "--page=0" };
+    if (options.page > 0) {
+      log(`screener page for ${options.page} s`);
+      page = await checkScreenerPage(`${url}/markets`, options.page);
+    }
+    const result = {
+      kind: "market",
+      time: new Date().toISOString(),
+      machine,
+      loadavg_end: (await Deno.readTextFile("/proc/loadavg")).split(" ")
+        .slice(0, 3).map(Number),
+      options,
+      symbols: channels.length,
+      connections: ready.ws!.connections.length,
+      upstream_messages_per_s: seconds
+        ? Math.round((messagesEnd - messagesStart) / seconds)
+        : null,
+      service_cpu_percent_of_one_core: cpu === null ? null : Math.round(cpu),
+      /** The load generator's own CPU (ramp included): a busy one inflates latency. */
+      generator_cpu_percent_of_one_core: generatorCpu === null
+        ? null
+        : Math.round(generatorCpu),
+      service_rss_mb: {
+        samples: rss,
+        max: Math.round(sampler.maxRssKb / 1024),
+      },
+      load: summary,
+      page,
+      goals: {
+        cpu_under_one_core: cpu === null ? null : cpu < 100,
+        latency_p99_under_50_ms: summary.detail.latency.p99_ms === null
+          ? null
+          : summary.detail.latency.p99_ms < 50,
+        rss_under_500_mb: sampler.maxRssKb / 1024 < 500,
+        no_long_task_over_50_ms: page.status === "ok"
+          ? page.long_tasks === 0
+          : null,
+      },
+    };
+    const file = `${ROOT}/bench/results/market-${
+      result.time.replace(/[:.]/g, "-").slice(0, 19)
+    }Z.json`;
+    await Deno.writeTextFile(file, JSON.stringify(result, null, 2) + "\n");
+    console.log(JSON.stringify(
+      {
+        upstream_messages_per_s: result.upstream_messages_per_s,
+        service_cpu_percent_of_one_core: result.service_cpu_percent_of_one_core,
+        generator_cpu_percent_of_one_core:
+          result.generator_cpu_percent_of_one_core,
+        latency_ms: summary.detail.latency,
+        rss_mb: result.service_rss_mb,
+        overview: summary.overview,
+        sockets: summary.sockets,
+        page,
+        goals: result.goals,
+        loadavg: { start: machine.loadavg_start, end: result.loadavg_end },
+      },
+      null,
+      2,
+    ));
+    log(`written ${file}`);
+    return 0;
+  } finally {
+    for (const process of processes.reverse()) await process.stop();
+    await Deno.remove(kvDir, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) {
+  main().then((code) => Deno.exit(code), (error) => {
+    console.error(`bench:market failed: ${error?.stack ?? error}`);
+    Deno.exit(1);
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * Flags of `deno task bench:market` (the orchestrator) and of its load
+ * generator, validated with zod: defaults are the issue's scenario — 600
+ * spot pairs pushed every 50 ms with their trades, 400 perpetuals every
+ * 100 ms with liquidations, 100 overview and 1,000 detail subscribers.
+ */
+import { z } from "zod";
+
+/** A bad flag: the message names it and what is expected. */
+export class MarketOptionsError extends Error {
+  /** `message` lists every bad flag, one per line. */
+  constructor(message: string) {
+    super(message);
+    this.name = "MarketOptionsError";
+  }
+}
+
+const count = (fallback: number, max: number) =>
+  z.coerce.number().int().min(0).max(max).default(fallback);
+
+/** The orchestrator's flags. */
+export const marketBenchSchema = z.strictObject({
+  /** Synthetic spot pairs listed beside the six real-looking ones. */
+  symbols: count(600, 5_000),
+  /** Synthetic perpetuals listed beside the five majors (395 + 5 = 400). */
+  perps: count(395, 5_000),
+  /** Market overview subscribers (`/ws/market`). */
+  overview: count(100, 20_000),
+  /** Detail subscribers (`/ws/stream`), each following `detailSymbols`. */
+  detail: count(1_000, 20_000),
+  /**
+   * Symbols each detail subscriber follows: one (a page's detail view), so
+   * 1,000 subscribers are spread about one per symbol.
+   */
+  detailSymbols: count(1, 32),
+  /** Measured window, seconds (600 for the 10-minute RSS soak). */
+  duration: z.coerce.number().positive().max(7_200).default(60),
+  /** Seconds between RSS samples in the window. */
+  rssEvery: z.coerce.number().positive().default(10),
+  /** Seconds of the screener page check (0 skips it). */
+  page: z.coerce.number().min(0).max(3_600).default(60),
+  /** Service CPU profile (`--cpu-prof`) written to bench/results/profile/. */
+  profile: z.enum(["true", "false"]).transform((v) => v === "true")
+    .default(false),
+});
+
+/** Parsed orchestrator flags. */
+export type MarketBenchOptions = z.infer<typeof marketBenchSchema>;
+
+/** The load generator's flags. */
+export const marketLoadSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  overview: count(100, 20_000),
+  detail: count(1_000, 20_000),
+  detailSymbols: count(1, 32),
+  /** Channel ids to spread the detail subscribers over, comma-separated. */
+  channels: z.string().min(1).transform((s) => s.split(",")),
+  /** Seconds to measure, after every socket is open. */
+  duration: z.coerce.number().positive().max(7_200).default(60),
+});
+
+/** Parsed load generator flags. */
+export type MarketLoadOptions = z.infer<typeof marketLoadSchema>;
+
+/** `--name=value` flags (kebab-case names) to an object, then `schema`. */
+export function parseFlags<T>(
+  args: readonly string[],
+  schema: z.ZodType<T>,
+): T {
+  const raw: Record<string, string> = {};
+  for (const arg of args) {
+    const match = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new MarketOptionsError(`${arg}: expected --name=value`);
+    const name = match[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    raw[name] = match[2] ?? "true";
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new MarketOptionsError(
+    parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join(
+      "\n",
+    ),
+  );
+}
