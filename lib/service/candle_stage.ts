@@ -218,7 +218,9 @@ async function runBackfill(
     const report = await backfillCandles({
       service: candles,
       source,
-      symbols: config.symbols,
+      // Klines are read from the spot market only: a perpetual's candles are
+      // built live (its spot pair's bars are not its own).
+      symbols: config.symbols.filter((s) => s.category === "spot"),
       spanMs: config.candles.backfillMs,
       horizonsMs: config.candles.horizonsMs,
       clock,
