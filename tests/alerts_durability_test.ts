@@ -110,12 +110,13 @@ Deno.test({
         "side",
         "source",
         "direction",
+        "size",
       ]);
       const rows = records.slice(1);
       assert.equal(rows.length, listed.length, "one row per alert");
       rows.forEach((row, i) => {
         const alert = listed[i];
-        assert.equal(row.length, 10);
+        assert.equal(row.length, 11);
         const [
           id,
           time,
