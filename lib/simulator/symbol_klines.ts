@@ -47,8 +47,8 @@ type LiveBar = { -readonly [K in keyof KlineBar]: KlineBar[K] };
 
 /** History and live minutes of one symbol. */
 export class SymbolKlines {
-  #minutes: KlineBar[];
-  #hours: KlineBar[];
+  #minutes: PackedBars;
+  #hours: PackedBars;
   #live: RingBuffer<LiveBar>;
 
   /** Generates the history (a few ms for a year of hours and a week of minutes). */
@@ -68,13 +68,12 @@ export class SymbolKlines {
       turnover: options.turnoverPerMinute,
       random,
     });
-    const firstMinute = this.#minutes[0]?.t ?? startMinute;
-    const hourEnd = Math.floor(firstMinute / HOUR_MS) * HOUR_MS;
+    const hourEnd = Math.floor(this.#minutes.start / HOUR_MS) * HOUR_MS;
     this.#hours = walkBack({
       count: historyHours,
       stepMs: HOUR_MS,
       end: hourEnd,
-      close: this.#minutes[0]?.o ?? spec.startPrice,
+      close: this.#minutes.count === 0 ? spec.startPrice : this.#minutes.o[0],
       anchor,
       sigma: spec.dailyVolatility * Math.sqrt(HOUR_MS / DAY_MS),
       turnover: options.turnoverPerMinute * 60,
@@ -86,11 +85,12 @@ export class SymbolKlines {
 
   /** The last `count` history minutes, oldest first, for the 24 h window. */
   windowHistory(count: number): MinuteBar[] {
-    return this.#minutes.slice(-count).map(({ o, h, l }) => ({
-      open: o,
-      high: h,
-      low: l,
-    }));
+    const bars = this.#minutes;
+    const out: MinuteBar[] = [];
+    for (let i = Math.max(0, bars.count - count); i < bars.count; i++) {
+      out.push({ open: bars.o[i], high: bars.h[i], low: bars.l[i] });
+    }
+    return out;
   }
 
   /** Records a price (and a trade's size and notional) at epoch `time`. */
@@ -117,9 +117,9 @@ export class SymbolKlines {
     const live = this.#live.slice();
     const firstLive = live[0]?.t ?? Infinity;
     return [
-      ...this.#minutes.filter((b) => b.t < firstLive),
-      ...live.map((b) => ({ ...b })),
-    ].filter((b) => b.t >= from && b.t < to);
+      ...this.#minutes.range(from, Math.min(to, firstLive)),
+      ...live.filter((b) => b.t >= from && b.t < to).map((b) => ({ ...b })),
+    ];
   }
 
   /**
@@ -127,10 +127,10 @@ export class SymbolKlines {
    * the minute history, minutes grouped into hours after it.
    */
   hours(from: number, to: number): KlineBar[] {
-    const early = this.#hours.filter((b) => b.t >= from && b.t < to);
-    const firstMinuteHour = this.#hours.length === 0
+    const early = this.#hours.range(from, to);
+    const firstMinuteHour = this.#hours.count === 0
       ? -Infinity
-      : this.#hours[this.#hours.length - 1].t + HOUR_MS;
+      : this.#hours.end;
     const grouped = groupBars(
       this.minutes(Math.max(from, firstMinuteHour), to),
       (t) => Math.floor(t / HOUR_MS) * HOUR_MS,
@@ -184,15 +184,69 @@ interface WalkOptions {
 }
 
 /**
+ * Generated bars at a fixed step, kept as columns of numbers: a week of
+ * minutes for hundreds of symbols stays megabytes, not hundreds of them.
+ * Bar `i` starts at `start + i * stepMs`.
+ */
+class PackedBars {
+  readonly o: Float64Array;
+  readonly h: Float64Array;
+  readonly l: Float64Array;
+  readonly c: Float64Array;
+  readonly v: Float64Array;
+  readonly turnover: Float64Array;
+
+  constructor(
+    readonly start: number,
+    readonly stepMs: number,
+    readonly count: number,
+  ) {
+    this.o = new Float64Array(count);
+    this.h = new Float64Array(count);
+    this.l = new Float64Array(count);
+    this.c = new Float64Array(count);
+    this.v = new Float64Array(count);
+    this.turnover = new Float64Array(count);
+  }
+
+  /** Start of the bar after the last one. */
+  get end(): number {
+    return this.start + this.count * this.stepMs;
+  }
+
+  /** Bars with `from ≤ t < to`, oldest first. */
+  range(from: number, to: number): KlineBar[] {
+    const first = Math.max(0, Math.ceil((from - this.start) / this.stepMs));
+    const last = Math.min(
+      this.count,
+      Math.ceil((to - this.start) / this.stepMs),
+    );
+    const out: KlineBar[] = [];
+    for (let i = first; i < last; i++) {
+      out.push({
+        t: this.start + i * this.stepMs,
+        o: this.o[i],
+        h: this.h[i],
+        l: this.l[i],
+        c: this.c[i],
+        v: this.v[i],
+        turnover: this.turnover[i],
+      });
+    }
+    return out;
+  }
+}
+
+/**
  * `count` bars ending just before `end`, walked backwards from `close`:
  * each bar's open is the previous step's price, pulled toward `anchor` as
- * the live walk is, with wicks and a log-normal turnover. Oldest first.
+ * the live walk is, with wicks and a log-normal turnover.
  */
-function walkBack(options: WalkOptions): KlineBar[] {
-  const { random, sigma, stepMs, anchor } = options;
-  const bars: KlineBar[] = [];
+function walkBack(options: WalkOptions): PackedBars {
+  const { random, sigma, stepMs, anchor, count } = options;
+  const bars = new PackedBars(options.end - count * stepMs, stepMs, count);
   let close = options.close;
-  for (let i = 1; i <= options.count; i++) {
+  for (let i = count - 1; i >= 0; i--) {
     const logClose = Math.log(close);
     // Backwards, a mean-reverting walk is again mean-reverting (an
     // Ornstein–Uhlenbeck process reversed in time has the same law).
@@ -206,16 +260,13 @@ function walkBack(options: WalkOptions): KlineBar[] {
       Math.exp(-Math.abs(random.gaussian()) * wick);
     const turnover = options.turnover *
       Math.exp(0.5 * random.gaussian() - 0.125);
-    bars.push({
-      t: options.end - i * stepMs,
-      o: open,
-      h: high,
-      l: low,
-      c: close,
-      v: turnover / ((open + close) / 2),
-      turnover,
-    });
+    bars.o[i] = open;
+    bars.h[i] = high;
+    bars.l[i] = low;
+    bars.c[i] = close;
+    bars.v[i] = turnover / ((open + close) / 2);
+    bars.turnover[i] = turnover;
     close = open;
   }
-  return bars.reverse();
+  return bars;
 }

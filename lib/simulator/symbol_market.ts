@@ -95,6 +95,8 @@ export class SymbolMarket {
       random: options.historyRandom,
       startMs: options.startMs,
       turnoverPerMinute: spec.turnoverMean * 60_000 / TURNOVER_DECAY_MS,
+      historyMinutes: spec.klineHistory?.minutes,
+      historyHours: spec.klineHistory?.hours,
     });
     this.#window = new PriceWindow(
       0,

@@ -26,6 +26,15 @@ export interface SymbolSpec {
   readonly whalesPerHour: number;
   /** Smallest and largest whale trade notional, in USDT. */
   readonly whaleNotional: readonly [min: number, max: number];
+  /**
+   * Depth of the kline history behind the start. Default 7 days of minutes
+   * and 365 days of hours (about 2.8 MB a symbol); synthetic listings keep
+   * one day of minutes, so hundreds of them fit in a demo's memory.
+   */
+  readonly klineHistory?: {
+    readonly minutes: number;
+    readonly hours: number;
+  };
 }
 
 /** The default listing: the four tracked pairs plus two untracked ones. */

@@ -32,6 +32,12 @@ const ONSETS = [
 ];
 const VOWELS = ["A", "E", "I", "O", "U"];
 
+/**
+ * Kline history of a synthetic symbol: the one day of minutes the 24 h window
+ * is seeded from, no hours (a year of them for 600 pairs would take GBs).
+ */
+export const SYNTHETIC_KLINE_HISTORY = { minutes: 1_440, hours: 0 } as const;
+
 /** Most synthetic symbols one simulator lists. */
 export const MAX_SYNTHETIC_SYMBOLS = 5_000;
 
@@ -70,6 +76,7 @@ export function syntheticSpec(
     tradesPerSecond: Math.min(4, Math.max(0.2, turnoverMean / 2_500_000)),
     whalesPerHour: random.uniform(0.1, 0.6),
     whaleNotional: [turnoverMean * 0.02, turnoverMean * 0.2],
+    klineHistory: SYNTHETIC_KLINE_HISTORY,
   };
 }
 
