@@ -7,13 +7,17 @@ import {
   formatPrice,
   formatUsd,
 } from "../lib/client/format.ts";
+import { MAX_WATCHLIST } from "../lib/client/watchlist.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 import { cx } from "../lib/client/class_names.ts";
 import { afterHydration } from "../lib/web/browser.ts";
 
 /** Props of {@linkcode TickerStrip}. */
 export interface TickerStripProps {
+  /** The pairs the page streams. */
   readonly symbols: readonly string[];
+  /** The first tracked pairs: the default watchlist. */
+  readonly firstSymbols?: readonly string[];
   /** The page's selected symbol, shared with the other islands. */
   readonly selected: Signal<string>;
   readonly ticks: readonly (TickFrame | null)[];
@@ -21,13 +25,27 @@ export interface TickerStripProps {
 }
 
 /**
- * Every tracked symbol at a glance — price, 24 h change, turnover — doubling
- * as the pair tabs: choosing one selects it for the whole dashboard. Arrow
- * keys move between tabs, Home and End jump to the first and last.
+ * The viewer's watchlist at a glance — price, 24 h change, turnover —
+ * doubling as the pair tabs: choosing one selects it for the whole
+ * dashboard. The watchlist is chosen with the stars on the screener (or the
+ * star here, for the selected pair) and kept in this browser; by default it
+ * is the first four tracked pairs. A selected pair off the list gets a tab
+ * of its own. Arrow keys move between tabs, Home and End jump to the first
+ * and last.
  */
 export default function TickerStrip(props: TickerStripProps) {
-  const { symbols, selected } = props;
-  const dashboard = useDashboard({ symbols, ticks: props.ticks });
+  const { selected } = props;
+  const dashboard = useDashboard({
+    symbols: props.symbols,
+    firstSymbols: props.firstSymbols,
+    ticks: props.ticks,
+  });
+  const watchlist = dashboard.watchlist.value;
+  const current = selected.value;
+  const symbols = watchlist.includes(current)
+    ? watchlist
+    : [...watchlist, current];
+  const watched = watchlist.includes(current);
   useEffect(
     () =>
       afterHydration(() =>
@@ -53,7 +71,7 @@ export default function TickerStrip(props: TickerStripProps) {
     document.getElementById(`tab-${next}`)?.focus();
   };
   return (
-    <nav class="ticker-strip" aria-label="Tracked pairs">
+    <nav class="ticker-strip" aria-label="Watchlist">
       <div
         class="ticker-list"
         role="tablist"
@@ -76,13 +94,19 @@ export default function TickerStrip(props: TickerStripProps) {
               role="tab"
               aria-selected={active}
               tabIndex={active ? 0 : -1}
-              class={cx("ticker", active && "is-active")}
+              class={cx(
+                "ticker",
+                active && "is-active",
+                !watchlist.includes(symbol) && "is-unwatched",
+              )}
               data-symbol={symbol}
               onClick={() => (selected.value = symbol)}
             >
               <span class="ticker-symbol">
-                {symbol.replace("-USDT", "")}
-                <small>/USDT</small>
+                {symbol.replace(/-USDT(-PERP)?$/, "")}
+                <small>
+                  /USDT{symbol.endsWith("-PERP") ? " perp" : ""}
+                </small>
               </span>
               <span class="ticker-price num" data-field="price">
                 {formatPrice(tick?.price)}
@@ -96,6 +120,27 @@ export default function TickerStrip(props: TickerStripProps) {
             </button>
           );
         })}
+      </div>
+      <div class="strip-tools">
+        <button
+          type="button"
+          class={cx("watch", watched && "is-active")}
+          aria-pressed={watched}
+          data-field="watch-selected"
+          disabled={!watched && watchlist.length >= MAX_WATCHLIST}
+          title={watched
+            ? "Take the selected pair off the watchlist"
+            : "Add the selected pair to the watchlist"}
+          onClick={() => dashboard.toggleWatch(current)}
+        >
+          {watched ? "★" : "☆"}
+          <span class="sr-only">
+            {watched ? "Unwatch" : "Watch"} {current}
+          </span>
+        </button>
+        <a class="chip" href="/markets" data-field="all-markets">
+          All markets
+        </a>
       </div>
     </nav>
   );

@@ -7,7 +7,10 @@
  * candle frames are not replayed), rings the chime on live alerts, polls the
  * few numbers the socket does not carry (diagnostics, rooms, metrics: every
  * 10 s, only while the tab is visible), keeps a 1 s clock for freshness and
- * countdowns, and remembers preferences.
+ * countdowns, and remembers preferences and the watchlist (the ticker
+ * strip's pairs: a saved one naming pairs the page does not stream is
+ * checked with `/api/symbols?ids=` before the socket opens, and what is still
+ * tracked joins the page's stream).
  *
  * Islands get it from `useDashboard` (see `use_dashboard.ts`), which also
  * counts them: the client starts when the first island mounts and stops —
@@ -61,6 +64,13 @@ import { streamUrl } from "./reconnect_policy.ts";
 import { type SeverityLevel, severityOf } from "./severity.ts";
 import { type ConnectionState, StreamConnection } from "./stream_connection.ts";
 import { TradeTape } from "./trade_tape.ts";
+import {
+  defaultWatchlist,
+  readWatchlist,
+  toggleWatch,
+  writeWatchlist,
+} from "./watchlist.ts";
+import type { SymbolsResponse } from "../protocol/api_types.ts";
 import { type ChimeState, WhaleChime } from "./whale_chime.ts";
 import type {
   DashboardEnvironment,
@@ -109,6 +119,8 @@ export class Dashboard {
   readonly tradeThresholds: Signal<Readonly<Record<string, number>>> = signal(
     {},
   );
+  /** The viewer's watchlist: the ticker strip's pairs. */
+  readonly watchlist: Signal<readonly string[]>;
   /** The admin token typed in this tab (sessionStorage), or "". */
   readonly adminToken: Signal<string> = signal("");
   readonly chime: WhaleChime;
@@ -121,6 +133,7 @@ export class Dashboard {
   #stopEffects: (() => void)[] = [];
   #running = false;
   #preferences: Preferences;
+  #defaultWatchlist: readonly string[];
   readonly #chart: ChartFeed;
 
   /** A dashboard; without `environment` (the server) it never connects. */
@@ -129,6 +142,8 @@ export class Dashboard {
     const clock = environment?.clock ?? systemClock;
     const clockNow = () => clock.now();
     this.store = new MarketStore(symbols, clock);
+    this.#defaultWatchlist = defaultWatchlist(symbols);
+    this.watchlist = signal(this.#defaultWatchlist);
     this.candles = new CandleStore({
       fetch: environment?.fetch ?? (() => Promise.reject(new Error("server"))),
       now: clockNow,
@@ -217,6 +232,10 @@ export class Dashboard {
         clockOffsetMs: seed.renderedAt ? seed.renderedAt - at : 0,
       });
     }
+    if (seed.firstSymbols) {
+      this.#defaultWatchlist = defaultWatchlist(seed.firstSymbols);
+      if (!this.#running) this.watchlist.value = this.#defaultWatchlist;
+    }
     if (seed.ticks) store.seedTicks(seed.ticks);
     if (seed.alerts) store.seedAlerts(seed.alerts);
     if (seed.thresholds) store.seedThresholds(seed.thresholds);
@@ -298,6 +317,12 @@ export class Dashboard {
     this.#savePreferences({ muted: this.muted.peek() });
   }
 
+  /** Adds `symbol` to the watchlist or takes it off, and remembers it. */
+  toggleWatch(symbol: string): void {
+    this.watchlist.value = toggleWatch(this.watchlist.peek(), symbol);
+    writeWatchlist(this.#environment?.localStorage, this.watchlist.peek());
+  }
+
   /** Keeps the admin token the operator typed, for this tab only. */
   rememberAdminToken(token: string): void {
     this.adminToken.value = token;
@@ -356,8 +381,49 @@ export class Dashboard {
       }
       wasOpen = open;
     }));
-    this.#connection?.start();
+    const saved = readWatchlist(environment.localStorage);
+    const streamed = this.store.symbols.peek();
+    if (saved === undefined || saved.every((s) => streamed.includes(s))) {
+      if (saved !== undefined) this.watchlist.value = saved;
+      this.#connection?.start();
+    } else {
+      // Pairs the page does not stream: ask which are still tracked first.
+      this.#adoptWatchlist(environment, saved).finally(() => {
+        if (this.#running) this.#connection?.start();
+      });
+    }
     if (this.#selected) this.#chart.watch(this.#selected);
+  }
+
+  /**
+   * Takes a saved watchlist naming pairs the page does not stream: those
+   * still tracked join the page's stream (with their latest tick); the rest
+   * are dropped. On failure only the streamed ones are kept.
+   */
+  async #adoptWatchlist(
+    environment: DashboardEnvironment,
+    saved: readonly string[],
+  ): Promise<void> {
+    const streamed = this.store.symbols.peek();
+    const result = await getJson<SymbolsResponse>(
+      environment.fetch,
+      `/api/symbols?ids=${encodeURIComponent(saved.join(","))}`,
+    );
+    const found = result.ok && Array.isArray(result.data.symbols)
+      ? result.data.symbols
+      : [];
+    const tracked = new Set([
+      ...streamed,
+      ...found.map((s) => s.symbol),
+    ]);
+    batch(() => {
+      this.watchlist.value = saved.filter((s) => tracked.has(s));
+      this.store.symbols.value = [
+        ...streamed,
+        ...found.map((s) => s.symbol).filter((s) => !streamed.includes(s)),
+      ];
+      this.store.seedTicks(found.map((s) => s.tick));
+    });
   }
 
   /** Stops everything `start` began. */

@@ -20,6 +20,8 @@ import type { BrowserEvents } from "./stream_connection.ts";
 /** Server-rendered data an island hands to the client (all optional but symbols). */
 export interface DashboardSeed {
   readonly symbols: readonly string[];
+  /** The first tracked pairs: the default watchlist. Default `symbols`. */
+  readonly firstSymbols?: readonly string[];
   readonly epoch?: string;
   readonly simulated?: boolean;
   readonly ticks?: readonly (TickFrame | null)[];

@@ -4,6 +4,7 @@ import { Dashboard, FIRST_POLL_MS, RENDER_INTERVAL_MS } from "./dashboard.ts";
 import type { DashboardEnvironment } from "./dashboard_inputs.ts";
 import type { Schedule } from "./frame_batcher.ts";
 import { PREFERENCES_KEY } from "./preferences.ts";
+import { WATCHLIST_KEY } from "./watchlist.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { FakeEvents, FakeSocket, tickFrame } from "./test_utils.ts";
 
@@ -56,7 +57,13 @@ function harness(storage = memoryStorage()) {
     pageUrl: () => "http://sats.test/",
     fetch: (url) => {
       fetched.push(url);
-      const body = url.endsWith("/api/rooms")
+      const body = url.startsWith("/api/symbols?ids=")
+        ? {
+          symbols: decodeURIComponent(url.split("=")[1]).split(",")
+            .filter((id) => id !== "GONE-USDT")
+            .map((symbol) => ({ symbol, tick: tickFrame(symbol, 3) })),
+        }
+        : url.endsWith("/api/rooms")
         ? { total: 1, rooms: { [BTC]: 1, [ETH]: 1 } }
         : url.startsWith("/api/candles")
         ? candleAnswer(new URL(url, "http://sats.test"))
@@ -260,4 +267,47 @@ Deno.test("Dashboard - stop closes the socket and clears every timer and listene
   assert.equal(h.frames.size, 0, "no frame flush pending");
   assert.equal(h.sockets[0].closedWith, 1000);
   assert.equal(h.dashboard.connectionState.value.phase, "stopped");
+});
+
+Deno.test("Dashboard - a saved watchlist of streamed pairs applies at start, no request", () => {
+  const h = harness(memoryStorage({ [WATCHLIST_KEY]: JSON.stringify([ETH]) }));
+  assert.deepEqual(h.dashboard.watchlist.value, [BTC, ETH], "default first");
+  h.dashboard.start();
+  assert.deepEqual(h.dashboard.watchlist.value, [ETH]);
+  assert.equal(h.sockets.length, 1, "connects at once");
+  assert.ok(!h.fetched.some((u) => u.startsWith("/api/symbols")));
+  h.dashboard.toggleWatch(BTC);
+  assert.deepEqual(JSON.parse(h.storage.getItem(WATCHLIST_KEY)!), [ETH, BTC]);
+  h.dashboard.stop();
+});
+
+Deno.test("Dashboard - saved pairs the page does not stream are checked, then streamed", async () => {
+  const h = harness(
+    memoryStorage({
+      [WATCHLIST_KEY]: JSON.stringify(["SOL-USDT-PERP", "GONE-USDT", BTC]),
+    }),
+  );
+  h.dashboard.seed({ symbols: [BTC, ETH], firstSymbols: [BTC, ETH] });
+  h.dashboard.start();
+  assert.equal(h.sockets.length, 0, "not before the check");
+  await h.clock.settle();
+  assert.ok(
+    h.fetched.includes(
+      `/api/symbols?ids=${
+        encodeURIComponent("SOL-USDT-PERP,GONE-USDT,BTC-USDT")
+      }`,
+    ),
+  );
+  assert.deepEqual(h.dashboard.watchlist.value, ["SOL-USDT-PERP", BTC]);
+  assert.deepEqual(h.dashboard.store.symbols.value, [
+    BTC,
+    ETH,
+    "SOL-USDT-PERP",
+  ]);
+  assert.equal(h.dashboard.store.tick("SOL-USDT-PERP").value?.seq, 3);
+  assert.equal(
+    new URL(h.sockets[0].url).searchParams.get("symbols"),
+    `${BTC},${ETH},SOL-USDT-PERP`,
+  );
+  h.dashboard.stop();
 });

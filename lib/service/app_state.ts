@@ -57,7 +57,11 @@ export interface Services {
   readonly symbolTable: SymbolTable;
   health(): HealthResponse;
   diagnostics(): DiagnosticsResponse;
-  symbols(): SymbolsResponse;
+  /**
+   * Every tracked symbol's snapshot, or with `ids` only those tracked among
+   * them (any case), in the order given.
+   */
+  symbols(ids?: readonly string[]): SymbolsResponse;
   /** The latest overview item of every symbol that ticked (server renders). */
   market(): MarketItem[];
   /** Recent ticks of one symbol, oldest first (bounded by `HISTORY_SIZE`). */

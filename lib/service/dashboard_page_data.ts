@@ -3,6 +3,11 @@
  * symbol, the selected symbol's candles and recent trades, recent alerts,
  * price alerts, thresholds and the service's numbers, read from the running
  * service (never from upstream), so the first paint already shows live data.
+ *
+ * The page streams only the pairs it shows: every tracked pair while they
+ * fit one `/ws/stream` socket (32), else the first four (the default
+ * watchlist) and the selected one — never the history of a whole market.
+ * The viewer's own watchlist is the browser's to add (`lib/client`).
  */
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type {
@@ -18,6 +23,8 @@ import {
 import type { PriceAlertsResponse } from "../protocol/price_alerts.ts";
 import type { TapeTrade } from "../protocol/trades.ts";
 import type { Services } from "./app_state.ts";
+import { MAX_STREAM_SYMBOLS } from "../http/stream_request.ts";
+import { defaultWatchlist, pageSymbols } from "../client/watchlist.ts";
 import {
   CHART_WINDOWS,
   DEFAULT_CHART_WINDOW,
@@ -28,7 +35,12 @@ export const PAGE_ALERTS = 20;
 
 /** Data of the dashboard page. */
 export interface DashboardPageData {
+  /** The pairs the page streams (see the module comment). */
   readonly symbols: readonly string[];
+  /** The first tracked pairs: the default watchlist. */
+  readonly firstSymbols: readonly string[];
+  /** How many pairs are tracked. */
+  readonly tracked: number;
   readonly selected: string;
   /** Opened as `/s/:symbol` (the URL follows the selection). */
   readonly deepLinked: boolean;
@@ -62,13 +74,21 @@ export function dashboardPageData(
   selected: string | undefined,
   now: number = services.clock.now(),
 ): DashboardPageData {
-  const snapshots = services.symbols().symbols;
+  const tracked = [...services.symbolTable.values()];
+  const chosen = selected ?? tracked[0];
+  const firstSymbols = defaultWatchlist(tracked);
+  const snapshots = services.symbols(
+    tracked.length <= MAX_STREAM_SYMBOLS
+      ? tracked
+      : pageSymbols(firstSymbols, chosen),
+  ).symbols;
   const symbols = snapshots.map((s) => s.symbol);
-  const chosen = selected ?? symbols[0];
   const diagnostics = services.diagnostics();
   const chart = CHART_WINDOWS[DEFAULT_CHART_WINDOW];
   return {
     symbols,
+    firstSymbols,
+    tracked: tracked.length,
     selected: chosen,
     deepLinked: selected !== undefined,
     epoch: services.health().epoch,
@@ -88,13 +108,4 @@ export function dashboardPageData(
     rooms: services.rooms(),
     metrics: services.metrics(),
   };
-}
-
-/** The tracked symbol `raw` names (case-insensitive), or undefined. */
-export function findSymbol(
-  symbols: readonly string[],
-  raw: string,
-): string | undefined {
-  const wanted = raw.toUpperCase();
-  return symbols.find((symbol) => symbol.toUpperCase() === wanted);
 }

@@ -103,10 +103,19 @@ export function buildServices(parts: ServiceParts): Services {
       epoch: hub.epoch,
     }),
     diagnostics: parts.diagnostics,
-    symbols: () => {
+    symbols: (ids) => {
       const unavailable = new Set(parts.upstream()?.unavailableSymbols ?? []);
+      const chosen = ids === undefined ? parts.catalog.symbols : [
+        ...new Set(
+          ids.map((id) => parts.catalog.table.get(id.toUpperCase())),
+        ),
+      ]
+        .flatMap((id) => {
+          const symbol = id === undefined ? undefined : parts.catalog.get(id);
+          return symbol === undefined ? [] : [symbol];
+        });
       return {
-        symbols: parts.catalog.symbols.map((s) => ({
+        symbols: chosen.map((s) => ({
           symbol: s.id,
           upstream: s.upstream,
           market: s.category,

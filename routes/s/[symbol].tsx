@@ -1,7 +1,4 @@
-import {
-  dashboardPageData,
-  findSymbol,
-} from "../../lib/service/dashboard_page_data.ts";
+import { dashboardPageData } from "../../lib/service/dashboard_page_data.ts";
 import type { DashboardPageData } from "../../lib/service/dashboard_page_data.ts";
 import type { AppState } from "../../lib/service/app_state.ts";
 import type { Handlers } from "../../lib/web/mod.ts";
@@ -14,10 +11,7 @@ import type { Handlers } from "../../lib/web/mod.ts";
 export const handler: Handlers<AppState, DashboardPageData> = {
   GET: (_req, ctx) => {
     const { services } = ctx.state;
-    const symbol = findSymbol(
-      services.config.symbols.map((s) => s.id),
-      ctx.params.symbol,
-    );
+    const symbol = services.symbolTable.get(ctx.params.symbol.toUpperCase());
     if (symbol === undefined) return ctx.renderNotFound();
     if (symbol !== ctx.params.symbol) {
       return Promise.resolve(
