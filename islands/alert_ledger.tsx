@@ -1,7 +1,12 @@
 import { useSignal } from "@preact/signals";
-import type { AlertFrame, AlertKind } from "../lib/protocol/frames.ts";
+import type { AlertFrame } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
-import { formatIsoUtc, formatPrice, formatUsd } from "../lib/client/format.ts";
+import {
+  ALERT_KIND_LABEL,
+  formatIsoUtc,
+  formatPrice,
+  formatUsd,
+} from "../lib/client/format.ts";
 import { formatMultiple, severityOf } from "../lib/client/severity.ts";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
@@ -11,14 +16,6 @@ export interface AlertLedgerProps {
   /** Server-rendered recent alerts, newest first. */
   readonly alerts: readonly AlertFrame[];
 }
-
-const KIND_LABEL: Readonly<Record<AlertKind, string>> = {
-  threshold_crossing: "24 h turnover crossed the line",
-  volume_spike: "Volume spike",
-  whale_trade: "Whale trade",
-  price_level: "Price level",
-  liquidation: "Liquidation",
-};
 
 /** The query string of the ledger's filter, for the export links. */
 function exportQuery(symbol: string | null): string {
@@ -147,7 +144,7 @@ export default function AlertLedger(props: AlertLedgerProps) {
                       </span>
                     )}
                     <span class="muted">
-                      {KIND_LABEL[alert.kind] ?? alert.kind}
+                      {ALERT_KIND_LABEL[alert.kind] ?? alert.kind}
                     </span>
                     {alert.side && (
                       <span class={alert.side === "Buy" ? "up" : "down"}>

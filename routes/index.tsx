@@ -16,6 +16,7 @@ import {
 } from "../lib/service/dashboard_page_data.ts";
 import type { AppState } from "../lib/service/app_state.ts";
 import { type Handlers, Head, type PageProps } from "../lib/web/mod.ts";
+import { PageBrand } from "../lib/client/page_brand.tsx";
 
 /** The dashboard, rendered with the service's latest data. */
 export const handler: Handlers<AppState, DashboardPageData> = {
@@ -38,21 +39,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
       </Head>
       <a class="skip-link" href="#main">Skip to the chart</a>
       <header class="topbar">
-        <a class="brand" href="/">
-          <svg
-            class="brand-mark"
-            viewBox="0 0 32 32"
-            width="28"
-            height="28"
-            aria-hidden="true"
-          >
-            <rect width="32" height="32" rx="7" class="brand-bg" />
-            <path d="M6 21l6-7 5 4 9-10" class="brand-line" />
-            <circle cx="26" cy="8" r="2.4" class="brand-dot" />
-          </svg>
-          <h1 class="brand-name">SATS Sentinel</h1>
-          <span class="brand-tag">market telemetry</span>
-        </a>
+        <PageBrand />
         <HeaderStatus
           symbols={symbols}
           simulated={data.simulated}
@@ -62,6 +49,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
       <ConnectionBanner symbols={symbols} />
       <TickerStrip
         symbols={symbols}
+        firstSymbols={data.firstSymbols}
         selected={selected}
         ticks={data.ticks}
         deepLinked={data.deepLinked}
@@ -120,7 +108,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
       </main>
       <footer class="page-foot">
         <span>
-          Spot tickers from{" "}
+          Tickers from{" "}
           {data.simulated ? "the local Bybit simulator" : "Bybit V5"}{" "}
           · all times UTC
         </span>

@@ -136,3 +136,60 @@ Deno.test("pages - the chart is drawn on the server: candles, axes and the last 
     await stack.stop();
   }
 });
+
+Deno.test("pages - a whole market: the dashboard streams its first pairs and the selected one, /markets its first rows, /api/symbols?ids= checks a watchlist", async () => {
+  const stack = await startStack({
+    env: { INGEST_MODE: "ws", SYMBOLS: "all", MARKETS: "spot,linear" },
+    exchange: { syntheticSymbols: 60, syntheticPerps: 20 },
+  });
+  try {
+    await pollUntil(
+      () => stack.service.services.market().length >= 80,
+      "an overview item for 60 pairs and 20 perpetuals",
+      30_000,
+    );
+    const listed = [...stack.service.services.symbolTable.values()];
+    const far = listed.findLast((id) => id.endsWith("-PERP"))!;
+    assert.ok(listed.indexOf(far) > 4, far);
+
+    // A listed pair (not configured) deep-links; the page names five pairs.
+    const html = await (await fetch(
+      `${stack.service.url}/s/${far.toLowerCase()}`,
+      { ...HTML, redirect: "follow" },
+    )).text();
+    const payload = islandPayload(html);
+    const strip = payload.islands.find(([name]) => name === "ticker_strip")![1];
+    assert.deepEqual(strip.symbols, [...listed.slice(0, 4), far]);
+    assert.deepEqual(strip.firstSymbols, listed.slice(0, 4));
+    assert.equal((strip.ticks as unknown[]).length, 5, "never every pair");
+
+    const markets = await fetch(`${stack.service.url}/markets`, HTML);
+    assert.equal(markets.status, 200);
+    const page = await markets.text();
+    assert.doesNotMatch(page, /\sstyle="/);
+    const screener = islandPayload(page).islands.find(([name]) =>
+      name === "market_screener"
+    )![1];
+    assert.equal((screener.items as unknown[]).length, 40);
+    assert.equal(screener.total, listed.length);
+    assert.deepEqual(screener.markets, ["spot", "linear"]);
+    assert.match(page, /data-field="screener-row"/);
+
+    const checked = await (await fetch(
+      `${stack.service.url}/api/symbols?ids=${far.toLowerCase()},NOPE-USDT,BTC-USDT`,
+    )).json();
+    assert.deepEqual(
+      checked.symbols.map((s: { symbol: string }) =>
+        s.symbol
+      ),
+      [far, "BTC-USDT"],
+    );
+    const tooMany = await fetch(
+      `${stack.service.url}/api/symbols?ids=${listed.slice(0, 33).join(",")}`,
+    );
+    assert.equal(tooMany.status, 400);
+    await tooMany.body?.cancel();
+  } finally {
+    await stack.stop();
+  }
+});

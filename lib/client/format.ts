@@ -3,6 +3,7 @@
  * function is total (NaN or missing values render as an em dash) because a
  * formatting error must never blank a live panel.
  */
+import type { AlertKind } from "../protocol/frames.ts";
 
 const DASH = "—";
 /** U+2212: a real minus, as wide as the plus sign in tabular figures. */
@@ -114,6 +115,24 @@ export function formatDuration(ms: number | null | undefined): string {
   if (h < 24) return `${h} h ${pad(m % 60)} m`;
   return `${Math.floor(h / 24)} d ${pad(h % 24)} h`;
 }
+
+/** A channel id as people read it: `BTC/USDT`, `BTC/USDT perp`. */
+export function pairLabel(id: string): string {
+  const perp = id.endsWith("-PERP");
+  const pair = perp ? id.slice(0, -5) : id;
+  const cut = pair.lastIndexOf("-");
+  const label = cut < 0 ? pair : `${pair.slice(0, cut)}/${pair.slice(cut + 1)}`;
+  return perp ? `${label} perp` : label;
+}
+
+/** What each alert kind means, as the ledgers say it. */
+export const ALERT_KIND_LABEL: Readonly<Record<AlertKind, string>> = {
+  threshold_crossing: "24 h turnover crossed the line",
+  volume_spike: "Volume spike",
+  whale_trade: "Whale trade",
+  price_level: "Price level",
+  liquidation: "Liquidation",
+};
 
 /** Plain integers with separators: `12,408`. */
 export function formatCount(value: number | null | undefined): string {

@@ -10,6 +10,7 @@ import {
   formatPrice,
   formatUsd,
   formatUsdt,
+  pairLabel,
 } from "./format.ts";
 
 Deno.test("formatPrice - digits follow magnitude and never blank", () => {
@@ -67,4 +68,10 @@ Deno.test("formatCompact - sizes and volumes without a currency", () => {
   assert.equal(formatCompact(1.5), "1.5");
   assert.equal(formatCompact(-2_500_000), "\u22122.5M");
   assert.equal(formatCompact(NaN), "—");
+});
+
+Deno.test("pairLabel - spot pairs and perpetuals as people read them", () => {
+  assert.equal(pairLabel("BTC-USDT"), "BTC/USDT");
+  assert.equal(pairLabel("1000PEPE-USDT-PERP"), "1000PEPE/USDT perp");
+  assert.equal(pairLabel("ODD"), "ODD");
 });
