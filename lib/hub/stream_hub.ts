@@ -489,12 +489,7 @@ export class StreamHub {
   snapshot(): HubSnapshot {
     const channels: Record<string, ChannelEntry[]> = {};
     for (const [symbol, channel] of this.#channels) {
-      // Plain copies: a stored entry decodes its frame on each read.
-      channels[symbol] = channel.entries().map((e) => ({
-        seq: e.seq,
-        frame: e.frame,
-        encoded: e.encoded,
-      }));
+      channels[symbol] = channel.entries();
     }
     return { epoch: this.#epoch, channels };
   }

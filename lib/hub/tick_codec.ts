@@ -87,6 +87,25 @@ export function tickEntry(
   );
 }
 
+/** The entry of an encoded frame numbered `seq` (restored history). */
+export function encodedEntry(seq: number, encoded: string): ChannelEntry {
+  return new EncodedEntry(seq, encoded);
+}
+
+/**
+ * The fields after `seq` of a stored entry, as {@linkcode tickData} made
+ * them: cut from its encoding, decoded only when it is not in that shape.
+ */
+export function entryData(entry: ChannelEntry): string {
+  const marker = `,"seq":${entry.seq},`;
+  const at = entry.encoded.indexOf(marker);
+  if (entry.encoded.startsWith('{"type":"tick","symbol":') && at > 0) {
+    return `{${entry.encoded.slice(at + marker.length)}`;
+  }
+  const { type: _type, symbol: _symbol, seq: _seq, ...rest } = entry.frame;
+  return JSON.stringify(rest);
+}
+
 /** The entry of an already built frame (restored history). */
 export function frameEntry(frame: TickFrame): ChannelEntry {
   return new EncodedEntry(frame.seq, JSON.stringify(frame));

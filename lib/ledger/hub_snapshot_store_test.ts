@@ -3,7 +3,11 @@ import { withKv } from "./test_utils.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
-import { saveHubSnapshot, takeHubSnapshot } from "./hub_snapshot_store.ts";
+import {
+  saveHubSnapshot,
+  snapshotEntries,
+  takeHubSnapshot,
+} from "./hub_snapshot_store.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT", "1000SATS-USDT"];
 
@@ -131,12 +135,17 @@ Deno.test("hub snapshot - a save that fails part-way leaves no snapshot to resto
     let writes = 0;
     const failing = {
       list: kv.list.bind(kv),
-      delete: kv.delete.bind(kv),
-      set: (key: Deno.KvKey, value: unknown) => {
-        if (key.includes("channel") && ++writes === 3) {
-          return Promise.reject(new Error("Disk full"));
-        }
-        return kv.set(key, value);
+      set: kv.set.bind(kv),
+      atomic: () => {
+        const op = kv.atomic();
+        const set = op.set.bind(op);
+        op.set = (key: Deno.KvKey, value: unknown) => {
+          if (key.includes("channel") && ++writes === 3) {
+            throw new Error("Disk full");
+          }
+          return set(key, value);
+        };
+        return op;
       },
     } as unknown as Deno.Kv;
     await assert.rejects(
@@ -144,5 +153,28 @@ Deno.test("hub snapshot - a save that fails part-way leaves no snapshot to resto
       /Disk full/,
     );
     assert.equal(await takeHubSnapshot(kv), undefined);
+  });
+});
+
+Deno.test("hub snapshot - entries are saved and restored as their encoding, never decoded", async () => {
+  await withKv(async (kv) => {
+    const encoded =
+      '{"type":"tick","symbol":"BTC-USDT","seq":7,"ts":5,"price":1}';
+    const entry = {
+      seq: 7,
+      encoded,
+      get frame(): never {
+        throw new Error("decoded");
+      },
+    };
+    await saveHubSnapshot(kv, {
+      epoch: "e",
+      channels: { "BTC-USDT": [entry] },
+    });
+    const taken = (await takeHubSnapshot(kv))!;
+    assert.equal(taken.channels["BTC-USDT"][0].encoded, encoded);
+    assert.deepEqual(snapshotEntries(taken)["BTC-USDT"], [
+      { channel: "BTC-USDT", seq: 7, data: '{"ts":5,"price":1}' },
+    ]);
   });
 });
