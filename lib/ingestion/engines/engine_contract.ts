@@ -83,6 +83,11 @@ export interface IngestCounters {
   readonly wsDataSilenceReplacements: number;
   /** Topics resubscribed (silent past their pace, or a delta without snapshot). */
   readonly wsTopicResubscribes: number;
+  /**
+   * Ticks the worker replaced with a newer one of the same symbol while the
+   * main thread had not yet taken its previous batch (`batch_gate.ts`).
+   */
+  readonly ticksConflated: number;
 }
 
 /** Counters before anything happened. */
@@ -103,6 +108,7 @@ export const ZERO_COUNTERS: IngestCounters = {
   fallbacks: 0,
   wsDataSilenceReplacements: 0,
   wsTopicResubscribes: 0,
+  ticksConflated: 0,
 };
 
 /** One upstream WebSocket connection, as diagnostics show it; times epoch ms. */

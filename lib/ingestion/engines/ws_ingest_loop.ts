@@ -295,6 +295,7 @@ function combine(
       fallbacks: feedSum((f) => f.fallbacks),
       wsDataSilenceReplacements: sum((c) => c.counters.dataSilenceReplacements),
       wsTopicResubscribes: sum((c) => c.counters.topicResubscribes),
+      ticksConflated: 0,
     },
   };
 }

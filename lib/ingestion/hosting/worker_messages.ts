@@ -78,6 +78,10 @@ export type HostMessage =
     readonly symbols: TrackedSymbol[];
     readonly thresholds: Record<string, number>;
   }
+  | {
+    /** The main thread took the batch in flight (see `batch_gate.ts`). */
+    readonly type: "ack";
+  }
   | { readonly type: "stop" };
 
 const hostMessageSchema: z.ZodType<HostMessage> = z.discriminatedUnion("type", [
@@ -92,6 +96,7 @@ const hostMessageSchema: z.ZodType<HostMessage> = z.discriminatedUnion("type", [
     symbols: z.array(trackedSymbolSchema).max(MAX_SYMBOLS),
     thresholds: z.record(z.string(), thresholdSchema),
   }),
+  z.object({ type: z.literal("ack") }),
   z.object({ type: z.literal("stop") }),
 ]);
 
@@ -213,6 +218,7 @@ const upstreamStateSchema: z.ZodType<UpstreamState> = z.object({
     fallbacks: count,
     wsDataSilenceReplacements: count,
     wsTopicResubscribes: count,
+    ticksConflated: count,
   }),
 });
 

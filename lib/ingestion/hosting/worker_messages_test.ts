@@ -147,6 +147,7 @@ Deno.test("parseHostMessage - accepts every message the host sends", () => {
       }],
       thresholds: { "XRP-USDT-PERP": 5 },
     },
+    { type: "ack" },
     { type: "stop" },
   ];
   for (const message of messages) {
