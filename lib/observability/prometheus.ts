@@ -295,5 +295,10 @@ function ingestLines(ingest: IngestMetrics): MetricLine[] {
       "Liquidations rejected by validation (absurd values included)",
       ingest.liquidations_rejected_total,
     ),
+    counter(
+      "sentinel_worker_ticks_conflated_total",
+      "Ticks the ingestion worker replaced with a newer one of their symbol while the main thread was busy",
+      ingest.worker_ticks_conflated_total,
+    ),
   ];
 }

@@ -112,6 +112,7 @@ Deno.test("renderPrometheus - ingestion source gauges and counters when present"
       liquidations_total: 40,
       liquidations_rejected_total: 1,
       rest_fallback_symbols: 12,
+      worker_ticks_conflated_total: 7,
     },
   }, ROOMS);
   const values = new Map(samples(text).map(([name, , value]) => [name, value]));
@@ -125,6 +126,7 @@ Deno.test("renderPrometheus - ingestion source gauges and counters when present"
   assert.equal(values.get("sentinel_ws_topic_resubscribes_total"), "7");
   assert.equal(values.get("sentinel_liquidations_rejected_total"), "1");
   assert.equal(values.get("sentinel_rest_fallback_symbols"), "12");
+  assert.equal(values.get("sentinel_worker_ticks_conflated_total"), "7");
   assert.match(text, /# TYPE sentinel_ws_messages_total counter\n/);
   assert.equal(
     renderPrometheus(METRICS, ROOMS).includes("sentinel_ws_"),

@@ -314,6 +314,11 @@ export interface IngestMetrics {
   readonly liquidations_rejected_total: number;
   /** Symbols REST polling stands in for now. */
   readonly rest_fallback_symbols: number;
+  /**
+   * Ticks the ingestion worker replaced with a newer one of the same symbol
+   * while the main thread had not yet taken the previous batch.
+   */
+  readonly worker_ticks_conflated_total: number;
 }
 
 /** Alert counts by symbol, then kind. */

@@ -202,6 +202,7 @@ export function ingestMetrics(
     liquidations_total: counters?.liquidations ?? 0,
     liquidations_rejected_total: counters?.liquidationsRejected ?? 0,
     rest_fallback_symbols: upstream?.ws?.fallbackSymbols ?? 0,
+    worker_ticks_conflated_total: counters?.ticksConflated ?? 0,
   };
 }
 

@@ -353,6 +353,7 @@ Deno.test("ingestMetrics - counters and gauges of the current source", () => {
     liquidations_total: 0,
     liquidations_rejected_total: 0,
     rest_fallback_symbols: 0,
+    worker_ticks_conflated_total: 0,
   });
   const before = ingestMetrics(undefined, "ws");
   assert.equal(before.mode, "ws");

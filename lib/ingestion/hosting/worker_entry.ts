@@ -2,16 +2,18 @@
  * Web Worker entry of ingestion. A thin adapter: it validates what the main
  * thread sends, runs one {@linkcode IngestEngine} (REST polling, or the
  * WebSocket with REST fallback, as configured), and posts its callbacks back
- * as protocol messages. All logic lives in the engine, so the same code runs
- * inline when workers are unavailable.
+ * as protocol messages through a {@linkcode BatchGate}: one `batch` per push
+ * cycle, the next only once the main thread acked the last. All logic lives
+ * in the engine and the gate, so the same engine runs inline when workers are
+ * unavailable.
  *
  * Started by `ingestion_host.ts` with
  * `new Worker(new URL("./worker_entry.ts", import.meta.url), { type: "module" })`.
  */
 import type { IngestEngine } from "../engines/engine_contract.ts";
 import { createIngestEngine } from "../engines/ingest_engine.ts";
+import { BatchGate } from "./batch_gate.ts";
 import {
-  type DataBatch,
   type HostMessage,
   parseHostMessage,
   type WorkerMessage,
@@ -25,50 +27,15 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
+const gate = new BatchGate((message) => scope.postMessage(message));
 let loop: IngestEngine | undefined;
 let stopping: Promise<void> | undefined;
-
-/**
- * Posts `message`; data gathered this turn goes out first, so the main
- * thread sees everything in the order it happened (a state report never
- * counts ticks it has not received yet).
- */
-function post(message: WorkerMessage): void {
-  if (message.type !== "batch") flushData();
-  scope.postMessage(message);
-}
-
-/**
- * The data of the current turn: the engine reports a cycle's ticks, trades
- * and liquidations one after the other, and they leave as one `batch`
- * message at the end of the turn.
- */
-let pending: { -readonly [K in keyof DataBatch]: DataBatch[K] } | undefined;
-
-function append<T>(list: T[], items: readonly T[]): void {
-  for (const item of items) list.push(item);
-}
-
-function gather(): { -readonly [K in keyof DataBatch]: DataBatch[K] } {
-  if (pending === undefined) {
-    pending = { ticks: [], trades: [], liquidations: [] };
-    queueMicrotask(flushData);
-  }
-  return pending;
-}
-
-function flushData(): void {
-  const batch = pending;
-  if (batch === undefined) return;
-  pending = undefined;
-  post({ type: "batch", ...batch });
-}
 
 function handle(message: HostMessage): void {
   switch (message.type) {
     case "start":
       if (loop !== undefined) {
-        post({
+        gate.other({
           type: "log",
           level: "warn",
           message: "Ingestion worker ignored a second start",
@@ -78,15 +45,17 @@ function handle(message: HostMessage): void {
       }
       loop = createIngestEngine({
         config: message.config,
-        onTicks: (ticks) => append(gather().ticks, ticks),
-        onTrades: (trades) => append(gather().trades, trades),
-        onLiquidations: (liquidations) =>
-          append(gather().liquidations, liquidations),
-        onState: (state) => post({ type: "state", state }),
+        onTicks: (ticks) => gate.ticks(ticks),
+        onTrades: (trades) => gate.trades(trades),
+        onLiquidations: (liquidations) => gate.liquidations(liquidations),
+        onState: (state) => gate.state(state),
         onLog: (level, text, fields) =>
-          post({ type: "log", level, message: text, fields }),
+          gate.other({ type: "log", level, message: text, fields }),
       });
       loop.start();
+      return;
+    case "ack":
+      gate.ack();
       return;
     case "set-threshold":
       loop?.setThreshold(message.symbol, message.value);
@@ -97,7 +66,8 @@ function handle(message: HostMessage): void {
     case "stop":
       stopping ??= (async () => {
         await loop?.stop();
-        post({ type: "stopped" });
+        gate.drain();
+        gate.other({ type: "stopped" });
         scope.close();
       })();
       return;
@@ -110,7 +80,7 @@ scope.onmessage = (event) => {
     handle(parsed.message);
     return;
   }
-  post({
+  gate.other({
     type: "log",
     level: "error",
     message: "Ingestion worker ignored an invalid message",

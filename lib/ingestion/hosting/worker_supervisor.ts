@@ -7,6 +7,8 @@
  * means the thread is stuck or gone), is terminated and replaced after a
  * jittered backoff. The new worker starts with the current thresholds, and its
  * counters continue from the dead worker's so metrics never go backwards.
+ * Each `batch` is acked once the service has it: the worker sends one batch
+ * at a time (`batch_gate.ts`), so a busy main thread never builds a queue.
  */
 import type { LogLevel } from "../../config/config_schema.ts";
 import { fullJitterDelay, type FullJitterOptions } from "../bybit/backoff.ts";
@@ -236,6 +238,8 @@ export class WorkerIngestion implements IngestionHandle {
       return;
     }
     this.#guarded(() => deliverWorkerMessage(message, this.#options));
+    // The service has the batch: the worker may send the next (batch_gate.ts).
+    if (message.type === "batch") this.#send({ type: "ack" });
   }
 
   /** A new worker's state, continuing the counters of the dead ones. */
