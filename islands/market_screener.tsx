@@ -327,7 +327,7 @@ function Row(
       </span>
       <span role="cell" class="col-symbol">
         <a href={detailHref(row.symbol)} data-field="screener-link">
-          {label.replace(" perp", "")}
+          <PairName label={label.replace(" perp", "")} />
         </a>
         {row.market === "linear" && <span class="badge badge-perp">perp</span>}
         {row.is_whale && <span class="badge badge-whale">whale</span>}
@@ -352,5 +352,21 @@ function Row(
           : `${formatDuration(Math.max(0, props.now - row.lastAlertAt))} ago`}
       </span>
     </div>
+  );
+}
+
+/**
+ * A pair's name with its quote apart, so a narrow screen can drop the quote
+ * (every market `SYMBOLS=all` follows is quoted in USDT) and keep the base
+ * and its badges whole.
+ */
+function PairName(props: { label: string }) {
+  const slash = props.label.indexOf("/");
+  if (slash < 0) return <span class="pair-base">{props.label}</span>;
+  return (
+    <>
+      <span class="pair-base">{props.label.slice(0, slash)}</span>
+      <span class="pair-quote">{props.label.slice(slash)}</span>
+    </>
   );
 }
