@@ -1,12 +1,18 @@
 /**
  * The events every instance announces to every other on the engine's control
  * channel: a threshold changed, the leader's upstream status, the price-level
- * alerts changed. JSON objects told apart by `kind`; an event this version
+ * alerts changed, the exchange's listing changed (`listing_announcement.ts`). JSON objects told apart by `kind`; an event this version
  * does not know is ignored, so instances of two versions can share a stream
  * during a rolling upgrade.
  */
 import type { ThresholdKind } from "../alerts/symbol_thresholds.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
+import {
+  asListingAnnouncement,
+  type ListingAnnouncement,
+} from "./listing_announcement.ts";
+
+export type { ListingAnnouncement } from "./listing_announcement.ts";
 
 /** A threshold change announced on the control channel. */
 export interface ThresholdAnnouncement {
@@ -35,7 +41,8 @@ export interface PriceAlertsAnnouncement {
 export type ControlEvent =
   | ThresholdAnnouncement
   | StatusAnnouncement
-  | PriceAlertsAnnouncement;
+  | PriceAlertsAnnouncement
+  | ListingAnnouncement;
 
 /** The event `data` holds, or undefined for malformed or unknown data. */
 export function parseControlEvent(data: string): ControlEvent | undefined {
@@ -47,6 +54,8 @@ export function parseControlEvent(data: string): ControlEvent | undefined {
       case "status":
       case "price_alerts":
         return event as ControlEvent;
+      case "listing":
+        return asListingAnnouncement(event as Record<string, unknown>);
       default:
         return undefined;
     }

@@ -38,6 +38,7 @@ import type {
 import type { AlertFrame, StatusFrame } from "../protocol/frames.ts";
 import {
   type ControlEvent,
+  type ListingAnnouncement,
   parseControlEvent,
   type StatusAnnouncement,
   type ThresholdAnnouncement,
@@ -64,6 +65,8 @@ export interface EngineLinkOptions {
   readonly onStatus?: (announcement: StatusAnnouncement) => void;
   /** The stored price-level alerts changed (on every instance). */
   readonly onPriceAlerts?: () => void;
+  /** The leader's listing changed (on every instance, the leader included). */
+  readonly onListing?: (announcement: ListingAnnouncement) => void;
   /**
    * An entry of derived data (`data` as published) in order, on every
    * instance, the leader included — at start also every one still held.
@@ -249,6 +252,11 @@ export class EngineLink {
     return this.#announce({ kind: "price_alerts" });
   }
 
+  /** Tells every instance (this one included) a listing change. */
+  announceListing(announcement: ListingAnnouncement): Promise<void> {
+    return this.#announce(announcement);
+  }
+
   /** Publishes a control event from any instance (unfenced). */
   async #announce(event: ControlEvent): Promise<void> {
     const result = await this.engine.publish([{
@@ -333,6 +341,8 @@ export class EngineLink {
       this.#options.onThresholds(event);
     } else if (event.kind === "price_alerts") {
       this.#options.onPriceAlerts?.();
+    } else if (event.kind === "listing") {
+      this.#options.onListing?.(event);
     }
   }
 

@@ -22,6 +22,12 @@ import type { Logger } from "../observability/logger.ts";
 import type { DiagnosticsResponse } from "../protocol/api_types.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
 import type { CandleStage } from "./candle_stage.ts";
+import type { MarketCategory } from "../market/tracked_symbol.ts";
+import type { ListingChange } from "./market_catalog.ts";
+import {
+  type ListingAnnouncement,
+  listingAnnouncements,
+} from "./listing_announcement.ts";
 import { statusFrame } from "./diagnostics.ts";
 import { EngineLink } from "./engine_link.ts";
 import type { LeaderIngestion } from "./leader_ingestion.ts";
@@ -47,6 +53,11 @@ export interface EngineWiringOptions {
   readonly recentAlerts: RingBuffer<AlertFrame>;
   /** Whether a channel id is tracked now (the listing changes at runtime). */
   readonly tracks: (symbol: string) => boolean;
+  /**
+   * The leader announced a listing change (every instance; the leader's own
+   * is already applied, so applying it again changes nothing).
+   */
+  readonly onListing?: (announcement: ListingAnnouncement) => void;
   /** The service's diagnostics, which a status frame is made of. */
   readonly diagnostics: () => DiagnosticsResponse;
 }
@@ -93,6 +104,7 @@ export class EngineWiring {
           ingestion.setThreshold(symbol, changes.whale);
         }
       },
+      onListing: options.onListing,
       onPriceAlerts: () =>
         void priceAlerts.refresh().catch((error) =>
           logger.warn("Price alerts could not be read again", { error })
@@ -167,6 +179,22 @@ export class EngineWiring {
     if (key === this.#lastStatus && !force) return;
     this.#lastStatus = key;
     this.link.publishStatus(frame, this.#shared ? this.#upstream : undefined);
+  }
+
+  /**
+   * The listing this instance read changed `market`: the leader of a shared
+   * engine tells the followers, so they follow the same symbols at once.
+   */
+  announceListing(market: MarketCategory, change: ListingChange): void {
+    if (!this.#shared || this.link.role !== "leader") return;
+    for (const announcement of listingAnnouncements(market, change)) {
+      this.link.announceListing(announcement).catch((error) =>
+        this.#options.logger.warn("Listing change not announced", {
+          market,
+          error,
+        })
+      );
+    }
   }
 
   /** Joins the stream and starts the periodic status of a shared engine. */

@@ -57,7 +57,12 @@ import {
 import { startCandleStage } from "./candle_stage.ts";
 import { PriceAlerts } from "./price_alerts.ts";
 import { lineDefaults, MarketCatalog } from "./market_catalog.ts";
-import { followListing, knownSymbols } from "./listing_follow.ts";
+import {
+  followAnnouncement,
+  followListing,
+  knownSymbols,
+  type ListingFollowOptions,
+} from "./listing_follow.ts";
 
 /** Options of {@linkcode startSentinel}. */
 export interface SentinelOptions {
@@ -270,6 +275,26 @@ export async function startSentinel(
       }),
   });
 
+  const listingFollow: ListingFollowOptions = {
+    config,
+    kv,
+    logger,
+    clock,
+    catalog,
+    fetch: options.fetch,
+    parts: {
+      hub,
+      alerts: alertRules,
+      thresholds,
+      ingestion,
+      whaleLine: (id) => thresholds.get(id, "whale")!,
+      config,
+    },
+    // A KV engine watches a fixed set of channels: a new listing's too.
+    onAdded: (added) => void engine.addChannels?.(added),
+    // The leader of a shared engine tells the followers (engine_wiring.ts).
+    onChange: (market, change) => wiring.announceListing(market, change),
+  };
   const wiring: EngineWiring = new EngineWiring({
     engine,
     hub,
@@ -283,6 +308,8 @@ export async function startSentinel(
     priceAlerts,
     recentAlerts,
     tracks: (symbol) => catalog.get(symbol) !== undefined,
+    onListing: (announcement) =>
+      followAnnouncement(listingFollow, announcement),
     diagnostics: () => diagnostics(),
   });
   link = wiring.link;
@@ -381,24 +408,7 @@ export async function startSentinel(
     };
   };
 
-  const watcher = followListing({
-    config,
-    kv,
-    logger,
-    clock,
-    catalog,
-    fetch: options.fetch,
-    parts: {
-      hub,
-      alerts: alertRules,
-      thresholds,
-      ingestion,
-      whaleLine: (id) => thresholds.get(id, "whale")!,
-      config,
-    },
-    // A KV engine watches a fixed set of channels: a new listing's too.
-    onAdded: (added) => void engine.addChannels?.(added),
-  });
+  const watcher = followListing(listingFollow);
   await wiring.start();
 
   retention.start();
