@@ -264,10 +264,36 @@ function parsePush(
       return route.category === "spot"
         ? parseSpotTicker(record, topic, id, upstream, simulated)
         : parseLinearTicker(record, topic, id, upstream, simulated);
-    case "publicTrade":
-      return parseTrades(record, topic, id, upstream, simulated);
-    case "allLiquidation":
-      return parseLiquidations(record, topic, id, upstream, simulated);
+    case "publicTrade": {
+      const read = readItems(
+        record,
+        TRADE_PUSH,
+        (item) => toMarketTrade(item, id),
+        { topic, id, upstream },
+      );
+      return "kind" in read ? read : {
+        kind: "trades",
+        topic,
+        trades: read.items,
+        rejected: read.rejected,
+        simulated,
+      };
+    }
+    case "allLiquidation": {
+      const read = readItems(
+        record,
+        LIQUIDATION_PUSH,
+        (item) => toMarketLiquidation(item, id),
+        { topic, id, upstream },
+      );
+      return "kind" in read ? read : {
+        kind: "liquidations",
+        topic,
+        liquidations: read.items,
+        rejected: read.rejected,
+        simulated,
+      };
+    }
   }
 }
 
@@ -315,58 +341,55 @@ function parseLinearTicker(
   };
 }
 
-function parseTrades(
-  record: Record<string, unknown>,
-  topic: string,
-  id: string,
-  upstream: string,
-  simulated: boolean,
-): WsFrame {
-  const push = publicTradePushSchema.safeParse(record);
-  if (!push.success) return invalid(describe(push.error), id);
-  const trades: MarketTrade[] = [];
-  const rejected: RejectedItem[] = [];
-  for (const raw of push.data.data) {
-    const item = publicTradeItemSchema.safeParse(raw);
-    if (!item.success) {
-      rejected.push({ symbol: id, reason: describe(item.error) });
-    } else if (item.data.s !== upstream) {
-      rejected.push({
-        symbol: id,
-        reason: `trade symbol does not match ${topic}`,
-      });
-    } else {
-      trades.push(toMarketTrade(item.data, id));
-    }
-  }
-  return { kind: "trades", topic, trades, rejected, simulated };
+/** The schemas of a push whose `data` is a list of items, and their name. */
+interface ItemPush<I> {
+  readonly push: z.ZodType<{ data: unknown[] }, unknown>;
+  readonly item: z.ZodType<I, unknown>;
+  /** What an item is, for the reason a mismatched one is rejected. */
+  readonly what: string;
 }
 
-function parseLiquidations(
+const TRADE_PUSH: ItemPush<z.infer<typeof publicTradeItemSchema>> = {
+  push: publicTradePushSchema,
+  item: publicTradeItemSchema,
+  what: "trade",
+};
+
+const LIQUIDATION_PUSH: ItemPush<z.infer<typeof liquidationItemSchema>> = {
+  push: liquidationPushSchema,
+  item: liquidationItemSchema,
+  what: "liquidation",
+};
+
+/**
+ * Reads a push of items, each validated on its own so one bad item costs
+ * only itself: the valid ones of `topic`'s symbol are mapped, the rest
+ * rejected with the reason. A push whose envelope is bad is invalid whole.
+ */
+function readItems<I extends { s: string }, T>(
   record: Record<string, unknown>,
-  topic: string,
-  id: string,
-  upstream: string,
-  simulated: boolean,
-): WsFrame {
-  const push = liquidationPushSchema.safeParse(record);
-  if (!push.success) return invalid(describe(push.error), id);
-  const liquidations: MarketLiquidation[] = [];
+  schemas: ItemPush<I>,
+  map: (item: I) => T,
+  where: { topic: string; id: string; upstream: string },
+): { items: T[]; rejected: RejectedItem[] } | WsFrame {
+  const push = schemas.push.safeParse(record);
+  if (!push.success) return invalid(describe(push.error), where.id);
+  const items: T[] = [];
   const rejected: RejectedItem[] = [];
   for (const raw of push.data.data) {
-    const item = liquidationItemSchema.safeParse(raw);
+    const item = schemas.item.safeParse(raw);
     if (!item.success) {
-      rejected.push({ symbol: id, reason: describe(item.error) });
-    } else if (item.data.s !== upstream) {
+      rejected.push({ symbol: where.id, reason: describe(item.error) });
+    } else if (item.data.s !== where.upstream) {
       rejected.push({
-        symbol: id,
-        reason: `liquidation symbol does not match ${topic}`,
+        symbol: where.id,
+        reason: `${schemas.what} symbol does not match ${where.topic}`,
       });
     } else {
-      liquidations.push(toMarketLiquidation(item.data, id));
+      items.push(map(item.data));
     }
   }
-  return { kind: "liquidations", topic, liquidations, rejected, simulated };
+  return { items, rejected };
 }
 
 /** Maps a validated trade to a {@linkcode MarketTrade}. */
