@@ -3,11 +3,11 @@ import type { AlertFrame } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
 import {
   ALERT_KIND_LABEL,
-  formatIsoUtc,
   formatPrice,
   formatUsd,
 } from "../lib/client/format.ts";
 import { formatMultiple, severityOf } from "../lib/client/severity.ts";
+import { LedgerRow, sideLabel } from "../lib/client/ledger_row.tsx";
 import { useDashboard } from "../lib/client/use_dashboard.ts";
 
 /** Props of {@linkcode AlertLedger}. */
@@ -111,19 +111,7 @@ export default function AlertLedger(props: AlertLedgerProps) {
         {shown.map((alert) => {
           const severity = severityOf(alert);
           return (
-            <li
-              key={alert.id}
-              class={cx("ledger-row", `sev-${severity.level}`)}
-              data-alert-id={alert.id}
-              data-kind={alert.kind}
-            >
-              <div class="row-top">
-                <span class="sev">{severity.label}</span>
-                <span class="row-symbol">{alert.symbol}</span>
-                <time class="num" dateTime={alert.time}>
-                  {formatIsoUtc(alert.time)}
-                </time>
-              </div>
+            <LedgerRow key={alert.id} alert={alert} severity={severity}>
               {severity.level === "level"
                 ? (
                   <div class="row-body num">
@@ -148,14 +136,14 @@ export default function AlertLedger(props: AlertLedgerProps) {
                     </span>
                     {alert.side && (
                       <span class={alert.side === "Buy" ? "up" : "down"}>
-                        {alert.side}
+                        {sideLabel(alert)}
                       </span>
                     )}
                     <span class="muted">@ {formatPrice(alert.price)}</span>
                     <span class="muted">line {formatUsd(alert.threshold)}</span>
                   </div>
                 )}
-            </li>
+            </LedgerRow>
           );
         })}
       </ol>

@@ -3,12 +3,11 @@ import type { AlertFrame, AlertKind } from "../lib/protocol/frames.ts";
 import { cx } from "../lib/client/class_names.ts";
 import {
   ALERT_KIND_LABEL,
-  formatIsoUtc,
   formatPrice,
   formatUsd,
-  pairLabel,
 } from "../lib/client/format.ts";
 import { severityOf } from "../lib/client/severity.ts";
+import { LedgerRow, sideLabel } from "../lib/client/ledger_row.tsx";
 import { useMarketPage } from "../lib/client/use_market_page.ts";
 
 /** Props of {@linkcode MarketLedger}. */
@@ -65,49 +64,27 @@ export default function MarketLedger(props: MarketLedgerProps) {
         aria-relevant="additions"
         data-field="market-ledger"
       >
-        {shown.map((alert) => {
-          const severity = severityOf(alert);
-          return (
-            <li
-              key={alert.id}
-              class={cx("ledger-row", `sev-${severity.level}`)}
-              data-alert-id={alert.id}
-              data-kind={alert.kind}
-            >
-              <div class="row-top">
-                <span class="sev">{severity.label}</span>
-                <a
-                  class="row-symbol"
-                  href={`/s/${encodeURIComponent(alert.symbol)}`}
-                >
-                  {pairLabel(alert.symbol)}
-                </a>
-                <time class="num" dateTime={alert.time}>
-                  {formatIsoUtc(alert.time)}
-                </time>
-              </div>
-              <div class="row-body num">
-                <span class="notional">
-                  {alert.kind === "price_level"
-                    ? formatPrice(alert.threshold)
-                    : formatUsd(alert.notional)}
+        {shown.map((alert) => (
+          <LedgerRow key={alert.id} alert={alert} severity={severityOf(alert)}>
+            <div class="row-body num">
+              <span class="notional">
+                {alert.kind === "price_level"
+                  ? formatPrice(alert.threshold)
+                  : formatUsd(alert.notional)}
+              </span>
+              <span class="muted">{ALERT_KIND_LABEL[alert.kind]}</span>
+              {alert.side && (
+                <span class={alert.side === "Buy" ? "up" : "down"}>
+                  {sideLabel(alert)}
                 </span>
-                <span class="muted">{ALERT_KIND_LABEL[alert.kind]}</span>
-                {alert.side && (
-                  <span class={alert.side === "Buy" ? "up" : "down"}>
-                    {alert.kind === "liquidation"
-                      ? (alert.side === "Buy" ? "Long" : "Short")
-                      : alert.side}
-                  </span>
-                )}
-                {alert.size !== undefined && (
-                  <span class="muted">size {alert.size}</span>
-                )}
-                <span class="muted">@ {formatPrice(alert.price)}</span>
-              </div>
-            </li>
-          );
-        })}
+              )}
+              {alert.size !== undefined && (
+                <span class="muted">size {alert.size}</span>
+              )}
+              <span class="muted">@ {formatPrice(alert.price)}</span>
+            </div>
+          </LedgerRow>
+        ))}
       </ol>
       {shown.length === 0 && (
         <p class="empty-note">

@@ -414,7 +414,7 @@ Deno.test("price alert - set from the form, fires once in the ledger when the pr
     await row.first().waitFor({ timeout: 15_000 });
     assert.match(
       (await row.first().textContent())!,
-      /PRICE LEVEL.*SOL-USDT.*Rose above 152\.0000/,
+      /PRICE LEVEL.*SOL\/USDT.*Rose above 152\.0000/,
     );
     await listed.filter({ hasText: "fired" }).waitFor();
     // The price stays above the level for a while: still one alert.

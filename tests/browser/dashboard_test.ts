@@ -189,7 +189,7 @@ Deno.test("dashboard - an alert pushed by the server appears in the ledger", asy
         },
       );
       assert.equal(response.status, 200, await response.text());
-      const row = page.locator('[data-alert-id]:has-text("ETH-USDT")').first();
+      const row = page.locator('[data-alert-id]:has-text("ETH/USDT")').first();
       await row.waitFor({ timeout: 15_000 });
       // 24 h turnover just over a 1 M line: graded against that line.
       assert.match((await row.textContent())!, /NOTABLE|LARGE|EXTREME/);
