@@ -7,14 +7,9 @@
  * the leader stops, the other builds on. Awaited with deadlines.
  */
 import assert from "node:assert/strict";
-import { loadConfig } from "../lib/config/load_config.ts";
-import { createLogger } from "../lib/observability/logger.ts";
 import type { Candle } from "../lib/protocol/candles.ts";
-import {
-  type Sentinel,
-  startSentinel,
-} from "../lib/service/sentinel_service.ts";
-import { startExchange } from "../lib/simulator/start_exchange.ts";
+import type { Sentinel } from "../lib/service/sentinel_service.ts";
+import { kvInstances } from "./support/kv_instances.ts";
 import { pollUntil } from "./support/poll_until.ts";
 
 const LEVEL = 151;
@@ -25,34 +20,14 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
 }, async () => {
-  const exchange = await startExchange({ hostname: "127.0.0.1", port: 0 });
-  const kv = await Deno.openKv(":memory:");
-  const result = loadConfig({
-    BYBIT_API_URL: exchange.tickersUrl,
-    BYBIT_WS_URL: exchange.wsUrl,
-    INGEST_MODE: "ws",
-    INGEST_IN_WORKER: "false",
-    STREAM_ENGINE: "kv",
-    LEADER_LEASE_SECONDS: "1",
-    KV_PATH: ":memory:",
-    CANDLES_BACKFILL_HOURS: "0",
+  const stack = await kvInstances({
     ALERT_HYSTERESIS_PERCENT: "1",
     ALERT_COOLDOWN_SECONDS: "0",
     ADMIN_TOKEN: "kv-engine-instances-token",
   });
-  if (!result.ok) throw new Error(result.problems.join("\n"));
-  const logger = createLogger({ level: "error", write: () => {} });
-  const start = (instance: string) =>
-    startSentinel({
-      config: result.config,
-      logger,
-      kv,
-      instance,
-      loadShedding: false,
-    });
-  const a = await start("kv-a");
-  const b = await start("kv-b");
-  const running = new Set<Sentinel>([a, b]);
+  const exchange = stack.exchange;
+  const a = await stack.start("kv-a");
+  const b = await stack.start("kv-b");
   try {
     const role = (s: Sentinel) => s.services.diagnostics().engine?.role;
     const leader = await pollUntil(
@@ -109,7 +84,6 @@ Deno.test({
     // The leader stops; the follower leads and builds on, firing nothing again.
     const before = bars(follower);
     await leader.shutdown();
-    running.delete(leader);
     await pollUntil(() => role(follower) === "leader", "the follower leads");
     await pollUntil(
       () =>
@@ -123,8 +97,6 @@ Deno.test({
     }
     assert.equal((await fired(follower)).length, 1);
   } finally {
-    for (const sentinel of running) await sentinel.shutdown();
-    kv.close();
-    await exchange.shutdown();
+    await stack.close();
   }
 });

@@ -7,13 +7,8 @@
  * Awaited with deadlines.
  */
 import assert from "node:assert/strict";
-import { loadConfig } from "../lib/config/load_config.ts";
-import { createLogger } from "../lib/observability/logger.ts";
-import {
-  type Sentinel,
-  startSentinel,
-} from "../lib/service/sentinel_service.ts";
-import { startExchange } from "../lib/simulator/start_exchange.ts";
+import type { Sentinel } from "../lib/service/sentinel_service.ts";
+import { kvInstances } from "./support/kv_instances.ts";
 import { pollUntil } from "./support/poll_until.ts";
 
 /** A fetch for which the instruments endpoint is always down. */
@@ -31,41 +26,18 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
 }, async () => {
-  const exchange = await startExchange({ hostname: "127.0.0.1", port: 0 });
-  const kv = await Deno.openKv(":memory:");
-  const result = loadConfig({
-    BYBIT_API_URL: exchange.tickersUrl,
-    BYBIT_WS_URL: exchange.wsUrl,
-    INGEST_MODE: "ws",
-    INGEST_IN_WORKER: "false",
-    STREAM_ENGINE: "kv",
-    KV_PATH: ":memory:",
-    CANDLES_BACKFILL_HOURS: "0",
+  const stack = await kvInstances({
     SYMBOLS: "all",
     MARKETS: "spot",
     INSTRUMENTS_REFRESH_SECONDS: "0.5",
     // Only the leader announces: keep the roles put on a loaded machine.
     LEADER_LEASE_SECONDS: "10",
   });
-  if (!result.ok) throw new Error(result.problems.join("\n"));
-  const logger = createLogger({ level: "error", write: () => {} });
-  const start = (instance: string, fetch?: typeof globalThis.fetch) =>
-    startSentinel({
-      config: result.config,
-      logger,
-      kv,
-      instance,
-      loadShedding: false,
-      fetch,
-    });
-  const running: Sentinel[] = [];
   try {
     const role = (s: Sentinel) => s.services.diagnostics().engine?.role;
-    const leader = await start("listing-a");
-    running.push(leader);
+    const leader = await stack.start("listing-a");
     await pollUntil(() => role(leader) === "leader", "a leader");
-    const follower = await start("listing-b", noListing);
-    running.push(follower);
+    const follower = await stack.start("listing-b", noListing);
     await pollUntil(() => role(follower) === "follower", "a follower");
     const tracked = (s: Sentinel) =>
       s.services.symbols().symbols.map((x) => x.symbol);
@@ -74,7 +46,7 @@ Deno.test({
         x.symbol === id && x.tick !== null
       );
 
-    exchange.exchange.list("spot", "NEWCOINUSDT");
+    stack.exchange.exchange.list("spot", "NEWCOINUSDT");
     await pollUntil(
       () => ticking(follower, "NEWCOIN-USDT"),
       "the follower streaming the new listing",
@@ -87,7 +59,7 @@ Deno.test({
       "the follower never read the listing itself",
     );
 
-    exchange.exchange.delist("spot", "NEWCOINUSDT");
+    stack.exchange.exchange.delist("spot", "NEWCOINUSDT");
     await pollUntil(
       () => !tracked(follower).includes("NEWCOIN-USDT"),
       "the follower dropping the delisting",
@@ -96,8 +68,6 @@ Deno.test({
     assert.ok(!tracked(leader).includes("NEWCOIN-USDT"));
     assert.equal(role(leader), "leader", "the roles never moved");
   } finally {
-    for (const s of running.reverse()) await s.shutdown();
-    kv.close();
-    await exchange.shutdown();
+    await stack.close();
   }
 });
