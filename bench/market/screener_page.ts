@@ -6,9 +6,7 @@
  * browser: without Chromium the check is reported as skipped.
  */
 import { chromium } from "playwright-core";
-
-/** Where Debian installs Chromium (`apt-get install chromium`). */
-const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium.ts";
 
 /** What the page check found. */
 export type PageCheck =
@@ -37,15 +35,7 @@ export async function checkScreenerPage(
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({

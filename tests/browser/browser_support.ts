@@ -11,20 +11,9 @@ import {
   startStack,
 } from "../support/start_stack.ts";
 
-/** Where Debian installs Chromium (`apt-get install chromium`). */
-export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
-  "/usr/bin/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.ts";
 
-/** Flags for a quiet, sandbox-free headless run in CI containers. */
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Screenshots go here (ignored by git). */
 export const OUTPUT_DIR = new URL("../../test-output/", import.meta.url);

@@ -1,0 +1,20 @@
+/**
+ * Where Chromium is and how it is launched, for the browser tests and the
+ * benchmarks' page checks: Debian's `/usr/bin/chromium` (never a downloaded
+ * browser), headless, without a sandbox or background traffic.
+ */
+
+/** Where Debian installs Chromium (`apt-get install chromium`). */
+export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
+  "/usr/bin/chromium";
+
+/** Flags for a quiet, sandbox-free headless run in CI containers. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
