@@ -17,6 +17,7 @@ import {
 import type { AppState } from "../lib/service/app_state.ts";
 import { type Handlers, Head, type PageProps } from "../lib/web/mod.ts";
 import { PageBrand } from "../lib/client/page_brand.tsx";
+import { PageFoot } from "../lib/client/page_foot.tsx";
 
 /** The dashboard, rendered with the service's latest data. */
 export const handler: Handlers<AppState, DashboardPageData> = {
@@ -106,15 +107,7 @@ export default function Dashboard({ data }: PageProps<DashboardPageData>) {
           />
         </div>
       </main>
-      <footer class="page-foot">
-        <span>
-          Tickers from{" "}
-          {data.simulated ? "the local Bybit simulator" : "Bybit V5"}{" "}
-          · all times UTC
-        </span>
-        <a href="/api/diagnostics">diagnostics</a>
-        <a href="/metrics">metrics</a>
-      </footer>
+      <PageFoot what="Tickers" simulated={data.simulated} />
     </div>
   );
 }

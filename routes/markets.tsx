@@ -1,6 +1,7 @@
 import MarketLedger from "../islands/market_ledger.tsx";
 import MarketScreener from "../islands/market_screener.tsx";
 import { PageBrand } from "../lib/client/page_brand.tsx";
+import { PageFoot } from "../lib/client/page_foot.tsx";
 import type { AppState } from "../lib/service/app_state.ts";
 import {
   type MarketPageData,
@@ -41,15 +42,7 @@ export default function Markets({ data }: PageProps<MarketPageData>) {
         />
         <MarketLedger alerts={data.alerts} />
       </main>
-      <footer class="page-foot">
-        <span>
-          {data.total} markets from{" "}
-          {data.simulated ? "the local Bybit simulator" : "Bybit V5"}{" "}
-          · all times UTC
-        </span>
-        <a href="/api/diagnostics">diagnostics</a>
-        <a href="/metrics">metrics</a>
-      </footer>
+      <PageFoot what={`${data.total} markets`} simulated={data.simulated} />
     </div>
   );
 }
