@@ -62,7 +62,11 @@ import {
 } from "./preferences.ts";
 import { streamUrl } from "./reconnect_policy.ts";
 import { type SeverityLevel, severityOf } from "./severity.ts";
-import { type ConnectionState, StreamConnection } from "./stream_connection.ts";
+import {
+  type ConnectionState,
+  pageConnection,
+  type StreamConnection,
+} from "./stream_connection.ts";
 import { TradeTape } from "./trade_tape.ts";
 import {
   defaultWatchlist,
@@ -167,8 +171,9 @@ export class Dashboard {
       clock,
     });
     if (environment) {
-      this.#connection = new StreamConnection({
-        url: () => {
+      this.#connection = pageConnection(
+        environment,
+        () => {
           // Apply queued frames first: the resume point must be the newest.
           this.#batcher.flushNow();
           return streamUrl(
@@ -179,13 +184,8 @@ export class Dashboard {
             { history: "1", candles: STREAM_INTERVAL, trades: "1" },
           );
         },
-        onFrame: (frame) => this.#batcher.push(frame),
-        createSocket: environment.createSocket,
-        fetch: (url) => environment.fetch(url, { cache: "no-store" }),
-        clock: environment.clock,
-        random: environment.random,
-        events: environment.events,
-      });
+        (frame) => this.#batcher.push(frame),
+      );
     }
   }
 

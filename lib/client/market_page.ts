@@ -25,7 +25,11 @@ import type {
 import type { DashboardEnvironment } from "./dashboard_inputs.ts";
 import { FrameBatcher } from "./frame_batcher.ts";
 import { ScreenerModel } from "./screener.ts";
-import { type ConnectionState, StreamConnection } from "./stream_connection.ts";
+import {
+  type ConnectionState,
+  pageConnection,
+  type StreamConnection,
+} from "./stream_connection.ts";
 import {
   defaultWatchlist,
   readWatchlist,
@@ -89,15 +93,11 @@ export class MarketPage {
       clock,
     });
     if (environment) {
-      this.#connection = new StreamConnection({
-        url: () => marketStreamUrl(environment.pageUrl()),
-        onFrame: (frame) => this.#batcher.push(frame),
-        createSocket: environment.createSocket,
-        fetch: (url) => environment.fetch(url, { cache: "no-store" }),
-        clock: environment.clock,
-        random: environment.random,
-        events: environment.events,
-      });
+      this.#connection = pageConnection(
+        environment,
+        () => marketStreamUrl(environment.pageUrl()),
+        (frame) => this.#batcher.push(frame),
+      );
     }
   }
 

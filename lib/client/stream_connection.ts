@@ -15,6 +15,7 @@
 import { type ReadonlySignal, signal } from "@preact/signals";
 import type { Clock, TimerId } from "../clock/clock.ts";
 import type { ServerFrame } from "../protocol/frames.ts";
+import type { DashboardEnvironment } from "./dashboard_inputs.ts";
 import {
   decideAfterClose,
   decideAfterProbe,
@@ -384,4 +385,27 @@ export function parseFrame(data: unknown): ServerFrame | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A page's connection to `url` over the page's facilities (the browser's,
+ * or a test's fakes): every page connects the same way.
+ */
+export function pageConnection(
+  environment: Pick<
+    DashboardEnvironment,
+    "createSocket" | "fetch" | "clock" | "random" | "events"
+  >,
+  url: () => string,
+  onFrame: (frame: ServerFrame) => void,
+): StreamConnection {
+  return new StreamConnection({
+    url,
+    onFrame,
+    createSocket: environment.createSocket,
+    fetch: (target) => environment.fetch(target, { cache: "no-store" }),
+    clock: environment.clock,
+    random: environment.random,
+    events: environment.events,
+  });
 }
