@@ -15,7 +15,7 @@
  * listing): {@linkcode StreamHub.addSymbols} opens channels without touching
  * the others, {@linkcode StreamHub.removeSymbols} drops them. Overview
  * sockets (`/ws/market`) get the whole market conflated by
- * {@linkcode MarketOverview}: one frame per {@linkcode StreamHub.publishMarket}
+ * `market_room.ts`: one frame per {@linkcode StreamHub.publishMarket}
  * call (the service calls it once a second) with what changed.
  */
 import { type Clock, systemClock } from "../clock/clock.ts";
@@ -36,7 +36,7 @@ import type { CandleFrame, CandleInterval } from "../protocol/candles.ts";
 import type { TradesFrame } from "../protocol/trades.ts";
 import { DerivedRooms } from "./derived_rooms.ts";
 import { type JoinRequest, replayChannel } from "./join_replay.ts";
-import { MarketOverview } from "./market_overview.ts";
+import { MarketRoom } from "./market_room.ts";
 import {
   DEFAULT_SLOW_CONSUMER_POLICY,
   type DeliveryStats,
@@ -51,7 +51,6 @@ import {
  */
 const STATUS_KEY = "#status";
 const HEARTBEAT_KEY = "#heartbeat";
-const MARKET_KEY = "#market";
 
 export type { JoinRequest } from "./join_replay.ts";
 
@@ -69,12 +68,6 @@ export interface StreamHubOptions {
   readonly policy?: Partial<SlowConsumerPolicy>;
   /** This instance's id, sent in hello frames when several instances serve. */
   readonly instance?: string;
-}
-
-/** What the hub keeps for one overview socket. */
-interface MarketWatcher {
-  /** Its next frame must hold every symbol (first frame, or it fell behind). */
-  needsFull: boolean;
 }
 
 /** Saved channel state, to continue sequences across a graceful restart. */
@@ -108,8 +101,7 @@ export class StreamHub {
   #historySize: number;
   /** Saved channels of symbols not followed yet, restored when they appear. */
   #restorable = new Map<string, readonly ChannelEntry[]>();
-  #overview = new MarketOverview();
-  #market = new Map<Subscriber, MarketWatcher>();
+  #market = new MarketRoom();
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
@@ -142,7 +134,7 @@ export class StreamHub {
         channel.restore(saved);
         this.#restorable.delete(symbol);
         const latest = channel.latest;
-        if (latest) this.#overview.note(symbol, latest);
+        if (latest) this.#market.note(symbol, latest);
       }
       this.#channels.set(symbol, channel);
       this.#rooms.set(symbol, new Set());
@@ -164,7 +156,7 @@ export class StreamHub {
       if (!this.#channels.delete(symbol)) continue;
       this.#rooms.delete(symbol);
       this.#fanout.forget(symbol);
-      this.#overview.remove(symbol);
+      this.#market.remove(symbol);
     }
   }
 
@@ -220,7 +212,7 @@ export class StreamHub {
       if (!channel) continue;
       this.#ticksPublished++;
       const entry = channel.publish(tick, now);
-      this.#overview.note(tick.symbol, entry);
+      this.#market.note(tick.symbol, entry);
       this.#fanout.accept(tick.symbol, entry, now);
     }
   }
@@ -236,7 +228,7 @@ export class StreamHub {
     const entry = tickEntry(symbol, seq, data);
     channel.append(entry);
     this.#ticksPublished++;
-    this.#overview.note(symbol, entry);
+    this.#market.note(symbol, entry);
     this.#fanout.accept(symbol, entry, this.#clock.now());
   }
 
@@ -301,7 +293,7 @@ export class StreamHub {
         this.#remove(subscriber);
       }
     }
-    for (const subscriber of this.#market.keys()) {
+    for (const subscriber of this.#market.subscribers()) {
       if (subscriber.deliverReliable(encoded, now) === "closed") {
         this.#remove(subscriber);
       }
@@ -310,36 +302,18 @@ export class StreamHub {
 
   /**
    * Ends an overview cycle: each overview socket gets one `market` frame
-   * with what changed since its previous one, or every symbol when it needs
-   * the full view. A socket that is behind gets nothing now and the full
-   * view once it has caught up, so a conflated delta never hides a change.
+   * (see `market_room.ts`).
    */
   publishMarket(): void {
-    const now = this.#clock.now();
-    const cycle = this.#overview.cycle(now);
-    if (this.#market.size === 0) return;
-    for (const [subscriber, watcher] of this.#market) {
-      if (subscriber.closed) {
-        this.#remove(subscriber);
-        continue;
-      }
-      if (subscriber.behind) {
-        if (cycle.delta !== undefined) watcher.needsFull = true;
-        continue;
-      }
-      const encoded = watcher.needsFull
-        ? (this.#overview.size > 0 ? cycle.full() : undefined)
-        : cycle.delta;
-      if (encoded === undefined) continue;
-      const outcome = subscriber.deliverLatest(MARKET_KEY, encoded, now);
-      if (outcome === "closed") this.#remove(subscriber);
-      else watcher.needsFull = outcome === "conflated";
-    }
+    this.#market.publish(
+      this.#clock.now(),
+      (subscriber) => this.#remove(subscriber),
+    );
   }
 
   /** The overview's latest view of every symbol (for server-rendered pages). */
   marketItems(): MarketItem[] {
-    return this.#overview.items();
+    return this.#market.items();
   }
 
   /** Sends a candle frame to the sockets that asked for its interval. */
@@ -425,7 +399,7 @@ export class StreamHub {
       if (!subscriber.closed) {
         this.#subscribers.add(subscriber);
         this.#opened++;
-        this.#market.set(subscriber, { needsFull: true });
+        this.#market.add(subscriber);
       }
       return () => this.#remove(subscriber);
     }
