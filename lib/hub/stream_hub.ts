@@ -203,13 +203,15 @@ export class StreamHub {
   /**
    * Stamps and stores ticks, and broadcasts each unless its symbol's
    * broadcast interval is still running (then it is held as the newest);
-   * ticks of unknown symbols are ignored.
+   * ticks of unknown symbols are ignored. Each tick is stamped when its
+   * own turn comes, so its `ts` is when its broadcast starts, not when the
+   * broadcasts of the ticks before it in `ticks` started.
    */
   publishTicks(ticks: readonly AnalyzedTick[]): void {
-    const now = this.#clock.now();
     for (const tick of ticks) {
       const channel = this.#channels.get(tick.symbol);
       if (!channel) continue;
+      const now = this.#clock.now();
       this.#ticksPublished++;
       const entry = channel.publish(tick, now);
       this.#market.note(tick.symbol, entry);
