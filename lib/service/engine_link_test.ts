@@ -8,6 +8,7 @@ import { StreamHub } from "../hub/stream_hub.ts";
 import { createLogger } from "../observability/logger.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
 import { waitUntil } from "../engine/engine_conformance.ts";
+import { FakeClock } from "../clock/fake_clock.ts";
 import { EngineLink, type ThresholdAnnouncement } from "./engine_link.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT"];
@@ -23,8 +24,8 @@ const ALERT: AlertFrame = {
   source: "simulator",
 };
 
-function instance(engine: StreamEngine, leaseMs = 5_000) {
-  const hub = new StreamHub({ symbols: SYMBOLS, historySize: 50 });
+function instance(engine: StreamEngine, leaseMs = 5_000, clock?: FakeClock) {
+  const hub = new StreamHub({ symbols: SYMBOLS, historySize: 50, clock });
   const alerts: AlertFrame[] = [];
   const announcements: ThresholdAnnouncement[] = [];
   const roles: string[] = [];
@@ -35,6 +36,7 @@ function instance(engine: StreamEngine, leaseMs = 5_000) {
     engine,
     hub,
     leaseMs,
+    clock,
     logger: createLogger({ write: () => {} }),
     onAlert: (alert) => alerts.push(alert),
     onThresholds: (a) => announcements.push(a),
@@ -57,6 +59,36 @@ function instance(engine: StreamEngine, leaseMs = 5_000) {
     priceAlertChanges: () => priceAlertChanges,
   };
 }
+
+Deno.test("EngineLink - with the memory engine each tick of a batch is stamped when its own broadcast starts", async () => {
+  const clock = new FakeClock();
+  const { hub, link } = instance(
+    new MemoryEngine({ historySize: 50 }),
+    5_000,
+    clock,
+  );
+  await link.start();
+  // A broadcast that takes 5 ms: each send moves the clock on.
+  const slow = new class extends FakeSocket {
+    override send(data: string): void {
+      super.send(data);
+      clock.advance(5);
+    }
+  }();
+  const eth = new FakeSocket();
+  hub.join(slow, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(eth, { symbols: ["ETH-USDT"], ip: "1.1.1.2" });
+  const start = clock.now();
+  link.publishTicks([
+    analyzedTick("BTC-USDT", 1),
+    analyzedTick("ETH-USDT", 2),
+  ]);
+  const ts = (socket: FakeSocket) =>
+    socket.frames().flatMap((f) => f.type === "tick" ? [f.ts] : []);
+  assert.deepEqual(ts(slow), [start]);
+  assert.deepEqual(ts(eth), [start + 5]);
+  await link.stop();
+});
 
 Deno.test("EngineLink - with the memory engine it leads at once and ticks reach sockets synchronously", async () => {
   const one = instance(new MemoryEngine({ historySize: 50 }));
