@@ -17,7 +17,7 @@ import type {
 } from "../../market/tracked_symbol.ts";
 import { getBybitJson } from "./bybit_request.ts";
 import { followedSymbol, parseInstrumentsPage } from "./instruments_schema.ts";
-import { UpstreamError } from "./upstream_error.ts";
+import { parseInResponse, UpstreamError } from "./upstream_error.ts";
 
 /** Largest page Bybit serves (linear); spot ignores it and answers one page. */
 export const INSTRUMENTS_PAGE_LIMIT = 1_000;
@@ -116,7 +116,10 @@ export async function fetchListing(
       signal: options.signal,
     });
     simulated ||= answer.simulated;
-    const page = parsePage(answer.body, category, answer.status, simulated);
+    const page = parseInResponse(
+      () => parseInstrumentsPage(answer.body, category),
+      { status: answer.status, simulated },
+    );
     pages++;
     instruments += page.instruments.length + page.rejected;
     rejected += page.rejected;
@@ -153,22 +156,4 @@ export async function fetchListing(
     }
   } while (cursor !== null);
   return { category, symbols, instruments, rejected, pages, simulated };
-}
-
-function parsePage(
-  body: unknown,
-  category: MarketCategory,
-  status: number,
-  simulated: boolean,
-) {
-  try {
-    return parseInstrumentsPage(body, category);
-  } catch (error) {
-    if (!(error instanceof UpstreamError)) throw error;
-    throw new UpstreamError(error.kind, error.message, {
-      status,
-      retCode: error.retCode,
-      simulated,
-    });
-  }
 }

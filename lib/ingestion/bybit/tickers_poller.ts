@@ -18,7 +18,7 @@ import {
 } from "./bybit_schema.ts";
 import { type Clock, systemClock } from "../../clock/clock.ts";
 import { getBybitJson } from "./bybit_request.ts";
-import { UpstreamError } from "./upstream_error.ts";
+import { parseInResponse } from "./upstream_error.ts";
 
 export { MAX_BODY_BYTES, SIMULATOR_HEADER } from "./bybit_request.ts";
 
@@ -113,19 +113,10 @@ export class TickersPoller {
         signal,
       },
     );
-    return { ...this.#parse(body, status, simulated), latencyMs, simulated };
-  }
-
-  #parse(body: unknown, status: number, simulated: boolean): TickersParse {
-    try {
-      return parseTickers(body, this.#table, this.#category);
-    } catch (error) {
-      if (!(error instanceof UpstreamError)) throw error;
-      throw new UpstreamError(error.kind, error.message, {
-        status,
-        retCode: error.retCode,
-        simulated,
-      });
-    }
+    const parsed = parseInResponse(
+      () => parseTickers(body, this.#table, this.#category),
+      { status, simulated },
+    );
+    return { ...parsed, latencyMs, simulated };
   }
 }

@@ -61,6 +61,27 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * Runs `parse` over a response's body and gives any {@linkcode UpstreamError}
+ * it throws the response's HTTP status and simulator mark, which the body's
+ * parser cannot know; other errors pass unchanged.
+ */
+export function parseInResponse<T>(
+  parse: () => T,
+  response: { readonly status: number; readonly simulated: boolean },
+): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    throw new UpstreamError(error.kind, error.message, {
+      status: response.status,
+      retCode: error.retCode,
+      simulated: response.simulated,
+    });
+  }
+}
+
 // deno-lint-ignore no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
 const URLS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s)"'<>]+/gi;
