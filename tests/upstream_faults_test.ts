@@ -3,21 +3,16 @@
  * diagnostics saying what happened; it recovers on its own once the fault ends.
  */
 import assert from "node:assert/strict";
-import type {
-  DiagnosticsResponse,
-  MetricsResponse,
-} from "../lib/protocol/api_types.ts";
+import type { MetricsResponse } from "../lib/protocol/api_types.ts";
 import type { ServerFrame } from "../lib/protocol/frames.ts";
 import { connectClient } from "./support/ws_client.ts";
-import { pollUntil, type Stack, startStack } from "./support/start_stack.ts";
-
-/** The service's diagnostics; a refused request fails with its body. */
-async function diagnostics(stack: Stack): Promise<DiagnosticsResponse> {
-  const response = await fetch(`${stack.service.url}/api/diagnostics`);
-  const body = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body;
-}
+import {
+  pollUntil,
+  readDiagnostics,
+  readMetrics,
+  type Stack,
+  startStack,
+} from "./support/start_stack.ts";
 
 async function assertServing(stack: Stack) {
   const health = await fetch(`${stack.service.url}/api/health`);
@@ -44,12 +39,12 @@ for (const [fault, kind] of failingCycles) {
     });
     try {
       await pollUntil(
-        async () => (await diagnostics(stack)).upstream.last_success,
+        async () => (await readDiagnostics(stack)).upstream.last_success,
         "first success",
       );
       stack.exchange.exchange.setFault(fault, { count: 2 });
       const failing = await pollUntil(async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.upstream.consecutive_failures >= 1 ? d : undefined;
       }, `a failure from ${fault}`);
       assert.ok(
@@ -60,15 +55,14 @@ for (const [fault, kind] of failingCycles) {
       await assertServing(stack);
       const recovered = await pollUntil(
         async () => {
-          const d = await diagnostics(stack);
+          const d = await readDiagnostics(stack);
           return d.upstream.consecutive_failures === 0 ? d : undefined;
         },
         `recovery from ${fault}`,
         20_000,
       );
       assert.equal(recovered.upstream.stalled, false);
-      const metrics: MetricsResponse =
-        await (await fetch(`${stack.service.url}/api/metrics`)).json();
+      const metrics: MetricsResponse = await readMetrics(stack);
       assert.ok(metrics.upstream_errors >= 1);
     } finally {
       await stack.stop();
@@ -81,12 +75,12 @@ for (const fault of ["http403", "http429", "retcode10006"]) {
     const stack = await startStack();
     try {
       await pollUntil(
-        async () => (await diagnostics(stack)).upstream.last_success,
+        async () => (await readDiagnostics(stack)).upstream.last_success,
         "first success",
       );
       stack.exchange.exchange.setFault(fault);
       const limited = await pollUntil(async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.upstream.last_error?.startsWith("rate-limited:")
           ? d
           : undefined;
@@ -97,7 +91,7 @@ for (const fault of ["http403", "http429", "retcode10006"]) {
       );
       await assertServing(stack);
       const requestsAtLimit = stack.exchange.exchange.state().requests.tickers;
-      const again = await diagnostics(stack);
+      const again = await readDiagnostics(stack);
       assert.equal(
         again.upstream.consecutive_failures,
         limited.upstream.consecutive_failures,
@@ -120,8 +114,7 @@ for (const fault of ["missing-field", "empty-field", "bad-number"]) {
       await client.waitFor((f) => f.type === "tick");
       stack.exchange.exchange.setFault(fault);
       await pollUntil(async () => {
-        const m: MetricsResponse =
-          await (await fetch(`${stack.service.url}/api/metrics`)).json();
+        const m: MetricsResponse = await readMetrics(stack);
         return m.items_rejected >= 2;
       }, "rejected items to be counted");
       const before = client.frames.length;
@@ -129,7 +122,7 @@ for (const fault of ["missing-field", "empty-field", "bad-number"]) {
         (f: ServerFrame) => f.type === "tick",
         before + 10,
       );
-      const d = await diagnostics(stack);
+      const d = await readDiagnostics(stack);
       assert.equal(d.upstream.consecutive_failures, 0);
       await client.close();
     } finally {
@@ -143,7 +136,7 @@ Deno.test("upstream faults - a symbol the exchange does not list is reported una
   try {
     stack.exchange.exchange.setFault("unlisted:SOLUSDT");
     const d = await pollUntil(async () => {
-      const current = await diagnostics(stack);
+      const current = await readDiagnostics(stack);
       return current.symbols.find((s) => s.symbol === "SOL-USDT")?.available ===
           false
         ? current

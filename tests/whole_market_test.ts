@@ -7,11 +7,7 @@
  * around, and a large liquidation becomes one stored and pushed alert.
  */
 import assert from "node:assert/strict";
-import type {
-  AlertsResponse,
-  DiagnosticsResponse,
-  MetricsResponse,
-} from "../lib/protocol/api_types.ts";
+import type { AlertsResponse } from "../lib/protocol/api_types.ts";
 import type {
   AlertFrame,
   MarketFrame,
@@ -20,18 +16,12 @@ import type {
 import { connectClient } from "./support/ws_client.ts";
 import {
   pollUntil,
+  readDiagnostics,
+  readMetrics,
   type Stack,
   type StackOptions,
   startStack,
 } from "./support/start_stack.ts";
-
-async function diagnostics(stack: Stack): Promise<DiagnosticsResponse> {
-  return await (await fetch(`${stack.service.url}/api/diagnostics`)).json();
-}
-
-async function metrics(stack: Stack): Promise<MetricsResponse> {
-  return await (await fetch(`${stack.service.url}/api/metrics`)).json();
-}
 
 const isMarket = (f: ServerFrame): f is MarketFrame => f.type === "market";
 
@@ -68,7 +58,7 @@ Deno.test("whole market - SYMBOLS=all follows 600 synthetic pairs and their perp
   try {
     const loaded = await pollUntil(
       async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.listing?.markets.every((m) => m.status === "loaded") && d;
       },
       "both listings loaded",
@@ -83,7 +73,7 @@ Deno.test("whole market - SYMBOLS=all follows 600 synthetic pairs and their perp
     const topics = spot * 2 + perps * 3;
     const streaming = await pollUntil(
       async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.symbols.every((s) => s.last_tick_ts !== null) &&
           d.ws!.active_topics === topics && d;
       },
@@ -124,7 +114,7 @@ Deno.test("whole market - a listing added and removed at runtime starts and stop
   );
   try {
     const before = await pollUntil(async () => {
-      const d = await diagnostics(stack);
+      const d = await readDiagnostics(stack);
       return d.listing?.markets[0].status === "loaded" &&
         d.symbols.every((s) => s.last_tick_ts !== null) && d;
     }, "the listing streaming");
@@ -136,7 +126,7 @@ Deno.test("whole market - a listing added and removed at runtime starts and stop
       stack.exchange.exchange.list("spot", "NEWCOINUSDT");
       const added = await pollUntil(
         async () => {
-          const d = await diagnostics(stack);
+          const d = await readDiagnostics(stack);
           const row = d.symbols.find((s) => s.symbol === "NEWCOIN-USDT");
           return row?.last_tick_ts !== null && row !== undefined && d;
         },
@@ -156,7 +146,7 @@ Deno.test("whole market - a listing added and removed at runtime starts and stop
       stack.exchange.exchange.delist("spot", "NEWCOINUSDT");
       const removed = await pollUntil(
         async () => {
-          const d = await diagnostics(stack);
+          const d = await readDiagnostics(stack);
           return !d.symbols.some((s) => s.symbol === "NEWCOIN-USDT") && d;
         },
         "the delisting noticed",
@@ -209,7 +199,7 @@ Deno.test("whole market - a connection that answers pings but sends no data is r
   try {
     const ready = await pollUntil(
       async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         const c = d.ws?.connections ?? [];
         return c.length >= 2 && c.every((x) => x.connected) &&
           d.symbols.every((s) => s.last_tick_ts !== null) && d;
@@ -223,7 +213,7 @@ Deno.test("whole market - a connection that answers pings but sends no data is r
     assert.equal(stack.exchange.exchange.state().ws.muted, 1);
     const replaced = await pollUntil(
       async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.ws!.data_silence_replacements >= 1 && d;
       },
       "the muted connection replaced",
@@ -247,14 +237,14 @@ Deno.test("whole market - a connection that answers pings but sends no data is r
     }
     assert.match(culprit.last_error ?? "", /^ws-data-silent: /);
     assert.equal(replaced.upstream.stalled, false);
-    const m = await metrics(stack);
+    const m = await readMetrics(stack);
     assert.equal(m.ingest?.ws_data_silence_replacements_total, 1);
     const text = await (await fetch(`${stack.service.url}/metrics`)).text();
     assert.match(text, /^sentinel_ws_data_silence_replacements_total 1$/m);
     // The replacement connection streams again, under the same label.
     await pollUntil(
       async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         const again = d.ws!.connections.find((c) => c.label === culprit.label);
         return again?.connected && (again.seconds_since_last_data ?? 99) < 2;
       },
@@ -262,7 +252,7 @@ Deno.test("whole market - a connection that answers pings but sends no data is r
       20_000,
     );
     assert.deepEqual(
-      (await diagnostics(stack)).ws!.connections.map((c) => c.label),
+      (await readDiagnostics(stack)).ws!.connections.map((c) => c.label),
       labels,
     );
   } finally {
@@ -277,7 +267,7 @@ Deno.test("whole market - an instruments endpoint failing at start is retried wh
   );
   try {
     const failing = await pollUntil(async () => {
-      const d = await diagnostics(stack);
+      const d = await readDiagnostics(stack);
       const m = d.listing?.markets[0];
       return m?.status === "retrying" && m.consecutive_failures >= 2 && d;
     }, "the listing retried");
@@ -289,14 +279,14 @@ Deno.test("whole market - an instruments endpoint failing at start is retried wh
     );
     // What is known meanwhile: the default pairs, streaming.
     await pollUntil(async () => {
-      const d = await diagnostics(stack);
+      const d = await readDiagnostics(stack);
       return d.symbols.length === 4 &&
         d.symbols.every((s) => s.last_tick_ts !== null);
     }, "the known symbols streaming");
     stack.exchange.exchange.clearFault();
     const loaded = await pollUntil(
       async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.listing?.markets[0].status === "loaded" && d;
       },
       "the listing loaded once the endpoint answers",
@@ -322,7 +312,7 @@ Deno.test("whole market - a large liquidation raises one liquidation alert, stor
     const client = await connectClient(`${stack.wsUrl}/ws/market`);
     try {
       await pollUntil(async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.ws?.connections.every((c) =>
           c.connected && c.active_topics > 0
         );
@@ -347,7 +337,8 @@ Deno.test("whole market - a large liquidation raises one liquidation alert, stor
       sim.linearMarket.injectLiquidation("ETHUSDT", "Sell", "1e9", "1e9");
       await pollUntil(
         async () =>
-          ((await metrics(stack)).ingest?.liquidations_rejected_total ?? 0) >=
+          ((await readMetrics(stack)).ingest?.liquidations_rejected_total ??
+            0) >=
             1,
         "the absurd liquidation rejected",
       );

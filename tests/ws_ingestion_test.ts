@@ -5,10 +5,6 @@
  */
 import assert from "node:assert/strict";
 import type {
-  DiagnosticsResponse,
-  MetricsResponse,
-} from "../lib/protocol/api_types.ts";
-import type {
   ServerFrame,
   StatusFrame,
   TickFrame,
@@ -16,6 +12,8 @@ import type {
 import { connectClient } from "./support/ws_client.ts";
 import {
   pollUntil,
+  readDiagnostics,
+  readMetrics,
   type Stack,
   type StackOptions,
   startStack,
@@ -23,14 +21,6 @@ import {
 
 const isTick = (f: ServerFrame): f is TickFrame => f.type === "tick";
 const isStatus = (f: ServerFrame): f is StatusFrame => f.type === "status";
-
-async function diagnostics(stack: Stack): Promise<DiagnosticsResponse> {
-  return await (await fetch(`${stack.service.url}/api/diagnostics`)).json();
-}
-
-async function metrics(stack: Stack): Promise<MetricsResponse> {
-  return await (await fetch(`${stack.service.url}/api/metrics`)).json();
-}
 
 /** A stack ingesting from the simulator's WebSocket. */
 function wsStack(
@@ -87,7 +77,7 @@ Deno.test("ws ingestion - ticks flow at the pushed rate over the simulator's Web
         `one tick per 40 ms push, measured every ${meanMs.toFixed(1)} ms`,
       );
       assert.ok(ticks.every((t) => t.source === "simulator"));
-      const d = await diagnostics(stack);
+      const d = await readDiagnostics(stack);
       assert.equal(d.mode, "ws");
       assert.equal(d.source, "simulator");
       assert.equal(d.simulated, true);
@@ -98,7 +88,7 @@ Deno.test("ws ingestion - ticks flow at the pushed rate over the simulator's Web
         0,
         "REST was never polled",
       );
-      const m = await metrics(stack);
+      const m = await readMetrics(stack);
       assert.equal(m.ingest?.mode, "ws");
       assert.equal(m.ingest?.ws_connected, 1);
       assert.ok((m.ingest?.trades_total ?? 0) > 0, "trades arrive too");
@@ -121,7 +111,7 @@ Deno.test("ws ingestion - an abrupt close is survived: reconnect, resubscribe, t
       stack.exchange.exchange.setWsFault("close", { count: 1 });
       const recovered = await pollUntil(
         async () => {
-          const d = await diagnostics(stack);
+          const d = await readDiagnostics(stack);
           return (d.ws?.connects ?? 0) >= 2 && d.ws?.active_topics === 8 && d;
         },
         "a second connection with every topic active",
@@ -162,7 +152,7 @@ Deno.test("ws ingestion - a silent stall is detected and recovered with a resubs
       );
       const recovered = await pollUntil(
         async () => {
-          const d = await diagnostics(stack);
+          const d = await readDiagnostics(stack);
           return (d.ws?.connects ?? 0) >= 2 && d.ws?.active_topics === 8 && d;
         },
         "a replacement connection",
@@ -206,12 +196,12 @@ Deno.test("ws ingestion - REST takes over while the stream is down and hands bac
       // `connected` can be caught true for an instant: wait for a reading
       // between two attempts.
       const during = await pollUntil(async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return d.ws?.connected === false && d;
       }, "the stream reported down");
       assert.equal(during.mode, "rest-fallback");
       assert.equal(during.status, "degraded");
-      const m = await metrics(stack);
+      const m = await readMetrics(stack);
       assert.equal(m.ingest?.rest_fallback_active, 1);
       assert.ok((m.ingest?.rest_fallbacks_total ?? 0) >= 1);
 
@@ -224,10 +214,10 @@ Deno.test("ws ingestion - REST takes over while the stream is down and hands bac
         sim.state().requests.tickers <= handedBack + 1,
         "polling stopped once the stream was back",
       );
-      const after = await diagnostics(stack);
+      const after = await readDiagnostics(stack);
       assert.equal(after.mode, "ws");
       assert.equal(after.status, "healthy");
-      assert.equal((await metrics(stack)).ingest?.rest_fallback_active, 0);
+      assert.equal((await readMetrics(stack)).ingest?.rest_fallback_active, 0);
     } finally {
       await client.close();
     }
@@ -244,7 +234,7 @@ Deno.test("ws ingestion - malformed frames are counted and skipped; the stream g
       await moreTicks(client, 5);
       stack.exchange.exchange.setWsFault("malformed", { count: 8 });
       const d = await pollUntil(async () => {
-        const d = await diagnostics(stack);
+        const d = await readDiagnostics(stack);
         return (d.ws?.bad_messages ?? 0) >= 8 && d;
       }, "eight bad frames counted");
       assert.equal(stack.exchange.exchange.state().ws.malformedSent, 8);
@@ -253,7 +243,7 @@ Deno.test("ws ingestion - malformed frames are counted and skipped; the stream g
       assert.equal(d.mode, "ws");
       const ticks = await moreTicks(client, 10);
       assert.ok(ticks.every((t) => Number.isFinite(t.price) && t.price > 0));
-      assert.equal((await metrics(stack)).ingest?.ws_bad_messages_total, 8);
+      assert.equal((await readMetrics(stack)).ingest?.ws_bad_messages_total, 8);
       assert.ok(
         stack.logs.some((l) => l.msg === "WebSocket frame rejected"),
       );
@@ -272,7 +262,7 @@ Deno.test("ws ingestion - refused subscriptions are reported, not retried in a l
   );
   try {
     const refused = await pollUntil(async () => {
-      const d = await diagnostics(stack);
+      const d = await readDiagnostics(stack);
       return d.ws?.refused_topics.length === 8 && d.mode === "rest-fallback" &&
         d;
     }, "every topic refused and REST standing in");

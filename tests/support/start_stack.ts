@@ -3,7 +3,12 @@
  * the OS, wired together, with an in-memory KV and captured logs. Each test
  * gets its own stack; `stop()` tears everything down.
  */
+import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/load_config.ts";
+import type {
+  DiagnosticsResponse,
+  MetricsResponse,
+} from "../../lib/protocol/api_types.ts";
 import type { SocketLayerKind } from "../../lib/config/config_schema.ts";
 import {
   startExchange,
@@ -120,4 +125,23 @@ export async function startServiceAgainst(
       if (!stopOptions.keepExchange) await exchange.shutdown();
     },
   };
+}
+
+/** The stack's `/api/diagnostics`; a refused request fails with its body. */
+export async function readDiagnostics(
+  stack: Stack,
+): Promise<DiagnosticsResponse> {
+  return await readApi(stack, "/api/diagnostics");
+}
+
+/** The stack's `/api/metrics`; a refused request fails with its body. */
+export async function readMetrics(stack: Stack): Promise<MetricsResponse> {
+  return await readApi(stack, "/api/metrics");
+}
+
+async function readApi<T>(stack: Stack, path: string): Promise<T> {
+  const response = await fetch(`${stack.service.url}${path}`);
+  const body = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body;
 }
