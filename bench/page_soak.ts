@@ -13,11 +13,10 @@
  * day (for a service that has not stored a day of bars yet); live ticks and
  * frames still come from the service.
  */
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
   traceMainThreadTasks,
+  withBrowser,
 } from "../tests/browser/browser_support.ts";
 
 /** One heap reading after a forced GC. */
@@ -108,11 +107,7 @@ if (import.meta.main) {
   }
   const minutes = Number(flag("minutes", "10"));
   const window = flag("window", "1d")!;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  });
-  try {
+  await withBrowser(async (browser) => {
     const page = await browser.newPage({
       viewport: { width: 1440, height: 960 },
     });
@@ -166,7 +161,5 @@ if (import.meta.main) {
       null,
       2,
     ));
-  } finally {
-    await browser.close();
-  }
+  });
 }

@@ -5,8 +5,8 @@
  * browser's own `longtask` entries) for the given time. Never downloads a
  * browser: without Chromium the check is reported as skipped.
  */
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/support/chromium.ts";
+import type { Browser } from "playwright-core";
+import { CHROMIUM_PATH, withBrowser } from "../../tests/support/chromium.ts";
 
 /** What the page check found. */
 export type PageCheck =
@@ -33,58 +33,8 @@ export async function checkScreenerPage(
   } catch {
     return { status: "skipped", reason: `no Chromium at ${CHROMIUM_PATH}` };
   }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  });
   try {
-    const page = await browser.newPage({
-      viewport: { width: 1440, height: 960 },
-    });
-    await page.addInitScript(() => {
-      const tasks: number[] = [];
-      (globalThis as unknown as { __longTasks: number[] }).__longTasks = tasks;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) tasks.push(entry.duration);
-      }).observe({ type: "longtask", buffered: true });
-    });
-    await page.goto(url, { waitUntil: "load" });
-    await page.locator('[data-field="screener-row"]').first().waitFor({
-      timeout: 30_000,
-    });
-    // Start counting once the page has loaded: its first render is not
-    // the steady state a desk keeps open.
-    await page.evaluate(() =>
-      (globalThis as unknown as { __longTasks: number[] }).__longTasks.length =
-        0
-    );
-    const end = Date.now() + seconds * 1000;
-    let step = 0;
-    while (Date.now() < end) {
-      await page.mouse.move(700, 500);
-      await page.mouse.wheel(0, step++ % 10 < 5 ? 900 : -900);
-      await page.waitForTimeout(1_000);
-    }
-    const tasks = await page.evaluate(() =>
-      (globalThis as unknown as { __longTasks: number[] }).__longTasks
-    );
-    const rows = await page.locator('[data-field="screener-row"]').count();
-    const markets = Number(
-      await page.locator('[data-field="screener-count"]').getAttribute(
-        "data-total",
-      ),
-    );
-    return {
-      status: "ok",
-      seconds,
-      rows_in_dom: rows,
-      markets,
-      long_tasks: tasks.length,
-      long_task_max_ms: tasks.length === 0
-        ? null
-        : Math.round(Math.max(...tasks)),
-      long_task_total_ms: Math.round(tasks.reduce((a, b) => a + b, 0)),
-    };
+    return await withBrowser((browser) => measure(browser, url, seconds));
   } catch (error) {
     return {
       status: "skipped",
@@ -92,7 +42,58 @@ export async function checkScreenerPage(
         error instanceof Error ? error.message : String(error)
       }`.slice(0, 300),
     };
-  } finally {
-    await browser.close();
   }
+}
+
+async function measure(
+  browser: Browser,
+  url: string,
+  seconds: number,
+): Promise<PageCheck> {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 960 },
+  });
+  await page.addInitScript(() => {
+    const tasks: number[] = [];
+    (globalThis as unknown as { __longTasks: number[] }).__longTasks = tasks;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) tasks.push(entry.duration);
+    }).observe({ type: "longtask", buffered: true });
+  });
+  await page.goto(url, { waitUntil: "load" });
+  await page.locator('[data-field="screener-row"]').first().waitFor({
+    timeout: 30_000,
+  });
+  // Start counting once the page has loaded: its first render is not
+  // the steady state a desk keeps open.
+  await page.evaluate(() =>
+    (globalThis as unknown as { __longTasks: number[] }).__longTasks.length = 0
+  );
+  const end = Date.now() + seconds * 1000;
+  let step = 0;
+  while (Date.now() < end) {
+    await page.mouse.move(700, 500);
+    await page.mouse.wheel(0, step++ % 10 < 5 ? 900 : -900);
+    await page.waitForTimeout(1_000);
+  }
+  const tasks = await page.evaluate(() =>
+    (globalThis as unknown as { __longTasks: number[] }).__longTasks
+  );
+  const rows = await page.locator('[data-field="screener-row"]').count();
+  const markets = Number(
+    await page.locator('[data-field="screener-count"]').getAttribute(
+      "data-total",
+    ),
+  );
+  return {
+    status: "ok",
+    seconds,
+    rows_in_dom: rows,
+    markets,
+    long_tasks: tasks.length,
+    long_task_max_ms: tasks.length === 0
+      ? null
+      : Math.round(Math.max(...tasks)),
+    long_task_total_ms: Math.round(tasks.reduce((a, b) => a + b, 0)),
+  };
 }

@@ -3,7 +3,7 @@
  * tests: one headless browser per test, pages that record console errors,
  * and screenshots written to `test-output/`. Never downloads a browser.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   pollUntil,
   type Stack,
@@ -11,27 +11,12 @@ import {
   startStack,
 } from "../support/start_stack.ts";
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.ts";
+import { withBrowser } from "../support/chromium.ts";
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH };
+export { withBrowser };
 
 /** Screenshots go here (ignored by git). */
 export const OUTPUT_DIR = new URL("../../test-output/", import.meta.url);
-
-/** Runs `body` with a fresh headless Chromium, closed afterwards. */
-export async function withBrowser<T>(
-  body: (browser: Browser) => Promise<T>,
-): Promise<T> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    return await body(browser);
-  } finally {
-    await browser.close();
-  }
-}
 
 /** A stack whose every symbol already has a tick (so first paint has prices). */
 export async function liveStack(options: StackOptions = {}): Promise<Stack> {

@@ -3,6 +3,7 @@
  * benchmarks' page checks: Debian's `/usr/bin/chromium` (never a downloaded
  * browser), headless, without a sandbox or background traffic.
  */
+import { type Browser, chromium } from "playwright-core";
 
 /** Where Debian installs Chromium (`apt-get install chromium`). */
 export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ??
@@ -18,3 +19,18 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+/** Runs `body` with a fresh headless Chromium, closed afterwards. */
+export async function withBrowser<T>(
+  body: (browser: Browser) => Promise<T>,
+): Promise<T> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    return await body(browser);
+  } finally {
+    await browser.close();
+  }
+}
