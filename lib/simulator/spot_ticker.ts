@@ -68,11 +68,18 @@ export function formatPcnt(lastTicks: number, prevTicks: number): string {
   return Number(text) === 0 ? "0" : text;
 }
 
-/** Formats `quote` for `spec` as a Bybit spot ticker item. */
-export function formatSpotTicker(
+/** The fields a spot and a linear ticker share, formatted alike. */
+export type QuoteFields = Omit<SpotTickerItem, "usdIndexPrice">;
+
+/**
+ * Formats what every ticker carries — prices on the symbol's tick grid, the
+ * 24 h change, range, turnover and volume, the best bid and ask — so the spot
+ * and linear items cannot drift apart.
+ */
+export function formatQuoteFields(
   spec: SymbolSpec,
   quote: SymbolQuote,
-): SpotTickerItem {
+): QuoteFields {
   const decimals = spec.priceDecimals;
   const last = priceTicks(quote.price, decimals);
   const prev = priceTicks(quote.prevPrice24h, decimals);
@@ -89,8 +96,18 @@ export function formatSpotTicker(
     lowPrice24h: formatPrice(quote.low24h, decimals),
     turnover24h: quote.turnover24h.toFixed(4),
     volume24h: quote.volume24h.toFixed(spec.sizeDecimals),
+  };
+}
+
+/** Formats `quote` for `spec` as a Bybit spot ticker item. */
+export function formatSpotTicker(
+  spec: SymbolSpec,
+  quote: SymbolQuote,
+): SpotTickerItem {
+  return {
+    ...formatQuoteFields(spec, quote),
     usdIndexPrice: (quote.price * quote.indexRatio).toFixed(
-      Math.max(8, decimals + 2),
+      Math.max(8, spec.priceDecimals + 2),
     ),
   };
 }
