@@ -113,19 +113,31 @@ async function sameCandles(
   instances: readonly ClusterInstance[],
   interval: string,
 ): Promise<readonly Candle[]> {
-  return await pollUntil(
-    async () => {
-      const answers = await Promise.all(
-        instances.map((i) => candles(i, interval)),
-      );
-      const closed = answers.map((a) => JSON.stringify(a.candles.slice(0, -3)));
-      const agree = closed.every((c) => c === closed[0]) &&
-        answers[0].candles.length > 3;
-      return agree && answers[0].candles;
-    },
-    `the same ${interval} candles on every instance`,
-    20_000,
-  );
+  let differ = "";
+  try {
+    return await pollUntil(
+      async () => {
+        const answers = await Promise.all(
+          instances.map((i) => candles(i, interval)),
+        );
+        const closed = answers.map((a) => a.candles.slice(0, -3));
+        const texts = closed.map((bars) => bars.map((x) => JSON.stringify(x)));
+        const agree = texts.every((c) => c.join() === texts[0].join()) &&
+          answers[0].candles.length > 3;
+        differ = instances.map((instance, i) =>
+          `${instance.name}: ${
+            texts[i].filter((bar) => !texts[i === 0 ? 1 : 0].includes(bar))
+              .join(" ")
+          } (only here, of ${closed[i].length})`
+        ).join("; ");
+        return agree && answers[0].candles;
+      },
+      `the same ${interval} candles on every instance`,
+      20_000,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; ${differ}`);
+  }
 }
 
 test("candles and price alerts are shared: followers serve the leader's bars and push candle and trades frames; an alert set on one instance is listed, audited and pushed once everywhere", async () => {

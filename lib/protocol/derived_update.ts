@@ -51,4 +51,10 @@ export interface DerivedUpdate {
   readonly symbols: Readonly<Record<string, DerivedSymbol>>;
   /** Outages written (or closed) since the last update. */
   readonly outages?: readonly Outage[];
+  /**
+   * Set on a new leader's first update: it read the store back this many ms
+   * before building on (what the last leader stored but never told); every
+   * follower reads the same span, so all instances hold the same bars.
+   */
+  readonly takeover_lookback_ms?: number;
 }

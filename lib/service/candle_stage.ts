@@ -28,7 +28,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { CandleTick } from "../candles/candle_service.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
 import { TradeTape } from "../tape/trade_tape.ts";
-import { DerivedSync } from "./derived_sync.ts";
+import { DerivedSync, TAKEOVER_LOOKBACK_MS } from "./derived_sync.ts";
 import { LiveFeed } from "./live_feed.ts";
 
 /** Options of {@linkcode startCandleStage}. */
@@ -72,9 +72,6 @@ export interface CandleStage {
   /** Ends the backfill and the push cycle, writes (and tells) what is queued. */
   stop(): Promise<void>;
 }
-
-/** How far back a new leader reads the store before it builds on, ms. */
-const TAKEOVER_LOOKBACK_MS = 60_000;
 
 /** Opens the candle store, starts the push cycle and retention. */
 export async function startCandleStage(
@@ -160,6 +157,7 @@ export async function startCandleStage(
           // What the last leader stored since its last update reached us.
           await candles.mirror.reload(TAKEOVER_LOOKBACK_MS);
           candles.lead();
+          sync?.tookOver();
         }
         if (!backfill && config.candles.backfillMs > 0) {
           const stop = new AbortController();

@@ -38,6 +38,12 @@ export interface DerivedSyncOptions {
   readonly maxInlineBars?: number;
 }
 
+/**
+ * How far back a new leader reads the store before it builds on, and every
+ * follower after it, ms: bars the last leader stored but never told of.
+ */
+export const TAKEOVER_LOOKBACK_MS = 60_000;
+
 /** Most closed, not yet stored seconds of a symbol sent as in progress. */
 const MAX_UNSTORED = 20;
 
@@ -48,6 +54,8 @@ export class DerivedSync {
   #outages: Outage[] = [];
   /** Per symbol, the open state last published (JSON). */
   #sentOpen = new Map<string, string>();
+  /** This instance took over and has not said so yet. */
+  #tookOver = false;
   #applying: Promise<void> = Promise.resolve();
 
   /** See {@linkcode DerivedSyncOptions}. */
@@ -73,6 +81,16 @@ export class DerivedSync {
     this.#bars.clear();
     this.#outages = [];
     this.#sentOpen.clear();
+    this.#tookOver = false;
+  }
+
+  /**
+   * This instance leads now, after reading the store back
+   * {@linkcode TAKEOVER_LOOKBACK_MS}: its next update tells the followers to
+   * do the same.
+   */
+  tookOver(): void {
+    this.#tookOver = true;
   }
 
   /**
@@ -88,10 +106,12 @@ export class DerivedSync {
       if (part) parts.set(symbol, part);
     }
     const outages = this.#outages;
+    const takeover = this.#tookOver;
     this.#bars.clear();
     this.#outages = [];
-    if (parts.size === 0 && outages.length === 0) return;
-    this.#options.publish(this.#pack(parts, outages));
+    this.#tookOver = false;
+    if (parts.size === 0 && outages.length === 0 && !takeover) return;
+    this.#options.publish(this.#pack(parts, outages, takeover));
   }
 
   /**
@@ -183,6 +203,7 @@ export class DerivedSync {
   #pack(
     parts: ReadonlyMap<string, DerivedSymbol>,
     outages: readonly Outage[],
+    takeover: boolean,
   ): string[] {
     const limit = this.#options.maxEntryBytes ?? 48_000;
     const entries: string[] = [];
@@ -193,6 +214,9 @@ export class DerivedSync {
         type: "derived",
         symbols,
         ...(extra && extra.length > 0 ? { outages: extra } : {}),
+        ...(takeover && entries.length === 0
+          ? { takeover_lookback_ms: TAKEOVER_LOOKBACK_MS }
+          : {}),
       };
       entries.push(JSON.stringify(update));
       symbols = {};
@@ -212,6 +236,9 @@ export class DerivedSync {
     if (update?.type !== "derived") return;
     const { candles, tape } = this.#options;
     const mirror = candles.mirror;
+    if (update.takeover_lookback_ms) {
+      await mirror.reload(update.takeover_lookback_ms);
+    }
     for (const [symbol, part] of Object.entries(update.symbols ?? {})) {
       for (const resolution of STORED_RESOLUTIONS) {
         const bars = part.bars?.[resolution];

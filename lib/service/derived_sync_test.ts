@@ -5,7 +5,11 @@ import { CandleService } from "../candles/candle_service.ts";
 import { CANDLE_INTERVALS } from "../protocol/candles.ts";
 import type { DerivedUpdate } from "../protocol/derived_update.ts";
 import { TradeTape } from "../tape/trade_tape.ts";
-import { DerivedSync, type DerivedSyncOptions } from "./derived_sync.ts";
+import {
+  DerivedSync,
+  type DerivedSyncOptions,
+  TAKEOVER_LOOKBACK_MS,
+} from "./derived_sync.ts";
 
 /** An hour boundary. */
 const H = 1_699_999_200_000;
@@ -161,5 +165,53 @@ Deno.test("DerivedSync - many stored bars travel as a span the follower reads fr
   assert.ok(updates.some((u) => u.symbols["BTC-USDT"]?.load?.["1m"]));
   for (const item of p.log) assert.ok(item.length < 1_500, `${item.length}`);
   assert.deepEqual(answers(p.follower), answers(p.leader));
+  await p.stop();
+});
+
+Deno.test("DerivedSync - a new leader's first update makes every follower read back what the last leader stored but never told", async () => {
+  const p = await pair();
+  feed(p, 100);
+  await p.cycle();
+  // The last leader stored a bar, then died before its update went out.
+  const untold = {
+    t: H - 60_000,
+    o: 7,
+    h: 9,
+    l: 6,
+    c: 8,
+    v: 1,
+    turnover: 8,
+    volume_source: "trades" as const,
+  };
+  await p.store.put([{ symbol: "BTC-USDT", resolution: "1m", candle: untold }]);
+  const minute = () =>
+    p.follower.candles({ symbol: "BTC-USDT", interval: "1m", limit: 1_000 })
+      .candles.find((bar) => bar.t === untold.t);
+  await p.cycle();
+  assert.equal(minute(), undefined, "not told, not shown");
+
+  const sync = new DerivedSync({
+    candles: p.leader,
+    tape: p.leaderTape,
+    publish: (items) => items.forEach((item) => p.log.push(item)),
+  });
+  sync.tookOver();
+  sync.publish(new Map());
+  const told = p.log.at(-1)!;
+  assert.equal(
+    (JSON.parse(told) as DerivedUpdate).takeover_lookback_ms,
+    TAKEOVER_LOOKBACK_MS,
+  );
+  const follower = new DerivedSync({
+    candles: p.follower,
+    tape: p.followerTape,
+    publish: () => assert.fail("a follower publishes nothing"),
+  });
+  follower.apply(told);
+  await follower.settled();
+  assert.deepEqual(minute(), untold);
+  const before = p.log.length;
+  sync.publish(new Map());
+  assert.equal(p.log.length, before, "said once");
   await p.stop();
 });
