@@ -78,6 +78,9 @@ Deno.test("api - health, symbols, rooms, metrics and diagnostics report the live
     const metrics = await getJson<MetricsResponse>(`${base}/api/metrics`);
     assert.ok(metrics.body.ticks_processed > 0);
     assert.ok(metrics.body.upstream_requests > 0);
+    const memory = metrics.body.memory!;
+    assert.ok(memory.rss_bytes > memory.main_heap_used_bytes, "rss and heap");
+    assert.ok(memory.main_heap_used_bytes <= memory.main_heap_total_bytes);
 
     const prometheus = await fetch(`${base}/metrics`);
     const text = await prometheus.text();
@@ -87,6 +90,7 @@ Deno.test("api - health, symbols, rooms, metrics and diagnostics report the live
     );
     assert.match(text, /^# TYPE sentinel_ticks_processed_total counter$/m);
     assert.match(text, /^sentinel_room_subscribers\{symbol="BTC-USDT"\} 0$/m);
+    assert.match(text, /^sentinel_resident_memory_bytes \d+$/m);
   } finally {
     await stack.stop();
   }

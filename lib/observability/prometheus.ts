@@ -5,6 +5,7 @@
 import type {
   CandleMetrics,
   IngestMetrics,
+  MemoryMetrics,
   MetricsResponse,
 } from "../protocol/api_types.ts";
 
@@ -130,6 +131,7 @@ export function renderPrometheus(
   ];
   if (metrics.ingest) lines.push(...ingestLines(metrics.ingest));
   if (metrics.candles) lines.push(...candleLines(metrics.candles));
+  if (metrics.memory) lines.push(...memoryLines(metrics.memory));
   let text = "";
   for (const line of lines) {
     text +=
@@ -149,6 +151,52 @@ export function renderPrometheus(
 }
 
 /** Counters of the candle store's writes and of late trades. */
+function memoryLines(memory: MemoryMetrics): MetricLine[] {
+  const gauge = (name: string, help: string, value: number): MetricLine => ({
+    name,
+    type: "gauge",
+    help,
+    value,
+  });
+  const lines = [
+    gauge(
+      "sentinel_resident_memory_bytes",
+      "Resident set size of the process",
+      memory.rss_bytes,
+    ),
+    gauge(
+      "sentinel_main_heap_used_bytes",
+      "V8 heap in use on the main isolate",
+      memory.main_heap_used_bytes,
+    ),
+    gauge(
+      "sentinel_main_heap_total_bytes",
+      "V8 heap reserved by the main isolate",
+      memory.main_heap_total_bytes,
+    ),
+    gauge(
+      "sentinel_external_memory_bytes",
+      "Memory outside the V8 heaps held by JavaScript objects",
+      memory.external_bytes,
+    ),
+  ];
+  if (memory.worker_heap_used_bytes !== null) {
+    lines.push(gauge(
+      "sentinel_worker_heap_used_bytes",
+      "V8 heap in use on the ingestion worker's isolate",
+      memory.worker_heap_used_bytes,
+    ));
+  }
+  if (memory.worker_heap_total_bytes !== null) {
+    lines.push(gauge(
+      "sentinel_worker_heap_total_bytes",
+      "V8 heap reserved by the ingestion worker's isolate",
+      memory.worker_heap_total_bytes,
+    ));
+  }
+  return lines;
+}
+
 function candleLines(candles: CandleMetrics): MetricLine[] {
   const line = (
     name: string,

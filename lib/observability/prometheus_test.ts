@@ -141,3 +141,39 @@ Deno.test("renderPrometheus - requests refused by the rate limits are labelled b
   assert.match(text, /^sentinel_rate_limited_total\{bucket="handshake"\} 1$/m);
   assert.match(text, /^sentinel_rate_limited_total\{bucket="page"\} 0$/m);
 });
+
+Deno.test("renderPrometheus - memory gauges when present, the worker's only once it reported", () => {
+  const memory = {
+    rss_bytes: 300_000_000,
+    main_heap_used_bytes: 80_000_000,
+    main_heap_total_bytes: 120_000_000,
+    external_bytes: 4_000_000,
+    worker_heap_used_bytes: 60_000_000,
+    worker_heap_total_bytes: 90_000_000,
+  };
+  const values = (metrics: MetricsResponse) =>
+    Object.fromEntries(
+      samples(renderPrometheus(metrics, {}))
+        .filter(([name]) => name.includes("memory") || name.includes("heap"))
+        .map(([name, , value]) => [name, Number(value)]),
+    );
+  assert.deepEqual(values({ ...METRICS, memory }), {
+    sentinel_resident_memory_bytes: 300_000_000,
+    sentinel_main_heap_used_bytes: 80_000_000,
+    sentinel_main_heap_total_bytes: 120_000_000,
+    sentinel_external_memory_bytes: 4_000_000,
+    sentinel_worker_heap_used_bytes: 60_000_000,
+    sentinel_worker_heap_total_bytes: 90_000_000,
+  });
+  const inline = values({
+    ...METRICS,
+    memory: {
+      ...memory,
+      worker_heap_used_bytes: null,
+      worker_heap_total_bytes: null,
+    },
+  });
+  assert.equal(inline.sentinel_worker_heap_used_bytes, undefined);
+  assert.equal(inline.sentinel_resident_memory_bytes, 300_000_000);
+  assert.deepEqual(values(METRICS), {});
+});

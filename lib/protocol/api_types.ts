@@ -261,6 +261,25 @@ export interface MetricsResponse {
   readonly candles?: CandleMetrics;
   /** The shared stream (absent only in fakes built before engines existed). */
   readonly engine?: EngineMetrics;
+  /** The process's memory (absent only in fakes built before it). */
+  readonly memory?: MemoryMetrics;
+}
+
+/**
+ * The memory part of `GET /api/metrics`, bytes: the process's resident set
+ * and each isolate's V8 heap, so an operator can tell live data (heap used
+ * after collections) from garbage not yet collected (RSS above it).
+ */
+export interface MemoryMetrics {
+  readonly rss_bytes: number;
+  /** The main isolate (hub, sockets, HTTP). */
+  readonly main_heap_used_bytes: number;
+  readonly main_heap_total_bytes: number;
+  /** Memory outside the V8 heaps held by JavaScript objects (buffers). */
+  readonly external_bytes: number;
+  /** The ingestion worker's isolate; null inline or before its first report. */
+  readonly worker_heap_used_bytes: number | null;
+  readonly worker_heap_total_bytes: number | null;
 }
 
 /** The candle part of `GET /api/metrics`. */

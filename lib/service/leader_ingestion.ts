@@ -88,6 +88,7 @@ export class LeaderIngestion implements IngestionHandle {
       running: false,
       restarts: this.#restarts,
       lastRestartReason: this.#lastReason,
+      workerHeap: null,
     };
   }
 

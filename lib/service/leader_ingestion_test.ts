@@ -22,6 +22,7 @@ function fakes() {
           running: true,
           restarts: 1,
           lastRestartReason: null,
+          workerHeap: null,
         }),
         stop: async () => {
           await Promise.resolve();

@@ -7,7 +7,10 @@
 import type { Clock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
-import type { DiagnosticsResponse } from "../protocol/api_types.ts";
+import type {
+  DiagnosticsResponse,
+  MemoryMetrics,
+} from "../protocol/api_types.ts";
 import type { RingBuffer } from "../hub/ring_buffer.ts";
 import type { StreamHub } from "../hub/stream_hub.ts";
 import type { AlertEngine } from "../alerts/alert_engine.ts";
@@ -27,6 +30,7 @@ import { EdgeRateLimits } from "../http/rate_limits.ts";
 import { TrustedProxies } from "../http/trusted_proxies.ts";
 import type { UpstreamState } from "../ingestion/engines/engine_contract.ts";
 import type { IngestionHandle } from "../ingestion/hosting/ingestion_handle.ts";
+import type { HeapFigures } from "../ingestion/hosting/worker_messages.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Services } from "./app_state.ts";
 import { auditResponse } from "./audit_response.ts";
@@ -194,6 +198,7 @@ export function buildServices(parts: ServiceParts): Services {
       ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
       candles: candleMetrics(parts.candleStage.candles.stats()),
       engine: parts.link.metrics(),
+      memory: memoryMetrics(parts.ingestion.status().workerHeap),
     }),
     thresholds: () => ({
       thresholds: parts.thresholds.all("whale"),
@@ -240,5 +245,18 @@ export function buildServices(parts: ServiceParts): Services {
       ),
     deletePriceAlert: (id, actorIp) =>
       answeringDomainErrorsAsync(() => parts.priceAlerts.remove(id, actorIp)),
+  };
+}
+
+/** The process's memory now, with the worker's heap as it last reported it. */
+function memoryMetrics(workerHeap: HeapFigures | null): MemoryMetrics {
+  const usage = Deno.memoryUsage();
+  return {
+    rss_bytes: usage.rss,
+    main_heap_used_bytes: usage.heapUsed,
+    main_heap_total_bytes: usage.heapTotal,
+    external_bytes: usage.external,
+    worker_heap_used_bytes: workerHeap?.used ?? null,
+    worker_heap_total_bytes: workerHeap?.total ?? null,
   };
 }

@@ -4,7 +4,7 @@
  * both modes apply before a change reaches the analyzer.
  */
 import type { TrackedSymbol } from "../../market/tracked_symbol.ts";
-import { thresholdSchema } from "./worker_messages.ts";
+import { type HeapFigures, thresholdSchema } from "./worker_messages.ts";
 
 /** Where the loop runs. */
 export type IngestionMode = "worker" | "inline";
@@ -18,7 +18,16 @@ export interface IngestionStatus {
   /** Worker restarts since start. */
   readonly restarts: number;
   readonly lastRestartReason: string | null;
+  /**
+   * The worker isolate's heap as it last reported it (every
+   * {@linkcode HEAP_REPORT_MS}); null inline (the main heap holds it) or
+   * before the first report.
+   */
+  readonly workerHeap: HeapFigures | null;
 }
+
+/** How often the ingestion worker reports its heap, ms. */
+export const HEAP_REPORT_MS = 5_000;
 
 /** Control of a running ingestion. */
 export interface IngestionHandle {

@@ -59,6 +59,11 @@ Deno.test({
       assert.deepEqual(messages(inline.logs), messages(worker.logs));
       assert.equal(hosts[0].status().mode, "inline");
       assert.equal(hosts[1].status().mode, "worker");
+      // The worker's own heap, which the main thread cannot read, is posted
+      // at start, so before its first state; inline there is only the main.
+      assert.equal(hosts[0].status().workerHeap, null);
+      const heap = hosts[1].status().workerHeap;
+      assert.ok(heap && heap.used > 0 && heap.used <= heap.total, `${heap}`);
     } finally {
       await Promise.all(hosts.map((h) => h.stop()));
       await upstream.close();

@@ -102,6 +102,7 @@ export class InlineIngestion implements IngestionHandle {
       running: this.#stopping === undefined,
       restarts: 0,
       lastRestartReason: null,
+      workerHeap: null,
     };
   }
 

@@ -74,6 +74,7 @@ Deno.test({
       running: false,
       restarts: 0,
       lastRestartReason: null,
+      workerHeap: null,
     });
   },
 });

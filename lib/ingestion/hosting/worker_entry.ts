@@ -5,14 +5,18 @@
  * as protocol messages through a {@linkcode BatchGate}: one `batch` per push
  * cycle, the next only once the main thread acked the last. All logic lives
  * in the engine and the gate, so the same engine runs inline when workers are
- * unavailable.
+ * unavailable. It also reports its own heap every few seconds, which the
+ * main thread cannot see.
  *
  * Started by `ingestion_host.ts` with
  * `new Worker(new URL("./worker_entry.ts", import.meta.url), { type: "module" })`.
  */
+import { systemClock } from "../../clock/clock.ts";
+import { repeatEvery, type Repeating } from "../../clock/repeat.ts";
 import type { IngestEngine } from "../engines/engine_contract.ts";
 import { createIngestEngine } from "../engines/ingest_engine.ts";
 import { BatchGate } from "./batch_gate.ts";
+import { HEAP_REPORT_MS } from "./ingestion_handle.ts";
 import {
   type HostMessage,
   parseHostMessage,
@@ -30,6 +34,12 @@ const scope = globalThis as unknown as WorkerScope;
 const gate = new BatchGate((message) => scope.postMessage(message));
 let loop: IngestEngine | undefined;
 let stopping: Promise<void> | undefined;
+let heapReports: Repeating | undefined;
+
+function reportHeap(): void {
+  const { heapUsed, heapTotal } = Deno.memoryUsage();
+  gate.other({ type: "heap", used: heapUsed, total: heapTotal });
+}
 
 function handle(message: HostMessage): void {
   switch (message.type) {
@@ -53,6 +63,8 @@ function handle(message: HostMessage): void {
           gate.other({ type: "log", level, message: text, fields }),
       });
       loop.start();
+      reportHeap();
+      heapReports = repeatEvery(systemClock, HEAP_REPORT_MS, reportHeap);
       return;
     case "ack":
       gate.ack();
@@ -64,6 +76,7 @@ function handle(message: HostMessage): void {
       loop?.setSymbols(message.symbols, message.thresholds);
       return;
     case "stop":
+      heapReports?.stop();
       stopping ??= (async () => {
         await loop?.stop();
         gate.drain();

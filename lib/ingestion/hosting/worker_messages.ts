@@ -247,7 +247,17 @@ export type WorkerMessage =
     readonly message: string;
     readonly fields: LogFields;
   }
+  | ({ readonly type: "heap" } & HeapFigures)
   | { readonly type: "stopped" };
+
+/**
+ * One isolate's V8 heap, bytes: the worker reports its own, since the main
+ * thread's `Deno.memoryUsage()` sees only the main isolate's heap.
+ */
+export interface HeapFigures {
+  readonly used: number;
+  readonly total: number;
+}
 
 const workerMessageSchema: z.ZodType<WorkerMessage> = z.discriminatedUnion(
   "type",
@@ -267,6 +277,11 @@ const workerMessageSchema: z.ZodType<WorkerMessage> = z.discriminatedUnion(
       level: z.enum(["debug", "info", "warn", "error"]),
       message: z.string().max(1_000),
       fields: logFieldsSchema,
+    }),
+    z.object({
+      type: z.literal("heap"),
+      used: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
     }),
     z.object({ type: z.literal("stopped") }),
   ],
@@ -294,6 +309,7 @@ export function deliverWorkerMessage(
     case "log":
       callbacks.onLog(message.level, message.message, message.fields);
       return;
+    case "heap":
     case "stopped":
       return;
   }

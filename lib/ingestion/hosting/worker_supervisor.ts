@@ -23,6 +23,7 @@ import {
 } from "../engines/engine_contract.ts";
 import {
   deliverWorkerMessage,
+  type HeapFigures,
   type HostMessage,
   parseWorkerMessage,
 } from "./worker_messages.ts";
@@ -104,6 +105,7 @@ export class WorkerIngestion implements IngestionHandle {
   #restartAttempt = 0;
   #restarts = 0;
   #lastRestartReason: string | null = null;
+  #workerHeap: HeapFigures | null = null;
   #stopping: Promise<void> | undefined;
   #onStopped: (() => void) | undefined;
 
@@ -158,6 +160,7 @@ export class WorkerIngestion implements IngestionHandle {
       running: this.#stopping === undefined && this.#worker !== undefined,
       restarts: this.#restarts,
       lastRestartReason: this.#lastRestartReason,
+      workerHeap: this.#workerHeap,
     };
   }
 
@@ -224,6 +227,10 @@ export class WorkerIngestion implements IngestionHandle {
     const message = parsed.message;
     if (message.type === "stopped") {
       this.#onStopped?.();
+      return;
+    }
+    if (message.type === "heap") {
+      this.#workerHeap = { used: message.used, total: message.total };
       return;
     }
     if (message.type === "state") {
