@@ -11,7 +11,9 @@
  * - tick latency from the exchange's push to a detail subscriber, p99 —
  *   goal under 50 ms;
  * - the service's RSS, sampled through the window — goal under 500 MB and
- *   flat over 10 minutes (`--duration=600`);
+ *   flat over 10 minutes (`--duration=600`) — with each isolate's heap in
+ *   use beside it (from `/api/metrics`), which tells garbage from live data;
+ *   `--v8-flags=…` passes V8 flags to the service (e.g. a heap limit);
  * - upstream messages received per second;
  * - the screener page's long tasks over a minute (Chromium), goal none.
  *
@@ -37,6 +39,7 @@ import {
   parseFlags,
 } from "./market_options.ts";
 import { checkScreenerPage, type PageCheck } from "./screener_page.ts";
+import type { MemoryMetrics } from "../../lib/protocol/api_types.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const log = (message: string) => console.error(`[bench:market] ${message}`);
@@ -113,6 +116,7 @@ async function main(): Promise<number> {
         ...(options.profile
           ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
           : []),
+        ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
         "main.ts",
       ],
       cwd: ROOT,
@@ -151,7 +155,12 @@ async function main(): Promise<number> {
     );
 
     const sampler = new ProcessSampler(service.pid);
-    const rss: { at_s: number; rss_mb: number }[] = [];
+    const rss: {
+      at_s: number;
+      rss_mb: number;
+      main_heap_used_mb: number | null;
+      worker_heap_used_mb: number | null;
+    }[] = [];
     let windowStart: ProcessSample | null = null;
     let windowEnd: ProcessSample | null = null;
     let messagesStart = 0;
@@ -161,6 +170,8 @@ async function main(): Promise<number> {
       (await json<{ ingest?: { ws_messages_total: number } }>(
         `${url}/api/metrics`,
       )).ingest?.ws_messages_total ?? 0;
+    const memoryMetrics = async () =>
+      (await json<{ memory?: MemoryMetrics }>(`${url}/api/metrics`)).memory;
     const onPhase = async (line: string) => {
       let event: { phase?: string };
       try {
@@ -174,10 +185,15 @@ async function main(): Promise<number> {
         const t0 = performance.now();
         const sample = async () => {
           const s = await readProcessSample(service.pid);
+          const memory = await memoryMetrics().catch(() => undefined);
+          const mb = (bytes: number | null | undefined) =>
+            bytes == null ? null : Math.round(bytes / 1_048_576);
           if (s) {
             rss.push({
               at_s: Math.round((performance.now() - t0) / 1000),
               rss_mb: Math.round(s.rssKb / 1024),
+              main_heap_used_mb: mb(memory?.main_heap_used_bytes),
+              worker_heap_used_mb: mb(memory?.worker_heap_used_bytes),
             });
           }
         };

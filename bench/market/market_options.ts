@@ -39,6 +39,11 @@ export const marketBenchSchema = z.strictObject({
   rssEvery: z.coerce.number().positive().default(10),
   /** Seconds of the screener page check (0 skips it). */
   page: z.coerce.number().min(0).max(3_600).default(60),
+  /** V8 flags for the service, as `deno run --v8-flags=…` takes them. */
+  v8Flags: z.string().regex(
+    /^--[a-z0-9-]+(=[0-9a-z-]+)?(,--[a-z0-9-]+(=[0-9a-z-]+)?)*$/,
+    "comma-separated --flag or --flag=value",
+  ).optional(),
   /** Service CPU profile (`--cpu-prof`) written to bench/results/profile/. */
   profile: z.enum(["true", "false"]).transform((v) => v === "true")
     .default(false),
@@ -69,7 +74,7 @@ export function parseFlags<T>(
 ): T {
   const raw: Record<string, string> = {};
   for (const arg of args) {
-    const match = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
     if (!match) throw new MarketOptionsError(`${arg}: expected --name=value`);
     const name = match[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     raw[name] = match[2] ?? "true";
@@ -77,7 +82,11 @@ export function parseFlags<T>(
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new MarketOptionsError(
-    parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join(
+    parsed.error.issues.map((i) =>
+      `--${
+        i.path.join(".").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+      }: ${i.message}`
+    ).join(
       "\n",
     ),
   );

@@ -33,6 +33,17 @@ Deno.test("parseFlags - kebab-case flags, and every bad one named", () => {
     (e) => e instanceof MarketOptionsError && /--duration/.test(e.message),
   );
   assert.throws(() => parseFlags(["x"], marketBenchSchema), /--name=value/);
+  assert.equal(
+    parseFlags(["--v8-flags=--max-old-space-size=256"], marketBenchSchema)
+      .v8Flags,
+    "--max-old-space-size=256",
+  );
+  assert.throws(
+    () => parseFlags(["--v8-flags=x", "--rss-every=0"], marketBenchSchema),
+    (e) =>
+      e instanceof MarketOptionsError && /^--v8-flags: /m.test(e.message) &&
+      /^--rss-every: /m.test(e.message),
+  );
   const load = parseFlags(
     ["--url=http://127.0.0.1:1", "--channels=A,B"],
     marketLoadSchema,
