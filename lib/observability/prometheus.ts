@@ -151,13 +151,19 @@ export function renderPrometheus(
 }
 
 /** Counters of the candle store's writes and of late trades. */
+/** One metric line; a counter unless `type` says otherwise. */
+function metricLine(
+  name: string,
+  help: string,
+  value: number,
+  type: MetricLine["type"] = "counter",
+): MetricLine {
+  return { name, type, help, value };
+}
+
 function memoryLines(memory: MemoryMetrics): MetricLine[] {
-  const gauge = (name: string, help: string, value: number): MetricLine => ({
-    name,
-    type: "gauge",
-    help,
-    value,
-  });
+  const gauge = (name: string, help: string, value: number) =>
+    metricLine(name, help, value, "gauge");
   const lines = [
     gauge(
       "sentinel_resident_memory_bytes",
@@ -198,12 +204,7 @@ function memoryLines(memory: MemoryMetrics): MetricLine[] {
 }
 
 function candleLines(candles: CandleMetrics): MetricLine[] {
-  const line = (
-    name: string,
-    help: string,
-    value: number,
-    type: MetricLine["type"] = "counter",
-  ): MetricLine => ({ name, type, help, value });
+  const line = metricLine;
   return [
     line(
       "sentinel_candle_bars_written_total",
@@ -246,12 +247,7 @@ function candleLines(candles: CandleMetrics): MetricLine[] {
 
 /** The ingestion source's gauges and counters (WebSocket and fallback). */
 function ingestLines(ingest: IngestMetrics): MetricLine[] {
-  const counter = (name: string, help: string, value: number): MetricLine => ({
-    name,
-    type: "counter",
-    help,
-    value,
-  });
+  const counter = metricLine;
   return [
     {
       name: "sentinel_rest_fallback_active",
