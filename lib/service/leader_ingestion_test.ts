@@ -47,6 +47,7 @@ Deno.test("LeaderIngestion - runs only between lead and follow", async () => {
     running: false,
     restarts: 1,
     lastRestartReason: null,
+    workerHeap: null,
   });
 });
 
