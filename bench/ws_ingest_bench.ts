@@ -101,8 +101,9 @@ let delivered: (() => void) | undefined;
 const subscriber: SocketLike = {
   readyState: 1,
   bufferedAmount: 0,
-  send(data) {
-    if (data.startsWith('{"type":"tick"')) delivered?.();
+  queueGrowsOnlyBySend: false,
+  sendPrepared(frame) {
+    if (frame.text.startsWith('{"type":"tick"')) delivered?.();
   },
   close() {},
 };

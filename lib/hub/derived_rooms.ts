@@ -4,8 +4,8 @@
  * apart from the tick rooms so a socket that asked for nothing costs
  * nothing here, and the tick path is untouched.
  *
- * Each frame is encoded once and the same string goes to every socket of
- * its room. Derived frames are never numbered or replayed; a socket that is
+ * Each frame is encoded and prepared once and goes to every socket of its
+ * room as is. Derived frames are never numbered or replayed; a socket that is
  * behind keeps only the newest frame per key: per bar for candles (the open
  * bar's updates replace each other, and a bar's final `closed` frame
  * replaces its last update, so it is never lost to the next bar), and per
@@ -13,6 +13,7 @@
  */
 import type { CandleFrame, CandleInterval } from "../protocol/candles.ts";
 import type { TradesFrame } from "../protocol/trades.ts";
+import type { PrepareFrame } from "../protocol/prepared_frame.ts";
 import type { Subscriber } from "./subscriber.ts";
 
 /** What a socket asked for besides ticks. */
@@ -28,6 +29,12 @@ export class DerivedRooms {
   #candles = new Map<string, Set<Subscriber>>();
   #trades = new Map<string, Set<Subscriber>>();
   #joined = new Map<Subscriber, DerivedRequest>();
+  #prepare: PrepareFrame;
+
+  /** Rooms whose frames `prepare` readies for their sockets. */
+  constructor(prepare: PrepareFrame) {
+    this.#prepare = prepare;
+  }
 
   /** Adds `subscriber` to the rooms of its symbols that `request` names. */
   join(subscriber: Subscriber, request: DerivedRequest): void {
@@ -71,14 +78,32 @@ export class DerivedRooms {
   publishCandle(frame: CandleFrame, now: number): Subscriber[] {
     const sockets = this.#candles.get(`${frame.symbol}|${frame.interval}`);
     return sockets
-      ? deliver(sockets, `#c|${frame.symbol}|${frame.t}`, frame, now)
+      ? this.#deliver(sockets, `#c|${frame.symbol}|${frame.t}`, frame, now)
       : [];
   }
 
   /** Sends `frame` to its symbol's tape room; returns the sockets found closed. */
   publishTrades(frame: TradesFrame, now: number): Subscriber[] {
     const sockets = this.#trades.get(frame.symbol);
-    return sockets ? deliver(sockets, `#t|${frame.symbol}`, frame, now) : [];
+    return sockets
+      ? this.#deliver(sockets, `#t|${frame.symbol}`, frame, now)
+      : [];
+  }
+
+  #deliver(
+    sockets: ReadonlySet<Subscriber>,
+    key: string,
+    frame: CandleFrame | TradesFrame,
+    now: number,
+  ): Subscriber[] {
+    const prepared = this.#prepare(JSON.stringify(frame));
+    const closed: Subscriber[] = [];
+    for (const subscriber of sockets) {
+      if (subscriber.deliverLatest(key, prepared, now) === "closed") {
+        closed.push(subscriber);
+      }
+    }
+    return closed;
   }
 }
 
@@ -97,20 +122,4 @@ function leaveRoom<K>(
   if (!found) return;
   found.delete(subscriber);
   if (found.size === 0) rooms.delete(key);
-}
-
-function deliver(
-  sockets: ReadonlySet<Subscriber>,
-  key: string,
-  frame: CandleFrame | TradesFrame,
-  now: number,
-): Subscriber[] {
-  const encoded = JSON.stringify(frame);
-  const closed: Subscriber[] = [];
-  for (const subscriber of sockets) {
-    if (subscriber.deliverLatest(key, encoded, now) === "closed") {
-      closed.push(subscriber);
-    }
-  }
-  return closed;
 }

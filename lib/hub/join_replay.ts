@@ -4,6 +4,7 @@
  * when the resume point is gone or from another epoch — a `reset` and the
  * latest tick. The plan is pure (`resume_plan.ts`); this sends it.
  */
+import type { PrepareFrame } from "../protocol/prepared_frame.ts";
 import type { Channel } from "./channel.ts";
 import type { DerivedRequest } from "./derived_rooms.ts";
 import { planResume } from "./resume_plan.ts";
@@ -28,29 +29,38 @@ export interface JoinRequest extends DerivedRequest {
   readonly market?: boolean;
 }
 
+/** Where a replay is sent from. */
+export interface ReplayContext {
+  /** The hub's epoch. */
+  readonly epoch: string;
+  /** Prepares each replay frame for the socket (the socket layer's). */
+  readonly prepare: PrepareFrame;
+}
+
 /**
- * Sends `channel`'s replay for `request` to `subscriber` under `epoch`;
- * returns the newest seq the socket now has.
+ * Sends `channel`'s replay for `request` to `subscriber` under
+ * `context.epoch`; returns the newest seq the socket now has.
  */
 export function replayChannel(
   subscriber: Subscriber,
   channel: Channel,
   request: JoinRequest,
-  epoch: string,
+  context: ReplayContext,
 ): number {
+  const { epoch, prepare } = context;
   const plan = planResume(
     { since: request.since?.get(channel.symbol), epoch: request.epoch },
     channel.window(epoch),
   );
   if (plan.kind === "reset") {
-    subscriber.sendNow(channel.resetFrame(epoch, plan.reason));
+    subscriber.sendNow(prepare(channel.resetFrame(epoch, plan.reason)));
     const latest = channel.latest;
-    if (latest) subscriber.sendNow(latest.encoded);
+    if (latest) subscriber.sendNow(prepare(latest.encoded));
     return latest?.seq ?? 0;
   }
   const batch = channel.batchFor(plan, request.historyLimit);
   if (batch !== undefined) {
-    subscriber.sendNow(batch);
+    subscriber.sendNow(prepare(batch));
     return channel.latestSeq;
   }
   return plan.kind === "from" ? plan.after : 0;

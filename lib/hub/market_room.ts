@@ -5,9 +5,14 @@
  * {@linkcode MarketOverview} — what changed since its previous frame, or
  * every symbol when it needs the full view. A socket that is behind gets
  * nothing now and the full view once it has caught up, so a conflated delta
- * never hides a change. The same encoded frame goes to every socket.
+ * never hides a change. Each frame is prepared once, on first use, and goes
+ * to every socket as is.
  */
 import type { MarketItem } from "../protocol/frames.ts";
+import type {
+  PreparedFrame,
+  PrepareFrame,
+} from "../protocol/prepared_frame.ts";
 import { MarketOverview } from "./market_overview.ts";
 import type { Subscriber } from "./subscriber.ts";
 import type { ChannelEntry } from "./tick_codec.ts";
@@ -28,6 +33,12 @@ interface MarketWatcher {
 export class MarketRoom {
   #overview = new MarketOverview();
   #watchers = new Map<Subscriber, MarketWatcher>();
+  #prepare: PrepareFrame;
+
+  /** A room whose frames `prepare` readies for its sockets. */
+  constructor(prepare: PrepareFrame) {
+    this.#prepare = prepare;
+  }
 
   /** Overview sockets attached. */
   get size(): number {
@@ -71,6 +82,8 @@ export class MarketRoom {
   publish(now: number, onClosed: (subscriber: Subscriber) => void): void {
     const cycle = this.#overview.cycle(now);
     if (this.#watchers.size === 0) return;
+    let delta: PreparedFrame | undefined;
+    let full: PreparedFrame | undefined;
     for (const [subscriber, watcher] of this.#watchers) {
       if (subscriber.closed) {
         onClosed(subscriber);
@@ -80,11 +93,15 @@ export class MarketRoom {
         if (cycle.delta !== undefined) watcher.needsFull = true;
         continue;
       }
-      const encoded = watcher.needsFull
-        ? (this.#overview.size > 0 ? cycle.full() : undefined)
-        : cycle.delta;
-      if (encoded === undefined) continue;
-      const outcome = subscriber.deliverLatest(MARKET_KEY, encoded, now);
+      let frame: PreparedFrame;
+      if (watcher.needsFull) {
+        if (this.#overview.size === 0) continue;
+        frame = full ??= this.#prepare(cycle.full());
+      } else {
+        if (cycle.delta === undefined) continue;
+        frame = delta ??= this.#prepare(cycle.delta);
+      }
+      const outcome = subscriber.deliverLatest(MARKET_KEY, frame, now);
       if (outcome === "closed") onClosed(subscriber);
       else watcher.needsFull = outcome === "conflated";
     }

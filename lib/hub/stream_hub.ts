@@ -1,7 +1,9 @@
 /**
  * The fan-out hub: rooms per symbol, replay on join, live broadcast.
  *
- * Every frame is encoded once and the same string goes to every subscriber;
+ * Every frame is encoded once and prepared once by the socket layer
+ * (`StreamHubOptions.prepare`), and the same prepared frame goes to every
+ * subscriber;
  * delivery never awaits a socket, so one slow client cannot stall the rest
  * (see `subscriber.ts` for the conflate-then-close policy). Joining is
  * synchronous — hello, replay, then registration for live ticks happen in one
@@ -24,6 +26,11 @@ import { Channel, type ChannelEntry } from "./channel.ts";
 import { tickEntry } from "./tick_codec.ts";
 import { TickFanout } from "./tick_fanout.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
+import {
+  type PreparedFrame,
+  preparedText,
+  type PrepareFrame,
+} from "../protocol/prepared_frame.ts";
 import type {
   AlertFrame,
   HelloFrame,
@@ -68,6 +75,11 @@ export interface StreamHubOptions {
   readonly policy?: Partial<SlowConsumerPolicy>;
   /** This instance's id, sent in hello frames when several instances serve. */
   readonly instance?: string;
+  /**
+   * Prepares a frame once for every socket it goes to: the socket layer's
+   * `prepare`, for sockets of that layer. Default {@linkcode preparedText}.
+   */
+  readonly prepare?: PrepareFrame;
 }
 
 /** Saved channel state, to continue sequences across a graceful restart. */
@@ -93,15 +105,16 @@ export class StreamHub {
   #policy: SlowConsumerPolicy;
   #clock: Clock;
   #simulated = false;
-  #statusEncoded: string | undefined;
+  #status: PreparedFrame | undefined;
+  #prepare: PrepareFrame;
   #ticksPublished = 0;
   #opened = 0;
   #fanout: TickFanout;
-  #derived = new DerivedRooms();
+  #derived: DerivedRooms;
   #historySize: number;
   /** Saved channels of symbols not followed yet, restored when they appear. */
   #restorable = new Map<string, readonly ChannelEntry[]>();
-  #market = new MarketRoom();
+  #market: MarketRoom;
 
   /** Creates channels for `options.symbols`, optionally restoring a snapshot. */
   constructor(options: StreamHubOptions, snapshot?: HubSnapshot) {
@@ -110,6 +123,9 @@ export class StreamHub {
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
     this.#historySize = options.historySize;
+    this.#prepare = options.prepare ?? preparedText;
+    this.#derived = new DerivedRooms(this.#prepare);
+    this.#market = new MarketRoom(this.#prepare);
     for (const [symbol, entries] of Object.entries(snapshot?.channels ?? {})) {
       this.#restorable.set(symbol, entries);
     }
@@ -117,6 +133,7 @@ export class StreamHub {
       rooms: this.#rooms,
       stats: this.stats,
       onClosed: (subscriber) => this.#remove(subscriber),
+      prepare: this.#prepare,
     });
     this.addSymbols(options.symbols);
   }
@@ -269,10 +286,12 @@ export class StreamHub {
     const channel = this.#channels.get(symbol)!;
     channel.clear(seq);
     this.#fanout.drop(symbol);
-    const encoded = channel.resetFrame(this.#epoch, reason);
+    const room = this.#rooms.get(symbol)!;
+    if (room.size === 0) return;
+    const frame = this.#prepare(channel.resetFrame(this.#epoch, reason));
     const now = this.#clock.now();
-    for (const subscriber of this.#rooms.get(symbol)!) {
-      if (subscriber.deliverReliable(encoded, now) === "closed") {
+    for (const subscriber of room) {
+      if (subscriber.deliverReliable(frame, now) === "closed") {
         this.#remove(subscriber);
       }
     }
@@ -288,15 +307,15 @@ export class StreamHub {
    * overview socket, never dropped.
    */
   publishAlert(alert: AlertFrame): void {
-    const encoded = JSON.stringify(alert);
+    const frame = this.#prepare(JSON.stringify(alert));
     const now = this.#clock.now();
     for (const subscriber of this.#rooms.get(alert.symbol) ?? []) {
-      if (subscriber.deliverReliable(encoded, now) === "closed") {
+      if (subscriber.deliverReliable(frame, now) === "closed") {
         this.#remove(subscriber);
       }
     }
     for (const subscriber of this.#market.subscribers()) {
-      if (subscriber.deliverReliable(encoded, now) === "closed") {
+      if (subscriber.deliverReliable(frame, now) === "closed") {
         this.#remove(subscriber);
       }
     }
@@ -349,24 +368,24 @@ export class StreamHub {
   /** Sends a heartbeat frame to every socket (see `HeartbeatFrame`). */
   heartbeat(intervalMs: number): void {
     const now = this.#clock.now();
-    const encoded = JSON.stringify({
+    const frame = this.#prepare(JSON.stringify({
       type: "heartbeat",
       server_time: now,
       interval_ms: intervalMs,
-    });
-    this.#broadcastLatest(HEARTBEAT_KEY, encoded, now);
+    }));
+    this.#broadcastLatest(HEARTBEAT_KEY, frame, now);
   }
 
   /** Broadcasts an upstream status change to everyone; joiners get the latest. */
   publishStatus(status: StatusFrame): void {
-    this.#statusEncoded = JSON.stringify(status);
-    this.#broadcastLatest(STATUS_KEY, this.#statusEncoded, this.#clock.now());
+    this.#status = this.#prepare(JSON.stringify(status));
+    this.#broadcastLatest(STATUS_KEY, this.#status, this.#clock.now());
   }
 
   /** Sends to every socket; a socket that is behind keeps only the newest. */
-  #broadcastLatest(key: string, encoded: string, now: number): void {
+  #broadcastLatest(key: string, frame: PreparedFrame, now: number): void {
     for (const subscriber of this.#subscribers) {
-      if (subscriber.deliverLatest(key, encoded, now) === "closed") {
+      if (subscriber.deliverLatest(key, frame, now) === "closed") {
         this.#remove(subscriber);
       }
     }
@@ -394,8 +413,8 @@ export class StreamHub {
       simulated: this.#simulated,
       ...(this.#instance === undefined ? {} : { instance: this.#instance }),
     };
-    subscriber.sendNow(JSON.stringify(hello));
-    if (this.#statusEncoded) subscriber.sendNow(this.#statusEncoded);
+    subscriber.sendNow(this.#prepare(JSON.stringify(hello)));
+    if (this.#status) subscriber.sendNow(this.#status);
     if (market) {
       // The first market frame (every symbol) comes with the next cycle.
       if (!subscriber.closed) {
@@ -408,12 +427,10 @@ export class StreamHub {
     for (const symbol of request.symbols) {
       const channel = this.#channels.get(symbol);
       if (!channel) continue;
-      const has = replayChannel(
-        subscriber,
-        channel,
-        request,
-        this.#epoch,
-      );
+      const has = replayChannel(subscriber, channel, request, {
+        epoch: this.#epoch,
+        prepare: this.#prepare,
+      });
       this.#fanout.replayed(symbol, subscriber, has);
     }
     if (!subscriber.closed) {

@@ -20,21 +20,28 @@
  * full too.
  *
  * Reading `bufferedAmount` is a call into the runtime (an op in Deno), about
- * a quarter of the cost of a delivery. A real WebSocket's queue only grows
- * through our own `send` (WHATWG; Deno adds the UTF-8 length in
- * `op_ws_send_text`), so the last value read plus what was sent since bounds
- * it: while that bound is under the high-water mark the policy's answer is
- * known and the read is skipped. Other `SocketLike`s are read on every check.
+ * a quarter of the cost of a delivery. A runtime WebSocket's queue only grows
+ * through our own sends (WHATWG; Deno adds the UTF-8 length in
+ * `op_ws_send_text`), so the last value read plus the `byteLength` of each
+ * frame sent since bounds it: while that bound is under the high-water mark
+ * the policy's answer is known and the read is skipped. Sockets whose queue
+ * grows otherwise (`queueGrowsOnlyBySend` false) are read on every check.
  * A socket that is behind is re-read at most every `recheckMs`: in between,
  * frames are held without a call into the runtime.
  */
 import { CloseCode } from "../protocol/close_codes.ts";
+import type { PreparedFrame } from "../protocol/prepared_frame.ts";
 
-/** The part of a WebSocket the hub uses (a real one or a test double). */
+/**
+ * The part of a stream socket the hub uses (a socket layer's, or a test
+ * double): frames go out prepared (see `prepared_frame.ts`).
+ */
 export interface SocketLike {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: string): void;
+  /** True when `bufferedAmount` grows only by the `byteLength` of each send. */
+  readonly queueGrowsOnlyBySend: boolean;
+  sendPrepared(frame: PreparedFrame): void;
   close(code?: number, reason?: string): void;
 }
 
@@ -68,30 +75,6 @@ export const DEFAULT_SLOW_CONSUMER_POLICY: SlowConsumerPolicy = {
 export type DeliveryOutcome = "sent" | "conflated" | "closed";
 
 const OPEN = 1;
-const NON_ASCII = /[\u0080-\uffff]/;
-const utf8 = new TextEncoder();
-let lastMeasured = "";
-let lastMeasuredBytes = 0;
-
-/**
- * UTF-8 length of a frame, which is what a send adds to `bufferedAmount`.
- * A broadcast hands the same string to every socket in turn, so the last
- * answer is kept: each frame is measured once, not once per socket.
- */
-export function utf8ByteLength(encoded: string): number {
-  if (encoded !== lastMeasured) {
-    lastMeasured = encoded;
-    lastMeasuredBytes = NON_ASCII.test(encoded)
-      ? utf8.encode(encoded).length
-      : encoded.length;
-  }
-  return lastMeasuredBytes;
-}
-
-/** Whether `socket` is a real WebSocket, whose queue grows only by `send`. */
-function queueGrowsOnlyBySend(socket: SocketLike): boolean {
-  return typeof WebSocket !== "undefined" && socket instanceof WebSocket;
-}
 
 /** Counters shared by every subscriber of a hub, read by metrics. */
 export interface DeliveryStats {
@@ -109,8 +92,8 @@ export class Subscriber {
   /** Client IP, for per-IP accounting. */
   readonly ip: string;
   #policy: SlowConsumerPolicy;
-  #latestByKey: Map<string, string> | undefined;
-  #queuedAlerts: string[] | undefined;
+  #latestByKey: Map<string, PreparedFrame> | undefined;
+  #queuedAlerts: PreparedFrame[] | undefined;
   #behindSince: number | undefined;
   /** While behind: when the queue may be read again. */
   #recheckAt = 0;
@@ -144,7 +127,7 @@ export class Subscriber {
     this.#stats = stats;
     this.#policy = policy;
     this.#readAbove = Math.min(policy.highWaterBytes, policy.hardLimitBytes);
-    if (queueGrowsOnlyBySend(socket)) {
+    if (socket.queueGrowsOnlyBySend) {
       this.#queuedAtMost = socket.bufferedAmount;
     }
   }
@@ -164,9 +147,9 @@ export class Subscriber {
    * at join time, before any conflation can have started; its bytes raise
    * the marks until the queue has drained (see `#joinAllowance`).
    */
-  sendNow(encoded: string): boolean {
-    if (!this.#send(encoded)) return false;
-    this.#setJoinAllowance(this.#joinAllowance + utf8ByteLength(encoded));
+  sendNow(frame: PreparedFrame): boolean {
+    if (!this.#send(frame)) return false;
+    this.#setJoinAllowance(this.#joinAllowance + frame.byteLength);
     return true;
   }
 
@@ -181,32 +164,36 @@ export class Subscriber {
    * symbol, the status, the heartbeat): when the socket is behind, a newer
    * frame with the same key replaces the held one.
    */
-  deliverLatest(key: string, encoded: string, now: number): DeliveryOutcome {
+  deliverLatest(
+    key: string,
+    frame: PreparedFrame,
+    now: number,
+  ): DeliveryOutcome {
     if (this.closed) return "closed";
     if (this.#checkBehind(now)) {
       // The check may just have closed the socket: hold nothing for it.
       if (this.closed) return "closed";
-      (this.#latestByKey ??= new Map()).set(key, encoded);
+      (this.#latestByKey ??= new Map()).set(key, frame);
       this.#stats.conflated++;
       return "conflated";
     }
-    return this.#send(encoded) ? "sent" : "closed";
+    return this.#send(frame) ? "sent" : "closed";
   }
 
   /** Delivers a frame that must not be dropped (alerts). */
-  deliverReliable(encoded: string, now: number): DeliveryOutcome {
+  deliverReliable(frame: PreparedFrame, now: number): DeliveryOutcome {
     if (this.closed) return "closed";
     if (this.#checkBehind(now)) {
       if (this.closed) return "closed";
       const queue = this.#queuedAlerts ??= [];
-      queue.push(encoded);
+      queue.push(frame);
       if (queue.length > this.#policy.maxQueuedAlerts) {
         this.#closeSlow("alert backlog exceeded");
         return "closed";
       }
       return "conflated";
     }
-    return this.#send(encoded) ? "sent" : "closed";
+    return this.#send(frame) ? "sent" : "closed";
   }
 
   /**
@@ -275,8 +262,8 @@ export class Subscriber {
     const latest = this.#latestByKey;
     this.#queuedAlerts = undefined;
     this.#latestByKey = undefined;
-    if (alerts) { for (const encoded of alerts) this.#send(encoded); }
-    if (latest) { for (const encoded of latest.values()) this.#send(encoded); }
+    if (alerts) { for (const frame of alerts) this.#send(frame); }
+    if (latest) { for (const frame of latest.values()) this.#send(frame); }
   }
 
   #closeSlow(reason: string): void {
@@ -286,17 +273,17 @@ export class Subscriber {
     this.close(CloseCode.TryAgainLater, reason);
   }
 
-  #send(encoded: string): boolean {
+  #send(frame: PreparedFrame): boolean {
     try {
-      this.socket.send(encoded);
+      this.socket.sendPrepared(frame);
     } catch {
       this.#closed = true;
       return false;
     }
     this.#stats.messagesSent++;
-    this.#stats.bytesSent += encoded.length;
+    this.#stats.bytesSent += frame.text.length;
     if (this.#queuedAtMost !== undefined) {
-      this.#queuedAtMost += utf8ByteLength(encoded);
+      this.#queuedAtMost += frame.byteLength;
     }
     return true;
   }

@@ -5,20 +5,23 @@
  */
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { ServerFrame } from "../protocol/frames.ts";
+import type { PreparedFrame } from "../protocol/prepared_frame.ts";
 import type { SocketLike } from "./subscriber.ts";
 
 /** A `SocketLike` that records frames and closes. */
 export class FakeSocket implements SocketLike {
   readyState = 1;
   bufferedAmount = 0;
+  /** Set true to stand for a socket whose queue grows only by what is sent. */
+  queueGrowsOnlyBySend = false;
   sent: string[] = [];
   closes: { code?: number; reason?: string }[] = [];
   failSend = false;
 
-  /** Records `data`, or throws when `failSend` is set. */
-  send(data: string): void {
+  /** Records the frame's text, or throws when `failSend` is set. */
+  sendPrepared(frame: PreparedFrame): void {
     if (this.failSend) throw new Error("Broken pipe");
-    this.sent.push(data);
+    this.sent.push(frame.text);
   }
 
   /** Records the close and marks the socket CLOSED. */

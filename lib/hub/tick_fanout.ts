@@ -10,6 +10,7 @@
  * A socket that joins while a tick is held and got that tick in its replay
  * is skipped when the held tick goes out, so it never receives it twice.
  */
+import type { PrepareFrame } from "../protocol/prepared_frame.ts";
 import type { ChannelEntry } from "./tick_codec.ts";
 import type { DeliveryStats, Subscriber } from "./subscriber.ts";
 
@@ -28,6 +29,8 @@ export interface TickFanoutOptions {
   readonly stats: DeliveryStats;
   /** Called for a socket found closed while delivering. */
   readonly onClosed: (subscriber: Subscriber) => void;
+  /** Prepares a tick's frame once for its whole room (the socket layer's). */
+  readonly prepare: PrepareFrame;
 }
 
 /** Broadcast of ticks with a least interval per symbol. */
@@ -108,10 +111,12 @@ export class TickFanout {
   ): void {
     this.#lastFanoutAt.set(symbol, now);
     const room = this.#options.rooms.get(symbol);
-    if (!room) return;
+    // Most symbols of a whole market have nobody watching: nothing to frame.
+    if (!room || room.size === 0) return;
+    const frame = this.#options.prepare(entry.encoded);
     for (const subscriber of room) {
       if (skip?.has(subscriber)) continue;
-      if (subscriber.deliverLatest(symbol, entry.encoded, now) === "closed") {
+      if (subscriber.deliverLatest(symbol, frame, now) === "closed") {
         this.#options.onClosed(subscriber);
       }
     }

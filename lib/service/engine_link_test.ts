@@ -1,3 +1,4 @@
+import type { PreparedFrame } from "../protocol/prepared_frame.ts";
 import assert from "node:assert/strict";
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { KvEngine } from "../engine/kv_engine.ts";
@@ -70,8 +71,8 @@ Deno.test("EngineLink - with the memory engine each tick of a batch is stamped w
   await link.start();
   // A broadcast that takes 5 ms: each send moves the clock on.
   const slow = new class extends FakeSocket {
-    override send(data: string): void {
-      super.send(data);
+    override sendPrepared(frame: PreparedFrame): void {
+      super.sendPrepared(frame);
       clock.advance(5);
     }
   }();

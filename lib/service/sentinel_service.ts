@@ -40,6 +40,7 @@ import { buildServices } from "./services_facade.ts";
 import { diagnose } from "./diagnostics.ts";
 import { StreamGate } from "./stream_gate.ts";
 import type { SocketLayer } from "../socket/stream_socket.ts";
+import { denoSocketLayer } from "../socket/deno_socket_layer.ts";
 import {
   connectEngine,
   type EngineWaiting,
@@ -167,12 +168,14 @@ export async function startSentinel(
     });
     if (engine instanceof RedisEngine) warnWithoutAof(engine, logger);
   }
+  const socketLayer = options.socketLayer ?? denoSocketLayer;
   const hub = new StreamHub({
     symbols: ids,
     historySize: config.historySize,
     clock,
     epoch: engine.epoch,
     instance: shared ? instance : undefined,
+    prepare: socketLayer.prepare,
   });
   const lines = lineDefaults(config, known.symbols);
   const thresholds = await openThresholds(engine, kv, {
@@ -219,7 +222,7 @@ export async function startSentinel(
     },
     publicOrigin: config.security.publicOrigin,
     maxSocketsPerIp: config.security.maxSocketsPerIp,
-    layer: options.socketLayer,
+    layer: socketLayer,
   });
 
   const recentAlerts = new RingBuffer<AlertFrame>(RECENT_ALERTS);

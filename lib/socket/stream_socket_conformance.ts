@@ -2,13 +2,17 @@
  * The behaviour every socket layer must have, as one suite: each layer's
  * listener runs a tiny app that refuses `/refuse` with a JSON 403 and
  * upgrades `/ws`, and a real client checks what the stream gate and the hub
- * rely on — text frames arrive whole and in order (the frame-once cache
- * included), a close carries its code and reason both ways, data frames
- * reach `onmessage`, refusals are plain HTTP answers, a bad handshake is a
- * TypeError, `send` after close is dropped quietly, and `bufferedAmount` grows for a
- * client that stops reading (the slow-consumer policy's signal).
+ * rely on — a frame prepared once arrives whole, in order and as the same
+ * bytes at every socket, a plain text frame prepared elsewhere is sent too,
+ * a close carries its code and reason both ways, data frames reach
+ * `onmessage`, refusals are plain HTTP answers, a bad handshake is a
+ * TypeError, a frame sent after close is dropped quietly, and
+ * `bufferedAmount` grows for a client that stops reading (the slow-consumer
+ * policy's signal).
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { preparedText } from "../protocol/prepared_frame.ts";
 import { listenHttp } from "./http_listener.ts";
 import type { SocketLayerName, StreamSocket } from "./stream_socket.ts";
 
@@ -30,6 +34,24 @@ async function rawHandshake(port: number, path: string): Promise<Deno.TcpConn> {
       `Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n\r\n`,
   ));
   return conn;
+}
+
+/** Reads from `conn` until `bytes` bytes came after the handshake's answer. */
+async function readAfterHandshake(
+  conn: Deno.TcpConn,
+  bytes: number,
+): Promise<Buffer> {
+  let received = Buffer.alloc(0);
+  const chunk = new Uint8Array(64 << 10);
+  while (true) {
+    const end = received.indexOf("\r\n\r\n");
+    if (end >= 0 && received.length - end - 4 >= bytes) {
+      return received.subarray(end + 4, end + 4 + bytes);
+    }
+    const n = await conn.read(chunk);
+    if (n === null) throw new Error("Connection closed early");
+    received = Buffer.concat([received, chunk.subarray(0, n)]);
+  }
 }
 
 /** A listener on `layer` whose `/ws` route hands each socket to the test. */
@@ -78,7 +100,7 @@ export function streamSocketConformance(layer: SocketLayerName): void {
   const name = (behaviour: string) => `socket layer ${layer} - ${behaviour}`;
 
   Deno.test(
-    name("text frames arrive whole, in order, to every socket"),
+    name("a frame prepared once arrives whole, in order, at every socket"),
     async () => {
       const { listener, sockets, url } = await serve(layer);
       const a = await open(`${url}/ws`);
@@ -90,10 +112,11 @@ export function streamSocketConformance(layer: SocketLayerName): void {
           "both sockets open",
         );
         const frames = ["one", "one", "x".repeat(70_000), "zwölf €", "two"];
-        for (const frame of frames) {
-          for (const socket of sockets) {
-            socket.send(frame);
-          }
+        for (const text of frames) {
+          const frame = listener.socketLayer.prepare(text);
+          assert.equal(frame.text, text);
+          assert.equal(frame.byteLength, Buffer.byteLength(text));
+          for (const socket of sockets) socket.sendPrepared(frame);
         }
         await until(
           () => a.messages.length === 5 && b.messages.length === 5,
@@ -105,6 +128,63 @@ export function streamSocketConformance(layer: SocketLayerName): void {
         a.client.close();
         b.client.close();
         await Promise.all([a.closed, b.closed]);
+        await listener.shutdown();
+      }
+    },
+  );
+
+  Deno.test(
+    name("the same prepared frame reaches every socket as the same bytes"),
+    async () => {
+      const { listener, sockets } = await serve(layer);
+      const port = listener.addr.port;
+      const conns = [await rawHandshake(port, "/ws")];
+      conns.push(await rawHandshake(port, "/ws"));
+      try {
+        await until(
+          () =>
+            sockets.length === 2 && sockets.every((s) => s.readyState === 1),
+          "both sockets open",
+        );
+        const text = `{"type":"tick","note":"${"ü".repeat(200)}"}`;
+        const frame = listener.socketLayer.prepare(text);
+        for (const socket of sockets) socket.sendPrepared(frame);
+        const payload = Buffer.from(text);
+        // FIN + text opcode, unmasked, 16-bit length (RFC 6455 §5.2).
+        const expected = Buffer.concat([
+          Buffer.from([0x81, 126, payload.length >> 8, payload.length & 255]),
+          payload,
+        ]);
+        for (const conn of conns) {
+          assert.deepEqual(
+            await readAfterHandshake(conn, expected.length),
+            expected,
+          );
+        }
+      } finally {
+        for (const conn of conns) conn.close();
+        await until(
+          () => sockets.every((s) => s.readyState === 3),
+          "the sockets to close",
+        );
+        await listener.shutdown();
+      }
+    },
+  );
+
+  Deno.test(
+    name("a text frame prepared elsewhere is sent as its text"),
+    async () => {
+      const { listener, sockets, url } = await serve(layer);
+      const client = await open(`${url}/ws`);
+      try {
+        await until(() => sockets[0]?.readyState === 1, "the server socket");
+        sockets[0].sendPrepared(preparedText("plain €"));
+        await until(() => client.messages.length === 1, "the frame");
+        assert.deepEqual(client.messages, ["plain €"]);
+      } finally {
+        client.client.close();
+        await client.closed;
         await listener.shutdown();
       }
     },
@@ -135,7 +215,8 @@ export function streamSocketConformance(layer: SocketLayerName): void {
           "the server's close event",
         );
         assert.equal(socket.readyState, 3);
-        socket.send("late"); // dropped without a throw, as WHATWG sockets do
+        // Dropped without a throw, as WHATWG sockets do.
+        socket.sendPrepared(listener.socketLayer.prepare("late"));
       } finally {
         client.close();
         await listener.shutdown();
@@ -221,11 +302,11 @@ export function streamSocketConformance(layer: SocketLayerName): void {
       const conn = await rawHandshake(listener.addr.port, "/ws");
       try {
         await until(() => sockets[0]?.readyState === 1, "the server socket");
-        const chunk = "y".repeat(64 << 10);
+        const chunk = listener.socketLayer.prepare("y".repeat(64 << 10));
         // The kernel's buffers (several MB on loopback) fill first; bounded.
         for (let sent = 0; sockets[0].bufferedAmount < 256 << 10; sent++) {
           assert.ok(sent < 2048, "bufferedAmount never grew (128 MiB sent)");
-          sockets[0].send(chunk);
+          sockets[0].sendPrepared(chunk);
           if (sent % 16 === 15) await new Promise((r) => setTimeout(r, 0));
         }
         assert.ok(sockets[0].bufferedAmount >= 256 << 10);

@@ -11,6 +11,7 @@ import type { Duplex } from "node:stream";
 import type { Buffer } from "node:buffer";
 import type { SocketLayer, SocketUpgrade } from "./stream_socket.ts";
 import { WsStreamSocket } from "./ws_stream_socket.ts";
+import { prepareWsFrame } from "./ws_prepared_frame.ts";
 
 /**
  * Longest data frame a client may send, bytes. Stream sockets are send-only
@@ -69,6 +70,7 @@ export function completeUpgrade(request: Request, response: Response): boolean {
 /** Upgrades through `npm:ws` (requests that came through the node listener). */
 export const wsSocketLayer: SocketLayer = {
   name: "ws",
+  prepare: prepareWsFrame,
   upgrade(req: Request): SocketUpgrade {
     const upgrade = pending.get(req);
     if (upgrade === undefined || upgrade.accepted !== undefined) {

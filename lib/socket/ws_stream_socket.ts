@@ -1,45 +1,23 @@
 /**
  * A `npm:ws` socket behind the {@linkcode StreamSocket} shape.
  *
- * Encode once, frame once: a broadcast hands the same string to every socket
- * in turn, so the last string's complete WebSocket frame (header + UTF-8
- * payload, unmasked, as a server sends) is kept, and each socket writes those
- * same bytes to its TCP socket — one write per socket, no per-socket UTF-8
- * encoding or header, the way uWebSockets publishes. `ws`'s own `send` would
- * encode and frame the string again for every socket.
+ * A frame prepared by this layer (`ws_prepared_frame.ts`) is written to the
+ * TCP socket as the bytes it already holds; any other prepared frame goes
+ * through `ws`'s own `send`.
  *
  * The socket exists from the handshake on (so the gate can set its handlers
  * before the response goes out) and is bound to the `ws` socket once the
  * upgrade completes; a handshake that fails after acceptance closes it.
  */
-import { frame, type FrameOptions, type WsSocket } from "./ws_api.ts";
-import { Buffer } from "node:buffer";
+import type { WsSocket } from "./ws_api.ts";
+import type { Buffer } from "node:buffer";
+import type { PreparedFrame } from "../protocol/prepared_frame.ts";
 import type { StreamSocket } from "./stream_socket.ts";
+import { WsPreparedFrame } from "./ws_prepared_frame.ts";
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 3;
-/** Unmasked text frame, final fragment (RFC 6455 §5.2). */
-const TEXT_FRAME: FrameOptions = {
-  fin: true,
-  opcode: 1,
-  mask: false,
-  readOnly: true,
-  rsv1: false,
-};
-
-let lastText = "";
-let lastFrame: Buffer | undefined;
-
-/** The WebSocket text frame carrying `text`, built once per distinct string. */
-export function textFrame(text: string): Buffer {
-  if (lastFrame === undefined || text !== lastText) {
-    const parts = frame(Buffer.from(text), TEXT_FRAME);
-    lastFrame = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    lastText = text;
-  }
-  return lastFrame;
-}
 
 /** A stream socket sent on through `npm:ws`. */
 export class WsStreamSocket implements StreamSocket {
@@ -61,10 +39,18 @@ export class WsStreamSocket implements StreamSocket {
   }
 
   /**
-   * Writes `data` as one text frame, framed once per broadcast. Throws
+   * `ws` writes frames of its own (pongs, the close frame) to the same TCP
+   * socket, and counts frame headers: `bufferedAmount` must be read.
+   */
+  get queueGrowsOnlyBySend(): boolean {
+    return false;
+  }
+
+  /**
+   * Writes `frame`'s bytes as they are (framed once per broadcast). Throws
    * before the socket opened; once closing, drops the frame (WHATWG).
    */
-  send(data: string): void {
+  sendPrepared(frame: PreparedFrame): void {
     const ws = this.#ws;
     if (ws === undefined) {
       if (this.#state === CLOSED) return;
@@ -72,8 +58,11 @@ export class WsStreamSocket implements StreamSocket {
     }
     if (ws.readyState !== OPEN) return;
     const tcp = ws._socket;
-    if (tcp === undefined) ws.send(data);
-    else tcp.write(textFrame(data));
+    if (tcp !== undefined && frame instanceof WsPreparedFrame) {
+      tcp.write(frame.wire);
+    } else {
+      ws.send(frame.text);
+    }
   }
 
   /** Closes with `code` and `reason`; before the upgrade, gives it up. */
