@@ -1,12 +1,15 @@
 /**
  * Per-tick hot paths, measured with `deno bench` (`deno task bench:hot`):
  * upstream validation + normalisation, analytics, frame encoding, the whole
- * per-tick path, history append/resume, and the handshake's own JavaScript
- * (routing among the app's routes, the query, the origin and symbol checks). The goal
+ * per-tick path, history append/resume, the hub's reads of stored ticks at
+ * whole-market scale (the overview's cycle, the diagnostics' last tick
+ * times), and the handshake's own JavaScript (routing among the app's
+ * routes, the query, the origin and symbol checks). The goal
  * for validation + analytics + encode is under 20 µs per tick.
  */
 import { TickAnalyzer } from "../lib/analytics/tick_analyzer.ts";
 import { Channel } from "../lib/hub/channel.ts";
+import { StreamHub } from "../lib/hub/stream_hub.ts";
 import { planResume } from "../lib/hub/resume_plan.ts";
 import { checkOrigin } from "../lib/http/origin_policy.ts";
 import {
@@ -76,6 +79,29 @@ Deno.bench(
     history.entriesFor({ kind: "full" });
   },
 );
+
+// A whole market's worth of channels, each with a stored tick.
+const marketIds = Array.from({ length: 1_000 }, (_, i) => `S${i}-USDT`);
+const marketTicks = marketIds.map((symbol, i) => ({
+  ...analysed[i % analysed.length],
+  symbol,
+  price: 100 + i,
+}));
+const marketHub = new StreamHub({ symbols: marketIds, historySize: 300 });
+marketHub.publishTicks(marketTicks);
+
+Deno.bench("hub: publish 1,000 symbols' ticks + one overview cycle", {
+  group: "hub reads",
+}, () => {
+  marketHub.publishTicks(marketTicks);
+  marketHub.publishMarket();
+});
+
+Deno.bench("hub: last tick time of 1,000 symbols (diagnostics)", {
+  group: "hub reads",
+}, () => {
+  for (const symbol of marketIds) marketHub.latestTs(symbol);
+});
 
 const origins = {
   allowed: new Set(["https://desk.example.com"]),

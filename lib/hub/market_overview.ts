@@ -10,13 +10,15 @@
  *
  * Pure: the caller says when a cycle ends (`cycle`); encoding happens here,
  * once per frame, and the same string goes to every socket. A noted tick is
- * only held by reference until then: its frame is read (parsed, for a tick a
- * stream engine numbered) once per symbol and cycle, not once per tick.
+ * only held by reference until then: its fields are read once per symbol and
+ * cycle, not once per tick — from the analysed tick when the hub had it in
+ * hand, else by parsing the stored frame.
  */
-import type { MarketFrame, MarketItem, TickFrame } from "../protocol/frames.ts";
+import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
+import type { MarketFrame, MarketItem } from "../protocol/frames.ts";
 
 /** The overview view of a tick: the fields a screener shows. */
-export function marketItem(tick: TickFrame): MarketItem {
+export function marketItem(tick: AnalyzedTick): MarketItem {
   return {
     symbol: tick.symbol,
     price: tick.price,
@@ -44,9 +46,12 @@ export interface OverviewCycle {
   full(): string;
 }
 
-/** A stored tick, as the hub keeps it: its frame may be built on first read. */
+/**
+ * A tick to note: a stored one as the hub keeps it (its frame is parsed on
+ * first read), or one the hub has just analysed, read as it is.
+ */
 export interface NotedTick {
-  readonly frame: TickFrame;
+  readonly frame: AnalyzedTick;
 }
 
 /** Latest items and what changed, per overview cycle. */

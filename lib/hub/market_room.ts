@@ -13,9 +13,8 @@ import type {
   PreparedFrame,
   PrepareFrame,
 } from "../protocol/prepared_frame.ts";
-import { MarketOverview } from "./market_overview.ts";
+import { MarketOverview, type NotedTick } from "./market_overview.ts";
 import type { Subscriber } from "./subscriber.ts";
-import type { ChannelEntry } from "./tick_codec.ts";
 
 /**
  * Conflation key of market frames; `#` cannot occur in a symbol id, so it
@@ -61,8 +60,8 @@ export class MarketRoom {
   }
 
   /** A tick of `symbol` was stored (read at the cycle, not now). */
-  note(symbol: string, entry: ChannelEntry): void {
-    this.#overview.note(symbol, entry);
+  note(symbol: string, tick: NotedTick): void {
+    this.#overview.note(symbol, tick);
   }
 
   /** `symbol` was delisted: it leaves the view and is named once. */

@@ -23,7 +23,7 @@
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
-import { tickEntry } from "./tick_codec.ts";
+import { entryTs, tickEntry } from "./tick_codec.ts";
 import { TickFanout } from "./tick_fanout.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import {
@@ -231,7 +231,8 @@ export class StreamHub {
       const now = this.#clock.now();
       this.#ticksPublished++;
       const entry = channel.publish(tick, now);
-      this.#market.note(tick.symbol, entry);
+      // The analysed tick is at hand: the overview need not parse the entry.
+      this.#market.note(tick.symbol, { frame: tick });
       this.#fanout.accept(tick.symbol, entry, now);
     }
   }
@@ -454,6 +455,15 @@ export class StreamHub {
   /** Latest tick of `symbol`, if any. */
   latest(symbol: string): TickFrame | undefined {
     return this.#channels.get(symbol)?.latest?.frame;
+  }
+
+  /**
+   * When the latest tick of `symbol` was stamped (its `ts`), read without
+   * decoding the tick: the diagnostics ask it of every symbol.
+   */
+  latestTs(symbol: string): number | undefined {
+    const latest = this.#channels.get(symbol)?.latest;
+    return latest === undefined ? undefined : entryTs(latest);
   }
 
   /** Held history of `symbol`, oldest first. */

@@ -11,6 +11,7 @@ import type {
 import { FakeClock } from "../clock/fake_clock.ts";
 import { StreamHub, type StreamHubOptions } from "./stream_hub.ts";
 import { DEFAULT_SLOW_CONSUMER_POLICY } from "./subscriber.ts";
+import { tickData } from "./tick_codec.ts";
 
 const SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
@@ -611,4 +612,27 @@ Deno.test("StreamHub - a symbol that appears later gets its saved history back",
   next.addSymbols(["SOL-USDT"]);
   assert.equal(next.latest("SOL-USDT")?.seq, 3);
   assert.equal(next.epoch, saved.epoch);
+});
+
+Deno.test("StreamHub - latestTs and the overview read published ticks as their stored frames", () => {
+  const { hub, advance } = setup();
+  assert.equal(hub.latestTs("BTC-USDT"), undefined);
+  hub.publishTicks([tick("BTC-USDT", 64_000.123456), tick("ETH-USDT", 3_000)]);
+  advance(5);
+  hub.publishTicks([tick("BTC-USDT", 64_001)]);
+  assert.equal(hub.latestTs("BTC-USDT"), hub.latest("BTC-USDT")!.ts);
+  hub.publishMarket();
+  const stored = new StreamHub({
+    symbols: SYMBOLS,
+    historySize: 5,
+    epoch: "epoch-1",
+  });
+  for (const symbol of ["BTC-USDT", "ETH-USDT"]) {
+    for (const frame of hub.history(symbol)) {
+      stored.applyTick(symbol, frame.seq, tickData(frame, frame.ts));
+    }
+  }
+  stored.publishMarket();
+  assert.deepEqual(hub.marketItems(), stored.marketItems());
+  assert.equal(hub.marketItems()[0].price, 64_001);
 });

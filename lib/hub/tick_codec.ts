@@ -106,6 +106,14 @@ export function entryData(entry: ChannelEntry): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * The `ts` of a stored entry, cut from its encoding (the diagnostics read it
+ * for every symbol); decoded only when the encoding is not in that shape.
+ */
+export function entryTs(entry: ChannelEntry): number {
+  return tickDataTs(entryData(entry)) ?? entry.frame.ts;
+}
+
 /** The entry of an already built frame (restored history). */
 export function frameEntry(frame: TickFrame): ChannelEntry {
   return new EncodedEntry(frame.seq, JSON.stringify(frame));

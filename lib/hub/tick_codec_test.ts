@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { analyzedTick } from "./test_utils.ts";
-import { tickData, tickDataTs, tickEntry } from "./tick_codec.ts";
+import {
+  encodedEntry,
+  entryTs,
+  tickData,
+  tickDataTs,
+  tickEntry,
+} from "./tick_codec.ts";
 
 Deno.test("tickEntry - the text is exactly the frame's JSON", () => {
   const { symbol, ...fields } = analyzedTick("BTC-USDT", 64_000.5);
@@ -16,4 +22,17 @@ Deno.test("tickEntry - the text is exactly the frame's JSON", () => {
 Deno.test("tickDataTs - reads the stamp a tick's data starts with", () => {
   assert.equal(tickDataTs(tickData(analyzedTick("A"), 1_234)), 1_234);
   assert.equal(tickDataTs('{"price":1}'), undefined);
+});
+
+Deno.test("entryTs - reads a stored tick's stamp from its text, whatever its shape", () => {
+  const entry = tickEntry(
+    "BTC-USDT",
+    7,
+    tickData(analyzedTick("BTC-USDT"), 99),
+  );
+  assert.equal(entryTs(entry), 99);
+  // Restored history in another field order is decoded instead.
+  const { ts, ...rest } = entry.frame;
+  const reordered = encodedEntry(7, JSON.stringify({ ...rest, ts }));
+  assert.equal(entryTs(reordered), 99);
 });

@@ -382,7 +382,7 @@ export async function startSentinel(
       upstream: wiring.shownUpstream,
       follower: wiring.link.role === "follower",
       symbols: catalog.ids(),
-      lastTickAt: (symbol) => hub.latest(symbol)?.ts,
+      lastTickAt: (symbol) => hub.latestTs(symbol),
       ingestion: ingestionDiagnostics(),
       upstreamHost: new URL(
         config.upstream.mode === "ws"
