@@ -401,7 +401,7 @@ export class StreamHub {
     const market = request.market === true;
     const subscriber = new Subscriber(
       socket,
-      new Set(market ? [] : request.symbols),
+      market ? [] : request.symbols,
       request.ip,
       this.stats,
       this.#policy,

@@ -88,7 +88,8 @@ export interface DeliveryStats {
 /** A socket attached to the hub with the symbols it follows. */
 export class Subscriber {
   readonly socket: SocketLike;
-  readonly symbols: ReadonlySet<string>;
+  /** The symbols it follows (the join request's list, kept as it is). */
+  readonly symbols: readonly string[];
   /** Client IP, for per-IP accounting. */
   readonly ip: string;
   #policy: SlowConsumerPolicy;
@@ -116,7 +117,7 @@ export class Subscriber {
   /** Wraps `socket`, following `symbols`; counts into `stats`. */
   constructor(
     socket: SocketLike,
-    symbols: ReadonlySet<string>,
+    symbols: readonly string[],
     ip: string,
     stats: DeliveryStats,
     policy: SlowConsumerPolicy = DEFAULT_SLOW_CONSUMER_POLICY,

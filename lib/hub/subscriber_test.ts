@@ -28,7 +28,7 @@ function setup(policy = POLICY) {
   const stats = newStats();
   const subscriber = new Subscriber(
     socket,
-    new Set(["BTC-USDT", "ETH-USDT"]),
+    ["BTC-USDT", "ETH-USDT"],
     "10.0.0.1",
     stats,
     policy,
@@ -263,7 +263,7 @@ Deno.test("Subscriber - the default policy conflates past 4 KiB and closes past 
   assert.equal(DEFAULT_SLOW_CONSUMER_POLICY.highWaterBytes, 4 << 10);
   assert.equal(DEFAULT_SLOW_CONSUMER_POLICY.hardLimitBytes, 8 << 20);
   const socket = new FakeSocket();
-  const subscriber = new Subscriber(socket, new Set(["X"]), "ip", newStats());
+  const subscriber = new Subscriber(socket, ["X"], "ip", newStats());
   socket.bufferedAmount = 4 << 10;
   assert.equal(subscriber.deliverLatest("X", prepared("x"), 0), "sent");
   socket.bufferedAmount = (4 << 10) + 1;
@@ -285,7 +285,7 @@ Deno.test("Subscriber - a socket that is behind is re-read only every recheckMs"
   });
   const subscriber = new Subscriber(
     socket,
-    new Set(["X"]),
+    ["X"],
     "ip",
     newStats(),
     { ...POLICY, recheckMs: 20 },
@@ -333,7 +333,7 @@ function queueingSocket() {
 
 Deno.test("Subscriber - a socket whose queue grows only by sends is not asked for it on every tick far under high water", () => {
   const { socket, state, drain } = queueingSocket();
-  const subscriber = new Subscriber(socket, new Set(["X"]), "ip", newStats());
+  const subscriber = new Subscriber(socket, ["X"], "ip", newStats());
   const frame = "x".repeat(100);
   for (let i = 0; i < 1_000; i++) {
     assert.equal(subscriber.deliverLatest("X", prepared(frame), i), "sent");
@@ -348,7 +348,7 @@ Deno.test("Subscriber - a socket bounded by its sends that stops draining is con
   const outcomes = (socket: SocketLike, drain: (bytes: number) => void) => {
     const subscriber = new Subscriber(
       socket,
-      new Set(["X"]),
+      ["X"],
       "ip",
       newStats(),
       POLICY,

@@ -6,7 +6,7 @@
  */
 import { ConnectionLimiter } from "../hub/connection_limiter.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
-import type { StreamHub } from "../hub/stream_hub.ts";
+import type { JoinRequest, StreamHub } from "../hub/stream_hub.ts";
 import { HttpError } from "../web/mod.ts";
 import { ipKey } from "../http/ip_key.ts";
 import {
@@ -163,8 +163,13 @@ export class StreamGate {
       this.#open.delete(socket);
       this.#limiter.release(key);
     };
+    // Held only until the join: the socket keeps these closures for its
+    // whole life, and the request's resume points are needed once.
+    let request: JoinRequest | undefined = { ...stream, ip };
     socket.onopen = () => {
-      detach = this.#options.hub.join(socket, { ...stream, ip });
+      detach = this.#options.hub.join(socket, request!);
+      request = undefined;
+      socket.onopen = null;
     };
     // Stream sockets are send-only. The runtime hands a frame over only once
     // it is whole (up to its own 64 MiB cap), so the memory is spent by

@@ -75,9 +75,11 @@ async function upgrade(
   tcp: Duplex,
   head: Buffer,
 ): Promise<void> {
-  tcp.on("error", () => tcp.destroy());
+  const destroy = () => tcp.destroy();
+  tcp.on("error", destroy);
   const abort = new AbortController();
-  tcp.once("close", () => abort.abort());
+  const gone = () => abort.abort();
+  tcp.once("close", gone);
   const { request, info } = toFetchRequest(req, abort.signal);
   holdUpgrade(request, req, tcp, head);
   let response: Response;
@@ -86,8 +88,14 @@ async function upgrade(
   } catch {
     response = new Response(null, { status: 500 });
   }
-  if (!completeUpgrade(request, response)) {
-    await writeRawResponse(tcp, response).catch(() => tcp.destroy());
+  // The handshake is decided: nothing reads the request's signal any more,
+  // and a stream socket would otherwise hold it (and its controller) for
+  // its whole life. Once `ws` has the socket, its own error handler is on.
+  tcp.off("close", gone);
+  if (completeUpgrade(request, response)) {
+    tcp.off("error", destroy);
+  } else {
+    await writeRawResponse(tcp, response).catch(destroy);
   }
 }
 

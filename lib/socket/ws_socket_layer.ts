@@ -62,8 +62,13 @@ export function completeUpgrade(request: Request, response: Response): boolean {
     return false;
   }
   const { req, tcp, head } = upgrade;
-  tcp.once("close", () => socket.fail());
-  server.handleUpgrade(req, tcp, head, (ws) => socket.bind(ws));
+  // Until `ws` hands the socket over, a close means the handshake failed.
+  const fail = () => socket.fail();
+  tcp.once("close", fail);
+  server.handleUpgrade(req, tcp, head, (ws) => {
+    tcp.off("close", fail);
+    socket.bind(ws);
+  });
   return true;
 }
 
