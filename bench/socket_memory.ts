@@ -1,6 +1,8 @@
 /**
- * What one stream socket costs the service, per socket layer: heap (after a
- * full GC) and RSS with N sockets streaming, minus the same with none. The
+ * What one stream socket costs the service, per socket layer: heap used
+ * (after a full GC), the heap V8 keeps committed for it, and RSS with N
+ * sockets streaming, minus the same with none. RSS beyond the committed heap
+ * is native memory (the runtime's socket state). The
  * service runs in this process (so its heap can be read), fed by the
  * simulator at 20 ticks/s; the sockets come from the load generator in its
  * own process.
@@ -24,13 +26,15 @@ const sockets = Number(values.sockets);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("Run with --v8-flags=--expose-gc");
 
-async function settle(): Promise<{ heap: number; rss: number }> {
+async function settle(): Promise<
+  { heap: number; heapTotal: number; rss: number }
+> {
   for (let i = 0; i < 3; i++) {
     gc!();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const { heapUsed, rss } = Deno.memoryUsage();
-  return { heap: heapUsed, rss };
+  const { heapUsed, heapTotal, rss } = Deno.memoryUsage();
+  return { heap: heapUsed, heapTotal, rss };
 }
 
 for (const layer of values.layers.split(",")) {
@@ -89,6 +93,9 @@ for (const layer of values.layers.split(",")) {
     layer,
     sockets: open,
     heap_kb_per_socket: +((loaded.heap - idle.heap) / open / 1024).toFixed(1),
+    heap_total_kb_per_socket: +(
+      (loaded.heapTotal - idle.heapTotal) / open / 1024
+    ).toFixed(1),
     rss_kb_per_socket: +((loaded.rss - idle.rss) / open / 1024).toFixed(1),
     heap_mb: [idle.heap, loaded.heap].map((b) => +(b / 2 ** 20).toFixed(1)),
     rss_mb: [idle.rss, loaded.rss].map((b) => +(b / 2 ** 20).toFixed(1)),
