@@ -17,8 +17,10 @@
  * - upstream messages received per second;
  * - the screener page's long tasks over a minute (Chromium), goal none.
  *
- * With `--profile` the service runs with `--cpu-prof` and the profile lands
- * in `bench/results/profile/`. Figures are written to
+ * With `--only=screener` only the simulator, the service and the page check
+ * run (no subscribers): the screener's own figures in a few minutes. With
+ * `--profile` the service runs with `--cpu-prof` and the profile lands in
+ * `bench/results/profile/`. Figures are written to
  * `bench/results/market-<ISO time>.json` with the machine's load average:
  * on a shared machine they are noisy.
  */
@@ -63,6 +65,21 @@ async function until<T>(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** The machine's 1, 5 and 15 minute load averages. */
+async function loadavg(): Promise<number[]> {
+  return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3)
+    .map(Number);
+}
+
+/** Writes `result` to bench/results/market-<time>.json; returns the path. */
+async function writeResult(result: { time: string }): Promise<string> {
+  const file = `${ROOT}/bench/results/market-${
+    result.time.replace(/[:.]/g, "-").slice(0, 19)
+  }Z.json`;
+  await Deno.writeTextFile(file, JSON.stringify(result, null, 2) + "\n");
+  return file;
 }
 
 interface Diagnostics {
@@ -148,6 +165,35 @@ async function main(): Promise<number> {
         d.symbols.every((s) => s.last_tick_ts !== null) && d;
     });
     const channels = ready.symbols.map((s) => s.symbol);
+    if (options.only === "screener") {
+      log(`${channels.length} symbols; screener page for ${options.page} s`);
+      const page = await checkScreenerPage(`${url}/markets`, options.page);
+      const result = {
+        kind: "market-screener",
+        time: new Date().toISOString(),
+        machine,
+        loadavg_end: await loadavg(),
+        options,
+        symbols: channels.length,
+        page,
+        goals: {
+          no_long_task_over_50_ms: page.status === "ok"
+            ? page.long_tasks === 0
+            : null,
+        },
+      };
+      const file = await writeResult(result);
+      console.log(JSON.stringify(
+        {
+          page,
+          loadavg: { start: machine.loadavg_start, end: result.loadavg_end },
+        },
+        null,
+        2,
+      ));
+      log(`written ${file}`);
+      return page.status === "ok" ? 0 : 1;
+    }
     log(
       `${channels.length} symbols over ${
         ready.ws!.connections.length
@@ -250,8 +296,7 @@ async function main(): Promise<number> {
       kind: "market",
       time: new Date().toISOString(),
       machine,
-      loadavg_end: (await Deno.readTextFile("/proc/loadavg")).split(" ")
-        .slice(0, 3).map(Number),
+      loadavg_end: await loadavg(),
       options,
       symbols: channels.length,
       connections: ready.ws!.connections.length,
@@ -280,10 +325,7 @@ async function main(): Promise<number> {
           : null,
       },
     };
-    const file = `${ROOT}/bench/results/market-${
-      result.time.replace(/[:.]/g, "-").slice(0, 19)
-    }Z.json`;
-    await Deno.writeTextFile(file, JSON.stringify(result, null, 2) + "\n");
+    const file = await writeResult(result);
     console.log(JSON.stringify(
       {
         upstream_messages_per_s: result.upstream_messages_per_s,

@@ -44,6 +44,12 @@ export const marketBenchSchema = z.strictObject({
     /^--[a-z0-9-]+(=[0-9a-z-]+)?(,--[a-z0-9-]+(=[0-9a-z-]+)?)*$/,
     "comma-separated --flag or --flag=value",
   ).optional(),
+  /**
+   * What to run: `all` (the default), or `screener` for the screener page
+   * check alone against the simulator and the service, without the load
+   * generator's subscribers (the page's own work, measured quickly).
+   */
+  only: z.enum(["all", "screener"]).default("all"),
   /** Service CPU profile (`--cpu-prof`) written to bench/results/profile/. */
   profile: z.enum(["true", "false"]).transform((v) => v === "true")
     .default(false),

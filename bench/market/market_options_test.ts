@@ -16,8 +16,20 @@ Deno.test("parseFlags - the issue's scenario by default", () => {
     duration: 60,
     rssEvery: 10,
     page: 60,
+    only: "all",
     profile: false,
   });
+});
+
+Deno.test("parseFlags - --only=screener runs the page check alone; nothing else is taken", () => {
+  assert.equal(
+    parseFlags(["--only=screener"], marketBenchSchema).only,
+    "screener",
+  );
+  assert.throws(
+    () => parseFlags(["--only=load"], marketBenchSchema),
+    (e) => e instanceof MarketOptionsError && /--only/.test(e.message),
+  );
 });
 
 Deno.test("parseFlags - kebab-case flags, and every bad one named", () => {
