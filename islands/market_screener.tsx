@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { type ReadonlySignal, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import type { MarketCategory } from "../lib/market/tracked_symbol.ts";
 import type { MarketItem } from "../lib/protocol/frames.ts";
@@ -17,9 +17,9 @@ import {
   type MarketFilter,
   rowWindow,
   type ScreenerQuery,
-  type ScreenerRow,
   type ScreenerSort,
 } from "../lib/client/screener.ts";
+import type { MarketPage } from "../lib/client/market_page.ts";
 import { IS_BROWSER } from "../lib/client/use_dashboard.ts";
 import { useMarketPage } from "../lib/client/use_market_page.ts";
 
@@ -78,6 +78,10 @@ const detailHref = (symbol: string) => `/s/${encodeURIComponent(symbol)}`;
  * text and by market, star pairs for the dashboard's watchlist, and open a
  * pair's detail view from its row. Only the rows in view (and a few either
  * side) are in the DOM, so a thousand markets scroll as smoothly as ten.
+ *
+ * The table re-renders only when the order, the window or the query
+ * changes; a frame's new figures re-render just the rows they belong to
+ * (each row reads its own signal), and the clock only the alert ages.
  */
 export default function MarketScreener(props: MarketScreenerProps) {
   const page = useMarketPage({
@@ -85,23 +89,31 @@ export default function MarketScreener(props: MarketScreenerProps) {
     firstSymbols: props.firstSymbols,
   });
   const query = useSignal<ScreenerQuery>(DEFAULT_SCREENER_QUERY);
-  const scrollTop = useSignal(0);
+  const order = useMemo(() => page.order(query), [page]);
+  // The first row scrolled into view: it changes once per row scrolled, not
+  // once per pixel, so scrolling within a row re-renders nothing.
+  const firstRow = useSignal(0);
   const viewport = useSignal(ROW_HEIGHT * 16);
   const body = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
-  const version = page.version.value;
-  const rows = useMemo(
-    () => page.model.rows(query.value),
-    [version, query.value],
-  );
+  const rows = order.value;
   // Until the socket's first frame only the server's first rows are known.
   const live = page.live.value;
-  const total = live ? page.model.size : props.total;
+  const total = live ? page.size.value : props.total;
   const shown = IS_BROWSER
-    ? rowWindow(rows.length, ROW_HEIGHT, scrollTop.value, viewport.value)
-    : { start: 0, end: Math.min(rows.length, props.items.length), before: 0 };
+    ? rowWindow(
+      rows.length,
+      ROW_HEIGHT,
+      firstRow.value * ROW_HEIGHT,
+      viewport.value,
+    )
+    : {
+      start: 0,
+      end: Math.min(rows.length, props.items.length),
+      before: 0,
+      slots: props.items.length,
+    };
   const watchlist = page.watchlist.value;
-  const now = page.now.value;
 
   // Sizes go through the CSSOM: the page's CSP allows no style attributes.
   useLayoutEffect(() => {
@@ -120,7 +132,7 @@ export default function MarketScreener(props: MarketScreenerProps) {
       if (pending) return;
       pending = requestAnimationFrame(() => {
         pending = 0;
-        scrollTop.value = el.scrollTop;
+        firstRow.value = Math.floor(el.scrollTop / ROW_HEIGHT);
       });
     };
     el.addEventListener("scroll", onScroll, { passive: true });
@@ -136,7 +148,7 @@ export default function MarketScreener(props: MarketScreenerProps) {
     query.value = { ...query.value, ...change };
     if (change.text !== undefined || change.market !== undefined) {
       body.current?.scrollTo({ top: 0 });
-      scrollTop.value = 0;
+      firstRow.value = 0;
     }
   };
   const sortBy = (sort: ScreenerSort) =>
@@ -263,14 +275,13 @@ export default function MarketScreener(props: MarketScreenerProps) {
         </div>
         <div class="screener-body" ref={body} data-field="screener-body">
           <div class="screener-canvas" ref={canvas} role="rowgroup">
-            {rows.slice(shown.start, shown.end).map((row, i) => (
+            {rows.slice(shown.start, shown.end).map((symbol, i) => (
               <Row
-                key={row.symbol}
-                row={row}
+                key={(shown.start + i) % shown.slots}
+                page={page}
+                symbol={symbol}
                 index={shown.start + i}
-                watched={watchlist.includes(row.symbol)}
-                now={now}
-                onWatch={() => page.toggleWatch(row.symbol)}
+                watched={watchlist.includes(symbol)}
               />
             ))}
           </div>
@@ -287,17 +298,21 @@ export default function MarketScreener(props: MarketScreenerProps) {
   );
 }
 
-/** One market's row; a click anywhere but the star opens its detail view. */
+/**
+ * One market's row; a click anywhere but the star opens its detail view. It
+ * reads the market's own row signal, so a frame re-renders it alone.
+ */
 function Row(
   props: {
-    row: ScreenerRow;
+    page: MarketPage;
+    symbol: string;
     index: number;
     watched: boolean;
-    now: number;
-    onWatch: () => void;
   },
 ) {
-  const { row } = props;
+  const row = props.page.row(props.symbol).value;
+  // Removed from the market: the table drops the row in the same batch.
+  if (!row) return null;
   const label = pairLabel(row.symbol);
   const trend = row.change > 0 ? "up" : row.change < 0 ? "down" : "flat";
   return (
@@ -320,7 +335,7 @@ function Row(
           aria-label={`Watch ${label}`}
           title={props.watched ? "On the watchlist" : "Add to the watchlist"}
           data-field="watch"
-          onClick={props.onWatch}
+          onClick={() => props.page.toggleWatch(row.symbol)}
         >
           {props.watched ? "★" : "☆"}
         </button>
@@ -347,12 +362,20 @@ function Row(
         <span class={`badge tier-${row.tier.toLowerCase()}`}>{row.tier}</span>
       </span>
       <span role="cell" class="col-alert num">
-        {row.lastAlertAt === null
-          ? "—"
-          : `${formatDuration(Math.max(0, props.now - row.lastAlertAt))} ago`}
+        <AlertAge at={row.lastAlertAt} now={props.page.now} />
       </span>
     </div>
   );
+}
+
+/**
+ * How long ago a pair's last alert was. Only this reads the page's clock, so
+ * its ticks re-render the ages of pairs with an alert and nothing else.
+ */
+function AlertAge(props: { at: number | null; now: ReadonlySignal<number> }) {
+  if (props.at === null) return <>—</>;
+  return <>{`${formatDuration(Math.max(0, props.now.value - props.at))} ago`}
+  </>;
 }
 
 /**

@@ -3,8 +3,13 @@
  * {@linkcode StreamConnection}, as the dashboard's is), the
  * {@linkcode ScreenerModel} its market frames feed, the market-wide ledger of
  * the alerts it carries, and the viewer's watchlist. Frames are applied in
- * batches (at most four renders a second: market frames come once a second,
- * alerts whenever they are raised); islands re-render on `version`.
+ * batches (at most four a second: market frames come once a second, alerts
+ * whenever they are raised).
+ *
+ * With a whole market every row changes every second, so the table must not
+ * re-render as a whole per frame: each market has a row signal that only its
+ * row reads, and the table reads an order signal that changes only when the
+ * order does (a frame that moves no row past another re-renders no table).
  *
  * Islands get it from `useMarketPage` (`use_market_page.ts`), which starts it
  * once the page's islands have hydrated and stops it with the last one. On
@@ -12,6 +17,7 @@
  */
 import {
   batch,
+  computed,
   type ReadonlySignal,
   type Signal,
   signal,
@@ -24,7 +30,12 @@ import type {
 } from "../protocol/frames.ts";
 import type { DashboardEnvironment } from "./dashboard_inputs.ts";
 import { FrameBatcher } from "./frame_batcher.ts";
-import { ScreenerModel } from "./screener.ts";
+import {
+  sameOrder,
+  ScreenerModel,
+  type ScreenerQuery,
+  type ScreenerRow,
+} from "./screener.ts";
 import {
   type ConnectionState,
   pageConnection,
@@ -65,6 +76,8 @@ export class MarketPage {
   readonly model: ScreenerModel = new ScreenerModel();
   /** Bumped when the model changes. */
   readonly version: Signal<number> = signal(0);
+  /** Markets known (the model's size, as a signal). */
+  readonly size: Signal<number> = signal(0);
   /** Whether a market frame has arrived (the seeded rows are only the first). */
   readonly live: Signal<boolean> = signal(false);
   /** Market-wide alerts, newest first. */
@@ -80,6 +93,8 @@ export class MarketPage {
   #timer: TimerId | undefined;
   #running = false;
   #seenAlerts = new Set<string>();
+  /** Row signals of the markets some row has asked for. */
+  #rows = new Map<string, Signal<ScreenerRow | undefined>>();
   #defaultWatchlist: readonly string[] = [];
 
   /** A page client; without `environment` (the server) it never connects. */
@@ -106,13 +121,43 @@ export class MarketPage {
     return this.#connection?.state ?? this.#idle;
   }
 
+  /**
+   * `symbol`'s row as a signal (made on first use), set whenever a frame or
+   * an alert changes it: a row that reads it re-renders alone.
+   */
+  row(symbol: string): ReadonlySignal<ScreenerRow | undefined> {
+    let row = this.#rows.get(symbol);
+    if (!row) {
+      row = signal(this.model.row(symbol));
+      this.#rows.set(symbol, row);
+    }
+    return row;
+  }
+
+  /**
+   * The ids `query` selects, in its order, as a signal: recomputed when the
+   * model or the query changes, and a new array only when the order differs
+   * from the last one (so the table re-renders only then).
+   */
+  order(query: ReadonlySignal<ScreenerQuery>): ReadonlySignal<
+    readonly string[]
+  > {
+    let last: readonly string[] = [];
+    return computed(() => {
+      this.version.value;
+      const next = this.model.order(query.value);
+      return sameOrder(last, next) ? last : (last = next);
+    });
+  }
+
   /** Takes in server-rendered data; live frames always win. */
   seed(seed: MarketPageSeed): void {
     if (seed.items) {
       this.model.seed(seed.items);
+      this.#refresh(seed.items.map((item) => item.symbol));
       this.version.value++;
     }
-    if (seed.alerts) this.#addAlerts(seed.alerts, true);
+    if (seed.alerts && this.#addAlerts(seed.alerts, true)) this.version.value++;
     if (seed.firstSymbols) {
       this.#defaultWatchlist = defaultWatchlist(seed.firstSymbols);
       if (!this.#running) this.watchlist.value = this.#defaultWatchlist;
@@ -162,26 +207,42 @@ export class MarketPage {
       const alerts: AlertFrame[] = [];
       for (const frame of frames) {
         if (frame.type === "market") {
-          changed = this.model.apply(frame) || changed;
+          if (this.model.apply(frame)) {
+            changed = true;
+            this.#refresh(frame.items.map((item) => item.symbol));
+            this.#refresh(frame.removed ?? []);
+          }
           this.live.value = true;
         } else if (frame.type === "alert") alerts.push(frame);
       }
-      if (alerts.length > 0) {
-        this.#addAlerts(alerts.reverse(), false);
+      if (alerts.length > 0 && this.#addAlerts(alerts.reverse(), false)) {
         changed = true;
       }
       if (changed) this.version.value++;
     });
   }
 
-  /** Adds alerts (newest first) the ledger has not seen. */
-  #addAlerts(alerts: readonly AlertFrame[], seeded: boolean): void {
+  /** Sets the row signals of `symbols` from the model; drops removed ones. */
+  #refresh(symbols: Iterable<string>): void {
+    this.size.value = this.model.size;
+    for (const symbol of symbols) {
+      const row = this.#rows.get(symbol);
+      if (!row) continue;
+      row.value = this.model.row(symbol);
+      // A row still showing it reads the map again when it re-renders.
+      if (row.value === undefined) this.#rows.delete(symbol);
+    }
+  }
+
+  /** Adds alerts (newest first) the ledger has not seen; true if any. */
+  #addAlerts(alerts: readonly AlertFrame[], seeded: boolean): boolean {
     const fresh = alerts.filter((a) => !this.#seenAlerts.has(a.id));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return false;
     for (const alert of fresh) {
       this.#seenAlerts.add(alert.id);
       this.model.noteAlert(alert);
     }
+    this.#refresh(new Set(fresh.map((alert) => alert.symbol)));
     const merged = seeded
       ? [...this.ledger.peek(), ...fresh]
       : [...fresh, ...this.ledger.peek()];
@@ -191,5 +252,6 @@ export class MarketPage {
       this.#seenAlerts = new Set(kept.map((a) => a.id));
     }
     this.ledger.value = kept;
+    return true;
   }
 }

@@ -3,7 +3,8 @@ import { FakeClock } from "../clock/fake_clock.ts";
 import type { DashboardEnvironment } from "./dashboard_inputs.ts";
 import type { Schedule } from "./frame_batcher.ts";
 import { MarketPage, marketStreamUrl } from "./market_page.ts";
-import { DEFAULT_SCREENER_QUERY } from "./screener.ts";
+import { signal } from "@preact/signals";
+import { DEFAULT_SCREENER_QUERY, type ScreenerQuery } from "./screener.ts";
 import { alertFrame, FakeEvents, FakeSocket } from "./test_utils.ts";
 import { WATCHLIST_KEY } from "./watchlist.ts";
 import type { MarketItem } from "../protocol/frames.ts";
@@ -87,7 +88,7 @@ Deno.test("MarketPage - market frames fill the model; alerts the ledger, once, n
   h.flush();
   assert.equal(h.page.live.value, true);
   assert.deepEqual(
-    h.page.model.rows(DEFAULT_SCREENER_QUERY).map((r) => r.symbol),
+    h.page.model.order(DEFAULT_SCREENER_QUERY),
     ["B-USDT", "A-USDT", "C-USDT-PERP"],
   );
   assert.deepEqual(h.page.ledger.value.map((a) => a.id), [
@@ -127,4 +128,50 @@ Deno.test("MarketPage - the watchlist: default first four, saved one at start, t
   saved.page.start();
   assert.deepEqual(saved.page.watchlist.value, ["Z-USDT-PERP"]);
   saved.page.stop();
+});
+
+Deno.test("MarketPage - a frame sets the row signals of what it changed, alerts too; removed rows become undefined", () => {
+  const h = harness();
+  h.page.seed({ items: [item("A-USDT", 5), item("B-USDT", 9)] });
+  const a = h.page.row("A-USDT");
+  const b = h.page.row("B-USDT");
+  assert.equal(a.value?.volume, 5);
+  assert.equal(h.page.size.value, 2);
+  const bBefore = b.value;
+  h.page.start();
+  h.sockets[0].open();
+  h.sockets[0].send({ type: "market", ts: 1, items: [item("A-USDT", 7)] });
+  h.sockets[0].send(alertFrame(3, { symbol: "A-USDT" }));
+  h.flush();
+  assert.equal(a.value?.volume, 7);
+  assert.notEqual(a.value?.lastAlertAt, null, "the alert's time is on the row");
+  assert.equal(b.value, bBefore, "an unchanged row keeps its value");
+  h.sockets[0].send({ type: "market", ts: 2, items: [], removed: ["A-USDT"] });
+  h.flush();
+  assert.equal(a.value, undefined);
+  assert.equal(h.page.size.value, 1);
+  assert.equal(h.page.row("A-USDT").value, undefined);
+  h.page.stop();
+});
+
+Deno.test("MarketPage - the order signal changes only when the order does", () => {
+  const h = harness();
+  h.page.seed({ items: [item("A-USDT", 5), item("B-USDT", 9)] });
+  const query = signal<ScreenerQuery>(DEFAULT_SCREENER_QUERY);
+  const order = h.page.order(query);
+  const first = order.value;
+  assert.deepEqual(first, ["B-USDT", "A-USDT"]);
+  h.page.start();
+  h.sockets[0].open();
+  // New figures, same order: the same array, so the table does not render.
+  h.sockets[0].send({ type: "market", ts: 1, items: [item("A-USDT", 6)] });
+  h.flush();
+  assert.equal(order.value, first);
+  // A row overtakes another: a new order.
+  h.sockets[0].send({ type: "market", ts: 2, items: [item("A-USDT", 10)] });
+  h.flush();
+  assert.deepEqual(order.value, ["A-USDT", "B-USDT"]);
+  query.value = { ...DEFAULT_SCREENER_QUERY, text: "b-" };
+  assert.deepEqual(order.value, ["B-USDT"]);
+  h.page.stop();
 });

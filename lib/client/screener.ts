@@ -6,9 +6,11 @@
  * bumps a version signal when it changes.
  *
  * A market frame holds only what changed (the first frame: everything);
- * `removed` names delisted pairs. Sorting 1,000 rows takes well under a
- * millisecond, and happens at most once per frame (one a second) or per
- * change of the query, so rows are sorted on demand rather than kept sorted.
+ * `removed` names delisted pairs. The order is computed on demand, at most
+ * once per applied batch or change of the query, as ids sorted on keys read
+ * once per market (no row objects are built for it): 1,000 markets sort in
+ * well under a millisecond. Rows are built one at a time, for the markets a
+ * table shows.
  */
 import { categoryOfId, type MarketCategory } from "../market/tracked_symbol.ts";
 import type {
@@ -70,21 +72,25 @@ const TIER_RANK: Readonly<Record<VolatilityTier, number>> = {
   ELEVATED: 2,
 };
 
-/** The value a row sorts by in `sort` (numbers; `symbol` sorts by text). */
-function sortValue(row: ScreenerRow, sort: ScreenerSort): number {
+/** The value a market sorts by in `sort` (numbers; `symbol` sorts by id). */
+function sortValue(
+  item: MarketItem,
+  alertAt: number | undefined,
+  sort: ScreenerSort,
+): number {
   switch (sort) {
     case "change":
-      return row.change;
+      return item.change;
     case "turnover":
-      return row.volume;
+      return item.volume;
     case "spread":
-      return row.spread;
+      return item.spread;
     case "velocity":
-      return row.velocity;
+      return item.velocity;
     case "tier":
-      return TIER_RANK[row.tier] ?? -1;
+      return TIER_RANK[item.tier] ?? -1;
     case "alert":
-      return row.lastAlertAt ?? -Infinity;
+      return alertAt ?? -Infinity;
     case "symbol":
       return 0;
   }
@@ -95,8 +101,17 @@ export function firstDirection(sort: ScreenerSort): SortDirection {
   return sort === "symbol" ? "asc" : "desc";
 }
 
-const byId = (a: ScreenerRow, b: ScreenerRow) =>
-  a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0;
+const byId = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+
+/** Whether two id lists hold the same ids in the same order. */
+export function sameOrder(
+  a: readonly string[],
+  b: readonly string[],
+): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Normalises typed text to match ids: upper case, `/` and spaces as `-`. */
 function needle(text: string): string {
@@ -151,34 +166,44 @@ export class ScreenerModel {
     }
   }
 
-  /** The rows `query` selects, in its order (ties by id). */
-  rows(query: ScreenerQuery): ScreenerRow[] {
+  /** `symbol`'s latest item, if it is known. */
+  item(symbol: string): MarketItem | undefined {
+    return this.#items.get(symbol);
+  }
+
+  /** `symbol`'s row (its item, market and last alert), if it is known. */
+  row(symbol: string): ScreenerRow | undefined {
+    const item = this.#items.get(symbol);
+    if (!item) return undefined;
+    const alert = this.#alerts.get(symbol);
+    return {
+      ...item,
+      market: categoryOfId(symbol),
+      lastAlertAt: alert?.at ?? null,
+      lastAlertKind: alert?.kind ?? null,
+    };
+  }
+
+  /** The ids of the markets `query` selects, in its order (ties by id). */
+  order(query: ScreenerQuery): string[] {
     const text = needle(query.text);
-    const rows: ScreenerRow[] = [];
+    const { sort } = query;
+    const keyed: { id: string; key: number }[] = [];
     for (const item of this.#items.values()) {
-      const market = categoryOfId(item.symbol);
-      if (query.market !== "all" && market !== query.market) continue;
-      if (text !== "" && !item.symbol.includes(text)) continue;
-      const alert = this.#alerts.get(item.symbol);
-      rows.push({
-        ...item,
-        market,
-        lastAlertAt: alert?.at ?? null,
-        lastAlertKind: alert?.kind ?? null,
-      });
+      const id = item.symbol;
+      if (query.market !== "all" && categoryOfId(id) !== query.market) continue;
+      if (text !== "" && !id.includes(text)) continue;
+      keyed.push({ id, key: sortValue(item, this.#alerts.get(id)?.at, sort) });
     }
     const sign = query.direction === "asc" ? 1 : -1;
-    const { sort } = query;
-    rows.sort((a, b) => {
-      if (sort !== "symbol") {
-        const x = sortValue(a, sort);
-        const y = sortValue(b, sort);
-        if (x !== y) return sign * (x < y ? -1 : 1);
-        return byId(a, b);
-      }
-      return sign * byId(a, b);
-    });
-    return rows;
+    keyed.sort((a, b) =>
+      sort === "symbol"
+        ? sign * byId(a.id, b.id)
+        : a.key !== b.key
+        ? sign * (a.key < b.key ? -1 : 1)
+        : byId(a.id, b.id)
+    );
+    return keyed.map((entry) => entry.id);
   }
 }
 
@@ -192,19 +217,28 @@ export interface RowWindow {
   readonly before: number;
   /** Height of everything after `end`, px. */
   readonly after: number;
+  /**
+   * How many rows any window of this viewport holds at most. Keyed by
+   * `index % slots`, rows scrolled in take over the DOM of rows scrolled
+   * out (their text changes) instead of being built anew: creating a
+   * screenful of rows per scroll step was the page's longest task.
+   */
+  readonly slots: number;
 }
 
 /**
  * Which of `count` rows of `rowHeight` px to render for a viewport of
  * `viewport` px scrolled to `scrollTop`, with `overscan` rows either side
- * (so a fast scroll shows rows, not blanks, before the next render).
+ * (so a scroll shows rows, not blanks, before the next render). Every row
+ * rendered is laid out each time its figures change, so the overscan is
+ * kept small.
  */
 export function rowWindow(
   count: number,
   rowHeight: number,
   scrollTop: number,
   viewport: number,
-  overscan = 8,
+  overscan = 4,
 ): RowWindow {
   const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
   const visible = Math.ceil(Math.max(0, viewport) / rowHeight) + 1;
@@ -215,5 +249,6 @@ export function rowWindow(
     end,
     before: start * rowHeight,
     after: (count - end) * rowHeight,
+    slots: visible + 2 * overscan,
   };
 }

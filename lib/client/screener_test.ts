@@ -4,6 +4,7 @@ import {
   DEFAULT_SCREENER_QUERY,
   firstDirection,
   rowWindow,
+  sameOrder,
   ScreenerModel,
   type ScreenerQuery,
 } from "./screener.ts";
@@ -42,8 +43,7 @@ function model(): ScreenerModel {
   return m;
 }
 
-const ids = (m: ScreenerModel, q: Partial<ScreenerQuery>) =>
-  m.rows(query(q)).map((r) => r.symbol);
+const ids = (m: ScreenerModel, q: Partial<ScreenerQuery>) => m.order(query(q));
 
 Deno.test("ScreenerModel - sorts by each column, both ways, ties by id", () => {
   const m = model();
@@ -93,14 +93,33 @@ Deno.test("ScreenerModel - the last alert's time sorts, newest first; none last"
     time: "2026-01-01T00:00:01Z",
     kind: "volume_spike",
   });
-  const rows = m.rows(query({ sort: "alert" }));
-  assert.deepEqual(rows.map((r) => r.symbol).slice(0, 2), [
-    "BTC-USDT",
-    "ETH-USDT",
-  ]);
-  assert.equal(rows[0].lastAlertKind, "liquidation", "an older one never wins");
-  assert.equal(rows[0].lastAlertAt, Date.parse("2026-01-01T00:00:05Z"));
-  assert.equal(rows[3].lastAlertAt, null);
+  const order = ids(m, { sort: "alert" });
+  assert.deepEqual(order.slice(0, 2), ["BTC-USDT", "ETH-USDT"]);
+  const first = m.row(order[0])!;
+  assert.equal(first.lastAlertKind, "liquidation", "an older one never wins");
+  assert.equal(first.lastAlertAt, Date.parse("2026-01-01T00:00:05Z"));
+  assert.equal(m.row(order[3])!.lastAlertAt, null);
+});
+
+Deno.test("ScreenerModel - a row is its latest item with its market and last alert", () => {
+  const m = model();
+  assert.deepEqual(m.row("BTC-USDT-PERP"), {
+    ...item("BTC-USDT-PERP", { change: 0.5, volume: 2e7, velocity: 0.01 }),
+    market: "linear",
+    lastAlertAt: null,
+    lastAlertKind: null,
+  });
+  assert.equal(m.row("BTC-USDT")!.market, "spot");
+  assert.equal(m.item("ETH-USDT")!.spread, 3);
+  assert.equal(m.row("NOPE-USDT"), undefined);
+  assert.equal(m.item("NOPE-USDT"), undefined);
+});
+
+Deno.test("sameOrder - the same ids in the same order, nothing else", () => {
+  assert.equal(sameOrder([], []), true);
+  assert.equal(sameOrder(["A", "B"], ["A", "B"]), true);
+  assert.equal(sameOrder(["A", "B"], ["B", "A"]), false);
+  assert.equal(sameOrder(["A"], ["A", "B"]), false);
 });
 
 Deno.test("ScreenerModel - filters by text (any case, / for -) and by market", () => {
@@ -142,6 +161,7 @@ Deno.test("rowWindow - renders the visible rows and some either side", () => {
     end: 29,
     before: 0,
     after: 971 * 36,
+    slots: 37,
   });
   const middle = rowWindow(1_000, 36, 36 * 500, 720, 8);
   assert.equal(middle.start, 492);
@@ -158,5 +178,20 @@ Deno.test("rowWindow - renders the visible rows and some either side", () => {
     end: 0,
     before: 0,
     after: 0,
+    slots: 29,
   });
+});
+
+Deno.test("rowWindow - a window never holds more rows than its slots, so index % slots keys are unique", () => {
+  for (const scrollTop of [0, 17, 40 * 3 + 39, 40 * 500, 40 * 995]) {
+    const w = rowWindow(1_000, 40, scrollTop, 652);
+    assert.ok(w.end - w.start <= w.slots, `at ${scrollTop}`);
+    const keys = new Set<number>();
+    for (let i = w.start; i < w.end; i++) keys.add(i % w.slots);
+    assert.equal(keys.size, w.end - w.start);
+  }
+  // A small overscan by default: the rows in view and four either side.
+  const middle = rowWindow(1_000, 40, 40 * 500, 652);
+  assert.equal(middle.start, 496);
+  assert.equal(middle.end, 522);
 });

@@ -37,10 +37,8 @@ export function marketPageData(services: Services): MarketPageData {
   model.seed(services.market());
   const tracked = [...services.symbolTable.values()];
   return {
-    items: model.rows(DEFAULT_SCREENER_QUERY).slice(0, SCREENER_FIRST_ROWS)
-      .map(({ market: _m, lastAlertAt: _a, lastAlertKind: _k, ...item }) =>
-        item
-      ),
+    items: model.order(DEFAULT_SCREENER_QUERY).slice(0, SCREENER_FIRST_ROWS)
+      .flatMap((symbol) => model.item(symbol) ?? []),
     total: tracked.length,
     markets: services.config.markets,
     firstSymbols: defaultWatchlist(tracked),

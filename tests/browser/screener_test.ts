@@ -105,6 +105,24 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
         [ROW, total] as const,
       );
       assert.ok((await page.locator(ROW).count()) < 80);
+      // Rows scrolled in take over the DOM of rows scrolled out: each still
+      // links its own pair, and they stay in order.
+      const consistent = await page.$$eval(
+        ROW,
+        (nodes) =>
+          nodes.every((node, i) =>
+            node.querySelector('[data-field="screener-link"]')?.getAttribute(
+                "href",
+              ) ===
+              `/s/${
+                encodeURIComponent(node.getAttribute("data-symbol") ?? "")
+              }` &&
+            (i === 0 ||
+              Number(node.getAttribute("aria-rowindex")) ===
+                Number(nodes[i - 1].getAttribute("aria-rowindex")) + 1)
+          ),
+      );
+      assert.ok(consistent, "every row names its own pair, in order");
 
       // Filter by text, then by market.
       await page.fill('[data-field="screener-filter"]', "btc");
