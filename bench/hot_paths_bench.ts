@@ -20,7 +20,25 @@ import {
   parseTickers,
   symbolTable,
 } from "../lib/ingestion/bybit/bybit_schema.ts";
-import { allTrackedBody, TRACKED } from "../lib/ingestion/test_utils.ts";
+import {
+  allTrackedBody,
+  DOC_LINEAR_DELTA,
+  DOC_LINEAR_SNAPSHOT,
+  liquidationPush,
+  tickerPush,
+  TRACKED,
+  TRACKED_PERPS,
+  tradePush,
+} from "../lib/ingestion/test_utils.ts";
+import {
+  parseWsFrame,
+  topicTable,
+} from "../lib/ingestion/bybit/bybit_ws_schema.ts";
+import { TickerBook } from "../lib/ingestion/bybit/ticker_book.ts";
+import {
+  linearTickerItemSchema,
+  toMarketTick,
+} from "../lib/ingestion/bybit/bybit_schema.ts";
 import { parseMultiplexedStream } from "../lib/http/stream_request.ts";
 import { Router } from "../lib/web/router.ts";
 import { classifyRouteFile } from "../lib/web/route_path.ts";
@@ -57,6 +75,58 @@ Deno.bench("validate + analyse + encode 4 ticks (whole per-tick path ×4)", {
   for (const tick of parseTickers(body, upstreamTable).ticks) {
     channels.get(tick.symbol)!.publish(analyzer.analyze(tick, "rest"), clock);
   }
+});
+
+// One upstream frame of each kind the worker takes in at whole-market scale,
+// from the text as it arrives (JSON.parse included) to what the feed hands on.
+const spotTopics = topicTable(TRACKED);
+const linearTopics = topicTable(TRACKED_PERPS);
+const spotFrame = JSON.stringify(tickerPush("BTCUSDT"));
+const tradeFrame = JSON.stringify(tradePush(
+  "ETHUSDT",
+  [{ i: "a" }, { i: "b", S: "Sell" }, { i: "c" }, { i: "d" }, { i: "e" }],
+));
+const liquidationFrame = JSON.stringify(liquidationPush("BTCUSDT", [
+  { v: "0.5", p: "17216.5" },
+  { v: "1.25", p: "17215", S: "Buy" },
+]));
+const book = new TickerBook();
+book.keep("BTC-USDT-PERP", JSON.parse(DOC_LINEAR_SNAPSHOT).data);
+
+Deno.bench("ws frame: spot ticker", { group: "per ws frame" }, () => {
+  const frame = parseWsFrame(spotFrame, spotTopics);
+  if (frame.kind !== "ticker") throw new Error(frame.kind);
+});
+
+Deno.bench("ws frame: linear delta, merged and validated", {
+  group: "per ws frame",
+}, () => {
+  const frame = parseWsFrame(DOC_LINEAR_DELTA, linearTopics);
+  if (frame.kind !== "ticker-update") throw new Error(frame.kind);
+  const merged = book.merge(frame.id, frame.type, frame.data)!;
+  const item = linearTickerItemSchema.parse(merged);
+  book.keep(frame.id, merged);
+  toMarketTick(item, frame.id, frame.ts);
+});
+
+Deno.bench("ws frame: 5 trades", { group: "per ws frame" }, () => {
+  const frame = parseWsFrame(tradeFrame, spotTopics);
+  if (frame.kind !== "trades" || frame.trades.length !== 5) {
+    throw new Error(frame.kind);
+  }
+});
+
+Deno.bench("ws frame: 2 liquidations", { group: "per ws frame" }, () => {
+  const frame = parseWsFrame(liquidationFrame, linearTopics);
+  if (frame.kind !== "liquidations" || frame.liquidations.length !== 2) {
+    throw new Error(frame.kind);
+  }
+});
+
+Deno.bench("ws frame: JSON.parse of the spot ticker alone (floor)", {
+  group: "per ws frame",
+}, () => {
+  JSON.parse(spotFrame);
 });
 
 const history = new Channel("BTC-USDT", 300);
