@@ -36,9 +36,10 @@ import {
 } from "../lib/ingestion/bybit/bybit_ws_schema.ts";
 import { TickerBook } from "../lib/ingestion/bybit/ticker_book.ts";
 import {
-  linearTickerItemSchema,
+  readLinearTicker,
   toMarketTick,
 } from "../lib/ingestion/bybit/bybit_schema.ts";
+import { FieldProblem } from "../lib/ingestion/bybit/decimal_fields.ts";
 import { parseMultiplexedStream } from "../lib/http/stream_request.ts";
 import { Router } from "../lib/web/router.ts";
 import { classifyRouteFile } from "../lib/web/route_path.ts";
@@ -104,7 +105,8 @@ Deno.bench("ws frame: linear delta, merged and validated", {
   const frame = parseWsFrame(DOC_LINEAR_DELTA, linearTopics);
   if (frame.kind !== "ticker-update") throw new Error(frame.kind);
   const merged = book.merge(frame.id, frame.type, frame.data)!;
-  const item = linearTickerItemSchema.parse(merged);
+  const item = readLinearTicker(merged);
+  if (item instanceof FieldProblem) throw new Error(item.toString());
   book.keep(frame.id, merged);
   toMarketTick(item, frame.id, frame.ts);
 });

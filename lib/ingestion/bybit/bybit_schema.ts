@@ -17,24 +17,17 @@ import {
   type TrackedSymbol,
 } from "../../market/tracked_symbol.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
+import { PLAUSIBLE, type PlausibleRange } from "./plausible_ranges.ts";
 import {
-  implausible,
-  PLAUSIBLE,
-  type PlausibleRange,
-} from "./plausible_ranges.ts";
+  type DecimalField,
+  FieldProblem,
+  readDecimal,
+  readDecimalFields,
+} from "./decimal_fields.ts";
 import { operatorSafeText, UpstreamError } from "./upstream_error.ts";
 
 /** Bybit `retCode` for "too many visits": a rate limit, not a plain error. */
 export const RET_CODE_TOO_MANY_VISITS = 10006;
-
-/** Plain decimal or exponent notation; no hex, no spaces, no `Infinity`. */
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-const EXCERPT_LENGTH = 24;
-
-function excerpt(raw: string): string {
-  return JSON.stringify(operatorSafeText(raw, EXCERPT_LENGTH));
-}
 
 /** Options of the decimal-string schemas. */
 export interface DecimalOptions {
@@ -68,73 +61,176 @@ function toDecimal(
   ctx: z.core.$RefinementCtx<unknown>,
   range: PlausibleRange | undefined,
 ): number {
-  const value = DECIMAL.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(value)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected a finite decimal string, got ${excerpt(raw)}`,
-    });
-    return z.NEVER;
-  }
-  const outside = range && implausible(value, range);
-  if (outside) {
-    ctx.addIssue({ code: "custom", message: outside });
-    return z.NEVER;
-  }
-  return value;
+  const value = readDecimal(raw, range);
+  if (typeof value === "number") return value;
+  ctx.addIssue({ code: "custom", message: value });
+  return z.NEVER;
 }
 
-/** The fields every ticker carries, spot or perpetual. */
-const tickerFields = {
+/**
+ * The fields every ticker carries, spot or perpetual, as zod checks them:
+ * strings (or absent where optional). Their numbers are read afterwards by
+ * one loop over {@linkcode SPOT_DECIMALS} (see `decimal_fields.ts` for why).
+ */
+const tickerStrings = {
   symbol: z.string(),
-  lastPrice: decimalString({ range: PLAUSIBLE.price }),
-  highPrice24h: decimalString({ range: PLAUSIBLE.price }),
-  lowPrice24h: decimalString({ range: PLAUSIBLE.price }),
-  turnover24h: decimalString({ range: PLAUSIBLE.turnover }),
-  price24hPcnt: decimalString({ range: PLAUSIBLE.change }),
-  volume24h: optionalDecimalString({ range: PLAUSIBLE.size }),
-  bid1Price: optionalDecimalString({ range: PLAUSIBLE.price }),
-  ask1Price: optionalDecimalString({ range: PLAUSIBLE.price }),
+  lastPrice: z.string(),
+  highPrice24h: z.string(),
+  lowPrice24h: z.string(),
+  turnover24h: z.string(),
+  price24hPcnt: z.string(),
+  volume24h: z.string().optional(),
+  bid1Price: z.string().optional(),
+  ask1Price: z.string().optional(),
 };
 
-const highNotBelowLow: [
-  (item: { highPrice24h: number; lowPrice24h: number }) => boolean,
-  { message: string; path: string[] },
-] = [
-  (item) => item.highPrice24h >= item.lowPrice24h,
-  { message: "highPrice24h is below lowPrice24h", path: ["highPrice24h"] },
+/** The numbers of a spot ticker, in the order they are read and reported. */
+const SPOT_DECIMALS: readonly DecimalField[] = [
+  { key: "lastPrice", range: PLAUSIBLE.price },
+  { key: "highPrice24h", range: PLAUSIBLE.price },
+  { key: "lowPrice24h", range: PLAUSIBLE.price },
+  { key: "turnover24h", range: PLAUSIBLE.turnover },
+  { key: "price24hPcnt", range: PLAUSIBLE.change },
+  { key: "volume24h", range: PLAUSIBLE.size, optional: true },
+  { key: "bid1Price", range: PLAUSIBLE.price, optional: true },
+  { key: "ask1Price", range: PLAUSIBLE.price, optional: true },
 ];
 
 /**
- * One spot item of `/v5/market/tickers`, restricted to the fields this service
- * consumes. Other fields (`usdIndexPrice`, sizes, `prevPrice24h`) are not
- * validated: a bad value in a field we ignore must not cost us a tick.
+ * A perpetual's numbers: the spot ones plus the contract's. The contract
+ * fields are optional: a blank one (`""`) is absent, never a reason to drop
+ * the tick.
  */
-export const spotTickerItemSchema = z.object(tickerFields).refine(
-  ...highNotBelowLow,
-);
-
-/** A validated spot ticker item. */
-export type SpotTickerItem = z.infer<typeof spotTickerItemSchema>;
+const LINEAR_DECIMALS: readonly DecimalField[] = [
+  ...SPOT_DECIMALS,
+  { key: "markPrice", range: PLAUSIBLE.price, optional: true },
+  { key: "indexPrice", range: PLAUSIBLE.price, optional: true },
+  { key: "openInterest", range: PLAUSIBLE.size, optional: true },
+  { key: "openInterestValue", range: PLAUSIBLE.turnover, optional: true },
+  { key: "fundingRate", range: PLAUSIBLE.change, optional: true },
+  { key: "nextFundingTime", range: PLAUSIBLE.epochMs, optional: true },
+];
 
 /**
- * One USDT perpetual (`linear`) ticker: the spot fields plus the contract's
- * mark and index prices, open interest (contracts and USDT value), funding
- * rate and next funding time (ms, sent as a string). The contract fields are
- * optional: a blank one (`""`) is absent, never a reason to drop the tick.
+ * The string shape of one spot ticker (`/v5/market/tickers` item or the
+ * `data` of a `tickers.*` push), restricted to the fields this service
+ * consumes. Other fields (`usdIndexPrice`, sizes, `prevPrice24h`) are not
+ * validated — a bad value in a field we ignore must not cost us a tick — and
+ * are stripped.
  */
-export const linearTickerItemSchema = z.object({
-  ...tickerFields,
-  markPrice: optionalDecimalString({ range: PLAUSIBLE.price }),
-  indexPrice: optionalDecimalString({ range: PLAUSIBLE.price }),
-  openInterest: optionalDecimalString({ range: PLAUSIBLE.size }),
-  openInterestValue: optionalDecimalString({ range: PLAUSIBLE.turnover }),
-  fundingRate: optionalDecimalString({ range: PLAUSIBLE.change }),
-  nextFundingTime: optionalDecimalString({ range: PLAUSIBLE.epochMs }),
-}).refine(...highNotBelowLow);
+export const spotTickerStringsSchema = z.object(tickerStrings);
 
-/** A validated linear ticker item. */
-export type LinearTickerItem = z.infer<typeof linearTickerItemSchema>;
+/** The string shape of one USDT perpetual (`linear`) ticker. */
+export const linearTickerStringsSchema = z.object({
+  ...tickerStrings,
+  markPrice: z.string().optional(),
+  indexPrice: z.string().optional(),
+  openInterest: z.string().optional(),
+  openInterestValue: z.string().optional(),
+  fundingRate: z.string().optional(),
+  nextFundingTime: z.string().optional(),
+});
+
+/** A validated spot ticker item. */
+export interface SpotTickerItem {
+  readonly symbol: string;
+  readonly lastPrice: number;
+  readonly highPrice24h: number;
+  readonly lowPrice24h: number;
+  readonly turnover24h: number;
+  readonly price24hPcnt: number;
+  readonly volume24h?: number;
+  readonly bid1Price?: number;
+  readonly ask1Price?: number;
+}
+
+/**
+ * A validated linear ticker item: the spot fields plus the contract's mark
+ * and index prices, open interest (contracts and USDT value), funding rate
+ * and next funding time (ms, sent as a string).
+ */
+export interface LinearTickerItem extends SpotTickerItem {
+  readonly markPrice?: number;
+  readonly indexPrice?: number;
+  readonly openInterest?: number;
+  readonly openInterestValue?: number;
+  readonly fundingRate?: number;
+  readonly nextFundingTime?: number;
+}
+
+/**
+ * Reads the numbers of a ticker zod has shaped ({@linkcode
+ * spotTickerStringsSchema} or {@linkcode linearTickerStringsSchema}, by
+ * `category`): every one finite and plausible, and the 24 h high not below
+ * the low. Returns the item, or the first problem.
+ */
+export function tickerFromStrings(
+  strings: z.infer<typeof linearTickerStringsSchema>,
+  category: MarketCategory,
+): LinearTickerItem | FieldProblem {
+  const item: Record<string, unknown> = { symbol: strings.symbol };
+  const problem = readDecimalFields(
+    strings,
+    category === "spot" ? SPOT_DECIMALS : LINEAR_DECIMALS,
+    item,
+  );
+  if (problem !== undefined) return problem;
+  const ticker = item as unknown as LinearTickerItem;
+  if (ticker.highPrice24h < ticker.lowPrice24h) {
+    return new FieldProblem(
+      "highPrice24h",
+      "highPrice24h is below lowPrice24h",
+    );
+  }
+  return ticker;
+}
+
+/**
+ * Validates a linear ticker as the stream merged it (`ticker_book.ts`):
+ * shape, then numbers. Returns the item, or the first problem.
+ */
+export function readLinearTicker(
+  fields: unknown,
+): LinearTickerItem | FieldProblem {
+  const strings = linearTickerStringsSchema.safeParse(fields);
+  if (!strings.success) return firstProblem(strings.error);
+  return tickerFromStrings(strings.data, "linear");
+}
+
+/** The first issue of a zod error as a {@linkcode FieldProblem}. */
+export function firstProblem(error: z.ZodError): FieldProblem {
+  const issue = error.issues[0];
+  return new FieldProblem(
+    issue === undefined ? "" : issue.path.join("."),
+    issue?.message ?? "invalid",
+  );
+}
+
+/** Turns a problem into an issue of a zod transform (for the item schemas). */
+function asIssue<T>(
+  read: T | FieldProblem,
+  ctx: z.core.$RefinementCtx<unknown>,
+): T {
+  if (!(read instanceof FieldProblem)) return read;
+  ctx.addIssue({ code: "custom", path: [read.path], message: read.message });
+  return z.NEVER;
+}
+
+/**
+ * One spot item of `/v5/market/tickers`: {@linkcode spotTickerStringsSchema}
+ * with its numbers read. For the REST poll and tests; the stream's hot path
+ * calls the two steps itself, without a zod transform.
+ */
+export const spotTickerItemSchema = spotTickerStringsSchema.transform((
+  strings,
+  ctx,
+) => asIssue<SpotTickerItem>(tickerFromStrings(strings, "spot"), ctx));
+
+/** One USDT perpetual (`linear`) ticker item, numbers read. */
+export const linearTickerItemSchema = linearTickerStringsSchema.transform((
+  strings,
+  ctx,
+) => asIssue(tickerFromStrings(strings, "linear"), ctx));
 
 /** The item schema of `category`. */
 export function tickerItemSchema(
@@ -315,8 +411,5 @@ export function toMarketTick(
 
 /** The first issue of a zod error as `path: message`, bounded in length. */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return "invalid";
-  const path = issue.path.join(".");
-  return operatorSafeText(path ? `${path}: ${issue.message}` : issue.message);
+  return operatorSafeText(firstProblem(error).toString());
 }

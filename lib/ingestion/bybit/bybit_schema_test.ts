@@ -3,13 +3,16 @@ import {
   decimalString,
   optionalDecimalString,
   parseTickers,
+  readLinearTicker,
   spotTickerItemSchema,
   symbolTable,
 } from "./bybit_schema.ts";
+import { FieldProblem } from "./decimal_fields.ts";
 import { PLAUSIBLE } from "./plausible_ranges.ts";
 import { UpstreamError } from "./upstream_error.ts";
 import {
   BYBIT_SPOT_TICKERS_EXAMPLE,
+  DOC_LINEAR_SNAPSHOT,
   spotItem,
   tickersEnvelope,
   TRACKED,
@@ -244,4 +247,24 @@ Deno.test("parseSpotTickers - an implausible value's reason does not carry the v
       .rejected[0].reason
   );
   assert.equal(new Set(reasons).size, 1, reasons.join(" | "));
+});
+
+Deno.test("readLinearTicker - a merged ticker is read whole, or refused naming the field", () => {
+  const snapshot = JSON.parse(DOC_LINEAR_SNAPSHOT).data;
+  const item = readLinearTicker(snapshot);
+  assert.ok(!(item instanceof FieldProblem));
+  assert.equal(item.markPrice, 17217.33);
+  assert.equal(item.nextFundingTime, 1673280000000);
+  assert.equal(
+    String(readLinearTicker({ ...snapshot, fundingRate: "abc" })),
+    'fundingRate: expected a finite decimal string, got "abc"',
+  );
+  assert.match(
+    String(readLinearTicker({ ...snapshot, lastPrice: 17216 })),
+    /^lastPrice: /,
+  );
+  assert.equal(
+    String(readLinearTicker({ ...snapshot, highPrice24h: "1" })),
+    "highPrice24h: highPrice24h is below lowPrice24h",
+  );
 });

@@ -23,9 +23,10 @@ import type {
   TrackedSymbol,
 } from "../../market/tracked_symbol.ts";
 import {
-  decimalString,
+  firstProblem,
   type RejectedItem,
-  spotTickerItemSchema,
+  spotTickerStringsSchema,
+  tickerFromStrings,
   toMarketTick,
 } from "./bybit_schema.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
@@ -33,9 +34,14 @@ import type { MarketTrade } from "../../market/market_trade.ts";
 import { implausible, PLAUSIBLE } from "./plausible_ranges.ts";
 import type { MarketLiquidation } from "../../market/market_liquidation.ts";
 import {
+  type DecimalField,
+  FieldProblem,
+  readDecimalFields,
+} from "./decimal_fields.ts";
+import {
+  liquidationFromItem,
   liquidationItemSchema,
   liquidationPushSchema,
-  toMarketLiquidation,
 } from "./liquidation_schema.ts";
 import type { TickerFields, TickerPushType } from "./ticker_book.ts";
 import { operatorSafeText } from "./upstream_error.ts";
@@ -100,40 +106,54 @@ const envelopeHead = {
   ts: z.number().int().nonnegative(),
 };
 
-/** A linear `tickers.*` push: a snapshot or a delta of one ticker's fields. */
+/**
+ * A linear `tickers.*` push: a snapshot or a delta of one ticker's fields.
+ * `data` is only checked to be an object here: its fields are validated once
+ * merged (`ticker_book.ts`), and a `z.record` walking every key of every
+ * push cost more than the rest of the envelope.
+ */
 export const linearTickersPushSchema = z.object({
   ...envelopeHead,
   type: z.enum(["snapshot", "delta"]),
   cs: z.number().int().optional(),
-  data: z.record(z.string(), z.unknown()),
+  data: z.custom<Record<string, unknown>>(
+    (data) => typeof data === "object" && data !== null && !Array.isArray(data),
+    { error: "expected an object of ticker fields" },
+  ),
 });
 
-/** A spot `tickers.*` push: a snapshot whose data is one ticker. */
+/**
+ * A spot `tickers.*` push: a snapshot whose data is one ticker, in its
+ * string shape (the numbers are read after, see `decimal_fields.ts`).
+ */
 export const spotTickersPushSchema = z.object({
   ...envelopeHead,
   type: z.literal("snapshot", {
     error: "expected a snapshot (spot tickers have no deltas)",
   }),
   cs: z.number().int().optional(),
-  data: spotTickerItemSchema,
+  data: spotTickerStringsSchema,
 });
 
-/** One trade of a `publicTrade.*` push. */
+/**
+ * The shape of one trade of a `publicTrade.*` push; its decimal strings are
+ * read by {@linkcode tradeFromItem}.
+ */
 export const publicTradeItemSchema = z.object({
   T: z.number().int().nonnegative(),
   s: z.string(),
   S: z.enum(["Buy", "Sell"]),
-  v: decimalString({ range: PLAUSIBLE.size }),
-  p: decimalString({ range: PLAUSIBLE.price }),
+  v: z.string(),
+  p: z.string(),
   i: z.string().min(1).max(64),
   BT: z.boolean().optional(),
   seq: z.number().int().nonnegative().optional(),
-}).superRefine((trade, ctx) => {
-  const outside = implausible(trade.p * trade.v, PLAUSIBLE.turnover);
-  if (outside) {
-    ctx.addIssue({ code: "custom", path: ["notional"], message: outside });
-  }
 });
+
+const TRADE_DECIMALS: readonly DecimalField[] = [
+  { key: "v", range: PLAUSIBLE.size },
+  { key: "p", range: PLAUSIBLE.price },
+];
 
 /** A `publicTrade.*` push; items stay `unknown` until validated one by one. */
 export const publicTradePushSchema = z.object({
@@ -265,12 +285,7 @@ function parsePush(
         ? parseSpotTicker(record, topic, id, upstream, simulated)
         : parseLinearTicker(record, topic, id, upstream, simulated);
     case "publicTrade": {
-      const read = readItems(
-        record,
-        TRADE_PUSH,
-        (item) => toMarketTrade(item, id),
-        { topic, id, upstream },
-      );
+      const read = readItems(record, TRADE_PUSH, topic, id, upstream);
       return "kind" in read ? read : {
         kind: "trades",
         topic,
@@ -280,12 +295,7 @@ function parsePush(
       };
     }
     case "allLiquidation": {
-      const read = readItems(
-        record,
-        LIQUIDATION_PUSH,
-        (item) => toMarketLiquidation(item, id),
-        { topic, id, upstream },
-      );
+      const read = readItems(record, LIQUIDATION_PUSH, topic, id, upstream);
       return "kind" in read ? read : {
         kind: "liquidations",
         topic,
@@ -309,10 +319,12 @@ function parseSpotTicker(
   if (push.data.data.symbol !== upstream) {
     return invalid(`data.symbol does not match topic ${topic}`, id);
   }
+  const item = tickerFromStrings(push.data.data, "spot");
+  if (item instanceof FieldProblem) return invalid(`data.${item}`, id);
   return {
     kind: "ticker",
     topic,
-    tick: toMarketTick(push.data.data, id, push.data.ts),
+    tick: toMarketTick(item, id, push.data.ts),
     simulated,
   };
 }
@@ -341,23 +353,37 @@ function parseLinearTicker(
   };
 }
 
-/** The schemas of a push whose `data` is a list of items, and their name. */
-interface ItemPush<I> {
+/**
+ * A push whose `data` is a list of items: its schemas, how a shaped item
+ * becomes what is handed on, and what an item is called.
+ */
+interface ItemPush<I, T> {
   readonly push: z.ZodType<{ data: unknown[] }, unknown>;
+  /** The shape of one item (strings where numbers are sent as strings). */
   readonly item: z.ZodType<I, unknown>;
+  /** Reads a shaped item's numbers for channel `id`, or says why not. */
+  readonly read: (item: I, id: string) => T | FieldProblem;
   /** What an item is, for the reason a mismatched one is rejected. */
   readonly what: string;
 }
 
-const TRADE_PUSH: ItemPush<z.infer<typeof publicTradeItemSchema>> = {
+const TRADE_PUSH: ItemPush<
+  z.infer<typeof publicTradeItemSchema>,
+  MarketTrade
+> = {
   push: publicTradePushSchema,
   item: publicTradeItemSchema,
+  read: tradeFromItem,
   what: "trade",
 };
 
-const LIQUIDATION_PUSH: ItemPush<z.infer<typeof liquidationItemSchema>> = {
+const LIQUIDATION_PUSH: ItemPush<
+  z.infer<typeof liquidationItemSchema>,
+  MarketLiquidation
+> = {
   push: liquidationPushSchema,
   item: liquidationItemSchema,
+  read: liquidationFromItem,
   what: "liquidation",
 };
 
@@ -368,42 +394,61 @@ const LIQUIDATION_PUSH: ItemPush<z.infer<typeof liquidationItemSchema>> = {
  */
 function readItems<I extends { s: string }, T>(
   record: Record<string, unknown>,
-  schemas: ItemPush<I>,
-  map: (item: I) => T,
-  where: { topic: string; id: string; upstream: string },
+  schemas: ItemPush<I, T>,
+  topic: string,
+  id: string,
+  upstream: string,
 ): { items: T[]; rejected: RejectedItem[] } | WsFrame {
   const push = schemas.push.safeParse(record);
-  if (!push.success) return invalid(describe(push.error), where.id);
+  if (!push.success) return invalid(describe(push.error), id);
+  const data = push.data.data;
   const items: T[] = [];
   const rejected: RejectedItem[] = [];
-  for (const raw of push.data.data) {
-    const item = schemas.item.safeParse(raw);
+  for (let i = 0; i < data.length; i++) {
+    const item = schemas.item.safeParse(data[i]);
     if (!item.success) {
-      rejected.push({ symbol: where.id, reason: describe(item.error) });
-    } else if (item.data.s !== where.upstream) {
-      rejected.push({
-        symbol: where.id,
-        reason: `${schemas.what} symbol does not match ${where.topic}`,
-      });
-    } else {
-      items.push(map(item.data));
+      rejected.push({ symbol: id, reason: describe(item.error) });
+      continue;
     }
+    if (item.data.s !== upstream) {
+      rejected.push({
+        symbol: id,
+        reason: `${schemas.what} symbol does not match ${topic}`,
+      });
+      continue;
+    }
+    const read = schemas.read(item.data, id);
+    if (read instanceof FieldProblem) {
+      rejected.push({ symbol: id, reason: read.toString() });
+    } else items.push(read);
   }
   return { items, rejected };
 }
 
-/** Maps a validated trade to a {@linkcode MarketTrade}. */
-export function toMarketTrade(
+/**
+ * Maps a shaped trade to a {@linkcode MarketTrade} of channel `id`: price
+ * and size finite and plausible, and so their notional. Returns the first
+ * problem otherwise.
+ */
+export function tradeFromItem(
   item: z.infer<typeof publicTradeItemSchema>,
   id: string,
-): MarketTrade {
+): MarketTrade | FieldProblem {
+  const numbers: { v?: number; p?: number } = {};
+  const problem = readDecimalFields(item, TRADE_DECIMALS, numbers);
+  if (problem !== undefined) return problem;
+  const price = numbers.p!;
+  const size = numbers.v!;
+  const notional = price * size;
+  const outside = implausible(notional, PLAUSIBLE.turnover);
+  if (outside) return new FieldProblem("notional", outside);
   const trade: { -readonly [K in keyof MarketTrade]: MarketTrade[K] } = {
     symbol: id,
     id: item.i,
     time: item.T,
-    price: item.p,
-    size: item.v,
-    notional: item.p * item.v,
+    price,
+    size,
+    notional,
     side: item.S,
   };
   if (item.seq !== undefined) trade.seq = item.seq;
@@ -415,8 +460,5 @@ function invalid(reason: string, symbol: string | null = null): WsFrame {
 }
 
 function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return "invalid";
-  const path = issue.path.join(".");
-  return path ? `${path}: ${issue.message}` : issue.message;
+  return firstProblem(error).toString();
 }

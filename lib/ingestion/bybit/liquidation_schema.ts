@@ -10,7 +10,11 @@
  */
 import { z } from "zod";
 import type { MarketLiquidation } from "../../market/market_liquidation.ts";
-import { decimalString } from "./bybit_schema.ts";
+import {
+  type DecimalField,
+  FieldProblem,
+  readDecimalFields,
+} from "./decimal_fields.ts";
 import { PLAUSIBLE } from "./plausible_ranges.ts";
 
 /**
@@ -22,21 +26,22 @@ export const MAX_LIQUIDATION_NOTIONAL = 1e10;
 /** Earliest believable liquidation time: 2018-01-01 UTC (before Bybit's perps). */
 export const MIN_LIQUIDATION_TIME = 1_514_764_800_000;
 
-/** One item of an `allLiquidation.*` push. */
+/**
+ * The shape of one item of an `allLiquidation.*` push; its decimal strings
+ * are read by {@linkcode liquidationFromItem}.
+ */
 export const liquidationItemSchema = z.object({
   T: z.number().int().min(MIN_LIQUIDATION_TIME),
   s: z.string().max(40),
   S: z.enum(["Buy", "Sell"]),
-  v: decimalString({ range: PLAUSIBLE.size }).refine((v) => v > 0, {
-    message: "size must be above zero",
-  }),
-  p: decimalString({ range: PLAUSIBLE.price }).refine((p) => p > 0, {
-    message: "price must be above zero",
-  }),
-}).refine((item) => item.p * item.v <= MAX_LIQUIDATION_NOTIONAL, {
-  message: `notional above ${MAX_LIQUIDATION_NOTIONAL} USDT is not believable`,
-  path: ["v"],
+  v: z.string(),
+  p: z.string(),
 });
+
+const LIQUIDATION_DECIMALS: readonly DecimalField[] = [
+  { key: "v", range: PLAUSIBLE.size, aboveZero: "size must be above zero" },
+  { key: "p", range: PLAUSIBLE.price, aboveZero: "price must be above zero" },
+];
 
 /** An `allLiquidation.*` push; items stay `unknown` until validated one by one. */
 export const liquidationPushSchema = z.object({
@@ -46,17 +51,26 @@ export const liquidationPushSchema = z.object({
   data: z.array(z.unknown()).max(10_000),
 });
 
-/** Maps a validated item to a {@linkcode MarketLiquidation} of channel `id`. */
-export function toMarketLiquidation(
+/**
+ * Maps a shaped item to a {@linkcode MarketLiquidation} of channel `id`:
+ * price and size finite, plausible and above zero, the notional believable.
+ * Returns the first problem otherwise.
+ */
+export function liquidationFromItem(
   item: z.infer<typeof liquidationItemSchema>,
   id: string,
-): MarketLiquidation {
-  return {
-    symbol: id,
-    time: item.T,
-    side: item.S,
-    price: item.p,
-    size: item.v,
-    notional: item.p * item.v,
-  };
+): MarketLiquidation | FieldProblem {
+  const numbers: { v?: number; p?: number } = {};
+  const problem = readDecimalFields(item, LIQUIDATION_DECIMALS, numbers);
+  if (problem !== undefined) return problem;
+  const price = numbers.p!;
+  const size = numbers.v!;
+  const notional = price * size;
+  if (!(notional <= MAX_LIQUIDATION_NOTIONAL)) {
+    return new FieldProblem(
+      "v",
+      `notional above ${MAX_LIQUIDATION_NOTIONAL} USDT is not believable`,
+    );
+  }
+  return { symbol: id, time: item.T, side: item.S, price, size, notional };
 }

@@ -26,7 +26,7 @@ import type {
   MarketCategory,
   TrackedSymbol,
 } from "../../market/tracked_symbol.ts";
-import { linearTickerItemSchema, toMarketTick } from "../bybit/bybit_schema.ts";
+import { readLinearTicker, toMarketTick } from "../bybit/bybit_schema.ts";
 import { BybitWsClient, type WsPush } from "../bybit/bybit_ws_client.ts";
 import {
   symbolRoutes,
@@ -34,6 +34,7 @@ import {
   type TopicRoute,
 } from "../bybit/bybit_ws_schema.ts";
 import { TickerBook } from "../bybit/ticker_book.ts";
+import { FieldProblem } from "../bybit/decimal_fields.ts";
 import {
   MAX_ARGS_CHARS_PER_CONNECTION,
   planTopics,
@@ -349,21 +350,18 @@ export class CategoryFeed {
           client.resubscribe([push.topic], "delta without snapshot");
           return;
         }
-        const item = linearTickerItemSchema.safeParse(merged);
-        if (!item.success) {
+        const item = readLinearTicker(merged);
+        if (item instanceof FieldProblem) {
           this.#tickersRejected++;
           this.#noteBad("Linear ticker rejected", {
             symbol: push.id,
-            reason: item.error.issues[0]?.message ?? "invalid",
+            reason: item.toString(),
           });
           return;
         }
         this.#book.keep(push.id, merged);
         client.tickerDelivered();
-        this.#deliver(
-          toMarketTick(item.data, push.id, push.ts),
-          push.simulated,
-        );
+        this.#deliver(toMarketTick(item, push.id, push.ts), push.simulated);
         return;
       }
       case "trades":
