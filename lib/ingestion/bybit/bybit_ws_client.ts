@@ -465,11 +465,11 @@ export class BybitWsClient {
       case "ticker":
         this.#gotData(frame.topic, frame.simulated, now);
         this.#health.gotTicker();
-        this.#guarded(() => this.#options.onPush(frame));
+        this.#hand(frame);
         return;
       case "ticker-update":
         this.#gotData(frame.topic, frame.simulated, now);
-        this.#guarded(() => this.#options.onPush(frame));
+        this.#hand(frame);
         return;
       case "trades":
         this.#gotData(frame.topic, frame.simulated, now);
@@ -478,7 +478,7 @@ export class BybitWsClient {
           this.#noteBad(frame.rejected[0].reason, frame.rejected[0].symbol);
         }
         if (frame.trades.length === 0) return;
-        this.#guarded(() => this.#options.onPush(frame));
+        this.#hand(frame);
         return;
       case "liquidations":
         this.#gotData(frame.topic, frame.simulated, now);
@@ -490,7 +490,7 @@ export class BybitWsClient {
           this.#noteBad(frame.rejected[0].reason, frame.rejected[0].symbol);
         }
         if (frame.liquidations.length === 0) return;
-        this.#guarded(() => this.#options.onPush(frame));
+        this.#hand(frame);
         return;
       case "op": {
         const relabelled = this.#health.simulated !== frame.simulated;
@@ -673,10 +673,13 @@ export class BybitWsClient {
     }
   }
 
-  /** A throwing consumer must not take the socket's handlers down. */
-  #guarded(fn: () => void): void {
+  /**
+   * Hands `push` on. A throwing consumer must not take the socket's handlers
+   * down. (A method, not a wrapper taking a closure: it runs per frame.)
+   */
+  #hand(push: WsPush): void {
     try {
-      fn();
+      this.#options.onPush(push);
     } catch (error) {
       this.#log("error", "WebSocket data consumer failed", {
         message: describe(error),
