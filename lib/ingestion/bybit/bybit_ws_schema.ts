@@ -316,11 +316,11 @@ function parseSpotTicker(
 ): WsFrame {
   const push = spotTickersPushSchema.safeParse(record);
   if (!push.success) return invalid(describe(push.error), id);
-  if (push.data.data.symbol !== upstream) {
-    return invalid(`data.symbol does not match topic ${topic}`, id);
-  }
   const item = tickerFromStrings(push.data.data, "spot");
   if (item instanceof FieldProblem) return invalid(`data.${item}`, id);
+  if (item.symbol !== upstream) {
+    return invalid(`data.symbol does not match topic ${topic}`, id);
+  }
   return {
     kind: "ticker",
     topic,
@@ -410,16 +410,14 @@ function readItems<I extends { s: string }, T>(
       rejected.push({ symbol: id, reason: describe(item.error) });
       continue;
     }
-    if (item.data.s !== upstream) {
+    const read = schemas.read(item.data, id);
+    if (read instanceof FieldProblem) {
+      rejected.push({ symbol: id, reason: read.toString() });
+    } else if (item.data.s !== upstream) {
       rejected.push({
         symbol: id,
         reason: `${schemas.what} symbol does not match ${topic}`,
       });
-      continue;
-    }
-    const read = schemas.read(item.data, id);
-    if (read instanceof FieldProblem) {
-      rejected.push({ symbol: id, reason: read.toString() });
     } else items.push(read);
   }
   return { items, rejected };
