@@ -131,32 +131,24 @@ export const linearTickerStringsSchema = z.object({
   nextFundingTime: z.string().optional(),
 });
 
+/** A ticker's string shape with its decimal strings read as numbers. */
+type WithNumbers<T> = {
+  readonly [K in keyof T]: K extends "symbol" ? T[K] : number;
+};
+
 /** A validated spot ticker item. */
-export interface SpotTickerItem {
-  readonly symbol: string;
-  readonly lastPrice: number;
-  readonly highPrice24h: number;
-  readonly lowPrice24h: number;
-  readonly turnover24h: number;
-  readonly price24hPcnt: number;
-  readonly volume24h?: number;
-  readonly bid1Price?: number;
-  readonly ask1Price?: number;
-}
+export type SpotTickerItem = WithNumbers<
+  z.infer<typeof spotTickerStringsSchema>
+>;
 
 /**
  * A validated linear ticker item: the spot fields plus the contract's mark
  * and index prices, open interest (contracts and USDT value), funding rate
  * and next funding time (ms, sent as a string).
  */
-export interface LinearTickerItem extends SpotTickerItem {
-  readonly markPrice?: number;
-  readonly indexPrice?: number;
-  readonly openInterest?: number;
-  readonly openInterestValue?: number;
-  readonly fundingRate?: number;
-  readonly nextFundingTime?: number;
-}
+export type LinearTickerItem = WithNumbers<
+  z.infer<typeof linearTickerStringsSchema>
+>;
 
 /**
  * Reads the numbers of a ticker zod has shaped ({@linkcode
@@ -168,14 +160,13 @@ export function tickerFromStrings(
   strings: z.infer<typeof linearTickerStringsSchema>,
   category: MarketCategory,
 ): LinearTickerItem | FieldProblem {
-  const item: Record<string, unknown> = { symbol: strings.symbol };
-  const problem = readDecimalFields(
+  const read = readDecimalFields(
     strings,
     category === "spot" ? SPOT_DECIMALS : LINEAR_DECIMALS,
-    item,
+    { symbol: strings.symbol },
   );
-  if (problem !== undefined) return problem;
-  const ticker = item as unknown as LinearTickerItem;
+  if (read instanceof FieldProblem) return read;
+  const ticker = read as LinearTickerItem;
   if (ticker.highPrice24h < ticker.lowPrice24h) {
     return new FieldProblem(
       "highPrice24h",

@@ -432,20 +432,17 @@ export function tradeFromItem(
   item: z.infer<typeof publicTradeItemSchema>,
   id: string,
 ): MarketTrade | FieldProblem {
-  const numbers: { v?: number; p?: number } = {};
-  const problem = readDecimalFields(item, TRADE_DECIMALS, numbers);
-  if (problem !== undefined) return problem;
-  const price = numbers.p!;
-  const size = numbers.v!;
-  const notional = price * size;
+  const read = readDecimalFields(item, TRADE_DECIMALS, { p: 0, v: 0 });
+  if (read instanceof FieldProblem) return read;
+  const notional = read.p * read.v;
   const outside = implausible(notional, PLAUSIBLE.turnover);
   if (outside) return new FieldProblem("notional", outside);
   const trade: { -readonly [K in keyof MarketTrade]: MarketTrade[K] } = {
     symbol: id,
     id: item.i,
     time: item.T,
-    price,
-    size,
+    price: read.p,
+    size: read.v,
     notional,
     side: item.S,
   };

@@ -40,20 +40,15 @@ const FIELDS = [
   { key: "v", range: PLAUSIBLE.size, optional: true },
 ];
 
-Deno.test("readDecimalFields - reads every field in order into the target", () => {
+Deno.test("readDecimalFields - reads every field in order into the target it returns", () => {
   const into: Record<string, unknown> = { kept: true };
-  assert.equal(
-    readDecimalFields({ p: "2.5", v: "10" }, FIELDS, into),
-    undefined,
-  );
+  assert.equal(readDecimalFields({ p: "2.5", v: "10" }, FIELDS, into), into);
   assert.deepEqual(into, { kept: true, p: 2.5, v: 10 });
 });
 
 Deno.test("readDecimalFields - blank or missing optional fields are left out", () => {
   for (const source of [{ p: "1", v: "" }, { p: "1" }]) {
-    const into: Record<string, unknown> = {};
-    assert.equal(readDecimalFields(source, FIELDS, into), undefined);
-    assert.deepEqual(into, { p: 1 });
+    assert.deepEqual(readDecimalFields(source, FIELDS, {}), { p: 1 });
   }
 });
 

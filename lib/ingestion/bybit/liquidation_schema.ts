@@ -60,17 +60,21 @@ export function liquidationFromItem(
   item: z.infer<typeof liquidationItemSchema>,
   id: string,
 ): MarketLiquidation | FieldProblem {
-  const numbers: { v?: number; p?: number } = {};
-  const problem = readDecimalFields(item, LIQUIDATION_DECIMALS, numbers);
-  if (problem !== undefined) return problem;
-  const price = numbers.p!;
-  const size = numbers.v!;
-  const notional = price * size;
+  const read = readDecimalFields(item, LIQUIDATION_DECIMALS, { p: 0, v: 0 });
+  if (read instanceof FieldProblem) return read;
+  const notional = read.p * read.v;
   if (!(notional <= MAX_LIQUIDATION_NOTIONAL)) {
     return new FieldProblem(
       "v",
       `notional above ${MAX_LIQUIDATION_NOTIONAL} USDT is not believable`,
     );
   }
-  return { symbol: id, time: item.T, side: item.S, price, size, notional };
+  return {
+    symbol: id,
+    time: item.T,
+    side: item.S,
+    price: read.p,
+    size: read.v,
+    notional,
+  };
 }
