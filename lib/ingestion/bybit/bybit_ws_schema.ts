@@ -31,18 +31,14 @@ import {
 } from "./bybit_schema.ts";
 import type { MarketTick } from "../../market/market_tick.ts";
 import type { MarketTrade } from "../../market/market_trade.ts";
-import { implausible, PLAUSIBLE } from "./plausible_ranges.ts";
 import type { MarketLiquidation } from "../../market/market_liquidation.ts";
-import {
-  type DecimalField,
-  FieldProblem,
-  readDecimalFields,
-} from "./decimal_fields.ts";
+import { FieldProblem } from "./decimal_fields.ts";
 import {
   liquidationFromItem,
   liquidationItemSchema,
   liquidationPushSchema,
 } from "./liquidation_schema.ts";
+import { publicTradeItemSchema, tradeFromItem } from "./trade_schema.ts";
 import type { TickerFields, TickerPushType } from "./ticker_book.ts";
 import { operatorSafeText } from "./upstream_error.ts";
 
@@ -134,26 +130,6 @@ export const spotTickersPushSchema = z.object({
   cs: z.number().int().optional(),
   data: spotTickerStringsSchema,
 });
-
-/**
- * The shape of one trade of a `publicTrade.*` push; its decimal strings are
- * read by {@linkcode tradeFromItem}.
- */
-export const publicTradeItemSchema = z.object({
-  T: z.number().int().nonnegative(),
-  s: z.string(),
-  S: z.enum(["Buy", "Sell"]),
-  v: z.string(),
-  p: z.string(),
-  i: z.string().min(1).max(64),
-  BT: z.boolean().optional(),
-  seq: z.number().int().nonnegative().optional(),
-});
-
-const TRADE_DECIMALS: readonly DecimalField[] = [
-  { key: "v", range: PLAUSIBLE.size },
-  { key: "p", range: PLAUSIBLE.price },
-];
 
 /** A `publicTrade.*` push; items stay `unknown` until validated one by one. */
 export const publicTradePushSchema = z.object({
@@ -421,33 +397,6 @@ function readItems<I extends { s: string }, T>(
     } else items.push(read);
   }
   return { items, rejected };
-}
-
-/**
- * Maps a shaped trade to a {@linkcode MarketTrade} of channel `id`: price
- * and size finite and plausible, and so their notional. Returns the first
- * problem otherwise.
- */
-export function tradeFromItem(
-  item: z.infer<typeof publicTradeItemSchema>,
-  id: string,
-): MarketTrade | FieldProblem {
-  const read = readDecimalFields(item, TRADE_DECIMALS, { p: 0, v: 0 });
-  if (read instanceof FieldProblem) return read;
-  const notional = read.p * read.v;
-  const outside = implausible(notional, PLAUSIBLE.turnover);
-  if (outside) return new FieldProblem("notional", outside);
-  const trade: { -readonly [K in keyof MarketTrade]: MarketTrade[K] } = {
-    symbol: id,
-    id: item.i,
-    time: item.T,
-    price: read.p,
-    size: read.v,
-    notional,
-    side: item.S,
-  };
-  if (item.seq !== undefined) trade.seq = item.seq;
-  return trade;
 }
 
 function invalid(reason: string, symbol: string | null = null): WsFrame {

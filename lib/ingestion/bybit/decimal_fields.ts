@@ -97,3 +97,25 @@ export function readDecimalFields<T extends object>(
   }
   return into;
 }
+
+/** Price and size of a trade-like item, and their product. */
+export interface PriceAndSize {
+  p: number;
+  v: number;
+  notional: number;
+}
+
+/**
+ * Reads the price `p` and size `v` of a trade-like item (a trade, a
+ * liquidation) by `fields`, with their notional; or the first problem. The
+ * caller bounds the notional as its kind needs.
+ */
+export function readPriceAndSize(
+  item: Readonly<{ p: string; v: string }>,
+  fields: readonly DecimalField[],
+): PriceAndSize | FieldProblem {
+  const read = readDecimalFields(item, fields, { p: 0, v: 0, notional: 0 });
+  if (read instanceof FieldProblem) return read;
+  read.notional = read.p * read.v;
+  return read;
+}

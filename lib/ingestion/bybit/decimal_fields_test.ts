@@ -3,6 +3,7 @@ import {
   FieldProblem,
   readDecimal,
   readDecimalFields,
+  readPriceAndSize,
 } from "./decimal_fields.ts";
 import { PLAUSIBLE } from "./plausible_ranges.ts";
 
@@ -70,4 +71,16 @@ Deno.test("readDecimalFields - the first bad field is the problem, with its key"
 Deno.test("FieldProblem - without a path the reason is the message alone", () => {
   assert.equal(new FieldProblem("", "invalid").toString(), "invalid");
   assert.equal(new FieldProblem("data.v", "bad").toString(), "data.v: bad");
+});
+
+Deno.test("readPriceAndSize - price, size and their notional, or the first problem", () => {
+  assert.deepEqual(readPriceAndSize({ p: "2.5", v: "4" }, FIELDS), {
+    p: 2.5,
+    v: 4,
+    notional: 10,
+  });
+  assert.equal(
+    String(readPriceAndSize({ p: "0", v: "4" }, FIELDS)),
+    "p: price must be above zero",
+  );
 });

@@ -13,7 +13,7 @@ import type { MarketLiquidation } from "../../market/market_liquidation.ts";
 import {
   type DecimalField,
   FieldProblem,
-  readDecimalFields,
+  readPriceAndSize,
 } from "./decimal_fields.ts";
 import { PLAUSIBLE } from "./plausible_ranges.ts";
 
@@ -60,10 +60,9 @@ export function liquidationFromItem(
   item: z.infer<typeof liquidationItemSchema>,
   id: string,
 ): MarketLiquidation | FieldProblem {
-  const read = readDecimalFields(item, LIQUIDATION_DECIMALS, { p: 0, v: 0 });
+  const read = readPriceAndSize(item, LIQUIDATION_DECIMALS);
   if (read instanceof FieldProblem) return read;
-  const notional = read.p * read.v;
-  if (!(notional <= MAX_LIQUIDATION_NOTIONAL)) {
+  if (!(read.notional <= MAX_LIQUIDATION_NOTIONAL)) {
     return new FieldProblem(
       "v",
       `notional above ${MAX_LIQUIDATION_NOTIONAL} USDT is not believable`,
@@ -75,6 +74,6 @@ export function liquidationFromItem(
     side: item.S,
     price: read.p,
     size: read.v,
-    notional,
+    notional: read.notional,
   };
 }
