@@ -70,10 +70,16 @@ export class MemoryEngineStore {
       lease.holder === fence.holder && lease.expiresAt > this.clock.now();
   }
 
-  /** Appends `entry` to `channel`'s history, trimming in bulk. */
+  /**
+   * Appends `entry` to `channel`'s history, trimming in bulk once a quarter
+   * of the history size has piled up past it: a copy every so many appends
+   * instead of a shift on each, and at most a quarter more kept than asked
+   * (with a whole market tracked, history is most of the heap).
+   */
   append(channel: MemoryChannel, entry: api.EngineEntry): void {
     channel.entries.push(entry);
-    if (channel.entries.length >= 2 * this.historySize) {
+    const slack = Math.max(16, Math.ceil(this.historySize / 4));
+    if (channel.entries.length >= this.historySize + slack) {
       channel.entries = channel.entries.slice(-this.historySize);
     }
   }

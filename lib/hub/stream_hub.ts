@@ -23,7 +23,7 @@
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
-import { entryTs, tickEntry } from "./tick_codec.ts";
+import { encodedEntry, entryTs, tickEntry } from "./tick_codec.ts";
 import { TickFanout } from "./tick_fanout.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import {
@@ -492,7 +492,10 @@ export class StreamHub {
   snapshot(): HubSnapshot {
     const channels: Record<string, ChannelEntry[]> = {};
     for (const [symbol, channel] of this.#channels) {
-      channels[symbol] = channel.entries();
+      // Plain seq and text, as a store or a structured clone keeps them.
+      channels[symbol] = channel.entries().map((entry) =>
+        encodedEntry(entry.seq, entry.encoded)
+      );
     }
     return { epoch: this.#epoch, channels };
   }

@@ -59,14 +59,39 @@ export function tickDataTs(data: string): number | undefined {
 }
 
 /**
- * A stored tick: its encoding only. The frame is decoded on each read and
- * never kept: reads are rare (the API, a page's history, the overview once a
- * second per symbol), while a kept object would cost about as much as its
- * text again for every entry of every channel's history — with a whole
- * market's channels, the difference between fitting the memory goal and not.
+ * A stored tick whose text is kept as it was given (restored history). The
+ * frame is decoded on each read and never kept: reads are rare (the API, a
+ * page's history), while a kept object would cost about as much as its text
+ * again for every entry of every channel's history.
  */
 class EncodedEntry implements ChannelEntry {
   constructor(readonly seq: number, readonly encoded: string) {}
+
+  get frame(): TickFrame {
+    return JSON.parse(this.encoded) as TickFrame;
+  }
+}
+
+/**
+ * A published tick: its fields' text (from {@linkcode tickData}, the same
+ * string the stream engine numbered and holds) and its symbol. The frame
+ * text is put together when asked for — once per broadcast, and on the rare
+ * replay — and not kept: a kept copy would hold every tick's text twice
+ * across the hub's and the engine's history, the largest part of the heap
+ * with a whole market tracked.
+ */
+class DataEntry implements ChannelEntry {
+  constructor(
+    readonly symbol: string,
+    readonly seq: number,
+    readonly data: string,
+  ) {}
+
+  get encoded(): string {
+    return `{"type":"tick","symbol":${
+      JSON.stringify(this.symbol)
+    },"seq":${this.seq},${this.data.slice(1)}`;
+  }
 
   get frame(): TickFrame {
     return JSON.parse(this.encoded) as TickFrame;
@@ -79,12 +104,7 @@ export function tickEntry(
   seq: number,
   data: string,
 ): ChannelEntry {
-  return new EncodedEntry(
-    seq,
-    `{"type":"tick","symbol":${JSON.stringify(symbol)},"seq":${seq},${
-      data.slice(1)
-    }`,
-  );
+  return new DataEntry(symbol, seq, data);
 }
 
 /** The entry of an encoded frame numbered `seq` (restored history). */
@@ -97,6 +117,7 @@ export function encodedEntry(seq: number, encoded: string): ChannelEntry {
  * them: cut from its encoding, decoded only when it is not in that shape.
  */
 export function entryData(entry: ChannelEntry): string {
+  if (entry instanceof DataEntry) return entry.data;
   const marker = `,"seq":${entry.seq},`;
   const at = entry.encoded.indexOf(marker);
   if (entry.encoded.startsWith('{"type":"tick","symbol":') && at > 0) {
