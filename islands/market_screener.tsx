@@ -311,6 +311,18 @@ function Row(
     watched: boolean;
   },
 ) {
+  const element = useRef<HTMLDivElement>(null);
+  const shownSymbol = useRef(props.symbol);
+  useLayoutEffect(() => {
+    if (shownSymbol.current === props.symbol) return;
+    shownSymbol.current = props.symbol;
+    // The slot shows another market now: a star or link focused in it would
+    // act on that one, so focus leaves, as when a row's DOM went with it.
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && element.current?.contains(focused)) {
+      focused.blur();
+    }
+  }, [props.symbol]);
   const row = props.page.row(props.symbol).value;
   // Removed from the market: the table drops the row in the same batch.
   if (!row) return null;
@@ -318,6 +330,7 @@ function Row(
   const trend = row.change > 0 ? "up" : row.change < 0 ? "down" : "flat";
   return (
     <div
+      ref={element}
       role="row"
       class="screener-row"
       aria-rowindex={props.index + 2}

@@ -92,6 +92,16 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
         assert.ok(shown[i - 1].change <= shown[i].change, "ascending");
       }
 
+      // A star keeps focus only while its row shows its market.
+      const focusedSymbol = () =>
+        page.evaluate(() =>
+          document.activeElement?.closest('[data-field="screener-row"]')
+            ?.getAttribute("data-symbol") ?? null
+        );
+      await page.focus(`${ROW} [data-field="watch"]`);
+      const starred = await focusedSymbol();
+      assert.ok(starred, "a star has focus");
+
       // Scrolled to the end, the last market is rendered; the DOM stays small.
       await page.$eval(
         '[data-field="screener-body"]',
@@ -123,6 +133,11 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
           ),
       );
       assert.ok(consistent, "every row names its own pair, in order");
+      const now = await focusedSymbol();
+      assert.ok(
+        now === null || now === starred,
+        `focus stayed on a star now showing ${now}, not ${starred}`,
+      );
 
       // Filter by text, then by market.
       await page.fill('[data-field="screener-filter"]', "btc");
