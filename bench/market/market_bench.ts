@@ -93,6 +93,25 @@ interface Diagnostics {
   listing: { markets: { status: string }[] } | null;
 }
 
+/** What `/api/metrics` says about ingestion at one moment. */
+interface IngestCounts {
+  readonly messages: number;
+  readonly restarts: number;
+}
+
+/**
+ * Upstream messages taken in per second over the window; null when a read
+ * failed or the counter went backwards (it did not count across the window).
+ */
+function upstreamRate(
+  start: IngestCounts | null,
+  end: IngestCounts | null,
+  seconds: number | null,
+): number | null {
+  if (!start || !end || !seconds || end.messages < start.messages) return null;
+  return Math.round((end.messages - start.messages) / seconds);
+}
+
 async function main(): Promise<number> {
   let options;
   try {
@@ -210,13 +229,26 @@ async function main(): Promise<number> {
     }[] = [];
     let windowStart: ProcessSample | null = null;
     let windowEnd: ProcessSample | null = null;
-    let messagesStart = 0;
-    let messagesEnd = 0;
+    let countsStart: IngestCounts | null = null;
+    let countsEnd: IngestCounts | null = null;
+    /** Why a window's counts are missing, if they are. */
+    const countProblems: string[] = [];
     let rssTimer: ReturnType<typeof setInterval> | undefined;
-    const wsMessages = async () =>
-      (await json<{ ingest?: { ws_messages_total: number } }>(
-        `${url}/api/metrics`,
-      )).ingest?.ws_messages_total ?? 0;
+    const ingestCounts = async (at: string): Promise<IngestCounts | null> => {
+      try {
+        const metrics = await json<{
+          ingestion_restarts: number;
+          ingest?: { ws_messages_total: number };
+        }>(`${url}/api/metrics`);
+        return {
+          messages: metrics.ingest?.ws_messages_total ?? 0,
+          restarts: metrics.ingestion_restarts,
+        };
+      } catch (error) {
+        countProblems.push(`${at}: ${(error as Error).message}`);
+        return null;
+      }
+    };
     const memoryMetrics = async () =>
       (await json<{ memory?: MemoryMetrics }>(`${url}/api/metrics`)).memory;
     const onPhase = async (line: string) => {
@@ -228,7 +260,7 @@ async function main(): Promise<number> {
       }
       if (event.phase === "window-start") {
         windowStart = await sampler.mark("start");
-        messagesStart = await wsMessages();
+        countsStart = await ingestCounts("window start");
         const t0 = performance.now();
         const sample = async () => {
           const s = await readProcessSample(service.pid);
@@ -249,9 +281,11 @@ async function main(): Promise<number> {
       } else if (event.phase === "window-end") {
         clearInterval(rssTimer);
         windowEnd = await sampler.mark("end");
-        messagesEnd = await wsMessages();
+        countsEnd = await ingestCounts("window end");
       }
     };
+    /** The phase handlers started, each reading the service's figures. */
+    const phases: Promise<void>[] = [];
     let summaryLine = "";
     const load = ManagedProcess.start({
       name: "load",
@@ -269,12 +303,14 @@ async function main(): Promise<number> {
       ],
       cwd: ROOT,
       onStdoutLine: (line) => summaryLine = line,
-      onStderrLine: (line) => void onPhase(line),
+      onStderrLine: (line) => phases.push(onPhase(line)),
     });
     processes.push(load);
     const loadSampler = new ProcessSampler(load.pid);
     const loadStart = await loadSampler.mark("start");
     const status = await load.waitExit(options.duration * 1000 + 600_000);
+    // The window's last reads may still be in flight when the generator ends.
+    await Promise.all(phases);
     sampler.stop();
     const loadEnd = await loadSampler.mark("end");
     loadSampler.stop();
@@ -301,9 +337,13 @@ async function main(): Promise<number> {
       options,
       symbols: channels.length,
       connections: ready.ws!.connections.length,
-      upstream_messages_per_s: seconds
-        ? Math.round((messagesEnd - messagesStart) / seconds)
+      upstream_messages_per_s: upstreamRate(countsStart, countsEnd, seconds),
+      /** Worker restarts inside the window (each resets its own counters). */
+      ingestion_restarts_in_window: countsStart && countsEnd
+        ? (countsEnd as IngestCounts).restarts -
+          (countsStart as IngestCounts).restarts
         : null,
+      ...(countProblems.length > 0 ? { count_problems: countProblems } : {}),
       service_cpu_percent_of_one_core: cpu === null ? null : Math.round(cpu),
       /** The load generator's own CPU (ramp included): a busy one inflates latency. */
       generator_cpu_percent_of_one_core: generatorCpu === null
@@ -328,6 +368,8 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(
       {
         upstream_messages_per_s: result.upstream_messages_per_s,
+        ingestion_restarts_in_window: result.ingestion_restarts_in_window,
+        count_problems: countProblems,
         service_cpu_percent_of_one_core: result.service_cpu_percent_of_one_core,
         generator_cpu_percent_of_one_core:
           result.generator_cpu_percent_of_one_core,
