@@ -43,11 +43,15 @@ export class MemoryEngineStore {
   /** @internal */ handover: AlertHandover | undefined;
   /** @internal */ readonly instances = new Set<MemoryEngine>();
   readonly #maxAlertKeys: number;
+  /** History length that triggers a trim: a quarter (at least 16) past its size. */
+  readonly #trimAt: number;
 
   /** Throws a `RangeError` naming the option for a bad value. */
   constructor(options: MemoryEngineStoreOptions) {
     checkHistorySize(options.historySize);
     this.historySize = options.historySize;
+    this.#trimAt = options.historySize +
+      Math.max(16, Math.ceil(options.historySize / 4));
     this.clock = options.clock ?? systemClock;
     this.#maxAlertKeys = options.alertKeys ?? 100_000;
   }
@@ -78,8 +82,7 @@ export class MemoryEngineStore {
    */
   append(channel: MemoryChannel, entry: api.EngineEntry): void {
     channel.entries.push(entry);
-    const slack = Math.max(16, Math.ceil(this.historySize / 4));
-    if (channel.entries.length >= this.historySize + slack) {
+    if (channel.entries.length >= this.#trimAt) {
       channel.entries = channel.entries.slice(-this.historySize);
     }
   }

@@ -59,16 +59,24 @@ export function tickDataTs(data: string): number | undefined {
 }
 
 /**
- * A stored tick whose text is kept as it was given (restored history). The
- * frame is decoded on each read and never kept: reads are rare (the API, a
- * page's history), while a kept object would cost about as much as its text
- * again for every entry of every channel's history.
+ * A stored tick. The frame is decoded from its text on each read and never
+ * kept: reads are rare (the API, a page's history), while a kept object
+ * would cost about as much as its text again for every entry of every
+ * channel's history.
  */
-class EncodedEntry implements ChannelEntry {
-  constructor(readonly seq: number, readonly encoded: string) {}
+abstract class StoredTick implements ChannelEntry {
+  abstract readonly seq: number;
+  abstract readonly encoded: string;
 
   get frame(): TickFrame {
     return JSON.parse(this.encoded) as TickFrame;
+  }
+}
+
+/** A stored tick whose text is kept as it was given (restored history). */
+class EncodedEntry extends StoredTick {
+  constructor(readonly seq: number, readonly encoded: string) {
+    super();
   }
 }
 
@@ -80,21 +88,19 @@ class EncodedEntry implements ChannelEntry {
  * across the hub's and the engine's history, the largest part of the heap
  * with a whole market tracked.
  */
-class DataEntry implements ChannelEntry {
+class DataEntry extends StoredTick {
   constructor(
     readonly symbol: string,
     readonly seq: number,
     readonly data: string,
-  ) {}
+  ) {
+    super();
+  }
 
   get encoded(): string {
     return `{"type":"tick","symbol":${
       JSON.stringify(this.symbol)
     },"seq":${this.seq},${this.data.slice(1)}`;
-  }
-
-  get frame(): TickFrame {
-    return JSON.parse(this.encoded) as TickFrame;
   }
 }
 
