@@ -42,6 +42,7 @@ import {
 import { FieldProblem } from "../lib/ingestion/bybit/decimal_fields.ts";
 import { parseMultiplexedStream } from "../lib/http/stream_request.ts";
 import { Router } from "../lib/web/router.ts";
+import { prepareWsFrame } from "../lib/socket/ws_prepared_frame.ts";
 import { classifyRouteFile } from "../lib/web/route_path.ts";
 
 const upstreamTable = symbolTable(TRACKED);
@@ -167,6 +168,19 @@ Deno.bench("hub: publish 1,000 symbols' ticks + one overview cycle", {
 }, () => {
   marketHub.publishTicks(marketTicks);
   marketHub.publishMarket();
+});
+
+const tickText = JSON.stringify({
+  type: "tick",
+  seq: 1,
+  ts: 0,
+  ...analysed[0],
+});
+
+Deno.bench("broadcast: prepare one tick's frame for the ws layer", {
+  group: "broadcast",
+}, () => {
+  prepareWsFrame(tickText);
 });
 
 Deno.bench("hub: last tick time of 1,000 symbols (diagnostics)", {

@@ -40,23 +40,9 @@ export interface WsServer {
   ): void;
 }
 
-/** Options of `Sender.frame`. */
-export interface FrameOptions {
-  readonly fin: boolean;
-  readonly opcode: number;
-  readonly mask: boolean;
-  readonly readOnly: boolean;
-  readonly rsv1: boolean;
-}
-
 const api = ws as unknown as {
   WebSocketServer: new (options: WsServerOptions) => WsServer;
-  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
 };
 
 /** `ws`'s server class. */
 export const WebSocketServer = api.WebSocketServer;
-
-/** `ws`'s framing: the header and payload of one frame. */
-export const frame: (data: Buffer, options: FrameOptions) => Buffer[] =
-  api.Sender.frame;

@@ -5,19 +5,29 @@
  * socket — one write per socket, no per-socket UTF-8 encoding or header, the
  * way uWebSockets publishes; `ws`'s own `send` would encode and frame the
  * text again for every socket.
+ *
+ * The frame is one buffer, sized up front: the header (RFC 6455 §5.2) is
+ * written at its start and the text encoded straight after it, so a frame
+ * costs one allocation and one encoding (framing an encoded payload and
+ * joining header and payload cost an allocation and a copy more).
  */
 import { Buffer } from "node:buffer";
 import type { PreparedFrame } from "../protocol/prepared_frame.ts";
-import { frame, type FrameOptions } from "./ws_api.ts";
 
-/** Unmasked text frame, final fragment (RFC 6455 §5.2). */
-const TEXT_FRAME: FrameOptions = {
-  fin: true,
-  opcode: 1,
-  mask: false,
-  readOnly: true,
-  rsv1: false,
-};
+/** First header byte of an unfragmented text frame: FIN + opcode 1. */
+const FIN_TEXT = 0x81;
+/** Longest payload whose length fits in the header's first length byte. */
+const SHORT_LENGTH_MAX = 125;
+/** Length byte announcing a 16-bit extended length. */
+const LENGTH_16 = 126;
+/** Length byte announcing a 64-bit extended length. */
+const LENGTH_64 = 127;
+
+/** Header bytes of an unmasked frame carrying `payloadBytes`. */
+function headerLength(payloadBytes: number): number {
+  if (payloadBytes <= SHORT_LENGTH_MAX) return 2;
+  return payloadBytes <= 0xffff ? 4 : 10;
+}
 
 /** A text frame with its wire bytes, shared by every socket it goes to. */
 export class WsPreparedFrame implements PreparedFrame {
@@ -30,11 +40,24 @@ export class WsPreparedFrame implements PreparedFrame {
 
   /** Encodes and frames `text`. */
   constructor(text: string) {
-    const payload = Buffer.from(text);
-    const parts = frame(payload, TEXT_FRAME);
+    const payloadBytes = Buffer.byteLength(text, "utf8");
+    const header = headerLength(payloadBytes);
+    const wire = Buffer.allocUnsafe(header + payloadBytes);
+    wire[0] = FIN_TEXT;
+    if (header === 2) {
+      wire[1] = payloadBytes;
+    } else if (header === 4) {
+      wire[1] = LENGTH_16;
+      wire.writeUInt16BE(payloadBytes, 2);
+    } else {
+      wire[1] = LENGTH_64;
+      wire.writeUInt32BE(Math.floor(payloadBytes / 2 ** 32), 2);
+      wire.writeUInt32BE(payloadBytes >>> 0, 6);
+    }
+    wire.write(text, header, "utf8");
     this.text = text;
-    this.byteLength = payload.length;
-    this.wire = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    this.byteLength = payloadBytes;
+    this.wire = wire;
   }
 }
 
