@@ -14,7 +14,7 @@
  *   [--detail=1000] [--detail-symbols=4] [--duration=60]
  */
 import { LatencyHistogram, type LatencySummary } from "../latency_histogram.ts";
-import { frameKind, readNumberField } from "../frame_scan.ts";
+import { frameKind, readNumberField, TS_FIELD } from "../frame_scan.ts";
 import { marketLoadSchema, parseFlags } from "./market_options.ts";
 
 /** What the generator reports. */
@@ -31,6 +31,13 @@ export interface MarketLoadSummary {
     readonly ticks: number;
     /** Upstream push → arrival here. */
     readonly latency: LatencySummary;
+    /**
+     * The same split at the hub's stamp (`ts`, when the tick's broadcast
+     * started): upstream push → stamp is the simulator, the worker and the
+     * main thread's queue; stamp → arrival is the fan-out and this client.
+     */
+    readonly upstream_to_stamp: LatencySummary;
+    readonly stamp_to_arrival: LatencySummary;
   };
   readonly overview: {
     readonly frames: number;
@@ -44,6 +51,25 @@ export interface MarketLoadSummary {
 const UPSTREAM_TS = '"upstream_ts":';
 /** Sockets opening at once while ramping up. */
 const RAMP_CONCURRENCY = 50;
+
+/** Each market item opens with its symbol. */
+const ITEM_START = '{"symbol":"';
+
+/**
+ * Items in a `market` frame, counted without parsing it: a full frame is
+ * about 100 KB and a hundred sockets get one a second, so `JSON.parse` here
+ * took this generator's event loop for tens of milliseconds each second —
+ * delaying the detail ticks it was timing.
+ */
+function countItems(text: string): number {
+  let count = 0;
+  for (
+    let at = text.indexOf(ITEM_START);
+    at >= 0;
+    at = text.indexOf(ITEM_START, at + ITEM_START.length)
+  ) count++;
+  return count;
+}
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -102,6 +128,8 @@ async function main(): Promise<void> {
   let minInterval = Infinity;
   let closed = 0;
   const latency = new LatencyHistogram();
+  const upstreamToStamp = new LatencyHistogram();
+  const stampToArrival = new LatencyHistogram();
   phase("ramp-start");
   const detail = await openAll(detailUrls);
   const overview = await openAll(overviewUrls);
@@ -111,7 +139,12 @@ async function main(): Promise<void> {
       const text = event.data as string;
       if (frameKind(text) !== "tick") return;
       ticks++;
-      latency.record((Date.now() - readNumberField(text, UPSTREAM_TS)) * 1000);
+      const now = Date.now();
+      const upstream = readNumberField(text, UPSTREAM_TS);
+      const stamp = readNumberField(text, TS_FIELD);
+      latency.record((now - upstream) * 1000);
+      upstreamToStamp.record((stamp - upstream) * 1000);
+      stampToArrival.record((now - stamp) * 1000);
     };
     socket.onclose = () => measuring && closed++;
   }
@@ -125,7 +158,7 @@ async function main(): Promise<void> {
         if (last !== -Infinity) minInterval = Math.min(minInterval, now - last);
         last = now;
         frames++;
-        items += (JSON.parse(text).items as unknown[]).length;
+        items += countItems(text);
       } else if (text.startsWith('{"type":"alert"')) alerts++;
     };
     socket.onclose = () => measuring && closed++;
@@ -151,7 +184,12 @@ async function main(): Promise<void> {
       closed_in_window: closed,
     },
     window_s: Math.round(windowS * 10) / 10,
-    detail: { ticks, latency: latency.summary() },
+    detail: {
+      ticks,
+      latency: latency.summary(),
+      upstream_to_stamp: upstreamToStamp.summary(),
+      stamp_to_arrival: stampToArrival.summary(),
+    },
     overview: {
       frames,
       items,
