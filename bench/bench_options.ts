@@ -6,7 +6,11 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { MAX_CONNECTIONS, OptionsError } from "./load_options.ts";
+import {
+  MAX_CONNECTIONS,
+  OptionsError,
+  serviceV8FlagsSchema,
+} from "./load_options.ts";
 import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
 
 /** Subscriber counts and window of a `--dry-run`. */
@@ -72,6 +76,7 @@ const benchSchema = z.object({
     .min(2, { error: "Flag --cluster must be from 2 to 8 instances" })
     .max(8, { error: "Flag --cluster must be from 2 to 8 instances" })
     .optional(),
+  serviceV8Flags: serviceV8FlagsSchema("--service-v8-flags").optional(),
   resultsDir: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -95,6 +100,8 @@ export interface BenchOptions {
    * one port, after the single-instance run at each count.
    */
   readonly cluster?: number;
+  /** V8 flags for the service's processes (`sentinel`, `sentinel-deno`, cluster). */
+  readonly serviceV8Flags?: string;
   /** Where the JSON report goes. */
   readonly resultsDir: string;
   readonly dryRun: boolean;
@@ -114,6 +121,9 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
                            every symbol (the peers have no such route)
   --cluster=N              also run N service instances (Redis engine, one
                            shared port) beside the single-instance run (2-8)
+  --service-v8-flags=--max-semi-space-size=8
+                           V8 flags for the service's processes only (the
+                           peers and the generator keep the defaults)
   --results-dir=DIR        where the JSON report goes (default bench/results,
                            bench/results/dry-run with --dry-run)
   --dry-run                small settings for development: ${
@@ -139,6 +149,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
         repeat: { type: "string" },
         "mux-ratio": { type: "string" },
         cluster: { type: "string" },
+        "service-v8-flags": { type: "string" },
         "results-dir": { type: "string" },
         "dry-run": { type: "boolean" },
         help: { type: "boolean" },
@@ -161,6 +172,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     repeat: values.repeat,
     muxRatio: values["mux-ratio"],
     cluster: values.cluster,
+    serviceV8Flags: values["service-v8-flags"],
     resultsDir: values["results-dir"],
     dryRun,
     help: values.help,
@@ -179,6 +191,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     repeat: o.repeat,
     muxRatio: o.muxRatio,
     cluster: o.cluster,
+    ...(o.serviceV8Flags ? { serviceV8Flags: o.serviceV8Flags } : {}),
     resultsDir: o.resultsDir ??
       (o.dryRun ? "bench/results/dry-run" : "bench/results"),
     dryRun: o.dryRun,

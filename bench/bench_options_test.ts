@@ -96,3 +96,16 @@ Deno.test("parseBenchOptions - --cluster takes 2 to 8 instances", () => {
   assert.throws(() => parseBenchOptions(["--cluster=1"]), /--cluster/);
   assert.throws(() => parseBenchOptions(["--cluster=x"]), /--cluster/);
 });
+
+Deno.test("parseBenchOptions - --service-v8-flags takes V8 flags, named when bad", () => {
+  assert.equal(parseBenchOptions([]).serviceV8Flags, undefined);
+  assert.equal(
+    parseBenchOptions(["--service-v8-flags=--max-semi-space-size=8"])
+      .serviceV8Flags,
+    "--max-semi-space-size=8",
+  );
+  assert.throws(
+    () => parseBenchOptions(["--service-v8-flags=semi"]),
+    /--service-v8-flags must be comma-separated/,
+  );
+});

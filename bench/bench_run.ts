@@ -32,6 +32,8 @@ export interface RunContext {
   readonly duration: number;
   readonly deno: string;
   readonly node: string;
+  /** V8 flags for the service's processes (not the peers'). */
+  readonly serviceV8Flags?: string;
   /** Aborting stops the run (and its processes) as soon as possible. */
   readonly signal?: AbortSignal;
   /** Progress messages for the operator. */
@@ -58,6 +60,7 @@ export async function runTarget(
     simulatorPort: freePort(),
     deno: context.deno,
     node: context.node,
+    serviceV8Flags: context.serviceV8Flags,
   });
   const started: ManagedProcess[] = [];
   const samplers: ProcessSampler[] = [];

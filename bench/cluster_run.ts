@@ -18,6 +18,7 @@ import { cpuPercent, ProcessSampler } from "./proc_sampler.ts";
 import { waitForReady } from "./readiness.ts";
 import type { RunResult } from "./result_table.ts";
 import { freePort, serviceEnv, simulatorSpec } from "./targets.ts";
+import { serviceRunArgs } from "../scripts/service_args.ts";
 
 /** What a cluster run measures besides the load summary. */
 export interface ClusterFigures {
@@ -75,7 +76,7 @@ export async function runCluster(
       const process = ManagedProcess.start({
         name: `sentinel-${i}`,
         command: deno,
-        args: ["run", "--allow-all", "main.ts"],
+        args: serviceRunArgs({ extraV8Flags: context.serviceV8Flags }),
         env: {
           ...serviceEnv(shared, simPort, rate),
           INSTANCE_PORT: String(own),

@@ -8,6 +8,19 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 
+/**
+ * The flag `flag` holding V8 flags for a service process, as `deno run
+ * --v8-flags=…` takes them (comma-separated `--name` or `--name=value`):
+ * what both orchestrators pass to the service alone, never to the load
+ * generator or the peers.
+ */
+export function serviceV8FlagsSchema(flag: string) {
+  return z.string().regex(
+    /^--[a-z0-9-]+(=[0-9a-z-]+)?(,--[a-z0-9-]+(=[0-9a-z-]+)?)*$/,
+    `Flag ${flag} must be comma-separated --name or --name=value`,
+  );
+}
+
 /** Kinds of server the generator can load, i.e. which wire protocol to speak. */
 export const TARGET_KINDS = ["sentinel", "bare", "ws", "socketio"] as const;
 

@@ -152,6 +152,7 @@ async function main(): Promise<number> {
     duration: options.duration,
     deno: Deno.execPath(),
     node: "node",
+    serviceV8Flags: options.serviceV8Flags,
     signal: controller.signal,
     log,
   };
@@ -230,6 +231,7 @@ async function main(): Promise<number> {
       repeat: options.repeat,
       sentinel_mux_ratio: options.muxRatio,
       cluster: options.cluster ?? null,
+      service_v8_flags: options.serviceV8Flags ?? null,
       targets: options.targets,
       dry_run: options.dryRun,
     },

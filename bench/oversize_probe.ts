@@ -10,6 +10,7 @@
  *     deno run --allow-all bench/oversize_probe.ts [--frame-mb=60] [--body-mb=400]
  *         [--root=<checkout>]   # measure another checkout (e.g. an older one)
  */
+import { serviceRunArgs } from "../scripts/service_args.ts";
 import { parseArgs } from "node:util";
 import { ManagedProcess } from "./managed_process.ts";
 import { readProcessSample } from "./proc_sampler.ts";
@@ -115,7 +116,7 @@ async function probe(
   const service = ManagedProcess.start({
     name: "sentinel",
     command: Deno.execPath(),
-    args: ["run", "--allow-all", "main.ts"],
+    args: serviceRunArgs(),
     cwd: root,
     env: {
       PORT: String(port),

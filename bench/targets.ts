@@ -5,6 +5,7 @@
  * (`deno run --allow-all main.ts`) with the environment below, and measured
  * like any peer once `GET /api/health` answers.
  */
+import { serviceRunArgs } from "../scripts/service_args.ts";
 import type { BenchTarget } from "./bench_targets.ts";
 
 /** One process of a target, started in order. */
@@ -39,6 +40,8 @@ export interface LaunchContext {
   readonly deno: string;
   /** Path or name of the `node` binary. */
   readonly node: string;
+  /** V8 flags for the service (never the peers), `--v8-flags=` form. */
+  readonly serviceV8Flags?: string;
 }
 
 /**
@@ -74,7 +77,7 @@ export function targetLaunch(
           {
             name: "sentinel",
             command: deno,
-            args: ["run", "--allow-all", "main.ts"],
+            args: serviceRunArgs({ extraV8Flags: context.serviceV8Flags }),
             env: {
               ...serviceEnv(port, context.simulatorPort, rate),
               SOCKET_LAYER: layer,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { serviceRunArgs } from "../scripts/service_args.ts";
 import {
   freePort,
   SENTINEL_MAX_SOCKETS_PER_IP,
@@ -24,7 +25,7 @@ Deno.test("targetLaunch - the service runs behind the simulator, production mode
     "lib/simulator/main.ts",
   ]);
   assert.equal(sim.env.SIM_PORT, "8200");
-  assert.deepEqual(service.args, ["run", "--allow-all", "main.ts"]);
+  assert.deepEqual(service.args, serviceRunArgs());
   assert.equal(service.role, "server");
   assert.equal(
     service.env.BYBIT_API_URL,
@@ -43,7 +44,7 @@ Deno.test("targetLaunch - the service runs behind the simulator, production mode
 Deno.test("targetLaunch - sentinel-deno is the service on the runtime's socket layer", () => {
   const [, service] = targetLaunch("sentinel-deno", CONTEXT).processes;
   assert.equal(service.env.SOCKET_LAYER, "deno");
-  assert.deepEqual(service.args, ["run", "--allow-all", "main.ts"]);
+  assert.deepEqual(service.args, serviceRunArgs());
 });
 
 Deno.test("targetLaunch - peers get the same port, host and rate flags", () => {
@@ -71,4 +72,18 @@ Deno.test("freePort - returns a port that can be bound", () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port });
   listener.close();
   assert.ok(port > 0);
+});
+
+Deno.test("targetLaunch - service V8 flags go to the service alone", () => {
+  const flags = "--max-semi-space-size=8";
+  const [, service] = targetLaunch("sentinel", {
+    ...CONTEXT,
+    serviceV8Flags: flags,
+  }).processes;
+  assert.deepEqual(service.args, serviceRunArgs({ extraV8Flags: flags }));
+  for (const kind of ["bare", "ws-deno"] as const) {
+    const [peer] = targetLaunch(kind, { ...CONTEXT, serviceV8Flags: flags })
+      .processes;
+    assert.ok(!peer.args.some((arg) => arg.startsWith("--v8-flags")), kind);
+  }
 });

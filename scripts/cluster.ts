@@ -8,6 +8,7 @@
  * instance, kill the leader and watch the others carry on. Ctrl-C stops
  * everything. Other variables in the environment configure the instances.
  */
+import { serviceRunArgs } from "./service_args.ts";
 import { startExchange } from "../lib/simulator/start_exchange.ts";
 import {
   REDIS_SERVER_PATH,
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
   for (let i = 1; i <= flags.instances; i++) {
     const name = `node-${i}`;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "main.ts"],
+      args: serviceRunArgs(),
       cwd: new URL("../", import.meta.url),
       env: {
         KV_PATH: `./data/cluster-${name}.kv`,

@@ -24,6 +24,7 @@
  * `bench/results/market-<ISO time>.json` with the machine's load average:
  * on a shared machine they are noisy.
  */
+import { serviceRunArgs } from "../../scripts/service_args.ts";
 import { ManagedProcess } from "../managed_process.ts";
 import { readMachineInfo } from "../machine_info.ts";
 import {
@@ -151,15 +152,12 @@ async function main(): Promise<number> {
     const service = ManagedProcess.start({
       name: "service",
       command: Deno.execPath(),
-      args: [
-        "run",
-        "--allow-all",
-        ...(options.profile
+      args: serviceRunArgs({
+        extraV8Flags: options.v8Flags,
+        denoFlags: options.profile
           ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
-          : []),
-        ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
-        "main.ts",
-      ],
+          : [],
+      }),
       cwd: ROOT,
       env: {
         PORT: String(port),
@@ -374,6 +372,16 @@ async function main(): Promise<number> {
         generator_cpu_percent_of_one_core:
           result.generator_cpu_percent_of_one_core,
         latency_ms: summary.detail.latency,
+        latency_split_p50_p99_ms: {
+          upstream_to_stamp: [
+            summary.detail.upstream_to_stamp.p50_ms,
+            summary.detail.upstream_to_stamp.p99_ms,
+          ],
+          stamp_to_arrival: [
+            summary.detail.stamp_to_arrival.p50_ms,
+            summary.detail.stamp_to_arrival.p99_ms,
+          ],
+        },
         rss_mb: result.service_rss_mb,
         overview: summary.overview,
         sockets: summary.sockets,

@@ -5,6 +5,7 @@
  * 100 ms with liquidations, 100 overview and 1,000 detail subscribers.
  */
 import { z } from "zod";
+import { serviceV8FlagsSchema } from "../load_options.ts";
 
 /** A bad flag: the message names it and what is expected. */
 export class MarketOptionsError extends Error {
@@ -40,10 +41,7 @@ export const marketBenchSchema = z.strictObject({
   /** Seconds of the screener page check (0 skips it). */
   page: z.coerce.number().min(0).max(3_600).default(60),
   /** V8 flags for the service, as `deno run --v8-flags=…` takes them. */
-  v8Flags: z.string().regex(
-    /^--[a-z0-9-]+(=[0-9a-z-]+)?(,--[a-z0-9-]+(=[0-9a-z-]+)?)*$/,
-    "comma-separated --flag or --flag=value",
-  ).optional(),
+  v8Flags: serviceV8FlagsSchema("--v8-flags").optional(),
   /**
    * What to run: `all` (the default), or `screener` for the screener page
    * check alone against the simulator and the service, without the load
