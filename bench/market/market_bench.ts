@@ -13,7 +13,8 @@
  * - the service's RSS, sampled through the window — goal under 500 MB and
  *   flat over 10 minutes (`--duration=600`) — with each isolate's heap in
  *   use beside it (from `/api/metrics`), which tells garbage from live data;
- *   `--v8-flags=…` passes V8 flags to the service (e.g. a heap limit);
+ *   the service runs with `deno task start`'s V8 flags, and `--v8-flags=…` adds
+ *   more (e.g. a heap limit);
  * - upstream messages received per second;
  * - the screener page's long tasks over a minute (Chromium), goal none.
  *

@@ -40,7 +40,10 @@ export const marketBenchSchema = z.strictObject({
   rssEvery: z.coerce.number().positive().default(10),
   /** Seconds of the screener page check (0 skips it). */
   page: z.coerce.number().min(0).max(3_600).default(60),
-  /** V8 flags for the service, as `deno run --v8-flags=…` takes them. */
+  /**
+   * V8 flags for the service, as `deno run --v8-flags=…` takes them, after
+   * the ones `deno task start` sets (a later value of a flag wins).
+   */
   v8Flags: serviceV8FlagsSchema("--v8-flags").optional(),
   /**
    * What to run: `all` (the default), or `screener` for the screener page
