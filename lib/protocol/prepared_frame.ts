@@ -28,8 +28,11 @@ export type PrepareFrame = (text: string) => PreparedFrame;
 const NON_ASCII = /[\u0080-\uffff]/;
 const utf8 = new TextEncoder();
 
-/** UTF-8 length of `text` (its UTF-16 length when it is ASCII, as JSON mostly is). */
-function utf8ByteLength(text: string): number {
+/**
+ * UTF-8 length of `text` (its UTF-16 length when it is ASCII, as JSON mostly
+ * is): what every layer's prepared frame counts.
+ */
+export function utf8ByteLength(text: string): number {
   return NON_ASCII.test(text) ? utf8.encode(text).length : text.length;
 }
 

@@ -12,7 +12,10 @@
  * joining header and payload cost an allocation and a copy more).
  */
 import { Buffer } from "node:buffer";
-import type { PreparedFrame } from "../protocol/prepared_frame.ts";
+import {
+  type PreparedFrame,
+  utf8ByteLength,
+} from "../protocol/prepared_frame.ts";
 
 /** First header byte of an unfragmented text frame: FIN + opcode 1. */
 const FIN_TEXT = 0x81;
@@ -40,7 +43,7 @@ export class WsPreparedFrame implements PreparedFrame {
 
   /** Encodes and frames `text`. */
   constructor(text: string) {
-    const payloadBytes = Buffer.byteLength(text, "utf8");
+    const payloadBytes = utf8ByteLength(text);
     const header = headerLength(payloadBytes);
     const wire = Buffer.allocUnsafe(header + payloadBytes);
     wire[0] = FIN_TEXT;
