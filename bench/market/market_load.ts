@@ -61,7 +61,7 @@ const ITEM_START = '{"symbol":"';
  * took this generator's event loop for tens of milliseconds each second —
  * delaying the detail ticks it was timing.
  */
-function countItems(text: string): number {
+export function countItems(text: string): number {
   let count = 0;
   for (
     let at = text.indexOf(ITEM_START);
