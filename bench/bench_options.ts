@@ -76,7 +76,7 @@ const benchSchema = z.object({
     .min(2, { error: "Flag --cluster must be from 2 to 8 instances" })
     .max(8, { error: "Flag --cluster must be from 2 to 8 instances" })
     .optional(),
-  serviceV8Flags: serviceV8FlagsSchema("--service-v8-flags").optional(),
+  serviceV8Flags: serviceV8FlagsSchema("Flag --service-v8-flags").optional(),
   resultsDir: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   help: z.boolean().default(false),

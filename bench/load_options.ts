@@ -9,15 +9,16 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 
 /**
- * The flag `flag` holding V8 flags for a service process, as `deno run
- * --v8-flags=…` takes them (comma-separated `--name` or `--name=value`):
- * what both orchestrators pass to the service alone, never to the load
- * generator or the peers.
+ * V8 flags for a service process, as `deno run --v8-flags=…` takes them
+ * (comma-separated `--name` or `--name=value`): what both orchestrators pass
+ * to the service alone, never to the load generator or the peers. `subject`
+ * starts the error message (`Flag --service-v8-flags`, or `V8 flags` where
+ * the caller already names the flag).
  */
-export function serviceV8FlagsSchema(flag: string) {
+export function serviceV8FlagsSchema(subject: string) {
   return z.string().regex(
     /^--[a-z0-9-]+(=[0-9a-z-]+)?(,--[a-z0-9-]+(=[0-9a-z-]+)?)*$/,
-    `Flag ${flag} must be comma-separated --name or --name=value`,
+    `${subject} must be comma-separated --name or --name=value`,
   );
 }
 

@@ -44,7 +44,7 @@ export const marketBenchSchema = z.strictObject({
    * V8 flags for the service, as `deno run --v8-flags=…` takes them, after
    * the ones `deno task start` sets (a later value of a flag wins).
    */
-  v8Flags: serviceV8FlagsSchema("--v8-flags").optional(),
+  v8Flags: serviceV8FlagsSchema("V8 flags").optional(),
   /**
    * What to run: `all` (the default), or `screener` for the screener page
    * check alone against the simulator and the service, without the load
