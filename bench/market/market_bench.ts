@@ -401,7 +401,17 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    for (const process of processes.reverse()) await process.stop();
+    for (const process of processes.reverse()) {
+      // A profile is written as the service exits: give its graceful stop
+      // (which snapshots every channel's history) time to finish.
+      const started = performance.now();
+      const status = await process.stop(options.profile ? 60_000 : 5_000);
+      log(
+        `${process.name} stopped in ${
+          Math.round(performance.now() - started)
+        } ms (${status.signal ?? `exit ${status.code}`})`,
+      );
+    }
     await Deno.remove(kvDir, { recursive: true }).catch(() => {});
   }
 }
