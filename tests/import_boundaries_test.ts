@@ -15,7 +15,8 @@
  * | `hub`            | market, protocol, clock                                  |
  * | `candles`        | market, protocol, clock                                  |
  * | `tape`           | market, protocol, clock, `hub/ring_buffer.ts`            |
- * | `engine`         | market, protocol, clock, alerts (the handover it keeps)  |
+ * | `engine`         | market, protocol, clock, alerts (the handover it keeps), |
+ * |                  | `hub/text_ring.ts` (the memory engine's history)         |
  * | `ledger`         | market, protocol, clock, alerts, hub, candles (what it   |
  * |                  | stores), engine (the Redis ledger shares its store and   |
  * |                  | fence)                                                   |
@@ -69,7 +70,7 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   hub: [...BOTTOM],
   candles: [...BOTTOM],
   tape: [...BOTTOM, "lib/hub/ring_buffer.ts"],
-  engine: [...BOTTOM, "lib/alerts/"],
+  engine: [...BOTTOM, "lib/alerts/", "lib/hub/text_ring.ts"],
   ledger: [...BOTTOM, "lib/alerts/", "lib/hub/", "lib/candles/", "lib/engine/"],
   web: [],
   http: [...BOTTOM, WEB_SERVER],

@@ -7,6 +7,7 @@
  */
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
+import { TextRing } from "../hub/text_ring.ts";
 import { ALERT_CHANNEL } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 import { checkHistorySize, EngineEvents } from "./engine_events.ts";
@@ -22,13 +23,13 @@ export interface MemoryEngineStoreOptions {
 }
 
 /**
- * One channel's seq and history. History is an array trimmed in bulk once it
- * holds twice `historySize` (amortised O(1) per publish, no ring arithmetic
- * on reads); only its newest `historySize` entries count.
+ * One channel's seq and history: each entry's data in a ring without an
+ * object per entry (with a whole market tracked, history is most of what the
+ * process holds; see `TextRing`).
  */
 interface MemoryChannel {
   seq: number;
-  entries: api.EngineEntry[];
+  readonly history: TextRing;
 }
 
 /** What the instances of one memory engine share. */
@@ -43,15 +44,11 @@ export class MemoryEngineStore {
   /** @internal */ handover: AlertHandover | undefined;
   /** @internal */ readonly instances = new Set<MemoryEngine>();
   readonly #maxAlertKeys: number;
-  /** History length that triggers a trim: a quarter (at least 16) past its size. */
-  readonly #trimAt: number;
 
   /** Throws a `RangeError` naming the option for a bad value. */
   constructor(options: MemoryEngineStoreOptions) {
     checkHistorySize(options.historySize);
     this.historySize = options.historySize;
-    this.#trimAt = options.historySize +
-      Math.max(16, Math.ceil(options.historySize / 4));
     this.clock = options.clock ?? systemClock;
     this.#maxAlertKeys = options.alertKeys ?? 100_000;
   }
@@ -60,7 +57,7 @@ export class MemoryEngineStore {
   channel(name: string): MemoryChannel {
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = { seq: 0, entries: [] };
+      channel = { seq: 0, history: new TextRing(this.historySize) };
       this.channels.set(name, channel);
     }
     return channel;
@@ -74,26 +71,27 @@ export class MemoryEngineStore {
       lease.holder === fence.holder && lease.expiresAt > this.clock.now();
   }
 
-  /**
-   * Appends `entry` to `channel`'s history, trimming in bulk once a quarter
-   * of the history size has piled up past it: a copy every so many appends
-   * instead of a shift on each, and at most a quarter more kept than asked
-   * (with a whole market tracked, history is most of the heap).
-   */
+  /** Appends `entry` to `channel`'s history (the oldest leaves when full). */
   append(channel: MemoryChannel, entry: api.EngineEntry): void {
-    channel.entries.push(entry);
-    if (channel.entries.length >= this.#trimAt) {
-      channel.entries = channel.entries.slice(-this.historySize);
-    }
+    channel.history.push(entry.seq, entry.data);
   }
 
-  /** The entries of `channel` still in history, oldest first. */
-  held(channel: MemoryChannel | undefined): api.EngineEntry[] {
-    if (!channel) return [];
-    const { entries } = channel;
-    return entries.length <= this.historySize
-      ? entries
-      : entries.slice(-this.historySize);
+  /**
+   * The entries of channel `name` still in history from position `from`
+   * (0 = oldest), oldest first, decoded.
+   */
+  held(name: string, from = 0): api.EngineEntry[] {
+    const history = this.channels.get(name)?.history;
+    if (!history) return [];
+    const entries: api.EngineEntry[] = [];
+    for (let i = Math.max(0, from); i < history.size; i++) {
+      entries.push({
+        channel: name,
+        seq: history.seqAt(i)!,
+        data: history.textAt(i)!,
+      });
+    }
+    return entries;
   }
 
   /** Remembers an alert key; false when it was known. */
@@ -227,11 +225,10 @@ export class MemoryEngine implements api.StreamEngine {
 
   history(channel: string, after: number): Promise<api.HistoryRead> {
     const state = this.#store.channels.get(channel);
-    const held = this.#store.held(state);
-    const oldest = held[0]?.seq;
+    const oldest = state?.history.seqAt(0);
     const entries = oldest === undefined
       ? []
-      : held.slice(Math.max(0, after + 1 - oldest));
+      : this.#store.held(channel, after + 1 - oldest);
     return Promise.resolve({
       epoch: this.#store.epoch,
       entries,

@@ -1,14 +1,20 @@
 /**
- * One symbol's stream: keeps the encoded frames in a bounded ring for replay
- * and resume. Ticks are numbered here (`publish`, one process) or arrive
- * numbered by a stream engine (`append`, shared by several instances); either
- * way each is encoded exactly once per instance.
+ * One symbol's stream: keeps its ticks' text in a bounded ring for replay
+ * and resume (no object per tick: see `TextRing`). Ticks are
+ * numbered here (`publish`, one process) or arrive numbered by a stream
+ * engine (`append`, shared by several instances); either way each is
+ * encoded exactly once per instance.
  */
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { ResetFrame } from "../protocol/frames.ts";
-import { RingBuffer } from "./ring_buffer.ts";
 import type { HistoryWindow, ResumePlan } from "./resume_plan.ts";
-import { type ChannelEntry, tickData, tickEntry } from "./tick_codec.ts";
+import { TextRing } from "./text_ring.ts";
+import {
+  type ChannelEntry,
+  entryData,
+  tickData,
+  tickEntry,
+} from "./tick_codec.ts";
 
 export type { ChannelEntry } from "./tick_codec.ts";
 
@@ -17,13 +23,15 @@ export class Channel {
   /** Channel id, e.g. `BTC-USDT`. */
   readonly symbol: string;
   #seq = 0;
-  #history: RingBuffer<ChannelEntry>;
+  /** Each held tick's fields (`tickData`'s text), numbered. */
+  #history: TextRing;
+  #latest: ChannelEntry | undefined;
   #fullBatch: { seq: number; encoded: string | undefined } | undefined;
 
   /** `historySize`: ticks kept for replay; `startSeq`: last seq already used. */
   constructor(symbol: string, historySize: number, startSeq = 0) {
     this.symbol = symbol;
-    this.#history = new RingBuffer(historySize);
+    this.#history = new TextRing(historySize);
     this.#seq = startSeq;
   }
 
@@ -34,7 +42,7 @@ export class Channel {
 
   /** The newest entry, if any. */
   get latest(): ChannelEntry | undefined {
-    return this.#history.newest();
+    return this.#latest;
   }
 
   /** Stamps `tick` with the next seq and `ts = now`, encodes and stores it. */
@@ -50,14 +58,16 @@ export class Channel {
    */
   append(entry: ChannelEntry): boolean {
     if (entry.seq <= this.#seq) return false;
-    this.#history.push(entry);
+    this.#history.push(entry.seq, entryData(entry));
+    this.#latest = entry;
     this.#seq = entry.seq;
     return true;
   }
 
   /** Forgets history and seq: the stream starts over (new epoch) or jumps. */
   clear(seq = 0): void {
-    this.#history = new RingBuffer(this.#history.capacity);
+    this.#history.clear();
+    this.#latest = undefined;
     this.#seq = seq;
     this.#fullBatch = undefined;
   }
@@ -83,7 +93,7 @@ export class Channel {
   window(epoch: string): HistoryWindow {
     return {
       epoch,
-      oldestSeq: this.#history.at(0)?.seq,
+      oldestSeq: this.#history.seqAt(0),
       latestSeq: this.#seq,
     };
   }
@@ -91,10 +101,10 @@ export class Channel {
   /** Entries a plan asks for, oldest first (none for a reset). */
   entriesFor(plan: ResumePlan): ChannelEntry[] {
     if (plan.kind === "reset") return [];
-    if (plan.kind === "full") return this.#history.slice();
-    const oldest = this.#history.at(0)?.seq;
+    if (plan.kind === "full") return this.#held(0);
+    const oldest = this.#history.seqAt(0);
     if (oldest === undefined) return [];
-    return this.#history.slice(plan.after + 1 - oldest);
+    return this.#held(plan.after + 1 - oldest);
   }
 
   /**
@@ -108,7 +118,7 @@ export class Channel {
       if (this.#fullBatch?.seq !== this.#seq) {
         this.#fullBatch = {
           seq: this.#seq,
-          encoded: this.#encodeBatch(this.#history.slice()),
+          encoded: this.#encodeBatch(this.#held(0)),
         };
       }
       return this.#fullBatch.encoded;
@@ -129,6 +139,21 @@ export class Channel {
 
   /** All held entries, oldest first. */
   entries(): ChannelEntry[] {
-    return this.#history.slice();
+    return this.#held(0);
+  }
+
+  /** Held entries from position `from` (0 = oldest), decoded. */
+  #held(from: number): ChannelEntry[] {
+    const out: ChannelEntry[] = [];
+    for (let i = Math.max(0, from); i < this.#history.size; i++) {
+      out.push(
+        tickEntry(
+          this.symbol,
+          this.#history.seqAt(i)!,
+          this.#history.textAt(i)!,
+        ),
+      );
+    }
+    return out;
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * A bounded FIFO of numbered texts, the history behind replay and resume:
+ * seqs in a typed array, texts in a plain one — no object per entry.
+ *
+ * With a whole market tracked every tick's text lives about 15 s (300 ticks
+ * of history at 20 a second), so V8 promotes it, and each full collection
+ * marks everything history holds. Held as one entry object per tick in the
+ * hub and another in the memory engine, history was three objects per tick
+ * (the two entries and the text they share); here it is the text alone:
+ * `deno task bench:history` (1,000 channels of 300 ticks, the start task's
+ * V8 flags) went from 7.5 to 5.1 µs of CPU per tick and from 291 to 224 MB
+ * resident. An entry is built again only when it is read, and reads are
+ * rare (a join's replay, a resume, the API).
+ */
+
+/** A fixed-count FIFO of `(seq, text)` pairs that drops its oldest. */
+export class TextRing {
+  readonly #seqs: Float64Array;
+  readonly #texts: (string | undefined)[];
+  /** Slot of the oldest pair. */
+  #first = 0;
+  #size = 0;
+
+  /** `capacity`: the most pairs kept; a positive integer. */
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(
+        `Cannot create a text ring: capacity must be a positive integer, got ${capacity}`,
+      );
+    }
+    this.#seqs = new Float64Array(capacity);
+    this.#texts = new Array<string | undefined>(capacity).fill(undefined);
+  }
+
+  /** The most pairs kept. */
+  get capacity(): number {
+    return this.#seqs.length;
+  }
+
+  /** Pairs held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends `text` numbered `seq`, dropping the oldest when full. */
+  push(seq: number, text: string): void {
+    const capacity = this.#seqs.length;
+    let slot: number;
+    if (this.#size === capacity) {
+      slot = this.#first;
+      this.#first = (slot + 1) % capacity;
+    } else {
+      slot = (this.#first + this.#size) % capacity;
+      this.#size++;
+    }
+    this.#seqs[slot] = seq;
+    this.#texts[slot] = text;
+  }
+
+  /** The seq `index` places from the oldest (0 = oldest), if held. */
+  seqAt(index: number): number | undefined {
+    return this.#has(index) ? this.#seqs[this.#slot(index)] : undefined;
+  }
+
+  /** The text `index` places from the oldest (0 = oldest), if held. */
+  textAt(index: number): string | undefined {
+    return this.#has(index) ? this.#texts[this.#slot(index)] : undefined;
+  }
+
+  /** Forgets every pair (and lets go of the texts). */
+  clear(): void {
+    this.#first = 0;
+    this.#size = 0;
+    this.#texts.fill(undefined);
+  }
+
+  #has(index: number): boolean {
+    return Number.isInteger(index) && index >= 0 && index < this.#size;
+  }
+
+  #slot(index: number): number {
+    return (this.#first + index) % this.#seqs.length;
+  }
+}

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { TextRing } from "./text_ring.ts";
+
+/** Every held (seq, text), oldest first. */
+function held(ring: TextRing): [number, string][] {
+  const out: [number, string][] = [];
+  for (let i = 0; i < ring.size; i++) {
+    out.push([ring.seqAt(i)!, ring.textAt(i)!]);
+  }
+  return out;
+}
+
+Deno.test("TextRing - keeps the newest texts up to its capacity, oldest first", () => {
+  const ring = new TextRing(3);
+  assert.deepEqual(held(ring), []);
+  for (let seq = 1; seq <= 5; seq++) ring.push(seq, `text ${seq}`);
+  assert.equal(ring.size, 3);
+  assert.deepEqual(held(ring), [[3, "text 3"], [4, "text 4"], [5, "text 5"]]);
+  assert.equal(ring.seqAt(3), undefined);
+  assert.equal(ring.textAt(-1), undefined);
+  assert.equal(ring.textAt(0.5), undefined);
+});
+
+Deno.test("TextRing - texts of every length and script come back as they went in", () => {
+  const ring = new TextRing(4);
+  const texts = ["", "é", "x".repeat(1_000), '{"a":"€ 🐋"}', "tail"];
+  texts.forEach((text, i) => ring.push(i + 1, text));
+  assert.deepEqual(
+    held(ring),
+    texts.slice(1).map((text, i) => [i + 2, text]),
+  );
+});
+
+Deno.test("TextRing - wraps around many times without losing or mixing up a pair", () => {
+  const ring = new TextRing(50);
+  const model: [number, string][] = [];
+  for (let seq = 1; seq <= 5_000; seq++) {
+    const text = String.fromCharCode(97 + (seq % 26)).repeat(seq % 300);
+    ring.push(seq, text);
+    model.push([seq, text]);
+    if (model.length > 50) model.shift();
+    if (seq % 97 === 0) assert.deepEqual(held(ring), model, `after ${seq}`);
+  }
+  assert.deepEqual(held(ring), model);
+});
+
+Deno.test("TextRing - clear forgets every text and takes new ones", () => {
+  const ring = new TextRing(2);
+  ring.push(1, "a");
+  ring.push(2, "b");
+  ring.clear();
+  assert.equal(ring.size, 0);
+  ring.push(9, "c");
+  assert.deepEqual(held(ring), [[9, "c"]]);
+});
+
+Deno.test("TextRing - a capacity that is not a positive integer is refused", () => {
+  for (const capacity of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(() => new TextRing(capacity), RangeError);
+  }
+});
