@@ -344,9 +344,9 @@ export class EngineLink {
       this.#options.onDerived?.(entry.data);
       return;
     }
-    const ts = tickDataTs(entry.data);
-    if (ts !== undefined && !this.#memory) {
-      this.#latency.add(this.#clock.now() - ts);
+    if (!this.#memory) {
+      const ts = tickDataTs(entry.data);
+      if (ts !== undefined) this.#latency.add(this.#clock.now() - ts);
     }
     this.#hub.applyTick(entry.channel, entry.seq, entry.data);
   }
