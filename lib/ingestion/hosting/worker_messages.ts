@@ -25,6 +25,7 @@ import {
   MARKET_CATEGORIES,
   type TrackedSymbol,
 } from "../../market/tracked_symbol.ts";
+import { isCleanTick } from "./tick_check.ts";
 
 const finite = z.number();
 const nonNegative = z.number().nonnegative();
@@ -325,9 +326,43 @@ export function parseHostMessage(data: unknown): Received<HostMessage> {
   return received(hostMessageSchema.safeParse(data));
 }
 
-/** Validates a message received by the main thread. */
+const tradesSchema = z.array(marketTradeSchema).max(100_000);
+const liquidationsSchema = z.array(marketLiquidationSchema).max(100_000);
+
+/**
+ * Validates a message received by the main thread. A batch whose ticks all
+ * pass the quick check (`tick_check.ts`) keeps them as they came, its trades
+ * and liquidations checked by their schemas; anything else, and any batch
+ * that fails there, is judged by the whole message schema.
+ */
 export function parseWorkerMessage(data: unknown): Received<WorkerMessage> {
-  return received(workerMessageSchema.safeParse(data));
+  return cleanBatch(data) ?? received(workerMessageSchema.safeParse(data));
+}
+
+/** The quick path's batch, or undefined to leave `data` to the schema. */
+function cleanBatch(data: unknown): Received<WorkerMessage> | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const { type, ticks, trades, liquidations } = data as Record<
+    string,
+    unknown
+  >;
+  if (type !== "batch" || !Array.isArray(ticks)) return undefined;
+  if (ticks.length === 0 || ticks.length > 100_000) return undefined;
+  for (let i = 0; i < ticks.length; i++) {
+    if (!isCleanTick(ticks[i])) return undefined;
+  }
+  const tradesRead = tradesSchema.safeParse(trades);
+  const liquidationsRead = liquidationsSchema.safeParse(liquidations);
+  if (!tradesRead.success || !liquidationsRead.success) return undefined;
+  return {
+    ok: true,
+    message: {
+      type: "batch",
+      ticks,
+      trades: tradesRead.data,
+      liquidations: liquidationsRead.data,
+    },
+  };
 }
 
 function received<T>(result: z.ZodSafeParseResult<T>): Received<T> {
