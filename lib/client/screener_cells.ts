@@ -1,0 +1,109 @@
+/**
+ * What a screener row shows, as text, and the signals that carry it to the
+ * DOM. With a whole market every visible row changes every second; a row
+ * that re-rendered per frame diffed its whole tree for the five figures that
+ * moved. Instead each figure is a computed signal bound to its text node (or
+ * attribute): a frame recomputes the strings and writes only the ones that
+ * differ, and the row component renders again only when its market changes
+ * (a scroll) or a badge comes or goes.
+ */
+import { computed, type ReadonlySignal } from "@preact/signals";
+import {
+  directionArrow,
+  formatDuration,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+} from "./format.ts";
+import type { ScreenerRow } from "./screener.ts";
+
+/** A row's figures as the table prints them. */
+export interface ScreenerCells {
+  readonly price: string;
+  /** Arrow and signed percent: `▲ +1.23%`. */
+  readonly change: string;
+  /** The change cell's class: its direction colours it. */
+  readonly changeClass: string;
+  readonly turnover: string;
+  /** Unsigned percent: a spread is never negative. */
+  readonly spread: string;
+  readonly velocity: string;
+  readonly tier: string;
+  /** The tier badge's class. */
+  readonly tierClass: string;
+  readonly whale: boolean;
+}
+
+const EMPTY: ScreenerCells = {
+  price: "",
+  change: "",
+  changeClass: "col-change num flat",
+  turnover: "",
+  spread: "",
+  velocity: "",
+  tier: "",
+  tierClass: "badge",
+  whale: false,
+};
+
+/** The figures of `row` (blank for a market that is gone). */
+export function screenerCells(row: ScreenerRow | undefined): ScreenerCells {
+  if (!row) return EMPTY;
+  const trend = row.change > 0 ? "up" : row.change < 0 ? "down" : "flat";
+  return {
+    price: formatPrice(row.price),
+    change: `${directionArrow(row.change)} ${formatPercent(row.change)}`,
+    changeClass: `col-change num ${trend}`,
+    turnover: formatUsd(row.volume),
+    spread: formatPercent(row.spread).replace("+", ""),
+    velocity: `${formatPercent(row.velocity, 4)}/s`,
+    tier: row.tier,
+    tierClass: `badge tier-${row.tier.toLowerCase()}`,
+    whale: row.is_whale,
+  };
+}
+
+/** `12 s ago`, or `—` for a pair with no alert yet. */
+export function alertAge(at: number | null, now: number): string {
+  return at === null ? "—" : `${formatDuration(Math.max(0, now - at))} ago`;
+}
+
+/** {@linkcode ScreenerCells} as signals, each changing only with its text. */
+export type CellSignals =
+  & {
+    readonly [K in keyof ScreenerCells]: ReadonlySignal<ScreenerCells[K]>;
+  }
+  & {
+    /** Whether the market is still tracked. */
+    readonly present: ReadonlySignal<boolean>;
+    /** The last alert's age (follows the page clock). */
+    readonly alert: ReadonlySignal<string>;
+  };
+
+/**
+ * Signals of `row`'s figures: bound in JSX, each updates its own text node
+ * or attribute, and only when its string changes. `now` (the page clock)
+ * moves only the alert age.
+ */
+export function cellSignals(
+  row: ReadonlySignal<ScreenerRow | undefined>,
+  now: ReadonlySignal<number>,
+): CellSignals {
+  const cells = computed(() => screenerCells(row.value));
+  const pick = <K extends keyof ScreenerCells>(key: K) =>
+    computed(() => cells.value[key]);
+  const lastAlertAt = computed(() => row.value?.lastAlertAt ?? null);
+  return {
+    price: pick("price"),
+    change: pick("change"),
+    changeClass: pick("changeClass"),
+    turnover: pick("turnover"),
+    spread: pick("spread"),
+    velocity: pick("velocity"),
+    tier: pick("tier"),
+    tierClass: pick("tierClass"),
+    whale: pick("whale"),
+    present: computed(() => row.value !== undefined),
+    alert: computed(() => alertAge(lastAlertAt.value, now.value)),
+  };
+}

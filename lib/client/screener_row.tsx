@@ -1,0 +1,116 @@
+/**
+ * One row of the screener: a market's figures, its star and its link. The
+ * figures are bound signals (`screener_cells.ts`), so a market frame writes
+ * the strings that changed into their text nodes without rendering the row;
+ * the row renders when its slot shows another market (a scroll), when the
+ * star changes, and when a badge comes or goes.
+ */
+import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
+import { categoryOfId } from "../market/tracked_symbol.ts";
+import { cx } from "./class_names.ts";
+import { pairLabel } from "./format.ts";
+import type { MarketPage } from "./market_page.ts";
+import { cellSignals } from "./screener_cells.ts";
+
+/** The pair's detail view. */
+export const detailHref = (symbol: string): string =>
+  `/s/${encodeURIComponent(symbol)}`;
+
+/** Props of {@linkcode ScreenerRow}. */
+export interface ScreenerRowProps {
+  readonly page: MarketPage;
+  readonly symbol: string;
+  /** Position in the table's order (0 is the first market). */
+  readonly index: number;
+  readonly watched: boolean;
+}
+
+/**
+ * One market's row; a click anywhere but the star opens its detail view.
+ * Removed from the market, it renders nothing (the table drops it in the
+ * same batch).
+ */
+export function ScreenerRow(props: ScreenerRowProps) {
+  const { page, symbol } = props;
+  const element = useRef<HTMLDivElement>(null);
+  const shownSymbol = useRef(symbol);
+  useLayoutEffect(() => {
+    if (shownSymbol.current === symbol) return;
+    shownSymbol.current = symbol;
+    // The slot shows another market now: a star or link focused in it would
+    // act on that one, so focus leaves, as when a row's DOM went with it.
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && element.current?.contains(focused)) {
+      focused.blur();
+    }
+  }, [symbol]);
+  const row = page.row(symbol);
+  const cells = useMemo(() => cellSignals(row, page.now), [row, page]);
+  // The only reads that render the row: a badge or the row itself appears
+  // or goes. Every figure below is a signal bound to its node.
+  if (!cells.present.value) return null;
+  const whale = cells.whale.value;
+  const label = pairLabel(symbol);
+  return (
+    <div
+      ref={element}
+      role="row"
+      class="screener-row"
+      aria-rowindex={props.index + 2}
+      data-field="screener-row"
+      data-symbol={symbol}
+      onClick={(event) => {
+        if ((event.target as Element).closest("a, button")) return;
+        location.assign(detailHref(symbol));
+      }}
+    >
+      <span role="cell" class="col-watch">
+        <button
+          type="button"
+          class={cx("watch", props.watched && "is-active")}
+          aria-pressed={props.watched}
+          aria-label={`Watch ${label}`}
+          title={props.watched ? "On the watchlist" : "Add to the watchlist"}
+          data-field="watch"
+          onClick={() => page.toggleWatch(symbol)}
+        >
+          {props.watched ? "★" : "☆"}
+        </button>
+      </span>
+      <span role="cell" class="col-symbol">
+        <a href={detailHref(symbol)} data-field="screener-link">
+          <PairName label={label.replace(" perp", "")} />
+        </a>
+        {categoryOfId(symbol) === "linear" && (
+          <span class="badge badge-perp">perp</span>
+        )}
+        {whale && <span class="badge badge-whale">whale</span>}
+      </span>
+      <span role="cell" class="col-price num">{cells.price}</span>
+      <span role="cell" class={cells.changeClass}>{cells.change}</span>
+      <span role="cell" class="col-turnover num">{cells.turnover}</span>
+      <span role="cell" class="col-spread num">{cells.spread}</span>
+      <span role="cell" class="col-velocity num">{cells.velocity}</span>
+      <span role="cell" class="col-tier">
+        <span class={cells.tierClass}>{cells.tier}</span>
+      </span>
+      <span role="cell" class="col-alert num">{cells.alert}</span>
+    </div>
+  );
+}
+
+/**
+ * A pair's name with its quote apart, so a narrow screen can drop the quote
+ * (every market `SYMBOLS=all` follows is quoted in USDT) and keep the base
+ * and its badges whole.
+ */
+function PairName(props: { label: string }) {
+  const slash = props.label.indexOf("/");
+  if (slash < 0) return <span class="pair-base">{props.label}</span>;
+  return (
+    <>
+      <span class="pair-base">{props.label.slice(0, slash)}</span>
+      <span class="pair-quote">{props.label.slice(slash)}</span>
+    </>
+  );
+}
