@@ -10,7 +10,11 @@
  * including stragglers that arrive during the drain after the window, since
  * leaving them out would hide exactly the slow deliveries p99 is about.
  */
-import { LatencyHistogram, type LatencySummary } from "./latency_histogram.ts";
+import {
+  type HistogramData,
+  LatencyHistogram,
+  type LatencySummary,
+} from "./latency_histogram.ts";
 
 /** Per-socket state the accounting needs: created by {@linkcode DeliveryStats.track}. */
 export interface SocketTrack {
@@ -205,6 +209,11 @@ export class DeliveryStats {
       }
     }
     return true;
+  }
+
+  /** The delivery latencies' samples, to merge with other processes'. */
+  latencyData(): HistogramData {
+    return this.#histogram.toData();
   }
 
   /** Stops counting and summarises. */

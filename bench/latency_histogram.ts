@@ -35,6 +35,21 @@ export interface LatencySummary {
   readonly max_ms: number | null;
 }
 
+/**
+ * A histogram's samples as JSON (non-empty buckets only), so one load
+ * generator process can hand them to the orchestrator, which merges the
+ * histograms of several processes before reading percentiles.
+ */
+export interface HistogramData {
+  /** `[bucket index, samples]` of every non-empty bucket, in index order. */
+  readonly buckets: readonly (readonly [number, number])[];
+  readonly count: number;
+  readonly sum: number;
+  /** Smallest and largest sample, µs; null when empty. */
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
 /** Log-linear histogram of non-negative microsecond values. */
 export class LatencyHistogram {
   #bits: number;
@@ -106,6 +121,49 @@ export class LatencyHistogram {
     this.#sum += other.#sum;
     if (other.#min < this.#min) this.#min = other.#min;
     if (other.#max > this.#max) this.#max = other.#max;
+  }
+
+  /** The samples as JSON; {@linkcode fromData} reads them back. */
+  toData(): HistogramData {
+    const buckets: [number, number][] = [];
+    this.#counts.forEach((n, index) => {
+      if (n > 0) buckets.push([index, n]);
+    });
+    const empty = this.#count === 0;
+    return {
+      buckets,
+      count: this.#count,
+      sum: this.#sum,
+      min: empty ? null : this.#min,
+      max: empty ? null : this.#max,
+    };
+  }
+
+  /**
+   * The histogram `data` (from {@linkcode toData}) describes, built with the
+   * same `options`; a `RangeError` when a bucket lies outside them.
+   */
+  static fromData(
+    data: HistogramData,
+    options: LatencyHistogramOptions = {},
+  ): LatencyHistogram {
+    const histogram = new LatencyHistogram(options);
+    for (const [index, n] of data.buckets) {
+      if (
+        !(Number.isInteger(index) && index >= 0) ||
+        index >= histogram.#counts.length
+      ) {
+        throw new RangeError(
+          `Cannot read histogram: bucket ${index} is outside these options`,
+        );
+      }
+      histogram.#counts[index] += n;
+    }
+    histogram.#count = data.count;
+    histogram.#sum = data.sum;
+    histogram.#min = data.min ?? Infinity;
+    histogram.#max = data.max ?? -Infinity;
+    return histogram;
   }
 
   /**

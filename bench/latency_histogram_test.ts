@@ -84,3 +84,29 @@ Deno.test("LatencyHistogram - options are validated", () => {
   assert.throws(() => new LatencyHistogram({ maxValueMicros: 0 }), RangeError);
   assert.throws(() => new LatencyHistogram().quantile(1.5), RangeError);
 });
+
+Deno.test("LatencyHistogram - its data read back gives the same percentiles, and merges", () => {
+  const a = new LatencyHistogram();
+  const b = new LatencyHistogram();
+  for (let i = 1; i <= 5_000; i++) a.record(i * 37);
+  for (let i = 1; i <= 500; i++) b.record(2_000_000 + i);
+  const data = JSON.parse(JSON.stringify(a.toData()));
+  const copy = LatencyHistogram.fromData(data);
+  assert.deepEqual(copy.summary(), a.summary());
+  copy.merge(LatencyHistogram.fromData(b.toData()));
+  a.merge(b);
+  assert.deepEqual(copy.summary(), a.summary());
+  assert.deepEqual(
+    LatencyHistogram.fromData(new LatencyHistogram().toData()).summary(),
+    new LatencyHistogram().summary(),
+  );
+});
+
+Deno.test("LatencyHistogram - data from other options is refused", () => {
+  const wide = new LatencyHistogram();
+  wide.record(100_000_000);
+  assert.throws(
+    () => LatencyHistogram.fromData(wide.toData(), { maxValueMicros: 1_000 }),
+    RangeError,
+  );
+});

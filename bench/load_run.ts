@@ -16,7 +16,11 @@ import {
   scanTick,
   type TickFields,
 } from "./frame_scan.ts";
-import { LatencyHistogram, type LatencySummary } from "./latency_histogram.ts";
+import {
+  type HistogramData,
+  LatencyHistogram,
+  type LatencySummary,
+} from "./latency_histogram.ts";
 import {
   type LoadOptions,
   type TargetKind,
@@ -84,7 +88,19 @@ export interface LoadSummary {
     /** Event-loop lag of the generator during the window: if high, the client was the bottleneck. */
     readonly loop_lag: LatencySummary;
   };
+  /**
+   * The samples behind the three latency summaries above, so the summaries
+   * of several generator processes can be merged (`load_merge.ts`).
+   */
+  readonly histograms: {
+    readonly handshake: HistogramData;
+    readonly delivery: HistogramData;
+    readonly loop_lag: HistogramData;
+  };
 }
+
+/** A summary as a result file keeps it: without the histograms' samples. */
+export type LoadFigures = Omit<LoadSummary, "histograms">;
 
 const MAX_REASONS = 20;
 /** Longest wait for the sockets' close handshakes at the end of a run. */
@@ -385,6 +401,11 @@ export async function runLoad(
     generator: {
       rss_mb: Math.round(Deno.memoryUsage().rss / 1048576),
       loop_lag: loopLag.summary(),
+    },
+    histograms: {
+      handshake: handshakeLatency.toData(),
+      delivery: stats.latencyData(),
+      loop_lag: loopLag.toData(),
     },
   };
 }

@@ -7,7 +7,7 @@
  * far p99 latency moved between them. Pure: takes results, returns text.
  */
 import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
-import type { LoadSummary } from "./load_run.ts";
+import type { LoadFigures } from "./load_run.ts";
 
 /** What was measured on the server process during the window. */
 export interface ServerFigures {
@@ -32,9 +32,9 @@ export interface RunResult {
   readonly status: "ok" | "failed" | "skipped";
   /** Why the run failed or was skipped. */
   readonly error?: string;
-  readonly load?: LoadSummary;
+  readonly load?: LoadFigures;
   readonly server?: ServerFigures;
-  /** CPU of the load generator over the window, % of one core. */
+  /** CPU of the load generator over the window, % of one core (summed over its processes). */
   readonly generator_cpu_percent?: number | null;
   /** CPU of the exchange simulator over the window (service only). */
   readonly simulator_cpu_percent?: number | null;
@@ -69,7 +69,7 @@ const METRICS: readonly Metric[] = [
     text: (runs) => {
       const loads = runs.flatMap((r) => r.load ? [r.load.handshakes] : []);
       if (loads.length === 0) return null;
-      const sum = (pick: (h: LoadSummary["handshakes"]) => number) =>
+      const sum = (pick: (h: LoadFigures["handshakes"]) => number) =>
         loads.reduce((total, h) => total + pick(h), 0);
       return `${sum((h) => h.accepted)} / ${sum((h) => h.failed)}`;
     },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { LatencySummary } from "./latency_histogram.ts";
 import type { TargetKind } from "./load_options.ts";
-import type { LoadSummary } from "./load_run.ts";
+import type { LoadFigures } from "./load_run.ts";
 import {
   formatCell,
   formatResultTable,
@@ -67,7 +67,7 @@ function run(
     other_frames: 0,
     malformed_frames: 0,
     generator: { rss_mb: 50, loop_lag: latency(1, 4, 5) },
-  } satisfies LoadSummary;
+  } satisfies LoadFigures;
   return {
     target,
     subscribers,
