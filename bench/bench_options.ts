@@ -76,6 +76,11 @@ const benchSchema = z.object({
     .min(2, { error: "Flag --cluster must be from 2 to 8 instances" })
     .max(8, { error: "Flag --cluster must be from 2 to 8 instances" })
     .optional(),
+  generators: z.coerce.number({ error: "Flag --generators must be a number" })
+    .int({ error: "Flag --generators must be an integer" })
+    .min(1, { error: "Flag --generators must be from 1 to 4 processes" })
+    .max(4, { error: "Flag --generators must be from 1 to 4 processes" })
+    .default(1),
   serviceV8Flags: serviceV8FlagsSchema("Flag --service-v8-flags").optional(),
   resultsDir: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
@@ -100,6 +105,12 @@ export interface BenchOptions {
    * one port, after the single-instance run at each count.
    */
   readonly cluster?: number;
+  /**
+   * Load generator processes per run, the subscribers split between them
+   * and their summaries merged (`load_merge.ts`): one process is one event
+   * loop, and at 10,000 subscribers one was the bottleneck.
+   */
+  readonly generators: number;
   /** V8 flags for the service's processes (`sentinel`, `sentinel-deno`, cluster). */
   readonly serviceV8Flags?: string;
   /** Where the JSON report goes. */
@@ -121,6 +132,8 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
                            every symbol (the peers have no such route)
   --cluster=N              also run N service instances (Redis engine, one
                            shared port) beside the single-instance run (2-8)
+  --generators=1           load generator processes per run (1-4), the
+                           subscribers split between them, figures merged
   --service-v8-flags=--max-semi-space-size=8
                            V8 flags for the service's processes only (the
                            peers and the generator keep the defaults)
@@ -149,6 +162,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
         repeat: { type: "string" },
         "mux-ratio": { type: "string" },
         cluster: { type: "string" },
+        generators: { type: "string" },
         "service-v8-flags": { type: "string" },
         "results-dir": { type: "string" },
         "dry-run": { type: "boolean" },
@@ -172,6 +186,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     repeat: values.repeat,
     muxRatio: values["mux-ratio"],
     cluster: values.cluster,
+    generators: values.generators,
     serviceV8Flags: values["service-v8-flags"],
     resultsDir: values["results-dir"],
     dryRun,
@@ -191,6 +206,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     repeat: o.repeat,
     muxRatio: o.muxRatio,
     cluster: o.cluster,
+    generators: o.generators,
     ...(o.serviceV8Flags ? { serviceV8Flags: o.serviceV8Flags } : {}),
     resultsDir: o.resultsDir ??
       (o.dryRun ? "bench/results/dry-run" : "bench/results"),

@@ -109,3 +109,11 @@ Deno.test("parseBenchOptions - --service-v8-flags takes V8 flags, named when bad
     /--service-v8-flags must be comma-separated/,
   );
 });
+
+Deno.test("parseBenchOptions - --generators splits the load over 1 to 4 processes", () => {
+  assert.equal(parseBenchOptions([]).generators, 1);
+  assert.equal(parseBenchOptions(["--generators=3"]).generators, 3);
+  for (const bad of ["0", "5", "1.5", "two"]) {
+    assert.match(problems([`--generators=${bad}`]), /Flag --generators must/);
+  }
+});

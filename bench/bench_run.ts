@@ -10,6 +10,7 @@ import {
   generatorTarget,
   isService,
 } from "./bench_targets.ts";
+import { mergeLoadSummaries } from "./load_merge.ts";
 import type { LoadSummary } from "./load_run.ts";
 import { ManagedProcess } from "./managed_process.ts";
 import {
@@ -34,6 +35,8 @@ export interface RunContext {
   readonly node: string;
   /** V8 flags for the service's processes (not the peers'). */
   readonly serviceV8Flags?: string;
+  /** Load generator processes per run, subscribers split between them. Default 1. */
+  readonly generators?: number;
   /** Aborting stops the run (and its processes) as soon as possible. */
   readonly signal?: AbortSignal;
   /** Progress messages for the operator. */
@@ -64,7 +67,7 @@ export async function runTarget(
   });
   const started: ManagedProcess[] = [];
   const samplers: ProcessSampler[] = [];
-  let generator: ManagedProcess | undefined;
+  const generators: ManagedProcess[] = [];
   let stage = "starting";
   try {
     let server: ManagedProcess | undefined;
@@ -101,32 +104,39 @@ export async function runTarget(
     if (simulatorSampler) samplers.push(simulatorSampler);
     await serverSampler.mark("idle");
 
-    const args = loadOptionsToArgs({
-      target: generatorTarget(kind),
-      url: launch.url,
-      connections: subscribers,
-      muxRatio: isService(kind) ? context.muxRatio : 0,
-      duration,
-      readyTimeout: 30,
-    });
-    let generatorSampler: ProcessSampler | undefined;
-    const load = await runGenerator(args, context, {
+    const argsList = splitConnections(subscribers, context.generators ?? 1)
+      .map((connections) =>
+        loadOptionsToArgs({
+          target: generatorTarget(kind),
+          url: launch.url,
+          connections,
+          muxRatio: isService(kind) ? context.muxRatio : 0,
+          duration,
+          readyTimeout: 30,
+        })
+      );
+    const generatorSamplers: ProcessSampler[] = [];
+    const load = await runGenerators(argsList, context, {
       label: `${kind} ${subscribers}`,
       samplers,
       onStart: (process) => {
-        generator = process;
-        generatorSampler = new ProcessSampler(process.pid);
-        samplers.push(generatorSampler);
+        generators.push(process);
+        const sampler = new ProcessSampler(process.pid);
+        generatorSamplers.push(sampler);
+        samplers.push(sampler);
       },
     });
     const window = (s: ProcessSampler | undefined) =>
       s ? windowCpu(s.get("start"), s.get("end")) : null;
+    const generatorCpu = generatorSamplers.map(window);
     return {
       target: kind,
       subscribers,
       ...runStatus(load),
       server: serverFigures(serverSampler, load.handshakes.accepted),
-      generator_cpu_percent: window(generatorSampler),
+      generator_cpu_percent: generatorCpu.includes(null)
+        ? null
+        : generatorCpu.reduce((a, b) => a! + b!, 0),
       simulator_cpu_percent: window(simulatorSampler),
     };
   } catch (error) {
@@ -144,9 +154,59 @@ export async function runTarget(
     };
   } finally {
     for (const sampler of samplers) sampler.stop();
-    await generator?.stop();
+    for (const generator of generators) await generator.stop();
     for (const child of started.reverse()) await child.stop();
   }
+}
+
+/** `connections` split into `parts` counts as even as can be. */
+export function splitConnections(connections: number, parts: number): number[] {
+  const base = Math.floor(connections / parts);
+  return Array.from(
+    { length: Math.min(parts, connections) },
+    (_, i) => base + (i < connections % parts ? 1 : 0),
+  );
+}
+
+/**
+ * Runs one load generator per entry of `argsList`, all at once, and merges
+ * their summaries (`load_merge.ts`). The samplers are marked when the first
+ * generator's window starts and when the last one's ends, so the server's
+ * figures cover every window.
+ */
+export async function runGenerators(
+  argsList: readonly (readonly string[])[],
+  context: RunContext,
+  hooks: GeneratorHooks,
+): Promise<LoadSummary> {
+  if (argsList.length === 1) return runGenerator(argsList[0], context, hooks);
+  const marks: Promise<unknown>[] = [];
+  let started = false;
+  let ended = 0;
+  const mark = (name: string) => {
+    for (const sampler of hooks.samplers) marks.push(sampler.mark(name));
+  };
+  const summaries = await Promise.all(
+    argsList.map((args, i) =>
+      runGenerator(args, context, {
+        label: `${hooks.label} [${i + 1}/${argsList.length}]`,
+        samplers: [],
+        onStart: hooks.onStart,
+        onPhase: (phase) => {
+          if (phase === "window-start" && !started) {
+            started = true;
+            mark("start");
+          }
+          if (phase === "window-end" && ++ended === argsList.length) {
+            mark("end");
+          }
+          hooks.onPhase?.(phase);
+        },
+      })
+    ),
+  );
+  await Promise.all(marks);
+  return mergeLoadSummaries(summaries);
 }
 
 /** Hooks of {@linkcode runGenerator}. */
@@ -221,8 +281,10 @@ export async function runGenerator(
 
 /** A run's status, error and load from the generator's summary. */
 export function runStatus(
-  load: LoadSummary,
+  summary: LoadSummary,
 ): Pick<RunResult, "status" | "error" | "load"> {
+  // The samples served merging; the result keeps the summaries they gave.
+  const { histograms: _samples, ...load } = summary;
   return {
     status: load.aborted === null ? "ok" : "failed",
     error: load.aborted === null ? undefined : `Run cut short: ${load.aborted}`,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { phaseOf, serverFigures } from "./bench_run.ts";
+import { phaseOf, serverFigures, splitConnections } from "./bench_run.ts";
 import type { ProcessSample } from "./proc_sampler.ts";
 
 Deno.test("phaseOf - reads the generator's phase markers only", () => {
@@ -43,4 +43,11 @@ Deno.test("serverFigures - window CPU and memory per subscriber", () => {
   assert.equal(empty.cpu_percent, null);
   assert.equal(empty.rss_kb_per_subscriber, null);
   assert.equal(empty.rss_mb_max, null);
+});
+
+Deno.test("splitConnections - as even as can be, never an empty process", () => {
+  assert.deepEqual(splitConnections(10_000, 2), [5_000, 5_000]);
+  assert.deepEqual(splitConnections(1_001, 3), [334, 334, 333]);
+  assert.deepEqual(splitConnections(2, 4), [1, 1]);
+  assert.deepEqual(splitConnections(7, 1), [7]);
 });

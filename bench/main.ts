@@ -153,6 +153,7 @@ async function main(): Promise<number> {
     deno: Deno.execPath(),
     node: "node",
     serviceV8Flags: options.serviceV8Flags,
+    generators: options.generators,
     signal: controller.signal,
     log,
   };
@@ -231,6 +232,7 @@ async function main(): Promise<number> {
       repeat: options.repeat,
       sentinel_mux_ratio: options.muxRatio,
       cluster: options.cluster ?? null,
+      generators: options.generators,
       service_v8_flags: options.serviceV8Flags ?? null,
       targets: options.targets,
       dry_run: options.dryRun,
