@@ -20,15 +20,10 @@ import { Channel } from "../lib/hub/channel.ts";
 import { tickEntry } from "../lib/hub/tick_codec.ts";
 import { startTaskV8Flags } from "../scripts/service_args.ts";
 import { readProcessSample } from "./proc_sampler.ts";
+import { positiveIntegerFlag } from "./positive_flag.ts";
 
-function flag(name: string, fallback: number): number {
-  const raw = Deno.args.find((a) => a.startsWith(`--${name}=`));
-  const value = raw === undefined ? fallback : Number(raw.split("=")[1]);
-  if (!(Number.isInteger(value) && value > 0)) {
-    throw new RangeError(`--${name} must be a positive integer, got ${raw}`);
-  }
-  return value;
-}
+const flag = (name: string, fallback: number) =>
+  positiveIntegerFlag(Deno.args, name, fallback);
 
 /** The tick text for the `i`th tick: the shape and size of a real one. */
 function tickText(i: number): string {

@@ -29,18 +29,13 @@ import {
 } from "../../lib/ingestion/test_utils.ts";
 import { startExchange } from "../../lib/simulator/start_exchange.ts";
 import { readProcessSample } from "../proc_sampler.ts";
+import { positiveIntegerFlag } from "../positive_flag.ts";
 
 /** Frames replayed per 10 ms of fake time: about 12,000 a second. */
 const FRAMES_PER_CYCLE = 120;
 
-function flag(name: string, fallback: number): number {
-  const raw = Deno.args.find((a) => a.startsWith(`--${name}=`));
-  const value = raw === undefined ? fallback : Number(raw.split("=")[1]);
-  if (!(Number.isInteger(value) && value > 0)) {
-    throw new RangeError(`--${name} must be a positive integer, got ${raw}`);
-  }
-  return value;
-}
+const flag = (name: string, fallback: number) =>
+  positiveIntegerFlag(Deno.args, name, fallback);
 
 /** One recorded frame and the market whose stream it came on. */
 interface Recorded {
