@@ -100,26 +100,29 @@ function summaryOf(data: HistogramData) {
   return LatencyHistogram.fromData(data).summary();
 }
 
+/** Per-key sums of `parts`. */
 function addCounts(
   parts: readonly Readonly<Record<string, number>>[],
 ): Record<string, number> {
-  const total: Record<string, number> = {};
-  for (const part of parts) {
-    for (const [key, n] of Object.entries(part)) {
-      total[key] = (total[key] ?? 0) + n;
-    }
-  }
-  return total;
+  return combine(parts, (a, b) => a + b);
 }
 
+/** Per-key largest values of `parts`. */
 function largest(
   parts: readonly Readonly<Record<string, number>>[],
 ): Record<string, number> {
-  const most: Record<string, number> = {};
+  return combine(parts, Math.max);
+}
+
+function combine(
+  parts: readonly Readonly<Record<string, number>>[],
+  join: (a: number, b: number) => number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
   for (const part of parts) {
     for (const [key, n] of Object.entries(part)) {
-      most[key] = Math.max(most[key] ?? n, n);
+      out[key] = key in out ? join(out[key], n) : n;
     }
   }
-  return most;
+  return out;
 }
