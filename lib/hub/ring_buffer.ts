@@ -10,11 +10,7 @@ export class RingBuffer<T> {
 
   /** `capacity`: the most items kept; must be a positive integer. */
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(
-        `Cannot create a ring buffer: capacity must be a positive integer, got ${capacity}`,
-      );
-    }
+    checkRingCapacity("a ring buffer", capacity);
     this.#items = new Array(capacity);
   }
 
@@ -56,5 +52,17 @@ export class RingBuffer<T> {
     const out: T[] = [];
     for (let i = Math.max(0, from); i < this.#size; i++) out.push(this.at(i)!);
     return out;
+  }
+}
+
+/**
+ * Throws a `RangeError` unless `capacity` is a positive integer; `ring`
+ * names what was being created (`a ring buffer`).
+ */
+export function checkRingCapacity(ring: string, capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new RangeError(
+      `Cannot create ${ring}: capacity must be a positive integer, got ${capacity}`,
+    );
   }
 }

@@ -13,6 +13,8 @@
  * rare (a join's replay, a resume, the API).
  */
 
+import { checkRingCapacity } from "./ring_buffer.ts";
+
 /** A fixed-count FIFO of `(seq, text)` pairs that drops its oldest. */
 export class TextRing {
   readonly #seqs: Float64Array;
@@ -23,11 +25,7 @@ export class TextRing {
 
   /** `capacity`: the most pairs kept; a positive integer. */
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(
-        `Cannot create a text ring: capacity must be a positive integer, got ${capacity}`,
-      );
-    }
+    checkRingCapacity("a text ring", capacity);
     this.#seqs = new Float64Array(capacity);
     this.#texts = new Array<string | undefined>(capacity).fill(undefined);
   }
