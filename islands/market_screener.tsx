@@ -1,4 +1,5 @@
 import {
+  effect,
   type ReadonlySignal,
   type Signal,
   useComputed,
@@ -21,6 +22,11 @@ import type { MarketPage } from "../lib/client/market_page.ts";
 import { IS_BROWSER } from "../lib/client/use_dashboard.ts";
 import { useMarketPage } from "../lib/client/use_market_page.ts";
 import { ScreenerRow } from "../lib/client/screener_row.tsx";
+import {
+  fillOrder,
+  type FillReason,
+  ScreenerFill,
+} from "../lib/client/screener_fill.ts";
 
 /** Props of {@linkcode MarketScreener}. */
 export interface MarketScreenerProps {
@@ -213,6 +219,7 @@ export default function MarketScreener(props: MarketScreenerProps) {
         </div>
         <ScreenerBody
           page={page}
+          query={query}
           order={order}
           firstRow={firstRow}
           body={body}
@@ -262,6 +269,7 @@ function ScreenerCount(
 function ScreenerBody(
   props: {
     page: MarketPage;
+    query: ReadonlySignal<ScreenerQuery>;
     order: ReadonlySignal<readonly string[]>;
     firstRow: Signal<number>;
     body: RefObject<HTMLDivElement | null>;
@@ -289,6 +297,41 @@ function ScreenerBody(
       slots: props.seeded,
     };
   const watchlist = page.watchlist.value;
+  const fill = useMemo(() => new ScreenerFill((symbol) => page.row(symbol)), [
+    page,
+  ]);
+  // What moved the window decides how its new rows fill (`screener_fill.ts`):
+  // a query at once; a scroll over the next frames, even when a market
+  // frame reordered the rows in the same render.
+  const last = useRef<
+    { query?: ScreenerQuery; order?: readonly string[]; start?: number }
+  >({});
+  if (IS_BROWSER) {
+    const query = props.query.peek();
+    const reason: FillReason = last.current.query !== query
+      ? "query"
+      : last.current.order !== rows && last.current.start === shown.start
+      ? "reorder"
+      : "scroll";
+    last.current = { query, order: rows, start: shown.start };
+    fill.setWindow(
+      fillOrder(shown, firstRow.peek()).map((index) =>
+        [index % shown.slots, rows[index]] as const
+      ),
+      reason,
+    );
+  }
+  useEffect(() => {
+    // A market frame's figures reach the rows a few a frame.
+    const stop = effect(() => {
+      page.version.value;
+      fill.changed();
+    });
+    return () => {
+      stop();
+      fill.dispose();
+    };
+  }, [fill]);
 
   // Sizes go through the CSSOM: the page's CSP allows no style attributes.
   useLayoutEffect(() => {
@@ -328,6 +371,9 @@ function ScreenerBody(
             key={(shown.start + i) % shown.slots}
             page={page}
             symbol={symbol}
+            view={IS_BROWSER
+              ? fill.view((shown.start + i) % shown.slots)
+              : page.row(symbol)}
             index={shown.start + i}
             watched={watchlist.includes(symbol)}
           />

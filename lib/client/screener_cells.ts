@@ -16,6 +16,7 @@ import {
   formatUsd,
 } from "./format.ts";
 import type { ScreenerRow } from "./screener.ts";
+import { PENDING, type RowView } from "./screener_fill.ts";
 
 /** A row's figures as the table prints them. */
 export interface ScreenerCells {
@@ -76,23 +77,35 @@ export type CellSignals =
   & {
     /** Whether the market is still tracked. */
     readonly present: ReadonlySignal<boolean>;
+    /** Whether the figures are not in yet (a placeholder shows). */
+    readonly pending: ReadonlySignal<boolean>;
     /** The last alert's age (follows the page clock). */
     readonly alert: ReadonlySignal<string>;
   };
 
 /**
- * Signals of `row`'s figures: bound in JSX, each updates its own text node
- * or attribute, and only when its string changes. `now` (the page clock)
- * moves only the alert age.
+ * Signals of the figures `view` shows: bound in JSX, each updates its own
+ * text node or attribute, and only when its string changes. `now` (the page
+ * clock) moves only the alert age. While `view` is {@linkcode PENDING} the
+ * figures keep their last text (the stylesheet hides it under a placeholder:
+ * rewriting it to blanks first would lay the row out twice) and no badge
+ * shows.
  */
 export function cellSignals(
-  row: ReadonlySignal<ScreenerRow | undefined>,
+  view: ReadonlySignal<RowView>,
   now: ReadonlySignal<number>,
 ): CellSignals {
-  const cells = computed(() => screenerCells(row.value));
+  let last: ScreenerRow | undefined;
+  const shown = computed(() => {
+    const next = view.value;
+    if (next !== PENDING) last = next;
+    return last;
+  });
+  const cells = computed(() => screenerCells(shown.value));
   const pick = <K extends keyof ScreenerCells>(key: K) =>
     computed(() => cells.value[key]);
-  const lastAlertAt = computed(() => row.value?.lastAlertAt ?? null);
+  const pending = computed(() => view.value === PENDING);
+  const lastAlertAt = computed(() => shown.value?.lastAlertAt ?? null);
   return {
     price: pick("price"),
     change: pick("change"),
@@ -102,8 +115,9 @@ export function cellSignals(
     velocity: pick("velocity"),
     tier: pick("tier"),
     tierClass: pick("tierClass"),
-    whale: pick("whale"),
-    present: computed(() => row.value !== undefined),
+    whale: computed(() => !pending.value && cells.value.whale),
+    present: computed(() => view.value !== undefined),
+    pending,
     alert: computed(() => alertAge(lastAlertAt.value, now.value)),
   };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { effect, signal } from "@preact/signals";
 import { alertAge, cellSignals, screenerCells } from "./screener_cells.ts";
 import type { ScreenerRow } from "./screener.ts";
+import { PENDING, type RowView } from "./screener_fill.ts";
 
 function row(fields: Partial<ScreenerRow> = {}): ScreenerRow {
   return {
@@ -89,4 +90,30 @@ Deno.test("cellSignals - the alert age follows the clock; presence follows the r
   source.value = undefined;
   assert.equal(cells.present.value, false);
   assert.equal(cells.alert.value, "—");
+});
+
+Deno.test("cellSignals - while pending the figures keep their text and no badge shows", () => {
+  const view = signal<RowView>(row({ is_whale: true }));
+  const cells = cellSignals(view, signal(0));
+  assert.equal(cells.whale.value, true);
+  const price = cells.price.value;
+  let notified = 0;
+  const stop = effect(() => {
+    cells.price.value;
+    notified++;
+  });
+  view.value = PENDING;
+  assert.equal(cells.pending.value, true);
+  assert.equal(cells.present.value, true);
+  assert.equal(
+    cells.price.value,
+    price,
+    "the text stays: hidden, not rewritten",
+  );
+  assert.equal(cells.whale.value, false, "no badge of the market shown before");
+  assert.equal(notified, 1);
+  view.value = row({ symbol: "ETH-USDT", price: 3_000 });
+  assert.equal(cells.pending.value, false);
+  assert.equal(cells.price.value, "3,000.00");
+  stop();
 });

@@ -3,14 +3,18 @@
  * figures are bound signals (`screener_cells.ts`), so a market frame writes
  * the strings that changed into their text nodes without rendering the row;
  * the row renders when its slot shows another market (a scroll), when the
- * star changes, and when a badge comes or goes.
+ * star changes, and when a badge comes or goes. Its figure cells are one
+ * vnode made once per slot, so that render diffs the name, link and star
+ * alone.
  */
+import type { ReadonlySignal } from "@preact/signals";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { categoryOfId } from "../market/tracked_symbol.ts";
 import { cx } from "./class_names.ts";
 import { pairLabel } from "./format.ts";
 import type { MarketPage } from "./market_page.ts";
-import { cellSignals } from "./screener_cells.ts";
+import { type CellSignals, cellSignals } from "./screener_cells.ts";
+import type { RowView } from "./screener_fill.ts";
 
 /** The pair's detail view. */
 export const detailHref = (symbol: string): string =>
@@ -20,6 +24,8 @@ export const detailHref = (symbol: string): string =>
 export interface ScreenerRowProps {
   readonly page: MarketPage;
   readonly symbol: string;
+  /** What the row shows (`ScreenerFill.view`): paced figures or none yet. */
+  readonly view: ReadonlySignal<RowView>;
   /** Position in the table's order (0 is the first market). */
   readonly index: number;
   readonly watched: boolean;
@@ -44,10 +50,11 @@ export function ScreenerRow(props: ScreenerRowProps) {
       focused.blur();
     }
   }, [symbol]);
-  const row = page.row(symbol);
-  const cells = useMemo(() => cellSignals(row, page.now), [row, page]);
+  const { view } = props;
+  const cells = useMemo(() => cellSignals(view, page.now), [view, page]);
+  const figures = useMemo(() => <Figures cells={cells} />, [cells]);
   // The only reads that render the row: a badge or the row itself appears
-  // or goes. Every figure below is a signal bound to its node.
+  // or goes. Every figure is a signal bound to its node.
   if (!cells.present.value) return null;
   const whale = cells.whale.value;
   const label = pairLabel(symbol);
@@ -57,6 +64,7 @@ export function ScreenerRow(props: ScreenerRowProps) {
       role="row"
       class="screener-row"
       aria-rowindex={props.index + 2}
+      aria-busy={cells.pending}
       data-field="screener-row"
       data-symbol={symbol}
       onClick={(event) => {
@@ -86,6 +94,19 @@ export function ScreenerRow(props: ScreenerRowProps) {
         )}
         {whale && <span class="badge badge-whale">whale</span>}
       </span>
+      {figures}
+    </div>
+  );
+}
+
+/**
+ * A row's figures, each a signal bound to its text node or attribute: made
+ * once per slot and never rendered again.
+ */
+function Figures(props: { cells: CellSignals }) {
+  const { cells } = props;
+  return (
+    <>
       <span role="cell" class="col-price num">{cells.price}</span>
       <span role="cell" class={cells.changeClass}>{cells.change}</span>
       <span role="cell" class="col-turnover num">{cells.turnover}</span>
@@ -95,7 +116,7 @@ export function ScreenerRow(props: ScreenerRowProps) {
         <span class={cells.tierClass}>{cells.tier}</span>
       </span>
       <span role="cell" class="col-alert num">{cells.alert}</span>
-    </div>
+    </>
   );
 }
 
@@ -106,10 +127,10 @@ export function ScreenerRow(props: ScreenerRowProps) {
  */
 function PairName(props: { label: string }) {
   const slash = props.label.indexOf("/");
-  if (slash < 0) return <span class="pair-base">{props.label}</span>;
+  if (slash < 0) return <>{props.label}</>;
   return (
     <>
-      <span class="pair-base">{props.label.slice(0, slash)}</span>
+      {props.label.slice(0, slash)}
       <span class="pair-quote">{props.label.slice(slash)}</span>
     </>
   );

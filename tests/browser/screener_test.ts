@@ -13,6 +13,8 @@ import { screenshot, watchedPage, withBrowser } from "./browser_support.ts";
 
 const ROW = '[data-field="screener-row"]';
 const COUNT = '[data-field="screener-count"]';
+/** A row whose figures are not in yet. */
+const BUSY = `${ROW}[aria-busy="true"]`;
 
 /** A service on the whole simulated market, every pair ticked once. */
 async function marketStack(): Promise<Stack> {
@@ -74,8 +76,10 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
       const inDom = await page.locator(ROW).count();
       assert.ok(inDom > 10 && inDom < 80, `${inDom} rows in the DOM`);
 
-      // Sort by 24 h change: largest first, then smallest first.
+      // Sort by 24 h change: largest first, then smallest first. A new
+      // order shows every row's figures at once.
       await page.click('[data-sort="change"]');
+      assert.equal(await page.locator(BUSY).count(), 0, "no row waits");
       let shown = await rows(page);
       for (let i = 1; i < 10; i++) {
         assert.ok(shown[i - 1].change >= shown[i].change, "descending");
@@ -133,6 +137,18 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
           ),
       );
       assert.ok(consistent, "every row names its own pair, in order");
+      // Rows scrolled in get their figures a few frames later; until then
+      // the figures they held for another market are not drawn.
+      const hidden = await page.$$eval(
+        `${BUSY} .col-price, ${BUSY} .col-change`,
+        (nodes) =>
+          nodes.every((node) => getComputedStyle(node).visibility === "hidden"),
+      );
+      assert.ok(hidden, "a waiting row draws no figures");
+      await page.waitForFunction(
+        (busy) => document.querySelectorAll(busy).length === 0,
+        BUSY,
+      );
       const now = await focusedSymbol();
       assert.ok(
         now === null || now === starred,
