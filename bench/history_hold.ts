@@ -20,10 +20,10 @@ import { Channel } from "../lib/hub/channel.ts";
 import { tickEntry } from "../lib/hub/tick_codec.ts";
 import { startTaskV8Flags } from "../scripts/service_args.ts";
 import { readProcessSample } from "./proc_sampler.ts";
-import { positiveIntegerFlag } from "./positive_flag.ts";
+import { positiveIntegerFlagOrExit } from "./positive_flag.ts";
 
 const flag = (name: string, fallback: number) =>
-  positiveIntegerFlag(Deno.args, name, fallback);
+  positiveIntegerFlagOrExit("bench:history", name, fallback);
 
 /** The tick text for the `i`th tick: the shape and size of a real one. */
 function tickText(i: number): string {
@@ -37,10 +37,17 @@ function tickText(i: number): string {
     `"funding_rate":"0.0001","next_funding_time":1795824000000}`;
 }
 
+/** The counts the flags ask for (a bad one ends the process). */
+function counts() {
+  return {
+    channels: flag("channels", 1_000),
+    history: flag("history", 300),
+    ticks: flag("ticks", 1_500_000),
+  };
+}
+
 async function measure(): Promise<void> {
-  const channels = flag("channels", 1_000);
-  const history = flag("history", 300);
-  const ticks = flag("ticks", 1_500_000);
+  const { channels, history, ticks } = counts();
   const store = new MemoryEngineStore({ historySize: history });
   const names = Array.from({ length: channels }, (_, i) => `SYM${i}-USDT`);
   const hub = names.map((name) => new Channel(name, history));
@@ -74,6 +81,7 @@ async function measure(): Promise<void> {
 if (Deno.args.includes("--child")) {
   await measure();
 } else {
+  counts();
   const v8Flags = startTaskV8Flags(
     await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
   );

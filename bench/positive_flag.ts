@@ -20,3 +20,22 @@ export function positiveIntegerFlag(
   }
   return value;
 }
+
+/**
+ * {@linkcode positiveIntegerFlag} for a benchmark's command line: a bad value
+ * prints `command: message` and ends the process with code 2, as the other
+ * benchmarks answer bad flags, instead of a stack trace.
+ */
+export function positiveIntegerFlagOrExit(
+  command: string,
+  name: string,
+  fallback: number,
+): number {
+  try {
+    return positiveIntegerFlag(Deno.args, name, fallback);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    console.error(`${command}: ${error.message}`);
+    Deno.exit(2);
+  }
+}

@@ -29,13 +29,13 @@ import {
 } from "../../lib/ingestion/test_utils.ts";
 import { startExchange } from "../../lib/simulator/start_exchange.ts";
 import { readProcessSample } from "../proc_sampler.ts";
-import { positiveIntegerFlag } from "../positive_flag.ts";
+import { positiveIntegerFlagOrExit } from "../positive_flag.ts";
 
 /** Frames replayed per 10 ms of fake time: about 12,000 a second. */
 const FRAMES_PER_CYCLE = 120;
 
 const flag = (name: string, fallback: number) =>
-  positiveIntegerFlag(Deno.args, name, fallback);
+  positiveIntegerFlagOrExit("bench:ingest", name, fallback);
 
 /** One recorded frame and the market whose stream it came on. */
 interface Recorded {
