@@ -24,7 +24,7 @@ export class Channel {
   readonly symbol: string;
   #seq = 0;
   /** Each held tick's fields (`tickData`'s text), numbered. */
-  #history: TextRing;
+  readonly #history: TextRing;
   #latest: ChannelEntry | undefined;
   #fullBatch: { seq: number; encoded: string | undefined } | undefined;
 
