@@ -296,7 +296,6 @@ function ScreenerBody(
       before: 0,
       slots: props.seeded,
     };
-  const watchlist = page.watchlist.value;
   const fill = useMemo(() => new ScreenerFill((symbol) => page.row(symbol)), [
     page,
   ]);
@@ -375,7 +374,6 @@ function ScreenerBody(
               ? fill.view((shown.start + i) % shown.slots)
               : page.row(symbol)}
             index={shown.start + i}
-            watched={watchlist.includes(symbol)}
           />
         ))}
       </div>

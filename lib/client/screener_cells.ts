@@ -79,6 +79,12 @@ export type CellSignals =
     readonly present: ReadonlySignal<boolean>;
     /** Whether the figures are not in yet (a placeholder shows). */
     readonly pending: ReadonlySignal<boolean>;
+    /**
+     * The market whose figures the row holds (`undefined` before its first
+     * fill): its name, link and badges follow it, so a scroll rewrites them
+     * with the figures, a few rows a frame, not all in the scroll's frame.
+     */
+    readonly symbol: ReadonlySignal<string | undefined>;
     /** The last alert's age (follows the page clock). */
     readonly alert: ReadonlySignal<string>;
   };
@@ -118,6 +124,7 @@ export function cellSignals(
     whale: computed(() => !pending.value && cells.value.whale),
     present: computed(() => view.value !== undefined),
     pending,
+    symbol: computed(() => shown.value?.symbol),
     alert: computed(() => alertAge(lastAlertAt.value, now.value)),
   };
 }

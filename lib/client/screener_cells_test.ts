@@ -117,3 +117,15 @@ Deno.test("cellSignals - while pending the figures keep their text and no badge 
   assert.equal(cells.price.value, "3,000.00");
   stop();
 });
+
+Deno.test("cellSignals - the shown market changes with the figures, not before", () => {
+  const view = signal<RowView>(PENDING);
+  const cells = cellSignals(view, signal(0));
+  assert.equal(cells.symbol.value, undefined, "nothing filled yet");
+  view.value = row();
+  assert.equal(cells.symbol.value, "BTC-USDT");
+  view.value = PENDING;
+  assert.equal(cells.symbol.value, "BTC-USDT", "the old market, hidden");
+  view.value = row({ symbol: "ETH-USDT" });
+  assert.equal(cells.symbol.value, "ETH-USDT");
+});

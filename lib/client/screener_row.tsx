@@ -5,7 +5,9 @@
  * the row renders when its slot shows another market (a scroll), when the
  * star changes, and when a badge comes or goes. Its figure cells are one
  * vnode made once per slot, so that render diffs the name, link and star
- * alone.
+ * alone. Name, link, star and badges show the market whose figures the row
+ * holds: a scroll's frame marks the row waiting (one attribute) and its new
+ * market is written when its figures are (`screener_fill.ts`).
  */
 import type { ReadonlySignal } from "@preact/signals";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
@@ -28,7 +30,6 @@ export interface ScreenerRowProps {
   readonly view: ReadonlySignal<RowView>;
   /** Position in the table's order (0 is the first market). */
   readonly index: number;
-  readonly watched: boolean;
 }
 
 /**
@@ -57,7 +58,11 @@ export function ScreenerRow(props: ScreenerRowProps) {
   // or goes. Every figure is a signal bound to its node.
   if (!cells.present.value) return null;
   const whale = cells.whale.value;
-  const label = pairLabel(symbol);
+  // The market the row's contents show: until its figures are in, the one
+  // it showed before, hidden under the placeholder (never drawn as data).
+  const shown = cells.symbol.value ?? symbol;
+  const label = pairLabel(shown);
+  const watched = page.watchlist.value.includes(shown);
   return (
     <div
       ref={element}
@@ -75,21 +80,21 @@ export function ScreenerRow(props: ScreenerRowProps) {
       <span role="cell" class="col-watch">
         <button
           type="button"
-          class={cx("watch", props.watched && "is-active")}
-          aria-pressed={props.watched}
+          class={cx("watch", watched && "is-active")}
+          aria-pressed={watched}
           aria-label={`Watch ${label}`}
-          title={props.watched ? "On the watchlist" : "Add to the watchlist"}
+          title={watched ? "On the watchlist" : "Add to the watchlist"}
           data-field="watch"
-          onClick={() => page.toggleWatch(symbol)}
+          onClick={() => page.toggleWatch(shown)}
         >
-          {props.watched ? "★" : "☆"}
+          {watched ? "★" : "☆"}
         </button>
       </span>
       <span role="cell" class="col-symbol">
-        <a href={detailHref(symbol)} data-field="screener-link">
+        <a href={detailHref(shown)} data-field="screener-link">
           <PairName label={label.replace(" perp", "")} />
         </a>
-        {categoryOfId(symbol) === "linear" && (
+        {categoryOfId(shown) === "linear" && (
           <span class="badge badge-perp">perp</span>
         )}
         {whale && <span class="badge badge-whale">whale</span>}

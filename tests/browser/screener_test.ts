@@ -119,8 +119,24 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
         [ROW, total] as const,
       );
       assert.ok((await page.locator(ROW).count()) < 80);
-      // Rows scrolled in take over the DOM of rows scrolled out: each still
-      // links its own pair, and they stay in order.
+      // Rows scrolled in show their market a few frames later; until then
+      // the name, star and figures they held for another market are hidden.
+      // One evaluation (`$$eval` queries, then calls back: a row may fill
+      // in between).
+      const hidden = await page.evaluate(
+        (busy) =>
+          [...document.querySelectorAll(
+            `${busy} .col-symbol, ${busy} .col-watch, ${busy} .col-price`,
+          )].every((node) => getComputedStyle(node).visibility === "hidden"),
+        BUSY,
+      );
+      assert.ok(hidden, "a waiting row draws nothing of another market");
+      await page.waitForFunction(
+        (busy) => document.querySelectorAll(busy).length === 0,
+        BUSY,
+      );
+      // Rows scrolled in take over the DOM of rows scrolled out: each links
+      // its own pair once filled, and they stay in order.
       const consistent = await page.$$eval(
         ROW,
         (nodes) =>
@@ -137,18 +153,6 @@ Deno.test("screener - 600 pairs and 60 perpetuals: sort, filter, scroll and clic
           ),
       );
       assert.ok(consistent, "every row names its own pair, in order");
-      // Rows scrolled in get their figures a few frames later; until then
-      // the figures they held for another market are not drawn.
-      const hidden = await page.$$eval(
-        `${BUSY} .col-price, ${BUSY} .col-change`,
-        (nodes) =>
-          nodes.every((node) => getComputedStyle(node).visibility === "hidden"),
-      );
-      assert.ok(hidden, "a waiting row draws no figures");
-      await page.waitForFunction(
-        (busy) => document.querySelectorAll(busy).length === 0,
-        BUSY,
-      );
       const now = await focusedSymbol();
       assert.ok(
         now === null || now === starred,
