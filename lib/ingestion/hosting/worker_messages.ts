@@ -260,14 +260,22 @@ export interface HeapFigures {
   readonly total: number;
 }
 
+/** Most items of one kind a batch may carry. */
+const MAX_BATCH_ITEMS = 100_000;
+
+const tradesSchema = z.array(marketTradeSchema).max(MAX_BATCH_ITEMS);
+const liquidationsSchema = z.array(marketLiquidationSchema).max(
+  MAX_BATCH_ITEMS,
+);
+
 const workerMessageSchema: z.ZodType<WorkerMessage> = z.discriminatedUnion(
   "type",
   [
     z.object({
       type: z.literal("batch"),
-      ticks: z.array(analyzedTickSchema).max(100_000),
-      trades: z.array(marketTradeSchema).max(100_000),
-      liquidations: z.array(marketLiquidationSchema).max(100_000),
+      ticks: z.array(analyzedTickSchema).max(MAX_BATCH_ITEMS),
+      trades: tradesSchema,
+      liquidations: liquidationsSchema,
     }).refine(
       (b) => b.ticks.length + b.trades.length + b.liquidations.length > 0,
       { message: "a batch carries something" },
@@ -326,9 +334,6 @@ export function parseHostMessage(data: unknown): Received<HostMessage> {
   return received(hostMessageSchema.safeParse(data));
 }
 
-const tradesSchema = z.array(marketTradeSchema).max(100_000);
-const liquidationsSchema = z.array(marketLiquidationSchema).max(100_000);
-
 /**
  * Validates a message received by the main thread. A batch whose ticks all
  * pass the quick check (`tick_check.ts`) keeps them as they came, its trades
@@ -347,7 +352,7 @@ function cleanBatch(data: unknown): Received<WorkerMessage> | undefined {
     unknown
   >;
   if (type !== "batch" || !Array.isArray(ticks)) return undefined;
-  if (ticks.length === 0 || ticks.length > 100_000) return undefined;
+  if (ticks.length === 0 || ticks.length > MAX_BATCH_ITEMS) return undefined;
   for (let i = 0; i < ticks.length; i++) {
     if (!isCleanTick(ticks[i])) return undefined;
   }
