@@ -122,7 +122,7 @@ export default function MarketScreener(props: MarketScreenerProps) {
     <section class="panel screener" aria-labelledby="screener-title">
       <header class="panel-head">
         <h2 id="screener-title">Markets</h2>
-        <ScreenerCount page={page} order={order} seeded={props.total} />
+        <ScreenerCount page={page} order={order} total={props.total} />
       </header>
       <div class="screener-tools">
         <input
@@ -232,6 +232,14 @@ export default function MarketScreener(props: MarketScreenerProps) {
 }
 
 /**
+ * Markets tracked: the live count once the socket's first frame is in,
+ * until then the count the page was rendered with.
+ */
+function trackedCount(page: MarketPage, rendered: number): number {
+  return page.live.value ? page.size.value : rendered;
+}
+
+/**
  * How many markets the table lists: it reads the order, so a frame that
  * reorders the rows renders this and the body, not the tools and head.
  */
@@ -239,13 +247,13 @@ function ScreenerCount(
   props: {
     page: MarketPage;
     order: ReadonlySignal<readonly string[]>;
-    seeded: number;
+    /** Markets tracked when the page was rendered. */
+    total: number;
   },
 ) {
   const shown = props.order.value.length;
-  // Until the socket's first frame only the server's first rows are known.
   const live = props.page.live.value;
-  const total = live ? props.page.size.value : props.seeded;
+  const total = trackedCount(props.page, props.total);
   return (
     <span
       class="screener-count num"
@@ -361,7 +369,7 @@ function ScreenerBody(
     };
   }, []);
 
-  const total = page.live.value ? page.size.value : props.total;
+  const total = trackedCount(page, props.total);
   return (
     <div class="screener-body" ref={body} data-field="screener-body">
       <div class="screener-canvas" ref={canvas} role="rowgroup">
