@@ -18,7 +18,7 @@
 import { MemoryEngineStore } from "../lib/engine/memory_engine.ts";
 import { Channel } from "../lib/hub/channel.ts";
 import { tickEntry } from "../lib/hub/tick_codec.ts";
-import { startTaskV8Flags } from "../scripts/service_args.ts";
+import { repoStartTaskV8Flags } from "../scripts/service_args.ts";
 import { readProcessSample } from "./proc_sampler.ts";
 import { positiveIntegerFlagOrExit } from "./positive_flag.ts";
 
@@ -82,9 +82,7 @@ if (Deno.args.includes("--child")) {
   await measure();
 } else {
   counts();
-  const v8Flags = startTaskV8Flags(
-    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
-  );
+  const v8Flags = repoStartTaskV8Flags();
   const loadavg = (await Deno.readTextFile("/proc/loadavg")).split(" ");
   console.log(
     `load average ${loadavg.slice(0, 3).join(" ")}; V8 flags ${v8Flags}`,

@@ -15,6 +15,13 @@ export function startTaskV8Flags(denoJson: string): string | null {
   return /(?:^|\s)--v8-flags=(\S+)/.exec(start)?.[1] ?? null;
 }
 
+/** The `--v8-flags=…` value of this repository's start task, or null. */
+export function repoStartTaskV8Flags(): string | null {
+  return startTaskV8Flags(
+    Deno.readTextFileSync(new URL("../deno.json", import.meta.url)),
+  );
+}
+
 /**
  * `deno run` arguments of the service (`main.ts`, all permissions): the start
  * task's V8 flags, then `extraV8Flags` (later flags win in V8), then any
@@ -23,9 +30,7 @@ export function startTaskV8Flags(denoJson: string): string | null {
 export function serviceRunArgs(
   options: { extraV8Flags?: string; denoFlags?: readonly string[] } = {},
 ): string[] {
-  const own = startTaskV8Flags(
-    Deno.readTextFileSync(new URL("../deno.json", import.meta.url)),
-  );
+  const own = repoStartTaskV8Flags();
   const v8Flags = [own, options.extraV8Flags].filter(Boolean).join(",");
   return [
     "run",

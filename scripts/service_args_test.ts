@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { serviceRunArgs, startTaskV8Flags } from "./service_args.ts";
+import {
+  repoStartTaskV8Flags,
+  serviceRunArgs,
+  startTaskV8Flags,
+} from "./service_args.ts";
 
 Deno.test("startTaskV8Flags - reads the start task's V8 flags, null without", () => {
   const withFlags = JSON.stringify({
@@ -35,4 +39,12 @@ Deno.test("serviceRunArgs - the service runs with deno task start's V8 flags, ex
       "main.ts",
     ],
   );
+});
+
+Deno.test("repoStartTaskV8Flags - the flags of this repository's own start task", async () => {
+  const denoJson = await Deno.readTextFile(
+    new URL("../deno.json", import.meta.url),
+  );
+  assert.equal(repoStartTaskV8Flags(), startTaskV8Flags(denoJson));
+  assert.match(repoStartTaskV8Flags() ?? "", /--max-semi-space-size=/);
 });
