@@ -132,3 +132,16 @@ Deno.test("Channel - a history limit keeps the newest ticks; 0 replays nothing; 
     5,
   ]);
 });
+
+Deno.test("Channel - clear forgets history and the newest tick; numbering restarts where told", () => {
+  const channel = new Channel("BTC-USDT", 5);
+  for (let i = 0; i < 4; i++) channel.publish(tick(100 + i), i);
+  channel.clear(20);
+  assert.equal(channel.latest, undefined);
+  assert.deepEqual(channel.entries(), []);
+  assert.deepEqual(channel.window("e").oldestSeq, undefined);
+  const next = channel.publish(tick(1), 9);
+  assert.equal(next.seq, 21);
+  assert.equal(channel.latest, next);
+  assert.deepEqual(channel.entries().map((e) => e.encoded), [next.encoded]);
+});
