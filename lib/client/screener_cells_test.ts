@@ -3,22 +3,19 @@ import { effect, signal } from "@preact/signals";
 import { alertAge, cellSignals, screenerCells } from "./screener_cells.ts";
 import type { ScreenerRow } from "./screener.ts";
 import { PENDING, type RowView } from "./screener_fill.ts";
+import { screenerRow } from "./test_utils.ts";
 
+/** BTC-USDT with figures of every kind (a rise, a negative velocity). */
 function row(fields: Partial<ScreenerRow> = {}): ScreenerRow {
-  return {
-    symbol: "BTC-USDT",
+  return screenerRow("BTC-USDT", {
     price: 63_061.66,
     change: 1.234,
     volume: 63_890_000,
     spread: 0.5,
     velocity: -0.00012,
     tier: "ACTIVE",
-    is_whale: false,
-    market: "spot",
-    lastAlertAt: null,
-    lastAlertKind: null,
     ...fields,
-  };
+  });
 }
 
 Deno.test("screenerCells - prints each figure as the table shows it", () => {

@@ -7,22 +7,9 @@ import {
   type RowView,
   ScreenerFill,
 } from "./screener_fill.ts";
+import { screenerRow } from "./test_utils.ts";
 
-function row(symbol: string, price = 1): ScreenerRow {
-  return {
-    symbol,
-    price,
-    change: 0,
-    volume: 0,
-    spread: 0,
-    velocity: 0,
-    tier: "STABLE",
-    is_whale: false,
-    market: "spot",
-    lastAlertAt: null,
-    lastAlertKind: null,
-  };
-}
+const row = (symbol: string, price = 1) => screenerRow(symbol, { price });
 
 /** Live rows of `symbols`, a fill over them and its frames run by hand. */
 function setup(symbols: readonly string[], rowsPerFrame = 2) {

@@ -6,6 +6,7 @@
  */
 import type { Candle } from "../protocol/candles.ts";
 import type { AlertFrame, ServerFrame, TickFrame } from "../protocol/frames.ts";
+import type { ScreenerRow } from "./screener.ts";
 import type { BrowserEvents, SocketLike } from "./stream_connection.ts";
 
 /** A socket the test opens, feeds and drops by hand. */
@@ -116,4 +117,25 @@ export function candle(
   v = 1,
 ): Candle {
   return { t, o, h, l, c, v, turnover: v * c };
+}
+
+/** A screener row of `symbol`, a quiet spot market unless `fields` say otherwise. */
+export function screenerRow(
+  symbol: string,
+  fields: Partial<ScreenerRow> = {},
+): ScreenerRow {
+  return {
+    symbol,
+    price: 1,
+    change: 0,
+    volume: 0,
+    spread: 0,
+    velocity: 0,
+    tier: "STABLE",
+    is_whale: false,
+    market: "spot",
+    lastAlertAt: null,
+    lastAlertKind: null,
+    ...fields,
+  };
 }
