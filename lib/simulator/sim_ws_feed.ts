@@ -5,7 +5,7 @@
  * Each push cycle advances the shared {@linkcode SimMarket} to now — the same
  * market the REST handler answers from, so a push and a REST answer at the
  * same instant carry the same numbers — then encodes each subscribed topic
- * once (`tickers.*`, and `publicTrade.*` / `allLiquidation.*` arrays of what
+ * once, when it is first sent, stamping it then (`tickers.*`, and `publicTrade.*` / `allLiquidation.*` arrays of what
  * the tapes gained since the previous cycle) and hands the same string to
  * every session that follows it. Spot tickers are snapshots; linear tickers
  * are a snapshot for a session that just subscribed, then deltas with only
@@ -202,12 +202,19 @@ export class SimWsFeed {
     this.#stopTimer();
   }
 
-  /** Runs one push cycle now (the timer calls this; tests may too). */
+  /**
+   * Runs one push cycle now (the timer calls this; tests may too). The
+   * market advances once, at the cycle's start; each topic's push is encoded
+   * when it is first sent and stamped (`ts`) then, as an exchange stamps a
+   * push when it builds it — so a push sent late in a large cycle does not
+   * carry the cycle's start as its time.
+   */
   push(): void {
-    const now = this.#clock.now();
-    this.#market.advanceTo(now);
+    const start = this.#clock.now();
+    this.#market.advanceTo(start);
+    const stamp = () => this.#clock.now();
     const linear = this.#market.category === "linear";
-    const frames = new Map<string, string[]>();
+    const frames = new Map<string, () => readonly string[]>();
     const snapshots = new Map<string, () => string>();
     const tradeSymbols = new Set<string>();
     const liquidationSymbols = new Set<string>();
@@ -227,44 +234,50 @@ export class SimWsFeed {
       const cs = (this.#cs.get(parsed.symbol) ?? 0) + 1;
       this.#cs.set(parsed.symbol, cs);
       if (!linear) {
-        frames.set(topic, [tickersPush(item as SpotTickerItem, now, cs)]);
+        frames.set(
+          topic,
+          encodedOnce(() => [
+            tickersPush(item as SpotTickerItem, stamp(), cs),
+          ]),
+        );
         continue;
       }
       const fields = item as unknown as Readonly<Record<string, string>>;
       const previous = this.#lastItems.get(parsed.symbol);
       this.#lastItems.set(parsed.symbol, fields);
-      let snapshot: string | undefined;
       snapshots.set(
         topic,
-        () =>
-          snapshot ??= linearTickersPush(
-            parsed.symbol,
-            "snapshot",
-            fields,
-            now,
-            cs,
-          ),
+        encodedOnce(() =>
+          linearTickersPush(parsed.symbol, "snapshot", fields, stamp(), cs)
+        ),
       );
       const delta = previous && tickerDelta(previous, fields);
       if (delta) {
-        frames.set(topic, [
-          linearTickersPush(parsed.symbol, "delta", delta, now, cs),
-        ]);
+        frames.set(
+          topic,
+          encodedOnce(() => [
+            linearTickersPush(parsed.symbol, "delta", delta, stamp(), cs),
+          ]),
+        );
       }
     }
     const trades = this.#market.tradesSince(this.#tradeSeq);
     this.#tradeSeq = this.#market.lastTradeSeq;
     for (const [symbol, list] of groupBySymbol(trades, tradeSymbols)) {
-      frames.set(`publicTrade.${symbol}`, publicTradePushes(symbol, list, now));
+      frames.set(
+        `publicTrade.${symbol}`,
+        encodedOnce(() => publicTradePushes(symbol, list, stamp())),
+      );
     }
     const liquidations = this.#market.liquidationsSince(this.#liquidationSeq);
     this.#liquidationSeq = this.#market.lastLiquidationSeq;
     for (
       const [symbol, list] of groupBySymbol(liquidations, liquidationSymbols)
     ) {
-      frames.set(`allLiquidation.${symbol}`, [
-        liquidationPush(symbol, list, now),
-      ]);
+      frames.set(
+        `allLiquidation.${symbol}`,
+        encodedOnce(() => [liquidationPush(symbol, list, stamp())]),
+      );
     }
     const malformed = this.#topicCounts.size > 0
       ? this.#faults.take("malformed")
@@ -285,11 +298,11 @@ export class SimWsFeed {
           if (session.sendData(snapshot())) this.#pushesSent++;
           continue;
         }
-        for (const frame of frames.get(topic) ?? []) {
+        for (const frame of frames.get(topic)?.() ?? []) {
           if (session.sendData(frame)) this.#pushesSent++;
         }
       }
-      if (variant !== undefined) this.#sendMalformed(session, variant, now);
+      if (variant !== undefined) this.#sendMalformed(session, variant, start);
     }
   }
 
@@ -334,6 +347,12 @@ export class SimWsFeed {
     this.#clock.clearTimer(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/** `encode`, run at its first call only: later calls get the same value. */
+function encodedOnce<T>(encode: () => T): () => T {
+  let encoded: { value: T } | undefined;
+  return () => (encoded ??= { value: encode() }).value;
 }
 
 /** Events (trades, liquidations) of the wanted symbols, per symbol, order kept. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Clock } from "../clock/clock.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { SimMarket } from "./market_model.ts";
 import { MAX_CLIENT_BACKLOG_BYTES, SimWsFeed } from "./sim_ws_feed.ts";
@@ -52,6 +53,45 @@ Deno.test("SimWsFeed - a ticker push carries what REST answers at that instant",
     ...spot
   } = rest;
   assert.deepEqual(last.data, spot);
+});
+
+Deno.test("SimWsFeed - each push is stamped when it is encoded; a shared push keeps one stamp", () => {
+  const fake = new FakeClock();
+  let sendingCost = 0;
+  const clock: Clock = {
+    now: () => fake.now() + sendingCost,
+    monotonic: () => fake.monotonic(),
+    setTimer: (callback, ms) => fake.setTimer(callback, ms),
+    clearTimer: (id) => fake.clearTimer(id),
+  };
+  /** A socket whose every send takes 7 ms of the feed's time. */
+  class SlowSocket extends FakeSimSocket {
+    override send(data: string | Uint8Array<ArrayBuffer>): void {
+      sendingCost += 7;
+      super.send(data);
+    }
+  }
+  const market = new SimMarket({ startMs: fake.now(), seed: 3 });
+  const feed = new SimWsFeed({ market, clock });
+  const first = new SlowSocket();
+  const second = new SlowSocket();
+  const subscribe = (socket: FakeSimSocket, ...args: string[]) =>
+    feed.open(socket).receive(JSON.stringify({ op: "subscribe", args }));
+  subscribe(first, "tickers.BTCUSDT", "tickers.ETHUSDT");
+  subscribe(second, "tickers.ETHUSDT", "tickers.SOLUSDT");
+  sendingCost = 0;
+  const start = fake.now();
+  feed.push();
+  const stamps = (socket: FakeSimSocket) =>
+    socket.pushes("tickers").map((p) => [p.topic, Number(p.ts) - start]);
+  assert.deepEqual(stamps(first), [
+    ["tickers.BTCUSDT", 0],
+    ["tickers.ETHUSDT", 7],
+  ]);
+  assert.deepEqual(stamps(second), [
+    ["tickers.ETHUSDT", 7],
+    ["tickers.SOLUSDT", 21],
+  ]);
 });
 
 Deno.test("SimWsFeed - every trade of a subscribed symbol is pushed once, in order, whales included", () => {
