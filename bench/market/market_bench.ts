@@ -20,8 +20,9 @@
  *
  * With `--only=screener` only the simulator, the service and the page check
  * run (no subscribers): the screener's own figures in a few minutes. With
- * `--profile` the service runs with `--cpu-prof` and the profile lands in
- * `bench/results/profile/`. Figures are written to
+ * `--profile` the service and the simulator run with `--cpu-prof`: the
+ * service's profiles land in `bench/results/profile/`, the simulator's in
+ * `bench/results/profile/simulator/` (it shares the cores). Figures are written to
  * `bench/results/market-<ISO time>.json` with the machine's load average:
  * on a shared machine they are noisy.
  */
@@ -128,7 +129,10 @@ async function main(): Promise<number> {
   const port = freePort();
   const kvDir = await Deno.makeTempDir({ prefix: "bench-market-" });
   const profileDir = `${ROOT}/bench/results/profile`;
-  if (options.profile) await Deno.mkdir(profileDir, { recursive: true });
+  const simulatorProfileDir = `${profileDir}/simulator`;
+  if (options.profile) {
+    await Deno.mkdir(simulatorProfileDir, { recursive: true });
+  }
   const processes: ManagedProcess[] = [];
   try {
     log(
@@ -137,7 +141,15 @@ async function main(): Promise<number> {
     const sim = ManagedProcess.start({
       name: "simulator",
       command: Deno.execPath(),
-      args: ["run", "--allow-net", "--allow-env", "lib/simulator/main.ts"],
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-env",
+        ...(options.profile
+          ? ["--cpu-prof", `--cpu-prof-dir=${simulatorProfileDir}`]
+          : []),
+        "lib/simulator/main.ts",
+      ],
       cwd: ROOT,
       env: {
         SIM_PORT: String(simPort),

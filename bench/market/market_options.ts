@@ -51,7 +51,10 @@ export const marketBenchSchema = z.strictObject({
    * generator's subscribers (the page's own work, measured quickly).
    */
   only: z.enum(["all", "screener"]).default("all"),
-  /** Service CPU profile (`--cpu-prof`) written to bench/results/profile/. */
+  /**
+   * CPU profiles (`--cpu-prof`) of the service, written to
+   * bench/results/profile/, and of the simulator, to its `simulator/`.
+   */
   profile: z.enum(["true", "false"]).transform((v) => v === "true")
     .default(false),
 });
