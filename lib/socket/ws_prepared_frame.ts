@@ -6,16 +6,15 @@
  * way uWebSockets publishes; `ws`'s own `send` would encode and frame the
  * text again for every socket.
  *
- * The frame is one buffer, sized up front: the header (RFC 6455 §5.2) is
- * written at its start and the text encoded straight after it, so a frame
- * costs one allocation and one encoding (framing an encoded payload and
- * joining header and payload cost an allocation and a copy more).
+ * The text is encoded once into a reusable scratch buffer (no scan for
+ * non-ASCII characters first), then the frame is one buffer of the exact
+ * size: the header (RFC 6455 §5.2) at its start, the encoded payload copied
+ * after it. `bench:hot`, "broadcast": 1.6 → 0.61 µs for a tick's frame; 239 →
+ * 30 µs for a 1,000-market overview frame, against sizing the frame with a
+ * non-ASCII scan and encoding into it.
  */
 import { Buffer } from "node:buffer";
-import {
-  type PreparedFrame,
-  utf8ByteLength,
-} from "../protocol/prepared_frame.ts";
+import type { PreparedFrame } from "../protocol/prepared_frame.ts";
 
 /** First header byte of an unfragmented text frame: FIN + opcode 1. */
 const FIN_TEXT = 0x81;
@@ -25,6 +24,26 @@ const SHORT_LENGTH_MAX = 125;
 const LENGTH_16 = 126;
 /** Length byte announcing a 64-bit extended length. */
 const LENGTH_64 = 127;
+
+/** Largest scratch kept between frames; a longer text gets its own. */
+const MAX_KEPT_SCRATCH_BYTES = 1 << 20;
+const utf8 = new TextEncoder();
+let scratch = new Uint8Array(16 * 1024);
+
+/**
+ * `text` in UTF-8, as a view of the scratch buffer valid until the next
+ * call (at most 3 bytes per UTF-16 unit, so it always fits).
+ */
+function encodeUtf8(text: string): Uint8Array {
+  const most = text.length * 3;
+  let target = scratch;
+  if (most > target.length) {
+    target = new Uint8Array(most);
+    if (most <= MAX_KEPT_SCRATCH_BYTES) scratch = target;
+  }
+  const { written } = utf8.encodeInto(text, target);
+  return target.subarray(0, written);
+}
 
 /** Header bytes of an unmasked frame carrying `payloadBytes`. */
 function headerLength(payloadBytes: number): number {
@@ -43,7 +62,8 @@ export class WsPreparedFrame implements PreparedFrame {
 
   /** Encodes and frames `text`. */
   constructor(text: string) {
-    const payloadBytes = utf8ByteLength(text);
+    const encoded = encodeUtf8(text);
+    const payloadBytes = encoded.length;
     const header = headerLength(payloadBytes);
     const wire = Buffer.allocUnsafe(header + payloadBytes);
     wire[0] = FIN_TEXT;
@@ -57,7 +77,7 @@ export class WsPreparedFrame implements PreparedFrame {
       wire.writeUInt32BE(Math.floor(payloadBytes / 2 ** 32), 2);
       wire.writeUInt32BE(payloadBytes >>> 0, 6);
     }
-    wire.write(text, header, "utf8");
+    wire.set(encoded, header);
     this.text = text;
     this.byteLength = payloadBytes;
     this.wire = wire;

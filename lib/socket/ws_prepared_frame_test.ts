@@ -40,3 +40,15 @@ Deno.test("prepareWsFrame - multi-byte text is framed by its UTF-8 length", () =
   assert.ok(frame.wire.equals(wsFrame(text)));
   assert.equal(frame.wire.subarray(4).toString("utf8"), text);
 });
+
+Deno.test("prepareWsFrame - a frame keeps its bytes when later frames are prepared", () => {
+  const first = "ticks ✓ ".repeat(20);
+  const frame = prepareWsFrame(first);
+  // Longer than the scratch kept between frames, then a short one again.
+  const huge = "é".repeat(400_000);
+  const hugeFrame = prepareWsFrame(huge);
+  prepareWsFrame("something else entirely");
+  assert.ok(frame.wire.equals(wsFrame(first)));
+  assert.equal(hugeFrame.byteLength, 800_000);
+  assert.ok(hugeFrame.wire.equals(wsFrame(huge)));
+});
