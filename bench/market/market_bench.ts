@@ -16,6 +16,7 @@
  *   the service runs with `deno task start`'s V8 flags, and `--v8-flags=…` adds
  *   more (e.g. a heap limit);
  * - upstream messages received per second;
+ * - the simulator's and the load generator's CPU, which share the cores;
  * - the screener page's long tasks over a minute (Chromium), goal none.
  *
  * With `--only=screener` only the simulator, the service and the page check
@@ -240,6 +241,9 @@ async function main(): Promise<number> {
     }[] = [];
     let windowStart: ProcessSample | null = null;
     let windowEnd: ProcessSample | null = null;
+    // The simulator shares the cores: its CPU over the same window.
+    let simulatorStart: ProcessSample | null = null;
+    let simulatorEnd: ProcessSample | null = null;
     let countsStart: IngestCounts | null = null;
     let countsEnd: IngestCounts | null = null;
     /** Why a window's counts are missing, if they are. */
@@ -271,6 +275,7 @@ async function main(): Promise<number> {
       }
       if (event.phase === "window-start") {
         windowStart = await sampler.mark("start");
+        simulatorStart = await readProcessSample(sim.pid);
         countsStart = await ingestCounts("window start");
         const t0 = performance.now();
         const sample = async () => {
@@ -292,6 +297,7 @@ async function main(): Promise<number> {
       } else if (event.phase === "window-end") {
         clearInterval(rssTimer);
         windowEnd = await sampler.mark("end");
+        simulatorEnd = await readProcessSample(sim.pid);
         countsEnd = await ingestCounts("window end");
       }
     };
@@ -334,6 +340,11 @@ async function main(): Promise<number> {
     const end = windowEnd as ProcessSample | null;
     const cpu = start && end ? cpuPercent(start, end) : null;
     const seconds = start && end ? (end.at - start.at) / 1000 : null;
+    const simStart = simulatorStart as ProcessSample | null;
+    const simEnd = simulatorEnd as ProcessSample | null;
+    const simulatorCpu = simStart && simEnd
+      ? cpuPercent(simStart, simEnd)
+      : null;
 
     let page: PageCheck = { status: "skipped", reason: "--page=0" };
     if (options.page > 0) {
@@ -360,6 +371,10 @@ async function main(): Promise<number> {
       generator_cpu_percent_of_one_core: generatorCpu === null
         ? null
         : Math.round(generatorCpu),
+      /** The simulator's CPU over the window, on the same cores. */
+      simulator_cpu_percent_of_one_core: simulatorCpu === null
+        ? null
+        : Math.round(simulatorCpu),
       service_rss_mb: {
         samples: rss,
         max: Math.round(sampler.maxRssKb / 1024),
@@ -384,6 +399,8 @@ async function main(): Promise<number> {
         service_cpu_percent_of_one_core: result.service_cpu_percent_of_one_core,
         generator_cpu_percent_of_one_core:
           result.generator_cpu_percent_of_one_core,
+        simulator_cpu_percent_of_one_core:
+          result.simulator_cpu_percent_of_one_core,
         latency_ms: summary.detail.latency,
         latency_split_p50_p99_ms: {
           upstream_to_stamp: [
