@@ -30,7 +30,7 @@ const utf8 = new TextEncoder();
 
 /**
  * UTF-8 length of `text` (its UTF-16 length when it is ASCII, as JSON mostly
- * is): what every layer's prepared frame counts.
+ * is), without encoding it: the plain prepared frame's `byteLength`.
  */
 function utf8ByteLength(text: string): number {
   return NON_ASCII.test(text) ? utf8.encode(text).length : text.length;
