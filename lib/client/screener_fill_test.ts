@@ -31,7 +31,10 @@ function setup(symbols: readonly string[], rowsPerFrame = 2) {
     return next !== undefined;
   };
   const shows = (slot: number): RowView => fill.view(slot).value;
-  return { live, fill, frames, frame, shows };
+  /** What each of `slots` shows, as {@linkcode label}s. */
+  const labels = (...slots: number[]) =>
+    slots.map((slot) => label(shows(slot)));
+  return { live, fill, frames, frame, shows, labels };
 }
 
 const SYMBOLS = ["A", "B", "C", "D", "E", "F"];
@@ -61,12 +64,12 @@ function label(view: RowView): string | undefined {
 }
 
 Deno.test("ScreenerFill - rows scrolled in show a placeholder, then fill a budget per frame, most urgent first", () => {
-  const { fill, frame, shows } = setup(SYMBOLS);
+  const { fill, frame, labels } = setup(SYMBOLS);
   fill.setWindow([[0, "A"], [1, "B"], [2, "C"], [3, "D"]], "query");
   const kept = fill.view(2);
   fill.setWindow([[2, "C"], [3, "D"], [0, "E"], [1, "F"]], "scroll");
   assert.equal(fill.view(2), kept, "a slot keeps its signal");
-  assert.deepEqual([0, 1, 2, 3].map((slot) => label(shows(slot))), [
+  assert.deepEqual(labels(0, 1, 2, 3), [
     "pending",
     "pending",
     "C",
@@ -74,22 +77,22 @@ Deno.test("ScreenerFill - rows scrolled in show a placeholder, then fill a budge
   ]);
   assert.equal(fill.behind, 2);
   assert.ok(frame());
-  assert.deepEqual([0, 1].map((slot) => label(shows(slot))), ["E", "F"]);
+  assert.deepEqual(labels(0, 1), ["E", "F"]);
   assert.equal(fill.behind, 0);
   assert.equal(frame(), false, "no frame once every row is filled");
 });
 
 Deno.test("ScreenerFill - the budget and the order decide which rows fill in a frame", () => {
-  const { fill, frame, shows } = setup(SYMBOLS, 1);
+  const { fill, frame, shows, labels } = setup(SYMBOLS, 1);
   fill.setWindow([[1, "B"], [0, "A"]], "scroll");
   assert.ok(frame());
-  assert.deepEqual([0, 1].map((slot) => label(shows(slot))), ["pending", "B"]);
+  assert.deepEqual(labels(0, 1), ["pending", "B"]);
   assert.ok(frame());
   assert.equal(label(shows(0)), "A");
 });
 
 Deno.test("ScreenerFill - a scroll before the fill is done drops the rows that left and fills the new ones", () => {
-  const { fill, frame, frames, shows } = setup(SYMBOLS);
+  const { fill, frame, frames, shows, labels } = setup(SYMBOLS);
   fill.setWindow([[0, "A"], [1, "B"], [2, "C"]], "scroll");
   assert.ok(frame());
   assert.equal(label(shows(0)), "A");
@@ -97,7 +100,7 @@ Deno.test("ScreenerFill - a scroll before the fill is done drops the rows that l
   fill.setWindow([[1, "D"], [3, "E"], [2, "C"]], "scroll");
   assert.equal(frames.length, 1, "still one frame planned");
   assert.ok(frame());
-  assert.deepEqual([1, 3, 2].map((slot) => label(shows(slot))), [
+  assert.deepEqual(labels(1, 3, 2), [
     "D",
     "E",
     "pending",
@@ -109,11 +112,11 @@ Deno.test("ScreenerFill - a scroll before the fill is done drops the rows that l
 });
 
 Deno.test("ScreenerFill - a new query fills every row at once and drops the planned frame", () => {
-  const { fill, frames, shows } = setup(SYMBOLS);
+  const { fill, frames, labels } = setup(SYMBOLS);
   fill.setWindow([[0, "A"], [1, "B"], [2, "C"], [3, "D"]], "scroll");
   assert.equal(fill.behind, 4);
   fill.setWindow([[0, "D"], [1, "C"], [2, "E"], [3, "F"]], "query");
-  assert.deepEqual([0, 1, 2, 3].map((slot) => label(shows(slot))), [
+  assert.deepEqual(labels(0, 1, 2, 3), [
     "D",
     "C",
     "E",
