@@ -82,16 +82,8 @@ export class MemoryEngineStore {
    */
   held(name: string, from = 0): api.EngineEntry[] {
     const history = this.channels.get(name)?.history;
-    if (!history) return [];
-    const entries: api.EngineEntry[] = [];
-    for (let i = Math.max(0, from); i < history.size; i++) {
-      entries.push({
-        channel: name,
-        seq: history.seqAt(i)!,
-        data: history.textAt(i)!,
-      });
-    }
-    return entries;
+    return history?.map(from, (seq, data) => ({ channel: name, seq, data })) ??
+      [];
   }
 
   /** Remembers an alert key; false when it was known. */

@@ -144,16 +144,9 @@ export class Channel {
 
   /** Held entries from position `from` (0 = oldest), decoded. */
   #held(from: number): ChannelEntry[] {
-    const out: ChannelEntry[] = [];
-    for (let i = Math.max(0, from); i < this.#history.size; i++) {
-      out.push(
-        tickEntry(
-          this.symbol,
-          this.#history.seqAt(i)!,
-          this.#history.textAt(i)!,
-        ),
-      );
-    }
-    return out;
+    return this.#history.map(
+      from,
+      (seq, data) => tickEntry(this.symbol, seq, data),
+    );
   }
 }

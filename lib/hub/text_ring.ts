@@ -65,6 +65,20 @@ export class TextRing {
     return this.#has(index) ? this.#texts[this.#slot(index)] : undefined;
   }
 
+  /**
+   * The pairs from position `from` (0 = oldest; less is 0) to the newest,
+   * each made into a `T` by `make`, oldest first: how history is read back.
+   */
+  map<T>(from: number, make: (seq: number, text: string) => T): T[] {
+    const capacity = this.#seqs.length;
+    const out: T[] = [];
+    for (let index = Math.max(0, from); index < this.#size; index++) {
+      const slot = (this.#first + index) % capacity;
+      out.push(make(this.#seqs[slot], this.#texts[slot]!));
+    }
+    return out;
+  }
+
   /** Forgets every pair (and lets go of the texts). */
   clear(): void {
     this.#first = 0;

@@ -44,6 +44,17 @@ Deno.test("TextRing - wraps around many times without losing or mixing up a pair
   assert.deepEqual(held(ring), model);
 });
 
+Deno.test("TextRing - map reads the pairs from a position on, oldest first, across the wrap", () => {
+  const ring = new TextRing(4);
+  for (let seq = 1; seq <= 6; seq++) ring.push(seq, `t${seq}`);
+  const pair = (seq: number, text: string): [number, string] => [seq, text];
+  assert.deepEqual(ring.map(0, pair), held(ring));
+  assert.deepEqual(ring.map(-3, pair), held(ring), "before the oldest: all");
+  assert.deepEqual(ring.map(2, pair), [[5, "t5"], [6, "t6"]]);
+  assert.deepEqual(ring.map(4, pair), []);
+  assert.deepEqual(new TextRing(2).map(0, pair), []);
+});
+
 Deno.test("TextRing - clear forgets every text and takes new ones", () => {
   const ring = new TextRing(2);
   ring.push(1, "a");
