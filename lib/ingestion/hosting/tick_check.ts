@@ -29,6 +29,12 @@ function optionalNonNegative(value: unknown): number {
   return nonNegative(value) ? 1 : NaN;
 }
 
+/** Absent, or a finite number: counts 1 when present. */
+function optionalFinite(value: unknown): number {
+  if (value === undefined) return 0;
+  return finite(value) ? 1 : NaN;
+}
+
 /** The symbol rule of `worker_messages.ts`: a channel id or exchange symbol. */
 const SYMBOL = /^[A-Za-z0-9-]{1,32}$/;
 
@@ -65,11 +71,7 @@ export function isCleanTick(value: unknown): value is AnalyzedTick {
     optionalNonNegative(tick.index_price) +
     optionalNonNegative(tick.open_interest) +
     optionalNonNegative(tick.open_interest_value) +
-    (tick.funding_rate === undefined
-      ? 0
-      : finite(tick.funding_rate)
-      ? 1
-      : NaN) +
+    optionalFinite(tick.funding_rate) +
     optionalNonNegative(tick.next_funding_time);
   // NaN when an optional field is present and wrong; a key present with the
   // value undefined, or one the schema does not know, changes the count.
