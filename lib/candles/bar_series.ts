@@ -8,6 +8,11 @@
  * appended in O(1); a bar from the past (a late amendment, a backfill) is
  * inserted in place, which shifts the newer bars — rare, and bounded by the
  * capacity. When the ring is full the oldest bar makes room.
+ *
+ * A series may hold only the newest part of what the store keeps (its
+ * capacity is a memory window, not the retention horizon): `completeFrom`
+ * says from when on it holds every bar there is, so a reader knows when to
+ * ask the store for older ones.
  */
 import type { Candle, CandleVolumeSource } from "../protocol/candles.ts";
 
@@ -31,6 +36,7 @@ export type PutOutcome = "appended" | "replaced" | "inserted" | "dropped";
 export class BarSeries {
   readonly capacity: number;
   #start = 0;
+  #completeFrom = -Infinity;
   #size = 0;
   #t: Float64Array;
   #o: Float64Array;
@@ -62,6 +68,23 @@ export class BarSeries {
   /** Bars held. */
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * From this time on the series holds every bar there is; older bars may
+   * exist only in the store (-Infinity: it holds them all). Rises as the
+   * ring drops its oldest bars.
+   */
+  get completeFrom(): number {
+    return this.#completeFrom;
+  }
+
+  /**
+   * Says the series was loaded with the bars from `t` on only (a memory
+   * window shorter than what the store keeps); it never moves back.
+   */
+  loadedFrom(t: number): void {
+    this.#completeFrom = Math.max(this.#completeFrom, t);
   }
 
   /** Start of the newest bar, or undefined when empty. */
@@ -166,6 +189,7 @@ export class BarSeries {
   }
 
   #dropOldest(): void {
+    this.loadedFrom(this.timeAt(0) + 1);
     this.#start = (this.#start + 1) % this.capacity;
     this.#size--;
   }

@@ -37,6 +37,25 @@ Deno.test("BarSeries - a full ring drops its oldest bar", () => {
   assert.deepEqual(times(series), [3.5, 4, 5]);
 });
 
+Deno.test("BarSeries - completeFrom says from when on the series holds every bar: set by a load, raised by each bar the ring drops", () => {
+  const series = new BarSeries(3);
+  assert.equal(series.completeFrom, -Infinity, "a new series holds them all");
+  series.loadedFrom(10);
+  assert.equal(series.completeFrom, 10);
+  series.loadedFrom(5);
+  assert.equal(series.completeFrom, 10, "never moves back");
+  for (const t of [10, 20, 30]) series.put(bar(t));
+  assert.equal(series.completeFrom, 10, "nothing dropped yet");
+  series.put(bar(40));
+  assert.equal(
+    series.completeFrom,
+    11,
+    "bar 10 left: only later ones are sure",
+  );
+  assert.equal(series.dropBefore(35), 2);
+  assert.equal(series.completeFrom, 31);
+});
+
 Deno.test("BarSeries - a bar from the past is inserted in order, an equal start replaced", () => {
   const series = new BarSeries(10);
   for (const t of [10, 20, 40]) series.put(bar(t));

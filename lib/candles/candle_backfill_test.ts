@@ -95,7 +95,7 @@ Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars
     ]),
     [["1", 1_000, 1], ["1", 1_440, 1_001], ["60", 24 * 60, 60]],
   );
-  const day = service.candles({
+  const day = await service.candles({
     symbol: "BTC-USDT",
     interval: "1m",
     limit: 1_000,

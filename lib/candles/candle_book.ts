@@ -62,6 +62,15 @@ export interface BookQuery {
   readonly limit: number;
 }
 
+/** Bars a query needs from the store: `[from, to)` of one resolution. */
+export interface OlderSpan {
+  readonly resolution: StoredResolution;
+  readonly from: number;
+  readonly to: number;
+  /** The query's lower bound (-Infinity when it has none). */
+  readonly floor: number;
+}
+
 /** The bars of one symbol at every resolution. */
 export class CandleBook {
   readonly series: Readonly<Record<StoredResolution, BarSeries>>;
@@ -112,8 +121,9 @@ export class CandleBook {
    * for speed; 1 s bars only before live events arrive. Only missing bars
    * are taken. A bar whose minute (or hour) has no bar yet makes that slot
    * pending, so it closes with the next `closeBefore` — a minute cut short by
-   * a crash still closes with its seconds from before it. Returns the bars
-   * taken.
+   * a crash still closes with its seconds from before it — unless the slot
+   * starts before the series' `completeFrom` (the first minute of a memory
+   * window holds only some of its seconds). Returns the bars taken.
    */
   restore(resolution: StoredResolution, bars: readonly Candle[]): Candle[] {
     const series = this.series[resolution];
@@ -123,8 +133,10 @@ export class CandleBook {
       if (series.has(bar.t)) continue;
       if (series.put(bar) === "dropped") continue;
       taken.push(bar);
-      if (coarser && !this.series[coarser].has(slot(bar.t, coarser))) {
-        this.#pending[coarser].add(slot(bar.t, coarser));
+      if (!coarser) continue;
+      const start = slot(bar.t, coarser);
+      if (start >= series.completeFrom && !this.series[coarser].has(start)) {
+        this.#pending[coarser].add(start);
       }
     }
     if (resolution === "1s" && series.lastTime !== undefined) {
@@ -304,9 +316,11 @@ export class CandleBook {
   /**
    * The newest `limit` bars of `query.interval` starting in
    * `[from, to)`, oldest first, the bar in progress included; longer
-   * intervals are aggregated from their stored resolution.
+   * intervals are aggregated from their stored resolution. `older` are
+   * bars of that resolution from before the series' `completeFrom`, read
+   * from the store (see {@linkcode CandleBook.olderSpan}).
    */
-  query(query: BookQuery): Candle[] {
+  query(query: BookQuery, older: readonly Candle[] = []): Candle[] {
     const ms = INTERVAL_MS[query.interval];
     const base = BASE_RESOLUTION[query.interval];
     const series = this.series[base];
@@ -327,13 +341,47 @@ export class CandleBook {
       }
       index--;
     }
-    const closed: Candle[] = [];
+    // Older bars stop where memory's start: never the same bar twice.
+    const before = Math.min(series.completeFrom, series.firstTime ?? Infinity);
+    const closed = older.filter((bar) =>
+      bar.t >= low && bar.t < high && bar.t < before
+    );
     for (let i = index; i < series.size; i++) {
       if (series.timeAt(i) >= high) break;
       closed.push(series.at(i));
     }
     const open = this.#unclosed(base, low, high);
     return groupCandles(mergeByTime(closed, open), ms).slice(-query.limit);
+  }
+
+  /**
+   * The span of `query`'s stored resolution that only the store holds and
+   * `answer` (this book's answer from memory) still needs: the bars from
+   * before the series' `completeFrom` that the newest `limit` bars take in.
+   * Undefined when memory answers alone. The span is the time the missing
+   * bars would cover when there is no gap; `floor` is the query's own lower
+   * bound, past which no reader need look.
+   */
+  olderSpan(
+    query: BookQuery,
+    answer: readonly Candle[],
+  ): OlderSpan | undefined {
+    const ms = INTERVAL_MS[query.interval];
+    const resolution = BASE_RESOLUTION[query.interval];
+    const complete = this.series[resolution].completeFrom;
+    const low = alignUp(query.from ?? -Infinity, ms);
+    const high = alignUp(query.to ?? Infinity, ms);
+    if (!(low < complete)) return undefined;
+    // Bars of `query.interval` from here on are whole in memory.
+    const whole = Math.min(high, alignUp(complete, ms));
+    const kept = answer.filter((bar) => bar.t >= whole).length;
+    if (kept >= query.limit) return undefined;
+    return {
+      resolution,
+      from: Math.max(low, whole - (query.limit - kept) * ms),
+      to: Math.min(high, complete),
+      floor: low,
+    };
   }
 
   /** Aggregates the closed finer bars of one slot into a stored bar. */

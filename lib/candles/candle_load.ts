@@ -1,10 +1,13 @@
 /**
  * Reading stored bars into memory: at start (each resolution within its
- * horizon, into a new book) and on a follower that must read again what it
- * missed of the leader's writes. Each resolution's ring holds its horizon
- * plus one bar, so the memory a symbol takes is fixed by configuration.
+ * memory window, into a new book) and on a follower that must read again
+ * what it missed of the leader's writes. Each resolution's ring holds its
+ * window plus one bar, so the memory a symbol takes is fixed by
+ * configuration; bars older than the window are read from the store when
+ * asked for (`CandleService.candles`).
  */
 import type { Candle } from "../protocol/candles.ts";
+import { BYTES_PER_BAR } from "./bar_series.ts";
 import { CandleBook, type SeriesCapacities } from "./candle_book.ts";
 import {
   INTERVAL_MS,
@@ -34,6 +37,79 @@ export function capacitiesFor(horizons: CandleHorizons): SeriesCapacities {
   ) as Record<StoredResolution, number>;
 }
 
+/**
+ * The least each resolution keeps in memory whatever the budget, ms: the 1 s
+ * bars of a minute being sealed and of a short chart's first paint, the
+ * 1 m bars of the default chart and of every hour being sealed, and a day
+ * of 1 h bars. The 1 m window also covers the start's backfill (its bars
+ * are taken into memory, and the hours they complete aggregated from it).
+ */
+export const MIN_MEMORY_MS: CandleHorizons = {
+  "1s": 5 * 60_000,
+  "1m": 2 * 3_600_000,
+  "1h": 24 * 3_600_000,
+};
+
+/** Options of {@linkcode memoryWindows}. */
+export interface MemoryWindowOptions {
+  readonly horizonsMs: CandleHorizons;
+  /** Symbols with a book. */
+  readonly symbols: number;
+  /** Memory all books may take together, bytes. */
+  readonly budgetBytes: number;
+  /** How far back the start's backfill reaches, ms (0: none). */
+  readonly backfillMs: number;
+}
+
+/** How much of each horizon stays in memory, and what that costs. */
+export interface MemoryWindows {
+  readonly windowsMs: CandleHorizons;
+  /** Memory of one symbol's closed bars once every window is full, bytes. */
+  readonly bytesPerSymbol: number;
+  /** Whether the least windows alone take more than the budget. */
+  readonly overBudget: boolean;
+}
+
+/**
+ * Splits a memory budget over the books: every horizon whole when it fits;
+ * otherwise each resolution keeps its least window (`MIN_MEMORY_MS`, and
+ * the backfill for 1 m) and the same share of the rest of its horizon.
+ * Throws a `RangeError` as {@linkcode capacitiesFor} does.
+ */
+export function memoryWindows(options: MemoryWindowOptions): MemoryWindows {
+  const { horizonsMs } = options;
+  const full = capacitiesFor(horizonsMs);
+  const least: Record<StoredResolution, number> = { "1s": 0, "1m": 0, "1h": 0 };
+  for (const r of STORED_RESOLUTIONS) {
+    const floor = r === "1m"
+      ? Math.max(MIN_MEMORY_MS[r], options.backfillMs + 3_600_000)
+      : MIN_MEMORY_MS[r];
+    least[r] = Math.min(full[r], Math.ceil(floor / INTERVAL_MS[r]) + 1);
+  }
+  const perSymbol = options.budgetBytes / Math.max(1, options.symbols) /
+    BYTES_PER_BAR;
+  const sum = (bars: Readonly<Record<StoredResolution, number>>) =>
+    STORED_RESOLUTIONS.reduce((total, r) => total + bars[r], 0);
+  const rest = sum(full) - sum(least);
+  const share = rest === 0
+    ? 1
+    : Math.min(1, Math.max(0, (perSymbol - sum(least)) / rest));
+  const bars = Object.fromEntries(STORED_RESOLUTIONS.map((r) => [
+    r,
+    least[r] + Math.floor((full[r] - least[r]) * share),
+  ])) as Record<StoredResolution, number>;
+  return {
+    windowsMs: Object.fromEntries(
+      STORED_RESOLUTIONS.map((r) => [
+        r,
+        bars[r] === full[r] ? horizonsMs[r] : (bars[r] - 1) * INTERVAL_MS[r],
+      ]),
+    ) as Record<StoredResolution, number>,
+    bytesPerSymbol: sum(bars) * BYTES_PER_BAR,
+    overBudget: sum(least) > perSymbol,
+  };
+}
+
 /** A symbol's book loaded from `store`, and when its stored data ends. */
 export interface LoadedBook {
   readonly book: CandleBook;
@@ -41,23 +117,22 @@ export interface LoadedBook {
   readonly end: number | undefined;
 }
 
-/** Loads `symbol`'s stored bars within each horizon, as of `now`. */
+/**
+ * Loads `symbol`'s stored bars within each memory window (`windows`: the
+ * horizons, or {@linkcode memoryWindows}), as of `now`.
+ */
 export async function loadBook(
   store: CandleStore,
   symbol: string,
-  horizons: CandleHorizons,
+  windows: CandleHorizons,
   now: number,
 ): Promise<LoadedBook> {
-  const book = new CandleBook({ capacities: capacitiesFor(horizons) });
+  const book = new CandleBook({ capacities: capacitiesFor(windows) });
   let end: number | undefined;
   for (const resolution of STORED_RESOLUTIONS) {
-    const bars = await loadBars(
-      store,
-      symbol,
-      resolution,
-      now - horizons[resolution],
-      now,
-    );
+    const from = now - windows[resolution];
+    const bars = await loadBars(store, symbol, resolution, from, now);
+    book.series[resolution].loadedFrom(from);
     book.restore(resolution, bars);
     // The finest resolution says best when data stopped: a minute
     // sealed from half its seconds still ends on the minute.
@@ -74,19 +149,20 @@ export const RELOAD_LOOKBACK_MS = 3_600_000;
  * Reads again into `book`, as a mirror of the leader's, what `store` holds
  * of `symbol` from `lookbackMs` before the newest bar the book has at each
  * resolution (a follower that missed some of the leader's writes: bars it
- * has may have been amended or sealed again since).
+ * has may have been amended or sealed again since), within each memory
+ * window (`windows`).
  */
 export async function reloadBook(
   store: CandleStore,
   symbol: string,
   book: CandleBook,
-  horizons: CandleHorizons,
+  windows: CandleHorizons,
   now: number,
   lookbackMs = RELOAD_LOOKBACK_MS,
 ): Promise<void> {
   for (const resolution of STORED_RESOLUTIONS) {
     const newest = book.series[resolution].lastTime ?? -Infinity;
-    const from = Math.max(now - horizons[resolution], newest - lookbackMs);
+    const from = Math.max(now - windows[resolution], newest - lookbackMs);
     book.mirrorBars(
       resolution,
       await loadBars(store, symbol, resolution, from, now),

@@ -20,7 +20,8 @@ export interface CandleMirrorOptions {
   readonly bars: DurableBars;
   /** The shared store the leader writes. */
   readonly store: CandleStore;
-  readonly horizonsMs: CandleHorizons;
+  /** How much of each resolution the books keep in memory, ms. */
+  readonly windowsMs: CandleHorizons;
   readonly clock: Clock;
 }
 
@@ -79,11 +80,11 @@ export class CandleMirror {
    * leader's writes were missed.
    */
   async reload(lookbackMs?: number): Promise<void> {
-    const { books, store, horizonsMs, clock } = this.#options;
+    const { books, store, windowsMs, clock } = this.#options;
     const now = clock.now();
     for (const [symbol, book] of books) {
       if (!this.active) return;
-      await reloadBook(store, symbol, book, horizonsMs, now, lookbackMs);
+      await reloadBook(store, symbol, book, windowsMs, now, lookbackMs);
     }
   }
 }

@@ -64,7 +64,7 @@ function sync(source: CandleService, mirror: CandleService, bars: StoredBar[]) {
 
 function answers(service: CandleService) {
   return CANDLE_INTERVALS.map((interval) =>
-    service.candles({ symbol: "BTC-USDT", interval, limit: 1_000 }).candles
+    service.recent({ symbol: "BTC-USDT", interval, limit: 1_000 }).candles
   );
 }
 
@@ -147,11 +147,11 @@ Deno.test("CandleService - a source that follows drops what waits, builds nothin
   leader.closeDue();
   await leader.flushed();
   assert.equal(store.puts, puts);
-  const seconds = leader.candles({
+  const { candles: seconds } = await leader.candles({
     symbol: "BTC-USDT",
     interval: "1s",
     limit: 100,
-  }).candles;
+  });
   assert.ok(
     seconds.some((c) => c.t === H + 12_000),
     "the other instance's stored seconds were read",

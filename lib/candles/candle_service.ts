@@ -2,7 +2,10 @@
  * The candle stage of the service: ingestion's ticks and trades go in, bars
  * come out — kept in memory per symbol ({@linkcode CandleBook}), written to
  * the {@linkcode CandleStore} as they close, trimmed to each resolution's
- * horizon, and answered synchronously with the outages that overlap them.
+ * horizon, and answered with the outages that overlap them. Memory keeps
+ * the newest part of each horizon (its memory window: all of it unless a
+ * whole market's books would not fit the budget); a request reaching
+ * further back reads the older bars from the store.
  *
  * Bars close on exchange time: once data 250 ms past a second's end has
  * arrived (the ticker and trade streams are not ordered against each
@@ -27,7 +30,7 @@ import type {
 import type { CandleBook } from "./candle_book.ts";
 import { CandleBuilding } from "./candle_building.ts";
 import { INTERVAL_MS, STORED_RESOLUTIONS } from "./candle_intervals.ts";
-import { type CandleHorizons, loadBook } from "./candle_load.ts";
+import { type CandleHorizons, loadBook, loadRange } from "./candle_load.ts";
 import { CandleMirror } from "./candle_mirror.ts";
 import type { CandleStore, DeleteResult, StoredBar } from "./candle_store.ts";
 import type { CandleWriterStats } from "./candle_writer.ts";
@@ -54,6 +57,11 @@ export interface CandleServiceOptions {
   readonly store: CandleStore;
   /** How long each stored resolution is kept, ms. */
   readonly horizonsMs: CandleHorizons;
+  /**
+   * How much of each horizon stays in memory, ms (`memoryWindows`); older
+   * bars are read from the store when asked for. Default the horizons.
+   */
+  readonly memoryMs?: CandleHorizons;
   /** Build bars (`source`, the default) or mirror the leader's (`mirror`). */
   readonly role?: CandleRole;
   /** Time and timers. Default the system clock. */
@@ -135,7 +143,7 @@ export class CandleService {
       books,
       bars: this.#bars,
       store: options.store,
-      horizonsMs: options.horizonsMs,
+      windowsMs: options.memoryMs ?? options.horizonsMs,
       clock: this.#clock,
     });
     this.mirror.active = this.#role === "mirror";
@@ -162,7 +170,7 @@ export class CandleService {
       const { book, end } = await loadBook(
         options.store,
         symbol,
-        options.horizonsMs,
+        options.memoryMs ?? options.horizonsMs,
         now,
       );
       if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
@@ -291,10 +299,60 @@ export class CandleService {
     return this.#building.merge(symbol, resolution, bars);
   }
 
-  /** The newest `limit` bars of a query, with the outages they overlap. */
-  candles(query: CandleQuery): CandlesResponse {
+  /**
+   * The newest `limit` bars of a query, with the outages they overlap: from
+   * memory, and from the store for what lies before the memory window
+   * (within the horizon).
+   */
+  async candles(query: CandleQuery): Promise<CandlesResponse> {
     const book = this.#books.get(query.symbol);
-    const candles = book?.query(query) ?? [];
+    let answer = book?.query(query) ?? [];
+    const span = book?.olderSpan(query, answer);
+    if (book === undefined || span === undefined) {
+      return this.#respond(query, answer);
+    }
+    // Read back span by span, each twice as long as the bars still missing
+    // would cover, until the answer is whole or the horizon is reached (a
+    // gap in the data takes a few more reads, never a scan of the horizon).
+    const bottom = Math.max(
+      span.floor,
+      this.#clock.now() - this.#horizons[span.resolution],
+    );
+    const ms = INTERVAL_MS[query.interval];
+    let older: Candle[] = [];
+    let { from, to } = span;
+    for (let widen = 1;; widen *= 2) {
+      from = Math.max(from, bottom);
+      if (from < to) {
+        const bars = await loadRange(
+          this.#store,
+          query.symbol,
+          span.resolution,
+          from,
+          to - 1,
+        );
+        older = bars.concat(older);
+        answer = book.query(query, older);
+      }
+      if (answer.length >= query.limit || from <= bottom) break;
+      to = from;
+      from = to - (query.limit - answer.length) * ms * widen;
+    }
+    return this.#respond(query, answer);
+  }
+
+  /**
+   * The newest `limit` bars of a query from memory alone, synchronously
+   * (a server-rendered first paint, whose window memory always keeps).
+   */
+  recent(query: CandleQuery): CandlesResponse {
+    return this.#respond(
+      query,
+      this.#books.get(query.symbol)?.query(query) ?? [],
+    );
+  }
+
+  #respond(query: CandleQuery, candles: Candle[]): CandlesResponse {
     const ms = INTERVAL_MS[query.interval];
     const to = query.to ?? this.#clock.now() + ms;
     const from = candles[0]?.t ?? query.from ?? to - query.limit * ms;

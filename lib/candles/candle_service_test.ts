@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
-import type { Candle } from "../protocol/candles.ts";
-import { MemoryCandleStore } from "./candle_store.ts";
-import { CandleService, type CandleServiceOptions } from "./candle_service.ts";
+import { type Candle, CANDLE_INTERVALS } from "../protocol/candles.ts";
+import { groupCandles } from "./candle_aggregate.ts";
+import { MemoryCandleStore, type StoredBar } from "./candle_store.ts";
+import {
+  type CandleQuery,
+  CandleService,
+  type CandleServiceOptions,
+} from "./candle_service.ts";
 import { SERVICE_DOWN } from "./outage_log.ts";
 import { feedTicks, testBar } from "./test_utils.ts";
 
@@ -94,7 +99,7 @@ Deno.test("CandleService - a restart keeps the bars, closes the minute left open
   assert.deepEqual(minutes.map((c) => [c.t, c.o, c.c, c.v > 0]), [
     [H, 100, 129, true],
   ], "the minute cut short closed with its seconds");
-  const answer = second.candles({
+  const answer = await second.candles({
     symbol: "BTC-USDT",
     interval: "1m",
     limit: 10,
@@ -150,4 +155,82 @@ Deno.test("CandleService - retention trims memory and the store to each horizon"
     () => open(clock, store, { horizonsMs: { ...HOURS, "1m": 1 } }),
     RangeError,
   );
+});
+
+/**
+ * A store as a running service leaves it, as of `now`: 1 s bars for the
+ * last two hours (ten silent minutes among them), every closed minute and
+ * hour they make, and older minutes and hours before them.
+ */
+async function storedHistory(now: number): Promise<MemoryCandleStore> {
+  const store = new MemoryCandleStore();
+  const bars: StoredBar[] = [];
+  const put = (resolution: "1s" | "1m" | "1h", candle: Candle) =>
+    bars.push({ symbol: "BTC-USDT", resolution, candle });
+  const price = (t: number) => 100 + Math.sin(t / 7_777_777) * 10;
+  const seconds: Candle[] = [];
+  for (let t = now - 7_200_000; t < now - 60_000; t += 1_000) {
+    if (t >= now - 3_000_000 && t < now - 2_400_000) continue;
+    seconds.push(testBar(t, { o: price(t), c: price(t + 999), v: 1 }));
+  }
+  const minutes: Candle[] = [];
+  for (let t = now - 3 * 86_400_000; t < now - 7_200_000; t += 60_000) {
+    minutes.push(testBar(t, { o: price(t), c: price(t + 59_999), v: 60 }));
+  }
+  minutes.push(
+    ...groupCandles(seconds, 60_000).filter((m) =>
+      m.t + 60_000 <= now - 60_000
+    ),
+  );
+  const hours: Candle[] = [];
+  for (
+    let t = now - 30 * 86_400_000;
+    t < now - 3 * 86_400_000;
+    t += 3_600_000
+  ) {
+    hours.push(testBar(t, { o: price(t), c: price(t + 3_599_999), v: 3_600 }));
+  }
+  const lastHour = Math.floor(now / 3_600_000) * 3_600_000;
+  hours.push(...groupCandles(minutes, 3_600_000).filter((h) => h.t < lastHour));
+  for (const c of seconds) put("1s", c);
+  for (const c of minutes) put("1m", c);
+  for (const c of hours) put("1h", c);
+  await store.put(bars);
+  return store;
+}
+
+Deno.test("CandleService - with small memory windows every answer equals the one from whole horizons in memory: older bars come from the store", async () => {
+  const now = H + 1_800_000 + 30_000;
+  const whole = await open(new FakeClock(now), await storedHistory(now), {
+    minDowntimeMs: Infinity,
+  });
+  const small = await open(new FakeClock(now), await storedHistory(now), {
+    minDowntimeMs: Infinity,
+    memoryMs: { "1s": 300_000, "1m": 7_200_000, "1h": 86_400_000 },
+  });
+  assert.equal(small.book("BTC-USDT")!.series["1s"].size, 240);
+  const queries: Omit<CandleQuery, "symbol" | "interval">[] = [
+    { limit: 1 },
+    { limit: 300 },
+    { limit: 1_000 },
+    { limit: 1_000, to: now - 2_000_000 },
+    { limit: 1_000, from: now - 5_000_000, to: now - 1_000_000 },
+    { limit: 50, from: now - 40 * 86_400_000 },
+  ];
+  let fromStore = 0;
+  for (const interval of CANDLE_INTERVALS) {
+    for (const q of queries) {
+      const query = { symbol: "BTC-USDT", interval, ...q };
+      const expected = await whole.candles(query);
+      assert.deepEqual(
+        await small.candles(query),
+        expected,
+        `${interval} ${JSON.stringify(q)}`,
+      );
+      if (
+        expected.candles.length > small.recent(query).candles.length
+      ) fromStore++;
+    }
+  }
+  assert.ok(fromStore >= 10, `${fromStore} answers needed the store`);
 });

@@ -265,6 +265,7 @@ export const environmentSchema = z.object({
     max: 43_800,
     minInclusive: true,
   }),
+  CANDLES_MEMORY_MB: positiveInteger(128, 1_048_576),
   KV_PATH: z.preprocess(
     emptyAsUndefined,
     z.string().default("./data/sentinel.kv"),

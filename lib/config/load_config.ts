@@ -165,6 +165,11 @@ export interface ServiceConfig {
     };
     /** How far back missing bars are fetched at start, ms (0: never). */
     readonly backfillMs: number;
+    /**
+     * Memory every symbol's closed bars may take together, bytes: past it
+     * only the newest part of each horizon stays in memory.
+     */
+    readonly memoryBytes: number;
   };
   readonly kvPath: string;
   readonly logLevel: LogLevel;
@@ -325,6 +330,7 @@ function toServiceConfig(env: Environment): ServiceConfig {
         "1h": Math.round(env.CANDLES_1H_DAYS * 86_400_000),
       },
       backfillMs: Math.round(env.CANDLES_BACKFILL_HOURS * 3_600_000),
+      memoryBytes: env.CANDLES_MEMORY_MB * 1_048_576,
     },
     kvPath: env.KV_PATH,
     logLevel: env.LOG_LEVEL,

@@ -550,13 +550,16 @@ Deno.test("loadConfig - candle horizons and the backfill, with their bounds", ()
       "1h": 365 * 86_400_000,
     },
     backfillMs: 24 * 3_600_000,
+    memoryBytes: 128 * 1_048_576,
   });
   const set = ok({
     CANDLES_1S_HOURS: "0.5",
     CANDLES_1M_DAYS: "1",
     CANDLES_1H_DAYS: "30",
     CANDLES_BACKFILL_HOURS: "0",
+    CANDLES_MEMORY_MB: "16",
   }).candles;
+  assert.equal(set.memoryBytes, 16 * 1_048_576);
   assert.deepEqual(set.horizonsMs, {
     "1s": 1_800_000,
     "1m": 86_400_000,
@@ -568,8 +571,9 @@ Deno.test("loadConfig - candle horizons and the backfill, with their bounds", ()
     CANDLES_1M_DAYS: "0",
     CANDLES_1H_DAYS: "abc",
     CANDLES_BACKFILL_HOURS: "-1",
+    CANDLES_MEMORY_MB: "0",
   });
-  assert.equal(bad.length, 4);
+  assert.equal(bad.length, 5);
   assert.match(
     bad[0],
     /CANDLES_1S_HOURS: expected a number above 0 and at most 24/,
@@ -577,5 +581,9 @@ Deno.test("loadConfig - candle horizons and the backfill, with their bounds", ()
   assert.match(
     bad[3],
     /CANDLES_BACKFILL_HOURS: expected a number from 0 to 43800/,
+  );
+  assert.match(
+    bad[4],
+    /CANDLES_MEMORY_MB: expected an integer from 1 to 1048576/,
   );
 });

@@ -17,6 +17,7 @@ import {
   type KlineSource,
 } from "../candles/candle_backfill.ts";
 import { CandleService } from "../candles/candle_service.ts";
+import { memoryWindows } from "../candles/candle_load.ts";
 import type { CandleStore } from "../candles/candle_store.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
@@ -81,10 +82,32 @@ export async function startCandleStage(
   const clock = options.clock ?? systemClock;
   const symbols = config.symbols.map((s) => s.id);
   let sync: DerivedSync | undefined;
+  const memory = memoryWindows({
+    horizonsMs: config.candles.horizonsMs,
+    symbols: symbols.length,
+    budgetBytes: config.candles.memoryBytes,
+    backfillMs: config.candles.backfillMs,
+  });
+  const seconds = (r: "1s" | "1m" | "1h") =>
+    Math.round(memory.windowsMs[r] / 1000);
+  logger[memory.overBudget ? "warn" : "info"](
+    memory.overBudget
+      ? "Candle memory windows at their least take more than CANDLES_MEMORY_MB"
+      : "Candle memory windows",
+    {
+      symbols: symbols.length,
+      window_1s_seconds: seconds("1s"),
+      window_1m_seconds: seconds("1m"),
+      window_1h_seconds: seconds("1h"),
+      memory_mb: Math.ceil(memory.bytesPerSymbol * symbols.length / 1_048_576),
+      budget_mb: Math.round(config.candles.memoryBytes / 1_048_576),
+    },
+  );
   const candles = await CandleService.open({
     symbols,
     store: options.store,
     horizonsMs: config.candles.horizonsMs,
+    memoryMs: memory.windowsMs,
     role: publish ? "mirror" : "source",
     clock,
     onError: (error) => logger.warn("Candles could not be written", { error }),

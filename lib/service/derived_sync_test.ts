@@ -107,7 +107,7 @@ function feed(p: Awaited<ReturnType<typeof pair>>, price: number) {
 
 const answers = (service: CandleService) =>
   CANDLE_INTERVALS.map((interval) =>
-    service.candles({ symbol: "BTC-USDT", interval, limit: 1_000 })
+    service.recent({ symbol: "BTC-USDT", interval, limit: 1_000 })
   );
 
 Deno.test("DerivedSync - a follower fed the leader's updates answers every interval as the leader does after every cycle, stored or not yet", async () => {
@@ -185,7 +185,7 @@ Deno.test("DerivedSync - a new leader's first update makes every follower read b
   };
   await p.store.put([{ symbol: "BTC-USDT", resolution: "1m", candle: untold }]);
   const minute = () =>
-    p.follower.candles({ symbol: "BTC-USDT", interval: "1m", limit: 1_000 })
+    p.follower.recent({ symbol: "BTC-USDT", interval: "1m", limit: 1_000 })
       .candles.find((bar) => bar.t === untold.t);
   await p.cycle();
   assert.equal(minute(), undefined, "not told, not shown");

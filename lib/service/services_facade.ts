@@ -132,10 +132,9 @@ export function buildServices(parts: ServiceParts): Services {
     market: () => hub.marketItems(),
     history: (symbol): readonly TickFrame[] =>
       hub.history(resolveSymbol(symbol, parts.catalog.table)),
-    candles: (query) =>
-      Promise.resolve(parts.candleStage.candles.candles(query)),
+    candles: (query) => parts.candleStage.candles.candles(query),
     recentCandles: (symbol, interval, limit) =>
-      parts.candleStage.candles.candles({
+      parts.candleStage.candles.recent({
         symbol: resolveSymbol(symbol, parts.catalog.table),
         interval,
         limit,
