@@ -321,11 +321,8 @@ export class CandleBook {
    * from the store (see {@linkcode CandleBook.olderSpan}).
    */
   query(query: BookQuery, older: readonly Candle[] = []): Candle[] {
-    const ms = INTERVAL_MS[query.interval];
-    const base = BASE_RESOLUTION[query.interval];
+    const { ms, base, low, high } = bounds(query);
     const series = this.series[base];
-    const low = alignUp(query.from ?? -Infinity, ms);
-    const high = alignUp(query.to ?? Infinity, ms);
     // Walk back from `high` until `limit` bars of the interval are covered.
     let index = series.lowerBound(high);
     let groups = 0;
@@ -366,11 +363,8 @@ export class CandleBook {
     query: BookQuery,
     answer: readonly Candle[],
   ): OlderSpan | undefined {
-    const ms = INTERVAL_MS[query.interval];
-    const resolution = BASE_RESOLUTION[query.interval];
+    const { ms, base: resolution, low, high } = bounds(query);
     const complete = this.series[resolution].completeFrom;
-    const low = alignUp(query.from ?? -Infinity, ms);
-    const high = alignUp(query.to ?? Infinity, ms);
     if (!(low < complete)) return undefined;
     // Bars of `query.interval` from here on are whole in memory.
     const whole = Math.min(high, alignUp(complete, ms));
@@ -424,6 +418,20 @@ export class CandleBook {
 }
 
 /** The smallest multiple of `ms` at or above `t` (infinities stay). */
+/**
+ * A query's interval length, the stored resolution it is built from, and
+ * its `[from, to)` aligned up to whole bars of the interval.
+ */
+function bounds(query: BookQuery) {
+  const ms = INTERVAL_MS[query.interval];
+  return {
+    ms,
+    base: BASE_RESOLUTION[query.interval],
+    low: alignUp(query.from ?? -Infinity, ms),
+    high: alignUp(query.to ?? Infinity, ms),
+  };
+}
+
 function alignUp(t: number, ms: number): number {
   return Number.isFinite(t) ? Math.ceil(t / ms) * ms : t;
 }
