@@ -69,12 +69,7 @@ Deno.test("ScreenerFill - rows scrolled in show a placeholder, then fill a budge
   const kept = fill.view(2);
   fill.setWindow([[2, "C"], [3, "D"], [0, "E"], [1, "F"]], "scroll");
   assert.equal(fill.view(2), kept, "a slot keeps its signal");
-  assert.deepEqual(labels(0, 1, 2, 3), [
-    "pending",
-    "pending",
-    "C",
-    "D",
-  ]);
+  assert.deepEqual(labels(0, 1, 2, 3), ["pending", "pending", "C", "D"]);
   assert.equal(fill.behind, 2);
   assert.ok(frame());
   assert.deepEqual(labels(0, 1), ["E", "F"]);
@@ -100,11 +95,7 @@ Deno.test("ScreenerFill - a scroll before the fill is done drops the rows that l
   fill.setWindow([[1, "D"], [3, "E"], [2, "C"]], "scroll");
   assert.equal(frames.length, 1, "still one frame planned");
   assert.ok(frame());
-  assert.deepEqual(labels(1, 3, 2), [
-    "D",
-    "E",
-    "pending",
-  ]);
+  assert.deepEqual(labels(1, 3, 2), ["D", "E", "pending"]);
   assert.ok(frame());
   assert.equal(label(shows(2)), "C");
   assert.equal(label(shows(0)), "pending", "slot 0 left the window");
@@ -116,12 +107,7 @@ Deno.test("ScreenerFill - a new query fills every row at once and drops the plan
   fill.setWindow([[0, "A"], [1, "B"], [2, "C"], [3, "D"]], "scroll");
   assert.equal(fill.behind, 4);
   fill.setWindow([[0, "D"], [1, "C"], [2, "E"], [3, "F"]], "query");
-  assert.deepEqual(labels(0, 1, 2, 3), [
-    "D",
-    "C",
-    "E",
-    "F",
-  ]);
+  assert.deepEqual(labels(0, 1, 2, 3), ["D", "C", "E", "F"]);
   assert.equal(fill.behind, 0);
   assert.equal(frames.length, 0);
 });
