@@ -179,8 +179,8 @@ export async function loadRange(
   to: number,
 ): Promise<Candle[]> {
   const bars: Candle[] = [];
-  for await (const bar of store.load(symbol, resolution, from)) {
-    if (bar.t > to) break;
+  // Bars start on whole milliseconds: `to + 1` ends the read just past `to`.
+  for await (const bar of store.load(symbol, resolution, from, to + 1)) {
     bars.push(bar);
   }
   return bars;

@@ -31,11 +31,15 @@ export interface CandleStore {
    * as many commits as its limits require.
    */
   put(bars: readonly StoredBar[]): Promise<void>;
-  /** Bars of one series starting at or after `from`, oldest first. */
+  /**
+   * Bars of one series starting at or after `from` and before `before`
+   * (default: no end), oldest first; nothing past `before` is read.
+   */
   load(
     symbol: string,
     resolution: StoredResolution,
     from: number,
+    before?: number,
   ): AsyncIterable<Candle>;
   /** Deletes at most `maxDeletes` bars of one series starting before `before`. */
   deleteBefore(
@@ -82,10 +86,11 @@ export class MemoryCandleStore implements CandleStore {
     symbol: string,
     resolution: StoredResolution,
     from: number,
+    before = Infinity,
   ): AsyncIterable<Candle> {
     const series = this.#series.get(`${symbol}|${resolution}`);
     if (!series) return;
-    const bars = [...series.values()].filter((c) => c.t >= from)
+    const bars = [...series.values()].filter((c) => c.t >= from && c.t < before)
       .sort((a, b) => a.t - b.t);
     for (const bar of bars) yield await Promise.resolve(bar);
   }

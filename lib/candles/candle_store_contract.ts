@@ -84,6 +84,15 @@ export function candleStoreContract(
       bar(120_000, 3),
     ]);
     assert.deepEqual(await collect(store.load("SOL-USDT", "1m", 0)), []);
+    assert.deepEqual(
+      await collect(store.load("BTC-USDT", "1m", 0, 120_000)),
+      [bar(60_000, 2)],
+      "before is exclusive",
+    );
+    assert.deepEqual(
+      await collect(store.load("BTC-USDT", "1m", 60_000, 60_001)),
+      [bar(60_000, 2)],
+    );
   });
 
   test("a bar written again replaces the old one", async (store) => {

@@ -118,10 +118,13 @@ export class KvCandleStore implements CandleStore {
     symbol: string,
     resolution: StoredResolution,
     from: number,
+    before = Infinity,
   ): AsyncIterable<Candle> {
     const prefix = [BAR_ROOT, symbol, resolution];
     const entries = this.#kv.list(
-      { prefix, start: [...prefix, from] },
+      Number.isFinite(before)
+        ? { start: [...prefix, from], end: [...prefix, before] }
+        : { prefix, start: [...prefix, from] },
       { batchSize: 1_000 },
     );
     for await (const entry of entries) {

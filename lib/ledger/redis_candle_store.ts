@@ -136,14 +136,16 @@ export class RedisCandleStore implements CandleStore {
     symbol: string,
     resolution: StoredResolution,
     from: number,
+    before = Infinity,
   ): AsyncIterable<Candle> {
     const key = this.#key(`candles:${symbol}:${resolution}`);
+    const high = Number.isFinite(before) ? `(${before}` : "+inf";
     let low = String(from);
     for (;;) {
       const members = await this.#client.zrangebyscore(
         key,
         low,
-        "+inf",
+        high,
         "LIMIT",
         0,
         BARS_PER_READ,
