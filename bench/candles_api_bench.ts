@@ -4,7 +4,9 @@
  * on an in-memory KV seeded with full horizons of BTC-USDT bars (2 h of 1 s,
  * 7 days of 1 m, a year of 1 h) and the simulator as its upstream; each
  * bench is one request for 1,000 bars, answered as JSON and read whole. The
- * budget is under 20 ms for 1,000 bars.
+ * budget is under 20 ms for 1,000 bars. A second service on the same seed
+ * with `CANDLES_MEMORY_MB=1` keeps only part of each horizon in memory, so
+ * its long answers read the older bars from KV.
  */
 import type { Candle } from "../lib/protocol/candles.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
@@ -41,7 +43,6 @@ function bars(count: number, ms: number, end: number): Candle[] {
 }
 
 const now = Date.now();
-const kv = await Deno.openKv(":memory:");
 const seed: StoredBar[] = [
   ...bars(7_200, SECOND, now).map((candle) => ({
     symbol: "BTC-USDT",
@@ -59,28 +60,36 @@ const seed: StoredBar[] = [
     candle,
   })),
 ];
-await new KvCandleStore(kv).put(seed);
-
 const exchange = await startExchange({ hostname: "127.0.0.1", port: 0 });
-const config = loadConfig({
-  INGEST_MODE: "rest",
-  BYBIT_API_URL: exchange.tickersUrl,
-  PORT: "0",
-  HOSTNAME: "127.0.0.1",
-  KV_PATH: ":memory:",
-  LOG_LEVEL: "error",
-  API_RATE_LIMIT_PER_MINUTE: "1000000",
-  CANDLES_BACKFILL_HOURS: "0",
-});
-if (!config.ok) throw new Error(config.problems.join("\n"));
-const service = await serveSentinel({
-  config: config.config,
-  logger: createLogger({ level: "error", write: () => {} }),
-  kv,
-});
 
-async function get(query: string): Promise<void> {
-  const response = await fetch(`${service.url}/api/candles?${query}`);
+/** The service on its own in-memory KV holding `seed`. */
+async function startService(env: Record<string, string> = {}) {
+  const kv = await Deno.openKv(":memory:");
+  await new KvCandleStore(kv).put(seed);
+  const config = loadConfig({
+    INGEST_MODE: "rest",
+    BYBIT_API_URL: exchange.tickersUrl,
+    PORT: "0",
+    HOSTNAME: "127.0.0.1",
+    KV_PATH: ":memory:",
+    LOG_LEVEL: "error",
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
+    CANDLES_BACKFILL_HOURS: "0",
+    ...env,
+  });
+  if (!config.ok) throw new Error(config.problems.join("\n"));
+  return await serveSentinel({
+    config: config.config,
+    logger: createLogger({ level: "error", write: () => {} }),
+    kv,
+  });
+}
+
+const service = await startService();
+const windowed = await startService({ CANDLES_MEMORY_MB: "1" });
+
+async function get(query: string, url = service.url): Promise<void> {
+  const response = await fetch(`${url}/api/candles?${query}`);
   const body = await response.text();
   if (response.status !== 200 || body.length < 50_000) {
     throw new Error(
@@ -105,6 +114,19 @@ for (
   });
 }
 
+for (
+  const [interval, name] of [
+    ["15m", "672 × 15m, the 1 m bars past memory read from KV"],
+    ["4h", "1,000 × 4h, the 1 h bars past memory read from KV"],
+  ] as const
+) {
+  Deno.bench(`GET /api/candles ${name} (CANDLES_MEMORY_MB=1)`, {
+    group: "candles api, memory windows",
+  }, async () => {
+    await get(`symbol=BTC-USDT&interval=${interval}&limit=1000`, windowed.url);
+  });
+}
+
 Deno.bench("services.candles 1,000 × 1m + JSON, no HTTP", {
   group: "in process",
 }, async () => {
@@ -120,5 +142,6 @@ Deno.bench("services.candles 1,000 × 1m + JSON, no HTTP", {
 // deno bench has no teardown: stop everything once the benches are done.
 globalThis.addEventListener("unload", () => {
   void service.shutdown();
+  void windowed.shutdown();
   void exchange.shutdown();
 });
