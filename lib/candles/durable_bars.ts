@@ -43,6 +43,9 @@ export class DurableBars {
     const ticket = this.#writer.enqueue(writes);
     let pending = this.#inFlight.get(symbol);
     if (!pending) this.#inFlight.set(symbol, pending = []);
+    // Settle what is written, so a symbol nobody reads keeps only the
+    // writes still in flight.
+    this.durableThrough(symbol);
     const last = pending[pending.length - 1];
     if (last?.ticket === ticket) last.through = through;
     else pending.push({ ticket, through });
@@ -61,6 +64,16 @@ export class DurableBars {
     }
     this.#durable.set(symbol, durable);
     return durable;
+  }
+
+  /**
+   * Tickets held to answer `durableThrough`, over every symbol: one per
+   * write still in flight at most, whether anyone reads them or not.
+   */
+  get heldTickets(): number {
+    let held = 0;
+    for (const pending of this.#inFlight.values()) held += pending.length;
+    return held;
   }
 
   /** Takes how far the leader stored `symbol`'s bars (a follower). */
