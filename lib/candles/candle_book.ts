@@ -83,6 +83,11 @@ export class CandleBook {
   };
   #lateDropped = 0;
   #lateAmended = 0;
+  /**
+   * `closeBefore` has run through this time and nothing it could close has
+   * come since: a call for a time in the same second closes nothing.
+   */
+  #checkedThrough = -Infinity;
 
   /** Throws a `RangeError` for a bad capacity. */
   constructor(options: CandleBookOptions) {
@@ -137,6 +142,7 @@ export class CandleBook {
       const start = slot(bar.t, coarser);
       if (start >= series.completeFrom && !this.series[coarser].has(start)) {
         this.#pending[coarser].add(start);
+        this.#checkedThrough = -Infinity;
       }
     }
     if (resolution === "1s" && series.lastTime !== undefined) {
@@ -161,6 +167,7 @@ export class CandleBook {
    * book): the bars in progress it answers with, and where its data stands.
    */
   mirrorOpen(state: OpenState): void {
+    this.#checkedThrough = -Infinity;
     this.#builder = BarBuilder.mirror(state, {
       tradeStreamMs: this.#tradeStreamMs,
     });
@@ -179,6 +186,7 @@ export class CandleBook {
       if (resolution !== "1s") this.#pending[resolution].delete(bar.t);
       if (coarser && !this.series[coarser].has(slot(bar.t, coarser))) {
         this.#pending[coarser].add(slot(bar.t, coarser));
+        this.#checkedThrough = -Infinity;
       }
     }
   }
@@ -190,6 +198,7 @@ export class CandleBook {
    * pending close with the next `closeBefore`.
    */
   promote(): void {
+    this.#checkedThrough = -Infinity;
     this.#builder = new BarBuilder({
       tradeStreamMs: this.#tradeStreamMs,
       closedThrough: Math.max(
@@ -272,11 +281,22 @@ export class CandleBook {
   }
 
   /**
+   * Whether `closeBefore(time)` would close anything or move
+   * `closedThrough`: false for a second already closed through, so a
+   * caller with many books skips the idle ones cheaply.
+   */
+  hasDue(time: number): boolean {
+    return Math.floor(time / BUILD_MS) * BUILD_MS > this.#checkedThrough;
+  }
+
+  /**
    * Closes every bar that ends at or before `time` (1 s bars, then the
    * minutes and hours they complete); returns the closed bars.
    */
   closeBefore(time: number): ClosedBars {
     const closed = noClosedBars();
+    if (!this.hasDue(time)) return closed;
+    this.#checkedThrough = Math.floor(time / BUILD_MS) * BUILD_MS;
     for (const bar of this.#builder.closeBefore(time)) {
       this.series["1s"].put(bar);
       closed["1s"].push(bar);
@@ -417,7 +437,6 @@ export class CandleBook {
   }
 }
 
-/** The smallest multiple of `ms` at or above `t` (infinities stay). */
 /**
  * A query's interval length, the stored resolution it is built from, and
  * its `[from, to)` aligned up to whole bars of the interval.
@@ -432,6 +451,7 @@ function bounds(query: BookQuery) {
   };
 }
 
+/** The smallest multiple of `ms` at or above `t` (infinities stay). */
 function alignUp(t: number, ms: number): number {
   return Number.isFinite(t) ? Math.ceil(t / ms) * ms : t;
 }

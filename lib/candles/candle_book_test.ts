@@ -215,3 +215,29 @@ Deno.test("CandleBook - query takes the newest bars before `to`, across gaps, at
   assert.deepEqual(mins({ interval: "5m", limit: 2 }), [10, 30]);
   assert.deepEqual(mins({ interval: "15m", limit: 5, to: H + 15 * M }), [0]);
 });
+
+Deno.test("CandleBook - hasDue: nothing is due again within a second already closed, until a restored bar leaves a minute pending", () => {
+  const b = book();
+  trade(b, H + 100, 100);
+  assert.equal(b.hasDue(H + 999), true, "never closed before");
+  assert.deepEqual(b.closeBefore(H + 999)["1s"], []);
+  assert.equal(b.hasDue(H + 999), false);
+  trade(b, H + 1_100, 101);
+  assert.equal(b.hasDue(H + 1_500), true, "second 0 ends at H + 1 s");
+  assert.equal(b.closeBefore(H + 1_500)["1s"].length, 1);
+  assert.equal(b.hasDue(H + 1_999), false);
+  assert.deepEqual(
+    b.closeBefore(H + 1_999),
+    { "1s": [], "1m": [], "1h": [] },
+    "a call inside the same second closes nothing",
+  );
+  // A restored second from a minute long past leaves that minute pending:
+  // due now, although the time has not moved.
+  b.restore("1s", [testBar(H - 30 * S)]);
+  assert.equal(b.hasDue(H + 1_999), true);
+  assert.deepEqual(
+    b.closeBefore(H + 1_999)["1m"].map((c) => c.t),
+    [H - M],
+  );
+  assert.equal(b.hasDue(H + 1_999), false);
+});

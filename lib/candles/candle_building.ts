@@ -48,19 +48,19 @@ export class CandleBuilding {
 
   /** Feeds ticker snapshots; bars that this data completes close. */
   observeTicks(ticks: readonly CandleTick[]): void {
-    const touched = new Set<CandleBook>();
+    const touched = new Map<string, CandleBook>();
     for (const tick of ticks) {
       const book = this.#books.get(tick.symbol);
       if (!book) continue;
       book.observeTick(tick.upstream_ts, tick.price, tick.volume);
-      touched.add(book);
+      touched.set(tick.symbol, book);
     }
     this.#closeTouched(touched);
   }
 
   /** Feeds public trades; late ones amend their second while they can. */
   observeTrades(trades: readonly MarketTrade[]): void {
-    const touched = new Set<CandleBook>();
+    const touched = new Map<string, CandleBook>();
     const amended: StoredBar[] = [];
     for (const trade of trades) {
       const book = this.#books.get(trade.symbol);
@@ -76,7 +76,7 @@ export class CandleBuilding {
       for (const candle of changed) {
         amended.push({ symbol: trade.symbol, resolution: "1s", candle });
       }
-      touched.add(book);
+      touched.set(trade.symbol, book);
     }
     this.#options.bars.enqueue(amended);
     this.#closeTouched(touched);
@@ -85,13 +85,7 @@ export class CandleBuilding {
   /** Closes bars whose time has passed without data (call it often). */
   closeDue(): void {
     const before = this.#options.clock.now() - this.#silenceMs;
-    for (const [symbol, book] of this.#books) {
-      this.#options.bars.persist(
-        symbol,
-        book.closeBefore(before),
-        book.closedThrough,
-      );
-    }
+    for (const [symbol, book] of this.#books) this.#close(symbol, book, before);
   }
 
   /**
@@ -123,14 +117,19 @@ export class CandleBuilding {
     return taken.length;
   }
 
-  #closeTouched(books: ReadonlySet<CandleBook>): void {
-    for (const [symbol, book] of this.#books) {
-      if (!books.has(book)) continue;
-      this.#options.bars.persist(
-        symbol,
-        book.closeBefore(book.lastDataTime - this.#graceMs),
-        book.closedThrough,
-      );
+  #closeTouched(books: ReadonlyMap<string, CandleBook>): void {
+    for (const [symbol, book] of books) {
+      this.#close(symbol, book, book.lastDataTime - this.#graceMs);
     }
+  }
+
+  /** Closes and persists what ends before `time` in one book, if anything. */
+  #close(symbol: string, book: CandleBook, time: number): void {
+    if (!book.hasDue(time)) return;
+    this.#options.bars.persist(
+      symbol,
+      book.closeBefore(time),
+      book.closedThrough,
+    );
   }
 }
