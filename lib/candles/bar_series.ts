@@ -1,8 +1,11 @@
 /**
  * The closed bars of one symbol at one resolution, oldest first, in a ring
- * of fixed capacity stored column by column in typed arrays: 57 bytes a bar
- * (seven float64 columns and one byte for the volume source), allocated once,
- * so memory per symbol is known up front and never grows (see the README).
+ * of fixed capacity stored column by column in typed arrays over one
+ * buffer: 57 bytes a bar (seven float64 columns and one byte for the volume
+ * source). The buffer starts small and doubles as bars arrive, up to the
+ * capacity, so memory follows the bars held and never exceeds what the
+ * capacity allows (see the README): a book for a market that trades little,
+ * or one listed an hour ago, costs what it holds.
  *
  * Bars are kept sorted by start time. Live bars arrive in order and are
  * appended in O(1); a bar from the past (a late amendment, a backfill) is
@@ -29,23 +32,28 @@ const SOURCE_OF: readonly (CandleVolumeSource | undefined)[] = [
   "turnover",
 ];
 
+/** Bars the buffer first has room for (fewer if the capacity is less). */
+const FIRST_ROOM = 64;
+
 /** What {@linkcode BarSeries.put} did with a bar. */
 export type PutOutcome = "appended" | "replaced" | "inserted" | "dropped";
 
 /** A bounded, sorted, columnar store of bars. */
 export class BarSeries {
   readonly capacity: number;
+  /** Bars the columns have room for now: doubles up to `capacity`. */
+  #room = 0;
   #start = 0;
   #completeFrom = -Infinity;
   #size = 0;
-  #t: Float64Array;
-  #o: Float64Array;
-  #h: Float64Array;
-  #l: Float64Array;
-  #c: Float64Array;
-  #v: Float64Array;
-  #turnover: Float64Array;
-  #source: Uint8Array;
+  #t!: Float64Array;
+  #o!: Float64Array;
+  #h!: Float64Array;
+  #l!: Float64Array;
+  #c!: Float64Array;
+  #v!: Float64Array;
+  #turnover!: Float64Array;
+  #source!: Uint8Array;
 
   /** `capacity`: most bars kept, a positive integer. */
   constructor(capacity: number) {
@@ -55,14 +63,12 @@ export class BarSeries {
       );
     }
     this.capacity = capacity;
-    this.#t = new Float64Array(capacity);
-    this.#o = new Float64Array(capacity);
-    this.#h = new Float64Array(capacity);
-    this.#l = new Float64Array(capacity);
-    this.#c = new Float64Array(capacity);
-    this.#v = new Float64Array(capacity);
-    this.#turnover = new Float64Array(capacity);
-    this.#source = new Uint8Array(capacity);
+    this.#use(columns(Math.min(capacity, FIRST_ROOM)));
+  }
+
+  /** Memory the columns take now, bytes (at most `capacity` bars' worth). */
+  get bytes(): number {
+    return this.#room * BYTES_PER_BAR;
   }
 
   /** Bars held. */
@@ -156,6 +162,7 @@ export class BarSeries {
    */
   put(bar: Candle): PutOutcome {
     const last = this.lastTime;
+    if (this.#size === this.#room && this.#room < this.capacity) this.#grow();
     if (last === undefined || bar.t > last) {
       if (this.#size === this.capacity) this.#dropOldest();
       this.#write(this.#size, bar);
@@ -190,12 +197,51 @@ export class BarSeries {
 
   #dropOldest(): void {
     this.loadedFrom(this.timeAt(0) + 1);
-    this.#start = (this.#start + 1) % this.capacity;
+    this.#start = (this.#start + 1) % this.#room;
     this.#size--;
   }
 
+  /** Doubles the room (up to the capacity), the bars copied oldest first. */
+  #grow(): void {
+    const next = columns(Math.min(this.capacity, this.#room * 2));
+    const old = [
+      this.#t,
+      this.#o,
+      this.#h,
+      this.#l,
+      this.#c,
+      this.#v,
+      this.#turnover,
+      this.#source,
+    ];
+    // The ring is full (size = room): oldest from `start` to the end, then
+    // the newest from 0.
+    const wrapped = this.#room - this.#start;
+    old.forEach((column, k) => {
+      next[k].set(column.subarray(this.#start), 0);
+      next[k].set(column.subarray(0, this.#start), wrapped);
+    });
+    this.#use(next);
+    this.#start = 0;
+  }
+
+  /** Takes `next` as the columns; their length is the room. */
+  #use(next: Columns): void {
+    [
+      this.#t,
+      this.#o,
+      this.#h,
+      this.#l,
+      this.#c,
+      this.#v,
+      this.#turnover,
+      this.#source,
+    ] = next;
+    this.#room = this.#t.length;
+  }
+
   #slot(index: number): number {
-    return (this.#start + index) % this.capacity;
+    return (this.#start + index) % this.#room;
   }
 
   #copy(from: number, to: number): void {
@@ -224,4 +270,31 @@ export class BarSeries {
       ? 0
       : SOURCE_CODE[bar.volume_source];
   }
+}
+
+type Columns = [
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Uint8Array,
+];
+
+/** The eight columns of `room` bars, views over one buffer. */
+function columns(room: number): Columns {
+  const buffer = new ArrayBuffer(room * BYTES_PER_BAR);
+  const float = (k: number) => new Float64Array(buffer, k * room * 8, room);
+  return [
+    float(0),
+    float(1),
+    float(2),
+    float(3),
+    float(4),
+    float(5),
+    float(6),
+    new Uint8Array(buffer, 7 * room * 8, room),
+  ];
 }

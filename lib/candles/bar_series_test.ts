@@ -83,9 +83,56 @@ Deno.test("BarSeries - dropBefore trims the horizon", () => {
   assert.deepEqual(times(series), [3, 4]);
 });
 
-Deno.test("BarSeries - memory is fixed by the capacity; bad capacities refused", () => {
+Deno.test("BarSeries - 57 bytes a bar; bad capacities refused", () => {
   assert.equal(BYTES_PER_BAR, 57);
   assert.throws(() => new BarSeries(0), RangeError);
   assert.throws(() => new BarSeries(1.5), /capacity/);
   assert.throws(() => new BarSeries(2).at(0), RangeError);
+});
+
+Deno.test("BarSeries - the columns grow as bars arrive, never past the capacity, and every answer matches a plain sorted list", () => {
+  // A small deterministic generator, so a failure replays.
+  let seed = 7;
+  const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+  for (const capacity of [1, 3, 64, 65, 200, 1_000]) {
+    const series = new BarSeries(capacity);
+    assert.ok(series.bytes <= Math.min(capacity, 64) * BYTES_PER_BAR);
+    const model: Candle[] = [];
+    let newest = 0;
+    for (let step = 0; step < 3_000; step++) {
+      const roll = random();
+      if (roll < 0.01) {
+        const cut = newest - Math.floor(random() * capacity);
+        series.dropBefore(cut);
+        while (model.length > 0 && model[0].t < cut) model.shift();
+        continue;
+      }
+      // Mostly the next bar; sometimes one from the past, or a replacement.
+      const t = roll < 0.8 ? ++newest : newest - Math.floor(random() * 50);
+      const put = bar(t, t + step);
+      const at = model.findIndex((b) => b.t >= t);
+      if (at >= 0 && model[at].t === t) model[at] = put;
+      else if (model.length === capacity && at === 0) {
+        // Older than everything a full ring keeps: dropped.
+      } else {
+        model.splice(at < 0 ? model.length : at, 0, put);
+        if (model.length > capacity) model.shift();
+      }
+      series.put(put);
+      assert.ok(series.bytes <= capacity * BYTES_PER_BAR);
+    }
+    assert.deepEqual(
+      times(series),
+      model.map((b) => b.t),
+      `capacity ${capacity}`,
+    );
+    assert.deepEqual(
+      series.range(-Infinity, Infinity),
+      model,
+      `capacity ${capacity}`,
+    );
+  }
+  const grown = new BarSeries(1_000);
+  for (let t = 0; t < 100; t++) grown.put(bar(t));
+  assert.equal(grown.bytes, 128 * BYTES_PER_BAR, "64, then doubled once");
 });

@@ -1,8 +1,8 @@
 /**
  * Reading stored bars into memory: at start (each resolution within its
  * memory window, into a new book) and on a follower that must read again
- * what it missed of the leader's writes. Each resolution's ring holds its
- * window plus one bar, so the memory a symbol takes is fixed by
+ * what it missed of the leader's writes. Each resolution's ring holds at
+ * most its window plus one bar, so the memory a symbol takes is bounded by
  * configuration; bars older than the window are read from the store when
  * asked for (`CandleService.candles`).
  */
