@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { AlertsResponse } from "../lib/protocol/api_types.ts";
+import type { CandlesResponse } from "../lib/protocol/candles.ts";
 import type {
   AlertFrame,
   MarketFrame,
@@ -24,6 +25,15 @@ import {
 } from "./support/start_stack.ts";
 
 const isMarket = (f: ServerFrame): f is MarketFrame => f.type === "market";
+
+/** The newest 1 s bars of `symbol` from `GET /api/candles`. */
+async function candles(stack: Stack, symbol: string): Promise<CandlesResponse> {
+  const response = await fetch(
+    `${stack.service.url}/api/candles?symbol=${symbol}&interval=1s&limit=50`,
+  );
+  assert.equal(response.status, 200, await response.clone().text());
+  return await response.json();
+}
 
 /** A stack following the whole simulated market over its WebSockets. */
 function marketStack(
@@ -142,6 +152,12 @@ Deno.test("whole market - a listing added and removed at runtime starts and stop
       assert.equal(room.status, 200);
       await room.body?.cancel();
       assert.ok(stack.logs.some((l) => l.msg === "New listings followed"));
+      // The new listing gets its own bars, built from its ticks and trades.
+      const bars = await pollUntil(async () => {
+        const answer = await candles(stack, "NEWCOIN-USDT");
+        return answer.candles.length >= 2 && answer.candles;
+      }, "1 s bars of the new listing");
+      assert.ok(bars.every((bar) => bar.c > 0 && bar.t % 1_000 === 0));
 
       stack.exchange.exchange.delist("spot", "NEWCOINUSDT");
       const removed = await pollUntil(
@@ -164,6 +180,11 @@ Deno.test("whole market - a listing added and removed at runtime starts and stop
       const gone = await fetch(`${stack.service.url}/api/rooms/NEWCOIN-USDT`);
       assert.equal(gone.status, 404);
       await gone.body?.cancel();
+      const noBars = await fetch(
+        `${stack.service.url}/api/candles?symbol=NEWCOIN-USDT&interval=1s`,
+      );
+      assert.equal(noBars.status, 404, "no bars for what is not followed");
+      await noBars.body?.cancel();
       assert.ok(
         stack.logs.some((l) =>
           l.msg === "Delisted symbols are no longer followed"

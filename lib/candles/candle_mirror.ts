@@ -20,8 +20,8 @@ export interface CandleMirrorOptions {
   readonly bars: DurableBars;
   /** The shared store the leader writes. */
   readonly store: CandleStore;
-  /** How much of each resolution the books keep in memory, ms. */
-  readonly windowsMs: CandleHorizons;
+  /** How much of each resolution the books keep in memory now, ms. */
+  readonly windowsMs: () => CandleHorizons;
   readonly clock: Clock;
 }
 
@@ -82,9 +82,10 @@ export class CandleMirror {
   async reload(lookbackMs?: number): Promise<void> {
     const { books, store, windowsMs, clock } = this.#options;
     const now = clock.now();
+    const windows = windowsMs();
     for (const [symbol, book] of books) {
       if (!this.active) return;
-      await reloadBook(store, symbol, book, windowsMs, now, lookbackMs);
+      await reloadBook(store, symbol, book, windows, now, lookbackMs);
     }
   }
 }

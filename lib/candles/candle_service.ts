@@ -27,10 +27,15 @@ import type {
   CandlesResponse,
   Outage,
 } from "../protocol/candles.ts";
-import type { CandleBook } from "./candle_book.ts";
+import { CandleBook } from "./candle_book.ts";
 import { CandleBuilding } from "./candle_building.ts";
 import { INTERVAL_MS, STORED_RESOLUTIONS } from "./candle_intervals.ts";
-import { type CandleHorizons, loadBook, loadRange } from "./candle_load.ts";
+import {
+  type CandleHorizons,
+  capacitiesFor,
+  loadBook,
+  loadRange,
+} from "./candle_load.ts";
 import { CandleMirror } from "./candle_mirror.ts";
 import type { CandleStore, DeleteResult, StoredBar } from "./candle_store.ts";
 import type { CandleWriterStats } from "./candle_writer.ts";
@@ -58,10 +63,11 @@ export interface CandleServiceOptions {
   /** How long each stored resolution is kept, ms. */
   readonly horizonsMs: CandleHorizons;
   /**
-   * How much of each horizon stays in memory, ms (`memoryWindows`); older
-   * bars are read from the store when asked for. Default the horizons.
+   * How much of each horizon stays in memory with books for `symbols`
+   * symbols, ms (`memoryWindows`); older bars are read from the store when
+   * asked for. Default the horizons whatever the count.
    */
-  readonly memoryMs?: CandleHorizons;
+  readonly windowsFor?: (symbols: number) => CandleHorizons;
   /** Build bars (`source`, the default) or mirror the leader's (`mirror`). */
   readonly role?: CandleRole;
   /** Time and timers. Default the system clock. */
@@ -143,7 +149,7 @@ export class CandleService {
       books,
       bars: this.#bars,
       store: options.store,
-      windowsMs: options.memoryMs ?? options.horizonsMs,
+      windowsMs: () => this.#windows(books.size),
       clock: this.#clock,
     });
     this.mirror.active = this.#role === "mirror";
@@ -166,11 +172,13 @@ export class CandleService {
     const now = clock.now();
     const books = new Map<string, CandleBook>();
     let lastBarEnd = -Infinity;
+    const windows = options.windowsFor?.(options.symbols.length) ??
+      options.horizonsMs;
     for (const symbol of options.symbols) {
       const { book, end } = await loadBook(
         options.store,
         symbol,
-        options.memoryMs ?? options.horizonsMs,
+        windows,
         now,
       );
       if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
@@ -255,6 +263,34 @@ export class CandleService {
   /** Channel ids served. */
   get symbols(): string[] {
     return [...this.#books.keys()];
+  }
+
+  /**
+   * Builds bars for `symbols` too (new listings): each book starts empty
+   * with the memory windows for the new count, its older bars (if any) in
+   * the store.
+   */
+  track(symbols: readonly string[]): void {
+    const added = symbols.filter((symbol) => !this.#books.has(symbol));
+    if (added.length === 0) return;
+    const capacities = capacitiesFor(
+      this.#windows(this.#books.size + added.length),
+    );
+    const now = this.#clock.now();
+    for (const symbol of added) {
+      const book = new CandleBook({ capacities });
+      for (const series of Object.values(book.series)) series.loadedFrom(now);
+      this.#books.set(symbol, book);
+    }
+  }
+
+  /** Stops building bars for `symbols` (delistings); stored bars stay. */
+  untrack(symbols: readonly string[]): void {
+    for (const symbol of symbols) this.#books.delete(symbol);
+  }
+
+  #windows(symbols: number): CandleHorizons {
+    return this.#options.windowsFor?.(symbols) ?? this.#horizons;
   }
 
   /** The bars of `symbol`, if tracked. */

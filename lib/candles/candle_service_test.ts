@@ -206,7 +206,7 @@ Deno.test("CandleService - with small memory windows every answer equals the one
   });
   const small = await open(new FakeClock(now), await storedHistory(now), {
     minDowntimeMs: Infinity,
-    memoryMs: { "1s": 300_000, "1m": 7_200_000, "1h": 86_400_000 },
+    windowsFor: () => ({ "1s": 300_000, "1m": 7_200_000, "1h": 86_400_000 }),
   });
   assert.equal(small.book("BTC-USDT")!.series["1s"].size, 240);
   const queries: Omit<CandleQuery, "symbol" | "interval">[] = [
@@ -233,4 +233,64 @@ Deno.test("CandleService - with small memory windows every answer equals the one
     }
   }
   assert.ok(fromStore >= 10, `${fromStore} answers needed the store`);
+});
+
+Deno.test("CandleService - a symbol tracked later gets a book sized for the new count, builds bars, and finds its older bars in the store; untracked, it has none", async () => {
+  const clock = new FakeClock(H);
+  const store = new MemoryCandleStore();
+  await store.put(
+    Array.from({ length: 30 }, (_, i) => ({
+      symbol: "NEW-USDT",
+      resolution: "1m" as const,
+      candle: testBar(H - 1_800_000 + i * 60_000),
+    })),
+  );
+  const counts: number[] = [];
+  const service = await open(clock, store, {
+    windowsFor: (symbols) => {
+      counts.push(symbols);
+      return { "1s": 300_000, "1m": 7_200_000, "1h": 86_400_000 };
+    },
+  });
+  service.track(["NEW-USDT", "BTC-USDT"]);
+  assert.deepEqual(counts, [2, 3], "sized for the two at start, then three");
+  assert.equal(service.book("NEW-USDT")!.series["1s"].capacity, 301);
+  const older = await service.candles({
+    symbol: "NEW-USDT",
+    interval: "1m",
+    limit: 10,
+  });
+  assert.deepEqual(
+    older.candles.map((c) => c.t),
+    Array.from({ length: 10 }, (_, i) => H - 600_000 + i * 60_000),
+  );
+  for (let t = H; t <= H + 3_000; t += 500) {
+    clock.advance(t - clock.now());
+    service.observeTicks([{
+      symbol: "NEW-USDT",
+      price: 10 + t / 1_000_000_000_000,
+      volume: 5_000 + (t - H),
+      upstream_ts: t,
+    }]);
+  }
+  clock.advance(5_000);
+  service.closeDue();
+  const seconds = service.recent({
+    symbol: "NEW-USDT",
+    interval: "1s",
+    limit: 10,
+  }).candles;
+  assert.deepEqual(seconds.map((c) => c.t), [
+    H,
+    H + 1_000,
+    H + 2_000,
+    H + 3_000,
+  ]);
+  service.untrack(["NEW-USDT"]);
+  assert.equal(service.book("NEW-USDT"), undefined);
+  assert.deepEqual(
+    (await service.candles({ symbol: "NEW-USDT", interval: "1m", limit: 10 }))
+      .candles,
+    [],
+  );
 });

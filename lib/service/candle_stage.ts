@@ -54,6 +54,10 @@ export interface CandleStageOptions {
 export interface CandleStage {
   readonly candles: CandleService;
   readonly tape: TradeTape;
+  /** New listings: bars and a trades tape for them too. */
+  track(symbols: readonly string[]): void;
+  /** Delistings: no more bars or tape for them (stored bars stay). */
+  untrack(symbols: readonly string[]): void;
   /** Ingestion's ticks (after the hub has them). */
   observeTicks(ticks: readonly CandleTick[]): void;
   /** Ingestion's public trades. */
@@ -82,12 +86,14 @@ export async function startCandleStage(
   const clock = options.clock ?? systemClock;
   const symbols = config.symbols.map((s) => s.id);
   let sync: DerivedSync | undefined;
-  const memory = memoryWindows({
-    horizonsMs: config.candles.horizonsMs,
-    symbols: symbols.length,
-    budgetBytes: config.candles.memoryBytes,
-    backfillMs: config.candles.backfillMs,
-  });
+  const windows = (count: number) =>
+    memoryWindows({
+      horizonsMs: config.candles.horizonsMs,
+      symbols: count,
+      budgetBytes: config.candles.memoryBytes,
+      backfillMs: config.candles.backfillMs,
+    });
+  const memory = windows(symbols.length);
   const seconds = (r: "1s" | "1m" | "1h") =>
     Math.round(memory.windowsMs[r] / 1000);
   logger[memory.overBudget ? "warn" : "info"](
@@ -107,7 +113,7 @@ export async function startCandleStage(
     symbols,
     store: options.store,
     horizonsMs: config.candles.horizonsMs,
-    memoryMs: memory.windowsMs,
+    windowsFor: (count) => windows(count).windowsMs,
     role: publish ? "mirror" : "source",
     clock,
     onError: (error) => logger.warn("Candles could not be written", { error }),
@@ -160,6 +166,14 @@ export async function startCandleStage(
   return {
     candles,
     tape,
+    track: (added) => {
+      candles.track(added);
+      tape.track(added);
+    },
+    untrack: (removed) => {
+      candles.untrack(removed);
+      tape.untrack(removed);
+    },
     observeTicks: (ticks) => candles.observeTicks(ticks),
     observeTrades: (trades) => {
       candles.observeTrades(trades);

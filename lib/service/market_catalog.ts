@@ -111,6 +111,11 @@ export interface CatalogParts {
     ): Partial<Record<keyof SymbolThresholds, number>>;
     untrack(symbol: string): void;
   };
+  /** Bars and the trades tape. */
+  readonly candles: {
+    track(symbols: readonly string[]): void;
+    untrack(symbols: readonly string[]): void;
+  };
   readonly ingestion: {
     setSymbols(
       symbols: readonly TrackedSymbol[],
@@ -195,7 +200,9 @@ export class MarketCatalog {
       this.#table.delete(symbol.id.toUpperCase());
       this.#delisted.push({ symbol: symbol.id, at: now });
     }
-    parts.hub.removeSymbols(change.removed.map((s) => s.id));
+    const removed = change.removed.map((s) => s.id);
+    parts.hub.removeSymbols(removed);
+    parts.candles.untrack(removed);
     for (const symbol of change.added) {
       const values = parts.thresholds.track(
         symbol.id,
@@ -211,7 +218,9 @@ export class MarketCatalog {
       this.#byId.set(symbol.id, symbol);
       this.#table.set(symbol.id.toUpperCase(), symbol.id);
     }
-    parts.hub.addSymbols(change.added.map((s) => s.id));
+    const added = change.added.map((s) => s.id);
+    parts.hub.addSymbols(added);
+    parts.candles.track(added);
     this.#symbols = change.next;
     parts.ingestion.setSymbols(
       change.next,

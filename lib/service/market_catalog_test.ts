@@ -68,6 +68,10 @@ Deno.test("MarketCatalog - a listing change reaches every part once, and nothing
       addSymbols: (ids) => calls.push(`hub+ ${ids}`),
       removeSymbols: (ids) => calls.push(`hub- ${ids}`),
     },
+    candles: {
+      track: (ids) => calls.push(`candles+ ${ids}`),
+      untrack: (ids) => calls.push(`candles- ${ids}`),
+    },
     alerts: {
       track: (id, t) => calls.push(`alerts+ ${id} ${t.liquidation}`),
       untrack: (id) => calls.push(`alerts- ${id}`),
@@ -95,9 +99,11 @@ Deno.test("MarketCatalog - a listing change reaches every part once, and nothing
     "alerts- BTC-USDT-PERP",
     "thresholds- BTC-USDT-PERP",
     "hub- BTC-USDT-PERP",
+    "candles- BTC-USDT-PERP",
     "thresholds+ ETH-USDT-PERP",
     "alerts+ ETH-USDT-PERP 4",
     "hub+ ETH-USDT-PERP",
+    "candles+ ETH-USDT-PERP",
     'ingestion BTC-USDT,ETH-USDT-PERP {"BTC-USDT":5,"ETH-USDT-PERP":5}',
   ]);
   assert.equal(catalog.table.get("ETH-USDT-PERP"), "ETH-USDT-PERP");

@@ -194,7 +194,9 @@ export async function startSentinel(
   let link: EngineLink | undefined = undefined;
   const stores = openLeaderStores(engine, kv, () => link?.lease);
   const candleStage = await startCandleStage({
-    config,
+    // Bars for what is followed at start (`SYMBOLS=all`: the saved listing);
+    // the catalog adds later listings (`CatalogParts.candles`).
+    config: { ...config, symbols: catalog.symbols },
     store: stores.candles,
     hub,
     logger,
@@ -287,6 +289,7 @@ export async function startSentinel(
     fetch: options.fetch,
     parts: {
       hub,
+      candles: candleStage,
       alerts: alertRules,
       thresholds,
       ingestion,

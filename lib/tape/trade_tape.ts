@@ -31,6 +31,20 @@ export class TradeTape {
     }
   }
 
+  /** Keeps trades of `symbols` too (new listings). */
+  track(symbols: readonly string[]): void {
+    for (const symbol of symbols) {
+      if (!this.#rings.has(symbol)) {
+        this.#rings.set(symbol, new RingBuffer(this.#capacity));
+      }
+    }
+  }
+
+  /** Forgets `symbols` and their trades (delistings). */
+  untrack(symbols: readonly string[]): void {
+    for (const symbol of symbols) this.#rings.delete(symbol);
+  }
+
   /** Adds trades (ascending in time per symbol); untracked symbols are ignored. */
   add(trades: readonly MarketTrade[]): void {
     for (const trade of trades) {

@@ -36,3 +36,22 @@ Deno.test("TradeTape - pending trades are handed out once per cycle, bounded", (
   assert.equal(tape.takePending().size, 0);
   assert.throws(() => new TradeTape([], 0), RangeError);
 });
+
+Deno.test("TradeTape - a symbol tracked later keeps its trades; untracked, it has none and takes none", () => {
+  const tape = new TradeTape(["A"], 2);
+  tape.add([trade("N", 1)]);
+  assert.deepEqual(tape.recent("N"), [], "not tracked yet");
+  tape.track(["N", "A"]);
+  tape.add([trade("A", 1), trade("N", 2), trade("N", 3), trade("N", 4)]);
+  assert.deepEqual(tape.recent("N").map((t) => t.id), ["t3", "t4"]);
+  assert.deepEqual(
+    tape.recent("A").map((t) => t.id),
+    ["t1"],
+    "A kept as it was",
+  );
+  tape.takePending();
+  tape.untrack(["N"]);
+  tape.add([trade("N", 5)]);
+  assert.deepEqual(tape.recent("N"), []);
+  assert.equal(tape.takePending().size, 0);
+});
