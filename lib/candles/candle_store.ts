@@ -41,7 +41,12 @@ export interface CandleStore {
     from: number,
     before?: number,
   ): AsyncIterable<Candle>;
-  /** Deletes at most `maxDeletes` bars of one series starting before `before`. */
+  /**
+   * Deletes at most `maxDeletes` bars of one series starting before
+   * `before`. A store that keeps a resolution in time order may delete every
+   * symbol's bars of that resolution before `before` at once (each
+   * resolution has one horizon for all symbols).
+   */
   deleteBefore(
     symbol: string,
     resolution: StoredResolution,
