@@ -26,10 +26,14 @@ import {
 
 const isMarket = (f: ServerFrame): f is MarketFrame => f.type === "market";
 
-/** The newest 1 s bars of `symbol` from `GET /api/candles`. */
-async function candles(stack: Stack, symbol: string): Promise<CandlesResponse> {
+/** The newest bars of `symbol` from `GET /api/candles`. */
+async function candles(
+  stack: Stack,
+  symbol: string,
+  interval: "1s" | "1m",
+): Promise<CandlesResponse> {
   const response = await fetch(
-    `${stack.service.url}/api/candles?symbol=${symbol}&interval=1s&limit=50`,
+    `${stack.service.url}/api/candles?symbol=${symbol}&interval=${interval}&limit=100`,
   );
   assert.equal(response.status, 200, await response.clone().text());
   return await response.json();
@@ -119,9 +123,11 @@ Deno.test("whole market - SYMBOLS=all follows 600 synthetic pairs and their perp
 });
 
 Deno.test("whole market - a listing added and removed at runtime starts and stops streaming, nothing restarts", async () => {
-  const stack = await marketStack(
-    { MARKETS: "spot", INSTRUMENTS_REFRESH_SECONDS: "0.5" },
-  );
+  const stack = await marketStack({
+    MARKETS: "spot",
+    INSTRUMENTS_REFRESH_SECONDS: "0.5",
+    CANDLES_BACKFILL_HOURS: "1",
+  });
   try {
     const before = await pollUntil(async () => {
       const d = await readDiagnostics(stack);
@@ -152,12 +158,21 @@ Deno.test("whole market - a listing added and removed at runtime starts and stop
       assert.equal(room.status, 200);
       await room.body?.cancel();
       assert.ok(stack.logs.some((l) => l.msg === "New listings followed"));
-      // The new listing gets its own bars, built from its ticks and trades.
+      // The new listing gets its own bars, built from its ticks and trades,
+      // and the hour before it from the exchange's klines.
       const bars = await pollUntil(async () => {
-        const answer = await candles(stack, "NEWCOIN-USDT");
+        const answer = await candles(stack, "NEWCOIN-USDT", "1s");
         return answer.candles.length >= 2 && answer.candles;
       }, "1 s bars of the new listing");
       assert.ok(bars.every((bar) => bar.c > 0 && bar.t % 1_000 === 0));
+      const minutes = await pollUntil(async () => {
+        const answer = await candles(stack, "NEWCOIN-USDT", "1m");
+        return answer.candles.length >= 60 && answer.candles;
+      }, "the new listing's hour of 1 m bars from the klines");
+      assert.ok(
+        minutes[0].t < bars[0].t - 30 * 60_000,
+        "from before it was listed here: backfilled",
+      );
 
       stack.exchange.exchange.delist("spot", "NEWCOINUSDT");
       const removed = await pollUntil(

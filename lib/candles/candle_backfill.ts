@@ -12,6 +12,7 @@ import type { Clock } from "../clock/clock.ts";
 import type { Candle } from "../protocol/candles.ts";
 import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import { INTERVAL_MS, slotStart } from "./candle_intervals.ts";
+import type { CandleBook } from "./candle_book.ts";
 import type { CandleService } from "./candle_service.ts";
 
 /** Most slots one request covers (Bybit's `limit` maximum). */
@@ -80,6 +81,11 @@ export interface BackfillOptions {
   readonly signal?: AbortSignal;
   /** Told about a window that could not be fetched; the rest go on. */
   readonly onError?: (symbol: string, error: unknown) => void;
+  /**
+   * Told after each (resolution, symbol) step: `done` of `total` steps (two
+   * per symbol), so a long run over a whole market shows how far it is.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** What a backfill did. */
@@ -92,6 +98,13 @@ export interface BackfillReport {
   readonly failures: number;
 }
 
+/** A {@linkcode BackfillReport} being counted. */
+type Tally = {
+  requests: number;
+  taken: Record<"1m" | "1h", number>;
+  failures: number;
+};
+
 const PLAN = [
   { resolution: "1m", interval: "1" },
   { resolution: "1h", interval: "60" },
@@ -101,48 +114,63 @@ const PLAN = [
 export async function backfillCandles(
   options: BackfillOptions,
 ): Promise<BackfillReport> {
-  const { service, source, clock, signal } = options;
-  let requests = 0;
-  let failures = 0;
-  const taken = { "1m": 0, "1h": 0 };
-  for (const { resolution, interval } of PLAN) {
-    const ms = INTERVAL_MS[resolution];
+  const { service, signal } = options;
+  const report: Tally = {
+    requests: 0,
+    taken: { "1m": 0, "1h": 0 },
+    failures: 0,
+  };
+  const total = PLAN.length * options.symbols.length;
+  let done = 0;
+  for (const step of PLAN) {
     for (const symbol of options.symbols) {
       const book = service.book(symbol.id);
-      if (!book) continue;
-      const now = clock.now();
-      const to = slotStart(now, resolution);
-      // Whole hours of minutes, so the oldest hour is not sealed half full.
-      const from = slotStart(
-        to - Math.min(options.spanMs, options.horizonsMs[resolution]),
-        "1h",
-      );
-      const windows = missingWindows(
-        (t) => book.series[resolution].has(t),
-        from,
-        to,
-        ms,
-      );
-      for (const window of windows) {
-        if (signal?.aborted) return { requests, taken, failures };
-        requests++;
-        try {
-          const bars = await source.fetchBars(
-            { symbol: symbol.upstream, interval, ...window },
-            signal,
-          );
-          const closed = bars.filter((b) =>
-            b.t >= window.start && b.t <= window.end &&
-            b.t + ms <= clock.now()
-          );
-          taken[resolution] += service.merge(symbol.id, resolution, closed);
-        } catch (error) {
-          if (signal?.aborted) return { requests, taken, failures };
-          failures++;
-          options.onError?.(symbol.id, error);
-        }
-      }
+      if (book) await fillSeries(options, step, symbol, book, report);
+      if (signal?.aborted) return report;
+      options.onProgress?.(++done, total);
     }
   }
-  return { requests, taken, failures };
+  return report;
+}
+
+/** One symbol's missing bars at one resolution, counted into `report`. */
+async function fillSeries(
+  options: BackfillOptions,
+  { resolution, interval }: typeof PLAN[number],
+  symbol: TrackedSymbol,
+  book: CandleBook,
+  report: Tally,
+): Promise<void> {
+  const { service, source, clock, signal } = options;
+  const ms = INTERVAL_MS[resolution];
+  const to = slotStart(clock.now(), resolution);
+  // Whole hours of minutes, so the oldest hour is not sealed half full.
+  const from = slotStart(
+    to - Math.min(options.spanMs, options.horizonsMs[resolution]),
+    "1h",
+  );
+  const windows = missingWindows(
+    (t) => book.series[resolution].has(t),
+    from,
+    to,
+    ms,
+  );
+  for (const window of windows) {
+    if (signal?.aborted) return;
+    report.requests++;
+    try {
+      const bars = await source.fetchBars(
+        { symbol: symbol.upstream, interval, ...window },
+        signal,
+      );
+      const closed = bars.filter((b) =>
+        b.t >= window.start && b.t <= window.end && b.t + ms <= clock.now()
+      );
+      report.taken[resolution] += service.merge(symbol.id, resolution, closed);
+    } catch (error) {
+      if (signal?.aborted) return;
+      report.failures++;
+      options.onError?.(symbol.id, error);
+    }
+  }
 }

@@ -74,6 +74,7 @@ Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars
     clock,
   });
   const exchange = new FakeExchange();
+  const progress: string[] = [];
   const report = await backfillCandles({
     service,
     source: exchange,
@@ -81,12 +82,19 @@ Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars
     spanMs: 86_400_000,
     horizonsMs: HORIZONS,
     clock,
+    onProgress: (done, total) =>
+      progress.push(`${done}/${total} after ${exchange.requests.length}`),
   });
   assert.deepEqual(report, {
     requests: 6,
     taken: { "1m": 2 * 1_440, "1h": 2 * 24 },
     failures: 0,
   });
+  assert.deepEqual(
+    progress,
+    ["1/4 after 2", "2/4 after 4", "3/4 after 5", "4/4 after 6"],
+    "one step per (resolution, symbol), told once it is done",
+  );
   assert.deepEqual(
     exchange.requests.filter((r) => r.symbol === "BTCUSDT").map((r) => [
       r.interval,

@@ -25,6 +25,7 @@ import type { StreamHub } from "../hub/stream_hub.ts";
 import { KlineClient, klineUrlFrom } from "../ingestion/bybit/kline_client.ts";
 import { RetentionSweeper } from "../ledger/retention.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
+import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CandleTick } from "../candles/candle_service.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
@@ -54,8 +55,11 @@ export interface CandleStageOptions {
 export interface CandleStage {
   readonly candles: CandleService;
   readonly tape: TradeTape;
-  /** New listings: bars and a trades tape for them too. */
-  track(symbols: readonly string[]): void;
+  /**
+   * New listings: bars and a trades tape for them too, and (on the leader)
+   * a backfill of their spot klines.
+   */
+  track(symbols: readonly TrackedSymbol[]): void;
   /** Delistings: no more bars or tape for them (stored bars stay). */
   untrack(symbols: readonly string[]): void;
   /** Ingestion's ticks (after the hub has them). */
@@ -149,7 +153,27 @@ export async function startCandleStage(
   feed.start();
   retention.start();
 
+  // What is followed, and what the leader has yet to backfill: every
+  // symbol when it starts to lead, each new listing as it comes.
+  const tracked = new Map(config.symbols.map((s) => [s.id, s]));
+  const unfilled = new Set<string>();
   let backfill: { stop: AbortController; done: Promise<void> } | undefined;
+  const startBackfill = () => {
+    if (backfill || config.candles.backfillMs <= 0) return;
+    if (candles.role !== "source") return;
+    const stop = new AbortController();
+    // Runs after `backfill` is set; listings that arrive during a run are
+    // taken by the next one.
+    const done = Promise.resolve().then(async () => {
+      while (unfilled.size > 0 && !stop.signal.aborted) {
+        const symbols = [...unfilled].flatMap((id) => tracked.get(id) ?? []);
+        unfilled.clear();
+        await runBackfill(options, symbols, candles, clock, stop.signal);
+      }
+      if (backfill?.stop === stop) backfill = undefined;
+    });
+    backfill = { stop, done };
+  };
   const stopBackfill = async () => {
     const running = backfill;
     backfill = undefined;
@@ -167,12 +191,22 @@ export async function startCandleStage(
     candles,
     tape,
     track: (added) => {
-      candles.track(added);
-      tape.track(added);
+      const ids = added.map((s) => s.id);
+      candles.track(ids);
+      tape.track(ids);
+      for (const symbol of added) {
+        tracked.set(symbol.id, symbol);
+        unfilled.add(symbol.id);
+      }
+      startBackfill();
     },
     untrack: (removed) => {
       candles.untrack(removed);
       tape.untrack(removed);
+      for (const id of removed) {
+        tracked.delete(id);
+        unfilled.delete(id);
+      }
     },
     observeTicks: (ticks) => candles.observeTicks(ticks),
     observeTrades: (trades) => {
@@ -196,13 +230,8 @@ export async function startCandleStage(
           candles.lead();
           sync?.tookOver();
         }
-        if (!backfill && config.candles.backfillMs > 0) {
-          const stop = new AbortController();
-          backfill = {
-            stop,
-            done: runBackfill(options, candles, clock, stop.signal),
-          };
-        }
+        for (const id of tracked.keys()) unfilled.add(id);
+        startBackfill();
       }),
     follow: () =>
       serial(async () => {
@@ -227,9 +256,10 @@ export async function startCandleStage(
   };
 }
 
-/** The backfill of `options.config`, logged; never rejects. */
+/** The backfill of `symbols` (their spot pairs), logged; never rejects. */
 async function runBackfill(
   options: CandleStageOptions,
+  symbols: readonly TrackedSymbol[],
   candles: CandleService,
   clock: Clock,
   signal: AbortSignal,
@@ -255,7 +285,7 @@ async function runBackfill(
       source,
       // Klines are read from the spot market only: a perpetual's candles are
       // built live (its spot pair's bars are not its own).
-      symbols: config.symbols.filter((s) => s.category === "spot"),
+      symbols: symbols.filter((s) => s.category === "spot"),
       spanMs: config.candles.backfillMs,
       horizonsMs: config.candles.horizonsMs,
       clock,
@@ -265,9 +295,16 @@ async function runBackfill(
           symbol,
           error: error instanceof Error ? error.message : String(error),
         }),
+      onProgress: (done, total) => {
+        // A tenth at a time, for runs long enough to wait on.
+        if (total >= 20 && done < total && done % Math.ceil(total / 10) === 0) {
+          logger.info("Candle backfill progress", { done, of: total });
+        }
+      },
     });
     if (!signal.aborted) {
       logger.info("Candles backfilled", {
+        symbols: symbols.length,
         requests: report.requests,
         bars_1m: report.taken["1m"],
         bars_1h: report.taken["1h"],

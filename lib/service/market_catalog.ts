@@ -111,9 +111,9 @@ export interface CatalogParts {
     ): Partial<Record<keyof SymbolThresholds, number>>;
     untrack(symbol: string): void;
   };
-  /** Bars and the trades tape. */
+  /** Bars, their backfill and the trades tape. */
   readonly candles: {
-    track(symbols: readonly string[]): void;
+    track(symbols: readonly TrackedSymbol[]): void;
     untrack(symbols: readonly string[]): void;
   };
   readonly ingestion: {
@@ -218,9 +218,8 @@ export class MarketCatalog {
       this.#byId.set(symbol.id, symbol);
       this.#table.set(symbol.id.toUpperCase(), symbol.id);
     }
-    const added = change.added.map((s) => s.id);
-    parts.hub.addSymbols(added);
-    parts.candles.track(added);
+    parts.hub.addSymbols(change.added.map((s) => s.id));
+    parts.candles.track(change.added);
     this.#symbols = change.next;
     parts.ingestion.setSymbols(
       change.next,

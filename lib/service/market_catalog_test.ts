@@ -69,7 +69,8 @@ Deno.test("MarketCatalog - a listing change reaches every part once, and nothing
       removeSymbols: (ids) => calls.push(`hub- ${ids}`),
     },
     candles: {
-      track: (ids) => calls.push(`candles+ ${ids}`),
+      track: (symbols) =>
+        calls.push(`candles+ ${symbols.map((s) => s.upstream)}`),
       untrack: (ids) => calls.push(`candles- ${ids}`),
     },
     alerts: {
@@ -103,7 +104,7 @@ Deno.test("MarketCatalog - a listing change reaches every part once, and nothing
     "thresholds+ ETH-USDT-PERP",
     "alerts+ ETH-USDT-PERP 4",
     "hub+ ETH-USDT-PERP",
-    "candles+ ETH-USDT-PERP",
+    "candles+ ETHUSDT",
     'ingestion BTC-USDT,ETH-USDT-PERP {"BTC-USDT":5,"ETH-USDT-PERP":5}',
   ]);
   assert.equal(catalog.table.get("ETH-USDT-PERP"), "ETH-USDT-PERP");
