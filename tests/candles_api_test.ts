@@ -13,7 +13,7 @@ import type {
 import type { ServerFrame } from "../lib/protocol/frames.ts";
 import type { TradesFrame } from "../lib/protocol/trades.ts";
 import { connectClient } from "./support/ws_client.ts";
-import { pollUntil, startStack } from "./support/start_stack.ts";
+import { pollUntil, readMetrics, startStack } from "./support/start_stack.ts";
 
 const MINUTE = 60_000;
 const isCandle = (f: ServerFrame): f is CandleFrame => f.type === "candle";
@@ -89,6 +89,13 @@ Deno.test("candles - a fresh install shows a full day of 1 m bars from the simul
       state.requests.kline <= 16,
       `few requests: ${state.requests.kline}`,
     );
+    const metrics = await pollUntil(async () => {
+      const m = await readMetrics(stack);
+      return m.candles?.backfill_steps_pending === 0 && m;
+    }, "the backfill finished");
+    assert.ok(metrics.candles!.bars_backfilled_total >= 4 * 1_439);
+    const prometheus = await (await fetch(`${base}/metrics`)).text();
+    assert.match(prometheus, /^sentinel_candle_backfill_steps_pending 0$/m);
   } finally {
     await stack.stop();
   }

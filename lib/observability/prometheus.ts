@@ -242,6 +242,12 @@ function candleLines(candles: CandleMetrics): MetricLine[] {
       "Bars taken from the exchange's klines",
       candles.bars_backfilled_total,
     ),
+    line(
+      "sentinel_candle_backfill_steps_pending",
+      "Backfill steps still to run (two per symbol)",
+      candles.backfill_steps_pending,
+      "gauge",
+    ),
   ];
 }
 

@@ -300,6 +300,11 @@ export interface CandleMetrics {
   readonly late_trades_dropped_total: number;
   /** Bars taken from the exchange's klines since start. */
   readonly bars_backfilled_total: number;
+  /**
+   * Steps of the backfill still to run, two per symbol (1 m, then 1 h):
+   * 0 once every followed symbol is filled.
+   */
+  readonly backfill_steps_pending: number;
 }
 
 /** The ingestion part of `GET /api/metrics`. */

@@ -78,6 +78,8 @@ export interface CandleStage {
   derivedGap(): void;
   /** Resolves once every derived entry handed over so far is applied. */
   settled(): Promise<void>;
+  /** Steps of the backfill still to run (two per symbol), 0 when filled. */
+  backfillPending(): number;
   /** Ends the backfill and the push cycle, writes (and tells) what is queued. */
   stop(): Promise<void>;
 }
@@ -154,10 +156,17 @@ export async function startCandleStage(
   retention.start();
 
   // What is followed, and what the leader has yet to backfill: every
-  // symbol when it starts to lead, each new listing as it comes.
+  // spot pair when it starts to lead, each new one as it is listed. Klines
+  // are read from the spot market only: a perpetual's candles are built
+  // live (its spot pair's bars are not its own).
   const tracked = new Map(config.symbols.map((s) => [s.id, s]));
   const unfilled = new Set<string>();
+  const toFill = (symbol: TrackedSymbol) => {
+    if (symbol.category === "spot") unfilled.add(symbol.id);
+  };
   let backfill: { stop: AbortController; done: Promise<void> } | undefined;
+  /** Steps left in the run in progress. */
+  let runLeft = 0;
   const startBackfill = () => {
     if (backfill || config.candles.backfillMs <= 0) return;
     if (candles.role !== "source") return;
@@ -168,7 +177,16 @@ export async function startCandleStage(
       while (unfilled.size > 0 && !stop.signal.aborted) {
         const symbols = [...unfilled].flatMap((id) => tracked.get(id) ?? []);
         unfilled.clear();
-        await runBackfill(options, symbols, candles, clock, stop.signal);
+        runLeft = 2 * symbols.length;
+        await runBackfill(
+          options,
+          symbols,
+          candles,
+          clock,
+          stop.signal,
+          (left) => runLeft = left,
+        );
+        runLeft = 0;
       }
       if (backfill?.stop === stop) backfill = undefined;
     });
@@ -196,7 +214,7 @@ export async function startCandleStage(
       tape.track(ids);
       for (const symbol of added) {
         tracked.set(symbol.id, symbol);
-        unfilled.add(symbol.id);
+        toFill(symbol);
       }
       startBackfill();
     },
@@ -230,7 +248,7 @@ export async function startCandleStage(
           candles.lead();
           sync?.tookOver();
         }
-        for (const id of tracked.keys()) unfilled.add(id);
+        for (const symbol of tracked.values()) toFill(symbol);
         startBackfill();
       }),
     follow: () =>
@@ -241,6 +259,10 @@ export async function startCandleStage(
           await candles.follow();
         }
       }),
+    backfillPending: () =>
+      candles.role === "source" && config.candles.backfillMs > 0
+        ? runLeft + 2 * unfilled.size
+        : 0,
     applyDerived: (data) => sync?.apply(data),
     derivedGap: () => sync?.resync(),
     settled: () => sync?.settled() ?? Promise.resolve(),
@@ -256,13 +278,17 @@ export async function startCandleStage(
   };
 }
 
-/** The backfill of `symbols` (their spot pairs), logged; never rejects. */
+/**
+ * The backfill of `symbols` (spot pairs), logged; never rejects. Told how
+ * many steps are left after each.
+ */
 async function runBackfill(
   options: CandleStageOptions,
   symbols: readonly TrackedSymbol[],
   candles: CandleService,
   clock: Clock,
   signal: AbortSignal,
+  onLeft: (steps: number) => void,
 ): Promise<void> {
   const { config, logger } = options;
   const client = new KlineClient({
@@ -283,9 +309,7 @@ async function runBackfill(
     const report = await backfillCandles({
       service: candles,
       source,
-      // Klines are read from the spot market only: a perpetual's candles are
-      // built live (its spot pair's bars are not its own).
-      symbols: symbols.filter((s) => s.category === "spot"),
+      symbols,
       spanMs: config.candles.backfillMs,
       horizonsMs: config.candles.horizonsMs,
       clock,
@@ -296,6 +320,7 @@ async function runBackfill(
           error: error instanceof Error ? error.message : String(error),
         }),
       onProgress: (done, total) => {
+        onLeft(total - done);
         // A tenth at a time, for runs long enough to wait on.
         if (total >= 20 && done < total && done % Math.ceil(total / 10) === 0) {
           logger.info("Candle backfill progress", { done, of: total });

@@ -195,7 +195,10 @@ export function buildServices(parts: ServiceParts): Services {
         parts.alertStore.count,
       ),
       ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
-      candles: candleMetrics(parts.candleStage.candles.stats()),
+      candles: candleMetrics(
+        parts.candleStage.candles.stats(),
+        parts.candleStage.backfillPending(),
+      ),
       engine: parts.link.metrics(),
       memory: memoryMetrics(parts.ingestion.status().workerHeap),
     }),
