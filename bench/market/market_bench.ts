@@ -3,8 +3,10 @@
  * (600 spot pairs pushed every 50 ms with their trades, 400 perpetuals every
  * 100 ms with liquidations: about 16,000 upstream messages a second) and the
  * service following all of it (`SYMBOLS=all MARKETS=spot,linear`), each in
- * its own process; loads the service with 100 overview and 1,000 detail
- * subscribers from a third process; and reports, over the measured window:
+ * its own process; waits for the candle backfill of every spot pair (a
+ * first start's klines) so it measures the steady state; loads the service
+ * with 100 overview and 1,000 detail subscribers from a third process; and
+ * reports, over the measured window:
  *
  * - the service's CPU (ingestion worker, analytics and fan-out together),
  *   as a share of one core — goal under one core;
@@ -45,7 +47,10 @@ import {
   parseFlags,
 } from "./market_options.ts";
 import { checkScreenerPage, type PageCheck } from "./screener_page.ts";
-import type { MemoryMetrics } from "../../lib/protocol/api_types.ts";
+import type {
+  MemoryMetrics,
+  MetricsResponse,
+} from "../../lib/protocol/api_types.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const log = (message: string) => console.error(`[bench:market] ${message}`);
@@ -201,6 +206,21 @@ async function main(): Promise<number> {
         d.symbols.every((s) => s.last_tick_ts !== null) && d;
     });
     const channels = ready.symbols.map((s) => s.symbol);
+    // A first start backfills every spot pair's klines: measure the steady
+    // state after it, as a service that has run for a while.
+    const backfillStart = Date.now();
+    let told = 0;
+    await until("the candle backfill", 15 * 60_000, async () => {
+      const m = await json<MetricsResponse>(`${url}/api/metrics`);
+      const left = m.candles?.backfill_steps_pending ?? 0;
+      if (left > 0 && Date.now() - told > 10_000) {
+        log(`candle backfill: ${left} steps left`);
+        told = Date.now();
+      }
+      return left === 0;
+    });
+    const backfillSeconds = Math.round((Date.now() - backfillStart) / 1000);
+    log(`candle backfill done after ${backfillSeconds} s`);
     if (options.only === "screener") {
       log(`${channels.length} symbols; screener page for ${options.page} s`);
       const page = await checkScreenerPage(`${url}/markets`, options.page);
@@ -360,6 +380,7 @@ async function main(): Promise<number> {
       symbols: channels.length,
       connections: ready.ws!.connections.length,
       upstream_messages_per_s: upstreamRate(countsStart, countsEnd, seconds),
+      candle_backfill_wait_s: backfillSeconds,
       /** Worker restarts inside the window (each resets its own counters). */
       ingestion_restarts_in_window: countsStart && countsEnd
         ? (countsEnd as IngestCounts).restarts -

@@ -86,6 +86,11 @@ export interface BackfillOptions {
    * per symbol), so a long run over a whole market shows how far it is.
    */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Symbols filled at once (each one request at a time). Default 1. A few
+   * keep a whole market's first start short: each request mostly waits.
+   */
+  readonly concurrency?: number;
 }
 
 /** What a backfill did. */
@@ -123,12 +128,20 @@ export async function backfillCandles(
   const total = PLAN.length * options.symbols.length;
   let done = 0;
   for (const step of PLAN) {
-    for (const symbol of options.symbols) {
-      const book = service.book(symbol.id);
-      if (book) await fillSeries(options, step, symbol, book, report);
-      if (signal?.aborted) return report;
-      options.onProgress?.(++done, total);
-    }
+    // Each lane takes the next symbol until none is left.
+    let next = 0;
+    const lane = async () => {
+      while (next < options.symbols.length && !signal?.aborted) {
+        const symbol = options.symbols[next++];
+        const book = service.book(symbol.id);
+        if (book) await fillSeries(options, step, symbol, book, report);
+        if (signal?.aborted) return;
+        options.onProgress?.(++done, total);
+      }
+    };
+    const lanes = Math.max(1, Math.floor(options.concurrency ?? 1));
+    await Promise.all(Array.from({ length: lanes }, lane));
+    if (signal?.aborted) return report;
   }
   return report;
 }

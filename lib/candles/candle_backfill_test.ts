@@ -161,3 +161,66 @@ Deno.test("backfillCandles - a failing symbol is reported and the others still f
   assert.equal(none.requests, 0);
   await service.stop();
 });
+
+Deno.test("backfillCandles - with concurrency, several symbols fill at once, never more than asked, to the same bars", async () => {
+  const symbols: TrackedSymbol[] = Array.from({ length: 7 }, (_, i) => ({
+    id: `S${i}-USDT`,
+    upstream: `S${i}USDT`,
+    category: "spot",
+  }));
+  const clock = new FakeClock(H + 30_000);
+  const service = await CandleService.open({
+    symbols: symbols.map((s) => s.id),
+    store: new MemoryCandleStore(),
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  // An exchange whose answers wait until the test lets them go.
+  const exchange = new FakeExchange();
+  let inFlight = 0;
+  let most = 0;
+  const waiting: (() => void)[] = [];
+  const source: KlineSource = {
+    fetchBars: async (request) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight--;
+      return exchange.fetchBars(request);
+    },
+  };
+  const progress: number[] = [];
+  const running = backfillCandles({
+    service,
+    source,
+    symbols,
+    spanMs: 3_600_000,
+    horizonsMs: HORIZONS,
+    clock,
+    concurrency: 3,
+    onProgress: (done) => progress.push(done),
+  });
+  let settled = false;
+  running.then(() => settled = true);
+  while (!settled) {
+    await Promise.resolve();
+    waiting.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const report = await running;
+  assert.equal(most, 3);
+  assert.deepEqual(report, {
+    requests: 14,
+    taken: { "1m": 7 * 60, "1h": 7 },
+    failures: 0,
+  });
+  assert.deepEqual(progress, Array.from({ length: 14 }, (_, i) => i + 1));
+  for (const symbol of symbols) {
+    const { candles } = await service.candles({
+      symbol: symbol.id,
+      interval: "1m",
+      limit: 100,
+    });
+    assert.equal(candles.length, 60, symbol.id);
+  }
+  await service.stop();
+});

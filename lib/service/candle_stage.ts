@@ -33,6 +33,13 @@ import { TradeTape } from "../tape/trade_tape.ts";
 import { DerivedSync, TAKEOVER_LOOKBACK_MS } from "./derived_sync.ts";
 import { LiveFeed } from "./live_feed.ts";
 
+/**
+ * Spot pairs backfilled at once: a whole market's first start in a few
+ * minutes, each lane one request at a time — far below Bybit's 600
+ * requests per 5 s.
+ */
+const BACKFILL_CONCURRENCY = 4;
+
 /** Options of {@linkcode startCandleStage}. */
 export interface CandleStageOptions {
   readonly config: ServiceConfig;
@@ -310,6 +317,7 @@ async function runBackfill(
       service: candles,
       source,
       symbols,
+      concurrency: BACKFILL_CONCURRENCY,
       spanMs: config.candles.backfillMs,
       horizonsMs: config.candles.horizonsMs,
       clock,
