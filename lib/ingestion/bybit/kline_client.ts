@@ -1,8 +1,8 @@
 /**
  * Pages of `GET /v5/market/kline` for the start-up backfill, fetched
- * politely: one request at a time at most every `minIntervalMs` (default
+ * politely: requests start at most one every `minIntervalMs` (default
  * 250 ms: 4 a second against Bybit's 600 per 5 s per IP, shared with the
- * tickers poll), `category` always passed (Bybit would default to linear),
+ * tickers poll), however many are in flight, `category` always passed (Bybit would default to linear),
  * and on a rate limit (HTTP 403/429, `retCode` 10006) the long waits of
  * `backoff.ts`: 10 minutes after a 403, 30 s doubling after a 429. Other
  * failures (timeouts, 5xx, server-busy codes) are retried with jitter a few
@@ -75,6 +75,8 @@ export class KlineClient {
   #options: KlineClientOptions;
   #clock: Clock;
   #minIntervalMs: number;
+  /** No request starts before this (a failure's wait). */
+  #pausedUntil = 0;
   #maxAttempts: number;
   #category: string;
   #nextAt = -Infinity;
@@ -140,7 +142,17 @@ export class KlineClient {
     url.searchParams.set("limit", String(limit));
     let rateLimited = 0;
     for (let attempt = 0;; attempt++) {
-      await this.#sleep(this.#nextAt - this.#clock.now(), signal);
+      // Each request takes the next start slot, so requests in flight
+      // together (a backfill filling several pairs) still start at most
+      // one every `minIntervalMs`.
+      // A failure's wait (a rate limit above all) holds every request back,
+      // those already waiting for their slot included.
+      for (;;) {
+        const at = Math.max(this.#nextAt, this.#pausedUntil, this.#clock.now());
+        this.#nextAt = at + this.#minIntervalMs;
+        await this.#sleep(at - this.#clock.now(), signal);
+        if (this.#pausedUntil <= this.#clock.now()) break;
+      }
       this.#requests++;
       try {
         const { body } = await getBybitJson(url.href, {
@@ -162,11 +174,9 @@ export class KlineClient {
           ? rateLimitDelay(rateLimited++, error, random)
           : fullJitterDelay(attempt, { random });
         this.#options.onRetry?.(error, delay);
-        this.#nextAt = this.#clock.now() + delay;
-      } finally {
-        this.#nextAt = Math.max(
-          this.#nextAt,
-          this.#clock.now() + this.#minIntervalMs,
+        this.#pausedUntil = Math.max(
+          this.#pausedUntil,
+          this.#clock.now() + delay,
         );
       }
     }

@@ -182,3 +182,51 @@ Deno.test("KlineClient - aborting ends a wait at once", async () => {
     RangeError,
   );
 });
+
+Deno.test("KlineClient - requests in flight together start at most one per interval, and a rate limit holds back those already waiting", async () => {
+  const clock = new FakeClock();
+  const fake: ScriptedFetch = new ScriptedFetch([
+    { respond: () => jsonResponse("no", { status: 403 }) },
+    {
+      respond: (): Response =>
+        jsonResponse(
+          page([ROW], new URL(fake.urls.at(-1)!).searchParams.get("symbol")!),
+        ),
+    },
+  ]);
+  const starts: number[] = [];
+  const client = new KlineClient({
+    klineUrl: URL_,
+    timeoutMs: 1_000,
+    fetch: (input, init) => {
+      starts.push(clock.now());
+      return fake.fetch(input, init);
+    },
+    clock,
+    minIntervalMs: 100,
+    random: () => 0,
+  });
+  const pages = await run(
+    clock,
+    Promise.all(
+      ["A", "B", "C"].map((symbol) =>
+        client.fetchPage({ symbol: `${symbol}USDT`, interval: "1" })
+      ),
+    ),
+  );
+  assert.equal(pages.length, 3);
+  // A starts first and is refused (403: ten minutes); B and C had their
+  // slots 100 and 200 ms later but wait for the pause, then go one per
+  // interval.
+  const origin = starts[0];
+  assert.ok(
+    starts.slice(1).every((t) => t - origin >= 600_000),
+    `${starts.map((t) => t - origin)}`,
+  );
+  assert.equal(starts.length, 4);
+  const later = starts.slice(1).sort((a, b) => a - b);
+  assert.ok(
+    later[1] - later[0] >= 100 && later[2] - later[1] >= 100,
+    `${later}`,
+  );
+});
