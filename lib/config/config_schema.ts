@@ -257,6 +257,7 @@ export const environmentSchema = z.object({
   HANDSHAKE_RATE_LIMIT_PER_MINUTE: positiveInteger(60, 1_000_000),
   PAGE_RATE_LIMIT_PER_MINUTE: positiveInteger(60, 1_000_000),
   HISTORY_SIZE: positiveInteger(300, 10_000),
+  HISTORY_MEMORY_MB: positiveInteger(64, 1_048_576),
   CANDLES_1S_HOURS: numberInRange(2, { min: 0, max: 24 }),
   CANDLES_1M_DAYS: numberInRange(7, { min: 0, max: 90 }),
   CANDLES_1H_DAYS: numberInRange(365, { min: 0, max: 1_825 }),

@@ -155,6 +155,12 @@ export interface ServiceConfig {
   };
   /** Ticks kept per symbol for history replay and resume. */
   readonly historySize: number;
+  /**
+   * Characters of tick text every symbol's history may take together
+   * (`HISTORY_MEMORY_MB`), shared equally: with a whole market each symbol
+   * keeps fewer than `historySize`.
+   */
+  readonly historyChars: number;
   /** Candles: how long each stored resolution is kept, and the backfill. */
   readonly candles: {
     /** Horizon of the 1 s, 1 m and 1 h bars, ms. */
@@ -323,6 +329,7 @@ function toServiceConfig(env: Environment): ServiceConfig {
       pageRateLimitPerMinute: env.PAGE_RATE_LIMIT_PER_MINUTE,
     },
     historySize: env.HISTORY_SIZE,
+    historyChars: env.HISTORY_MEMORY_MB * 1_048_576,
     candles: {
       horizonsMs: {
         "1s": Math.round(env.CANDLES_1S_HOURS * 3_600_000),

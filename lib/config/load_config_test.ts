@@ -67,6 +67,7 @@ Deno.test("loadConfig - defaults follow the original system", () => {
     pageRateLimitPerMinute: 60,
   });
   assert.equal(config.historySize, 300);
+  assert.equal(config.historyChars, 64 * 1_048_576);
   assert.equal(config.logLevel, "info");
   assert.equal(config.ingestInWorker, true);
 });
@@ -168,6 +169,7 @@ const BAD: readonly [string, string, RegExp][] = [
   ["MAX_SOCKETS_PER_IP", "2.5", /integer from 1 to 10000/],
   ["API_RATE_LIMIT_PER_MINUTE", "lots", /integer from 1 to 1000000/],
   ["HISTORY_SIZE", "10001", /integer from 1 to 10000/],
+  ["HISTORY_MEMORY_MB", "0", /integer from 1 to 1048576/],
   ["LOG_LEVEL", "verbose", /one of debug, info, warn, error/],
   ["INGEST_IN_WORKER", "2", /true or false/],
   ["INGEST_MODE", "websocket", /expected ws or rest/],

@@ -16,6 +16,11 @@ import { checkHistorySize, EngineEvents } from "./engine_events.ts";
 export interface MemoryEngineStoreOptions {
   /** Entries kept per channel. */
   readonly historySize: number;
+  /**
+   * Characters of entry text the stream channels' histories may take
+   * together, shared equally. Default no limit beyond `historySize`.
+   */
+  readonly historyChars?: number;
   /** Time for lease expiry. Default the system clock. */
   readonly clock?: Clock;
   /** Alert idempotency keys remembered (oldest forgotten first). Default 100 000. */
@@ -35,6 +40,7 @@ interface MemoryChannel {
 /** What the instances of one memory engine share. */
 export class MemoryEngineStore {
   readonly historySize: number;
+  readonly historyChars: number;
   readonly clock: Clock;
   epoch: string = crypto.randomUUID();
   /** @internal */ channels = new Map<string, MemoryChannel>();
@@ -49,6 +55,7 @@ export class MemoryEngineStore {
   constructor(options: MemoryEngineStoreOptions) {
     checkHistorySize(options.historySize);
     this.historySize = options.historySize;
+    this.historyChars = options.historyChars ?? Infinity;
     this.clock = options.clock ?? systemClock;
     this.#maxAlertKeys = options.alertKeys ?? 100_000;
   }
@@ -59,8 +66,22 @@ export class MemoryEngineStore {
     if (!channel) {
       channel = { seq: 0, history: new TextRing(this.historySize) };
       this.channels.set(name, channel);
+      if (!name.startsWith("#")) this.#shareHistory();
     }
     return channel;
+  }
+
+  /**
+   * Gives each stream channel an equal share of `historyChars`; the
+   * engine's own channels (`#alerts`, `#control`, `#derived`) keep theirs
+   * by count alone.
+   */
+  #shareHistory(): void {
+    const streams = [...this.channels].filter(([name]) =>
+      !name.startsWith("#")
+    );
+    const share = Math.floor(this.historyChars / streams.length);
+    for (const [, { history }] of streams) history.limitChars(share);
   }
 
   /** Whether `fence` is the lease in force now. */
@@ -137,6 +158,8 @@ export interface MemoryEngineOptions {
   readonly store?: MemoryEngineStore;
   /** Entries kept per channel when the store is created here. Default 300. */
   readonly historySize?: number;
+  /** See {@linkcode MemoryEngineStoreOptions.historyChars}. */
+  readonly historyChars?: number;
   /** This instance's id. Default a random UUID. */
   readonly instance?: string;
   /** Time for leases when the store is created here. */
@@ -155,6 +178,7 @@ export class MemoryEngine implements api.StreamEngine {
   constructor(options: MemoryEngineOptions = {}) {
     this.#store = options.store ?? new MemoryEngineStore({
       historySize: options.historySize ?? 300,
+      historyChars: options.historyChars,
       clock: options.clock,
     });
     this.instance = options.instance ?? crypto.randomUUID();

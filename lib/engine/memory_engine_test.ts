@@ -57,3 +57,22 @@ Deno.test("MemoryEngineStore - restore continues an earlier run's epoch and seqs
   assert.ok(next.ok);
   assert.equal(next.entries[0].seq, 5);
 });
+
+Deno.test("MemoryEngine - historyChars is shared by the stream channels; the engine's own channels keep theirs by count", async () => {
+  const engine = new MemoryEngine({ historySize: 50, historyChars: 200 });
+  const data = "x".repeat(10);
+  for (let i = 0; i < 30; i++) {
+    engine.publishNow([
+      { channel: "A", data },
+      { channel: "B", data },
+      { channel: "#control", data },
+    ]);
+  }
+  const seqs = async (channel: string) =>
+    (await engine.history(channel, 0)).entries.map((e) => e.seq);
+  assert.deepEqual(await seqs("A"), [21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+  assert.equal((await seqs("B")).length, 10, "100 characters each");
+  assert.equal((await seqs("#control")).length, 30);
+  engine.publishNow([{ channel: "C", data }]);
+  assert.equal((await seqs("A")).length, 6, "66 characters each now");
+});

@@ -16,6 +16,12 @@ export interface OpenStreamEngineOptions {
   readonly kind: EngineKind;
   /** Entries kept per channel (`HISTORY_SIZE`). */
   readonly historySize: number;
+  /**
+   * Characters of tick text the in-process engine's histories may take
+   * together (`HISTORY_MEMORY_MB`); the shared engines keep history outside
+   * the process.
+   */
+  readonly historyChars?: number;
   /** The symbols' channel ids. */
   readonly channels: readonly string[];
   /** This instance's id. */
@@ -36,7 +42,12 @@ export async function openStreamEngine(
   const { kind, historySize, channels, instance, clock, onWarning } = options;
   switch (kind) {
     case "memory":
-      return new MemoryEngine({ historySize, instance, clock });
+      return new MemoryEngine({
+        historySize,
+        historyChars: options.historyChars,
+        instance,
+        clock,
+      });
     case "redis":
       if (options.redisUrl === undefined) {
         throw new RangeError("redisUrl is required for the redis engine");

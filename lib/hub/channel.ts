@@ -64,6 +64,14 @@ export class Channel {
     return true;
   }
 
+  /**
+   * Holds the history to `maxChars` characters of tick text (its share of
+   * a budget for every channel); the count still bounds it too.
+   */
+  limitHistory(maxChars: number): void {
+    this.#history.limitChars(maxChars);
+  }
+
   /** Forgets history and seq: the stream starts over (new epoch) or jumps. */
   clear(seq = 0): void {
     this.#history.clear();

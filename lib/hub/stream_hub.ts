@@ -67,6 +67,12 @@ export interface StreamHubOptions {
   readonly symbols: readonly string[];
   /** Ticks kept per symbol for replay. */
   readonly historySize: number;
+  /**
+   * Characters of tick text every symbol's history may take together,
+   * shared equally (a whole market's history within a memory budget).
+   * Default no limit beyond `historySize`.
+   */
+  readonly historyChars?: number;
   /** Identifies this run's sequences; random when omitted. */
   readonly epoch?: string;
   /** Time of ticks, frames and delivery checks. Default {@linkcode systemClock}. */
@@ -112,6 +118,7 @@ export class StreamHub {
   #fanout: TickFanout;
   #derived: DerivedRooms;
   #historySize: number;
+  #historyChars: number;
   /** Saved channels of symbols not followed yet, restored when they appear. */
   #restorable = new Map<string, readonly ChannelEntry[]>();
   #market: MarketRoom;
@@ -123,6 +130,7 @@ export class StreamHub {
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
     this.#historySize = options.historySize;
+    this.#historyChars = options.historyChars ?? Infinity;
     this.#prepare = options.prepare ?? preparedText;
     this.#derived = new DerivedRooms(this.#prepare);
     this.#market = new MarketRoom(this.#prepare);
@@ -156,6 +164,17 @@ export class StreamHub {
       this.#channels.set(symbol, channel);
       this.#rooms.set(symbol, new Set());
     }
+    this.#shareHistory();
+  }
+
+  /** Gives each channel an equal share of `historyChars`. */
+  #shareHistory(): void {
+    const share = Math.floor(
+      this.#historyChars / Math.max(1, this.#channels.size),
+    );
+    for (const channel of this.#channels.values()) {
+      channel.limitHistory(share);
+    }
   }
 
   /** Identifies the run of the sequences; changes only with {@linkcode resetEpoch}. */
@@ -175,6 +194,7 @@ export class StreamHub {
       this.#fanout.forget(symbol);
       this.#market.remove(symbol);
     }
+    this.#shareHistory();
   }
 
   /** Channel ids served, in configuration order. */

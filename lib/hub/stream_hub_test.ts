@@ -636,3 +636,21 @@ Deno.test("StreamHub - latestTs and the overview read published ticks as their s
   assert.deepEqual(hub.marketItems(), stored.marketItems());
   assert.equal(hub.marketItems()[0].price, 64_001);
 });
+
+Deno.test("StreamHub - historyChars is shared equally by the symbols' histories; a listing change shares it again", () => {
+  const { hub } = setup({ historySize: 100, historyChars: 3 * 2_000 });
+  for (const symbol of SYMBOLS) publish(hub, symbol, 100);
+  const size = tickData(tick("BTC-USDT", 100), 1_700_000_000_000).length;
+  const held = () => hub.history("BTC-USDT").length;
+  // 2,000 characters each, whatever the count allows.
+  assert.ok(held() <= Math.floor(2_000 / size), `${held()} of ${size} chars`);
+  assert.ok(held() >= Math.floor(2_000 / size) - 1);
+  hub.removeSymbols(["SOL-USDT", "ETH-USDT"]);
+  publish(hub, "BTC-USDT", 100);
+  assert.ok(held() >= Math.floor(6_000 / size) - 1, "one symbol: all of it");
+  hub.addSymbols(["A-USDT", "B-USDT"]);
+  assert.ok(held() <= Math.floor(2_000 / size), "shared again at once");
+  const unbounded = setup({ historySize: 100 }).hub;
+  publish(unbounded, "BTC-USDT", 150);
+  assert.equal(unbounded.history("BTC-USDT").length, 100, "by count alone");
+});

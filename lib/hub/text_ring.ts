@@ -11,17 +11,28 @@
  * V8 flags) went from 7.5 to 5.1 µs of CPU per tick and from 291 to 224 MB
  * resident. An entry is built again only when it is read, and reads are
  * rare (a join's replay, a resume, the API).
+ *
+ * A ring may also be held to a number of characters (`limitChars`): the
+ * owner of many rings divides a memory budget between them, so history for
+ * a thousand symbols takes what the budget allows, not a thousand times a
+ * full ring.
  */
 
 import { checkRingCapacity } from "./ring_buffer.ts";
 
-/** A fixed-count FIFO of `(seq, text)` pairs that drops its oldest. */
+/**
+ * A fixed-count FIFO of `(seq, text)` pairs that drops its oldest, and also
+ * its oldest past a number of characters when told one.
+ */
 export class TextRing {
   readonly #seqs: Float64Array;
   readonly #texts: (string | undefined)[];
   /** Slot of the oldest pair. */
   #first = 0;
   #size = 0;
+  /** Characters of the texts held. */
+  #chars = 0;
+  #maxChars = Infinity;
 
   /** `capacity`: the most pairs kept; a positive integer. */
   constructor(capacity: number) {
@@ -40,19 +51,30 @@ export class TextRing {
     return this.#size;
   }
 
+  /** Characters of the texts held. */
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /**
+   * Holds at most `maxChars` characters of text (Infinity: no limit),
+   * dropping the oldest pairs now and on each push past it; the newest pair
+   * always stays.
+   */
+  limitChars(maxChars: number): void {
+    this.#maxChars = maxChars;
+    this.#trim();
+  }
+
   /** Appends `text` numbered `seq`, dropping the oldest when full. */
   push(seq: number, text: string): void {
-    const capacity = this.#seqs.length;
-    let slot: number;
-    if (this.#size === capacity) {
-      slot = this.#first;
-      this.#first = (slot + 1) % capacity;
-    } else {
-      slot = (this.#first + this.#size) % capacity;
-      this.#size++;
-    }
+    if (this.#size === this.#seqs.length) this.#dropOldest();
+    const slot = (this.#first + this.#size) % this.#seqs.length;
+    this.#size++;
     this.#seqs[slot] = seq;
     this.#texts[slot] = text;
+    this.#chars += text.length;
+    if (this.#chars > this.#maxChars) this.#trim();
   }
 
   /** The seq `index` places from the oldest (0 = oldest), if held. */
@@ -83,7 +105,20 @@ export class TextRing {
   clear(): void {
     this.#first = 0;
     this.#size = 0;
+    this.#chars = 0;
     this.#texts.fill(undefined);
+  }
+
+  #trim(): void {
+    while (this.#chars > this.#maxChars && this.#size > 1) this.#dropOldest();
+  }
+
+  #dropOldest(): void {
+    const slot = this.#first;
+    this.#chars -= this.#texts[slot]!.length;
+    this.#texts[slot] = undefined;
+    this.#first = (slot + 1) % this.#seqs.length;
+    this.#size--;
   }
 
   #has(index: number): boolean {

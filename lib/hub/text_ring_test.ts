@@ -70,3 +70,23 @@ Deno.test("TextRing - a capacity that is not a positive integer is refused", () 
     assert.throws(() => new TextRing(capacity), RangeError);
   }
 });
+
+Deno.test("TextRing - held to a number of characters, it drops its oldest past them; the newest always stays", () => {
+  const ring = new TextRing(10);
+  for (let seq = 1; seq <= 5; seq++) ring.push(seq, "x".repeat(10));
+  assert.equal(ring.chars, 50);
+  ring.limitChars(25);
+  assert.deepEqual(ring.map(0, (seq) => seq), [4, 5]);
+  assert.equal(ring.chars, 20);
+  ring.push(6, "y".repeat(3));
+  assert.deepEqual(ring.map(0, (seq) => seq), [4, 5, 6], "23 fit");
+  ring.push(7, "z".repeat(40));
+  assert.deepEqual(ring.map(0, (seq) => seq), [7], "alone past the limit");
+  assert.equal(ring.chars, 40);
+  ring.limitChars(Infinity);
+  for (let seq = 8; seq <= 20; seq++) ring.push(seq, "w");
+  assert.equal(ring.size, 10, "the count still bounds it");
+  assert.equal(ring.chars, 10);
+  ring.clear();
+  assert.equal(ring.chars, 0);
+});

@@ -145,6 +145,7 @@ export async function startSentinel(
     kv,
     clock,
     historySize: config.historySize,
+    historyChars: config.historyChars,
     channels: ids,
     instance,
     onWaiting: options.onEngineWaiting,
@@ -172,6 +173,7 @@ export async function startSentinel(
   const hub = new StreamHub({
     symbols: ids,
     historySize: config.historySize,
+    historyChars: config.historyChars,
     clock,
     epoch: engine.epoch,
     instance: shared ? instance : undefined,
