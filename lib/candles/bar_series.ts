@@ -54,6 +54,8 @@ export class BarSeries {
   #v!: Float64Array;
   #turnover!: Float64Array;
   #source!: Uint8Array;
+  /** The eight columns above, together (to grow them). */
+  #columns!: Columns;
 
   /** `capacity`: most bars kept, a positive integer. */
   constructor(capacity: number) {
@@ -204,16 +206,7 @@ export class BarSeries {
   /** Doubles the room (up to the capacity), the bars copied oldest first. */
   #grow(): void {
     const next = columns(Math.min(this.capacity, this.#room * 2));
-    const old = [
-      this.#t,
-      this.#o,
-      this.#h,
-      this.#l,
-      this.#c,
-      this.#v,
-      this.#turnover,
-      this.#source,
-    ];
+    const old = this.#columns;
     // The ring is full (size = room): oldest from `start` to the end, then
     // the newest from 0.
     const wrapped = this.#room - this.#start;
@@ -227,6 +220,7 @@ export class BarSeries {
 
   /** Takes `next` as the columns; their length is the room. */
   #use(next: Columns): void {
+    this.#columns = next;
     [
       this.#t,
       this.#o,

@@ -64,15 +64,24 @@ const HORIZONS = {
   "1h": 365 * 86_400_000,
 };
 
-Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars in few requests", async () => {
-  const clock = new FakeClock(H + 30_000);
-  const store = new MemoryCandleStore();
-  const service = await CandleService.open({
-    symbols: SYMBOLS.map((s) => s.id),
+/** A candle service for `symbols` on `store`, every horizon long enough. */
+function openService(
+  clock: FakeClock,
+  symbols: readonly TrackedSymbol[] = SYMBOLS,
+  store = new MemoryCandleStore(),
+): Promise<CandleService> {
+  return CandleService.open({
+    symbols: symbols.map((s) => s.id),
     store,
     horizonsMs: HORIZONS,
     clock,
   });
+}
+
+Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars in few requests", async () => {
+  const clock = new FakeClock(H + 30_000);
+  const store = new MemoryCandleStore();
+  const service = await openService(clock, SYMBOLS, store);
   const exchange = new FakeExchange();
   const progress: string[] = [];
   const report = await backfillCandles({
@@ -132,12 +141,7 @@ Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars
 
 Deno.test("backfillCandles - a failing symbol is reported and the others still fill; abort stops it", async () => {
   const clock = new FakeClock(H);
-  const service = await CandleService.open({
-    symbols: SYMBOLS.map((s) => s.id),
-    store: new MemoryCandleStore(),
-    horizonsMs: HORIZONS,
-    clock,
-  });
+  const service = await openService(clock);
   const exchange = new FakeExchange();
   exchange.failFor.add("BTCUSDT");
   const errors: string[] = [];
@@ -169,12 +173,7 @@ Deno.test("backfillCandles - with concurrency, several symbols fill at once, nev
     category: "spot",
   }));
   const clock = new FakeClock(H + 30_000);
-  const service = await CandleService.open({
-    symbols: symbols.map((s) => s.id),
-    store: new MemoryCandleStore(),
-    horizonsMs: HORIZONS,
-    clock,
-  });
+  const service = await openService(clock, symbols);
   // An exchange whose answers wait until the test lets them go.
   const exchange = new FakeExchange();
   let inFlight = 0;
