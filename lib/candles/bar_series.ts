@@ -9,8 +9,9 @@
  *
  * Bars are kept sorted by start time. Live bars arrive in order and are
  * appended in O(1); a bar from the past (a late amendment, a backfill) is
- * inserted in place, which shifts the newer bars — rare, and bounded by the
- * capacity. When the ring is full the oldest bar makes room.
+ * inserted in place, shifting the bars on its shorter side — none for one
+ * older than everything held — bounded by the capacity. When the ring is
+ * full the oldest bar makes room.
  *
  * A series may hold only the newest part of what the store keeps (its
  * capacity is a memory window, not the retention horizon): `completeFrom`
@@ -181,7 +182,14 @@ export class BarSeries {
       this.#dropOldest();
       index--;
     }
-    for (let i = this.#size; i > index; i--) this.#copy(i - 1, i);
+    // Shift the shorter side: bars from the past arrive in runs older than
+    // everything held (a backfill's older page), so that is usually none.
+    if (index < this.#size - index) {
+      this.#start = (this.#start - 1 + this.#room) % this.#room;
+      for (let i = 0; i < index; i++) this.#copy(i + 1, i);
+    } else {
+      for (let i = this.#size; i > index; i--) this.#copy(i - 1, i);
+    }
     this.#write(index, bar);
     this.#size++;
     return "inserted";

@@ -122,8 +122,8 @@ export class CandleBook {
   }
 
   /**
-   * Loads stored bars (after a restart, or from a backfill), oldest first
-   * for speed; 1 s bars only before live events arrive. Only missing bars
+   * Loads stored bars (after a restart, or from a backfill), each call's
+   * bars oldest first; 1 s bars only before live events arrive. Only missing bars
    * are taken. A bar whose minute (or hour) has no bar yet makes that slot
    * pending, so it closes with the next `closeBefore` — a minute cut short by
    * a crash still closes with its seconds from before it — unless the slot
@@ -134,7 +134,11 @@ export class CandleBook {
     const series = this.series[resolution];
     const coarser = COARSER[resolution];
     const taken: Candle[] = [];
-    for (const bar of bars) {
+    // A run older than everything held (a backfill's older page) goes in
+    // newest first: each bar then lands in front, nothing shifts.
+    const older = bars.length > 0 &&
+      bars[bars.length - 1].t < (series.firstTime ?? -Infinity);
+    for (const bar of older ? [...bars].reverse() : bars) {
       if (series.has(bar.t)) continue;
       if (series.put(bar) === "dropped") continue;
       taken.push(bar);
@@ -154,7 +158,7 @@ export class CandleBook {
         ),
       });
     }
-    return taken;
+    return older ? taken.reverse() : taken;
   }
 
   /** The open 1 s bars and where the data stands, for a follower's mirror. */

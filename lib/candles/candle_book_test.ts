@@ -241,3 +241,26 @@ Deno.test("CandleBook - hasDue: nothing is due again within a second already clo
   );
   assert.equal(b.hasDue(H + 1_999), false);
 });
+
+Deno.test("CandleBook - a backfill's older page goes in front of what is held, and is reported oldest first", () => {
+  const b = book();
+  const minutes = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => testBar(H + (from + i) * M));
+  assert.equal(b.restore("1m", minutes(40, 20)).length, 20);
+  const taken = b.restore("1m", minutes(0, 40));
+  assert.deepEqual(
+    taken.map((c) => (c.t - H) / M),
+    Array.from({ length: 40 }, (_, i) => i),
+    "oldest first, as given",
+  );
+  assert.deepEqual(
+    b.restore("1m", minutes(30, 20)),
+    [],
+    "a page overlapping what is held takes nothing it has",
+  );
+  const series = b.series["1m"];
+  assert.deepEqual(
+    Array.from({ length: series.size }, (_, i) => (series.timeAt(i) - H) / M),
+    Array.from({ length: 60 }, (_, i) => i),
+  );
+});
