@@ -13,8 +13,9 @@
  * share one horizon). 1 s bars that an earlier version wrote under the
  * series layout are still read and trimmed.
  *
- * Values are short arrays `[o, h, l, c, v, turnover, source]` (about 80
- * bytes a bar, far below KV's 64 KiB per value); `["candle_outage", from]`
+ * Values are 49 bytes, `[o, h, l, c, v, turnover]` as float64 and the
+ * volume source's code (KV keeps bytes as they are: no decoding on read;
+ * bars an earlier version wrote as arrays are still read); `["candle_outage", from]`
  * → the outage. Writes are split into atomic commits of at most 1,000
  * mutations and 800 KiB, KV's per-commit limits; bars are independent, so a
  * write that fails half-way leaves whole bars, never a torn one.
@@ -54,25 +55,51 @@ const SECOND = 1_000;
 
 type Packed = [number, number, number, number, number, number, number];
 const SOURCES = [undefined, "trades", "turnover"] as const;
+/** A packed bar: six float64 (little-endian) and the source's code. */
+const PACKED_BYTES = 6 * 8 + 1;
 
-function pack(c: Candle): Packed {
-  return [
-    c.o,
-    c.h,
-    c.l,
-    c.c,
-    c.v,
-    c.turnover,
-    c.volume_source === undefined ? 0 : SOURCES.indexOf(c.volume_source),
-  ];
+/**
+ * `[o, h, l, c, v, turnover]` as float64 and the volume source's code, in
+ * 49 bytes: KV keeps bytes as they are, so reading a bar back skips the
+ * structured-clone decoding an array needs (a third of the CPU of loading
+ * a whole market's books at start).
+ */
+function pack(c: Candle): Uint8Array {
+  const bytes = new Uint8Array(PACKED_BYTES);
+  const view = new DataView(bytes.buffer);
+  [c.o, c.h, c.l, c.c, c.v, c.turnover].forEach((n, i) =>
+    view.setFloat64(i * 8, n, true)
+  );
+  bytes[48] = c.volume_source === undefined
+    ? 0
+    : SOURCES.indexOf(c.volume_source);
+  return bytes;
 }
 
+/**
+ * A stored bar back, from the bytes `pack` writes or the array an earlier
+ * version wrote; undefined for anything else.
+ */
 function unpack(t: number, value: unknown): Candle | undefined {
-  if (!Array.isArray(value) || value.length !== 7) return undefined;
-  if (!value.every((n) => typeof n === "number" && Number.isFinite(n))) {
+  let fields: Packed;
+  if (value instanceof Uint8Array && value.length === PACKED_BYTES) {
+    const view = new DataView(value.buffer, value.byteOffset, PACKED_BYTES);
+    fields = [
+      view.getFloat64(0, true),
+      view.getFloat64(8, true),
+      view.getFloat64(16, true),
+      view.getFloat64(24, true),
+      view.getFloat64(32, true),
+      view.getFloat64(40, true),
+      value[48],
+    ];
+  } else if (Array.isArray(value) && value.length === 7) {
+    fields = value as Packed;
+  } else return undefined;
+  if (!fields.every((n) => typeof n === "number" && Number.isFinite(n))) {
     return undefined;
   }
-  const [o, h, l, c, v, turnover, code] = value as Packed;
+  const [o, h, l, c, v, turnover, code] = fields;
   const source = SOURCES[code];
   const bar: Candle = { t, o, h, l, c, v, turnover };
   return source === undefined ? bar : { ...bar, volume_source: source };

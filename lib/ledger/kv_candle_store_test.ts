@@ -32,6 +32,7 @@ Deno.test("KvCandleStore - a damaged value is skipped, not returned", async () =
   const kv = await Deno.openKv(":memory:");
   try {
     await kv.set(["candle", "A", "1m", 60_000], "junk");
+    await kv.set(["candle", "A", "1m", 180_000], new Uint8Array(10));
     await kv.set(["candle", "A", "1m", 120_000], [1, 2, 0.5, 1.5, 3, 4, 1]);
     const store = new KvCandleStore(kv);
     const bars = [];
