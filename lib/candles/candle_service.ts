@@ -42,6 +42,9 @@ import type { CandleWriterStats } from "./candle_writer.ts";
 import { DurableBars } from "./durable_bars.ts";
 import { LEADER_CHANGE, OutageLog, SERVICE_DOWN } from "./outage_log.ts";
 
+/** Books loaded from the store at once when the service opens. */
+const LOADS_AT_ONCE = 4;
+
 /** The part of an analysed tick bars are built from. */
 export interface CandleTick {
   readonly symbol: string;
@@ -170,20 +173,29 @@ export class CandleService {
   static async open(options: CandleServiceOptions): Promise<CandleService> {
     const clock = options.clock ?? systemClock;
     const now = clock.now();
-    const books = new Map<string, CandleBook>();
     let lastBarEnd = -Infinity;
     const windows = options.windowsFor?.(options.symbols.length) ??
       options.horizonsMs;
-    for (const symbol of options.symbols) {
-      const { book, end } = await loadBook(
-        options.store,
-        symbol,
-        windows,
-        now,
-      );
-      if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
-      books.set(symbol, book);
-    }
+    // A few books load at once: each read mostly waits on the store.
+    const loaded: CandleBook[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < options.symbols.length) {
+        const index = next++;
+        const { book, end } = await loadBook(
+          options.store,
+          options.symbols[index],
+          windows,
+          now,
+        );
+        if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
+        loaded[index] = book;
+      }
+    };
+    await Promise.all(Array.from({ length: LOADS_AT_ONCE }, lane));
+    const books = new Map(
+      options.symbols.map((symbol, i) => [symbol, loaded[i]]),
+    );
     const longest = Math.max(
       ...STORED_RESOLUTIONS.map((r) => options.horizonsMs[r]),
     );
