@@ -108,22 +108,32 @@ export async function startCandleStage(
       budgetBytes: config.candles.memoryBytes,
       backfillMs: config.candles.backfillMs,
     });
-  const memory = windows(symbols.length);
-  const seconds = (r: "1s" | "1m" | "1h") =>
-    Math.round(memory.windowsMs[r] / 1000);
-  logger[memory.overBudget ? "warn" : "info"](
-    memory.overBudget
-      ? "Candle memory windows at their least take more than CANDLES_MEMORY_MB"
-      : "Candle memory windows",
-    {
-      symbols: symbols.length,
+  // Logged at start and whenever a listing change moves the windows (the
+  // books added from then on are sized for the new count).
+  let logged: string | undefined;
+  const logWindows = (count: number) => {
+    const memory = windows(count);
+    const seconds = (r: "1s" | "1m" | "1h") =>
+      Math.round(memory.windowsMs[r] / 1000);
+    const fields = {
+      symbols: count,
       window_1s_seconds: seconds("1s"),
       window_1m_seconds: seconds("1m"),
       window_1h_seconds: seconds("1h"),
-      memory_mb: Math.ceil(memory.bytesPerSymbol * symbols.length / 1_048_576),
+      memory_mb: Math.ceil(memory.bytesPerSymbol * count / 1_048_576),
       budget_mb: Math.round(config.candles.memoryBytes / 1_048_576),
-    },
-  );
+    };
+    const key = JSON.stringify(Object.values(memory.windowsMs));
+    if (key === logged) return;
+    logged = key;
+    logger[memory.overBudget ? "warn" : "info"](
+      memory.overBudget
+        ? "Candle memory windows at their least take more than CANDLES_MEMORY_MB"
+        : "Candle memory windows",
+      fields,
+    );
+  };
+  logWindows(symbols.length);
   const candles = await CandleService.open({
     symbols,
     store: options.store,
@@ -221,6 +231,7 @@ export async function startCandleStage(
       const ids = added.map((s) => s.id);
       candles.track(ids);
       tape.track(ids);
+      logWindows(candles.symbols.length);
       for (const symbol of added) {
         tracked.set(symbol.id, symbol);
         toFill(symbol);

@@ -7,7 +7,10 @@ import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import { createLogger } from "../observability/logger.ts";
 import { startCandleStage } from "./candle_stage.ts";
 
-/** Starts and stops the stage for `count` symbols; returns its log records. */
+/**
+ * Starts the stage for `count` symbols, tracks as many again and then one
+ * more, stops it; returns its memory-window log records.
+ */
 async function startLog(env: Record<string, string>, count: number) {
   const loaded = loadConfig({ CANDLES_BACKFILL_HOURS: "0", ...env });
   assert.ok(loaded.ok);
@@ -30,6 +33,9 @@ async function startLog(env: Record<string, string>, count: number) {
     logger: createLogger({ write: (line) => lines.push(line) }),
     clock,
   });
+  // A listing adding as many again, then one more.
+  stage.track(symbols.map((s, i) => ({ ...s, id: `N${i}-USDT` })));
+  stage.track([{ ...symbols[0], id: "LAST-USDT" }]);
   await stage.stop();
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((r) => String(r.msg).startsWith("Candle memory windows"));
@@ -44,9 +50,25 @@ Deno.test("startCandleStage - logs each resolution's memory window at start, who
   assert.equal(record.budget_mb, 128);
 });
 
+Deno.test("startCandleStage - logs the windows again when a listing change moves them, not when it leaves them", async () => {
+  const records = await startLog({ CANDLES_MEMORY_MB: "16" }, 10);
+  assert.deepEqual(records.map((r) => r.symbols), [10, 20, 21]);
+  assert.ok(
+    Number(records[1].window_1s_seconds) <
+      Number(records[0].window_1s_seconds),
+    "more symbols, shorter windows",
+  );
+  const whole = await startLog({}, 2);
+  assert.deepEqual(
+    whole.map((r) => r.symbols),
+    [2],
+    "whole horizons for 2, 4 and 5 symbols alike: logged once",
+  );
+});
+
 Deno.test("startCandleStage - warns when the least memory windows take more than CANDLES_MEMORY_MB", async () => {
   const records = await startLog({ CANDLES_MEMORY_MB: "1" }, 100);
-  assert.equal(records.length, 1);
+  assert.equal(records.length, 1, "past the budget the least windows stay");
   assert.equal(records[0].level, "warn");
   assert.match(String(records[0].msg), /more than CANDLES_MEMORY_MB/);
   assert.equal(records[0].window_1s_seconds, 300);
