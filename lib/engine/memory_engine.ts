@@ -7,7 +7,7 @@
  */
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
-import { TextRing } from "../hub/text_ring.ts";
+import { TextBudget, TextRing } from "../hub/text_ring.ts";
 import { ALERT_CHANNEL } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 import { checkHistorySize, EngineEvents } from "./engine_events.ts";
@@ -40,7 +40,8 @@ interface MemoryChannel {
 /** What the instances of one memory engine share. */
 export class MemoryEngineStore {
   readonly historySize: number;
-  readonly historyChars: number;
+  /** Shared by the stream channels' histories (not the engine's own). */
+  readonly #historyBudget: TextBudget;
   readonly clock: Clock;
   epoch: string = crypto.randomUUID();
   /** @internal */ channels = new Map<string, MemoryChannel>();
@@ -55,7 +56,7 @@ export class MemoryEngineStore {
   constructor(options: MemoryEngineStoreOptions) {
     checkHistorySize(options.historySize);
     this.historySize = options.historySize;
-    this.historyChars = options.historyChars ?? Infinity;
+    this.#historyBudget = new TextBudget(options.historyChars);
     this.clock = options.clock ?? systemClock;
     this.#maxAlertKeys = options.alertKeys ?? 100_000;
   }
@@ -66,22 +67,11 @@ export class MemoryEngineStore {
     if (!channel) {
       channel = { seq: 0, history: new TextRing(this.historySize) };
       this.channels.set(name, channel);
-      if (!name.startsWith("#")) this.#shareHistory();
+      // The engine's own channels (`#alerts`, `#control`, `#derived`) keep
+      // their history by count alone.
+      if (!name.startsWith("#")) this.#historyBudget.join(channel.history);
     }
     return channel;
-  }
-
-  /**
-   * Gives each stream channel an equal share of `historyChars`; the
-   * engine's own channels (`#alerts`, `#control`, `#derived`) keep theirs
-   * by count alone.
-   */
-  #shareHistory(): void {
-    const streams = [...this.channels].filter(([name]) =>
-      !name.startsWith("#")
-    );
-    const share = Math.floor(this.historyChars / streams.length);
-    for (const [, { history }] of streams) history.limitChars(share);
   }
 
   /** Whether `fence` is the lease in force now. */

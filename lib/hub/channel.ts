@@ -8,7 +8,7 @@
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { ResetFrame } from "../protocol/frames.ts";
 import type { HistoryWindow, ResumePlan } from "./resume_plan.ts";
-import { TextRing } from "./text_ring.ts";
+import { type TextBudget, TextRing } from "./text_ring.ts";
 import {
   type ChannelEntry,
   entryData,
@@ -25,14 +25,25 @@ export class Channel {
   #seq = 0;
   /** Each held tick's fields (`tickData`'s text), numbered. */
   readonly #history: TextRing;
+  readonly #budget: TextBudget | undefined;
   #latest: ChannelEntry | undefined;
   #fullBatch: { seq: number; encoded: string | undefined } | undefined;
 
-  /** `historySize`: ticks kept for replay; `startSeq`: last seq already used. */
-  constructor(symbol: string, historySize: number, startSeq = 0) {
+  /**
+   * `historySize`: ticks kept for replay; `startSeq`: last seq already
+   * used; `budget`: characters of tick text shared with other channels.
+   */
+  constructor(
+    symbol: string,
+    historySize: number,
+    startSeq = 0,
+    budget?: TextBudget,
+  ) {
     this.symbol = symbol;
     this.#history = new TextRing(historySize);
     this.#seq = startSeq;
+    this.#budget = budget;
+    budget?.join(this.#history);
   }
 
   /** Seq of the newest tick, 0 before the first. */
@@ -64,12 +75,9 @@ export class Channel {
     return true;
   }
 
-  /**
-   * Holds the history to `maxChars` characters of tick text (its share of
-   * a budget for every channel); the count still bounds it too.
-   */
-  limitHistory(maxChars: number): void {
-    this.#history.limitChars(maxChars);
+  /** Leaves the history budget (the channel is dropped). */
+  close(): void {
+    this.#budget?.leave(this.#history);
   }
 
   /** Forgets history and seq: the stream starts over (new epoch) or jumps. */

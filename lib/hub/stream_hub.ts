@@ -24,6 +24,7 @@ import { type Clock, systemClock } from "../clock/clock.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import { Channel, type ChannelEntry } from "./channel.ts";
 import { encodedEntry, entryTs, tickEntry } from "./tick_codec.ts";
+import { TextBudget } from "./text_ring.ts";
 import { TickFanout } from "./tick_fanout.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import {
@@ -118,7 +119,7 @@ export class StreamHub {
   #fanout: TickFanout;
   #derived: DerivedRooms;
   #historySize: number;
-  #historyChars: number;
+  #historyBudget: TextBudget;
   /** Saved channels of symbols not followed yet, restored when they appear. */
   #restorable = new Map<string, readonly ChannelEntry[]>();
   #market: MarketRoom;
@@ -130,7 +131,7 @@ export class StreamHub {
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...DEFAULT_SLOW_CONSUMER_POLICY, ...options.policy };
     this.#historySize = options.historySize;
-    this.#historyChars = options.historyChars ?? Infinity;
+    this.#historyBudget = new TextBudget(options.historyChars);
     this.#prepare = options.prepare ?? preparedText;
     this.#derived = new DerivedRooms(this.#prepare);
     this.#market = new MarketRoom(this.#prepare);
@@ -153,7 +154,12 @@ export class StreamHub {
   addSymbols(symbols: readonly string[]): void {
     for (const symbol of symbols) {
       if (this.#channels.has(symbol)) continue;
-      const channel = new Channel(symbol, this.#historySize);
+      const channel = new Channel(
+        symbol,
+        this.#historySize,
+        0,
+        this.#historyBudget,
+      );
       const saved = this.#restorable.get(symbol);
       if (saved) {
         channel.restore(saved);
@@ -163,17 +169,6 @@ export class StreamHub {
       }
       this.#channels.set(symbol, channel);
       this.#rooms.set(symbol, new Set());
-    }
-    this.#shareHistory();
-  }
-
-  /** Gives each channel an equal share of `historyChars`. */
-  #shareHistory(): void {
-    const share = Math.floor(
-      this.#historyChars / Math.max(1, this.#channels.size),
-    );
-    for (const channel of this.#channels.values()) {
-      channel.limitHistory(share);
     }
   }
 
@@ -189,12 +184,14 @@ export class StreamHub {
    */
   removeSymbols(symbols: readonly string[]): void {
     for (const symbol of symbols) {
-      if (!this.#channels.delete(symbol)) continue;
+      const channel = this.#channels.get(symbol);
+      if (!channel) continue;
+      channel.close();
+      this.#channels.delete(symbol);
       this.#rooms.delete(symbol);
       this.#fanout.forget(symbol);
       this.#market.remove(symbol);
     }
-    this.#shareHistory();
   }
 
   /** Channel ids served, in configuration order. */

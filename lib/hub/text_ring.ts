@@ -12,10 +12,10 @@
  * resident. An entry is built again only when it is read, and reads are
  * rare (a join's replay, a resume, the API).
  *
- * A ring may also be held to a number of characters (`limitChars`): the
- * owner of many rings divides a memory budget between them, so history for
- * a thousand symbols takes what the budget allows, not a thousand times a
- * full ring.
+ * A ring may also be held to a number of characters (`limitChars`): rings
+ * that join a {@linkcode TextBudget} share one between them, so history
+ * for a thousand symbols takes what the budget allows, not a thousand
+ * times a full ring.
  */
 
 import { checkRingCapacity } from "./ring_buffer.ts";
@@ -127,5 +127,35 @@ export class TextRing {
 
   #slot(index: number): number {
     return (this.#first + index) % this.#seqs.length;
+  }
+}
+
+/**
+ * A number of characters shared equally by the rings that join it: each
+ * join or leave gives every ring its new share at once.
+ */
+export class TextBudget {
+  readonly #chars: number;
+  readonly #rings = new Set<TextRing>();
+
+  /** `chars`: what every ring may hold together (Infinity: no limit). */
+  constructor(chars = Infinity) {
+    this.#chars = chars;
+  }
+
+  /** Holds `ring` to its share from now on. */
+  join(ring: TextRing): void {
+    this.#rings.add(ring);
+    this.#share();
+  }
+
+  /** Lets `ring` go (its channel is dropped); the others share more. */
+  leave(ring: TextRing): void {
+    if (this.#rings.delete(ring)) this.#share();
+  }
+
+  #share(): void {
+    const share = Math.floor(this.#chars / Math.max(1, this.#rings.size));
+    for (const ring of this.#rings) ring.limitChars(share);
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TextRing } from "./text_ring.ts";
+import { TextBudget, TextRing } from "./text_ring.ts";
 
 /** Every held (seq, text), oldest first. */
 function held(ring: TextRing): [number, string][] {
@@ -89,4 +89,23 @@ Deno.test("TextRing - held to a number of characters, it drops its oldest past t
   assert.equal(ring.chars, 10);
   ring.clear();
   assert.equal(ring.chars, 0);
+});
+
+Deno.test("TextBudget - rings that join share it equally, at once; one leaving gives the others more", () => {
+  const budget = new TextBudget(40);
+  const [a, b] = [new TextRing(100), new TextRing(100)];
+  for (let seq = 1; seq <= 10; seq++) a.push(seq, "x".repeat(5));
+  budget.join(a);
+  assert.equal(a.chars, 40, "alone: all of it");
+  budget.join(b);
+  assert.equal(a.chars, 20, "two: half each, trimmed now");
+  for (let seq = 1; seq <= 10; seq++) b.push(seq, "y".repeat(5));
+  assert.equal(b.chars, 20);
+  budget.leave(b);
+  for (let seq = 11; seq <= 20; seq++) a.push(seq, "x".repeat(5));
+  assert.equal(a.chars, 40);
+  const unlimited = new TextRing(3);
+  new TextBudget().join(unlimited);
+  for (let seq = 1; seq <= 5; seq++) unlimited.push(seq, "z".repeat(1_000));
+  assert.equal(unlimited.size, 3, "no budget: the count alone");
 });
