@@ -14,6 +14,7 @@ import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 import { INTERVAL_MS, slotStart } from "./candle_intervals.ts";
 import type { CandleBook } from "./candle_book.ts";
 import type { CandleService } from "./candle_service.ts";
+import { inLanes } from "./in_lanes.ts";
 
 /** Most slots one request covers (Bybit's `limit` maximum). */
 export const SLOTS_PER_REQUEST = 1_000;
@@ -127,21 +128,14 @@ export async function backfillCandles(
   };
   const total = PLAN.length * options.symbols.length;
   let done = 0;
+  const aborted = () => signal?.aborted ?? false;
   for (const step of PLAN) {
-    // Each lane takes the next symbol until none is left.
-    let next = 0;
-    const lane = async () => {
-      while (next < options.symbols.length && !signal?.aborted) {
-        const symbol = options.symbols[next++];
-        const book = service.book(symbol.id);
-        if (book) await fillSeries(options, step, symbol, book, report);
-        if (signal?.aborted) return;
-        options.onProgress?.(++done, total);
-      }
-    };
-    const lanes = Math.max(1, Math.floor(options.concurrency ?? 1));
-    await Promise.all(Array.from({ length: lanes }, lane));
-    if (signal?.aborted) return report;
+    await inLanes(options.symbols, options.concurrency ?? 1, async (symbol) => {
+      const book = service.book(symbol.id);
+      if (book) await fillSeries(options, step, symbol, book, report);
+      if (!aborted()) options.onProgress?.(++done, total);
+    }, aborted);
+    if (aborted()) return report;
   }
   return report;
 }

@@ -40,6 +40,7 @@ import { CandleMirror } from "./candle_mirror.ts";
 import type { CandleStore, DeleteResult, StoredBar } from "./candle_store.ts";
 import type { CandleWriterStats } from "./candle_writer.ts";
 import { DurableBars } from "./durable_bars.ts";
+import { inLanes } from "./in_lanes.ts";
 import { LEADER_CHANGE, OutageLog, SERVICE_DOWN } from "./outage_log.ts";
 
 /** Books loaded from the store at once when the service opens. */
@@ -178,21 +179,11 @@ export class CandleService {
       options.horizonsMs;
     // A few books load at once: each read mostly waits on the store.
     const loaded: CandleBook[] = [];
-    let next = 0;
-    const lane = async () => {
-      while (next < options.symbols.length) {
-        const index = next++;
-        const { book, end } = await loadBook(
-          options.store,
-          options.symbols[index],
-          windows,
-          now,
-        );
-        if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
-        loaded[index] = book;
-      }
-    };
-    await Promise.all(Array.from({ length: LOADS_AT_ONCE }, lane));
+    await inLanes(options.symbols, LOADS_AT_ONCE, async (symbol, index) => {
+      const { book, end } = await loadBook(options.store, symbol, windows, now);
+      if (end !== undefined) lastBarEnd = Math.max(lastBarEnd, end);
+      loaded[index] = book;
+    });
     const books = new Map(
       options.symbols.map((symbol, i) => [symbol, loaded[i]]),
     );
