@@ -67,9 +67,12 @@ const PACKED_BYTES = 6 * 8 + 1;
 function pack(c: Candle): Uint8Array {
   const bytes = new Uint8Array(PACKED_BYTES);
   const view = new DataView(bytes.buffer);
-  [c.o, c.h, c.l, c.c, c.v, c.turnover].forEach((n, i) =>
-    view.setFloat64(i * 8, n, true)
-  );
+  view.setFloat64(0, c.o, true);
+  view.setFloat64(8, c.h, true);
+  view.setFloat64(16, c.l, true);
+  view.setFloat64(24, c.c, true);
+  view.setFloat64(32, c.v, true);
+  view.setFloat64(40, c.turnover, true);
   bytes[48] = c.volume_source === undefined
     ? 0
     : SOURCES.indexOf(c.volume_source);
@@ -173,26 +176,20 @@ export class KvCandleStore implements CandleStore {
       yield* this.#loadSeries(symbol, resolution, from, before);
       return;
     }
-    // 1 s bars an earlier version wrote under the series layout, merged in
-    // time order with the time-ordered ones (which win a tie).
-    const older = this.#loadSeries(symbol, "1s", from, before)[
-      Symbol.asyncIterator
-    ]();
-    let pending = await older.next();
+    // 1 s bars an earlier version wrote under the series layout (at most a
+    // 1 s horizon's worth, and none once it has passed), merged in time
+    // order with the time-ordered ones, which win a tie.
+    const older: Candle[] = [];
+    for await (const bar of this.#loadSeries(symbol, "1s", from, before)) {
+      older.push(bar);
+    }
+    let i = 0;
     for await (const bar of this.#loadSeconds(symbol, from, before)) {
-      while (!pending.done && pending.value.t < bar.t) {
-        yield pending.value;
-        pending = await older.next();
-      }
-      if (!pending.done && pending.value.t === bar.t) {
-        pending = await older.next();
-      }
+      while (i < older.length && older[i].t < bar.t) yield older[i++];
+      if (older[i]?.t === bar.t) i++;
       yield bar;
     }
-    while (!pending.done) {
-      yield pending.value;
-      pending = await older.next();
-    }
+    yield* older.slice(i);
   }
 
   /**
@@ -213,14 +210,13 @@ export class KvCandleStore implements CandleStore {
     const end = Math.min(before, last + SECOND);
     const step = MAX_GET_MANY * GETS_AT_ONCE * SECOND;
     for (let t = start; t < end; t += step) {
-      const batches: Promise<Deno.KvEntryMaybe<unknown>[]>[] = [];
-      for (let b = t; b < Math.min(end, t + step); b += MAX_GET_MANY * SECOND) {
-        const keys: Deno.KvKey[] = [];
-        const stop = Math.min(end, b + MAX_GET_MANY * SECOND);
-        for (let k = b; k < stop; k += SECOND) {
-          keys.push([SECOND_ROOT, k, symbol]);
-        }
-        batches.push(this.#kv.getMany(keys));
+      const keys: Deno.KvKey[] = [];
+      for (let k = t; k < Math.min(end, t + step); k += SECOND) {
+        keys.push([SECOND_ROOT, k, symbol]);
+      }
+      const batches = [];
+      for (let i = 0; i < keys.length; i += MAX_GET_MANY) {
+        batches.push(this.#kv.getMany(keys.slice(i, i + MAX_GET_MANY)));
       }
       for (const entry of (await Promise.all(batches)).flat()) {
         const at = entry.key[1];
