@@ -30,6 +30,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { CandleTick } from "../candles/candle_service.ts";
 import type { StatusFrame } from "../protocol/frames.ts";
 import { TradeTape } from "../tape/trade_tape.ts";
+import { BackfillQueue } from "./backfill_queue.ts";
 import { DerivedSync, TAKEOVER_LOOKBACK_MS } from "./derived_sync.ts";
 import { LiveFeed } from "./live_feed.ts";
 
@@ -113,24 +114,23 @@ export async function startCandleStage(
   let logged: string | undefined;
   const logWindows = (count: number) => {
     const memory = windows(count);
-    const seconds = (r: "1s" | "1m" | "1h") =>
-      Math.round(memory.windowsMs[r] / 1000);
-    const fields = {
-      symbols: count,
-      window_1s_seconds: seconds("1s"),
-      window_1m_seconds: seconds("1m"),
-      window_1h_seconds: seconds("1h"),
-      memory_mb: Math.ceil(memory.bytesPerSymbol * count / 1_048_576),
-      budget_mb: Math.round(config.candles.memoryBytes / 1_048_576),
-    };
     const key = JSON.stringify(Object.values(memory.windowsMs));
     if (key === logged) return;
     logged = key;
+    const seconds = (r: "1s" | "1m" | "1h") =>
+      Math.round(memory.windowsMs[r] / 1000);
     logger[memory.overBudget ? "warn" : "info"](
       memory.overBudget
         ? "Candle memory windows at their least take more than CANDLES_MEMORY_MB"
         : "Candle memory windows",
-      fields,
+      {
+        symbols: count,
+        window_1s_seconds: seconds("1s"),
+        window_1m_seconds: seconds("1m"),
+        window_1h_seconds: seconds("1h"),
+        memory_mb: Math.ceil(memory.bytesPerSymbol * count / 1_048_576),
+        budget_mb: Math.round(config.candles.memoryBytes / 1_048_576),
+      },
     );
   };
   logWindows(symbols.length);
@@ -174,49 +174,14 @@ export async function startCandleStage(
   feed.start();
   retention.start();
 
-  // What is followed, and what the leader has yet to backfill: every
-  // spot pair when it starts to lead, each new one as it is listed. Klines
-  // are read from the spot market only: a perpetual's candles are built
-  // live (its spot pair's bars are not its own).
-  const tracked = new Map(config.symbols.map((s) => [s.id, s]));
-  const unfilled = new Set<string>();
-  const toFill = (symbol: TrackedSymbol) => {
-    if (symbol.category === "spot") unfilled.add(symbol.id);
-  };
-  let backfill: { stop: AbortController; done: Promise<void> } | undefined;
-  /** Steps left in the run in progress. */
-  let runLeft = 0;
-  const startBackfill = () => {
-    if (backfill || config.candles.backfillMs <= 0) return;
-    if (candles.role !== "source") return;
-    const stop = new AbortController();
-    // Runs after `backfill` is set; listings that arrive during a run are
-    // taken by the next one.
-    const done = Promise.resolve().then(async () => {
-      while (unfilled.size > 0 && !stop.signal.aborted) {
-        const symbols = [...unfilled].flatMap((id) => tracked.get(id) ?? []);
-        unfilled.clear();
-        runLeft = 2 * symbols.length;
-        await runBackfill(
-          options,
-          symbols,
-          candles,
-          clock,
-          stop.signal,
-          (left) => runLeft = left,
-        );
-        runLeft = 0;
-      }
-      if (backfill?.stop === stop) backfill = undefined;
-    });
-    backfill = { stop, done };
-  };
-  const stopBackfill = async () => {
-    const running = backfill;
-    backfill = undefined;
-    running?.stop.abort();
-    await running?.done;
-  };
+  const backfill = new BackfillQueue({
+    followed: config.symbols,
+    leading: () => candles.role === "source",
+    run: config.candles.backfillMs > 0
+      ? (symbols, signal, onLeft) =>
+        runBackfill(options, symbols, candles, clock, signal, onLeft)
+      : undefined,
+  });
   // Role changes run one at a time, in the order the lease moved.
   let roles: Promise<void> = Promise.resolve();
   const serial = (task: () => Promise<void>) =>
@@ -232,19 +197,12 @@ export async function startCandleStage(
       candles.track(ids);
       tape.track(ids);
       logWindows(candles.symbols.length);
-      for (const symbol of added) {
-        tracked.set(symbol.id, symbol);
-        toFill(symbol);
-      }
-      startBackfill();
+      backfill.track(added);
     },
     untrack: (removed) => {
       candles.untrack(removed);
       tape.untrack(removed);
-      for (const id of removed) {
-        tracked.delete(id);
-        unfilled.delete(id);
-      }
+      backfill.untrack(removed);
     },
     observeTicks: (ticks) => candles.observeTicks(ticks),
     observeTrades: (trades) => {
@@ -268,27 +226,23 @@ export async function startCandleStage(
           candles.lead();
           sync?.tookOver();
         }
-        for (const symbol of tracked.values()) toFill(symbol);
-        startBackfill();
+        backfill.fillAll();
       }),
     follow: () =>
       serial(async () => {
-        await stopBackfill();
+        await backfill.stop();
         if (candles.role === "source") {
           sync?.reset();
           await candles.follow();
         }
       }),
-    backfillPending: () =>
-      candles.role === "source" && config.candles.backfillMs > 0
-        ? runLeft + 2 * unfilled.size
-        : 0,
+    backfillPending: () => backfill.pending,
     applyDerived: (data) => sync?.apply(data),
     derivedGap: () => sync?.resync(),
     settled: () => sync?.settled() ?? Promise.resolve(),
     stop: async () => {
       await roles;
-      await stopBackfill();
+      await backfill.stop();
       feed.stop();
       await retention.stop();
       await candles.stop();
