@@ -123,12 +123,13 @@ export class CandleBook {
 
   /**
    * Loads stored bars (after a restart, or from a backfill), each call's
-   * bars oldest first; 1 s bars only before live events arrive. Only missing bars
-   * are taken. A bar whose minute (or hour) has no bar yet makes that slot
-   * pending, so it closes with the next `closeBefore` — a minute cut short by
-   * a crash still closes with its seconds from before it — unless the slot
-   * starts before the series' `completeFrom` (the first minute of a memory
-   * window holds only some of its seconds). Returns the bars taken.
+   * bars oldest first; 1 s bars only before live events arrive. Only
+   * missing bars are taken. A bar whose minute (or hour) has no bar yet
+   * makes that slot pending, so it closes with the next `closeBefore` — a
+   * minute cut short by a crash still closes with its seconds from before
+   * it — unless the slot starts before the series' `completeFrom` (the
+   * first minute of a memory window holds only some of its seconds).
+   * Returns the bars taken.
    */
   restore(resolution: StoredResolution, bars: readonly Candle[]): Candle[] {
     const series = this.series[resolution];
