@@ -1,20 +1,21 @@
 /**
  * The trades tape: the public trades ingestion already delivers, kept per
- * symbol in a bounded ring (newest last) for the page's first paint, and
+ * symbol in a bounded ring (newest last, by column: see `TradeRing`) for the
+ * page's first paint, and
  * collected between two push cycles for the `trades` frames. Both bounds
  * hold whatever the market does: a burst of a thousand trades in a cycle
  * sends the newest `capacity` of them.
  */
-import { RingBuffer } from "../hub/ring_buffer.ts";
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { TapeTrade } from "../protocol/trades.ts";
+import { TradeRing } from "./trade_ring.ts";
 
 /** Trades kept per symbol by default. */
 export const DEFAULT_TAPE_CAPACITY = 100;
 
 /** Recent trades per symbol. */
 export class TradeTape {
-  #rings = new Map<string, RingBuffer<TapeTrade>>();
+  #rings = new Map<string, TradeRing>();
   #pending = new Map<string, TapeTrade[]>();
   #capacity: number;
 
@@ -27,7 +28,7 @@ export class TradeTape {
     }
     this.#capacity = capacity;
     for (const symbol of symbols) {
-      this.#rings.set(symbol, new RingBuffer(capacity));
+      this.#rings.set(symbol, new TradeRing(capacity));
     }
   }
 
@@ -35,7 +36,7 @@ export class TradeTape {
   track(symbols: readonly string[]): void {
     for (const symbol of symbols) {
       if (!this.#rings.has(symbol)) {
-        this.#rings.set(symbol, new RingBuffer(this.#capacity));
+        this.#rings.set(symbol, new TradeRing(this.#capacity));
       }
     }
   }
