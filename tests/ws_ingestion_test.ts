@@ -92,6 +92,13 @@ Deno.test("ws ingestion - ticks flow at the pushed rate over the simulator's Web
       assert.equal(m.ingest?.mode, "ws");
       assert.equal(m.ingest?.ws_connected, 1);
       assert.ok((m.ingest?.trades_total ?? 0) > 0, "trades arrive too");
+      assert.ok((m.intake?.cycles_total ?? 0) > 0, "cycles taken in");
+      const age = m.intake!.tick_age_ms;
+      assert.ok(
+        age.p50 !== null && age.p50 >= 0 && age.p50 <= age.max!,
+        `tick age measured: ${JSON.stringify(age)}`,
+      );
+      assert.ok(m.intake!.cycle_handling_ms.max !== null);
     } finally {
       await client.close();
     }

@@ -14,7 +14,9 @@
  *   goal under 50 ms;
  * - the service's RSS, sampled through the window — goal under 500 MB and
  *   flat over 10 minutes (`--duration=600`) — with each isolate's heap in
- *   use beside it (from `/api/metrics`), which tells garbage from live data;
+ *   use beside it (from `/api/metrics`), which tells garbage from live data,
+ *   and the service's own split of latency (tick age on reaching the main
+ *   thread, the main thread's time per cycle of ticks: `intake_meter.ts`);
  *   the service runs with `deno task start`'s V8 flags, and `--v8-flags=…` adds
  *   more (e.g. a heap limit);
  * - upstream messages received per second;
@@ -48,6 +50,7 @@ import {
 } from "./market_options.ts";
 import { checkScreenerPage, type PageCheck } from "./screener_page.ts";
 import type {
+  IntakeMetrics,
   MemoryMetrics,
   MetricsResponse,
 } from "../../lib/protocol/api_types.ts";
@@ -258,6 +261,10 @@ async function main(): Promise<number> {
       rss_mb: number;
       main_heap_used_mb: number | null;
       worker_heap_used_mb: number | null;
+      /** Exchange time to the main thread, over the newest ticks. */
+      tick_age_p50_p99_ms: (number | null)[] | undefined;
+      /** The main thread's time per cycle of ticks, over the newest cycles. */
+      cycle_handling_p50_p99_ms: (number | null)[] | undefined;
     }[] = [];
     let windowStart: ProcessSample | null = null;
     let windowEnd: ProcessSample | null = null;
@@ -284,8 +291,11 @@ async function main(): Promise<number> {
         return null;
       }
     };
-    const memoryMetrics = async () =>
-      (await json<{ memory?: MemoryMetrics }>(`${url}/api/metrics`)).memory;
+    /** The service's memory and its intake of ticks, as `/api/metrics` says. */
+    const serviceFigures = () =>
+      json<{ memory?: MemoryMetrics; intake?: IntakeMetrics }>(
+        `${url}/api/metrics`,
+      );
     const onPhase = async (line: string) => {
       let event: { phase?: string };
       try {
@@ -300,7 +310,8 @@ async function main(): Promise<number> {
         const t0 = performance.now();
         const sample = async () => {
           const s = await readProcessSample(service.pid);
-          const memory = await memoryMetrics().catch(() => undefined);
+          const figures = await serviceFigures().catch(() => undefined);
+          const memory = figures?.memory;
           const mb = (bytes: number | null | undefined) =>
             bytes == null ? null : Math.round(bytes / 1_048_576);
           if (s) {
@@ -309,6 +320,15 @@ async function main(): Promise<number> {
               rss_mb: Math.round(s.rssKb / 1024),
               main_heap_used_mb: mb(memory?.main_heap_used_bytes),
               worker_heap_used_mb: mb(memory?.worker_heap_used_bytes),
+              tick_age_p50_p99_ms: figures?.intake &&
+                [
+                  figures.intake.tick_age_ms.p50,
+                  figures.intake.tick_age_ms.p99,
+                ],
+              cycle_handling_p50_p99_ms: figures?.intake && [
+                figures.intake.cycle_handling_ms.p50,
+                figures.intake.cycle_handling_ms.p99,
+              ],
             });
           }
         };

@@ -5,6 +5,7 @@
  * exactly one) and alert on reconnects, gap backfills and lease changes.
  */
 import type { EngineMetrics } from "../protocol/api_types.ts";
+import { quantileGauge } from "./prometheus.ts";
 
 /** The Prometheus text of `metrics`. */
 export function renderEnginePrometheus(metrics: EngineMetrics): string {
@@ -76,20 +77,11 @@ export function renderEnginePrometheus(metrics: EngineMetrics): string {
     text +=
       `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name}${label} ${value}\n`;
   }
-  const name = "sentinel_engine_delivery_latency_ms";
-  text +=
-    `# HELP ${name} Leader publish to delivery on this instance, ms, over the newest ticks\n# TYPE ${name} gauge\n`;
-  const latency = metrics.delivery_latency_ms;
-  for (
-    const [quantile, value] of [["0.5", latency.p50], ["0.99", latency.p99], [
-      "1",
-      latency.max,
-    ]] as const
-  ) {
-    if (value !== null) {
-      text +=
-        `${name}{kind="${metrics.kind}",quantile="${quantile}"} ${value}\n`;
-    }
-  }
+  text += quantileGauge(
+    "sentinel_engine_delivery_latency_ms",
+    "Leader publish to delivery on this instance, ms, over the newest ticks",
+    metrics.delivery_latency_ms,
+    `kind="${metrics.kind}"`,
+  );
   return text;
 }

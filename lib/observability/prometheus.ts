@@ -5,6 +5,8 @@
 import type {
   CandleMetrics,
   IngestMetrics,
+  IntakeMetrics,
+  LatencyFigures,
   MemoryMetrics,
   MetricsResponse,
 } from "../protocol/api_types.ts";
@@ -137,6 +139,7 @@ export function renderPrometheus(
     text +=
       `# HELP ${line.name} ${line.help}\n# TYPE ${line.name} ${line.type}\n${line.name} ${line.value}\n`;
   }
+  if (metrics.intake) text += intakeText(metrics.intake);
   text +=
     "# HELP sentinel_rate_limited_total Requests refused with 429 by the per-client budgets\n# TYPE sentinel_rate_limited_total counter\n";
   for (const [bucket, count] of Object.entries(metrics.rate_limited_total)) {
@@ -150,7 +153,48 @@ export function renderPrometheus(
   return text;
 }
 
-/** Counters of the candle store's writes and of late trades. */
+/**
+ * A summary-style gauge of `figures`: one line per quantile (0.5, 0.99, and
+ * 1 for the max) with `labels` (`key="value"` pairs, comma-separated) in
+ * front of the quantile; a null figure (no samples yet) has no line.
+ */
+export function quantileGauge(
+  name: string,
+  help: string,
+  figures: LatencyFigures,
+  labels = "",
+): string {
+  let text = `# HELP ${name} ${help}\n# TYPE ${name} gauge\n`;
+  const prefix = labels ? `${labels},` : "";
+  for (
+    const [quantile, value] of [
+      ["0.5", figures.p50],
+      ["0.99", figures.p99],
+      ["1", figures.max],
+    ] as const
+  ) {
+    if (value !== null) {
+      text += `${name}{${prefix}quantile="${quantile}"} ${value}\n`;
+    }
+  }
+  return text;
+}
+
+function intakeText(intake: IntakeMetrics): string {
+  return quantileGauge(
+    "sentinel_tick_age_ms",
+    "Exchange time of a tick to the main thread taking it in, ms, over the newest ticks",
+    intake.tick_age_ms,
+  ) +
+    quantileGauge(
+      "sentinel_tick_cycle_handling_ms",
+      "Main-thread time to hand one cycle of ticks on (publish, fan-out, candles, alerts), ms, over the newest cycles",
+      intake.cycle_handling_ms,
+    ) +
+    "# HELP sentinel_tick_cycles_total Cycles of ticks taken in from ingestion\n# TYPE sentinel_tick_cycles_total counter\n" +
+    `sentinel_tick_cycles_total ${intake.cycles_total}\n`;
+}
+
 /** One metric line; a counter unless `type` says otherwise. */
 function metricLine(
   name: string,

@@ -177,3 +177,24 @@ Deno.test("renderPrometheus - memory gauges when present, the worker's only once
   assert.equal(inline.sentinel_resident_memory_bytes, 300_000_000);
   assert.deepEqual(values(METRICS), {});
 });
+
+Deno.test("renderPrometheus - the intake's quantiles, without a line for a figure not measured yet", () => {
+  const text = renderPrometheus({
+    ...METRICS,
+    intake: {
+      tick_age_ms: { p50: 12, p99: 80.5, max: 140 },
+      cycle_handling_ms: { p50: null, p99: null, max: null },
+      cycles_total: 7,
+    },
+  }, {});
+  const lines = samples(text).filter(([name]) =>
+    name.startsWith("sentinel_tick_")
+  );
+  assert.deepEqual(lines, [
+    ["sentinel_tick_age_ms", '{quantile="0.5"}', "12"],
+    ["sentinel_tick_age_ms", '{quantile="0.99"}', "80.5"],
+    ["sentinel_tick_age_ms", '{quantile="1"}', "140"],
+    ["sentinel_tick_cycles_total", "", "7"],
+  ]);
+  assert.match(text, /# TYPE sentinel_tick_cycle_handling_ms gauge\n/);
+});

@@ -193,11 +193,27 @@ export interface EngineMetrics {
   readonly publish_conflated_total: number;
   readonly publish_dropped_total: number;
   /** Leader publish to delivery on this instance, ms, over the newest ticks. */
-  readonly delivery_latency_ms: {
-    readonly p50: number | null;
-    readonly p99: number | null;
-    readonly max: number | null;
-  };
+  readonly delivery_latency_ms: LatencyFigures;
+}
+
+/** Quantiles of the newest samples of a duration, ms; null before the first. */
+export interface LatencyFigures {
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+/**
+ * The main thread's intake of ticks (`GET /api/metrics`): where a tick's
+ * latency builds up before the hub (see `intake_meter.ts`).
+ */
+export interface IntakeMetrics {
+  /** Exchange time of a tick to the main thread taking it in, newest ticks. */
+  readonly tick_age_ms: LatencyFigures;
+  /** Main-thread time to hand one cycle's ticks on, newest cycles. */
+  readonly cycle_handling_ms: LatencyFigures;
+  /** Cycles of ticks taken in since start (this instance, while leading). */
+  readonly cycles_total: number;
 }
 
 /** One row of `GET /api/symbols`. */
@@ -257,6 +273,8 @@ export interface MetricsResponse {
   readonly alerts?: AlertMetrics;
   /** Ingestion source counters (absent only in fakes built before them). */
   readonly ingest?: IngestMetrics;
+  /** The main thread's intake of ticks (absent only in fakes built before it). */
+  readonly intake?: IntakeMetrics;
   /** Candle persistence counters (absent only in fakes built before them). */
   readonly candles?: CandleMetrics;
   /** The shared stream (absent only in fakes built before engines existed). */

@@ -58,6 +58,7 @@ import {
 import { startCandleStage } from "./candle_stage.ts";
 import { PriceAlerts } from "./price_alerts.ts";
 import { lineDefaults, MarketCatalog } from "./market_catalog.ts";
+import { IntakeMeter } from "./intake_meter.ts";
 import {
   followAnnouncement,
   followListing,
@@ -252,6 +253,7 @@ export async function startSentinel(
     clock,
   });
 
+  const intake = new IntakeMeter(clock);
   const ingestion = new LeaderIngestion({
     mode: config.ingestInWorker ? "worker" : "inline",
     start: (whaleLines) =>
@@ -266,11 +268,12 @@ export async function startSentinel(
         },
         mode: config.ingestInWorker ? "worker" : "inline",
         clock,
-        onTicks: (ticks) => {
-          wiring.link.publishTicks(ticks);
-          candleStage.observeTicks(ticks);
-          raiseTickAlerts(ticks);
-        },
+        onTicks: (ticks) =>
+          intake.take(ticks, () => {
+            wiring.link.publishTicks(ticks);
+            candleStage.observeTicks(ticks);
+            raiseTickAlerts(ticks);
+          }),
         onTrades: (trades) => {
           candleStage.observeTrades(trades);
           raiseTradeAlerts(trades);
@@ -447,6 +450,7 @@ export async function startSentinel(
     link: wiring.link,
     pipeline,
     ingestion,
+    intake,
     candleStage,
     priceAlerts,
     upstream: () => wiring.upstream,

@@ -44,6 +44,7 @@ import type { EngineLink } from "./engine_link.ts";
 import type { StreamGate } from "./stream_gate.ts";
 import type { CandleStage } from "./candle_stage.ts";
 import type { PriceAlerts } from "./price_alerts.ts";
+import type { IntakeMeter } from "./intake_meter.ts";
 
 /** The running parts the facade answers from. */
 export interface ServiceParts {
@@ -62,6 +63,8 @@ export interface ServiceParts {
   readonly link: EngineLink;
   readonly pipeline: AlertPipeline;
   readonly ingestion: IngestionHandle;
+  /** Tick age and cycle handling on the main thread. */
+  readonly intake: IntakeMeter;
   /** Candles, their outages and the trades tape. */
   readonly candleStage: CandleStage;
   /** Price-level alerts: the stored set and its rules. */
@@ -195,6 +198,7 @@ export function buildServices(parts: ServiceParts): Services {
         parts.alertStore.count,
       ),
       ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
+      intake: parts.intake.metrics(),
       candles: candleMetrics(
         parts.candleStage.candles.stats(),
         parts.candleStage.backfillPending(),
