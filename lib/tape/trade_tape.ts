@@ -1,10 +1,9 @@
 /**
  * The trades tape: the public trades ingestion already delivers, kept per
  * symbol in a bounded ring (newest last, by column: see `TradeRing`) for the
- * page's first paint, and
- * collected between two push cycles for the `trades` frames. Both bounds
- * hold whatever the market does: a burst of a thousand trades in a cycle
- * sends the newest `capacity` of them.
+ * page's first paint, and collected between two push cycles for the `trades`
+ * frames. Both bounds hold whatever the market does: a burst of a thousand
+ * trades in a cycle sends the newest `capacity` of them.
  */
 import type { MarketTrade } from "../market/market_trade.ts";
 import type { TapeTrade } from "../protocol/trades.ts";
