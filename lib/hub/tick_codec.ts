@@ -21,39 +21,36 @@ export interface ChannelEntry {
 }
 
 /**
- * The tick's fields after `seq`, as JSON object text, stamped `ts = now`:
- * byte for byte what `JSON.stringify` gives for them (a non-finite number is
- * `null`; a perpetual's fields follow, absent on spot). Written out rather
- * than built as an object and stringified: this runs for every tick on the
- * main thread, and a whole market sends 16,000 a second.
+ * The tick's fields after `seq`, as JSON object text, stamped `ts = now`.
+ * `JSON.stringify` gives one flat string. Written out piece by piece it was
+ * faster to build (0.5 against 0.75 µs a spot tick) but stayed a rope of
+ * some thirty parts until first read, and history holds it: 1,091 bytes of
+ * heap per tick instead of 329, and a whole market's RSS over 500 MB.
  */
 export function tickData(tick: AnalyzedTick, now: number): string {
-  let text = `{"ts":${json(now)}`;
-  text += `,"price":${json(tick.price)}`;
-  text += `,"high":${json(tick.high)}`;
-  text += `,"low":${json(tick.low)}`;
-  text += `,"volume":${json(tick.volume)}`;
-  text += `,"change":${json(tick.change)}`;
-  text += `,"spread":${json(tick.spread)}`;
-  text += `,"is_whale":${tick.is_whale}`;
-  text += `,"whale_alert":${tick.whale_alert}`;
-  text += `,"whale_threshold":${json(tick.whale_threshold)}`;
-  text += `,"tier":${JSON.stringify(tick.tier)}`;
-  text += `,"range_position":${json(tick.range_position)}`;
-  text += `,"velocity":${json(tick.velocity)}`;
-  text += `,"upstream_ts":${json(tick.upstream_ts)}`;
-  text += `,"source":${JSON.stringify(tick.source)}`;
+  const fields: Record<string, unknown> = {
+    ts: now,
+    price: tick.price,
+    high: tick.high,
+    low: tick.low,
+    volume: tick.volume,
+    change: tick.change,
+    spread: tick.spread,
+    is_whale: tick.is_whale,
+    whale_alert: tick.whale_alert,
+    whale_threshold: tick.whale_threshold,
+    tier: tick.tier,
+    range_position: tick.range_position,
+    velocity: tick.velocity,
+    upstream_ts: tick.upstream_ts,
+    source: tick.source,
+  };
   // Perpetuals only: a spot frame stays exactly as it was on the wire.
   for (const field of PERP_FIELDS) {
     const value = tick[field];
-    if (value !== undefined) text += `,"${field}":${json(value)}`;
+    if (value !== undefined) fields[field] = value;
   }
-  return text + "}";
-}
-
-/** A number as JSON writes it: `null` unless finite. */
-function json(value: number): number | "null" {
-  return Number.isFinite(value) ? value : "null";
+  return JSON.stringify(fields);
 }
 
 /**
