@@ -50,18 +50,25 @@ export class IntakeMeter {
     }
   }
 
-  /** The figures for `/api/metrics` (quantiles null before the first cycle). */
+  /**
+   * The figures for `/api/metrics` (quantiles null before the first cycle),
+   * handling times to a hundredth of a millisecond.
+   */
   metrics(): IntakeMetrics {
     const age = this.#age.quantiles();
     const handling = this.#handling.quantiles();
     return {
       tick_age_ms: { p50: age.p50, p99: age.p99, max: age.max },
       cycle_handling_ms: {
-        p50: handling.p50,
-        p99: handling.p99,
-        max: handling.max,
+        p50: hundredths(handling.p50),
+        p99: hundredths(handling.p99),
+        max: hundredths(handling.max),
       },
       cycles_total: this.#cycles,
     };
   }
+}
+
+function hundredths(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 100) / 100;
 }

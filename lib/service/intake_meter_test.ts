@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Clock } from "../clock/clock.ts";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { analyzedTick } from "../hub/test_utils.ts";
 import { IntakeMeter } from "./intake_meter.ts";
@@ -49,4 +50,17 @@ Deno.test("IntakeMeter - a handler that throws is still timed, and the error rea
   );
   assert.equal(meter.metrics().cycles_total, 1);
   assert.equal(meter.metrics().cycle_handling_ms.max, 4);
+});
+
+Deno.test("IntakeMeter - handling times to a hundredth of a millisecond", () => {
+  let monotonic = 0;
+  const clock: Clock = {
+    now: () => 0,
+    monotonic: () => monotonic,
+    setTimer: () => 0,
+    clearTimer: () => {},
+  };
+  const meter = new IntakeMeter(clock);
+  meter.take([], () => monotonic += 7.566543);
+  assert.equal(meter.metrics().cycle_handling_ms.max, 7.57);
 });
