@@ -8,7 +8,7 @@
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { type Clock, systemClock } from "../clock/clock.ts";
 import { TextBudget, TextRing } from "../hub/text_ring.ts";
-import { ALERT_CHANNEL } from "./stream_engine.ts";
+import { ALERT_CHANNEL, SERVICE_CHANNELS } from "./stream_engine.ts";
 import type * as api from "./stream_engine.ts";
 import { checkHistorySize, EngineEvents } from "./engine_events.ts";
 
@@ -67,9 +67,10 @@ export class MemoryEngineStore {
     if (!channel) {
       channel = { seq: 0, history: new TextRing(this.historySize) };
       this.channels.set(name, channel);
-      // The engine's own channels (`#alerts`, `#control`, `#derived`) keep
-      // their history by count alone.
-      if (!name.startsWith("#")) this.#historyBudget.join(channel.history);
+      // The service's own channels keep their history by count alone.
+      if (!SERVICE_CHANNELS.includes(name)) {
+        this.#historyBudget.join(channel.history);
+      }
     }
     return channel;
   }
