@@ -16,9 +16,10 @@
  * Values are 49 bytes, `[o, h, l, c, v, turnover]` as float64 and the
  * volume source's code (KV keeps bytes as they are: no decoding on read;
  * bars an earlier version wrote as arrays are still read);
- * `["candle_outage", from]` → the outage. Writes are split into atomic commits of at most 1,000
- * mutations and 800 KiB, KV's per-commit limits; bars are independent, so a
- * write that fails half-way leaves whole bars, never a torn one.
+ * `["candle_outage", from]` → the outage. Writes are split into atomic
+ * commits of at most 1,000 mutations and 800 KiB, KV's per-commit limits;
+ * bars are independent, so a write that fails half-way leaves whole bars,
+ * never a torn one.
  *
  * With the KV stream engine only the leader writes: every commit then
  * checks the lease's versionstamp (the `fence` option), so a leader that

@@ -2,11 +2,11 @@
  * Pages of `GET /v5/market/kline` for the start-up backfill, fetched
  * politely: requests start at most one every `minIntervalMs` (default
  * 250 ms: 4 a second against Bybit's 600 per 5 s per IP, shared with the
- * tickers poll), however many are in flight, `category` always passed (Bybit would default to linear),
- * and on a rate limit (HTTP 403/429, `retCode` 10006) the long waits of
- * `backoff.ts`: 10 minutes after a 403, 30 s doubling after a 429. Other
- * failures (timeouts, 5xx, server-busy codes) are retried with jitter a few
- * times; a parameter error is final.
+ * tickers poll) however many are in flight, `category` always passed
+ * (Bybit would default to linear), and on a rate limit (HTTP 403/429,
+ * `retCode` 10006) the long waits of `backoff.ts`: 10 minutes after a 403,
+ * 30 s doubling after a 429. Other failures (timeouts, 5xx, server-busy
+ * codes) are retried with jitter a few times; a parameter error is final.
  */
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
 import { fullJitterDelay, rateLimitDelay } from "./backoff.ts";
@@ -144,9 +144,8 @@ export class KlineClient {
     for (let attempt = 0;; attempt++) {
       // Each request takes the next start slot, so requests in flight
       // together (a backfill filling several pairs) still start at most
-      // one every `minIntervalMs`.
-      // A failure's wait (a rate limit above all) holds every request back,
-      // those already waiting for their slot included.
+      // one every `minIntervalMs`; a failure's wait (a rate limit above
+      // all) holds every request back, those already waiting included.
       for (;;) {
         const at = Math.max(this.#nextAt, this.#pausedUntil, this.#clock.now());
         this.#nextAt = at + this.#minIntervalMs;
