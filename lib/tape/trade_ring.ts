@@ -17,14 +17,21 @@ import type { TapeTrade } from "../protocol/trades.ts";
 /** Float64 columns per trade: time, price, size, notional. */
 const NUMBERS = 4;
 
+/** A ring's columns, slot by slot. */
+interface Columns {
+  readonly ids: (string | undefined)[];
+  /** `NUMBERS` per slot. */
+  readonly numbers: Float64Array;
+  /** 1 for a sell, 0 for a buy. */
+  readonly sells: Uint8Array;
+}
+
 /** A bounded FIFO of one symbol's trades that drops its oldest. */
 export class TradeRing {
   /** The most trades kept. */
   readonly capacity: number;
-  #ids: (string | undefined)[] | undefined;
-  #numbers: Float64Array | undefined;
-  /** 1 for a sell, 0 for a buy. */
-  #sells: Uint8Array | undefined;
+  /** Allocated at the first trade. */
+  #columns: Columns | undefined;
   #start = 0;
   #size = 0;
 
@@ -42,11 +49,11 @@ export class TradeRing {
   /** Appends `trade`, dropping the oldest when full. */
   push(trade: TapeTrade): void {
     const capacity = this.capacity;
-    if (this.#ids === undefined) {
-      this.#ids = new Array<string | undefined>(capacity).fill(undefined);
-      this.#numbers = new Float64Array(capacity * NUMBERS);
-      this.#sells = new Uint8Array(capacity);
-    }
+    const { ids, numbers, sells } = this.#columns ??= {
+      ids: new Array<string | undefined>(capacity).fill(undefined),
+      numbers: new Float64Array(capacity * NUMBERS),
+      sells: new Uint8Array(capacity),
+    };
     let slot: number;
     if (this.#size < capacity) {
       slot = (this.#start + this.#size) % capacity;
@@ -55,9 +62,8 @@ export class TradeRing {
       slot = this.#start;
       this.#start = (slot + 1) % capacity;
     }
-    this.#ids[slot] = trade.id;
-    this.#sells![slot] = trade.side === "Sell" ? 1 : 0;
-    const numbers = this.#numbers!;
+    ids[slot] = trade.id;
+    sells[slot] = trade.side === "Sell" ? 1 : 0;
     const at = slot * NUMBERS;
     numbers[at] = trade.ts;
     numbers[at + 1] = trade.price;
@@ -67,13 +73,9 @@ export class TradeRing {
 
   /** The trades held, oldest first, as new objects. */
   slice(): TapeTrade[] {
-    const ids = this.#ids;
-    const numbers = this.#numbers;
-    const sells = this.#sells;
     const out: TapeTrade[] = [];
-    if (ids === undefined || numbers === undefined || sells === undefined) {
-      return out;
-    }
+    if (this.#columns === undefined) return out;
+    const { ids, numbers, sells } = this.#columns;
     for (let index = 0; index < this.#size; index++) {
       const slot = (this.#start + index) % this.capacity;
       const at = slot * NUMBERS;
