@@ -10,6 +10,10 @@
 import { TickAnalyzer } from "../lib/analytics/tick_analyzer.ts";
 import { Channel } from "../lib/hub/channel.ts";
 import { StreamHub } from "../lib/hub/stream_hub.ts";
+import { systemClock } from "../lib/clock/clock.ts";
+import type { MarketTrade } from "../lib/market/market_trade.ts";
+import { IntakeMeter } from "../lib/service/intake_meter.ts";
+import { TradeTape } from "../lib/tape/trade_tape.ts";
 import { planResume } from "../lib/hub/resume_plan.ts";
 import { checkOrigin } from "../lib/http/origin_policy.ts";
 import {
@@ -169,6 +173,33 @@ Deno.bench("hub: publish 1,000 symbols' ticks + one overview cycle", {
 }, () => {
   marketHub.publishTicks(marketTicks);
   marketHub.publishMarket();
+});
+
+// The main thread's per-cycle bookkeeping around the hub: the intake's
+// figures for a whole market's cycle, and the trades tape taking 500 trades
+// (a whole market trades about 5,000 a second).
+const intake = new IntakeMeter(systemClock);
+Deno.bench("intake: age 1,000 ticks and time their cycle", {
+  group: "hub reads",
+}, () => {
+  intake.take(marketTicks, () => {});
+});
+
+const tape = new TradeTape(marketIds);
+const cycleTrades: MarketTrade[] = Array.from({ length: 500 }, (_, i) => ({
+  symbol: marketIds[(i * 7) % marketIds.length],
+  id: crypto.randomUUID(),
+  time: 1_700_000_000_000 + i,
+  side: i % 3 ? "Buy" : "Sell",
+  price: 100 + i / 100,
+  size: 0.25,
+  notional: 25 + i / 400,
+}));
+Deno.bench("tape: take a cycle's 500 trades of a whole market", {
+  group: "hub reads",
+}, () => {
+  tape.add(cycleTrades);
+  tape.takePending();
 });
 
 const tickText = JSON.stringify({
