@@ -90,10 +90,25 @@ export class BarSeries {
 
   /**
    * Says the series was loaded with the bars from `t` on only (a memory
-   * window shorter than what the store keeps); it never moves back.
+   * window shorter than what the store keeps); only `loadedBack` moves it
+   * back.
    */
   loadedFrom(t: number): void {
     this.#completeFrom = Math.max(this.#completeFrom, t);
+  }
+
+  /**
+   * Says the series now also holds the bars there are in `[from, to)`, read
+   * from the store (`oldest` the first of them) after it was loaded from
+   * `to` on: it is then complete from `from`. If the ring had no room for
+   * them all, it is complete from the oldest bar it kept; if it dropped a
+   * bar since it was complete from `to`, nothing changes.
+   */
+  loadedBack(from: number, to: number, oldest?: number): void {
+    if (this.#completeFrom > to) return;
+    const kept = oldest === undefined || this.has(oldest);
+    const back = kept ? from : this.firstTime ?? this.#completeFrom;
+    this.#completeFrom = Math.min(this.#completeFrom, back);
   }
 
   /** Start of the newest bar, or undefined when empty. */

@@ -56,6 +56,31 @@ Deno.test("BarSeries - completeFrom says from when on the series holds every bar
   assert.equal(series.completeFrom, 31);
 });
 
+Deno.test("BarSeries - loadedBack moves completeFrom back once the older bars are held", () => {
+  const series = new BarSeries(5);
+  series.loadedFrom(30);
+  for (const t of [30, 40]) series.put(bar(t));
+  for (const t of [20, 10]) series.put(bar(t));
+  series.loadedBack(5, 30, 10);
+  assert.equal(series.completeFrom, 5, "every bar of [5, 30) is held");
+  series.loadedBack(0, 30);
+  assert.equal(series.completeFrom, 0, "an empty read completes its span");
+});
+
+Deno.test("BarSeries - loadedBack stops at the oldest bar kept when the ring was full, and changes nothing once it dropped one", () => {
+  const full = new BarSeries(3);
+  full.loadedFrom(30);
+  for (const t of [30, 40]) full.put(bar(t));
+  for (const t of [20, 10]) full.put(bar(t));
+  full.loadedBack(5, 30, 10);
+  assert.equal(full.completeFrom, 20, "bar 10 did not fit");
+  const dropped = new BarSeries(3);
+  dropped.loadedFrom(30);
+  for (const t of [30, 40, 50, 60]) dropped.put(bar(t));
+  dropped.loadedBack(0, 30);
+  assert.equal(dropped.completeFrom, 31, "bar 30 left since");
+});
+
 Deno.test("BarSeries - a bar from the past is inserted in order, an equal start replaced", () => {
   const series = new BarSeries(10);
   for (const t of [10, 20, 40]) series.put(bar(t));

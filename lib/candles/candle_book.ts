@@ -123,7 +123,8 @@ export class CandleBook {
 
   /**
    * Loads stored bars (after a restart, or from a backfill), each call's
-   * bars oldest first; 1 s bars only before live events arrive. Only
+   * bars oldest first; 1 s bars newer than those held only before live
+   * events arrive (the bars in progress start over after them). Only
    * missing bars are taken. A bar whose minute (or hour) has no bar yet
    * makes that slot pending, so it closes with the next `closeBefore` — a
    * minute cut short by a crash still closes with its seconds from before
@@ -134,6 +135,7 @@ export class CandleBook {
   restore(resolution: StoredResolution, bars: readonly Candle[]): Candle[] {
     const series = this.series[resolution];
     const coarser = COARSER[resolution];
+    const newest = series.lastTime;
     const taken: Candle[] = [];
     // A run older than everything held (a backfill's older page) goes in
     // newest first: each bar then lands in front, nothing shifts.
@@ -150,7 +152,10 @@ export class CandleBook {
         this.#checkedThrough = -Infinity;
       }
     }
-    if (resolution === "1s" && series.lastTime !== undefined) {
+    if (
+      resolution === "1s" && series.lastTime !== undefined &&
+      series.lastTime !== newest
+    ) {
       this.#builder = new BarBuilder({
         tradeStreamMs: this.#tradeStreamMs,
         closedThrough: Math.max(

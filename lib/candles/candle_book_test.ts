@@ -152,6 +152,19 @@ Deno.test("CandleBook - restart mid-minute: the seconds before it still count, o
   );
 });
 
+Deno.test("CandleBook - 1 s bars older than those held, restored once live data arrived, keep the bar in progress", () => {
+  const b = book();
+  b.series["1s"].loadedFrom(H + 10 * M);
+  b.restore("1s", [testBar(H + 10 * M), testBar(H + 10 * M + S)]);
+  trade(b, H + 10 * M + 5 * S + 100, 105);
+  assert.equal(b.openBar("1s")!.t, H + 10 * M + 5 * S);
+  const older = [testBar(H + 9 * M), testBar(H + 9 * M + S)];
+  assert.deepEqual(b.restore("1s", older), older);
+  assert.equal(b.openBar("1s")?.c, 105, "the second in progress is kept");
+  assert.equal(b.series["1s"].size, 4);
+  assert.equal(b.closeBefore(H + 11 * M)["1m"].length, 1, "only its minute");
+});
+
 Deno.test("CandleBook - restored bars close the minute and hour they leave open; a backfill reseals", () => {
   const b = book();
   b.restore("1s", [testBar(H + 5 * S)]);

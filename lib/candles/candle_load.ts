@@ -110,6 +110,28 @@ export function memoryWindows(options: MemoryWindowOptions): MemoryWindows {
   };
 }
 
+/**
+ * The part of the 1 m and 1 h memory windows read before the service
+ * opens: the 1 m bars of every hour the 1 s window falls in (an hour is
+ * sealed from its minutes in memory, and the minutes left open are sealed
+ * from their seconds) and at least what the 1 m window's least keeps
+ * (`MIN_MEMORY_MS`: the default chart); the 1 h window's least. The rest is
+ * read after, in the background ({@linkcode loadOlderBars}): a whole
+ * market's day of 1 m bars takes most of the reading.
+ */
+export function firstWindows(
+  windows: CandleHorizons,
+): Readonly<Record<"1m" | "1h", number>> {
+  const hour = INTERVAL_MS["1h"];
+  return {
+    "1m": Math.min(
+      windows["1m"],
+      Math.max(MIN_MEMORY_MS["1m"], windows["1s"] + hour),
+    ),
+    "1h": Math.min(windows["1h"], MIN_MEMORY_MS["1h"]),
+  };
+}
+
 /** A symbol's book loaded from `store`, and when its stored data ends. */
 export interface LoadedBook {
   readonly book: CandleBook;
@@ -118,8 +140,14 @@ export interface LoadedBook {
 }
 
 /**
- * Loads `symbol`'s stored bars within each memory window (`windows`: the
- * horizons, or {@linkcode memoryWindows}), as of `now`.
+ * A book sized for each memory window (`windows`: the horizons, or
+ * {@linkcode memoryWindows}) with what the service needs of `symbol`'s
+ * stored bars before it opens, as of `now`: the newest part of the 1 m
+ * and 1 h windows ({@linkcode firstWindows}), and the 1 s bars from the end
+ * of the newest stored minute on (the seconds before it are sealed into
+ * it; they are what a restart finds of the minute left open). Each series
+ * is complete from where it was read; {@linkcode loadOlderBars} reads the
+ * rest of its window.
  */
 export async function loadBook(
   store: CandleStore,
@@ -128,18 +156,58 @@ export async function loadBook(
   now: number,
 ): Promise<LoadedBook> {
   const book = new CandleBook({ capacities: capacitiesFor(windows) });
+  const first = firstWindows(windows);
+  const minutesFrom = now - first["1m"];
+  const minutes = await loadRange(store, symbol, "1m", minutesFrom, now);
+  const newestMinute = minutes[minutes.length - 1];
+  const sealedThrough = newestMinute === undefined
+    ? -Infinity
+    : Math.min(now, newestMinute.t + INTERVAL_MS["1m"]);
+  const from: Record<StoredResolution, number> = {
+    "1s": Math.max(now - windows["1s"], sealedThrough),
+    "1m": minutesFrom,
+    "1h": now - first["1h"],
+  };
+  const bars: Record<StoredResolution, Candle[]> = {
+    "1s": await loadRange(store, symbol, "1s", from["1s"], now),
+    "1m": minutes,
+    "1h": await loadRange(store, symbol, "1h", from["1h"], now),
+  };
   let end: number | undefined;
   for (const resolution of STORED_RESOLUTIONS) {
-    const from = now - windows[resolution];
-    const bars = await loadBars(store, symbol, resolution, from, now);
-    book.series[resolution].loadedFrom(from);
-    book.restore(resolution, bars);
+    book.series[resolution].loadedFrom(from[resolution]);
+    book.restore(resolution, bars[resolution]);
     // The finest resolution says best when data stopped: a minute
     // sealed from half its seconds still ends on the minute.
-    const last = bars[bars.length - 1];
+    const last = bars[resolution][bars[resolution].length - 1];
     end ??= last && Math.min(now, last.t + INTERVAL_MS[resolution]);
   }
   return { book, end };
+}
+
+/**
+ * Reads into `book` — opened by {@linkcode loadBook} as of `now` — the
+ * rest of each of its `windows`: the bars from the window's start to where
+ * the series is complete from. Each series is complete from its window's
+ * start once those bars are held; until then a read of that part goes to
+ * the store, as for bars past the window.
+ */
+export async function loadOlderBars(
+  store: CandleStore,
+  symbol: string,
+  book: CandleBook,
+  windows: CandleHorizons,
+  now: number,
+): Promise<void> {
+  for (const resolution of STORED_RESOLUTIONS) {
+    const series = book.series[resolution];
+    const from = now - windows[resolution];
+    const to = series.completeFrom;
+    if (!(from < to)) continue;
+    const bars = await loadRange(store, symbol, resolution, from, to - 1);
+    book.restore(resolution, bars);
+    series.loadedBack(from, to, bars[0]?.t);
+  }
 }
 
 /** How far before the newest bar it has a book reads the store again. */
@@ -165,7 +233,7 @@ export async function reloadBook(
     const from = Math.max(now - windows[resolution], newest - lookbackMs);
     book.mirrorBars(
       resolution,
-      await loadBars(store, symbol, resolution, from, now),
+      await loadRange(store, symbol, resolution, from, now),
     );
   }
 }
@@ -184,14 +252,4 @@ export async function loadRange(
     bars.push(bar);
   }
   return bars;
-}
-
-function loadBars(
-  store: CandleStore,
-  symbol: string,
-  resolution: StoredResolution,
-  from: number,
-  now: number,
-): Promise<Candle[]> {
-  return loadRange(store, symbol, resolution, from, now);
 }

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { BYTES_PER_BAR } from "./bar_series.ts";
 import { INTERVAL_MS, STORED_RESOLUTIONS } from "./candle_intervals.ts";
-import { capacitiesFor, memoryWindows, MIN_MEMORY_MS } from "./candle_load.ts";
+import {
+  capacitiesFor,
+  firstWindows,
+  memoryWindows,
+  MIN_MEMORY_MS,
+} from "./candle_load.ts";
 
 const HORIZONS = {
   "1s": 7_200_000,
@@ -77,4 +82,28 @@ Deno.test("memoryWindows - a horizon shorter than its least window is kept whole
     "1m": 3_600_000,
     "1h": 3_600_000,
   });
+});
+
+Deno.test("firstWindows - the 1 m bars of each hour the 1 s window falls in and at least the least windows; never more than the window", () => {
+  const HOUR = 3_600_000;
+  const whole = { "1s": 446_000, "1m": 28 * HOUR, "1h": 209 * HOUR };
+  assert.deepEqual(firstWindows(whole), {
+    "1m": MIN_MEMORY_MS["1m"],
+    "1h": MIN_MEMORY_MS["1h"],
+  });
+  assert.deepEqual(
+    firstWindows({
+      "1s": 2 * HOUR,
+      "1m": 7 * 24 * HOUR,
+      "1h": 365 * 24 * HOUR,
+    })[
+      "1m"
+    ],
+    3 * HOUR,
+    "two hours of seconds touch three hours",
+  );
+  assert.deepEqual(
+    firstWindows({ "1s": 300_000, "1m": HOUR, "1h": 2 * HOUR }),
+    { "1m": HOUR, "1h": 2 * HOUR },
+  );
 });

@@ -25,5 +25,6 @@ export function candleMetrics(
     late_trades_dropped_total: stats.lateDropped,
     bars_backfilled_total: stats.backfilled,
     backfill_steps_pending: backfillPending,
+    books_loading: stats.booksLoading,
   };
 }

@@ -34,6 +34,7 @@ import {
   type CandleHorizons,
   capacitiesFor,
   loadBook,
+  loadOlderBars,
   loadRange,
 } from "./candle_load.ts";
 import { CandleMirror } from "./candle_mirror.ts";
@@ -88,6 +89,13 @@ export interface CandleServiceOptions {
   /** Called when a write fails (it is retried). */
   readonly onError?: (error: unknown) => void;
   /**
+   * Called once the older part of every book's window is read (see
+   * `firstWindows`): how many books, how long it took, and the books whose
+   * read failed (their older bars are then read from the store as asked
+   * for) with the last error.
+   */
+  readonly onLoaded?: (loaded: OlderBarsLoaded) => void;
+  /**
    * Called with the bars and outages this instance stored, once they are
    * durable (a leader tells its followers).
    */
@@ -95,6 +103,14 @@ export interface CandleServiceOptions {
     readonly bars?: readonly StoredBar[];
     readonly outage?: Outage;
   }) => void;
+}
+
+/** What the background read of the books' older bars did. */
+export interface OlderBarsLoaded {
+  readonly books: number;
+  readonly ms: number;
+  readonly failures: number;
+  readonly lastError?: unknown;
 }
 
 /** A range request for one symbol (already resolved). */
@@ -114,6 +130,8 @@ export interface CandleStats {
   readonly lateDropped: number;
   /** Bars backfilled since start. */
   readonly backfilled: number;
+  /** Books whose older bars are still being read (see `firstWindows`). */
+  readonly booksLoading: number;
 }
 
 /** Bars of every tracked symbol. */
@@ -129,6 +147,10 @@ export class CandleService {
   #clock: Clock;
   #horizons: CandleHorizons;
   #building: CandleBuilding;
+  /** The background read of the books' older bars, while it runs. */
+  #older: Promise<void> | undefined;
+  #booksLoading = 0;
+  #stopping = false;
 
   private constructor(
     options: CandleServiceOptions,
@@ -167,9 +189,11 @@ export class CandleService {
   }
 
   /**
-   * Loads the stored bars within each horizon and the outage log; a source
-   * then records the downtime since the last stored bar and closes what the
-   * last run left open. Throws a `RangeError` for a bad horizon.
+   * Loads the stored bars within each memory window and the outage log; a
+   * source then records the downtime since the last stored bar and closes
+   * what the last run left open. Resolves once the newest part of each
+   * window is read (`firstWindows`); the rest is read in the background
+   * (`onLoaded`, `booksLoading`). Throws a `RangeError` for a bad horizon.
    */
   static async open(options: CandleServiceOptions): Promise<CandleService> {
     const clock = options.clock ?? systemClock;
@@ -200,6 +224,7 @@ export class CandleService {
       writable: source,
     });
     const service = new CandleService(options, books, outages);
+    service.#loadOlder(windows, now);
     if (source) {
       outages.recordDowntime(
         lastBarEnd,
@@ -210,6 +235,45 @@ export class CandleService {
       service.closeDue();
     }
     return service;
+  }
+
+  /** Reads the older part of every book's window, a few books at once. */
+  #loadOlder(windows: CandleHorizons, now: number) {
+    const symbols = [...this.#books.keys()];
+    const started = this.#clock.now();
+    let failures = 0;
+    let lastError: unknown;
+    this.#booksLoading = symbols.length;
+    this.#older = inLanes(symbols, LOADS_AT_ONCE, async (symbol) => {
+      // A book delisted meanwhile is no longer read.
+      const book = this.#books.get(symbol);
+      try {
+        if (book) {
+          await loadOlderBars(this.#store, symbol, book, windows, now);
+        }
+      } catch (error) {
+        failures++;
+        lastError = error;
+      }
+      this.#booksLoading--;
+    }, () => this.#stopping).then(() => {
+      this.#older = undefined;
+      if (this.#stopping) return;
+      this.#options.onLoaded?.({
+        books: symbols.length,
+        ms: this.#clock.now() - started,
+        failures,
+        ...(failures > 0 && { lastError }),
+      });
+    });
+  }
+
+  /**
+   * Resolves once every book holds its whole memory window (or the read
+   * stopped): what tells missing bars from bars not read yet (a backfill).
+   */
+  get loaded(): Promise<void> {
+    return this.#older ?? Promise.resolve();
   }
 
   /** Whether this instance builds bars or mirrors the leader's. */
@@ -449,6 +513,7 @@ export class CandleService {
       lateAmended,
       lateDropped,
       backfilled: this.#building.backfilled,
+      booksLoading: this.#booksLoading,
     };
   }
 
@@ -458,8 +523,13 @@ export class CandleService {
     await this.outages.flushed();
   }
 
-  /** Writes what is queued and stops writing. */
+  /**
+   * Stops reading older bars (once the reads in flight end), writes what
+   * is queued and stops writing.
+   */
   async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#older;
     await this.#bars.stop();
     await this.outages.flushed();
   }

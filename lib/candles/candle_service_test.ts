@@ -2,11 +2,16 @@ import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { type Candle, CANDLE_INTERVALS } from "../protocol/candles.ts";
 import { groupCandles } from "./candle_aggregate.ts";
-import { MemoryCandleStore, type StoredBar } from "./candle_store.ts";
+import {
+  type CandleStore,
+  MemoryCandleStore,
+  type StoredBar,
+} from "./candle_store.ts";
 import {
   type CandleQuery,
   CandleService,
   type CandleServiceOptions,
+  type OlderBarsLoaded,
 } from "./candle_service.ts";
 import { SERVICE_DOWN } from "./outage_log.ts";
 import { feedTicks, testBar } from "./test_utils.ts";
@@ -208,6 +213,7 @@ Deno.test("CandleService - with small memory windows every answer equals the one
     minDowntimeMs: Infinity,
     windowsFor: () => ({ "1s": 300_000, "1m": 7_200_000, "1h": 86_400_000 }),
   });
+  await small.loaded;
   assert.equal(small.book("BTC-USDT")!.series["1s"].size, 240);
   const queries: Omit<CandleQuery, "symbol" | "interval">[] = [
     { limit: 1 },
@@ -293,4 +299,95 @@ Deno.test("CandleService - a symbol tracked later gets a book sized for the new 
       .candles,
     [],
   );
+});
+
+/**
+ * `store`, with each read from the start of a window (`HOURS`, as of
+ * `now`) to before `now` — the read of a book's older bars once it opened —
+ * held until `release` is called.
+ */
+function heldOlderReads(store: MemoryCandleStore, now: number) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const held: string[] = [];
+  const load: CandleStore["load"] = async function* (
+    symbol,
+    resolution,
+    from,
+    before,
+  ) {
+    if (from === now - HOURS[resolution] && before !== now + 1) {
+      held.push(`${symbol} ${resolution}`);
+      await released;
+    }
+    yield* store.load(symbol, resolution, from, before);
+  };
+  const wrapped = new Proxy(store, {
+    get: (target, key) => {
+      if (key === "load") return load;
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { store: wrapped, release, held };
+}
+
+Deno.test("CandleService - opens with the newest part of each window and reads the older bars in the background, answering the same meanwhile", async () => {
+  const now = H + 1_800_000 + 30_000;
+  // The 1 s window is two hours: 1 m bars of three hours are read first.
+  const first = 3 * 3_600_000;
+  const reads = heldOlderReads(await storedHistory(now), now);
+  let loaded: OlderBarsLoaded | undefined;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => done = resolve);
+  const service = await open(new FakeClock(now), reads.store, {
+    minDowntimeMs: Infinity,
+    onLoaded: (summary) => {
+      loaded = summary;
+      done();
+    },
+  });
+  const minutes = service.book("BTC-USDT")!.series["1m"];
+  assert.equal(service.stats().booksLoading, 2, "both books still read");
+  assert.equal(minutes.completeFrom, now - first);
+  assert.equal(minutes.firstTime, now - first);
+  assert.deepEqual(
+    reads.held,
+    ["BTC-USDT 1s", "ETH-USDT 1m"],
+    "each book's first older read waits (ETH-USDT has no 1 s bars to read)",
+  );
+  const query: CandleQuery = {
+    symbol: "BTC-USDT",
+    interval: "1m",
+    limit: 3_000,
+  };
+  const meanwhile = await service.candles(query);
+  assert.equal(meanwhile.candles.length, 3_000, "older bars from the store");
+  reads.release();
+  await service.loaded;
+  await finished;
+  assert.equal(service.stats().booksLoading, 0);
+  assert.equal(minutes.completeFrom, now - HOURS["1m"]);
+  assert.equal(minutes.firstTime, now - 3 * 86_400_000, "all 1 m bars held");
+  assert.deepEqual(await service.candles(query), meanwhile);
+  assert.deepEqual({ ...loaded!, ms: 0 }, { books: 2, ms: 0, failures: 0 });
+  await service.stop();
+});
+
+Deno.test("CandleService - stop ends the read of older bars without reporting it done", async () => {
+  const now = H + 1_800_000 + 30_000;
+  const reads = heldOlderReads(await storedHistory(now), now);
+  let reported = false;
+  const symbols = ["A", "B", "C", "D", "E", "F"].map((s) => `${s}-USDT`);
+  const service = await open(new FakeClock(now), reads.store, {
+    symbols,
+    onLoaded: () => reported = true,
+  });
+  const stopped = service.stop();
+  reads.release();
+  await stopped;
+  await service.loaded;
+  assert.equal(reported, false);
+  const books = new Set(reads.held.map((read) => read.split(" ")[0]));
+  assert.equal(books.size, 4, "the four books being read end; no other starts");
 });

@@ -292,6 +292,12 @@ function candleLines(candles: CandleMetrics): MetricLine[] {
       candles.backfill_steps_pending,
       "gauge",
     ),
+    line(
+      "sentinel_candle_books_loading",
+      "Books whose older bars are still being read after a start",
+      candles.books_loading,
+      "gauge",
+    ),
   ];
 }
 

@@ -323,6 +323,12 @@ export interface CandleMetrics {
    * 0 once every followed symbol is filled.
    */
   readonly backfill_steps_pending: number;
+  /**
+   * Books whose older bars are still being read after a start (the newest
+   * part of each memory window is read before the service answers): 0 once
+   * every book holds its whole window.
+   */
+  readonly books_loading: number;
 }
 
 /** The ingestion part of `GET /api/metrics`. */

@@ -142,6 +142,17 @@ export async function startCandleStage(
     role: publish ? "mirror" : "source",
     clock,
     onError: (error) => logger.warn("Candles could not be written", { error }),
+    onLoaded: ({ books, ms, failures, lastError }) =>
+      logger[failures > 0 ? "warn" : "info"](
+        failures > 0
+          ? "Candle books: some older bars could not be read (they are read from the store when asked for)"
+          : "Candle books: older bars read",
+        {
+          books,
+          seconds: Math.round(ms / 100) / 10,
+          ...(failures > 0 && { failures, error: lastError }),
+        },
+      ),
     onStored: publish && ((stored) => sync?.stored(stored)),
   });
   const tape = new TradeTape(symbols);
@@ -281,6 +292,9 @@ async function runBackfill(
       (await client.fetchPage({ ...request, limit: 1_000 }, abort)).bars,
   };
   try {
+    // Bars a book has not read yet are not missing: the plan waits for them.
+    await candles.loaded;
+    if (signal.aborted) return;
     const report = await backfillCandles({
       service: candles,
       source,
