@@ -162,6 +162,19 @@ Deno.test("pages - a whole market: the dashboard streams its first pairs and the
     assert.deepEqual(strip.symbols, [...listed.slice(0, 4), far]);
     assert.deepEqual(strip.firstSymbols, listed.slice(0, 4));
     assert.equal((strip.ticks as unknown[]).length, 5, "never every pair");
+    const shown = [...listed.slice(0, 4), far];
+    const network = payload.islands.find(([name]) =>
+      name === "network_diagnostics"
+    )![1] as {
+      diagnostics: { symbols: { symbol: string }[] };
+      metrics: { alerts: { raised: object } };
+    };
+    assert.deepEqual(
+      network.diagnostics.symbols.map((s) => s.symbol),
+      shown,
+      "per-symbol figures of the pairs shown only",
+    );
+    assert.deepEqual(Object.keys(network.metrics.alerts.raised), shown);
 
     const markets = await fetch(`${stack.service.url}/markets`, HTML);
     assert.equal(markets.status, 200);
@@ -189,6 +202,41 @@ Deno.test("pages - a whole market: the dashboard streams its first pairs and the
     );
     assert.equal(tooMany.status, 400);
     await tooMany.body?.cancel();
+
+    // The same ?ids= on every answer that lists each symbol.
+    const ids = `ids=${far.toLowerCase()},NOPE-USDT,BTC-USDT`;
+    const get = async (path: string) =>
+      await (await fetch(`${stack.service.url}${path}?${ids}`)).json();
+    // Listed in the service's order, unknown ids left out.
+    const asked = listed.filter((id) => id === far || id === "BTC-USDT");
+    const diagnostics = await get("/api/diagnostics");
+    assert.deepEqual(
+      diagnostics.symbols.map((s: { symbol: string }) => s.symbol),
+      asked,
+    );
+    const metrics = await get("/api/metrics");
+    assert.deepEqual(Object.keys(metrics.alerts.raised), asked);
+    assert.deepEqual(Object.keys(metrics.alerts.suppressed), asked);
+    assert.equal(metrics.symbols_tracked, listed.length, "totals: every one");
+    const rooms = await get("/api/rooms");
+    assert.deepEqual(Object.keys(rooms.rooms), asked);
+    const thresholds = await get("/api/thresholds");
+    assert.deepEqual(Object.keys(thresholds.thresholds), asked);
+    const none = await (await fetch(
+      `${stack.service.url}/api/diagnostics?ids=`,
+    )).json();
+    assert.deepEqual(none.symbols, []);
+    const whole = await (await fetch(`${stack.service.url}/api/diagnostics`))
+      .json();
+    assert.equal(whole.symbols.length, listed.length);
+    const refused = await fetch(
+      `${stack.service.url}/api/metrics?ids=${listed.slice(0, 33).join(",")}`,
+    );
+    assert.equal(refused.status, 400);
+    assert.match(
+      (await refused.json()).detail,
+      /ids names at most 32 symbols, got 33/,
+    );
   } finally {
     await stack.stop();
   }

@@ -482,10 +482,14 @@ export class Dashboard {
   }
 
   async #poll(environment: DashboardEnvironment): Promise<void> {
+    // Per-symbol figures of the pairs this page streams only.
+    const ids = `?ids=${
+      encodeURIComponent(this.store.symbols.peek().join(","))
+    }`;
     const [diagnostics, rooms, metrics] = await Promise.all([
-      getJson<DiagnosticsResponse>(environment.fetch, "/api/diagnostics"),
-      getJson<RoomsResponse>(environment.fetch, "/api/rooms"),
-      getJson<MetricsResponse>(environment.fetch, "/api/metrics"),
+      getJson<DiagnosticsResponse>(environment.fetch, `/api/diagnostics${ids}`),
+      getJson<RoomsResponse>(environment.fetch, `/api/rooms${ids}`),
+      getJson<MetricsResponse>(environment.fetch, `/api/metrics${ids}`),
     ]);
     if (!this.#running) return;
     const at = environment.clock.now();

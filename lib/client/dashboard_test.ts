@@ -63,7 +63,7 @@ function harness(storage = memoryStorage()) {
             .filter((id) => id !== "GONE-USDT")
             .map((symbol) => ({ symbol, tick: tickFrame(symbol, 3) })),
         }
-        : url.endsWith("/api/rooms")
+        : url.startsWith("/api/rooms?")
         ? { total: 1, rooms: { [BTC]: 1, [ETH]: 1 } }
         : url.startsWith("/api/candles")
         ? candleAnswer(new URL(url, "http://sats.test"))
@@ -204,15 +204,16 @@ Deno.test("Dashboard - a lost socket and a failing feed become outages on the se
   h.dashboard.stop();
 });
 
-Deno.test("Dashboard - polls diagnostics, rooms and metrics, only while visible", async () => {
+Deno.test("Dashboard - polls diagnostics, rooms and metrics of the pairs it streams, only while visible", async () => {
   const h = harness();
   h.dashboard.start();
   h.clock.advance(FIRST_POLL_MS);
   await h.clock.settle();
+  const ids = `ids=${encodeURIComponent(`${BTC},${ETH}`)}`;
   assert.deepEqual(h.fetched.sort(), [
-    "/api/diagnostics",
-    "/api/metrics",
-    "/api/rooms",
+    `/api/diagnostics?${ids}`,
+    `/api/metrics?${ids}`,
+    `/api/rooms?${ids}`,
   ]);
   assert.equal(h.dashboard.rooms.value?.value.total, 1);
   h.events.visible = false;

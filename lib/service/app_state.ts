@@ -56,7 +56,12 @@ export interface Services {
    */
   readonly symbolTable: SymbolTable;
   health(): HealthResponse;
-  diagnostics(): DiagnosticsResponse;
+  /**
+   * Health and freshness; with `ids`, the per-symbol freshness of those
+   * tracked among them only (any case). The same `ids` rule holds for
+   * `metrics`, `rooms` and `thresholds`: their totals count every symbol.
+   */
+  diagnostics(ids?: readonly string[]): DiagnosticsResponse;
   /**
    * Every tracked symbol's snapshot, or with `ids` only those tracked among
    * them (any case), in the order given.
@@ -110,11 +115,11 @@ export interface Services {
   raiseTradeAlerts(trades: readonly MarketTrade[]): void;
   /** Judges liquidations for alerts: the seam ingestion's liquidations feed. */
   raiseLiquidationAlerts(liquidations: readonly MarketLiquidation[]): void;
-  rooms(): RoomsResponse;
+  rooms(ids?: readonly string[]): RoomsResponse;
   /** Subscriber count of one symbol; throws a 404 HttpError if unknown. */
   room(symbol: string): RoomResponse;
-  metrics(): MetricsResponse;
-  thresholds(): ThresholdsResponse;
+  metrics(ids?: readonly string[]): MetricsResponse;
+  thresholds(ids?: readonly string[]): ThresholdsResponse;
   /**
    * Validated, audited and persisted change of one symbol's lines (whale,
    * trade, spike; at least one), applied to ingestion and alerting.

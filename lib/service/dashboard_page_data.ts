@@ -83,7 +83,9 @@ export function dashboardPageData(
       : pageSymbols(firstSymbols, chosen),
   ).symbols;
   const symbols = snapshots.map((s) => s.symbol);
-  const diagnostics = services.diagnostics();
+  // Per-symbol figures only for the pairs shown (a whole market's would be
+  // most of the page); thresholds whole, for a watchlist added in the page.
+  const diagnostics = services.diagnostics(symbols);
   const chart = CHART_WINDOWS[DEFAULT_CHART_WINDOW];
   return {
     symbols,
@@ -105,7 +107,7 @@ export function dashboardPageData(
     alerts: services.alerts().alerts.slice(0, PAGE_ALERTS),
     thresholds: services.thresholds(),
     diagnostics,
-    rooms: services.rooms(),
-    metrics: services.metrics(),
+    rooms: services.rooms(symbols),
+    metrics: services.metrics(symbols),
   };
 }

@@ -8,6 +8,7 @@ import type { Clock } from "../clock/clock.ts";
 import type { ServiceConfig } from "../config/load_config.ts";
 import type { AlertFrame, TickFrame } from "../protocol/frames.ts";
 import type {
+  AlertMetrics,
   DiagnosticsResponse,
   MemoryMetrics,
 } from "../protocol/api_types.ts";
@@ -86,6 +87,11 @@ export interface ServiceParts {
  * assembles them.
  */
 export function buildServices(parts: ServiceParts): Services {
+  /** The tracked channel ids among `ids` (any case); undefined: every one. */
+  const tracked = (ids: readonly string[] | undefined) =>
+    ids === undefined ? undefined : new Set(
+      ids.flatMap((id) => parts.catalog.table.get(id.toUpperCase()) ?? []),
+    );
   const { config, hub, clock } = parts;
   const uptimeSeconds = () =>
     Math.round((clock.now() - parts.startedAt) / 1000);
@@ -109,7 +115,14 @@ export function buildServices(parts: ServiceParts): Services {
       uptime_s: uptimeSeconds(),
       epoch: hub.epoch,
     }),
-    diagnostics: parts.diagnostics,
+    diagnostics: (ids) => {
+      const diagnostics = parts.diagnostics();
+      const keep = tracked(ids);
+      return keep === undefined ? diagnostics : {
+        ...diagnostics,
+        symbols: diagnostics.symbols.filter((s) => keep.has(s.symbol)),
+      };
+    },
     symbols: (ids) => {
       const unavailable = new Set(parts.upstream()?.unavailableSymbols ?? []);
       const chosen = ids === undefined ? parts.catalog.symbols : [
@@ -165,15 +178,15 @@ export function buildServices(parts: ServiceParts): Services {
       auditResponse(await parts.thresholds.auditPage(query)),
     raiseTradeAlerts: parts.raiseTradeAlerts,
     raiseLiquidationAlerts: parts.raiseLiquidationAlerts,
-    rooms: () => {
-      const rooms = hub.roomCounts();
-      return { total: hub.activeSubscribers, rooms };
-    },
+    rooms: (ids) => ({
+      total: hub.activeSubscribers,
+      rooms: pick(hub.roomCounts(), tracked(ids)),
+    }),
     room: (symbol) => {
       const id = resolveSymbol(symbol, parts.catalog.table);
       return { symbol: id, subscribers: hub.roomCounts()[id] ?? 0 };
     },
-    metrics: () => ({
+    metrics: (ids) => ({
       uptime_s: uptimeSeconds(),
       ticks_processed: hub.ticksPublished,
       upstream_requests: parts.upstream()?.counters.requests ?? 0,
@@ -192,10 +205,13 @@ export function buildServices(parts: ServiceParts): Services {
       slow_closes_total: hub.stats.slowCloses,
       fanout_interval_ms: hub.fanoutIntervalMs,
       ingestion_restarts: parts.ingestion.status().restarts,
-      alerts: alertMetrics(
-        withPriceLevels(parts.engine.stats(), parts.priceAlerts.stats()),
-        parts.pipeline.stats(),
-        parts.alertStore.count,
+      alerts: alertsOf(
+        alertMetrics(
+          withPriceLevels(parts.engine.stats(), parts.priceAlerts.stats()),
+          parts.pipeline.stats(),
+          parts.alertStore.count,
+        ),
+        tracked(ids),
       ),
       ingest: ingestMetrics(parts.upstream(), config.upstream.mode),
       intake: parts.intake.metrics(),
@@ -206,11 +222,14 @@ export function buildServices(parts: ServiceParts): Services {
       engine: parts.link.metrics(),
       memory: memoryMetrics(parts.ingestion.status().workerHeap),
     }),
-    thresholds: () => ({
-      thresholds: parts.thresholds.all("whale"),
-      trade_thresholds: parts.thresholds.all("trade"),
-      spike_thresholds: parts.thresholds.all("spike"),
-      liquidation_thresholds: parts.thresholds.all("liquidation"),
+    thresholds: (ids) => ({
+      thresholds: pick(parts.thresholds.all("whale"), tracked(ids)),
+      trade_thresholds: pick(parts.thresholds.all("trade"), tracked(ids)),
+      spike_thresholds: pick(parts.thresholds.all("spike"), tracked(ids)),
+      liquidation_thresholds: pick(
+        parts.thresholds.all("liquidation"),
+        tracked(ids),
+      ),
       writable: config.security.adminToken !== undefined,
     }),
     setThreshold: async (symbol, update, actorIp) => {
@@ -255,6 +274,32 @@ export function buildServices(parts: ServiceParts): Services {
 }
 
 /** The process's memory now, with the worker's heap as it last reported it. */
+/**
+ * The entries of `record` whose key `keep` has, in `record`'s order (every
+ * one without it).
+ */
+function pick<T>(
+  record: Readonly<Record<string, T>>,
+  keep: ReadonlySet<string> | undefined,
+): Record<string, T> {
+  if (keep === undefined) return { ...record };
+  const picked: Record<string, T> = {};
+  for (const key in record) if (keep.has(key)) picked[key] = record[key];
+  return picked;
+}
+
+/** `alerts` with its per-symbol counts for `keep` only (totals unchanged). */
+function alertsOf(
+  alerts: AlertMetrics,
+  keep: ReadonlySet<string> | undefined,
+): AlertMetrics {
+  return keep === undefined ? alerts : {
+    ...alerts,
+    raised: pick(alerts.raised, keep),
+    suppressed: pick(alerts.suppressed, keep),
+  };
+}
+
 function memoryMetrics(workerHeap: HeapFigures | null): MemoryMetrics {
   const usage = Deno.memoryUsage();
   return {
