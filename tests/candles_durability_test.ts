@@ -111,3 +111,54 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name:
+    "candle restart - the books read their older bars after the service answers, the same bars either way, and the backfill then asks only for the gap",
+  sanitizeResources: true,
+  sanitizeOps: true,
+}, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sentinel-candles-" });
+  const exchange = await startExchange({ hostname: "127.0.0.1", port: 0 });
+  const env = processEnv(exchange, dir, { CANDLES_BACKFILL_HOURS: "24" });
+  const settled = (base: string) =>
+    pollUntil(
+      async () => {
+        const metrics = await (await fetch(`${base}/api/metrics`)).json();
+        return metrics.candles.backfill_steps_pending === 0 &&
+          metrics.candles.books_loading === 0;
+      },
+      "the books read and the backfill done",
+      60_000,
+    );
+  // 1 m bars from before the 2 hours a book reads first.
+  const older = (base: string, before: number) =>
+    candles(base, `symbol=ETH-USDT&interval=1m&limit=600&to=${before}`);
+  try {
+    await withKillAndRestart(env, async (first, restart) => {
+      await settled(first.url);
+      const before = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 3_600_000;
+      const seen = await older(first.url, before);
+      assert.equal(seen.candles.length, 600, "backfilled minutes");
+      const fresh = exchange.exchange.state().requests.kline;
+      await first.stop("SIGKILL");
+      const second = await restart();
+      const answered = await older(second.url, before);
+      await settled(second.url);
+      assert.deepEqual(answered.candles, seen.candles, "read from the store");
+      assert.deepEqual(
+        (await older(second.url, before)).candles,
+        seen.candles,
+        "held in memory",
+      );
+      const again = exchange.exchange.state().requests.kline - fresh;
+      assert.ok(
+        again <= 8,
+        `the gap only: ${again} kline requests after the restart, ${fresh} for the fresh install`,
+      );
+    });
+  } finally {
+    await exchange.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -129,6 +129,8 @@ export async function backfillCandles(
   const total = PLAN.length * options.symbols.length;
   let done = 0;
   const aborted = () => signal?.aborted ?? false;
+  // Bars a book has not read from the store yet are not missing.
+  await service.loaded;
   for (const step of PLAN) {
     await inLanes(options.symbols, options.concurrency ?? 1, async (symbol) => {
       const book = service.book(symbol.id);

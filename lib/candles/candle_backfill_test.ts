@@ -7,9 +7,9 @@ import {
   type KlineSource,
   missingWindows,
 } from "./candle_backfill.ts";
-import { MemoryCandleStore } from "./candle_store.ts";
+import { type CandleStore, MemoryCandleStore } from "./candle_store.ts";
 import { CandleService } from "./candle_service.ts";
-import { testBar } from "./test_utils.ts";
+import { heldOlderReads, testBar } from "./test_utils.ts";
 
 const M = 60_000;
 const H = 1_699_999_200_000;
@@ -68,7 +68,7 @@ const HORIZONS = {
 function openService(
   clock: FakeClock,
   symbols: readonly TrackedSymbol[] = SYMBOLS,
-  store = new MemoryCandleStore(),
+  store: CandleStore = new MemoryCandleStore(),
 ): Promise<CandleService> {
   return CandleService.open({
     symbols: symbols.map((s) => s.id),
@@ -222,4 +222,32 @@ Deno.test("backfillCandles - with concurrency, several symbols fill at once, nev
     assert.equal(candles.length, 60, symbol.id);
   }
   await service.stop();
+});
+
+Deno.test("backfillCandles - after a restart the plan waits for the books' older bars: stored bars are not asked for again", async () => {
+  const clock = new FakeClock(H + 30_000);
+  const store = new MemoryCandleStore();
+  const options = (service: CandleService, exchange: FakeExchange) => ({
+    service,
+    source: exchange,
+    symbols: SYMBOLS,
+    spanMs: 86_400_000,
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  const first = await openService(clock, SYMBOLS, store);
+  await backfillCandles(options(first, new FakeExchange()));
+  await first.stop();
+  clock.advance(5 * M);
+  const reads = heldOlderReads(store, clock.now(), HORIZONS);
+  const second = await openService(clock, SYMBOLS, reads.store);
+  const exchange = new FakeExchange();
+  assert.deepEqual(reads.held, ["BTC-USDT 1s", "ETH-USDT 1s"], "they wait");
+  const backfill = backfillCandles(options(second, exchange));
+  assert.equal(exchange.requests.length, 0, "so does the plan");
+  reads.release();
+  const report = await backfill;
+  assert.deepEqual(report.taken, { "1m": 2 * 5, "1h": 0 }, "the gap only");
+  assert.equal(report.requests, 2);
+  await second.stop();
 });

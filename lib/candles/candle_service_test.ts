@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { type Candle, CANDLE_INTERVALS } from "../protocol/candles.ts";
 import { groupCandles } from "./candle_aggregate.ts";
-import {
-  type CandleStore,
-  MemoryCandleStore,
-  type StoredBar,
-} from "./candle_store.ts";
+import { MemoryCandleStore, type StoredBar } from "./candle_store.ts";
 import {
   type CandleQuery,
   CandleService,
@@ -14,7 +10,7 @@ import {
   type OlderBarsLoaded,
 } from "./candle_service.ts";
 import { SERVICE_DOWN } from "./outage_log.ts";
-import { feedTicks, testBar } from "./test_utils.ts";
+import { feedTicks, heldOlderReads, testBar } from "./test_utils.ts";
 
 /** An hour boundary. */
 const H = 1_699_999_200_000;
@@ -301,42 +297,11 @@ Deno.test("CandleService - a symbol tracked later gets a book sized for the new 
   );
 });
 
-/**
- * `store`, with each read from the start of a window (`HOURS`, as of
- * `now`) to before `now` — the read of a book's older bars once it opened —
- * held until `release` is called.
- */
-function heldOlderReads(store: MemoryCandleStore, now: number) {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => release = resolve);
-  const held: string[] = [];
-  const load: CandleStore["load"] = async function* (
-    symbol,
-    resolution,
-    from,
-    before,
-  ) {
-    if (from === now - HOURS[resolution] && before !== now + 1) {
-      held.push(`${symbol} ${resolution}`);
-      await released;
-    }
-    yield* store.load(symbol, resolution, from, before);
-  };
-  const wrapped = new Proxy(store, {
-    get: (target, key) => {
-      if (key === "load") return load;
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { store: wrapped, release, held };
-}
-
 Deno.test("CandleService - opens with the newest part of each window and reads the older bars in the background, answering the same meanwhile", async () => {
   const now = H + 1_800_000 + 30_000;
   // The 1 s window is two hours: 1 m bars of three hours are read first.
   const first = 3 * 3_600_000;
-  const reads = heldOlderReads(await storedHistory(now), now);
+  const reads = heldOlderReads(await storedHistory(now), now, HOURS);
   let loaded: OlderBarsLoaded | undefined;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => done = resolve);
@@ -376,7 +341,7 @@ Deno.test("CandleService - opens with the newest part of each window and reads t
 
 Deno.test("CandleService - stop ends the read of older bars without reporting it done", async () => {
   const now = H + 1_800_000 + 30_000;
-  const reads = heldOlderReads(await storedHistory(now), now);
+  const reads = heldOlderReads(await storedHistory(now), now, HOURS);
   let reported = false;
   const symbols = ["A", "B", "C", "D", "E", "F"].map((s) => `${s}-USDT`);
   const service = await open(new FakeClock(now), reads.store, {

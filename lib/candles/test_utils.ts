@@ -6,6 +6,8 @@
 import type { FakeClock } from "../clock/fake_clock.ts";
 import type { Candle } from "../protocol/candles.ts";
 import type { CandleService } from "./candle_service.ts";
+import type { CandleHorizons } from "./candle_load.ts";
+import type { CandleStore } from "./candle_store.ts";
 
 /** A bar starting at `t` (open 1, high 2, low 1, close 2, volume 1 from trades). */
 export function testBar(t: number, overrides: Partial<Candle> = {}): Candle {
@@ -65,4 +67,39 @@ export function feedTicks(
       }]);
     }
   }
+}
+
+/**
+ * `store`, with each read from the start of a window (`windows`, as of
+ * `now`) to before `now` — the read of a book's older bars once it opened —
+ * held until `release` is called; `held` names them (symbol and resolution).
+ */
+export function heldOlderReads<S extends CandleStore>(
+  store: S,
+  now: number,
+  windows: CandleHorizons,
+): { store: S; release: () => void; held: string[] } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const held: string[] = [];
+  const load: CandleStore["load"] = async function* (
+    symbol,
+    resolution,
+    from,
+    before,
+  ) {
+    if (from === now - windows[resolution] && before !== now + 1) {
+      held.push(`${symbol} ${resolution}`);
+      await released;
+    }
+    yield* store.load(symbol, resolution, from, before);
+  };
+  const wrapped = new Proxy(store, {
+    get: (target, key) => {
+      if (key === "load") return load;
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { store: wrapped, release, held };
 }

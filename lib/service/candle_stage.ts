@@ -292,9 +292,6 @@ async function runBackfill(
       (await client.fetchPage({ ...request, limit: 1_000 }, abort)).bars,
   };
   try {
-    // Bars a book has not read yet are not missing: the plan waits for them.
-    await candles.loaded;
-    if (signal.aborted) return;
     const report = await backfillCandles({
       service: candles,
       source,
