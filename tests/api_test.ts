@@ -45,6 +45,7 @@ Deno.test("api - health, symbols, rooms, metrics and diagnostics report the live
     ]);
     assert.equal(symbols.symbols[0].upstream, "BTCUSDT");
     assert.equal(symbols.symbols[0].threshold, 50_000_000);
+    assert.equal(symbols.symbols[0].trade_threshold, 250_000);
 
     const diagnostics = await pollUntil(async () => {
       const { body } = await getJson<DiagnosticsResponse>(

@@ -175,6 +175,10 @@ Deno.test("pages - a whole market: the dashboard streams its first pairs and the
       "per-symbol figures of the pairs shown only",
     );
     assert.deepEqual(Object.keys(network.metrics.alerts.raised), shown);
+    const controller = payload.islands.find(([name]) =>
+      name === "threshold_controller"
+    )![1] as { thresholds: object };
+    assert.deepEqual(Object.keys(controller.thresholds), shown);
 
     const markets = await fetch(`${stack.service.url}/markets`, HTML);
     assert.equal(markets.status, 200);

@@ -397,7 +397,8 @@ export class Dashboard {
 
   /**
    * Takes a saved watchlist naming pairs the page does not stream: those
-   * still tracked join the page's stream (with their latest tick); the rest
+   * still tracked join the page's stream (with their latest tick and their
+   * thresholds, which the page carries for its own pairs only); the rest
    * are dropped. On failure only the streamed ones are kept.
    */
   async #adoptWatchlist(
@@ -423,6 +424,13 @@ export class Dashboard {
         ...found.map((s) => s.symbol).filter((s) => !streamed.includes(s)),
       ];
       this.store.seedTicks(found.map((s) => s.tick));
+      this.store.seedThresholds(
+        Object.fromEntries(found.map((s) => [s.symbol, s.threshold])),
+      );
+      this.tradeThresholds.value = {
+        ...this.tradeThresholds.peek(),
+        ...Object.fromEntries(found.map((s) => [s.symbol, s.trade_threshold])),
+      };
     });
   }
 

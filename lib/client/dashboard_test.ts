@@ -61,7 +61,12 @@ function harness(storage = memoryStorage()) {
         ? {
           symbols: decodeURIComponent(url.split("=")[1]).split(",")
             .filter((id) => id !== "GONE-USDT")
-            .map((symbol) => ({ symbol, tick: tickFrame(symbol, 3) })),
+            .map((symbol) => ({
+              symbol,
+              threshold: 7_000_000,
+              trade_threshold: 70_000,
+              tick: tickFrame(symbol, 3),
+            })),
         }
         : url.startsWith("/api/rooms?")
         ? { total: 1, rooms: { [BTC]: 1, [ETH]: 1 } }
@@ -306,6 +311,8 @@ Deno.test("Dashboard - saved pairs the page does not stream are checked, then st
     "SOL-USDT-PERP",
   ]);
   assert.equal(h.dashboard.store.tick("SOL-USDT-PERP").value?.seq, 3);
+  assert.equal(h.dashboard.store.thresholds.value["SOL-USDT-PERP"], 7_000_000);
+  assert.equal(h.dashboard.tradeThresholds.value["SOL-USDT-PERP"], 70_000);
   assert.equal(
     new URL(h.sockets[0].url).searchParams.get("symbols"),
     `${BTC},${ETH},SOL-USDT-PERP`,

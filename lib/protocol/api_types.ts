@@ -223,7 +223,10 @@ export interface SymbolSnapshot {
   /** `spot` pair or `linear` perpetual. */
   readonly market: "spot" | "linear";
   readonly available: boolean;
+  /** Whale threshold (24 h turnover, USDT). */
   readonly threshold: number;
+  /** Trade threshold: a single trade's notional the tape marks, USDT. */
+  readonly trade_threshold: number;
   readonly tick: TickFrame | null;
 }
 

@@ -84,7 +84,8 @@ export function dashboardPageData(
   ).symbols;
   const symbols = snapshots.map((s) => s.symbol);
   // Per-symbol figures only for the pairs shown (a whole market's would be
-  // most of the page); thresholds whole, for a watchlist added in the page.
+  // most of the page): a watchlist the browser adds gets its pairs'
+  // thresholds from `/api/symbols?ids=`.
   const diagnostics = services.diagnostics(symbols);
   const chart = CHART_WINDOWS[DEFAULT_CHART_WINDOW];
   return {
@@ -105,7 +106,7 @@ export function dashboardPageData(
     trades: { symbol: chosen, trades: services.recentTrades(chosen) },
     priceAlerts: services.priceAlerts(),
     alerts: services.alerts().alerts.slice(0, PAGE_ALERTS),
-    thresholds: services.thresholds(),
+    thresholds: services.thresholds(symbols),
     diagnostics,
     rooms: services.rooms(symbols),
     metrics: services.metrics(symbols),

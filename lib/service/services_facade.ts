@@ -141,6 +141,7 @@ export function buildServices(parts: ServiceParts): Services {
           market: s.category,
           available: !unavailable.has(s.id),
           threshold: parts.thresholds.get(s.id) ?? 0,
+          trade_threshold: parts.thresholds.get(s.id, "trade") ?? 0,
           tick: hub.latest(s.id) ?? null,
         })),
       };
