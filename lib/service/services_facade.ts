@@ -223,16 +223,16 @@ export function buildServices(parts: ServiceParts): Services {
       engine: parts.link.metrics(),
       memory: memoryMetrics(parts.ingestion.status().workerHeap),
     }),
-    thresholds: (ids) => ({
-      thresholds: pick(parts.thresholds.all("whale"), tracked(ids)),
-      trade_thresholds: pick(parts.thresholds.all("trade"), tracked(ids)),
-      spike_thresholds: pick(parts.thresholds.all("spike"), tracked(ids)),
-      liquidation_thresholds: pick(
-        parts.thresholds.all("liquidation"),
-        tracked(ids),
-      ),
-      writable: config.security.adminToken !== undefined,
-    }),
+    thresholds: (ids) => {
+      const keep = tracked(ids);
+      return {
+        thresholds: pick(parts.thresholds.all("whale"), keep),
+        trade_thresholds: pick(parts.thresholds.all("trade"), keep),
+        spike_thresholds: pick(parts.thresholds.all("spike"), keep),
+        liquidation_thresholds: pick(parts.thresholds.all("liquidation"), keep),
+        writable: config.security.adminToken !== undefined,
+      };
+    },
     setThreshold: async (symbol, update, actorIp) => {
       const id = resolveSymbol(symbol, parts.catalog.table);
       const changes = answeringDomainErrors(() => thresholdChanges(update));
@@ -282,8 +282,8 @@ export function buildServices(parts: ServiceParts): Services {
 function pick<T>(
   record: Readonly<Record<string, T>>,
   keep: ReadonlySet<string> | undefined,
-): Record<string, T> {
-  if (keep === undefined) return { ...record };
+): Readonly<Record<string, T>> {
+  if (keep === undefined) return record;
   const picked: Record<string, T> = {};
   for (const key in record) if (keep.has(key)) picked[key] = record[key];
   return picked;
