@@ -242,7 +242,7 @@ Deno.test("backfillCandles - after a restart the plan waits for the books' older
   const reads = heldOlderReads(store, clock.now(), HORIZONS);
   const second = await openService(clock, SYMBOLS, reads.store);
   const exchange = new FakeExchange();
-  assert.deepEqual(reads.held, ["BTC-USDT 1s", "ETH-USDT 1s"], "they wait");
+  assert.deepEqual(reads.held, ["BTC-USDT 1m", "ETH-USDT 1m"], "they wait");
   const backfill = backfillCandles(options(second, exchange));
   assert.equal(exchange.requests.length, 0, "so does the plan");
   reads.release();

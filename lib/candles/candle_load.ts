@@ -187,10 +187,14 @@ export async function loadBook(
 
 /**
  * Reads into `book` — opened by {@linkcode loadBook} as of `now` — the
- * rest of each of its `windows`: the bars from the window's start to where
- * the series is complete from. Each series is complete from its window's
- * start once those bars are held; until then a read of that part goes to
- * the store, as for bars past the window.
+ * rest of its 1 m and 1 h `windows`: the bars from the window's start to
+ * where the series is complete from. Each series is complete from its
+ * window's start once those bars are held; until then a read of that part
+ * goes to the store, as for bars past the window. The 1 s bars before the
+ * minute left open are not read again: the 1 s window is minutes long, and
+ * by key (a read per ten seconds of it) a whole market's took most of a
+ * minute at full load, by which time most had left the window. A 1 s query
+ * reaching before them reads the store.
  */
 export async function loadOlderBars(
   store: CandleStore,
@@ -199,7 +203,7 @@ export async function loadOlderBars(
   windows: CandleHorizons,
   now: number,
 ): Promise<void> {
-  for (const resolution of STORED_RESOLUTIONS) {
+  for (const resolution of ["1m", "1h"] as const) {
     const series = book.series[resolution];
     const from = now - windows[resolution];
     const to = series.completeFrom;
