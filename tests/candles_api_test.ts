@@ -96,6 +96,7 @@ Deno.test("candles - a fresh install shows a full day of 1 m bars from the simul
     assert.ok(metrics.candles!.bars_backfilled_total >= 4 * 1_439);
     const prometheus = await (await fetch(`${base}/metrics`)).text();
     assert.match(prometheus, /^sentinel_candle_backfill_steps_pending 0$/m);
+    assert.match(prometheus, /^sentinel_candle_books_loading 0$/m);
   } finally {
     await stack.stop();
   }

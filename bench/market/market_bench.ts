@@ -51,6 +51,7 @@ import {
 import { checkScreenerPage, type PageCheck } from "./screener_page.ts";
 import type {
   IntakeMetrics,
+  LatencyFigures,
   MemoryMetrics,
   MetricsResponse,
 } from "../../lib/protocol/api_types.ts";
@@ -320,15 +321,10 @@ async function main(): Promise<number> {
               rss_mb: Math.round(s.rssKb / 1024),
               main_heap_used_mb: mb(memory?.main_heap_used_bytes),
               worker_heap_used_mb: mb(memory?.worker_heap_used_bytes),
-              tick_age_p50_p99_ms: figures?.intake &&
-                [
-                  figures.intake.tick_age_ms.p50,
-                  figures.intake.tick_age_ms.p99,
-                ],
-              cycle_handling_p50_p99_ms: figures?.intake && [
-                figures.intake.cycle_handling_ms.p50,
-                figures.intake.cycle_handling_ms.p99,
-              ],
+              tick_age_p50_p99_ms: p50p99(figures?.intake?.tick_age_ms),
+              cycle_handling_p50_p99_ms: p50p99(
+                figures?.intake?.cycle_handling_ms,
+              ),
             });
           }
         };
@@ -484,6 +480,11 @@ async function main(): Promise<number> {
     }
     await Deno.remove(kvDir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The median and p99 of `figures`, for a sample line. */
+function p50p99(figures: LatencyFigures | undefined) {
+  return figures && [figures.p50, figures.p99];
 }
 
 if (import.meta.main) {

@@ -87,7 +87,10 @@ export interface ServiceParts {
  * assembles them.
  */
 export function buildServices(parts: ServiceParts): Services {
-  /** The tracked channel ids among `ids` (any case); undefined: every one. */
+  /**
+   * The tracked channel ids among `ids` (any case), in their order, once
+   * each; undefined: every one.
+   */
   const tracked = (ids: readonly string[] | undefined) =>
     ids === undefined ? undefined : new Set(
       ids.flatMap((id) => parts.catalog.table.get(id.toUpperCase()) ?? []),
@@ -125,15 +128,10 @@ export function buildServices(parts: ServiceParts): Services {
     },
     symbols: (ids) => {
       const unavailable = new Set(parts.upstream()?.unavailableSymbols ?? []);
-      const chosen = ids === undefined ? parts.catalog.symbols : [
-        ...new Set(
-          ids.map((id) => parts.catalog.table.get(id.toUpperCase())),
-        ),
-      ]
-        .flatMap((id) => {
-          const symbol = id === undefined ? undefined : parts.catalog.get(id);
-          return symbol === undefined ? [] : [symbol];
-        });
+      const asked = tracked(ids);
+      const chosen = asked === undefined
+        ? parts.catalog.symbols
+        : [...asked].flatMap((id) => parts.catalog.get(id) ?? []);
       return {
         symbols: chosen.map((s) => ({
           symbol: s.id,
