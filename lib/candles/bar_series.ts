@@ -5,7 +5,10 @@
  * source). The buffer starts small and doubles as bars arrive, up to the
  * capacity, so memory follows the bars held and never exceeds what the
  * capacity allows (see the README): a book for a market that trades little,
- * or one listed an hour ago, costs what it holds.
+ * or one listed an hour ago, costs what it holds. A series that fills within
+ * minutes anyway (1 s bars) is better allocated whole (`whole`): each
+ * doubling leaves the old buffer to the collector and the allocator's high
+ * water behind, a step in the process's memory every few minutes.
  *
  * Bars are kept sorted by start time. Live bars arrive in order and are
  * appended in O(1); a bar from the past (a late amendment, a backfill) is
@@ -39,6 +42,12 @@ const FIRST_ROOM = 64;
 /** What {@linkcode BarSeries.put} did with a bar. */
 export type PutOutcome = "appended" | "replaced" | "inserted" | "dropped";
 
+/** Options of a {@linkcode BarSeries}. */
+export interface BarSeriesOptions {
+  /** Allocate room for `capacity` bars at once instead of growing. Default false. */
+  readonly whole?: boolean;
+}
+
 /** A bounded, sorted, columnar store of bars. */
 export class BarSeries {
   readonly capacity: number;
@@ -59,14 +68,16 @@ export class BarSeries {
   #columns!: Columns;
 
   /** `capacity`: most bars kept, a positive integer. */
-  constructor(capacity: number) {
+  constructor(capacity: number, options: BarSeriesOptions = {}) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(
         `capacity must be a positive integer, got ${capacity}`,
       );
     }
     this.capacity = capacity;
-    this.#use(columns(Math.min(capacity, FIRST_ROOM)));
+    this.#use(
+      columns(options.whole ? capacity : Math.min(capacity, FIRST_ROOM)),
+    );
   }
 
   /** Memory the columns take now, bytes (at most `capacity` bars' worth). */

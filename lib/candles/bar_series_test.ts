@@ -115,13 +115,20 @@ Deno.test("BarSeries - 57 bytes a bar; bad capacities refused", () => {
   assert.throws(() => new BarSeries(2).at(0), RangeError);
 });
 
-Deno.test("BarSeries - the columns grow as bars arrive, never past the capacity, and every answer matches a plain sorted list", () => {
+Deno.test("BarSeries - the columns grow as bars arrive (or are whole from the start), never past the capacity, and every answer matches a plain sorted list", () => {
   // A small deterministic generator, so a failure replays.
   let seed = 7;
   const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
-  for (const capacity of [1, 3, 64, 65, 200, 1_000]) {
-    const series = new BarSeries(capacity);
-    assert.ok(series.bytes <= Math.min(capacity, 64) * BYTES_PER_BAR);
+  const cases = [1, 3, 64, 65, 200, 1_000].flatMap((capacity) => [
+    { capacity, whole: false },
+    { capacity, whole: true },
+  ]);
+  for (const { capacity, whole } of cases) {
+    const series = new BarSeries(capacity, { whole });
+    assert.equal(
+      series.bytes,
+      (whole ? capacity : Math.min(capacity, 64)) * BYTES_PER_BAR,
+    );
     const model: Candle[] = [];
     let newest = 0;
     for (let step = 0; step < 3_000; step++) {
@@ -144,17 +151,18 @@ Deno.test("BarSeries - the columns grow as bars arrive, never past the capacity,
         if (model.length > capacity) model.shift();
       }
       series.put(put);
-      assert.ok(series.bytes <= capacity * BYTES_PER_BAR);
+      if (whole) assert.equal(series.bytes, capacity * BYTES_PER_BAR);
+      else assert.ok(series.bytes <= capacity * BYTES_PER_BAR);
     }
     assert.deepEqual(
       times(series),
       model.map((b) => b.t),
-      `capacity ${capacity}`,
+      `capacity ${capacity}${whole ? " whole" : ""}`,
     );
     assert.deepEqual(
       series.range(-Infinity, Infinity),
       model,
-      `capacity ${capacity}`,
+      `capacity ${capacity}${whole ? " whole" : ""}`,
     );
   }
   const grown = new BarSeries(1_000);

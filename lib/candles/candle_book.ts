@@ -92,7 +92,8 @@ export class CandleBook {
   /** Throws a `RangeError` for a bad capacity. */
   constructor(options: CandleBookOptions) {
     this.series = {
-      "1s": new BarSeries(options.capacities["1s"]),
+      // Every market that ticks fills its 1 s window within minutes.
+      "1s": new BarSeries(options.capacities["1s"], { whole: true }),
       "1m": new BarSeries(options.capacities["1m"]),
       "1h": new BarSeries(options.capacities["1h"]),
     };

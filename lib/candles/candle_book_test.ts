@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Candle } from "../protocol/candles.ts";
+import { BYTES_PER_BAR } from "./bar_series.ts";
 import { CandleBook, type ClosedBars } from "./candle_book.ts";
 import { testBar } from "./test_utils.ts";
 
@@ -20,6 +21,15 @@ function collect(into: ClosedBars, more: ClosedBars): ClosedBars {
   for (const key of ["1s", "1m", "1h"] as const) into[key].push(...more[key]);
   return into;
 }
+
+Deno.test("CandleBook - the 1 s window is allocated whole, the longer ones grow as bars come", () => {
+  const b = new CandleBook({
+    capacities: { "1s": 447, "1m": 1_441, "1h": 25 },
+  });
+  assert.equal(b.series["1s"].bytes, 447 * BYTES_PER_BAR);
+  assert.equal(b.series["1m"].bytes, 64 * BYTES_PER_BAR);
+  assert.equal(b.series["1h"].bytes, 25 * BYTES_PER_BAR);
+});
 
 Deno.test("CandleBook - 1 s bars roll up into 1 m and 1 h as time closes them", () => {
   const b = book();
