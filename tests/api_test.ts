@@ -11,6 +11,7 @@ import type {
   ThresholdsResponse,
 } from "../lib/protocol/api_types.ts";
 import { pollUntil, startStack } from "./support/start_stack.ts";
+import { layerTest } from "./support/layer_test.ts";
 
 const TOKEN = "test-admin-token-0123456789";
 
@@ -284,3 +285,31 @@ Deno.test("api - every response carries the security headers; errors are JSON", 
     await stack.stop();
   }
 });
+
+layerTest(
+  "api - answers from 1 KB are gzipped for a client that accepts gzip, and only then",
+  async (layer) => {
+    const stack = await startStack({ socketLayer: layer });
+    const base = stack.service.url;
+    try {
+      // fetch asks for gzip by default and inflates what it gets.
+      for (const path of ["/api/metrics", "/metrics"]) {
+        const zipped = await fetch(`${base}${path}`);
+        assert.equal(zipped.headers.get("content-encoding"), "gzip", path);
+        assert.equal(zipped.headers.get("vary"), "accept-encoding", path);
+        assert.ok((await zipped.text()).length >= 1_024, path);
+      }
+      const plain = await fetch(`${base}/api/metrics`, {
+        headers: { "accept-encoding": "identity" },
+      });
+      assert.equal(plain.headers.get("content-encoding"), null);
+      const metrics: MetricsResponse = await plain.json();
+      assert.equal(typeof metrics.uptime_s, "number");
+      const small = await fetch(`${base}/api/health`);
+      assert.equal(small.headers.get("content-encoding"), null);
+      await small.body?.cancel();
+    } finally {
+      await stack.stop();
+    }
+  },
+);

@@ -19,7 +19,11 @@ const SECURITY = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
 };
-const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
+/** JSON answers may be gzipped (from 1 KB), so every one varies by encoding. */
+const JSON_TYPE = {
+  "content-type": "application/json; charset=utf-8",
+  vary: "accept-encoding",
+};
 
 interface Wire {
   readonly status: number;

@@ -3,8 +3,9 @@
  * client IP resolution, the public host check (with `PUBLIC_ORIGIN`), the
  * per-client rate limits (API, socket handshakes,
  * pages), thrown errors turned into JSON responses by the web runtime's one
- * error handler (logging only 5xx and unexpected ones), and the security
- * headers on every answer, errors included. It takes what it needs as
+ * error handler (logging only 5xx and unexpected ones), gzip for the routes'
+ * answers (`response_compression.ts`), and the security headers on every
+ * answer, errors included. It takes what it needs as
  * options, so the edge knows nothing of the service that wires it
  * (`routes/_middleware.ts`).
  */
@@ -13,7 +14,13 @@ import { ipKey } from "./ip_key.ts";
 import { checkPublicHost } from "./public_host.ts";
 import { arrivedOverHttps, withSecurityHeaders } from "./security_headers.ts";
 import type { TrustedProxies } from "./trusted_proxies.ts";
-import { errorHandler, type ErrorLogger, type Handler } from "../web/mod.ts";
+import { compressResponse } from "./response_compression.ts";
+import {
+  acceptsGzip,
+  errorHandler,
+  type ErrorLogger,
+  type Handler,
+} from "../web/mod.ts";
 
 /** The request state the edge fills in. */
 export interface EdgeState {
@@ -60,6 +67,7 @@ export function edgeMiddleware<State extends EdgeState>(
     // Read before `ctx.next()`: a WebSocket upgrade consumes the request, and
     // its headers cannot be read after it.
     const https = arrivedOverHttps(req, client.forwarded);
+    const gzipOk = acceptsGzip(req);
     let response: Response;
     try {
       if (publicOrigin !== undefined) {
@@ -70,6 +78,6 @@ export function edgeMiddleware<State extends EdgeState>(
     } catch (error) {
       response = await handleError(error, req);
     }
-    return withSecurityHeaders(response, https);
+    return withSecurityHeaders(await compressResponse(response, gzipOk), https);
   };
 }

@@ -111,3 +111,24 @@ Deno.test("edgeMiddleware - thrown errors become JSON; only unexpected ones are 
   assert.equal(broken.errors[0].path, "/api/health");
   assert.match(String(broken.errors[0].error), /secret detail/);
 });
+
+Deno.test("edgeMiddleware - a route's large JSON answer is gzipped for a client that accepts it, headers kept", async () => {
+  const body = JSON.stringify({
+    symbols: Array.from({ length: 500 }, (_, i) => `S${i}`),
+  });
+  const { call } = harness(() =>
+    Promise.resolve(Response.json(JSON.parse(body)))
+  );
+  const zipped = await call("/api/symbols", { "accept-encoding": "gzip, br" })
+    .response;
+  assert.equal(zipped.headers.get("content-encoding"), "gzip");
+  assertSecurityHeaders(zipped);
+  const text = await new Response(
+    zipped.body!.pipeThrough(new DecompressionStream("gzip")),
+  ).text();
+  assert.equal(text, body);
+  const plain = await call("/api/symbols").response;
+  assert.equal(plain.headers.get("content-encoding"), null);
+  assertSecurityHeaders(plain);
+  assert.equal(await plain.text(), body);
+});

@@ -1,5 +1,6 @@
 /**
- * Gzip for what the runtime serves itself (pages, static files, bundles):
+ * Gzip for what the runtime serves itself (pages, static files, bundles),
+ * and for the app's middleware to compress what its routes answer:
  * `Deno.serve` does not compress bodies, and the dashboard's JavaScript
  * budget is counted in gzip bytes. Bundles are compressed once at build
  * time, static files once at startup, pages as they stream out.
@@ -35,5 +36,12 @@ export async function gzip(
 
 /** A gzip stream of `text`, for a response body. */
 export function gzipStream(text: string): ReadableStream<Uint8Array> {
-  return new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return gzipBody(new Blob([text]).stream());
+}
+
+/** `body` gzipped as it streams, for a response body. */
+export function gzipBody(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+): ReadableStream<Uint8Array> {
+  return body.pipeThrough(new CompressionStream("gzip"));
 }

@@ -12,6 +12,7 @@ export {
   type WebLogger,
 } from "./app.ts";
 export { buildBundles, type BuildOptions } from "./bundler.ts";
+export { acceptsGzip, gzip, gzipBody, isCompressible } from "./compression.ts";
 export { ensureBundles } from "./build_freshness.ts";
 export { type BuildManifest, pageWeight } from "./build_manifest.ts";
 export {
