@@ -50,7 +50,8 @@ export interface BarSeriesOptions {
 
 /** A bounded, sorted, columnar store of bars. */
 export class BarSeries {
-  readonly capacity: number;
+  #capacity: number;
+  readonly #whole: boolean;
   /** Bars the columns have room for now: doubles up to `capacity`. */
   #room = 0;
   #start = 0;
@@ -69,15 +70,30 @@ export class BarSeries {
 
   /** `capacity`: most bars kept, a positive integer. */
   constructor(capacity: number, options: BarSeriesOptions = {}) {
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(
-        `capacity must be a positive integer, got ${capacity}`,
-      );
-    }
-    this.capacity = capacity;
-    this.#use(
-      columns(options.whole ? capacity : Math.min(capacity, FIRST_ROOM)),
-    );
+    checkCapacity(capacity);
+    this.#capacity = capacity;
+    this.#whole = options.whole ?? false;
+    this.#use(columns(this.#whole ? capacity : Math.min(capacity, FIRST_ROOM)));
+  }
+
+  /** Most bars kept. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /**
+   * Changes the most bars kept (the memory window moved: more symbols share
+   * the budget, or fewer). Shrinking drops the oldest bars past the new
+   * capacity — `completeFrom` moves as when a full ring drops one — and gives
+   * back the room above it; a whole series is reallocated to the new
+   * capacity either way. Throws a `RangeError` for a bad capacity.
+   */
+  setCapacity(capacity: number): void {
+    checkCapacity(capacity);
+    while (this.#size > capacity) this.#dropOldest();
+    this.#capacity = capacity;
+    const room = this.#whole ? capacity : Math.min(this.#room, capacity);
+    if (room !== this.#room) this.#moveTo(room);
   }
 
   /** Memory the columns take now, bytes (at most `capacity` bars' worth). */
@@ -191,9 +207,9 @@ export class BarSeries {
    */
   put(bar: Candle): PutOutcome {
     const last = this.lastTime;
-    if (this.#size === this.#room && this.#room < this.capacity) this.#grow();
+    if (this.#size === this.#room && this.#room < this.#capacity) this.#grow();
     if (last === undefined || bar.t > last) {
-      if (this.#size === this.capacity) this.#dropOldest();
+      if (this.#size === this.#capacity) this.#dropOldest();
       this.#write(this.#size, bar);
       this.#size++;
       return "appended";
@@ -203,7 +219,7 @@ export class BarSeries {
       this.#write(index, bar);
       return "replaced";
     }
-    if (this.#size === this.capacity) {
+    if (this.#size === this.#capacity) {
       if (index === 0) return "dropped";
       this.#dropOldest();
       index--;
@@ -237,16 +253,19 @@ export class BarSeries {
     this.#size--;
   }
 
-  /** Doubles the room (up to the capacity), the bars copied oldest first. */
+  /** Doubles the room (up to the capacity). */
   #grow(): void {
-    const next = columns(Math.min(this.capacity, this.#room * 2));
-    const old = this.#columns;
-    // The ring is full (size = room): oldest from `start` to the end, then
-    // the newest from 0.
-    const wrapped = this.#room - this.#start;
-    old.forEach((column, k) => {
-      next[k].set(column.subarray(this.#start), 0);
-      next[k].set(column.subarray(0, this.#start), wrapped);
+    this.#moveTo(Math.min(this.#capacity, this.#room * 2));
+  }
+
+  /** Moves the bars into new columns of `room` (at least the size), oldest first. */
+  #moveTo(room: number): void {
+    const next = columns(room);
+    // Oldest from `start` towards the end of the buffer, the rest from 0.
+    const head = Math.min(this.#size, this.#room - this.#start);
+    this.#columns.forEach((column, k) => {
+      next[k].set(column.subarray(this.#start, this.#start + head), 0);
+      next[k].set(column.subarray(0, this.#size - head), head);
     });
     this.#use(next);
     this.#start = 0;
@@ -310,6 +329,14 @@ type Columns = [
   Float64Array,
   Uint8Array,
 ];
+
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new RangeError(
+      `capacity must be a positive integer, got ${capacity}`,
+    );
+  }
+}
 
 /** The eight columns of `room` bars, views over one buffer. */
 function columns(room: number): Columns {

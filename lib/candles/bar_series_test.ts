@@ -123,16 +123,24 @@ Deno.test("BarSeries - the columns grow as bars arrive (or are whole from the st
     { capacity, whole: false },
     { capacity, whole: true },
   ]);
-  for (const { capacity, whole } of cases) {
-    const series = new BarSeries(capacity, { whole });
+  for (const { capacity: first, whole } of cases) {
+    const series = new BarSeries(first, { whole });
     assert.equal(
       series.bytes,
-      (whole ? capacity : Math.min(capacity, 64)) * BYTES_PER_BAR,
+      (whole ? first : Math.min(first, 64)) * BYTES_PER_BAR,
     );
     const model: Candle[] = [];
     let newest = 0;
+    let capacity = first;
     for (let step = 0; step < 3_000; step++) {
       const roll = random();
+      if (roll < 0.003) {
+        // The memory window moves: between half and twice the first.
+        capacity = Math.max(1, Math.round(first * (0.5 + random() * 1.5)));
+        series.setCapacity(capacity);
+        while (model.length > capacity) model.shift();
+        continue;
+      }
       if (roll < 0.01) {
         const cut = newest - Math.floor(random() * capacity);
         series.dropBefore(cut);
@@ -157,15 +165,41 @@ Deno.test("BarSeries - the columns grow as bars arrive (or are whole from the st
     assert.deepEqual(
       times(series),
       model.map((b) => b.t),
-      `capacity ${capacity}${whole ? " whole" : ""}`,
+      `capacity ${first}${whole ? " whole" : ""}`,
     );
     assert.deepEqual(
       series.range(-Infinity, Infinity),
       model,
-      `capacity ${capacity}${whole ? " whole" : ""}`,
+      `capacity ${first}${whole ? " whole" : ""}`,
     );
   }
   const grown = new BarSeries(1_000);
   for (let t = 0; t < 100; t++) grown.put(bar(t));
   assert.equal(grown.bytes, 128 * BYTES_PER_BAR, "64, then doubled once");
+});
+
+Deno.test("BarSeries - setCapacity keeps the newest bars in order, drops the oldest past it and gives back the room", () => {
+  const series = new BarSeries(5);
+  for (let t = 1; t <= 8; t++) series.put(bar(t)); // wrapped: 4..8 kept
+  assert.deepEqual(times(series), [4, 5, 6, 7, 8]);
+  series.setCapacity(3);
+  assert.deepEqual(times(series), [6, 7, 8]);
+  assert.equal(series.completeFrom, 6, "the dropped ones are the store's now");
+  assert.equal(series.bytes, 3 * BYTES_PER_BAR);
+  series.setCapacity(10);
+  assert.equal(series.bytes, 3 * BYTES_PER_BAR, "grows as bars come");
+  for (let t = 9; t <= 20; t++) series.put(bar(t));
+  assert.deepEqual(times(series), [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+  assert.equal(series.bytes, 10 * BYTES_PER_BAR);
+  assert.throws(() => series.setCapacity(0), /capacity/);
+
+  const whole = new BarSeries(4, { whole: true });
+  for (let t = 1; t <= 6; t++) whole.put(bar(t));
+  whole.setCapacity(6);
+  assert.equal(whole.bytes, 6 * BYTES_PER_BAR);
+  assert.deepEqual(times(whole), [3, 4, 5, 6]);
+  whole.put(bar(7));
+  whole.put(bar(8));
+  whole.put(bar(9));
+  assert.deepEqual(times(whole), [4, 5, 6, 7, 8, 9]);
 });

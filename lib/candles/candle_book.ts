@@ -26,6 +26,7 @@ import {
   FINER_RESOLUTION,
   INTERVAL_MS,
   slotStart as slot,
+  STORED_RESOLUTIONS,
   type StoredResolution,
 } from "./candle_intervals.ts";
 
@@ -99,6 +100,16 @@ export class CandleBook {
     };
     this.#tradeStreamMs = options.tradeStreamMs;
     this.#builder = new BarBuilder({ tradeStreamMs: options.tradeStreamMs });
+  }
+
+  /**
+   * Takes new memory windows (`BarSeries.setCapacity`): the budget is
+   * shared by every book, so a listing or a delisting moves them all.
+   */
+  setCapacities(capacities: SeriesCapacities): void {
+    for (const r of STORED_RESOLUTIONS) {
+      this.series[r].setCapacity(capacities[r]);
+    }
   }
 
   /** Late events dropped (their minute had closed) and amended into a 1 s bar. */

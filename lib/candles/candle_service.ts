@@ -27,7 +27,7 @@ import type {
   CandlesResponse,
   Outage,
 } from "../protocol/candles.ts";
-import { CandleBook } from "./candle_book.ts";
+import { CandleBook, type SeriesCapacities } from "./candle_book.ts";
 import { CandleBuilding } from "./candle_building.ts";
 import { INTERVAL_MS, STORED_RESOLUTIONS } from "./candle_intervals.ts";
 import {
@@ -333,16 +333,15 @@ export class CandleService {
   }
 
   /**
-   * Builds bars for `symbols` too (new listings): each book starts empty
-   * with the memory windows for the new count, its older bars (if any) in
-   * the store.
+   * Builds bars for `symbols` too (new listings): each book starts empty,
+   * its older bars (if any) in the store. Every book then takes the memory
+   * windows for the new count, the ones held before included, so the books
+   * together stay within the budget however the symbols arrived.
    */
   track(symbols: readonly string[]): void {
     const added = symbols.filter((symbol) => !this.#books.has(symbol));
     if (added.length === 0) return;
-    const capacities = capacitiesFor(
-      this.#windows(this.#books.size + added.length),
-    );
+    const capacities = this.#rewindow(this.#books.size + added.length);
     const now = this.#clock.now();
     for (const symbol of added) {
       const book = new CandleBook({ capacities });
@@ -351,9 +350,21 @@ export class CandleService {
     }
   }
 
-  /** Stops building bars for `symbols` (delistings); stored bars stay. */
+  /**
+   * Stops building bars for `symbols` (delistings); stored bars stay. The
+   * books left take the memory windows for the new count.
+   */
   untrack(symbols: readonly string[]): void {
+    const before = this.#books.size;
     for (const symbol of symbols) this.#books.delete(symbol);
+    if (this.#books.size < before) this.#rewindow(this.#books.size);
+  }
+
+  /** Gives every book held the capacities for `symbols` books; returns them. */
+  #rewindow(symbols: number): SeriesCapacities {
+    const capacities = capacitiesFor(this.#windows(symbols));
+    for (const book of this.#books.values()) book.setCapacities(capacities);
+    return capacities;
   }
 
   #windows(symbols: number): CandleHorizons {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../clock/fake_clock.ts";
 import { type Candle, CANDLE_INTERVALS } from "../protocol/candles.ts";
+import { BYTES_PER_BAR } from "./bar_series.ts";
 import { groupCandles } from "./candle_aggregate.ts";
 import { MemoryCandleStore, type StoredBar } from "./candle_store.ts";
 import {
@@ -299,6 +300,34 @@ Deno.test("CandleService - a symbol tracked later gets a book sized for the new 
       .candles,
     [],
   );
+});
+
+Deno.test("CandleService - every book held takes the memory windows for the new count as symbols are added and removed", async () => {
+  const clock = new FakeClock(H);
+  // The budget shared: the 1 s window shrinks as symbols are added.
+  const service = await open(clock, new MemoryCandleStore(), {
+    windowsFor: (symbols) => ({
+      "1s": 600_000 / symbols,
+      "1m": 7_200_000,
+      "1h": 86_400_000,
+    }),
+  });
+  const btc = service.book("BTC-USDT")!.series["1s"];
+  assert.equal(btc.capacity, 301);
+  for (let i = 0; i < 301; i++) btc.put(testBar(H + i * 1_000));
+  service.track(["SOL-USDT"]);
+  for (const symbol of ["BTC-USDT", "ETH-USDT", "SOL-USDT"]) {
+    const series = service.book(symbol)!.series["1s"];
+    assert.equal(series.capacity, 201, symbol);
+    assert.equal(series.bytes, 201 * BYTES_PER_BAR, symbol);
+  }
+  assert.equal(btc.size, 201, "the oldest 100 seconds dropped");
+  assert.equal(btc.firstTime, H + 100_000);
+  assert.equal(btc.completeFrom, H + 99_001, "older ones read from the store");
+  service.untrack(["SOL-USDT", "ETH-USDT"]);
+  assert.equal(btc.capacity, 601);
+  assert.equal(btc.size, 201, "bars are not brought back, room is");
+  assert.equal(btc.bytes, 601 * BYTES_PER_BAR);
 });
 
 Deno.test("CandleService - opens with the newest part of each window and reads the older bars in the background, answering the same meanwhile", async () => {
