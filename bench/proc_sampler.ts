@@ -83,6 +83,66 @@ export function cpuPercent(
   return (to.cpuSeconds - from.cpuSeconds) / seconds * 100;
 }
 
+/** CPU seconds of each thread of a process at one moment. */
+export interface ThreadSample {
+  /** `performance.now()` when read, ms. */
+  readonly at: number;
+  /** Per thread id: its name (`comm`) and user + system CPU seconds. */
+  readonly threads: ReadonlyMap<number, { name: string; cpuSeconds: number }>;
+}
+
+/** The thread name (`comm`, field 2) from the text of a `/proc/…/stat`. */
+export function parseStatName(stat: string): string {
+  return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+}
+
+/** Reads every thread of `pid` now; null when the process is gone. */
+export async function readThreadSample(
+  pid: number,
+): Promise<ThreadSample | null> {
+  try {
+    const threads = new Map<number, { name: string; cpuSeconds: number }>();
+    for await (const entry of Deno.readDir(`/proc/${pid}/task`)) {
+      const stat = await Deno.readTextFile(
+        `/proc/${pid}/task/${entry.name}/stat`,
+      )
+        .catch(() => undefined);
+      if (stat === undefined) continue; // the thread ended meanwhile
+      threads.set(Number(entry.name), {
+        name: parseStatName(stat),
+        cpuSeconds: parseStatCpuSeconds(stat),
+      });
+    }
+    return { at: performance.now(), threads };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU between two thread samples of process `pid` as percentages of one
+ * core: its main thread (`main`, the thread whose id is the pid), threads
+ * grouped by name otherwise (`worker-1`: a Web Worker; `V8 DefaultWorke`:
+ * the collector's helpers; `tokio-runtime-w`: the runtime's I/O), rounded.
+ * Threads that began after `from` count from zero.
+ */
+export function threadCpuPercent(
+  pid: number,
+  from: ThreadSample,
+  to: ThreadSample,
+): Record<string, number> {
+  const seconds = (to.at - from.at) / 1000;
+  const out: Record<string, number> = {};
+  if (!(seconds > 0)) return out;
+  for (const [tid, thread] of to.threads) {
+    const spent = thread.cpuSeconds - (from.threads.get(tid)?.cpuSeconds ?? 0);
+    const name = tid === pid ? "main" : thread.name;
+    out[name] = (out[name] ?? 0) + spent / seconds * 100;
+  }
+  for (const name of Object.keys(out)) out[name] = Math.round(out[name]);
+  return out;
+}
+
 /**
  * Samples a process every `intervalMs` until stopped, keeping the peak RSS
  * and the latest sample; {@linkcode mark} takes an extra sample on demand

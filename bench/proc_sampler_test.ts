@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import {
   cpuPercent,
   parseStatCpuSeconds,
+  parseStatName,
   parseStatus,
   ProcessSampler,
   readProcessSample,
+  readThreadSample,
+  threadCpuPercent,
 } from "./proc_sampler.ts";
 
 Deno.test("parseStatCpuSeconds - sums utime and stime", () => {
@@ -69,4 +72,38 @@ Deno.test("ProcessSampler - marks keep named samples", async () => {
   } finally {
     sampler.stop();
   }
+});
+
+Deno.test("threadCpuPercent - the main thread by pid, the others by name, new threads from zero", () => {
+  const sample = (at: number, threads: [number, string, number][]) => ({
+    at,
+    threads: new Map(
+      threads.map(([tid, name, cpuSeconds]) => [tid, { name, cpuSeconds }]),
+    ),
+  });
+  const from = sample(0, [[10, "deno", 5], [11, "worker-1", 2], [
+    12,
+    "V8 DefaultWorke",
+    1,
+  ]]);
+  const to = sample(2_000, [
+    [10, "deno", 6.2],
+    [11, "worker-1", 2.6],
+    [12, "V8 DefaultWorke", 1.1],
+    [13, "V8 DefaultWorke", 0.1],
+  ]);
+  assert.deepEqual(threadCpuPercent(10, from, to), {
+    main: 60,
+    "worker-1": 30,
+    "V8 DefaultWorke": 10,
+  });
+  assert.deepEqual(threadCpuPercent(10, to, to), {});
+});
+
+Deno.test("readThreadSample - reads this process's threads, the main one by its pid", async () => {
+  const sample = await readThreadSample(Deno.pid);
+  assert.ok(sample !== null);
+  assert.ok(sample.threads.has(Deno.pid));
+  assert.equal(parseStatName("12 (V8 DefaultWorke) S 1"), "V8 DefaultWorke");
+  assert.equal(await readThreadSample(2 ** 30), null);
 });

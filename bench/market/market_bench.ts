@@ -39,6 +39,9 @@ import {
   type ProcessSample,
   ProcessSampler,
   readProcessSample,
+  readThreadSample,
+  threadCpuPercent,
+  type ThreadSample,
 } from "../proc_sampler.ts";
 import { waitForReady } from "../readiness.ts";
 import { freePort } from "../targets.ts";
@@ -262,6 +265,8 @@ async function main(): Promise<number> {
       rss_mb: number;
       main_heap_used_mb: number | null;
       worker_heap_used_mb: number | null;
+      /** The main isolate's array buffers and other memory outside its heap. */
+      external_mb: number | null;
       /** Exchange time to the main thread, over the newest ticks. */
       tick_age_p50_p99_ms: (number | null)[] | undefined;
       /** The main thread's time per cycle of ticks, over the newest cycles. */
@@ -272,6 +277,9 @@ async function main(): Promise<number> {
     // The simulator shares the cores: its CPU over the same window.
     let simulatorStart: ProcessSample | null = null;
     let simulatorEnd: ProcessSample | null = null;
+    // The service's threads: which of them the CPU went to.
+    let threadsStart: ThreadSample | null = null;
+    let threadsEnd: ThreadSample | null = null;
     let countsStart: IngestCounts | null = null;
     let countsEnd: IngestCounts | null = null;
     /** Why a window's counts are missing, if they are. */
@@ -292,10 +300,13 @@ async function main(): Promise<number> {
         return null;
       }
     };
-    /** The service's memory and its intake of ticks, as `/api/metrics` says. */
+    /**
+     * The service's memory and its intake of ticks, as `/api/metrics` says
+     * (without the per-symbol parts: a whole market's are 200 KB a sample).
+     */
     const serviceFigures = () =>
       json<{ memory?: MemoryMetrics; intake?: IntakeMetrics }>(
-        `${url}/api/metrics`,
+        `${url}/api/metrics?ids=`,
       );
     const onPhase = async (line: string) => {
       let event: { phase?: string };
@@ -306,6 +317,7 @@ async function main(): Promise<number> {
       }
       if (event.phase === "window-start") {
         windowStart = await sampler.mark("start");
+        threadsStart = await readThreadSample(service.pid);
         simulatorStart = await readProcessSample(sim.pid);
         countsStart = await ingestCounts("window start");
         const t0 = performance.now();
@@ -321,6 +333,7 @@ async function main(): Promise<number> {
               rss_mb: Math.round(s.rssKb / 1024),
               main_heap_used_mb: mb(memory?.main_heap_used_bytes),
               worker_heap_used_mb: mb(memory?.worker_heap_used_bytes),
+              external_mb: mb(memory?.external_bytes),
               tick_age_p50_p99_ms: p50p99(figures?.intake?.tick_age_ms),
               cycle_handling_p50_p99_ms: p50p99(
                 figures?.intake?.cycle_handling_ms,
@@ -333,6 +346,7 @@ async function main(): Promise<number> {
       } else if (event.phase === "window-end") {
         clearInterval(rssTimer);
         windowEnd = await sampler.mark("end");
+        threadsEnd = await readThreadSample(service.pid);
         simulatorEnd = await readProcessSample(sim.pid);
         countsEnd = await ingestCounts("window end");
       }
@@ -404,6 +418,13 @@ async function main(): Promise<number> {
         : null,
       ...(countProblems.length > 0 ? { count_problems: countProblems } : {}),
       service_cpu_percent_of_one_core: cpu === null ? null : Math.round(cpu),
+      /**
+       * The same per thread: `main` (the hub, fan-out, candles, alerts),
+       * `worker-1` (ingestion), the collector's helpers and the runtime's.
+       */
+      service_threads_cpu_percent_of_one_core: threadsStart && threadsEnd
+        ? threadCpuPercent(service.pid, threadsStart, threadsEnd)
+        : null,
       /** The load generator's own CPU (ramp included): a busy one inflates latency. */
       generator_cpu_percent_of_one_core: generatorCpu === null
         ? null
