@@ -1,6 +1,6 @@
 /**
  * The closed bars of one symbol at one resolution, oldest first, in a ring
- * of fixed capacity stored column by column in typed arrays over one
+ * of bounded capacity stored column by column in typed arrays over one
  * buffer: 57 bytes a bar (seven float64 columns and one byte for the volume
  * source). The buffer starts small and doubles as bars arrive, up to the
  * capacity, so memory follows the bars held and never exceeds what the
@@ -65,7 +65,7 @@ export class BarSeries {
   #v!: Float64Array;
   #turnover!: Float64Array;
   #source!: Uint8Array;
-  /** The eight columns above, together (to grow them). */
+  /** The eight columns above, together (to move them). */
   #columns!: Columns;
 
   /** `capacity`: most bars kept, a positive integer. */
