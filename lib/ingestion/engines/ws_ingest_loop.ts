@@ -55,7 +55,7 @@ export interface WsIngestLoopOptions extends IngestCallbacks {
   readonly random?: () => number;
   /** Interval of state reports, ms. Default {@linkcode DEFAULT_STATE_INTERVAL_MS}. */
   readonly stateIntervalMs?: number;
-  /** Length of one push cycle's gathering window, ms. Default 10. */
+  /** Length of one push cycle's gathering window, ms. Default 0 (one turn). */
   readonly batchMs?: number;
   /** Args characters per connection. Default 21,000 (Bybit's limit). */
   readonly maxArgsChars?: number;
