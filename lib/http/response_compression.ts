@@ -9,7 +9,10 @@
  * header and the CPU); a download (`content-disposition`), which streams
  * from the store as it is read, is compressed as it streams. Answers that
  * are already encoded, carry no body or are not text are passed through
- * untouched — a 101 WebSocket upgrade above all.
+ * untouched — a 101 WebSocket upgrade above all — and so is what the web
+ * runtime already chose an encoding for (pages, static and build files vary
+ * by `Accept-Encoding` already: compressing them again, or under the same
+ * ETag, would be wrong).
  */
 import { gzip, gzipBody, isCompressible } from "../web/mod.ts";
 
@@ -32,7 +35,7 @@ export async function compressResponse(
   if (
     BODILESS.has(response.status) || response.body === null ||
     contentType === null || !isCompressible(contentType) ||
-    response.headers.has("content-encoding")
+    response.headers.has("content-encoding") || variesByEncoding(response)
   ) return response;
   const headers = new Headers(response.headers);
   headers.append("vary", "accept-encoding");
@@ -48,4 +51,10 @@ export async function compressResponse(
   }
   headers.set("content-encoding", "gzip");
   return new Response(await gzip(bytes), { ...init, headers });
+}
+
+function variesByEncoding(response: Response): boolean {
+  return /(^|,)\s*accept-encoding\s*(,|$)/i.test(
+    response.headers.get("vary") ?? "",
+  );
 }
