@@ -224,7 +224,7 @@ export class CandleService {
       writable: source,
     });
     const service = new CandleService(options, books, outages);
-    service.#loadOlder(windows, now);
+    service.#loadOlder(now);
     if (source) {
       outages.recordDowntime(
         lastBarEnd,
@@ -237,8 +237,12 @@ export class CandleService {
     return service;
   }
 
-  /** Reads the older part of every book's window, a few books at once. */
-  #loadOlder(windows: CandleHorizons, now: number) {
+  /**
+   * Reads the older part of every book's window, a few books at once; each
+   * book with the windows of when its turn comes (the symbols listed after
+   * the open narrow them).
+   */
+  #loadOlder(now: number) {
     const symbols = [...this.#books.keys()];
     const started = this.#clock.now();
     let failures = 0;
@@ -249,6 +253,7 @@ export class CandleService {
       const book = this.#books.get(symbol);
       try {
         if (book) {
+          const windows = this.#windows(this.#books.size);
           await loadOlderBars(this.#store, symbol, book, windows, now);
         }
       } catch (error) {

@@ -260,7 +260,8 @@ Deno.test("CandleService - a symbol tracked later gets a book sized for the new 
     },
   });
   service.track(["NEW-USDT", "BTC-USDT"]);
-  assert.deepEqual(counts, [2, 3], "sized for the two at start, then three");
+  assert.equal(counts[0], 2, "sized for the two at start");
+  assert.equal(counts.at(-1), 3, "then for three");
   assert.equal(service.book("NEW-USDT")!.series["1s"].capacity, 301);
   const older = await service.candles({
     symbol: "NEW-USDT",
@@ -365,6 +366,38 @@ Deno.test("CandleService - opens with the newest part of each window and reads t
   assert.equal(minutes.firstTime, now - 3 * 86_400_000, "all 1 m bars held");
   assert.deepEqual(await service.candles(query), meanwhile);
   assert.deepEqual({ ...loaded!, ms: 0 }, { books: 2, ms: 0, failures: 0 });
+  await service.stop();
+});
+
+Deno.test("CandleService - a book's older bars are read with the windows of when its turn comes", async () => {
+  const now = H + 30_000;
+  const wide = { "1s": 300_000, "1m": 6 * 3_600_000, "1h": 86_400_000 };
+  const narrow = { ...wide, "1m": 3 * 3_600_000 };
+  const oneMinuteReads: string[] = [];
+  class RecordingStore extends MemoryCandleStore {
+    override load(
+      symbol: string,
+      resolution: StoredBar["resolution"],
+      from: number,
+      before?: number,
+    ) {
+      if (resolution === "1m") oneMinuteReads.push(`${symbol} ${now - from}`);
+      return super.load(symbol, resolution, from, before);
+    }
+  }
+  const reads = heldOlderReads(new RecordingStore(), now, wide);
+  // Five books, four read at once: the fifth waits for a lane.
+  const symbols = ["A-USDT", "B-USDT", "C-USDT", "D-USDT", "E-USDT"];
+  const service = await open(new FakeClock(now), reads.store, {
+    symbols,
+    windowsFor: (count) => count <= 5 ? wide : narrow,
+  });
+  service.track(["F-USDT"]);
+  reads.release();
+  await service.loaded;
+  assert.ok(oneMinuteReads.includes(`A-USDT ${wide["1m"]}`), "began before");
+  assert.ok(oneMinuteReads.includes(`E-USDT ${narrow["1m"]}`));
+  assert.ok(!oneMinuteReads.includes(`E-USDT ${wide["1m"]}`));
   await service.stop();
 });
 
