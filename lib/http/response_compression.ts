@@ -19,9 +19,6 @@ import { gzip, gzipBody, isCompressible } from "../web/mod.ts";
 /** Below this many bytes an answer is sent as it is. */
 export const MIN_GZIP_BYTES = 1_024;
 
-/** Statuses that carry no body to compress. */
-const BODILESS = new Set([101, 204, 304]);
-
 /**
  * `response`, gzipped when `acceptsGzip` (read from the request before the
  * handler ran: an upgrade consumes the request) and it is worth it. Every
@@ -33,8 +30,8 @@ export async function compressResponse(
 ): Promise<Response> {
   const contentType = response.headers.get("content-type");
   if (
-    BODILESS.has(response.status) || response.body === null ||
-    contentType === null || !isCompressible(contentType) ||
+    response.body === null || contentType === null ||
+    !isCompressible(contentType) ||
     response.headers.has("content-encoding") || variesByEncoding(response)
   ) return response;
   const headers = new Headers(response.headers);
