@@ -285,12 +285,17 @@ async function main(): Promise<number> {
     /** Why a window's counts are missing, if they are. */
     const countProblems: string[] = [];
     let rssTimer: ReturnType<typeof setInterval> | undefined;
+    /**
+     * `/api/metrics` without its per-symbol parts (a whole market's are
+     * 200 KB an answer); its totals are all the benchmark reads.
+     */
+    const metricsUrl = `${url}/api/metrics?ids=`;
     const ingestCounts = async (at: string): Promise<IngestCounts | null> => {
       try {
         const metrics = await json<{
           ingestion_restarts: number;
           ingest?: { ws_messages_total: number };
-        }>(`${url}/api/metrics`);
+        }>(metricsUrl);
         return {
           messages: metrics.ingest?.ws_messages_total ?? 0,
           restarts: metrics.ingestion_restarts,
@@ -300,14 +305,9 @@ async function main(): Promise<number> {
         return null;
       }
     };
-    /**
-     * The service's memory and its intake of ticks, as `/api/metrics` says
-     * (without the per-symbol parts: a whole market's are 200 KB a sample).
-     */
+    /** The service's memory and its intake of ticks, as `/api/metrics` says. */
     const serviceFigures = () =>
-      json<{ memory?: MemoryMetrics; intake?: IntakeMetrics }>(
-        `${url}/api/metrics?ids=`,
-      );
+      json<{ memory?: MemoryMetrics; intake?: IntakeMetrics }>(metricsUrl);
     const onPhase = async (line: string) => {
       let event: { phase?: string };
       try {
