@@ -10,7 +10,10 @@
  */
 import type { Clock } from "../clock/clock.ts";
 import type { Candle } from "../protocol/candles.ts";
-import type { TrackedSymbol } from "../market/tracked_symbol.ts";
+import type {
+  MarketCategory,
+  TrackedSymbol,
+} from "../market/tracked_symbol.ts";
 import { INTERVAL_MS, slotStart } from "./candle_intervals.ts";
 import type { CandleBook } from "./candle_book.ts";
 import type { CandleService } from "./candle_service.ts";
@@ -55,11 +58,13 @@ export function missingWindows(
 /** What a source of exchange bars answers for one window. */
 export interface KlineSource {
   /**
-   * Closed and open bars of `symbol` (the exchange's name) at `interval`
-   * (`"1"` or `"60"`) starting within `[start, end]`, oldest first.
+   * Closed and open bars of `symbol` (the exchange's name within
+   * `category`: a perpetual's bars are its own, not its spot pair's) at
+   * `interval` (`"1"` or `"60"`) starting within `[start, end]`, oldest first.
    */
   fetchBars(
     request: {
+      readonly category: MarketCategory;
       readonly symbol: string;
       readonly interval: "1" | "60";
       readonly start: number;
@@ -169,7 +174,12 @@ async function fillSeries(
     report.requests++;
     try {
       const bars = await source.fetchBars(
-        { symbol: symbol.upstream, interval, ...window },
+        {
+          category: symbol.category,
+          symbol: symbol.upstream,
+          interval,
+          ...window,
+        },
         signal,
       );
       const closed = bars.filter((b) =>

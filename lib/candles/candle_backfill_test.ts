@@ -32,10 +32,16 @@ Deno.test("missingWindows - each window starts at the newest missing slot, newes
 
 /** An exchange with a bar for every slot, counting requests. */
 class FakeExchange implements KlineSource {
-  requests: { symbol: string; interval: string; start: number; end: number }[] =
-    [];
+  requests: {
+    category: string;
+    symbol: string;
+    interval: string;
+    start: number;
+    end: number;
+  }[] = [];
   failFor = new Set<string>();
   fetchBars(request: {
+    category: string;
     symbol: string;
     interval: "1" | "60";
     start: number;
@@ -137,6 +143,38 @@ Deno.test("backfillCandles - a fresh install gets a full day of 1 m and 1 h bars
   assert.deepEqual(again.taken, { "1m": 5, "1h": 0 });
   assert.equal(again.requests, 1);
   await service.stop();
+});
+
+Deno.test("backfillCandles - a perpetual's bars are its own: asked of the linear market under the exchange's symbol", async () => {
+  const clock = new FakeClock(H + 30_000);
+  const symbols: readonly TrackedSymbol[] = [
+    { id: "BTC-USDT", upstream: "BTCUSDT", category: "spot" },
+    { id: "BTC-USDT-PERP", upstream: "BTCUSDT", category: "linear" },
+  ];
+  const service = await openService(clock, symbols);
+  const exchange = new FakeExchange();
+  const report = await backfillCandles({
+    service,
+    source: exchange,
+    symbols,
+    spanMs: 86_400_000,
+    horizonsMs: HORIZONS,
+    clock,
+  });
+  assert.deepEqual(report.taken, { "1m": 2 * 1_440, "1h": 2 * 24 });
+  const categories = new Set(
+    exchange.requests.map((r) => `${r.category} ${r.symbol}`),
+  );
+  assert.deepEqual([...categories].sort(), [
+    "linear BTCUSDT",
+    "spot BTCUSDT",
+  ]);
+  const perp = await service.candles({
+    symbol: "BTC-USDT-PERP",
+    interval: "1h",
+    limit: 24,
+  });
+  assert.equal(perp.candles.length, 24);
 });
 
 Deno.test("backfillCandles - a failing symbol is reported and the others still fill; abort stops it", async () => {

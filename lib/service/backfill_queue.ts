@@ -1,10 +1,9 @@
 /**
  * What the leader still has to backfill from the exchange's klines, and the
- * runs over it: every followed spot pair when this instance starts to lead,
- * each new one as it is listed. One run at a time; listings that arrive
- * during a run are taken by the next. Klines are read from the spot market
- * only: a perpetual's candles are built live (its spot pair's bars are not
- * its own).
+ * runs over it: every followed market (spot pair or perpetual, each from its
+ * own category's klines) when this instance starts to lead, each new one as
+ * it is listed. One run at a time; listings that arrive during a run are
+ * taken by the next.
  */
 import type { TrackedSymbol } from "../market/tracked_symbol.ts";
 
@@ -15,7 +14,7 @@ export interface BackfillQueueOptions {
   /** Whether this instance leads now: only the leader backfills. */
   readonly leading: () => boolean;
   /**
-   * One run over `symbols` (spot pairs), told the steps left after each
+   * One run over `symbols`, told the steps left after each
    * (two per symbol); never rejects. Undefined: no backfill at all.
    */
   readonly run?: (
@@ -40,15 +39,15 @@ export class BackfillQueue {
     this.#followed = new Map(options.followed.map((s) => [s.id, s]));
   }
 
-  /** Steps still to run (two per spot pair), 0 when filled or not leading. */
+  /** Steps still to run (two per market), 0 when filled or not leading. */
   get pending(): number {
     if (!this.#options.run || !this.#options.leading()) return 0;
     return this.#runLeft + 2 * this.#unfilled.size;
   }
 
-  /** Queues every followed spot pair (this instance leads now) and runs. */
+  /** Queues every followed market (this instance leads now) and runs. */
   fillAll(): void {
-    for (const symbol of this.#followed.values()) this.#queue(symbol);
+    for (const id of this.#followed.keys()) this.#unfilled.add(id);
     this.#start();
   }
 
@@ -56,7 +55,7 @@ export class BackfillQueue {
   track(symbols: readonly TrackedSymbol[]): void {
     for (const symbol of symbols) {
       this.#followed.set(symbol.id, symbol);
-      this.#queue(symbol);
+      this.#unfilled.add(symbol.id);
     }
     this.#start();
   }
@@ -75,10 +74,6 @@ export class BackfillQueue {
     this.#running = undefined;
     running?.stop.abort();
     await running?.done;
-  }
-
-  #queue(symbol: TrackedSymbol): void {
-    if (symbol.category === "spot") this.#unfilled.add(symbol.id);
   }
 
   #start(): void {

@@ -46,24 +46,32 @@ function queue(followed: TrackedSymbol[], leading = true) {
   };
 }
 
-Deno.test("BackfillQueue - the leader fills every followed spot pair, then each listing in the next run", async () => {
+Deno.test("BackfillQueue - the leader fills every followed market, perpetuals too, then each listing in the next run", async () => {
   const q = queue([spot("BTC"), spot("ETH"), perp("BTC")]);
   assert.equal(q.backfill.pending, 0, "nothing queued before it leads");
   q.backfill.fillAll();
   await q.settle();
-  assert.deepEqual(q.runs, [["BTC-USDT", "ETH-USDT"]], "perpetuals skipped");
-  assert.equal(q.backfill.pending, 4, "two steps per pair");
+  assert.deepEqual(q.runs, [["BTC-USDT", "ETH-USDT", "BTC-USDT-PERP"]]);
+  assert.equal(q.backfill.pending, 6, "two steps per market");
   q.left(1);
   q.backfill.track([spot("NEW"), perp("NEW"), spot("GONE")]);
   q.backfill.untrack(["GONE-USDT"]);
-  assert.equal(q.backfill.pending, 1 + 2, "the run's last step and NEW");
+  assert.equal(
+    q.backfill.pending,
+    1 + 4,
+    "the run's last step, NEW and its perpetual",
+  );
   await q.endRun();
-  assert.deepEqual(q.runs[1], ["NEW-USDT"], "listings go to the next run");
+  assert.deepEqual(
+    q.runs[1],
+    ["NEW-USDT", "NEW-USDT-PERP"],
+    "listings go to the next run",
+  );
   await q.endRun();
   assert.equal(q.backfill.pending, 0);
-  q.backfill.track([spot("LATER")]);
+  q.backfill.track([perp("LATER")]);
   await q.settle();
-  assert.deepEqual(q.runs[2], ["LATER-USDT"], "a new run once idle");
+  assert.deepEqual(q.runs[2], ["LATER-USDT-PERP"], "a new run once idle");
   await q.backfill.stop();
 });
 

@@ -67,7 +67,7 @@ export interface CandleStage {
   readonly tape: TradeTape;
   /**
    * New listings: bars and a trades tape for them too, and (on the leader)
-   * a backfill of their spot klines.
+   * a backfill of their klines.
    */
   track(symbols: readonly TrackedSymbol[]): void;
   /** Delistings: no more bars or tape for them (stored bars stay). */
@@ -264,7 +264,7 @@ export async function startCandleStage(
 }
 
 /**
- * The backfill of `symbols` (spot pairs), logged; never rejects. Told how
+ * The backfill of `symbols` (spot pairs and perpetuals), logged; never rejects. Told how
  * many steps are left after each.
  */
 async function runBackfill(

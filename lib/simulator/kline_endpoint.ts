@@ -2,10 +2,11 @@
  * `GET /v5/market/kline` as Bybit answers it, from the simulated market's
  * own candles (`symbol_klines.ts`): rows of seven strings
  * `[startTime, open, high, low, close, volume, turnover]`, newest first,
- * prices on the symbol's tick grid, the bar in progress included. Only
- * `category=spot` is simulated: anything else (Bybit's default when it is
- * omitted is `linear`) is a params error, which catches a client that forgot
- * it. The injected faults apply as they do to tickers.
+ * prices on the symbol's tick grid, the bar in progress included, for
+ * `category=spot` and `category=linear` (each from its own market). A
+ * request without `category` is a params error, although Bybit would take it
+ * as `linear`: that catches a client that forgot it. The injected faults
+ * apply as they do to tickers.
  */
 import { jsonResponse } from "../web/mod.ts";
 import type { SimMarket } from "./market_model.ts";
@@ -77,22 +78,25 @@ function paramsError(now: number, message = "params error"): Response {
   return jsonResponse(retCodeBody(10001, message, now));
 }
 
-/** Answers one kline request at epoch `now`. */
+/**
+ * Answers one kline request at epoch `now` from `market`, the simulated
+ * market of the request's `category` (undefined: no such category here).
+ */
 export function klineResponse(
-  market: SimMarket,
+  market: SimMarket | undefined,
   query: URLSearchParams,
   fault: ContentFault | null,
   now: number,
 ): Response {
   const failed = faultAnswer(fault, now);
   if (failed) return failed;
-  const category = query.get("category") ?? "linear";
+  const category = query.get("category");
   const rule = INTERVALS[query.get("interval") ?? ""];
   const limitText = query.get("limit") ?? "200";
   const startText = query.get("start");
   const endText = query.get("end");
   if (
-    category !== "spot" || !rule || !INTEGER.test(limitText) ||
+    !market || !rule || !INTEGER.test(limitText) ||
     (startText !== null && !INTEGER.test(startText)) ||
     (endText !== null && !INTEGER.test(endText))
   ) return paramsError(now);
@@ -106,7 +110,7 @@ export function klineResponse(
   ) {
     return jsonResponse(
       retCodeBody(10001, "Not supported symbols", now, {
-        category: "spot",
+        category,
         symbol,
         list: [],
       }),
@@ -127,7 +131,7 @@ export function klineResponse(
     .reverse();
   const rows = bars.map((bar) => formatRow(bar, spec));
   const list = fault ? spoilRows(rows, fault) : rows;
-  return okResponse({ symbol, category: "spot", list }, fault, now);
+  return okResponse({ symbol, category, list }, fault, now);
 }
 
 /** A bar as Bybit prints it for `spec`. */

@@ -171,6 +171,26 @@ Deno.test("kline endpoint - the same seed gives the same history", async () => {
   assert.notDeepEqual(a.bars, c.bars);
 });
 
+Deno.test("kline endpoint - a perpetual's bars come from the linear market, not its spot pair", async () => {
+  const { sim } = exchange();
+  const query = "symbol=BTCUSDT&interval=1&limit=5";
+  const linear = await kline(sim, `category=linear&${query}`);
+  assert.equal(linear.body.retCode, 0);
+  assert.equal(linear.body.result.category, "linear");
+  const page = parseKlinePage(linear.body, {
+    symbol: "BTCUSDT",
+    category: "linear",
+  });
+  assert.equal(page.rejected, 0, page.firstRejection);
+  assert.equal(page.rows, 5);
+  const spot = await bars(sim, "interval=1&limit=5");
+  assert.deepEqual(
+    page.bars.map((bar) => bar.t),
+    spot.bars.map((bar) => bar.t),
+  );
+  assert.notDeepEqual(page.bars, spot.bars, "its own price path");
+});
+
 Deno.test("kline endpoint - bad parameters are Bybit's params error; faults apply", async () => {
   const { sim } = exchange();
   const retCode = async (query: string) =>
@@ -178,7 +198,12 @@ Deno.test("kline endpoint - bad parameters are Bybit's params error; faults appl
   assert.equal(
     await retCode("symbol=BTCUSDT&interval=1"),
     10001,
-    "no category: linear, not simulated",
+    "no category: a client that forgot it",
+  );
+  assert.equal(
+    await retCode("category=inverse&symbol=BTCUSDT&interval=1"),
+    10001,
+    "a category not simulated",
   );
   assert.equal(await retCode("category=spot&symbol=BTCUSDT&interval=2"), 10001);
   assert.equal(
@@ -217,5 +242,5 @@ Deno.test("kline endpoint - bad parameters are Bybit's params error; faults appl
     503,
     "a standing fault hits the kline endpoint too",
   );
-  assert.equal(sim.state().requests.kline, 9);
+  assert.equal(sim.state().requests.kline, 10);
 });

@@ -88,7 +88,7 @@ const REST_ENDPOINTS: Readonly<
   [KLINE_PATH]: {
     count: "kline",
     respond: (markets, query, fault, now) =>
-      klineResponse(markets.spot, query, fault, now),
+      klineResponse(named(markets, query), query, fault, now),
   },
   [INSTRUMENTS_PATH]: { count: "instruments", respond: instrumentsResponse },
 };

@@ -2,8 +2,9 @@
  * Pages of `GET /v5/market/kline` for the start-up backfill, fetched
  * politely: requests start at most one every `minIntervalMs` (default
  * 250 ms: 4 a second against Bybit's 600 per 5 s per IP, shared with the
- * tickers poll) however many are in flight, `category` always passed
- * (Bybit would default to linear), and on a rate limit (HTTP 403/429,
+ * tickers poll) however many are in flight, whatever their market, each
+ * request's `category` always passed (Bybit would default to linear), and on
+ * a rate limit (HTTP 403/429,
  * `retCode` 10006) the long waits of `backoff.ts`: 10 minutes after a 403,
  * 30 s doubling after a 429. Other failures (timeouts, 5xx, server-busy
  * codes) are retried with jitter a few times; a parameter error is final.
@@ -18,6 +19,7 @@ import {
   parseKlinePage,
 } from "./kline_schema.ts";
 import { UpstreamError } from "./upstream_error.ts";
+import type { MarketCategory } from "../../market/tracked_symbol.ts";
 
 /** Path of the kline endpoint. */
 export const KLINE_PATH = "/v5/market/kline";
@@ -38,7 +40,9 @@ export function klineUrlFrom(tickersUrl: string): string {
 
 /** One page request. Times are epoch ms, both ends inclusive. */
 export interface KlineRequest {
-  /** The exchange's symbol, e.g. `BTCUSDT`. */
+  /** The market: spot pairs and USDT perpetuals have bars of their own. */
+  readonly category: MarketCategory;
+  /** The exchange's symbol within `category`, e.g. `BTCUSDT`. */
   readonly symbol: string;
   readonly interval: KlineInterval;
   readonly start?: number;
@@ -53,8 +57,6 @@ export interface KlineClientOptions {
   readonly klineUrl: string;
   /** Per-request timeout, ms. */
   readonly timeoutMs: number;
-  /** Product category. Default `spot`. */
-  readonly category?: string;
   /** Least time between two requests, ms. Default 250. */
   readonly minIntervalMs?: number;
   /** Tries of one page before giving up. Default 5. */
@@ -78,7 +80,6 @@ export class KlineClient {
   /** No request starts before this (a failure's wait). */
   #pausedUntil = 0;
   #maxAttempts: number;
-  #category: string;
   #nextAt = -Infinity;
   #requests = 0;
 
@@ -106,7 +107,6 @@ export class KlineClient {
     this.#url = url.href;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#category = options.category ?? "spot";
   }
 
   /** Requests made so far (retries included). */
@@ -130,7 +130,7 @@ export class KlineClient {
       );
     }
     const url = new URL(this.#url);
-    url.searchParams.set("category", this.#category);
+    url.searchParams.set("category", request.category);
     url.searchParams.set("symbol", request.symbol);
     url.searchParams.set("interval", request.interval);
     if (request.start !== undefined) {
@@ -162,7 +162,7 @@ export class KlineClient {
         });
         return parseKlinePage(body, {
           symbol: request.symbol,
-          category: this.#category,
+          category: request.category,
         });
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;

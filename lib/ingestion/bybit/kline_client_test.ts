@@ -6,11 +6,11 @@ import { UpstreamError } from "./upstream_error.ts";
 
 const URL_ = "https://api.example.test/v5/market/kline";
 
-function page(rows: string[][], symbol = "BTCUSDT") {
+function page(rows: string[][], symbol = "BTCUSDT", category = "spot") {
   return JSON.stringify({
     retCode: 0,
     retMsg: "OK",
-    result: { symbol, category: "spot", list: rows },
+    result: { symbol, category, list: rows },
     retExtInfo: {},
     time: 1_700_000_000_000,
   });
@@ -58,7 +58,13 @@ Deno.test("KlineClient - always passes category, symbol, interval, range and lim
   });
   const result = await run(
     clock,
-    client.fetchPage({ symbol: "BTCUSDT", interval: "1", start: 5, end: 9 }),
+    client.fetchPage({
+      category: "spot",
+      symbol: "BTCUSDT",
+      interval: "1",
+      start: 5,
+      end: 9,
+    }),
   );
   assert.equal(result.bars.length, 1);
   const url = new URL(fake.urls[0]);
@@ -70,6 +76,35 @@ Deno.test("KlineClient - always passes category, symbol, interval, range and lim
     end: "9",
     limit: "1000",
   });
+});
+
+Deno.test("KlineClient - a perpetual's page is asked of, and checked against, the linear market", async () => {
+  const clock = new FakeClock();
+  const fake = new ScriptedFetch([
+    { respond: () => jsonResponse(page([ROW], "BTCUSDT", "linear")) },
+    { respond: () => jsonResponse(page([ROW], "BTCUSDT", "spot")) },
+  ]);
+  const client = new KlineClient({
+    klineUrl: URL_,
+    timeoutMs: 1_000,
+    fetch: fake.fetch,
+    clock,
+    maxAttempts: 1,
+  });
+  const request = {
+    category: "linear",
+    symbol: "BTCUSDT",
+    interval: "1",
+  } as const;
+  const result = await run(clock, client.fetchPage(request));
+  assert.equal(result.bars.length, 1);
+  assert.equal(new URL(fake.urls[0]).searchParams.get("category"), "linear");
+  await assert.rejects(
+    run(clock, client.fetchPage(request)),
+    (error) =>
+      error instanceof UpstreamError && error.kind === "invalid-envelope" &&
+      /spot BTCUSDT, asked for linear BTCUSDT/.test(error.message),
+  );
 });
 
 Deno.test("KlineClient - requests are paced at most one per interval", async () => {
@@ -89,7 +124,10 @@ Deno.test("KlineClient - requests are paced at most one per interval", async () 
     clock,
   });
   for (let i = 0; i < 3; i++) {
-    await run(clock, client.fetchPage({ symbol: "BTCUSDT", interval: "60" }));
+    await run(
+      clock,
+      client.fetchPage({ category: "spot", symbol: "BTCUSDT", interval: "60" }),
+    );
   }
   assert.deepEqual(times.map((t) => t - times[0]), [0, 300, 600]);
 });
@@ -117,7 +155,7 @@ Deno.test("KlineClient - backs off on 429, 10006 and 5xx, then succeeds", async 
   const started = clock.now();
   const result = await run(
     clock,
-    client.fetchPage({ symbol: "BTCUSDT", interval: "1" }),
+    client.fetchPage({ category: "spot", symbol: "BTCUSDT", interval: "1" }),
   );
   assert.equal(result.bars.length, 1);
   assert.deepEqual(delays, [
@@ -151,7 +189,7 @@ Deno.test("KlineClient - 403 waits ten minutes; a params error is final", async 
   });
   const error = await run(
     clock,
-    client.fetchPage({ symbol: "BTCUSDT", interval: "1" }),
+    client.fetchPage({ category: "spot", symbol: "BTCUSDT", interval: "1" }),
   ).catch((e) => e);
   assert.ok(error instanceof UpstreamError);
   assert.equal(error.retCode, 10001);
@@ -170,7 +208,11 @@ Deno.test("KlineClient - aborting ends a wait at once", async () => {
     clock,
   });
   const stop = new AbortController();
-  const pending = client.fetchPage({ symbol: "X", interval: "1" }, stop.signal)
+  const pending = client.fetchPage({
+    category: "spot",
+    symbol: "X",
+    interval: "1",
+  }, stop.signal)
     .catch((e) => e);
   for (let i = 0; i < 5; i++) await clock.settle();
   stop.abort();
@@ -210,7 +252,11 @@ Deno.test("KlineClient - requests in flight together start at most one per inter
     clock,
     Promise.all(
       ["A", "B", "C"].map((symbol) =>
-        client.fetchPage({ symbol: `${symbol}USDT`, interval: "1" })
+        client.fetchPage({
+          category: "spot",
+          symbol: `${symbol}USDT`,
+          interval: "1",
+        })
       ),
     ),
   );
