@@ -264,8 +264,9 @@ export async function startCandleStage(
 }
 
 /**
- * The backfill of `symbols` (spot pairs and perpetuals), logged; never rejects. Told how
- * many steps are left after each.
+ * The backfill of `symbols` (spot pairs and perpetuals, each from its own
+ * category's klines), logged; never rejects. Told how many steps are left
+ * after each.
  */
 async function runBackfill(
   options: CandleStageOptions,

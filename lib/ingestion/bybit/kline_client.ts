@@ -2,12 +2,12 @@
  * Pages of `GET /v5/market/kline` for the start-up backfill, fetched
  * politely: requests start at most one every `minIntervalMs` (default
  * 250 ms: 4 a second against Bybit's 600 per 5 s per IP, shared with the
- * tickers poll) however many are in flight, whatever their market, each
+ * tickers poll) however many are in flight and whatever their market, each
  * request's `category` always passed (Bybit would default to linear), and on
- * a rate limit (HTTP 403/429,
- * `retCode` 10006) the long waits of `backoff.ts`: 10 minutes after a 403,
- * 30 s doubling after a 429. Other failures (timeouts, 5xx, server-busy
- * codes) are retried with jitter a few times; a parameter error is final.
+ * a rate limit (HTTP 403/429, `retCode` 10006) the long waits of
+ * `backoff.ts`: 10 minutes after a 403, 30 s doubling after a 429. Other
+ * failures (timeouts, 5xx, server-busy codes) are retried with jitter a few
+ * times; a parameter error is final.
  */
 import { type Clock, systemClock, type TimerId } from "../../clock/clock.ts";
 import { fullJitterDelay, rateLimitDelay } from "./backoff.ts";
