@@ -3,7 +3,7 @@
  * (600 spot pairs pushed every 50 ms with their trades, 400 perpetuals every
  * 100 ms with liquidations: about 16,000 upstream messages a second) and the
  * service following all of it (`SYMBOLS=all MARKETS=spot,linear`), each in
- * its own process; waits for the candle backfill of every spot pair (a
+ * its own process; waits for the candle backfill of every market (a
  * first start's klines) so it measures the steady state; loads the service
  * with 100 overview and 1,000 detail subscribers from a third process; and
  * reports, over the measured window:
@@ -213,7 +213,7 @@ async function main(): Promise<number> {
         d.symbols.every((s) => s.last_tick_ts !== null) && d;
     });
     const channels = ready.symbols.map((s) => s.symbol);
-    // A first start backfills every spot pair's klines: measure the steady
+    // A first start backfills every market's klines: measure the steady
     // state after it, as a service that has run for a while.
     const backfillStart = Date.now();
     let told = 0;
