@@ -191,6 +191,31 @@ Deno.test("kline endpoint - a perpetual's bars come from the linear market, not 
   assert.notDeepEqual(page.bars, spot.bars, "its own price path");
 });
 
+Deno.test("kline endpoint - a synthetic market's minutes reach back to the whole hour before the day, as a backfill asks", async () => {
+  const clock = new FakeClock(START);
+  const sim = new SimExchange({ clock, seed: 42, syntheticSymbols: 1 });
+  const listing = await (await sim.handle(
+    new Request("http://sim.test/v5/market/instruments-info?category=spot"),
+  )).json();
+  const majors = ["BTC", "ETH", "SOL", "1000SATS", "XRP", "DOGE"];
+  const synthetic = listing.result.list.find((
+    i: { symbol: string; baseCoin: string; quoteCoin: string; status: string },
+  ) =>
+    i.status === "Trading" && i.quoteCoin === "USDT" &&
+    !majors.includes(i.baseCoin)
+  ).symbol;
+  const dayBefore = Math.floor((START - 24 * HOUR) / HOUR) * HOUR;
+  const end = dayBefore + 999 * MINUTE;
+  const { body } = await kline(
+    sim,
+    `category=spot&symbol=${synthetic}&interval=1&start=${dayBefore}&end=${end}&limit=1000`,
+  );
+  const page = parseKlinePage(body, { symbol: synthetic, category: "spot" });
+  assert.equal(page.rejected, 0, page.firstRejection);
+  assert.equal(page.bars[0].t, dayBefore, "the oldest minute asked for");
+  assert.equal(page.bars.length, 1_000);
+});
+
 Deno.test("kline endpoint - bad parameters are Bybit's params error; faults apply", async () => {
   const { sim } = exchange();
   const retCode = async (query: string) =>

@@ -33,10 +33,12 @@ const ONSETS = [
 const VOWELS = ["A", "E", "I", "O", "U"];
 
 /**
- * Kline history of a synthetic symbol: the one day of minutes the 24 h window
- * is seeded from, no hours (a year of them for 600 pairs would take GBs).
+ * Kline history of a synthetic symbol: a day and an hour of minutes (the 24 h
+ * window is seeded from the last day of them; the service's backfill of a day
+ * asks from the whole hour before it, as Bybit would answer for a market
+ * listed long ago), no hours (a year of them for 600 pairs would take GBs).
  */
-export const SYNTHETIC_KLINE_HISTORY = { minutes: 1_440, hours: 0 } as const;
+export const SYNTHETIC_KLINE_HISTORY = { minutes: 1_500, hours: 0 } as const;
 
 /** Most synthetic symbols one simulator lists. */
 export const MAX_SYNTHETIC_SYMBOLS = 5_000;
