@@ -2,7 +2,9 @@
  * The Redis engine's two connections (commands, and pub/sub — a subscribed
  * connection can run nothing else), configured for fencing: no offline queue,
  * so a write while disconnected fails at once instead of being replayed,
- * stale, after the reconnect; reconnects with capped, jittered backoff.
+ * stale, after the reconnect; reconnects with capped, jittered backoff. The
+ * feed resubscribes itself after a reconnect (`redis_feed.ts`), so ioredis's
+ * own resubscription, whose failure it leaves unhandled, is off.
  */
 import { Redis, type RedisOptions } from "ioredis";
 
@@ -24,6 +26,7 @@ export async function connectRedisPair(
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    autoResubscribe: false,
     connectTimeout: connectTimeoutMs,
     retryStrategy: (attempt) =>
       Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)) *

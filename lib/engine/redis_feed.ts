@@ -7,6 +7,13 @@
  * reconnect re-reads the epoch and resyncs every channel. The epoch is a key
  * created once (`SET NX`): a message or a reply from another epoch is checked
  * against Redis before it is trusted, and a real change resets every channel.
+ *
+ * The feed subscribes again itself when the subscriber comes back (ioredis's
+ * own resubscription is off, `redis_connection.ts`): without an offline queue
+ * a SUBSCRIBE sent while the connection drops again is rejected, and ioredis
+ * would leave that rejection unhandled — a crash. Here it is caught, and the
+ * connection's next `ready` tries again; the engine counts as connected only
+ * once the subscription is back, so the resync reads after it.
  */
 import type { Redis } from "ioredis";
 import type { EngineEvents } from "./engine_events.ts";
@@ -48,6 +55,8 @@ export class RedisFeed {
   #epoch: string;
   #delivery: OrderedDelivery;
   #connected = true;
+  /** Whether the subscription stands: false from a close to its renewal. */
+  #subscribed = false;
   #closed = false;
   #checkingEpoch: Promise<void> | undefined;
 
@@ -81,6 +90,7 @@ export class RedisFeed {
   async start(channels: readonly string[]): Promise<void> {
     const { commands, subscriber, prefix } = this.#options;
     await subscriber.subscribe(this.eventsKey);
+    this.#subscribed = true;
     subscriber.on(
       "message",
       (_channel: string, message: string) => this.#onMessage(message),
@@ -91,14 +101,19 @@ export class RedisFeed {
     channels.forEach((c, i) => this.#delivery.prime(c, Number(seqs[i] ?? 0)));
     // Registered after the first connect: a connection that comes back is a
     // reconnect, and once both are back every channel is resynced.
-    for (const client of [subscriber, commands]) {
-      client.on("close", () => {
-        if (!this.#closed) this.#setConnected(false);
-      });
-      client.on("ready", () => {
-        if (!this.#closed) this.#setConnected(true);
-      });
-    }
+    subscriber.on("close", () => {
+      this.#subscribed = false;
+      if (!this.#closed) this.#setConnected(false);
+    });
+    subscriber.on("ready", () => {
+      if (!this.#closed) void this.#resubscribe();
+    });
+    commands.on("close", () => {
+      if (!this.#closed) this.#setConnected(false);
+    });
+    commands.on("ready", () => {
+      if (!this.#closed) this.#setConnected(true);
+    });
   }
 
   /** Reads (or re-creates) the epoch; a change resets every channel. */
@@ -134,10 +149,25 @@ export class RedisFeed {
     this.#options.commands.disconnect();
   }
 
+  /** Subscribes again after a reconnect; a failure waits for the next `ready`. */
+  async #resubscribe(): Promise<void> {
+    try {
+      await this.#options.subscriber.subscribe(this.eventsKey);
+    } catch (error) {
+      this.#options.onWarning?.(
+        "Resubscribing after a Redis reconnect failed",
+        error,
+      );
+      return;
+    }
+    this.#subscribed = true;
+    if (!this.#closed) this.#setConnected(true);
+  }
+
   #setConnected(connected: boolean): void {
     const { commands, subscriber, events } = this.#options;
-    const now = connected && commands.status === "ready" &&
-      subscriber.status === "ready";
+    const now = connected && this.#subscribed &&
+      commands.status === "ready" && subscriber.status === "ready";
     if (now === this.#connected) return;
     this.#connected = now;
     events.emit({ type: "connection", connected: now });
