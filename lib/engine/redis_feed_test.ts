@@ -59,7 +59,8 @@ const noHistory = (): Promise<HistoryRead> =>
 /** Lets queued promise callbacks run. */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-Deno.test("RedisFeed - a resubscription that fails as the connection drops again is caught, reported and retried on the next ready", async () => {
+/** A started feed on fakes, with its connection states and warnings. */
+async function startedFeed() {
   const commands = new FakeConnection();
   const subscriber = new FakeConnection();
   const events = new EngineEvents();
@@ -76,6 +77,11 @@ Deno.test("RedisFeed - a resubscription that fails as the connection drops again
     onWarning: (message) => warnings.push(message),
   });
   await feed.start(["A"]);
+  return { commands, subscriber, events, states, warnings, feed };
+}
+
+Deno.test("RedisFeed - a resubscription that fails as the connection drops again is caught, reported and retried on the next ready", async () => {
+  const { subscriber, events, states, warnings, feed } = await startedFeed();
   assert.equal(subscriber.subscribes, 1);
 
   subscriber.subscribeFails = true;
@@ -97,18 +103,7 @@ Deno.test("RedisFeed - a resubscription that fails as the connection drops again
 });
 
 Deno.test("RedisFeed - the commands connection back while the subscription is still on its way is not connected yet", async () => {
-  const commands = new FakeConnection();
-  const subscriber = new FakeConnection();
-  const events = new EngineEvents();
-  const feed = new RedisFeed({
-    commands: commands as unknown as Redis,
-    subscriber: subscriber as unknown as Redis,
-    prefix: "t:",
-    epoch: "epoch-1",
-    events,
-    history: noHistory,
-  });
-  await feed.start(["A"]);
+  const { commands, subscriber, feed } = await startedFeed();
   subscriber.held = Promise.withResolvers();
   commands.status = "reconnecting";
   commands.emit("close");
