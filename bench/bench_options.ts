@@ -12,6 +12,7 @@ import {
   serviceV8FlagsSchema,
 } from "./load_options.ts";
 import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
+import { LOAD_CLIENTS, type LoadClient } from "./net_websocket.ts";
 
 /** Subscriber counts and window of a `--dry-run`. */
 export const DRY_RUN = { subscribers: [50], duration: 5 } as const;
@@ -82,6 +83,9 @@ const benchSchema = z.object({
     .max(4, { error: "Flag --generators must be from 1 to 4 processes" })
     .default(1),
   serviceV8Flags: serviceV8FlagsSchema("Flag --service-v8-flags").optional(),
+  client: z.enum(LOAD_CLIENTS, {
+    error: `Flag --client must be one of ${LOAD_CLIENTS.join(", ")}`,
+  }).default("net"),
   resultsDir: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -113,6 +117,8 @@ export interface BenchOptions {
   readonly generators: number;
   /** V8 flags for the service's processes (`sentinel`, `sentinel-deno`, cluster). */
   readonly serviceV8Flags?: string;
+  /** The generators' WebSocket client (`net_websocket.ts`). */
+  readonly client: LoadClient;
   /** Where the JSON report goes. */
   readonly resultsDir: string;
   readonly dryRun: boolean;
@@ -134,6 +140,9 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
                            shared port) beside the single-instance run (2-8)
   --generators=1           load generator processes per run (1-4), the
                            subscribers split between them, figures merged
+  --client=net             the generators' WebSocket client: net (node:net,
+                           reads a backlog in arrival order) or websocket
+                           (the runtime's WebSocket)
   --service-v8-flags=--max-semi-space-size=8
                            V8 flags for the service's processes only (the
                            peers and the generator keep the defaults)
@@ -164,6 +173,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
         cluster: { type: "string" },
         generators: { type: "string" },
         "service-v8-flags": { type: "string" },
+        client: { type: "string" },
         "results-dir": { type: "string" },
         "dry-run": { type: "boolean" },
         help: { type: "boolean" },
@@ -188,6 +198,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     cluster: values.cluster,
     generators: values.generators,
     serviceV8Flags: values["service-v8-flags"],
+    client: values.client,
     resultsDir: values["results-dir"],
     dryRun,
     help: values.help,
@@ -208,6 +219,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     cluster: o.cluster,
     generators: o.generators,
     ...(o.serviceV8Flags ? { serviceV8Flags: o.serviceV8Flags } : {}),
+    client: o.client,
     resultsDir: o.resultsDir ??
       (o.dryRun ? "bench/results/dry-run" : "bench/results"),
     dryRun: o.dryRun,

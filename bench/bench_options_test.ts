@@ -117,3 +117,9 @@ Deno.test("parseBenchOptions - --generators splits the load over 1 to 4 processe
     assert.match(problems([`--generators=${bad}`]), /Flag --generators must/);
   }
 });
+
+Deno.test("parseBenchOptions - --client is handed to the generators, node:net by default", () => {
+  assert.equal(parseBenchOptions([]).client, "net");
+  assert.equal(parseBenchOptions(["--client=websocket"]).client, "websocket");
+  assert.match(problems(["--client=raw"]), /Flag --client must be one of/);
+});

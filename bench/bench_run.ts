@@ -13,6 +13,7 @@ import {
 import { mergeLoadSummaries } from "./load_merge.ts";
 import type { LoadSummary } from "./load_run.ts";
 import { ManagedProcess } from "./managed_process.ts";
+import type { LoadClient } from "./net_websocket.ts";
 import {
   cpuPercent,
   type ProcessSample,
@@ -37,6 +38,8 @@ export interface RunContext {
   readonly serviceV8Flags?: string;
   /** Load generator processes per run, subscribers split between them. Default 1. */
   readonly generators?: number;
+  /** The generators' WebSocket client. Default `net`. */
+  readonly client?: LoadClient;
   /** Aborting stops the run (and its processes) as soon as possible. */
   readonly signal?: AbortSignal;
   /** Progress messages for the operator. */
@@ -113,6 +116,7 @@ export async function runTarget(
           muxRatio: isService(kind) ? context.muxRatio : 0,
           duration,
           readyTimeout: 30,
+          client: context.client,
         })
       );
     const generatorSamplers: ProcessSampler[] = [];

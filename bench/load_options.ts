@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { LOAD_CLIENTS } from "./net_websocket.ts";
 
 /**
  * V8 flags for a service process, as `deno run --v8-flags=…` takes them
@@ -124,6 +125,9 @@ const loadOptionsSchema = z.object({
   duration: seconds("duration", 1, 3_600).default(10),
   drain: seconds("drain", 0, 60).default(2),
   deadline: seconds("deadline", 1, 7_200).optional(),
+  client: z.enum(LOAD_CLIENTS, {
+    error: `Flag --client must be one of ${LOAD_CLIENTS.join(", ")}`,
+  }).default("net"),
 }).superRefine((options, ctx) => {
   if (options.muxRatio > 0 && options.target !== "sentinel") {
     ctx.addIssue({
@@ -174,6 +178,7 @@ const FLAGS = {
   duration: "duration",
   drain: "drain",
   deadline: "deadline",
+  client: "client",
 } as const;
 
 /**

@@ -117,3 +117,15 @@ Deno.test("loadOptionsToArgs - round-trips through parseLoadOptions", () => {
   const again = parseLoadOptions(loadOptionsToArgs(options));
   assert.deepEqual(again, options);
 });
+
+Deno.test("parseLoadOptions - --client picks the WebSocket client, node:net by default", () => {
+  assert.equal(parseLoadOptions(BASE).client, "net");
+  assert.equal(
+    parseLoadOptions([...BASE, "--client=websocket"]).client,
+    "websocket",
+  );
+  assert.match(
+    problems([...BASE, "--client=curl"]),
+    /Flag --client must be one of net, websocket/,
+  );
+});

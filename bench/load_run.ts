@@ -2,8 +2,9 @@
  * One load run against one target: wait for readiness, open the sockets with
  * bounded concurrency and pace, measure for a fixed window, drain, close.
  *
- * All targets are driven through the runtime's own `WebSocket` with the same
- * per-message path (see `frame_scan.ts`, `socketio_wire.ts`), so the client's
+ * All targets are driven through the same WebSocket client
+ * (`net_websocket.ts`: `node:net` by default, the runtime's `WebSocket` with
+ * `--client=websocket`) with the same per-message path (see `frame_scan.ts`, `socketio_wire.ts`), so the client's
  * cost is equal whatever the server, and thousands of sockets fit in one
  * process. Each phase is bounded and every wait gives way to `signal`, so a
  * hard deadline always yields a (partial) summary instead of a hang.
@@ -27,6 +28,11 @@ import {
   WARMUP_LIMIT_S,
 } from "./load_options.ts";
 import { abortableSleep, waitForReady } from "./readiness.ts";
+import {
+  type LoadSocket,
+  openLoadSocket,
+  SOCKET_STATE,
+} from "./net_websocket.ts";
 import { normalizeReason, planSockets, socketUrl } from "./socket_plan.ts";
 import {
   ENGINEIO_PONG,
@@ -124,7 +130,7 @@ export async function runLoad(
   const loopLag = new LatencyHistogram();
   const reasons = new Map<string, number>();
   const closes = new Map<string, number>();
-  const sockets: WebSocket[] = [];
+  const sockets: LoadSocket[] = [];
   const fields: TickFields = { seq: 0, ts: 0, symbolIndex: -1 };
   let accepted = 0;
   let failed = 0;
@@ -153,10 +159,10 @@ export async function runLoad(
       const started = clock();
       let settled = false;
       let lastError = "";
-      const ws = new WebSocket(
+      const ws = openLoadSocket(
+        options.client,
         socketUrl(kind, options.url, socketSymbols.map((i) => symbols[i])),
       );
-      ws.binaryType = "arraybuffer";
       sockets.push(ws);
       unclosed++;
       const settle = (ok: boolean, reason: string) => {
@@ -179,7 +185,7 @@ export async function runLoad(
         options.handshakeTimeout * 1000,
       );
       ws.onerror = (event) => {
-        lastError = (event as ErrorEvent).message || "socket error";
+        lastError = event.message || "socket error";
         settle(false, lastError);
       };
       ws.onclose = (event) => {
@@ -361,8 +367,8 @@ export async function runLoad(
     closingAll = true;
     for (const ws of sockets) {
       if (
-        ws.readyState === WebSocket.OPEN ||
-        ws.readyState === WebSocket.CONNECTING
+        ws.readyState === SOCKET_STATE.OPEN ||
+        ws.readyState === SOCKET_STATE.CONNECTING
       ) {
         ws.close(1000);
       }

@@ -154,6 +154,7 @@ async function main(): Promise<number> {
     node: "node",
     serviceV8Flags: options.serviceV8Flags,
     generators: options.generators,
+    client: options.client,
     signal: controller.signal,
     log,
   };
@@ -233,6 +234,7 @@ async function main(): Promise<number> {
       sentinel_mux_ratio: options.muxRatio,
       cluster: options.cluster ?? null,
       generators: options.generators,
+      client: options.client,
       service_v8_flags: options.serviceV8Flags ?? null,
       targets: options.targets,
       dry_run: options.dryRun,
