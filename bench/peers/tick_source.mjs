@@ -1,6 +1,9 @@
 /**
  * The tick stream every peer broadcasts: TickFrame-shaped JSON for four
- * symbols at a fixed rate from an internal timer, `ts` stamped at emit time.
+ * symbols at a fixed rate from an internal timer, `ts` stamped at emit time:
+ * once per emit, for every symbol, as the service stamps a batch. A symbol
+ * broadcast after others then carries their broadcasts in its latency, as
+ * its subscribers do.
  *
  * Plain JavaScript so that the Deno peer and both Node peers run this very
  * file: the payload (fields, key order, size) and the schedule are then the
@@ -101,9 +104,9 @@ export function createTickSource(options) {
   let k = 0;
 
   function emit() {
+    const ts = now();
     for (let i = 0; i < state.length; i++) {
       const s = state[i];
-      const ts = now();
       s.price = round(s.price * (1 + (random() - 0.5) * 0.002));
       if (s.price > s.high) s.high = s.price;
       if (s.price < s.low) s.low = s.price;

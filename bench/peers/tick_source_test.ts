@@ -30,18 +30,24 @@ const TICK_KEYS = [
   "source",
 ];
 
-Deno.test("createTickSource - one TickFrame-shaped tick per symbol, type first, ts at emit", () => {
+Deno.test("createTickSource - one TickFrame-shaped tick per symbol, type first, one ts per emit", () => {
   const ticks: PeerTick[] = [];
   let now = 1_000;
   const source = createTickSource({
     rate: 20,
-    now: () => now,
+    // The clock moves on with every reading: one reading per emit.
+    now: () => now++,
     onTick: (tick) => ticks.push(tick),
   });
   source.emit();
   now = 1_050;
   source.emit();
   assert.equal(ticks.length, PEER_SYMBOLS.length * 2);
+  const stamps = ticks.map((tick) => JSON.parse(tick.json).ts);
+  assert.deepEqual(stamps, [
+    ...PEER_SYMBOLS.map(() => stamps[0]),
+    ...PEER_SYMBOLS.map(() => 1_050),
+  ]);
   const last = JSON.parse(ticks.at(-1)!.json);
   assert.deepEqual(Object.keys(last), TICK_KEYS);
   assert.equal(last.symbol, "1000SATS-USDT");

@@ -237,15 +237,14 @@ export class StreamHub {
   /**
    * Stamps and stores ticks, and broadcasts each unless its symbol's
    * broadcast interval is still running (then it is held as the newest);
-   * ticks of unknown symbols are ignored. Each tick is stamped when its
-   * own turn comes, so its `ts` is when its broadcast starts, not when the
-   * broadcasts of the ticks before it in `ticks` started.
+   * ticks of unknown symbols are ignored. The batch is stamped once, when
+   * it begins to go out (see `EngineLink.publishTicks`).
    */
   publishTicks(ticks: readonly AnalyzedTick[]): void {
+    const now = this.#clock.now();
     for (const tick of ticks) {
       const channel = this.#channels.get(tick.symbol);
       if (!channel) continue;
-      const now = this.#clock.now();
       this.#ticksPublished++;
       const entry = channel.publish(tick, now);
       // The analysed tick is at hand: the overview need not parse the entry.

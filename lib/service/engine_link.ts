@@ -204,24 +204,13 @@ export class EngineLink {
   /**
    * Publishes ticks from this instance's ingestion (dropped unless leading).
    *
-   * `ts` is the server's emit time. On the memory engine each tick is
-   * stamped and published on its own, since publishing broadcasts it before
-   * returning: a batch's last tick is then stamped when its own broadcast
-   * starts, not before the broadcasts of the ticks ahead of it (at 1,000
-   * sockets a batch of four symbols took 15 ms to send, and the fourth
-   * symbol's ticks carried all of it in `ts`). A shared engine publishes the
-   * batch in one write, stamped once.
+   * `ts` is the server's emit time: when the batch the tick came in began
+   * to go out, one stamp for the whole batch on every engine. A tick whose
+   * symbol is broadcast after others of its batch thus carries their
+   * broadcasts in its latency, as its subscribers do (bench/README.md, "One
+   * stamp per batch").
    */
   publishTicks(ticks: readonly AnalyzedTick[]): void {
-    if (this.#memory) {
-      for (const tick of ticks) {
-        this.#publish([{
-          channel: tick.symbol,
-          data: tickData(tick, this.#clock.now()),
-        }]);
-      }
-      return;
-    }
     const now = this.#clock.now();
     this.#publish(ticks.map((tick) => ({
       channel: tick.symbol,
