@@ -6,6 +6,12 @@
  */
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { MarketTick, TickSource } from "../market/market_tick.ts";
+import {
+  RANGE_POSITION_DECIMALS,
+  roundTo,
+  SPREAD_DECIMALS,
+  VELOCITY_DECIMALS,
+} from "../protocol/published_precision.ts";
 import { priceVelocity } from "./velocity.ts";
 import {
   rangePosition,
@@ -55,7 +61,10 @@ export class TickAnalyzer {
   /** Analyses one tick; `source` says where it came from. */
   analyze(tick: MarketTick, source: TickSource): AnalyzedTick {
     const threshold = this.#thresholds.get(tick.symbol) ?? Infinity;
-    const spread = volatilitySpread(tick.high, tick.low);
+    const spread = roundTo(
+      volatilitySpread(tick.high, tick.low),
+      SPREAD_DECIMALS,
+    );
     const isWhale = isWhaleActivity(tick.volume, threshold);
     const previous = this.#previous.get(tick.symbol);
     this.#previous.set(tick.symbol, { price: tick.price, ts: tick.upstreamTs });
@@ -71,13 +80,19 @@ export class TickAnalyzer {
       whale_alert: this.#whaleEdges.observe(tick.symbol, isWhale),
       whale_threshold: Number.isFinite(threshold) ? threshold : 0,
       tier: volatilityTier(spread),
-      range_position: rangePosition(tick.price, tick.high, tick.low),
+      range_position: roundTo(
+        rangePosition(tick.price, tick.high, tick.low),
+        RANGE_POSITION_DECIMALS,
+      ),
       velocity: previous
-        ? priceVelocity(
-          previous.price,
-          previous.ts,
-          tick.price,
-          tick.upstreamTs,
+        ? roundTo(
+          priceVelocity(
+            previous.price,
+            previous.ts,
+            tick.price,
+            tick.upstreamTs,
+          ),
+          VELOCITY_DECIMALS,
         )
         : 0,
       upstream_ts: tick.upstreamTs,

@@ -120,3 +120,28 @@ Deno.test("tick analyzer - tiers and range position follow the band", () => {
   assert.equal(active.tier, "ACTIVE");
   assert.equal(active.range_position, 0);
 });
+
+Deno.test("tick analyzer - spread and range position to 4 decimals, velocity to 6, the tier from the published spread", () => {
+  const analyzer = new TickAnalyzer({ "BTC-USDT": 50_000_000 });
+  analyzer.analyze(tick({ price: 59_000, upstreamTs: 1_000 }), "ws");
+  const out = analyzer.analyze(
+    tick({
+      price: 59_998.62,
+      high: 61_125.54,
+      low: 59_080.68,
+      upstreamTs: 1_050,
+    }),
+    "ws",
+  );
+  // Unrounded: 3.46113145617146, 44.89011472668066, 33.85152542372...
+  assert.equal(out.spread, 3.4611);
+  assert.equal(out.range_position, 44.8901);
+  assert.equal(out.velocity, 33.851525);
+  assert.equal(out.tier, "ACTIVE");
+  const edge = new TickAnalyzer({}).analyze(
+    tick({ high: 102.500001, low: 100 }),
+    "ws",
+  );
+  assert.equal(edge.spread, 2.5);
+  assert.equal(edge.tier, "STABLE", "2.500001 % publishes as 2.5: not above");
+});

@@ -14,18 +14,26 @@
  * cycle, not once per tick — from the analysed tick when the hub had it in
  * hand, else by parsing the stored frame.
  */
+import {
+  roundTo,
+  SPREAD_DECIMALS,
+  VELOCITY_DECIMALS,
+} from "../protocol/published_precision.ts";
 import type { AnalyzedTick } from "../protocol/analyzed_tick.ts";
 import type { MarketFrame, MarketItem } from "../protocol/frames.ts";
 
-/** The overview view of a tick: the fields a screener shows. */
+/**
+ * The overview view of a tick: the fields a screener shows. Ticks come
+ * rounded from the analyser; a stored one from before that is rounded here.
+ */
 export function marketItem(tick: AnalyzedTick): MarketItem {
   return {
     symbol: tick.symbol,
     price: tick.price,
     change: tick.change,
     volume: tick.volume,
-    spread: Math.round(tick.spread * 1e4) / 1e4,
-    velocity: Math.round(tick.velocity * 1e6) / 1e6,
+    spread: roundTo(tick.spread, SPREAD_DECIMALS),
+    velocity: roundTo(tick.velocity, VELOCITY_DECIMALS),
     tier: tick.tier,
     is_whale: tick.is_whale,
   };

@@ -16,7 +16,7 @@ export interface AnalyzedTick {
   readonly volume: number;
   /** 24 h change in percent. */
   readonly change: number;
-  /** Volatility spread `(high − low) / low × 100`. */
+  /** Volatility spread `(high − low) / low × 100`, percent (4 decimals). */
   readonly spread: number;
   /** 24 h turnover at or above the whale threshold (a level). */
   readonly is_whale: boolean;
@@ -24,9 +24,9 @@ export interface AnalyzedTick {
   readonly whale_alert: boolean;
   readonly whale_threshold: number;
   readonly tier: VolatilityTier;
-  /** Position of the price in the 24 h low–high band, 0–100. */
+  /** Position of the price in the 24 h low–high band, 0–100 (4 decimals). */
   readonly range_position: number;
-  /** Price velocity in percent per second since the previous tick. */
+  /** Price velocity in percent per second since the previous tick (6 decimals). */
   readonly velocity: number;
   /** Exchange time of the underlying snapshot, epoch ms. */
   readonly upstream_ts: number;
