@@ -4,9 +4,9 @@
  *
  * All targets are driven through the same WebSocket client
  * (`net_websocket.ts`: `node:net` by default, the runtime's `WebSocket` with
- * `--client=websocket`) with the same per-message path (see `frame_scan.ts`, `socketio_wire.ts`), so the client's
- * cost is equal whatever the server, and thousands of sockets fit in one
- * process. Each phase is bounded and every wait gives way to `signal`, so a
+ * `--client=websocket`) with the same per-message path (see `frame_scan.ts`,
+ * `socketio_wire.ts`), so the client's cost is equal whatever the server, and
+ * thousands of sockets fit in one process. Each phase is bounded and every wait gives way to `signal`, so a
  * hard deadline always yields a (partial) summary instead of a hang.
  */
 import { DeliveryStats, type DeliverySummary } from "./delivery_stats.ts";
