@@ -12,6 +12,7 @@ import {
   serviceV8FlagsSchema,
 } from "./load_options.ts";
 import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
+import { CORE_MODES, type CoreMode } from "./core_split.ts";
 import { LOAD_CLIENTS, type LoadClient } from "./net_websocket.ts";
 
 /** Subscriber counts and window of a `--dry-run`. */
@@ -86,6 +87,9 @@ const benchSchema = z.object({
   client: z.enum(LOAD_CLIENTS, {
     error: `Flag --client must be one of ${LOAD_CLIENTS.join(", ")}`,
   }).default("net"),
+  cores: z.enum(CORE_MODES, {
+    error: `Flag --cores must be one of ${CORE_MODES.join(", ")}`,
+  }).default("split"),
   resultsDir: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -119,6 +123,8 @@ export interface BenchOptions {
   readonly serviceV8Flags?: string;
   /** The generators' WebSocket client (`net_websocket.ts`). */
   readonly client: LoadClient;
+  /** Servers on their own CPUs (`split`) or sharing them (`core_split.ts`). */
+  readonly cores: CoreMode;
   /** Where the JSON report goes. */
   readonly resultsDir: string;
   readonly dryRun: boolean;
@@ -140,6 +146,9 @@ export const BENCH_USAGE = `Usage: deno task bench [flags]
                            shared port) beside the single-instance run (2-8)
   --generators=1           load generator processes per run (1-4), the
                            subscribers split between them, figures merged
+  --cores=split            split: each target's server processes on the first
+                           half of the CPUs, the generators and the simulator
+                           on the rest (taskset); shared: all on every CPU
   --client=net             the generators' WebSocket client: net (node:net,
                            reads a backlog in arrival order) or websocket
                            (the runtime's WebSocket)
@@ -174,6 +183,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
         generators: { type: "string" },
         "service-v8-flags": { type: "string" },
         client: { type: "string" },
+        cores: { type: "string" },
         "results-dir": { type: "string" },
         "dry-run": { type: "boolean" },
         help: { type: "boolean" },
@@ -199,6 +209,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     generators: values.generators,
     serviceV8Flags: values["service-v8-flags"],
     client: values.client,
+    cores: values.cores,
     resultsDir: values["results-dir"],
     dryRun,
     help: values.help,
@@ -220,6 +231,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     generators: o.generators,
     ...(o.serviceV8Flags ? { serviceV8Flags: o.serviceV8Flags } : {}),
     client: o.client,
+    cores: o.cores,
     resultsDir: o.resultsDir ??
       (o.dryRun ? "bench/results/dry-run" : "bench/results"),
     dryRun: o.dryRun,

@@ -123,3 +123,12 @@ Deno.test("parseBenchOptions - --client is handed to the generators, node:net by
   assert.equal(parseBenchOptions(["--client=websocket"]).client, "websocket");
   assert.match(problems(["--client=raw"]), /Flag --client must be one of/);
 });
+
+Deno.test("parseBenchOptions - --cores splits the machine by default, shared on request", () => {
+  assert.equal(parseBenchOptions([]).cores, "split");
+  assert.equal(parseBenchOptions(["--cores=shared"]).cores, "shared");
+  assert.match(
+    problems(["--cores=half"]),
+    /Flag --cores must be one of split, shared/,
+  );
+});

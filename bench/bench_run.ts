@@ -14,6 +14,7 @@ import { mergeLoadSummaries } from "./load_merge.ts";
 import type { LoadSummary } from "./load_run.ts";
 import { ManagedProcess } from "./managed_process.ts";
 import type { LoadClient } from "./net_websocket.ts";
+import { type CoreSplit, onCores } from "./core_split.ts";
 import {
   cpuPercent,
   type ProcessSample,
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly generators?: number;
   /** The generators' WebSocket client. Default `net`. */
   readonly client?: LoadClient;
+  /** Where servers and the outside world run; absent, every CPU for all. */
+  readonly cores?: CoreSplit;
   /** Aborting stops the run (and its processes) as soon as possible. */
   readonly signal?: AbortSignal;
   /** Progress messages for the operator. */
@@ -77,10 +80,14 @@ export async function runTarget(
     let simulator: ManagedProcess | undefined;
     for (const spec of launch.processes) {
       stage = `starting ${spec.name}`;
+      const placed = onCores(
+        spec.role === "server" ? context.cores?.server : context.cores?.outside,
+        spec.command,
+        spec.args,
+      );
       const child = ManagedProcess.start({
         name: spec.name,
-        command: spec.command,
-        args: spec.args,
+        ...placed,
         env: spec.env,
         cwd: root,
       });
@@ -240,8 +247,12 @@ export async function runGenerator(
   const stdout: string[] = [];
   const generator = ManagedProcess.start({
     name: "load generator",
-    command: context.deno,
-    args: ["run", "--allow-net", "bench/load_generator.ts", ...args],
+    ...onCores(context.cores?.outside, context.deno, [
+      "run",
+      "--allow-net",
+      "bench/load_generator.ts",
+      ...args,
+    ]),
     cwd: context.root,
     onStdoutLine: (line) => stdout.push(line),
     onStderrLine: (line) => {

@@ -12,6 +12,7 @@
 import { BENCH_USAGE, parseBenchOptions } from "./bench_options.ts";
 import { runTarget } from "./bench_run.ts";
 import { type ClusterRunResult, runCluster } from "./cluster_run.ts";
+import { coreSplitFor } from "./core_split.ts";
 import { formatClusterTable } from "./cluster_table.ts";
 import { OptionsError } from "./load_options.ts";
 import { type BenchTarget, isService } from "./bench_targets.ts";
@@ -143,6 +144,8 @@ async function main(): Promise<number> {
     }
   };
 
+  const placement = await coreSplitFor(options.cores);
+  log(`cores: ${placement.reason}`);
   // Repetitions go round the targets in turn, so a drift of the machine's
   // state over the run touches every target alike.
   const context = {
@@ -155,6 +158,7 @@ async function main(): Promise<number> {
     serviceV8Flags: options.serviceV8Flags,
     generators: options.generators,
     client: options.client,
+    cores: placement.split ?? undefined,
     signal: controller.signal,
     log,
   };
@@ -196,7 +200,12 @@ async function main(): Promise<number> {
       log(
         `cluster of ${options.cluster} × ${subscribers} subscribers, ${options.duration} s window`,
       );
-      const cluster = await runCluster(options.cluster, subscribers, context);
+      // The cluster's instances and Redis are started by the cluster run
+      // itself, on every CPU: its generator shares them too.
+      const cluster = await runCluster(options.cluster, subscribers, {
+        ...context,
+        cores: undefined,
+      });
       if (cluster.status !== "ok") {
         log(`cluster ${cluster.status}: ${cluster.error}`);
       }
@@ -235,6 +244,8 @@ async function main(): Promise<number> {
       cluster: options.cluster ?? null,
       generators: options.generators,
       client: options.client,
+      cores: placement.split ?? "shared",
+      cores_reason: placement.reason,
       service_v8_flags: options.serviceV8Flags ?? null,
       targets: options.targets,
       dry_run: options.dryRun,
