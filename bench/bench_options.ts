@@ -7,13 +7,14 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import {
+  loadClientSchema,
   MAX_CONNECTIONS,
   OptionsError,
   serviceV8FlagsSchema,
 } from "./load_options.ts";
 import { BENCH_TARGETS, type BenchTarget } from "./bench_targets.ts";
 import { CORE_MODES, type CoreMode } from "./core_split.ts";
-import { LOAD_CLIENTS, type LoadClient } from "./net_websocket.ts";
+import type { LoadClient } from "./net_websocket.ts";
 
 /** Subscriber counts and window of a `--dry-run`. */
 export const DRY_RUN = { subscribers: [50], duration: 5 } as const;
@@ -84,9 +85,7 @@ const benchSchema = z.object({
     .max(4, { error: "Flag --generators must be from 1 to 4 processes" })
     .default(1),
   serviceV8Flags: serviceV8FlagsSchema("Flag --service-v8-flags").optional(),
-  client: z.enum(LOAD_CLIENTS, {
-    error: `Flag --client must be one of ${LOAD_CLIENTS.join(", ")}`,
-  }).default("net"),
+  client: loadClientSchema,
   cores: z.enum(CORE_MODES, {
     error: `Flag --cores must be one of ${CORE_MODES.join(", ")}`,
   }).default("split"),

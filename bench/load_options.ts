@@ -10,6 +10,14 @@ import { z } from "zod";
 import { LOAD_CLIENTS } from "./net_websocket.ts";
 
 /**
+ * `--client`: the generators' WebSocket client, `net` by default. Shared by
+ * the generator's flags and `deno task bench`'s, which hands it on.
+ */
+export const loadClientSchema = z.enum(LOAD_CLIENTS, {
+  error: `Flag --client must be one of ${LOAD_CLIENTS.join(", ")}`,
+}).default("net");
+
+/**
  * V8 flags for a service process, as `deno run --v8-flags=…` takes them
  * (comma-separated `--name` or `--name=value`): what both orchestrators pass
  * to the service alone, never to the load generator or the peers. `subject`
@@ -125,9 +133,7 @@ const loadOptionsSchema = z.object({
   duration: seconds("duration", 1, 3_600).default(10),
   drain: seconds("drain", 0, 60).default(2),
   deadline: seconds("deadline", 1, 7_200).optional(),
-  client: z.enum(LOAD_CLIENTS, {
-    error: `Flag --client must be one of ${LOAD_CLIENTS.join(", ")}`,
-  }).default("net"),
+  client: loadClientSchema,
 }).superRefine((options, ctx) => {
   if (options.muxRatio > 0 && options.target !== "sentinel") {
     ctx.addIssue({
