@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { analyzedTick, FakeSocket } from "./test_utils.ts";
+import { analyzedTick, FakeSocket, TimedSocket } from "./test_utils.ts";
 import { CloseCode } from "../protocol/close_codes.ts";
 import type {
   AlertFrame,
@@ -653,4 +653,20 @@ Deno.test("StreamHub - historyChars is shared equally by the symbols' histories;
   const unbounded = setup({ historySize: 100 }).hub;
   publish(unbounded, "BTC-USDT", 150);
   assert.equal(unbounded.history("BTC-USDT").length, 100, "by count alone");
+});
+
+Deno.test("StreamHub - a batch is stamped once: a later symbol carries the broadcasts before it", () => {
+  const { hub, advance, now } = setup();
+  // A broadcast that takes 5 ms: each send moves the clock on.
+  const slow = new TimedSocket(() => advance(5));
+  const eth = new FakeSocket();
+  hub.join(slow, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
+  hub.join(eth, { symbols: ["ETH-USDT"], ip: "1.1.1.2" });
+  const start = now();
+  hub.publishTicks([tick("BTC-USDT"), tick("ETH-USDT")]);
+  const stamps = (socket: FakeSocket) =>
+    socket.frames().flatMap((f) => f.type === "tick" ? [f.ts] : []);
+  assert.deepEqual(stamps(slow), [start]);
+  assert.deepEqual(stamps(eth), [start]);
+  assert.equal(now(), start + 5, "the first broadcast took 5 ms");
 });

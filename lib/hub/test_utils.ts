@@ -46,6 +46,26 @@ export class FakeSocket implements SocketLike {
   }
 }
 
+/**
+ * A `FakeSocket` whose every send calls `onSend` after recording the frame:
+ * a test moves its clock there to stand for a broadcast that takes time.
+ */
+export class TimedSocket extends FakeSocket {
+  readonly #onSend: () => void;
+
+  /** `onSend` runs after each frame is recorded. */
+  constructor(onSend: () => void) {
+    super();
+    this.#onSend = onSend;
+  }
+
+  /** Records the frame, then calls `onSend`. */
+  override sendPrepared(frame: PreparedFrame): void {
+    super.sendPrepared(frame);
+    this.#onSend();
+  }
+}
+
 /** A valid analysed tick of `symbol` at `price` (the rest fixed). */
 export function analyzedTick(symbol: string, price = 100): AnalyzedTick {
   return {

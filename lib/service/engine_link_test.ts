@@ -1,10 +1,9 @@
-import type { PreparedFrame } from "../protocol/prepared_frame.ts";
 import assert from "node:assert/strict";
 import type { AlertHandover } from "../alerts/alert_handover.ts";
 import { KvEngine } from "../engine/kv_engine.ts";
 import { MemoryEngine } from "../engine/memory_engine.ts";
 import type { StreamEngine } from "../engine/stream_engine.ts";
-import { analyzedTick, FakeSocket } from "../hub/test_utils.ts";
+import { analyzedTick, FakeSocket, TimedSocket } from "../hub/test_utils.ts";
 import { StreamHub } from "../hub/stream_hub.ts";
 import { createLogger } from "../observability/logger.ts";
 import type { AlertFrame } from "../protocol/frames.ts";
@@ -70,12 +69,7 @@ Deno.test("EngineLink - a batch is stamped once, when it begins to go out: a lat
   );
   await link.start();
   // A broadcast that takes 5 ms: each send moves the clock on.
-  const slow = new class extends FakeSocket {
-    override sendPrepared(frame: PreparedFrame): void {
-      super.sendPrepared(frame);
-      clock.advance(5);
-    }
-  }();
+  const slow = new TimedSocket(() => clock.advance(5));
   const eth = new FakeSocket();
   hub.join(slow, { symbols: ["BTC-USDT"], ip: "1.1.1.1" });
   hub.join(eth, { symbols: ["ETH-USDT"], ip: "1.1.1.2" });
